@@ -1,0 +1,23 @@
+namespace QueryRec.Core;
+
+/// <summary>The bounds of the public API. Every size the service accepts is bounded here.</summary>
+public static class Limits
+{
+    /// <summary>Longest accepted Suggest prefix, in UTF-16 characters, before normalization.</summary>
+    public const int MaxPrefixLength = 100;
+
+    /// <summary>Longest accepted query text (context query, event query), in UTF-16 characters.</summary>
+    public const int MaxQueryLength = 256;
+
+    /// <summary>Longest accepted id (user, device, item, category, event).</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>Largest Suggest limit.</summary>
+    public const int MaxSuggestLimit = 50;
+
+    /// <summary>Suggest limit used when the request leaves it at 0.</summary>
+    public const int DefaultSuggestLimit = 10;
+
+    /// <summary>Largest batch accepted by ReportEvents.</summary>
+    public const int MaxEventsPerBatch = 500;
+}

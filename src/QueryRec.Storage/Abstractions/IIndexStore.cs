@@ -1,0 +1,81 @@
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Storage;
+
+/// <summary>
+/// The online, read side of the versioned index: which version is active, and reads from one version.
+/// Implemented by the Redis store and the embedded (in-process) store.
+/// </summary>
+public interface IIndexStore
+{
+    /// <summary>A short name for metrics and logs: "redis" or "embedded".</summary>
+    string Name { get; }
+
+    /// <summary>The active version, or null when nothing has been published.</summary>
+    Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens a read view of one version. Every read through it comes from that version only, so an answer
+    /// built from one snapshot never mixes versions. Cheap: no I/O.
+    /// </summary>
+    IIndexSnapshot OpenSnapshot(string version);
+
+    /// <summary>
+    /// Calls <paramref name="onAnnounced"/> with a version id whenever a publish or rollback is announced
+    /// (Redis pub/sub). Announcements are hints: readers also poll <see cref="GetActiveVersionAsync"/>.
+    /// </summary>
+    Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Reads of one immutable index version.</summary>
+public interface IIndexSnapshot
+{
+    /// <summary>The version this snapshot reads.</summary>
+    string Version { get; }
+
+    /// <summary>The prefix-table node of a normalized prefix, or null when no query has that prefix.</summary>
+    ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default);
+
+    /// <summary>The statistics of a normalized query, or null when it is not in the vocabulary.</summary>
+    ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The offline, write side: publish, rollback, status, export. Implemented by both stores.
+/// </summary>
+public interface IIndexAdmin
+{
+    /// <summary>
+    /// Publishes a build as a new version: writes every record, validates counts and checksum, then flips
+    /// the active pointer atomically and announces it. A failure or cancellation before the flip leaves the
+    /// previous version active. Versions beyond the retention count are deleted afterwards.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The version was already published.</exception>
+    Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-activates the version published before the active one (or <paramref name="toVersion"/>, which must
+    /// be retained), and returns the version now active.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">There is no version to roll back to.</exception>
+    Task<string> RollbackAsync(string? toVersion = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The active version and the retained history, newest first.</summary>
+    Task<IndexStatus> GetStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a whole retained version back, verified against its manifest.</summary>
+    /// <exception cref="KeyNotFoundException">The version is not retained.</exception>
+    Task<IndexBuild> ReadBuildAsync(string version, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Progress of a publish: records written so far out of the total.</summary>
+public readonly record struct PublishProgress(string Phase, long Done, long Total);
+
+/// <summary>What a publish did.</summary>
+public sealed record PublishResult(string Version, string? PreviousVersion, long RecordsWritten, IReadOnlyList<string> DeletedVersions);
+
+/// <summary>The state of the version registry.</summary>
+public sealed record IndexStatus(string? ActiveVersion, IReadOnlyList<IndexVersionInfo> Versions);
+
+/// <summary>One retained version.</summary>
+public sealed record IndexVersionInfo(string Version, DateTimeOffset CreatedAt, DateTimeOffset PublishedAt, long TotalRecords, IReadOnlyDictionary<string, long> RecordCounts, bool IsActive);

@@ -1,0 +1,225 @@
+using System.Collections.Frozen;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Storage.Embedded;
+
+/// <summary>
+/// The in-process store: versions held in memory, loaded from embedded index files or published directly.
+/// It is the default when no Redis is configured. It keeps the same contract as the Redis store:
+/// versions are immutable, the active pointer flips atomically, rollback returns to the previous version,
+/// and at most <see cref="RetainVersions"/> versions are kept.
+/// </summary>
+public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly List<Entry> _history = []; // oldest first
+    private readonly List<Action<string>> _subscribers = [];
+    private volatile Entry? _active;
+
+    /// <summary>Creates an empty store.</summary>
+    public EmbeddedIndexStore(int retainVersions = 3, TimeProvider? timeProvider = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retainVersions, 1);
+        RetainVersions = retainVersions;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>How many versions are kept, the active one included.</summary>
+    public int RetainVersions { get; }
+
+    /// <inheritdoc />
+    public string Name => "embedded";
+
+    /// <summary>Loads an index file and publishes it (unless that version is already active).</summary>
+    public PublishResult? LoadFile(string path)
+    {
+        var build = IndexFile.ReadFile(path);
+        lock (_gate)
+        {
+            if (_active?.Build.Version == build.Version)
+            {
+                return null;
+            }
+
+            if (_history.Any(e => e.Build.Version == build.Version))
+            {
+                RollbackCore(build.Version);
+                return null;
+            }
+        }
+
+        return PublishCore(build);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken = default)
+        => Task.FromResult(_active?.Build.Version);
+
+    /// <inheritdoc />
+    public IIndexSnapshot OpenSnapshot(string version)
+    {
+        lock (_gate)
+        {
+            var entry = _history.FirstOrDefault(e => e.Build.Version == version)
+                ?? throw new KeyNotFoundException($"Index version '{version}' is not held by the embedded store.");
+            return new Snapshot(entry);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _subscribers.Add(onAnnounced);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        progress?.Report(new PublishProgress("write", build.Records.Count, build.Records.Count));
+        return Task.FromResult(PublishCore(build));
+    }
+
+    /// <inheritdoc />
+    public Task<string> RollbackAsync(string? toVersion = null, CancellationToken cancellationToken = default)
+    {
+        string version;
+        lock (_gate)
+        {
+            version = RollbackCore(toVersion);
+        }
+
+        Announce(version);
+        return Task.FromResult(version);
+    }
+
+    /// <inheritdoc />
+    public Task<IndexStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var active = _active?.Build.Version;
+            var versions = _history
+                .AsEnumerable()
+                .Reverse()
+                .Select(e => new IndexVersionInfo(
+                    e.Build.Version,
+                    DateTimeOffset.FromUnixTimeMilliseconds(e.Build.Manifest.CreatedUnixMs),
+                    e.PublishedAt,
+                    e.Build.Manifest.TotalRecords,
+                    e.Build.Manifest.RecordCounts.ToDictionary(),
+                    e.Build.Version == active))
+                .ToList();
+            return Task.FromResult(new IndexStatus(active, versions));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IndexBuild> ReadBuildAsync(string version, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var entry = _history.FirstOrDefault(e => e.Build.Version == version)
+                ?? throw new KeyNotFoundException($"Index version '{version}' is not retained.");
+            return Task.FromResult(entry.Build);
+        }
+    }
+
+    private PublishResult PublishCore(IndexBuild build)
+    {
+        var entry = new Entry(build, _time.GetUtcNow());
+        string? previous;
+        var deleted = new List<string>();
+        lock (_gate)
+        {
+            if (_history.Any(e => e.Build.Version == build.Version))
+            {
+                throw new InvalidOperationException($"Index version '{build.Version}' was already published; use rollback to re-activate it.");
+            }
+
+            previous = _active?.Build.Version;
+            _history.Add(entry);
+            _active = entry;
+            while (_history.Count > RetainVersions)
+            {
+                deleted.Add(_history[0].Build.Version);
+                _history.RemoveAt(0);
+            }
+        }
+
+        Announce(build.Version);
+        return new PublishResult(build.Version, previous, build.Records.Count, deleted);
+    }
+
+    private string RollbackCore(string? toVersion)
+    {
+        var activeIndex = _active is null ? -1 : _history.IndexOf(_active);
+        int target;
+        if (toVersion is null)
+        {
+            target = activeIndex - 1;
+            if (target < 0)
+            {
+                throw new InvalidOperationException("There is no earlier retained version to roll back to.");
+            }
+        }
+        else
+        {
+            target = _history.FindIndex(e => e.Build.Version == toVersion);
+            if (target < 0)
+            {
+                throw new InvalidOperationException($"Index version '{toVersion}' is not retained.");
+            }
+        }
+
+        _active = _history[target];
+        return _active.Build.Version;
+    }
+
+    private void Announce(string version)
+    {
+        Action<string>[] subscribers;
+        lock (_gate)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber(version);
+        }
+    }
+
+    private sealed class Entry
+    {
+        public Entry(IndexBuild build, DateTimeOffset publishedAt)
+        {
+            Build = build;
+            PublishedAt = publishedAt;
+            Values = build.Records.ToFrozenDictionary(static r => r.Key, static r => r.Value, StringComparer.Ordinal);
+        }
+
+        public IndexBuild Build { get; }
+
+        public DateTimeOffset PublishedAt { get; }
+
+        public FrozenDictionary<string, byte[]> Values { get; }
+    }
+
+    private sealed class Snapshot(Entry entry) : IIndexSnapshot
+    {
+        public string Version => entry.Build.Version;
+
+        public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Prefix(normalizedPrefix), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null);
+
+        public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Query(normalizedQuery), out var bytes) ? QueryStats.Parser.ParseFrom(bytes) : null);
+    }
+}
