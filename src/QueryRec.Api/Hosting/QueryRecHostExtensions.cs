@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using QueryRec.Api.Index;
+using QueryRec.Api.Interceptors;
+using QueryRec.Api.Services;
+using QueryRec.Api.Suggest;
+using QueryRec.ServiceDefaults;
+using QueryRec.Storage;
+using QueryRec.Storage.Embedded;
+using QueryRec.Storage.Redis;
+using StackExchange.Redis;
+
+namespace QueryRec.Api.Hosting;
+
+/// <summary>Registration of the QueryRec service: options, store, index watcher, handlers and gRPC.</summary>
+public static class QueryRecHostExtensions
+{
+    /// <summary>The fully qualified gRPC service name, also a readiness name of the health service.</summary>
+    public const string ServiceName = "queryrec.v1.QueryRecService";
+
+    /// <summary>Adds everything the QueryRec gRPC service needs.</summary>
+    public static TBuilder AddQueryRec<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var services = builder.Services;
+        services.AddOptionsWithValidateOnStart<StoreOptions>().BindConfiguration(StoreOptions.Section);
+        services.AddOptionsWithValidateOnStart<SuggestOptions>().BindConfiguration(SuggestOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsRules>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SuggestOptions>, SuggestOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var configuration = ConfigurationOptions.Parse(options.Redis!);
+            configuration.AbortOnConnectFail = false;
+            configuration.ClientName ??= "queryrec";
+            return ConnectionMultiplexer.Connect(configuration);
+        });
+        services.TryAddSingleton<IIndexStore>(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            if (string.IsNullOrWhiteSpace(options.Redis))
+            {
+                return new EmbeddedIndexStore(timeProvider: sp.GetRequiredService<TimeProvider>());
+            }
+
+            return new RedisIndexStore(
+                sp.GetRequiredService<IConnectionMultiplexer>(),
+                new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.TryAddSingleton<ActiveIndex>();
+        services.AddHostedService<IndexWatcher>();
+        services.TryAddSingleton<SuggestHandler>();
+
+        services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddGrpc(static options =>
+        {
+            options.Interceptors.Add<ExceptionInterceptor>();
+            options.MaxReceiveMessageSize = 1024 * 1024;
+            options.EnableDetailedErrors = false;
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the QueryRec gRPC service (gRPC and gRPC-Web).</summary>
+    public static WebApplication MapQueryRec(this WebApplication app)
+    {
+        app.MapGrpcService<QueryRecGrpcService>();
+        app.MapGet("/", static () => Results.Text("QueryRec: gRPC service queryrec.v1.QueryRecService (h2c and gRPC-Web). See /healthz/ready.\n"));
+        return app;
+    }
+}

@@ -1,0 +1,38 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using QueryRec.Api.Hosting;
+
+namespace QueryRec.Api.Interceptors;
+
+/// <summary>
+/// Turns exceptions that escape a handler into gRPC statuses: a cancelled call becomes CANCELLED or
+/// DEADLINE_EXCEEDED, anything unexpected becomes INTERNAL with a generic message (details go to the log,
+/// never to the caller).
+/// </summary>
+internal sealed class ExceptionInterceptor(TimeProvider timeProvider, ILogger<ExceptionInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            var code = context.Deadline <= timeProvider.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+            throw new RpcException(new Status(code, "The call was cancelled before it completed."));
+        }
+        catch (Exception ex)
+        {
+            Log.UnhandledRpcException(logger, ex, context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, "Internal error; see the server log."));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics.CodeAnalysis;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using QueryRec.Contracts.V1;
+using QueryRec.Core;
+
+namespace QueryRec.Api.Validation;
+
+/// <summary>
+/// Collects field violations of one request and turns them into INVALID_ARGUMENT with a
+/// <see cref="BadRequest"/> detail naming every offending field.
+/// </summary>
+internal sealed class RequestValidation
+{
+    private readonly List<BadRequest.Types.FieldViolation> _violations = [];
+
+    public bool IsValid => _violations.Count == 0;
+
+    public void Add(string field, string description)
+        => _violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+
+    public void MaxLength(string field, string? value, int max)
+    {
+        if (value is not null && value.Length > max)
+        {
+            Add(field, $"must be at most {max} characters (got {value.Length}).");
+        }
+    }
+
+    public void DefinedEnum<TEnum>(string field, TEnum value)
+        where TEnum : struct, System.Enum
+    {
+        if (!System.Enum.IsDefined(value))
+        {
+            Add(field, $"unknown {typeof(TEnum).Name} value {Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    public void Range(string field, int value, int min, int max, string? note = null)
+    {
+        if (value < min || value > max)
+        {
+            Add(field, $"must be between {min} and {max}{note} (got {value}).");
+        }
+    }
+
+    /// <summary>The fields every request shares: caller ids, stage, scene and context.</summary>
+    public void Common(string userId, string deviceId, Stage stage, Scene scene, PageContext? context)
+    {
+        MaxLength("user_id", userId, Limits.MaxIdLength);
+        MaxLength("device_id", deviceId, Limits.MaxIdLength);
+        DefinedEnum("stage", stage);
+        DefinedEnum("scene", scene);
+        if (context is not null)
+        {
+            MaxLength("context.query", context.Query, Limits.MaxQueryLength);
+            MaxLength("context.item_id", context.ItemId, Limits.MaxIdLength);
+            MaxLength("context.category_id", context.CategoryId, Limits.MaxIdLength);
+        }
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT when any violation was recorded.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid)
+        {
+            ThrowInvalid(_violations);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowInvalid(List<BadRequest.Types.FieldViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations);
+        var summary = string.Join("; ", violations.Select(static v => $"{v.Field}: {v.Description}"));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = "Invalid request: " + summary,
+            Details = { Any.Pack(badRequest) },
+        };
+        throw status.ToRpcException();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace QueryRec.ServiceDefaults;
+
+/// <summary>
+/// Cross-cutting host setup shared by QueryRec services: gRPC, gRPC-Web, reflection and health
+/// (liveness and readiness, over both the gRPC health service and HTTP).
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Health-check tag of checks that must pass before the service takes traffic.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Health-check tag of checks that say the process is alive.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>
+    /// gRPC health service name answering liveness. The empty service name and the QueryRec service name
+    /// answer readiness.
+    /// </summary>
+    public const string LivenessServiceName = "liveness";
+
+    /// <summary>Adds gRPC with gRPC-Web, reflection and health checks.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, params string[] readinessServiceNames)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", static () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddGrpcHealthChecks(options =>
+        {
+            options.Services.Map(string.Empty, static r => r.Tags.Contains(ReadyTag));
+            options.Services.Map(LivenessServiceName, static r => r.Tags.Contains(LiveTag));
+            foreach (var name in readinessServiceNames)
+            {
+                options.Services.Map(name, static r => r.Tags.Contains(ReadyTag));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps gRPC-Web, reflection, the gRPC health service, and HTTP health endpoints
+    /// (<c>/healthz/live</c>, <c>/healthz/ready</c>).
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(LiveTag) });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    /// <summary>Enables gRPC-Web for every gRPC service mapped after this call.</summary>
+    public static WebApplication UseGrpcWebDefaults(this WebApplication app)
+    {
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        return app;
+    }
+}

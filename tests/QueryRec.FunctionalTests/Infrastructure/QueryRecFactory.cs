@@ -1,0 +1,70 @@
+using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using QueryRec.Contracts.V1;
+using QueryRec.Storage;
+
+namespace QueryRec.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The real host in process (WebApplicationFactory), configured by settings, reached through a real
+/// gRPC channel.
+/// </summary>
+public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRecApi>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    internal QueryRecFactory(Dictionary<string, string?> settings)
+    {
+        _settings = settings;
+    }
+
+    /// <summary>A host serving an embedded index file.</summary>
+    internal static QueryRecFactory Embedded(string indexPath, TimeSpan? pollInterval = null) => new(new()
+    {
+        ["QueryRec:Store:IndexPath"] = indexPath,
+        ["QueryRec:Store:PollInterval"] = (pollInterval ?? TimeSpan.FromSeconds(5)).ToString(),
+    });
+
+    /// <summary>A host reading from Redis.</summary>
+    internal static QueryRecFactory Redis(string connection, string keyPrefix, TimeSpan? pollInterval = null) => new(new()
+    {
+        ["QueryRec:Store:Redis"] = connection,
+        ["QueryRec:Store:KeyPrefix"] = keyPrefix,
+        ["QueryRec:Store:PollInterval"] = (pollInterval ?? TimeSpan.FromSeconds(5)).ToString(),
+    });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseEnvironment("Testing");
+    }
+
+    /// <summary>A gRPC (HTTP/2) channel to the in-process server.</summary>
+    public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    {
+        HttpHandler = Server.CreateHandler(),
+    });
+
+    /// <summary>A gRPC-Web channel to the in-process server, as a browser would use.</summary>
+    public GrpcChannel CreateGrpcWebChannel() => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    {
+        HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWebText, Server.CreateHandler()),
+    });
+
+    public QueryRecService.QueryRecServiceClient CreateClient(GrpcChannel channel) => new(channel);
+
+    /// <summary>Writes a build to a fresh temp index file and returns its path.</summary>
+    internal static string WriteTempIndex(IndexBuild build, string? directory = null)
+    {
+        directory ??= Directory.CreateTempSubdirectory("queryrec-ft-").FullName;
+        var path = Path.Combine(directory, "index.qrx");
+        IndexFile.WriteFile(build, path);
+        return path;
+    }
+}
