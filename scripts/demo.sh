@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the QueryRec demo on a fresh machine with only the .NET SDK: builds, generates seeded demo logs
+# with the project's own simulator, builds the index, and serves it on 127.0.0.1 from the embedded store
+# (no Redis needed). With QUERYREC_REDIS=host:port it publishes to that Redis and serves from it instead.
+#   gRPC (h2c):          http://127.0.0.1:5080
+#   gRPC-Web and HTTP:   http://127.0.0.1:5081   (health: /healthz/ready)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+demo=.demo
+mkdir -p "$demo"
+
+echo "==> building"
+dotnet build QueryRec.sln -c Release -v quiet -nologo
+indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
+
+echo "==> generating demo logs (seeded simulator)"
+"${indexer[@]}" simulate --output "$demo/events.jsonl" --seed 42
+
+echo "==> building the index"
+"${indexer[@]}" build --input "$demo/events.jsonl" --output "$demo/index.qrx"
+
+store_args=(--QueryRec:Store:IndexPath="$PWD/$demo/index.qrx")
+if [[ -n "${QUERYREC_REDIS:-}" ]]; then
+  echo "==> publishing to Redis at $QUERYREC_REDIS"
+  "${indexer[@]}" publish --index "$demo/index.qrx" --redis "$QUERYREC_REDIS"
+  store_args=(--QueryRec:Store:Redis="$QUERYREC_REDIS")
+fi
+
+echo "==> serving on http://127.0.0.1:5080 (gRPC h2c) and http://127.0.0.1:5081 (gRPC-Web); Ctrl+C stops"
+echo "    try: dotnet $PWD/src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll suggest --server http://127.0.0.1:5080 --prefix 手"
+exec dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll --contentRoot "$PWD/src/QueryRec.Api" "${store_args[@]}"
