@@ -25,12 +25,19 @@ public static class RedisConnection
     public static ConfigurationOptions CreateOptions(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
-        var explicitTimeouts = configuration.Contains("Timeout", StringComparison.OrdinalIgnoreCase);
         options.AbortOnConnectFail = false;
-        if (!explicitTimeouts)
+        if (!Sets(configuration, "connectTimeout"))
         {
             options.ConnectTimeout = 5000;
+        }
+
+        if (!Sets(configuration, "syncTimeout"))
+        {
             options.SyncTimeout = 5000;
+        }
+
+        if (!Sets(configuration, "asyncTimeout"))
+        {
             options.AsyncTimeout = 5000;
         }
 
@@ -39,4 +46,7 @@ public static class RedisConnection
         options.ClientName ??= DefaultClientName;
         return options;
     }
+
+    private static bool Sets(string configuration, string setting)
+        => configuration.Contains(setting + "=", StringComparison.OrdinalIgnoreCase);
 }
