@@ -14,7 +14,9 @@ namespace QueryRec.Storage.Redis;
 /// <remarks>
 /// Publish order: clean leftovers of an unfinished publish of the same version, write the key catalog,
 /// write the records (pipelined), read everything back and verify counts and checksum, write the manifest,
-/// flip (Lua), announce (pub/sub), then delete versions beyond the retention count. The catalog is written
+/// flip (Lua), announce (pub/sub), then delete versions beyond the retention count. A publish holds a lock
+/// (<c>{prefix}{ctl}:publishing</c>, renewed while it runs, expiring 60 s after a crash) so that two publishers
+/// never clean up or write the same namespace at once. The catalog is written
 /// before the records so that a crashed publish can always be cleaned up without SCAN. Until the flip
 /// nothing the readers use changes, so a failure or cancellation leaves the previous version serving.
 /// </remarks>
@@ -126,6 +128,7 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
 
         var db = Db;
         var version = build.Version;
+        await using var publishLock = await PublishLock.AcquireAsync(db, _keys.PublishLock, _time, cancellationToken);
         if (await IsRegisteredAsync(db, version, cancellationToken))
         {
             throw AlreadyPublished(version);
@@ -435,6 +438,75 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         }
 
         await Task.WhenAll(batch).WithCancellation(cancellationToken);
+    }
+
+    /// <summary>The publish lock: taken with SET NX PX, renewed in the background, released on dispose.</summary>
+    private sealed class PublishLock : IAsyncDisposable
+    {
+        private static readonly TimeSpan Expiry = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+
+        private readonly IDatabase _db;
+        private readonly RedisKey _key;
+        private readonly RedisValue _token;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _renewal;
+
+        private PublishLock(IDatabase db, RedisKey key, RedisValue token, TimeProvider time)
+        {
+            _db = db;
+            _key = key;
+            _token = token;
+            _renewal = RenewAsync(time);
+        }
+
+        public static async Task<PublishLock> AcquireAsync(IDatabase db, RedisKey key, TimeProvider time, CancellationToken cancellationToken)
+        {
+            RedisValue token = Environment.MachineName + "/" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "/" + Guid.NewGuid().ToString("N");
+            if (!await db.LockTakeAsync(key, token, Expiry).WithCancellation(cancellationToken))
+            {
+                var holder = await db.LockQueryAsync(key);
+                throw new InvalidOperationException(
+                    $"Another publish is in progress (lock '{key}' held by '{holder}'). Retry when it ends; a crashed publisher's lock expires within {Expiry.TotalSeconds:0} s.");
+            }
+
+            return new PublishLock(db, key, token, time);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _renewal;
+            _stop.Dispose();
+            try
+            {
+                await _db.LockReleaseAsync(_key, _token);
+            }
+            catch (RedisException)
+            {
+                // The lock expires by itself; do not hide the publish's own outcome.
+            }
+        }
+
+        private async Task RenewAsync(TimeProvider time)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(RenewEvery, time, _stop.Token);
+                    await _db.LockExtendAsync(_key, _token, Expiry);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Released.
+            }
+            catch (RedisException)
+            {
+                // Next publish step will fail on the same connection problem; the lock then expires.
+            }
+        }
     }
 
     private sealed class Snapshot : IIndexSnapshot

@@ -11,7 +11,7 @@ namespace QueryRec.Storage.Redis;
 /// <item>Manifest: <c>{prefix}idx:{V}:manifest</c>; key catalog chunk i: <c>{prefix}idx:{V}:catalog:{i}</c>.</item>
 /// <item>Control keys, all under the <c>{ctl}</c> hash tag so one script can flip them atomically:
 /// <c>{prefix}{ctl}:active</c> (string), <c>{prefix}{ctl}:versions</c> (sorted set, version scored by publish sequence),
-/// <c>{prefix}{ctl}:published</c> (hash, version to publish time in Unix ms), <c>{prefix}{ctl}:seq</c> (publish counter).</item>
+/// <c>{prefix}{ctl}:published</c> (hash, version to publish time in Unix ms), <c>{prefix}{ctl}:seq</c> (publish counter), <c>{prefix}{ctl}:publishing</c> (publish lock, with expiry).</item>
 /// <item>Announcements: channel <c>{prefix}index-updates</c>.</item>
 /// </list>
 /// </summary>
@@ -32,6 +32,7 @@ internal sealed class RedisKeyspace
         Versions = Concat(_prefix, "{ctl}:versions"u8);
         Published = Concat(_prefix, "{ctl}:published"u8);
         Sequence = Concat(_prefix, "{ctl}:seq"u8);
+        PublishLock = Concat(_prefix, "{ctl}:publishing"u8);
         Channel = RedisChannel.Literal(Concat(_prefix, "index-updates"u8));
     }
 
@@ -46,6 +47,9 @@ internal sealed class RedisKeyspace
 
     /// <summary>The publish sequence counter.</summary>
     public RedisKey Sequence { get; }
+
+    /// <summary>The lock held while a publish runs (one publisher at a time per key prefix).</summary>
+    public RedisKey PublishLock { get; }
 
     /// <summary>The pub/sub channel announcing publishes and rollbacks.</summary>
     public RedisChannel Channel { get; }

@@ -126,6 +126,30 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task PublishAsync_WhileAnotherPublishHoldsTheLock_Throws()
+    {
+        var store = CreateStore();
+        var db = redis.Redis.GetDatabase();
+        Assert.True(await db.LockTakeAsync(_prefix + "{ctl}:publishing", "other-publisher", TimeSpan.FromMinutes(1)));
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.PublishAsync(TestIndexes.Build("v1")));
+
+        Assert.Contains("other-publisher", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetActiveVersionAsync());
+        Assert.Equal(0, CountKeys("idx:v1:*"));
+    }
+
+    [Fact]
+    public async Task PublishAsync_Completed_ReleasesThePublishLock()
+    {
+        var store = CreateStore();
+
+        await store.PublishAsync(TestIndexes.Build("v1"));
+
+        Assert.False(await redis.Redis.GetDatabase().KeyExistsAsync(_prefix + "{ctl}:publishing"));
+    }
+
+    [Fact]
     public async Task PublishAsync_BeyondRetention_UnlinksEveryKeyOfDeletedVersion()
     {
         var store = CreateStore(retainVersions: 1);
