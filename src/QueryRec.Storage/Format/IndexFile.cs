@@ -50,7 +50,11 @@ public static class IndexFile
     public static IndexBuild Read(Stream stream)
     {
         Span<byte> header = stackalloc byte[8];
-        stream.ReadExactly(header);
+        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+        {
+            throw new InvalidDataException("The index file is truncated (incomplete header).");
+        }
+
         if (!header[..4].SequenceEqual(Magic))
         {
             throw new InvalidDataException("Not a QueryRec index file (bad magic).");

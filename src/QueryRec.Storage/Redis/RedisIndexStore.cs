@@ -1,42 +1,553 @@
-using StackExchange.Redis;
+using System.Globalization;
+using Google.Protobuf;
 using QueryRec.Storage.V1;
+using StackExchange.Redis;
 
 namespace QueryRec.Storage.Redis;
 
-/// <summary>The Redis index store. PLACEHOLDER: being implemented on the redis branch.</summary>
+/// <summary>
+/// The Redis index store: every version lives in its own immutable namespace <c>{prefix}idx:{version}:</c>
+/// (one key per record, plus a manifest and a key catalog), and the active version is a pointer among the
+/// <c>{prefix}{ctl}:*</c> control keys, which share one hash slot so a Lua script flips them atomically.
+/// No command touches keys of different slots, so it runs on Redis Cluster. See <see cref="RedisKeyspace"/>.
+/// </summary>
+/// <remarks>
+/// Publish order: clean leftovers of an unfinished publish of the same version, write the key catalog,
+/// write the records (pipelined), read everything back and verify counts and checksum, write the manifest,
+/// flip (Lua), announce (pub/sub), then delete versions beyond the retention count. A publish holds a lock
+/// (<c>{prefix}{ctl}:publishing</c>, renewed while it runs, expiring 60 s after a crash) so that two publishers
+/// never clean up or write the same namespace at once. The catalog is written
+/// before the records so that a crashed publish can always be cleaned up without SCAN. Until the flip
+/// nothing the readers use changes, so a failure or cancellation leaves the previous version serving.
+/// </remarks>
 public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
 {
+    // KEYS: active, versions, published, seq. ARGV: version, publish time (Unix ms). Returns the previous active version.
+    private const string FlipScript = """
+        if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+          return redis.error_reply('QR_EXISTS index version already published')
+        end
+        local previous = redis.call('GET', KEYS[1])
+        local seq = redis.call('INCR', KEYS[4])
+        redis.call('ZADD', KEYS[2], seq, ARGV[1])
+        redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+        redis.call('SET', KEYS[1], ARGV[1])
+        return previous
+        """;
+
+    // KEYS: active, versions. ARGV: target version or ''. Returns the version made active, or nil when there is none.
+    private const string RollbackScript = """
+        local target = ARGV[1]
+        if target == '' then
+          local active = redis.call('GET', KEYS[1])
+          if not active then return false end
+          local score = redis.call('ZSCORE', KEYS[2], active)
+          if not score then return false end
+          local earlier = redis.call('ZREVRANGEBYSCORE', KEYS[2], '(' .. score, '-inf', 'LIMIT', 0, 1)
+          if #earlier == 0 then return false end
+          target = earlier[1]
+        elseif not redis.call('ZSCORE', KEYS[2], target) then
+          return false
+        end
+        redis.call('SET', KEYS[1], target)
+        return target
+        """;
+
+    // KEYS: active, versions, published. ARGV: version. Unregisters a version unless it is active; returns 1 if removed.
+    private const string UnregisterScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
+        redis.call('HDEL', KEYS[3], ARGV[1])
+        return redis.call('ZREM', KEYS[2], ARGV[1])
+        """;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisIndexOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RedisKeyspace _keys;
+
     /// <summary>Creates a store over a shared multiplexer.</summary>
     public RedisIndexStore(IConnectionMultiplexer redis, RedisIndexOptions options, TimeProvider? timeProvider = null)
     {
-        _ = redis;
-        _ = options;
-        _ = timeProvider;
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.KeyPrefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RetainVersions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WriteBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CatalogChunkSize, 1);
+        if (options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException("The key prefix may not contain '{' or '}' (hash tags are chosen by the store).", nameof(options));
+        }
+
+        _redis = redis;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _keys = new RedisKeyspace(options.KeyPrefix);
     }
 
     /// <inheritdoc />
     public string Name => "redis";
 
-    /// <inheritdoc />
-    public Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    private IDatabase Db => _redis.GetDatabase();
 
     /// <inheritdoc />
-    public IIndexSnapshot OpenSnapshot(string version) => throw new NotImplementedException();
+    public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken = default)
+    {
+        var value = await Db.StringGetAsync(_keys.Active).WithCancellation(cancellationToken);
+        return value.IsNull ? null : value.ToString();
+    }
 
     /// <inheritdoc />
-    public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public IIndexSnapshot OpenSnapshot(string version)
+    {
+        IndexBuild.ValidateVersion(version);
+        return new Snapshot(Db, version, _keys.VersionNamespace(version));
+    }
 
     /// <inheritdoc />
-    public Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onAnnounced);
+        return _redis.GetSubscriber()
+            .SubscribeAsync(_keys.Channel, (_, message) => onAnnounced(message.ToString()))
+            .WithCancellation(cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task<string> RollbackAsync(string? toVersion = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var record in build.Records)
+        {
+            if (RedisKeyspace.IsReserved(record.Key))
+            {
+                throw new ArgumentException($"Index key '{record.Key}' is reserved by the Redis store.", nameof(build));
+            }
+        }
+
+        var db = Db;
+        var version = build.Version;
+        await using var publishLock = await PublishLock.AcquireAsync(db, _keys.PublishLock, _time, cancellationToken);
+        if (await IsRegisteredAsync(db, version, cancellationToken))
+        {
+            throw AlreadyPublished(version);
+        }
+
+        var ns = _keys.VersionNamespace(version);
+
+        // 1. Leftovers of an unfinished publish of this version (never registered, so no reader uses them).
+        await DeleteVersionKeysAsync(db, ns, cancellationToken);
+
+        // 2. The key catalog, then 3. the records.
+        var chunks = await WriteCatalogAsync(db, ns, build.Records, cancellationToken);
+        await WriteRecordsAsync(db, ns, build.Records, progress, cancellationToken);
+
+        // 4. Validate what Redis holds now against the build's counts and checksum.
+        var manifest = build.Manifest.Clone();
+        manifest.CatalogChunks = chunks;
+        await ValidateAsync(db, ns, manifest, progress, cancellationToken);
+
+        // 5. The manifest, written last among the version's keys.
+        await db.StringSetAsync(RedisKeyspace.Manifest(ns), manifest.ToByteArray()).WithCancellation(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // 6. Flip. Past this point the version is live: no more cancellation.
+        string? previous;
+        try
+        {
+            var flipped = await db.ScriptEvaluateAsync(
+                FlipScript,
+                _keys.ControlKeys,
+                [version, _time.GetUtcNow().ToUnixTimeMilliseconds()]);
+            previous = flipped.IsNull ? null : flipped.ToString();
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("QR_EXISTS", StringComparison.Ordinal))
+        {
+            throw AlreadyPublished(version);
+        }
+
+        // 7. Announce; readers also poll, so this is a hint.
+        await _redis.GetSubscriber().PublishAsync(_keys.Channel, version);
+
+        // 8. Retention.
+        var deleted = await ApplyRetentionAsync(db, version);
+        return new PublishResult(version, previous, build.Records.Count, deleted);
+    }
 
     /// <inheritdoc />
-    public Task<IndexStatus> GetStatusAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<string> RollbackAsync(string? toVersion = null, CancellationToken cancellationToken = default)
+    {
+        var result = await Db.ScriptEvaluateAsync(RollbackScript, [_keys.Active, _keys.Versions], [toVersion ?? string.Empty])
+            .WithCancellation(cancellationToken);
+        if (result.IsNull)
+        {
+            throw new InvalidOperationException(toVersion is null
+                ? "There is no earlier retained version to roll back to."
+                : $"Index version '{toVersion}' is not retained.");
+        }
+
+        var version = result.ToString();
+        await _redis.GetSubscriber().PublishAsync(_keys.Channel, version);
+        return version;
+    }
 
     /// <inheritdoc />
-    public Task<IndexBuild> ReadBuildAsync(string version, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<IndexStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        var activeTask = db.StringGetAsync(_keys.Active);
+        var versions = await db.SortedSetRangeByRankAsync(_keys.Versions, 0, -1, Order.Descending).WithCancellation(cancellationToken);
+        var publishedTask = db.HashGetAsync(_keys.Published, versions);
+        var manifestTasks = new Task<RedisValue>[versions.Length];
+        for (var i = 0; i < versions.Length; i++)
+        {
+            manifestTasks[i] = db.StringGetAsync(RedisKeyspace.Manifest(_keys.VersionNamespace(versions[i].ToString())));
+        }
 
-    internal static PrefixNode? Unused() => null;
+        var active = await activeTask.WithCancellation(cancellationToken);
+        var published = await publishedTask.WithCancellation(cancellationToken);
+        await Task.WhenAll(manifestTasks).WithCancellation(cancellationToken);
+
+        var activeVersion = active.IsNull ? null : active.ToString();
+        var infos = new List<IndexVersionInfo>(versions.Length);
+        for (var i = 0; i < versions.Length; i++)
+        {
+            var version = versions[i].ToString();
+            var publishedAt = published[i].TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UnixEpoch;
+            var bytes = (byte[]?)manifestTasks[i].Result;
+            var manifest = bytes is null ? new IndexManifest { Version = version } : IndexManifest.Parser.ParseFrom(bytes);
+            infos.Add(new IndexVersionInfo(
+                version,
+                DateTimeOffset.FromUnixTimeMilliseconds(manifest.CreatedUnixMs),
+                publishedAt,
+                manifest.TotalRecords,
+                manifest.RecordCounts.ToDictionary(),
+                version == activeVersion));
+        }
+
+        return new IndexStatus(activeVersion, infos);
+    }
+
+    /// <inheritdoc />
+    public async Task<IndexBuild> ReadBuildAsync(string version, CancellationToken cancellationToken = default)
+    {
+        IndexBuild.ValidateVersion(version);
+        var db = Db;
+        if (!await IsRegisteredAsync(db, version, cancellationToken))
+        {
+            throw new KeyNotFoundException($"Index version '{version}' is not retained.");
+        }
+
+        var ns = _keys.VersionNamespace(version);
+        var bytes = (byte[]?)await db.StringGetAsync(RedisKeyspace.Manifest(ns)).WithCancellation(cancellationToken)
+            ?? throw new KeyNotFoundException($"Index version '{version}' has no manifest.");
+        var manifest = IndexManifest.Parser.ParseFrom(bytes);
+        var keys = await ReadCatalogAsync(db, ns, manifest.CatalogChunks, cancellationToken);
+        var records = await ReadRecordsAsync(db, ns, version, keys, progress: null, cancellationToken);
+
+        // The catalog is a Redis detail: the exported build carries the manifest as it was built.
+        var exported = manifest.Clone();
+        exported.CatalogChunks = 0;
+        return FromStored(exported, records);
+    }
+
+    private static InvalidOperationException AlreadyPublished(string version)
+        => new($"Index version '{version}' was already published; use rollback to re-activate it.");
+
+    private static IndexBuild FromStored(IndexManifest manifest, List<IndexRecord> records)
+    {
+        try
+        {
+            return IndexBuild.FromStored(manifest, records);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"Index {manifest.Version}: the stored records are invalid: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<bool> IsRegisteredAsync(IDatabase db, string version, CancellationToken cancellationToken)
+        => (await db.SortedSetScoreAsync(_keys.Versions, version).WithCancellation(cancellationToken)).HasValue;
+
+    private async Task<int> WriteCatalogAsync(IDatabase db, byte[] ns, IReadOnlyList<IndexRecord> records, CancellationToken cancellationToken)
+    {
+        var size = _options.CatalogChunkSize;
+        var chunks = (records.Count + size - 1) / size;
+        var writes = new Task[chunks];
+        for (var i = 0; i < chunks; i++)
+        {
+            var chunk = new KeyCatalogChunk();
+            for (var j = i * size; j < Math.Min(records.Count, (i + 1) * size); j++)
+            {
+                chunk.Keys.Add(records[j].Key);
+            }
+
+            writes[i] = db.StringSetAsync(RedisKeyspace.Catalog(ns, i), chunk.ToByteArray());
+        }
+
+        await Task.WhenAll(writes).WithCancellation(cancellationToken);
+        return chunks;
+    }
+
+    private async Task WriteRecordsAsync(IDatabase db, byte[] ns, IReadOnlyList<IndexRecord> records, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var batch = new List<Task>(Math.Min(_options.WriteBatchSize, records.Count));
+        long done = 0;
+        progress?.Report(new PublishProgress("write", 0, records.Count));
+        foreach (var record in records)
+        {
+            batch.Add(db.StringSetAsync(RedisKeyspace.Join(ns, record.Key), record.Value));
+            if (batch.Count == _options.WriteBatchSize)
+            {
+                done = await FlushAsync(batch, done);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await FlushAsync(batch, done);
+        }
+
+        async Task<long> FlushAsync(List<Task> pending, long before)
+        {
+            await Task.WhenAll(pending).WithCancellation(cancellationToken);
+            var after = before + pending.Count;
+            pending.Clear();
+            progress?.Report(new PublishProgress("write", after, records.Count));
+            cancellationToken.ThrowIfCancellationRequested();
+            return after;
+        }
+    }
+
+    private async Task ValidateAsync(IDatabase db, byte[] ns, IndexManifest manifest, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var keys = await ReadCatalogAsync(db, ns, manifest.CatalogChunks, cancellationToken);
+        var records = await ReadRecordsAsync(db, ns, manifest.Version, keys, progress, cancellationToken);
+        _ = FromStored(manifest, records);
+    }
+
+    private static async Task<List<string>> ReadCatalogAsync(IDatabase db, byte[] ns, int chunks, CancellationToken cancellationToken)
+    {
+        var reads = new Task<RedisValue>[chunks];
+        for (var i = 0; i < chunks; i++)
+        {
+            reads[i] = db.StringGetAsync(RedisKeyspace.Catalog(ns, i));
+        }
+
+        await Task.WhenAll(reads).WithCancellation(cancellationToken);
+        var keys = new List<string>();
+        for (var i = 0; i < chunks; i++)
+        {
+            var bytes = (byte[]?)reads[i].Result
+                ?? throw new InvalidDataException($"Key catalog chunk {i.ToString(CultureInfo.InvariantCulture)} is missing.");
+            keys.AddRange(KeyCatalogChunk.Parser.ParseFrom(bytes).Keys);
+        }
+
+        return keys;
+    }
+
+    private async Task<List<IndexRecord>> ReadRecordsAsync(IDatabase db, byte[] ns, string version, List<string> keys, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var records = new List<IndexRecord>(keys.Count);
+        var batchSize = _options.WriteBatchSize;
+        var reads = new Task<RedisValue>[Math.Min(batchSize, keys.Count)];
+        progress?.Report(new PublishProgress("validate", 0, keys.Count));
+        for (var start = 0; start < keys.Count; start += batchSize)
+        {
+            var count = Math.Min(batchSize, keys.Count - start);
+            for (var i = 0; i < count; i++)
+            {
+                reads[i] = db.StringGetAsync(RedisKeyspace.Join(ns, keys[start + i]));
+            }
+
+            await Task.WhenAll(reads.AsSpan(0, count)).WithCancellation(cancellationToken);
+            for (var i = 0; i < count; i++)
+            {
+                var bytes = (byte[]?)reads[i].Result
+                    ?? throw new InvalidDataException($"Index {version}: key '{keys[start + i]}' is missing.");
+                records.Add(new IndexRecord(keys[start + i], bytes));
+            }
+
+            progress?.Report(new PublishProgress("validate", start + count, keys.Count));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return records;
+    }
+
+    private async Task<List<string>> ApplyRetentionAsync(IDatabase db, string activeVersion)
+    {
+        var deleted = new List<string>();
+        var versions = await db.SortedSetRangeByRankAsync(_keys.Versions, 0, -1, Order.Ascending);
+        var excess = versions.Length - _options.RetainVersions;
+        for (var i = 0; i < versions.Length && excess > 0; i++)
+        {
+            var version = versions[i].ToString();
+            if (version == activeVersion)
+            {
+                continue;
+            }
+
+            // Unregister first (refused if it became active meanwhile), so no rollback can reach a half-deleted version.
+            var removed = (long)await db.ScriptEvaluateAsync(UnregisterScript, [_keys.Active, _keys.Versions, _keys.Published], [version]);
+            if (removed == 1)
+            {
+                await DeleteVersionKeysAsync(db, _keys.VersionNamespace(version), CancellationToken.None);
+                deleted.Add(version);
+                excess--;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Deletes every key of a version namespace found through its catalog, then the catalog and the manifest.</summary>
+    private async Task DeleteVersionKeysAsync(IDatabase db, byte[] ns, CancellationToken cancellationToken)
+    {
+        var own = new List<RedisKey> { RedisKeyspace.Manifest(ns) };
+        for (var i = 0; ; i++)
+        {
+            var chunkKey = RedisKeyspace.Catalog(ns, i);
+            var bytes = (byte[]?)await db.StringGetAsync(chunkKey).WithCancellation(cancellationToken);
+            if (bytes is null)
+            {
+                break;
+            }
+
+            own.Add(chunkKey);
+            var chunk = KeyCatalogChunk.Parser.ParseFrom(bytes);
+            await UnlinkAsync(db, chunk.Keys.Select(k => RedisKeyspace.Join(ns, k)), cancellationToken);
+        }
+
+        await UnlinkAsync(db, own, cancellationToken);
+    }
+
+    /// <summary>UNLINKs keys one per command (they live in different slots), keeping a batch in flight.</summary>
+    private async Task UnlinkAsync(IDatabase db, IEnumerable<RedisKey> keys, CancellationToken cancellationToken)
+    {
+        var batch = new List<Task>();
+        foreach (var key in keys)
+        {
+            batch.Add(db.ExecuteAsync("UNLINK", key));
+            if (batch.Count == _options.WriteBatchSize)
+            {
+                await Task.WhenAll(batch).WithCancellation(cancellationToken);
+                batch.Clear();
+            }
+        }
+
+        await Task.WhenAll(batch).WithCancellation(cancellationToken);
+    }
+
+    /// <summary>The publish lock: taken with SET NX PX, renewed in the background, released on dispose.</summary>
+    private sealed class PublishLock : IAsyncDisposable
+    {
+        private static readonly TimeSpan Expiry = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+
+        private readonly IDatabase _db;
+        private readonly RedisKey _key;
+        private readonly RedisValue _token;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _renewal;
+
+        private PublishLock(IDatabase db, RedisKey key, RedisValue token, TimeProvider time)
+        {
+            _db = db;
+            _key = key;
+            _token = token;
+            _renewal = RenewAsync(time);
+        }
+
+        public static async Task<PublishLock> AcquireAsync(IDatabase db, RedisKey key, TimeProvider time, CancellationToken cancellationToken)
+        {
+            RedisValue token = Environment.MachineName + "/" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "/" + Guid.NewGuid().ToString("N");
+            if (!await db.LockTakeAsync(key, token, Expiry).WithCancellation(cancellationToken))
+            {
+                var holder = await db.LockQueryAsync(key);
+                throw new InvalidOperationException(
+                    $"Another publish is in progress (lock '{key}' held by '{holder}'). Retry when it ends; a crashed publisher's lock expires within {Expiry.TotalSeconds:0} s.");
+            }
+
+            return new PublishLock(db, key, token, time);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _renewal;
+            _stop.Dispose();
+            try
+            {
+                await _db.LockReleaseAsync(_key, _token);
+            }
+            catch (RedisException)
+            {
+                // The lock expires by itself; do not hide the publish's own outcome.
+            }
+        }
+
+        private async Task RenewAsync(TimeProvider time)
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(RenewEvery, time, _stop.Token);
+                    await _db.LockExtendAsync(_key, _token, Expiry);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Released.
+            }
+            catch (RedisException)
+            {
+                // Next publish step will fail on the same connection problem; the lock then expires.
+            }
+        }
+    }
+
+    private sealed class Snapshot : IIndexSnapshot
+    {
+        private readonly IDatabase _db;
+        private readonly byte[] _prefixHead;
+        private readonly byte[] _queryHead;
+
+        public Snapshot(IDatabase db, string version, byte[] ns)
+        {
+            _db = db;
+            Version = version;
+            _prefixHead = RedisKeyspace.JoinBytes(ns, IndexKeys.PrefixKind + ":");
+            _queryHead = RedisKeyspace.JoinBytes(ns, IndexKeys.QueryKind + ":");
+        }
+
+        public string Version { get; }
+
+        public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_prefixHead, normalizedPrefix), PrefixNode.Parser, cancellationToken);
+
+        public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_queryHead, normalizedQuery), QueryStats.Parser, cancellationToken);
+
+        private async ValueTask<T?> GetAsync<T>(byte[] key, MessageParser<T> parser, CancellationToken cancellationToken)
+            where T : class, IMessage<T>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var lease = await _db.StringGetLeaseAsync(key).WithCancellation(cancellationToken);
+            return lease is null ? null : parser.ParseFrom(lease.Span);
+        }
+    }
+}
+
+internal static class RedisTaskExtensions
+{
+    /// <summary>Stops waiting when the token fires (the Redis command itself still completes).</summary>
+    public static Task<T> WithCancellation<T>(this Task<T> task, CancellationToken cancellationToken)
+        => cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
+
+    /// <inheritdoc cref="WithCancellation{T}(Task{T}, CancellationToken)"/>
+    public static Task WithCancellation(this Task task, CancellationToken cancellationToken)
+        => cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
 }

@@ -1,0 +1,318 @@
+using Microsoft.Extensions.Time.Testing;
+using QueryRec.Storage;
+using QueryRec.Storage.Embedded;
+using QueryRec.Storage.Redis;
+using QueryRec.TestSupport;
+
+namespace QueryRec.IntegrationTests.Storage;
+
+/// <summary>A store under test, seen through both of its interfaces.</summary>
+public sealed record StoreUnderTest(IIndexStore Store, IIndexAdmin Admin);
+
+/// <summary>
+/// The contract every index store keeps (DESIGN §3). Runs against the embedded store and a real Redis.
+/// </summary>
+public abstract class IndexStoreContractTests
+{
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    protected abstract StoreUnderTest CreateStore(int retainVersions = 3);
+
+    [Fact]
+    public async Task GetActiveVersionAsync_NothingPublished_ReturnsNull()
+    {
+        var sut = CreateStore();
+
+        var active = await sut.Store.GetActiveVersionAsync();
+
+        Assert.Null(active);
+    }
+
+    [Fact]
+    public async Task PublishAsync_FirstVersion_ActivatesItAndServesPrefixNodes()
+    {
+        var sut = CreateStore();
+        var build = TestIndexes.Build("v1", count: 42);
+
+        var result = await sut.Admin.PublishAsync(build);
+        var node = await sut.Store.OpenSnapshot("v1").GetPrefixNodeAsync("ge");
+
+        Assert.Equal(("v1", null, (long)build.Records.Count), (result.Version, result.PreviousVersion, result.RecordsWritten));
+        Assert.Empty(result.DeletedVersions);
+        Assert.Equal("v1", await sut.Store.GetActiveVersionAsync());
+        Assert.NotNull(node);
+        var completion = Assert.Single(node.Completions);
+        Assert.Equal("gear", completion.Text);
+        Assert.Equal(42, completion.Count);
+    }
+
+    [Fact]
+    public async Task GetPrefixNodeAsync_MissingPrefix_ReturnsNull()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+
+        var node = await sut.Store.OpenSnapshot("v1").GetPrefixNodeAsync("gx");
+
+        Assert.Null(node);
+    }
+
+    [Fact]
+    public async Task GetQueryStatsAsync_PublishedQuery_ReturnsStats()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1", count: 7));
+
+        var stats = await sut.Store.OpenSnapshot("v1").GetQueryStatsAsync("gear");
+
+        Assert.Equal(TestIndexes.Stats("gear", 7), stats);
+    }
+
+    [Fact]
+    public async Task GetQueryStatsAsync_UnknownQuery_ReturnsNull()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+
+        var stats = await sut.Store.OpenSnapshot("v1").GetQueryStatsAsync("gearbox");
+
+        Assert.Null(stats);
+    }
+
+    [Fact]
+    public async Task PublishAsync_SecondVersion_FlipsActiveVersion()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1", count: 1));
+
+        var result = await sut.Admin.PublishAsync(TestIndexes.Build("v2", count: 2));
+
+        Assert.Equal("v1", result.PreviousVersion);
+        Assert.Equal("v2", await sut.Store.GetActiveVersionAsync());
+        Assert.Equal(2, (await sut.Store.OpenSnapshot("v2").GetQueryStatsAsync("gear"))?.Count);
+    }
+
+    [Fact]
+    public async Task OpenSnapshot_OlderRetainedVersion_StillReadsThatVersion()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1", count: 1));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2", count: 2));
+
+        var stats = await sut.Store.OpenSnapshot("v1").GetQueryStatsAsync("gear");
+
+        Assert.Equal(1, stats?.Count);
+    }
+
+    [Fact]
+    public async Task PublishAsync_SameVersionTwice_ThrowsAndKeepsActiveVersion()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1", count: 1));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2", count: 2));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.Admin.PublishAsync(TestIndexes.Build("v1", count: 3)));
+
+        Assert.Equal("v2", await sut.Store.GetActiveVersionAsync());
+        Assert.Equal(1, (await sut.Store.OpenSnapshot("v1").GetQueryStatsAsync("gear"))?.Count);
+    }
+
+    [Fact]
+    public async Task RollbackAsync_NoTarget_ActivatesPreviousVersion()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+
+        var version = await sut.Admin.RollbackAsync();
+
+        Assert.Equal("v1", version);
+        Assert.Equal("v1", await sut.Store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task RollbackAsync_Repeated_WalksBackInPublishOrderUntilNoneLeft()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v3"));
+
+        var first = await sut.Admin.RollbackAsync();
+        var second = await sut.Admin.RollbackAsync();
+
+        Assert.Equal(("v2", "v1"), (first, second));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.Admin.RollbackAsync());
+        Assert.Equal("v1", await sut.Store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task RollbackAsync_NamedVersion_ActivatesThatVersion()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v3"));
+
+        var version = await sut.Admin.RollbackAsync("v1");
+
+        Assert.Equal("v1", version);
+        Assert.Equal("v1", await sut.Store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task RollbackAsync_OnlyOneVersion_Throws()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.Admin.RollbackAsync());
+
+        Assert.Equal("v1", await sut.Store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task RollbackAsync_UnknownVersion_Throws()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.Admin.RollbackAsync("v9"));
+
+        Assert.Equal("v2", await sut.Store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task PublishAsync_BeyondRetention_DeletesOldestVersion()
+    {
+        var sut = CreateStore(retainVersions: 2);
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+
+        var result = await sut.Admin.PublishAsync(TestIndexes.Build("v3"));
+
+        Assert.Equal(["v1"], result.DeletedVersions);
+        var status = await sut.Admin.GetStatusAsync();
+        Assert.Equal(["v3", "v2"], status.Versions.Select(v => v.Version));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => sut.Admin.ReadBuildAsync("v1"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.Admin.RollbackAsync("v1"));
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_ThreeVersions_ListsNewestFirstWithTimesAndCounts()
+    {
+        var sut = CreateStore();
+        var published = new List<DateTimeOffset>();
+        foreach (var version in new[] { "v1", "v2", "v3" })
+        {
+            published.Add(Time.GetUtcNow());
+            await sut.Admin.PublishAsync(TestIndexes.Build(version, fillerQueries: 2));
+            Time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        var status = await sut.Admin.GetStatusAsync();
+
+        Assert.Equal("v3", status.ActiveVersion);
+        Assert.Equal(["v3", "v2", "v1"], status.Versions.Select(v => v.Version));
+        Assert.Equal([published[2], published[1], published[0]], status.Versions.Select(v => v.PublishedAt));
+        Assert.Equal([true, false, false], status.Versions.Select(v => v.IsActive));
+        var newest = status.Versions[0];
+        Assert.Equal(TestIndexes.CreatedAt, newest.CreatedAt);
+        Assert.Equal(7, newest.TotalRecords);
+        Assert.Equal(4, newest.RecordCounts[IndexKeys.PrefixKind]);
+        Assert.Equal(3, newest.RecordCounts[IndexKeys.QueryKind]);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_AfterRollback_MarksRolledBackVersionActive()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+        await sut.Admin.RollbackAsync();
+
+        var status = await sut.Admin.GetStatusAsync();
+
+        Assert.Equal("v1", status.ActiveVersion);
+        Assert.Equal([("v2", false), ("v1", true)], status.Versions.Select(v => (v.Version, v.IsActive)));
+    }
+
+    [Fact]
+    public async Task ReadBuildAsync_PublishedVersion_RoundTripsByteIdentically()
+    {
+        var sut = CreateStore();
+        var build = TestIndexes.Build("v1", fillerQueries: 40);
+        await sut.Admin.PublishAsync(build);
+
+        var read = await sut.Admin.ReadBuildAsync("v1");
+
+        Assert.Equal(build.Manifest, read.Manifest);
+        Assert.Equal(build.Manifest.Checksum, IndexBuild.ComputeChecksum(read.Records));
+        Assert.Equal(build.Records.Select(r => r.Key), read.Records.Select(r => r.Key));
+        Assert.All(build.Records.Zip(read.Records), pair => Assert.Equal(pair.First.Value, pair.Second.Value));
+    }
+
+    [Fact]
+    public async Task ReadBuildAsync_UnknownVersion_ThrowsKeyNotFound()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => sut.Admin.ReadBuildAsync("v2"));
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_Publish_NotifiesSubscriberWithVersion()
+    {
+        var sut = CreateStore();
+        var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await sut.Store.SubscribeAsync(version => announced.TrySetResult(version));
+
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+
+        Assert.Equal("v1", await announced.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_Rollback_NotifiesSubscriberWithVersion()
+    {
+        var sut = CreateStore();
+        await sut.Admin.PublishAsync(TestIndexes.Build("v1"));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v2"));
+        var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await sut.Store.SubscribeAsync(version => announced.TrySetResult(version));
+
+        await sut.Admin.RollbackAsync();
+
+        Assert.Equal("v1", await announced.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
+
+/// <summary>The contract against the in-process store.</summary>
+public sealed class EmbeddedIndexStoreContractTests : IndexStoreContractTests
+{
+    protected override StoreUnderTest CreateStore(int retainVersions = 3)
+    {
+        var store = new EmbeddedIndexStore(retainVersions, Time);
+        return new StoreUnderTest(store, store);
+    }
+}
+
+/// <summary>The contract against a real redis-server, with small batches so every path pipelines several rounds.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisIndexStoreContractTests(RedisServerFixture redis) : IndexStoreContractTests
+{
+    protected override StoreUnderTest CreateStore(int retainVersions = 3)
+    {
+        var options = new RedisIndexOptions
+        {
+            KeyPrefix = RedisServerFixture.NewKeyPrefix(),
+            RetainVersions = retainVersions,
+            WriteBatchSize = 3,
+            CatalogChunkSize = 16,
+        };
+        var store = new RedisIndexStore(redis.Redis, options, Time);
+        return new StoreUnderTest(store, store);
+    }
+}

@@ -1,0 +1,228 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
+using QueryRec.Storage;
+using QueryRec.Storage.Redis;
+using QueryRec.Storage.V1;
+using QueryRec.TestSupport;
+using StackExchange.Redis;
+
+namespace QueryRec.IntegrationTests.Storage;
+
+/// <summary>Redis-only behaviour: crash safety of publish, validation before the flip, key layout, deletion.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisIndexStoreTests(RedisServerFixture redis)
+{
+    private readonly string _prefix = RedisServerFixture.NewKeyPrefix();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task PublishAsync_CancelledMidway_LeavesPreviousVersionActiveAndReadable()
+    {
+        var store = CreateStore(writeBatchSize: 4);
+        await store.PublishAsync(TestIndexes.Build("v1", count: 1));
+        var v2 = TestIndexes.Build("v2", count: 2, fillerQueries: 60);
+        using var cts = new CancellationTokenSource();
+        var cancelAfterEight = new SyncProgress(p =>
+        {
+            if (p is { Phase: "write", Done: >= 8 })
+            {
+                cts.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(v2, cancelAfterEight, cts.Token));
+
+        var written = CountKeys("idx:v2:[pq]:*");
+        Assert.InRange(written, 8, v2.Records.Count - 1);
+        Assert.Equal("v1", await store.GetActiveVersionAsync());
+        Assert.Equal(1, (await store.OpenSnapshot("v1").GetQueryStatsAsync("gear"))?.Count);
+        Assert.Equal(["v1"], (await store.GetStatusAsync()).Versions.Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task PublishAsync_SameBuildAfterCancelledPublish_Succeeds()
+    {
+        var store = CreateStore(writeBatchSize: 4);
+        await store.PublishAsync(TestIndexes.Build("v1", count: 1));
+        var v2 = TestIndexes.Build("v2", count: 2, fillerQueries: 60);
+        using var cts = new CancellationTokenSource();
+        var cancelAfterEight = new SyncProgress(p =>
+        {
+            if (p is { Phase: "write", Done: >= 8 })
+            {
+                cts.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(v2, cancelAfterEight, cts.Token));
+
+        var result = await store.PublishAsync(v2);
+
+        Assert.Equal(("v2", "v1"), (result.Version, result.PreviousVersion));
+        Assert.Equal("v2", await store.GetActiveVersionAsync());
+        Assert.Equal(2, (await store.OpenSnapshot("v2").GetQueryStatsAsync("gear"))?.Count);
+        Assert.Equal(v2.Manifest.Checksum, (await store.ReadBuildAsync("v2")).Manifest.Checksum);
+    }
+
+    [Fact]
+    public async Task PublishAsync_AfterCancelledPublishOfOtherContent_RemovesStaleKeys()
+    {
+        var store = CreateStore();
+        var first = TestIndexes.Build("v1", fillerQueries: 3);
+        using var cts = new CancellationTokenSource();
+        var cancelWhenValidating = new SyncProgress(p =>
+        {
+            if (p.Phase == "validate")
+            {
+                cts.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(first, cancelWhenValidating, cts.Token));
+        Assert.NotNull(await store.OpenSnapshot("v1").GetQueryStatsAsync("filler-002"));
+
+        await store.PublishAsync(TestIndexes.Build("v1", fillerQueries: 1));
+
+        Assert.Null(await store.OpenSnapshot("v1").GetQueryStatsAsync("filler-002"));
+        Assert.NotNull(await store.OpenSnapshot("v1").GetQueryStatsAsync("filler-000"));
+    }
+
+    [Fact]
+    public async Task PublishAsync_KeyCorruptedBeforeValidation_RefusesFlip()
+    {
+        var store = CreateStore();
+        await store.PublishAsync(TestIndexes.Build("v1", count: 1));
+        var v2 = TestIndexes.Build("v2", count: 2);
+        var db = redis.Redis.GetDatabase();
+        var corruptAfterWrite = new SyncProgress(p =>
+        {
+            if (p.Phase == "write" && p.Done == p.Total)
+            {
+                db.StringSet(_prefix + "idx:v2:q:gear", TestIndexes.Stats("gear", 999).ToByteArray());
+            }
+        });
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(v2, corruptAfterWrite));
+
+        Assert.Equal("v1", await store.GetActiveVersionAsync());
+        Assert.Equal(["v1"], (await store.GetStatusAsync()).Versions.Select(v => v.Version));
+        Assert.False(await db.KeyExistsAsync(_prefix + "idx:v2:manifest"));
+    }
+
+    [Fact]
+    public async Task PublishAsync_KeyDeletedBeforeValidation_RefusesFlip()
+    {
+        var store = CreateStore();
+        var db = redis.Redis.GetDatabase();
+        var deleteAfterWrite = new SyncProgress(p =>
+        {
+            if (p.Phase == "write" && p.Done == p.Total)
+            {
+                db.KeyDelete(_prefix + "idx:v1:p:ge");
+            }
+        });
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1"), deleteAfterWrite));
+
+        Assert.Null(await store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task PublishAsync_WhileAnotherPublishHoldsTheLock_Throws()
+    {
+        var store = CreateStore();
+        var db = redis.Redis.GetDatabase();
+        Assert.True(await db.LockTakeAsync(_prefix + "{ctl}:publishing", "other-publisher", TimeSpan.FromMinutes(1)));
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.PublishAsync(TestIndexes.Build("v1")));
+
+        Assert.Contains("other-publisher", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetActiveVersionAsync());
+        Assert.Equal(0, CountKeys("idx:v1:*"));
+    }
+
+    [Fact]
+    public async Task PublishAsync_Completed_ReleasesThePublishLock()
+    {
+        var store = CreateStore();
+
+        await store.PublishAsync(TestIndexes.Build("v1"));
+
+        Assert.False(await redis.Redis.GetDatabase().KeyExistsAsync(_prefix + "{ctl}:publishing"));
+    }
+
+    [Fact]
+    public async Task PublishAsync_BeyondRetention_UnlinksEveryKeyOfDeletedVersion()
+    {
+        var store = CreateStore(retainVersions: 1);
+        var v1 = TestIndexes.Build("v1", fillerQueries: 40);
+        await store.PublishAsync(v1);
+        Assert.Equal(v1.Records.Count + 3 + 1, CountKeys("idx:v1:*")); // records, 3 catalog chunks, manifest
+
+        var result = await store.PublishAsync(TestIndexes.Build("v2"));
+
+        Assert.Equal(["v1"], result.DeletedVersions);
+        Assert.Equal(0, CountKeys("idx:v1:*"));
+        Assert.False(await redis.Redis.GetDatabase().HashExistsAsync(_prefix + "{ctl}:published", "v1"));
+        Assert.Equal("v2", await store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task PublishAsync_Version_WritesUntaggedDataKeysAndCoLocatedControlKeys()
+    {
+        var store = CreateStore();
+
+        await store.PublishAsync(TestIndexes.Build("v1"));
+
+        var keys = Keys("*");
+        var control = keys.Where(k => k.StartsWith(_prefix + "{ctl}:", StringComparison.Ordinal)).ToList();
+        var data = keys.Except(control).ToList();
+        Assert.Equal([_prefix + "{ctl}:active", _prefix + "{ctl}:published", _prefix + "{ctl}:seq", _prefix + "{ctl}:versions"], control.Order());
+        Assert.Equal(12182, ClusterSlot.Of("foo")); // the helper agrees with the Redis Cluster spec
+        Assert.Single(control.Select(ClusterSlot.Of).Distinct());
+        Assert.All(data, k => Assert.StartsWith(_prefix + "idx:v1:", k, StringComparison.Ordinal));
+        Assert.All(data, k => Assert.DoesNotContain('{', k));
+        Assert.True(data.Select(ClusterSlot.Of).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public async Task PublishAsync_Version_StoresManifestWithCatalogChunks()
+    {
+        var store = CreateStore();
+        var build = TestIndexes.Build("v1", fillerQueries: 20);
+
+        await store.PublishAsync(build);
+
+        var bytes = (byte[]?)await redis.Redis.GetDatabase().StringGetAsync(_prefix + "idx:v1:manifest");
+        Assert.NotNull(bytes);
+        var manifest = IndexManifest.Parser.ParseFrom(bytes);
+        Assert.Equal(2, manifest.CatalogChunks);
+        Assert.Equal(build.Manifest.Checksum, manifest.Checksum);
+    }
+
+    [Fact]
+    public async Task PublishAsync_Progress_ReportsWriteThenValidateUpToTotal()
+    {
+        var store = CreateStore(writeBatchSize: 5);
+        var build = TestIndexes.Build("v1", fillerQueries: 10);
+        var reports = new List<PublishProgress>();
+
+        await store.PublishAsync(build, new SyncProgress(reports.Add));
+
+        Assert.Equal(["write", "validate"], reports.Select(r => r.Phase).Distinct());
+        Assert.Equal(new PublishProgress("write", build.Records.Count, build.Records.Count), reports.Last(r => r.Phase == "write"));
+        Assert.Equal(new PublishProgress("validate", build.Records.Count, build.Records.Count), reports[^1]);
+    }
+
+    private RedisIndexStore CreateStore(int retainVersions = 3, int writeBatchSize = 3)
+        => new(
+            redis.Redis,
+            new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = retainVersions, WriteBatchSize = writeBatchSize, CatalogChunkSize = 16 },
+            _time);
+
+    private List<string> Keys(string pattern)
+    {
+        var server = redis.Redis.GetServer(redis.Redis.GetEndPoints()[0]);
+        return [.. server.Keys(pattern: _prefix + pattern, pageSize: 1000).Select(k => k.ToString())];
+    }
+
+    private int CountKeys(string pattern) => Keys(pattern).Count;
+}
