@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using QueryRec.Contracts.V1;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Storage;
+using QueryRec.Storage.Redis;
+using QueryRec.TestSupport;
+
+namespace QueryRec.FunctionalTests.EndToEnd;
+
+/// <summary>
+/// The server on a real Redis while versions are published and rolled back under load: every answer
+/// matches exactly one version's expected top-K, and a publish that dies midway never shows.
+/// </summary>
+public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private static readonly string[] Prefixes = ["g", "ge", "gea", "gear", "h", "ha", "hal", "x", "xb"];
+
+    // Same vocabulary, different popularity: the orders differ between versions for most prefixes.
+    private static readonly Dictionary<string, long> V1 = new(StringComparer.Ordinal)
+    {
+        ["gears of war 3"] = 100, ["gears of war"] = 90, ["gear head"] = 80, ["geforce"] = 70, ["gta 5"] = 60,
+        ["halo reach"] = 50, ["halo 3"] = 40, ["hand"] = 30, ["xbox 360"] = 20, ["xbox one"] = 10,
+    };
+
+    private static readonly Dictionary<string, long> V2 = V1.ToDictionary(p => p.Key, p => 110 - p.Value, StringComparer.Ordinal);
+
+    [Fact]
+    public async Task Suggest_HammeredDuringPublishAndRollback_NeverMixesVersions()
+    {
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        var store = new RedisIndexStore(redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix, WriteBatchSize = 7 });
+        var builds = new Dictionary<string, IReadOnlyDictionary<string, long>> { ["hammer-v1"] = V1, ["hammer-v2"] = V2 };
+        await store.PublishAsync(TestIndexes.FromQueries("hammer-v1", V1));
+        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50));
+        var client = factory.CreateClient(factory.CreateChannel());
+        var seen = new ConcurrentDictionary<string, int>();
+        var mismatches = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+
+        async Task HammerAsync(int worker)
+        {
+            var i = worker;
+            while (!stop.IsCancellationRequested)
+            {
+                var prefix = Prefixes[i++ % Prefixes.Length];
+                var response = await client.SuggestAsync(new SuggestRequest { Prefix = prefix });
+                var version = response.Metadata.IndexVersion;
+                seen.AddOrUpdate(version, 1, static (_, n) => n + 1);
+                var actual = response.Items.Select(item => item.Text).ToList();
+                if (!builds.TryGetValue(version, out var counts) || !actual.SequenceEqual(TestIndexes.ExpectedTop(counts, prefix, 10)))
+                {
+                    mismatches.Enqueue($"{version} '{prefix}': {string.Join(" | ", actual)}");
+                }
+            }
+        }
+
+        var hammers = Enumerable.Range(0, 4).Select(w => Task.Run(() => HammerAsync(w))).ToArray();
+        await Task.Delay(200);
+        await store.PublishAsync(TestIndexes.FromQueries("hammer-v2", V2));
+        await WaitForVersionAsync(client, "hammer-v2");
+        await Task.Delay(200);
+        await store.RollbackAsync();
+        await WaitForVersionAsync(client, "hammer-v1");
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        await Task.WhenAll(hammers);
+
+        Assert.Empty(mismatches);
+        Assert.True(seen.GetValueOrDefault("hammer-v1") > 0 && seen.GetValueOrDefault("hammer-v2") > 0, string.Join(", ", seen));
+        Assert.Equal(2, seen.Count);
+    }
+
+    [Fact]
+    public async Task Suggest_PublishDiesMidway_KeepsServingOldVersion()
+    {
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        var store = new RedisIndexStore(redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix, WriteBatchSize = 4 });
+        await store.PublishAsync(TestIndexes.FromQueries("dies-v1", V1));
+        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50));
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "dies-v1");
+
+        using var kill = new CancellationTokenSource();
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Done > 8)
+            {
+                kill.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(TestIndexes.FromQueries("dies-v2", V2), progress, kill.Token));
+        await Task.Delay(200); // several poll intervals
+
+        foreach (var prefix in Prefixes)
+        {
+            var response = await client.SuggestAsync(new SuggestRequest { Prefix = prefix });
+            Assert.Equal("dies-v1", response.Metadata.IndexVersion);
+            Assert.Equal(TestIndexes.ExpectedTop(V1, prefix, 10), response.Items.Select(i => i.Text));
+        }
+
+        Assert.Equal("dies-v1", await store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task Suggest_RedisStopsAnswering_ReturnsDegradedInsteadOfFailing()
+    {
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        await using var server = new RedisServerFixture();
+        await server.InitializeAsync();
+        var store = new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix });
+        await store.PublishAsync(TestIndexes.FromQueries("down-v1", V1));
+        using var factory = QueryRecFactory.Redis(server.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50));
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "down-v1");
+
+        await server.DisposeAsync(); // kills redis-server
+
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
+        Assert.True(response.Metadata.Degraded);
+        Assert.Contains(response.Metadata.DegradedReasons, r => r.StartsWith("store_", StringComparison.Ordinal));
+        Assert.Equal("down-v1", response.Metadata.IndexVersion);
+        Assert.Empty(response.Items);
+    }
+
+    private static async Task WaitForVersionAsync(QueryRecService.QueryRecServiceClient client, string version)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if ((await client.SuggestAsync(new SuggestRequest { Prefix = "g" })).Metadata.IndexVersion == version)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"The server never switched to {version}.");
+    }
+
+    private sealed class SyncProgress(Action<PublishProgress> report) : IProgress<PublishProgress>
+    {
+        public void Report(PublishProgress value) => report(value);
+    }
+}
