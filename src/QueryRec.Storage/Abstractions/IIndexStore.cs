@@ -72,7 +72,7 @@ public interface IIndexAdmin
 public readonly record struct PublishProgress(string Phase, long Done, long Total);
 
 /// <summary>What a publish did.</summary>
-public sealed record PublishResult(string Version, string? PreviousVersion, long RecordsWritten, IReadOnlyList<string> DeletedVersions);
+public sealed record PublishResult(string Version, string? PreviousVersion, long RecordsWritten, IReadOnlyList<string> DeletedVersions, IReadOnlyList<string>? Warnings = null);
 
 /// <summary>The state of the version registry.</summary>
 public sealed record IndexStatus(string? ActiveVersion, IReadOnlyList<IndexVersionInfo> Versions);

@@ -167,12 +167,33 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             throw AlreadyPublished(version);
         }
 
+        // The version is live now: a failure below is reported, not thrown, so a retry is never told
+        // "already published" for a publish that succeeded.
+        var warnings = new List<string>();
+
         // 7. Announce; readers also poll, so this is a hint.
-        await _redis.GetSubscriber().PublishAsync(_keys.Channel, version);
+        try
+        {
+            await _redis.GetSubscriber().PublishAsync(_keys.Channel, version);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            warnings.Add($"announcement failed ({ex.Message}); servers pick the version up by polling.");
+        }
 
         // 8. Retention.
-        var deleted = await ApplyRetentionAsync(db, version);
-        return new PublishResult(version, previous, build.Records.Count, deleted);
+        List<string> deleted;
+        try
+        {
+            deleted = await ApplyRetentionAsync(db, version);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            deleted = [];
+            warnings.Add($"retention failed ({ex.Message}); old versions are deleted by the next publish.");
+        }
+
+        return new PublishResult(version, previous, build.Records.Count, deleted, warnings);
     }
 
     /// <inheritdoc />
