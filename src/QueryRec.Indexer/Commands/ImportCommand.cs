@@ -51,21 +51,30 @@ internal sealed class ImportCommand
         }
 
         var printed = 0;
-        var result = context.WithProgress($"importing {Path.GetFileName(input)}", report => EventImporter.Import(
-            format,
-            input,
-            output,
-            maxErrors,
-            errorsFile,
-            error =>
-            {
-                if (printed++ < PrintedErrors)
+        ImportResult result;
+        try
+        {
+            result = context.WithProgress($"importing {Path.GetFileName(input)}", report => EventImporter.Import(
+                format,
+                input,
+                output,
+                maxErrors,
+                errorsFile,
+                error =>
                 {
-                    context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
-                }
-            },
-            (done, total) => report(done, total),
-            cancellationToken));
+                    if (printed++ < PrintedErrors)
+                    {
+                        context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
+                    }
+                },
+                (done, total) => report(done, total),
+                cancellationToken));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUserException($"{input} is not a valid {format.ToString().ToLowerInvariant()} file: {IndexerCli.FirstLine(ex.Message)}");
+        }
+
         if (result.BadLines > PrintedErrors)
         {
             context.Error.WriteLine($"… {result.BadLines - PrintedErrors} more bad lines" + (errorsFile is null ? " (use --errors-file to list them all)" : $" (all listed in {errorsFile})"));

@@ -54,7 +54,7 @@ public static class IndexerCli
             }
 
             var commandName = parseResult.CommandResult.Command is RootCommand ? string.Empty : " " + parseResult.CommandResult.Command.Name;
-            await stderr.WriteLineAsync($"Run 'queryrec-indexer{commandName} --help' for usage.");
+            await stderr.WriteLineAsync($"Run '{root.Name}{commandName} --help' for usage.");
             return ExitUserError;
         }
 
@@ -93,11 +93,29 @@ public static class IndexerCli
         FileNotFoundException f => (ExitUserError, "error: file not found: " + (f.FileName ?? f.Message)),
         DirectoryNotFoundException => (ExitUserError, "error: " + ex.Message),
         UnauthorizedAccessException => (ExitUserError, "error: " + ex.Message),
-        InvalidDataException => (ExitUserError, "error: invalid input: " + ex.Message),
+        InvalidDataException => (ExitFailure, "failed: invalid data: " + FirstLine(ex.Message)),
         OperationCanceledException => (ExitFailure, "failed: cancelled"),
         StackExchange.Redis.RedisConnectionException => (ExitFailure, "failed: cannot connect to Redis: " + FirstLine(ex.Message)),
         _ => (ExitFailure, $"failed: {ex.GetType().Name}: {FirstLine(ex.Message)}"),
     };
+
+    /// <summary>Reads an index file given by the user: a missing or invalid file is a user error.</summary>
+    internal static Storage.IndexBuild ReadIndexFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliUserException($"index file not found: {path}");
+        }
+
+        try
+        {
+            return Storage.IndexFile.ReadFile(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUserException($"{path} is not a valid index file: {FirstLine(ex.Message)}");
+        }
+    }
 
     internal static string OneLine(string s)
         => string.Join(' ', s.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

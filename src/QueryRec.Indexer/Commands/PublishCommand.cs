@@ -27,17 +27,20 @@ internal sealed class PublishCommand
     public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, CancellationToken cancellationToken)
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, retain);
-        if (!File.Exists(indexPath))
-        {
-            throw new CliUserException($"index file not found: {indexPath}");
-        }
-
-        var build = IndexFile.ReadFile(indexPath);
+        var build = IndexerCli.ReadIndexFile(indexPath);
         await using var admin = await RedisAdmin.ConnectAsync(redis, options, context.Time);
-        var result = await context.WithProgressAsync($"publishing {build.Version}", report => admin.Store.PublishAsync(
-            build,
-            new Progress<PublishProgress>(p => report(p.Done, p.Total)),
-            cancellationToken));
+        PublishResult result;
+        try
+        {
+            result = await context.WithProgressAsync($"publishing {build.Version}", report => admin.Store.PublishAsync(
+                build,
+                new SyncProgress<PublishProgress>(p => report(p.Done, p.Total)),
+                cancellationToken));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new CliUserException($"cannot publish {build.Version}: {IndexerCli.FirstLine(ex.Message)}");
+        }
         context.Summary("publish", [
             ("version", result.Version),
             ("previous version", result.PreviousVersion ?? "(none)"),
@@ -48,4 +51,10 @@ internal sealed class PublishCommand
         ]);
         return IndexerCli.ExitOk;
     }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (no posting to a context).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

@@ -34,12 +34,7 @@ internal sealed class StatusCommand
 
         if (indexPath is not null)
         {
-            if (!File.Exists(indexPath))
-            {
-                throw new CliUserException($"index file not found: {indexPath}");
-            }
-
-            PrintManifest(context, indexPath, IndexFile.ReadFile(indexPath).Manifest);
+            PrintManifest(context, indexPath, IndexerCli.ReadIndexFile(indexPath).Manifest);
         }
 
         if (redis is not null)

@@ -117,4 +117,38 @@ public sealed class IndexerCliTests : IDisposable
         Assert.Equal(0, build.Code);
         Assert.True(IndexFile.ReadFile(index).Records.Count > 0);
     }
+
+    [Fact]
+    public async Task RunAsync_StatusOfCorruptIndexFile_ExitCode1()
+    {
+        var index = _dir.File("bad.qrx");
+        await File.WriteAllBytesAsync(index, "QRIX\u0001\u0000\u0000\u0000garbage"u8.ToArray());
+
+        var (code, _, stderr) = await Run("status", "--index", index);
+
+        Assert.Equal(1, code);
+        Assert.Contains("not a valid index file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ImportBestBuyWithoutHeader_ExitCode1()
+    {
+        var input = _dir.WriteLines("bb.csv", "u1,1,c,q,2011-09-14 12:45:07,2011-09-14 12:44:07");
+        var output = _dir.File("o.jsonl");
+
+        var (code, _, stderr) = await Run("import", "--format", "bestbuy", "--input", input, "--output", output);
+
+        Assert.Equal(1, code);
+        Assert.Contains("header", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task RunAsync_StatusWithoutRedisOrIndex_ExitCode1()
+    {
+        var (code, _, stderr) = await Run("status");
+
+        Assert.Equal(1, code);
+        Assert.Contains("--index", stderr, StringComparison.Ordinal);
+    }
 }
