@@ -3,8 +3,11 @@ using Spectre.Console;
 namespace QueryRec.Indexer.Commands;
 
 /// <summary>What every command needs: where to write, and the clock.</summary>
-internal sealed class CliContext(IAnsiConsole console, TextWriter error, TimeProvider time)
+internal sealed class CliContext(IAnsiConsole console, TextWriter error, TimeProvider time, IndexAdminFactory? adminFactory = null)
 {
+    /// <summary>Opens the index admin of publish, status, rollback and export.</summary>
+    public IndexAdminFactory AdminFactory { get; } = adminFactory ?? RedisAdmin.ConnectAsync;
+
     /// <summary>Standard output: tables and progress.</summary>
     public IAnsiConsole Console { get; } = console;
 

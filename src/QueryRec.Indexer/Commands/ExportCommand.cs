@@ -28,8 +28,8 @@ internal sealed class ExportCommand
     public static async Task<int> RunAsync(CliContext context, string redis, string keyPrefix, string? version, string output, CancellationToken cancellationToken)
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, 3);
-        await using var admin = await RedisAdmin.ConnectAsync(redis, options, context.Time);
-        var target = version ?? await admin.Store.GetActiveVersionAsync(cancellationToken)
+        await using var admin = await context.AdminFactory(redis, options, context.Time);
+        var target = version ?? await admin.GetActiveVersionAsync(cancellationToken)
             ?? throw new CliUserException("nothing is published: there is no active version to export.");
         IndexBuild build;
         try

@@ -24,7 +24,11 @@ public static class IndexerCli
     /// <param name="error">Where errors go; the process standard error when null.</param>
     /// <param name="timeProvider">The clock; the system clock when null.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+        => RunAsync(args, output, error, timeProvider, null, cancellationToken);
+
+    /// <summary>Like the public overload, with the index admin of the Redis commands replaced (tests).</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter? output, TextWriter? error, TimeProvider? timeProvider, IndexAdminFactory? adminFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         var console = output is null
@@ -43,7 +47,7 @@ public static class IndexerCli
 
         var stdout = output ?? Console.Out;
         var stderr = error ?? Console.Error;
-        var context = new CliContext(console, stderr, timeProvider ?? TimeProvider.System);
+        var context = new CliContext(console, stderr, timeProvider ?? TimeProvider.System, adminFactory);
         var root = CreateRootCommand(context);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

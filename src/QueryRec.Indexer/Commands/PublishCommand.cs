@@ -28,7 +28,7 @@ internal sealed class PublishCommand
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, retain);
         var build = IndexerCli.ReadIndexFile(indexPath);
-        await using var admin = await RedisAdmin.ConnectAsync(redis, options, context.Time);
+        await using var admin = await context.AdminFactory(redis, options, context.Time);
         PublishResult result;
         try
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
+using QueryRec.Storage;
 using QueryRec.Storage.Redis;
 using StackExchange.Redis;
 
@@ -20,18 +21,25 @@ internal sealed class RedisAdminOptions
     }
 }
 
-/// <summary>A connected Redis index store; disposing closes the connection.</summary>
+/// <summary>Opens the index admin for a --redis endpoint. The default connects a <see cref="RedisIndexStore"/>; tests swap in another store.</summary>
+internal delegate Task<RedisAdmin> IndexAdminFactory(string redis, RedisIndexOptions options, TimeProvider time);
+
+/// <summary>A connected index admin (the Redis store); disposing closes the connection it owns.</summary>
 internal sealed class RedisAdmin : IAsyncDisposable
 {
-    private readonly IConnectionMultiplexer _connection;
+    private readonly IAsyncDisposable? _owned;
 
-    private RedisAdmin(IConnectionMultiplexer connection, RedisIndexStore store)
+    internal RedisAdmin(IIndexAdmin store, IAsyncDisposable? owned)
     {
-        _connection = connection;
         Store = store;
+        _owned = owned;
     }
 
-    public RedisIndexStore Store { get; }
+    public IIndexAdmin Store { get; }
+
+    /// <summary>The active version, or null when nothing is published.</summary>
+    public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken)
+        => (await Store.GetStatusAsync(cancellationToken)).ActiveVersion;
 
     public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain)
     {
@@ -65,10 +73,16 @@ internal sealed class RedisAdmin : IAsyncDisposable
 
         config.AbortOnConnectFail = true;
         var connection = await ConnectionMultiplexer.ConnectAsync(config);
-        return new RedisAdmin(connection, new RedisIndexStore(connection, options, time));
+        return new RedisAdmin(new RedisIndexStore(connection, options, time), connection);
     }
 
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
+    }
 
     private static string OptionName(string? member) => member switch
     {

@@ -24,8 +24,8 @@ internal sealed class RollbackCommand
     public static async Task<int> RunAsync(CliContext context, string redis, string keyPrefix, string? to, CancellationToken cancellationToken)
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, 3);
-        await using var admin = await RedisAdmin.ConnectAsync(redis, options, context.Time);
-        var before = await admin.Store.GetActiveVersionAsync(cancellationToken);
+        await using var admin = await context.AdminFactory(redis, options, context.Time);
+        var before = await admin.GetActiveVersionAsync(cancellationToken);
         string active;
         try
         {

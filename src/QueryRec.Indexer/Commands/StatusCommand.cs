@@ -40,7 +40,7 @@ internal sealed class StatusCommand
         if (redis is not null)
         {
             var options = RedisAdmin.ValidateOptions(keyPrefix, 3);
-            await using var admin = await RedisAdmin.ConnectAsync(redis, options, context.Time);
+            await using var admin = await context.AdminFactory(redis, options, context.Time);
             var status = await admin.Store.GetStatusAsync(cancellationToken);
             var table = new Table().Title($"versions in {Markup.Escape(redis)} ({Markup.Escape(options.KeyPrefix)})")
                 .AddColumns("version", "active", "created", "published", "records");
