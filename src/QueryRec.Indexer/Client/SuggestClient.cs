@@ -8,11 +8,11 @@ namespace QueryRec.Indexer.Client;
 internal static class SuggestClient
 {
     /// <summary>Calls Suggest once. Throws <see cref="RpcException"/> on an error status.</summary>
-    public static async Task<SuggestResponse> SuggestAsync(Uri server, string prefix, int limit, string? userId, CancellationToken cancellationToken)
+    public static async Task<SuggestResponse> SuggestAsync(Uri server, string prefix, int limit, string? userId, TimeProvider time, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(server);
         var client = new QueryRecService.QueryRecServiceClient(channel);
         var request = new SuggestRequest { Prefix = prefix, Limit = limit, UserId = userId ?? string.Empty };
-        return await client.SuggestAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        return await client.SuggestAsync(request, deadline: time.GetUtcNow().UtcDateTime.AddSeconds(10), cancellationToken: cancellationToken);
     }
 }

@@ -36,7 +36,7 @@ internal sealed class SuggestCommand
 
         try
         {
-            var response = await SuggestClient.SuggestAsync(uri, prefix, limit, user, cancellationToken);
+            var response = await SuggestClient.SuggestAsync(uri, prefix, limit, user, context.Time, cancellationToken);
             var table = new Table().Title($"suggest '{Markup.Escape(prefix)}'").AddColumns("#", "text", "score", "category hint");
             var rank = 0;
             foreach (var item in response.Items)
