@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using QueryRec.Storage;
+using QueryRec.Storage.Redis;
+using StackExchange.Redis;
+
+namespace QueryRec.Indexer.Commands;
+
+/// <summary>The Redis connection options shared by publish, status, rollback and export.</summary>
+internal sealed class RedisAdminOptions
+{
+    public Option<string> Redis { get; } = new("--redis") { Description = "Redis endpoint, HOST:PORT or a StackExchange.Redis configuration string.", Required = true };
+
+    public Option<string> KeyPrefix { get; } = new("--key-prefix") { Description = "Prefix of every key.", DefaultValueFactory = _ => new RedisIndexOptions().KeyPrefix };
+
+    public void AddTo(Command command, bool required = true)
+    {
+        Redis.Required = required;
+        command.Options.Add(Redis);
+        command.Options.Add(KeyPrefix);
+    }
+}
+
+/// <summary>Opens the index admin for a --redis endpoint. The default connects a <see cref="RedisIndexStore"/>; tests swap in another store.</summary>
+internal delegate Task<RedisAdmin> IndexAdminFactory(string redis, RedisIndexOptions options, TimeProvider time);
+
+/// <summary>A connected index admin (the Redis store); disposing closes the connection it owns.</summary>
+internal sealed class RedisAdmin : IAsyncDisposable
+{
+    private readonly IAsyncDisposable? _owned;
+
+    internal RedisAdmin(IIndexAdmin store, IAsyncDisposable? owned)
+    {
+        Store = store;
+        _owned = owned;
+    }
+
+    public IIndexAdmin Store { get; }
+
+    /// <summary>The active version, or null when nothing is published.</summary>
+    public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken)
+        => (await Store.GetStatusAsync(cancellationToken)).ActiveVersion;
+
+    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain)
+    {
+        var options = new RedisIndexOptions { KeyPrefix = keyPrefix, RetainVersions = retain };
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            var messages = results.Select(static r => $"{OptionName(r.MemberNames.FirstOrDefault())} is invalid: {r.ErrorMessage}");
+            throw new CliUserException(string.Join(" ", messages));
+        }
+
+        return options;
+    }
+
+    public static async Task<RedisAdmin> ConnectAsync(string configuration, RedisIndexOptions options, TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            throw new CliUserException("--redis is empty.");
+        }
+
+        ConfigurationOptions config;
+        try
+        {
+            config = ConfigurationOptions.Parse(configuration);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUserException($"--redis '{configuration}' is invalid: {IndexerCli.FirstLine(ex.Message)}");
+        }
+
+        config.AbortOnConnectFail = true;
+        var connection = await ConnectionMultiplexer.ConnectAsync(config);
+        return new RedisAdmin(new RedisIndexStore(connection, options, time), connection);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
+    }
+
+    private static string OptionName(string? member) => member switch
+    {
+        nameof(RedisIndexOptions.KeyPrefix) => "--key-prefix",
+        nameof(RedisIndexOptions.RetainVersions) => "--retain",
+        _ => member ?? "an option",
+    };
+}
