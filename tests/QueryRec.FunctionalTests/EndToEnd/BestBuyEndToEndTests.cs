@@ -30,7 +30,7 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
         Assert.Equal(0, await IndexerCli.RunAsync(["build", "--input", events, "--output", index], output, output));
         Assert.Equal(0, await IndexerCli.RunAsync(["publish", "--index", index, "--redis", redis.ConnectionString, "--key-prefix", keyPrefix], output, output));
 
-        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix);
+        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, storeBudget: TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
         var response = await client.SuggestAsync(new SuggestRequest { Prefix = "gea" });
 

@@ -31,9 +31,10 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         var store = new RedisIndexStore(redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix, WriteBatchSize = 7 });
         var builds = new Dictionary<string, IReadOnlyDictionary<string, long>> { ["hammer-v1"] = V1, ["hammer-v2"] = V2 };
         await store.PublishAsync(TestIndexes.FromQueries("hammer-v1", V1));
-        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50));
+        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50), storeBudget: TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
         var seen = new ConcurrentDictionary<string, int>();
+        var degraded = new ConcurrentDictionary<string, int>();
         var mismatches = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
 
@@ -47,6 +48,18 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
                 var version = response.Metadata.IndexVersion;
                 seen.AddOrUpdate(version, 1, static (_, n) => n + 1);
                 var actual = response.Items.Select(item => item.Text).ToList();
+                if (response.Metadata.Degraded)
+                {
+                    // A read that missed its budget on this loaded machine: allowed, but never partial.
+                    degraded.AddOrUpdate(version, 1, static (_, n) => n + 1);
+                    if (actual.Count != 0)
+                    {
+                        mismatches.Enqueue($"{version} '{prefix}' degraded but not empty: {string.Join(" | ", actual)}");
+                    }
+
+                    continue;
+                }
+
                 if (!builds.TryGetValue(version, out var counts) || !actual.SequenceEqual(TestIndexes.ExpectedTop(counts, prefix, 10)))
                 {
                     mismatches.Enqueue($"{version} '{prefix}': {string.Join(" | ", actual)}");
@@ -66,7 +79,8 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         await Task.WhenAll(hammers);
 
         Assert.Empty(mismatches);
-        Assert.True(seen.GetValueOrDefault("hammer-v1") > 0 && seen.GetValueOrDefault("hammer-v2") > 0, string.Join(", ", seen));
+        Assert.True(seen.GetValueOrDefault("hammer-v1") - degraded.GetValueOrDefault("hammer-v1") > 0, string.Join(", ", seen));
+        Assert.True(seen.GetValueOrDefault("hammer-v2") - degraded.GetValueOrDefault("hammer-v2") > 0, string.Join(", ", seen));
         Assert.Equal(2, seen.Count);
     }
 
@@ -76,7 +90,7 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         var keyPrefix = RedisServerFixture.NewKeyPrefix();
         var store = new RedisIndexStore(redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix, WriteBatchSize = 4 });
         await store.PublishAsync(TestIndexes.FromQueries("dies-v1", V1));
-        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50));
+        using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50), storeBudget: TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
         await WaitForVersionAsync(client, "dies-v1");
 

@@ -28,11 +28,12 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
     });
 
     /// <summary>A host reading from Redis.</summary>
-    internal static QueryRecFactory Redis(string connection, string keyPrefix, TimeSpan? pollInterval = null) => new(new()
+    internal static QueryRecFactory Redis(string connection, string keyPrefix, TimeSpan? pollInterval = null, TimeSpan? storeBudget = null) => new(new()
     {
         ["QueryRec:Store:Redis"] = connection,
         ["QueryRec:Store:KeyPrefix"] = keyPrefix,
         ["QueryRec:Store:PollInterval"] = (pollInterval ?? TimeSpan.FromSeconds(5)).ToString(),
+        ["QueryRec:Suggest:StoreBudget"] = (storeBudget ?? TimeSpan.FromMilliseconds(200)).ToString(),
     });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
