@@ -30,7 +30,10 @@ public sealed class StoreOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Longest prefix, in characters (runes), for which the index holds a node; must match the indexer's <c>--max-prefix-length</c>.</summary>
+    /// <summary>
+    /// Longest prefix, in characters (runes), for which the index holds a node, used only for an index that
+    /// does not say (indexes built by <c>QueryRec.Indexer build</c> record their own <c>--max-prefix-length</c>).
+    /// </summary>
     [Range(1, 256)]
     public int MaxIndexedPrefixLength { get; set; } = 32;
 }

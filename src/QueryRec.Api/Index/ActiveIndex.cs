@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using QueryRec.Api.Hosting;
 using QueryRec.Storage;
 
 namespace QueryRec.Api.Index;
@@ -6,29 +8,41 @@ namespace QueryRec.Api.Index;
 /// The index version this server answers from. A request reads <see cref="Current"/> once and does all its
 /// reads through that snapshot, so no answer mixes two versions even while a publish flips the pointer.
 /// </summary>
-public sealed class ActiveIndex(IIndexStore store)
+public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> options)
 {
-    private volatile IIndexSnapshot? _current;
+    private volatile ServingIndex? _current;
 
     /// <summary>The store the snapshots come from.</summary>
     public IIndexStore Store => store;
 
-    /// <summary>The active snapshot, or null before any index is loaded.</summary>
-    public IIndexSnapshot? Current => _current;
+    /// <summary>The active version, or null before any index is loaded.</summary>
+    public ServingIndex? Current => _current;
 
-    /// <summary>True once an index is loaded (the readiness condition).</summary>
-    public bool IsReady => _current is not null;
-
-    /// <summary>Switches to <paramref name="version"/> if it is not already active; returns the previous version when it switched.</summary>
-    internal bool TryActivate(string version, out string? previous)
+    /// <summary>
+    /// Switches to <paramref name="version"/> if it is not already active, reading how it was built first.
+    /// Returns the previous version when it switched.
+    /// </summary>
+    internal async Task<(bool Switched, string? Previous)> TryActivateAsync(string version, CancellationToken cancellationToken)
     {
-        previous = _current?.Version;
+        var previous = _current?.Snapshot.Version;
         if (string.Equals(previous, version, StringComparison.Ordinal))
         {
-            return false;
+            return (false, previous);
         }
 
-        _current = store.OpenSnapshot(version);
-        return true;
+        var snapshot = store.OpenSnapshot(version);
+        var info = await snapshot.GetInfoAsync(cancellationToken);
+        var maxPrefixLength = info is { MaxPrefixLength: > 0 } ? info.MaxPrefixLength : options.Value.MaxIndexedPrefixLength;
+        _current = new ServingIndex(snapshot, maxPrefixLength);
+        return (true, previous);
     }
+}
+
+/// <summary>One index version being served, with how it was built.</summary>
+/// <param name="Snapshot">Reads of that version only.</param>
+/// <param name="MaxPrefixLength">The longest prefix, in runes, that has its own node.</param>
+public sealed record ServingIndex(IIndexSnapshot Snapshot, int MaxPrefixLength)
+{
+    /// <summary>The version id.</summary>
+    public string Version => Snapshot.Version;
 }

@@ -85,9 +85,13 @@ internal sealed class IndexWatcher(
         try
         {
             var version = await activeIndex.Store.GetActiveVersionAsync(cancellationToken);
-            if (version is not null && activeIndex.TryActivate(version, out var previous))
+            if (version is not null)
             {
-                Log.IndexActivated(logger, version, activeIndex.Store.Name, previous);
+                var (switched, previous) = await activeIndex.TryActivateAsync(version, cancellationToken);
+                if (switched)
+                {
+                    Log.IndexActivated(logger, version, activeIndex.Store.Name, previous);
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

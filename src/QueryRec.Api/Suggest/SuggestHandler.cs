@@ -17,7 +17,6 @@ namespace QueryRec.Api.Suggest;
 internal sealed class SuggestHandler(
     ActiveIndex activeIndex,
     IOptions<SuggestOptions> suggestOptions,
-    IOptions<StoreOptions> storeOptions,
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger)
 {
@@ -38,19 +37,19 @@ internal sealed class SuggestHandler(
         };
 
         // One snapshot for the whole request: every read comes from the same version.
-        var snapshot = activeIndex.Current;
-        if (snapshot is null)
+        var serving = activeIndex.Current;
+        if (serving is null)
         {
             MarkDegraded(response.Metadata, "index_unavailable");
             return response;
         }
 
-        response.Metadata.IndexVersion = snapshot.Version;
-        var key = QueryNormalizer.TruncateRunes(normalizedPrefix, storeOptions.Value.MaxIndexedPrefixLength);
+        response.Metadata.IndexVersion = serving.Version;
+        var key = QueryNormalizer.TruncateRunes(normalizedPrefix, serving.MaxPrefixLength);
         PrefixNode? node;
         try
         {
-            node = await snapshot.GetPrefixNodeAsync(key, cancellationToken)
+            node = await serving.Snapshot.GetPrefixNodeAsync(key, cancellationToken)
                 .AsTask()
                 .WaitAsync(suggestOptions.Value.StoreBudget, timeProvider, cancellationToken);
         }

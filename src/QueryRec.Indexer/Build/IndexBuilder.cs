@@ -189,6 +189,8 @@ public static class IndexBuilder
             records.Add(new IndexRecord(IndexKeys.Prefix(prefix), node.ToByteArray()));
         }
 
+        records.Add(new IndexRecord(IndexKeys.Info, new IndexInfo { MaxPrefixLength = options.MaxPrefixLength, TopK = options.TopK }.ToByteArray()));
+
         onPhase?.Invoke("checksum");
         var sorted = records.ToArray();
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));

@@ -38,6 +38,9 @@ public interface IIndexSnapshot
 
     /// <summary>The statistics of a normalized query, or null when it is not in the vocabulary.</summary>
     ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default);
+
+    /// <summary>How the version was built, or null for an index written without it.</summary>
+    ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -13,6 +13,12 @@ public static class IndexKeys
     /// <summary>Kind of per-query statistics (<see cref="V1.QueryStats"/>).</summary>
     public const string QueryKind = "q";
 
+    /// <summary>Kind of the build description (<see cref="V1.IndexInfo"/>).</summary>
+    public const string InfoKind = "i";
+
+    /// <summary>The key of the version's <see cref="V1.IndexInfo"/>.</summary>
+    public const string Info = InfoKind + ":info";
+
     /// <summary>The key of the prefix-table node of a normalized prefix.</summary>
     public static string Prefix(string normalizedPrefix) => PrefixKind + ":" + normalizedPrefix;
 

@@ -221,5 +221,8 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Query(normalizedQuery), out var bytes) ? QueryStats.Parser.ParseFrom(bytes) : null);
+
+        public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Info, out var bytes) ? IndexInfo.Parser.ParseFrom(bytes) : null);
     }
 }

@@ -535,9 +535,11 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         private readonly IDatabase _db;
         private readonly byte[] _prefixHead;
         private readonly byte[] _queryHead;
+        private readonly byte[] _infoKey;
 
         public Snapshot(IDatabase db, string version, byte[] ns)
         {
+            _infoKey = RedisKeyspace.JoinBytes(ns, IndexKeys.Info);
             _db = db;
             Version = version;
             _prefixHead = RedisKeyspace.JoinBytes(ns, IndexKeys.PrefixKind + ":");
@@ -551,6 +553,9 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => GetAsync(RedisKeyspace.JoinBytes(_queryHead, normalizedQuery), QueryStats.Parser, cancellationToken);
+
+        public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
+            => GetAsync(_infoKey, IndexInfo.Parser, cancellationToken);
 
         private async ValueTask<T?> GetAsync<T>(byte[] key, MessageParser<T> parser, CancellationToken cancellationToken)
             where T : class, IMessage<T>
