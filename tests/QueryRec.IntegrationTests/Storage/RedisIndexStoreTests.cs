@@ -21,16 +21,7 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         var store = CreateStore(writeBatchSize: 4);
         await store.PublishAsync(TestIndexes.Build("v1", count: 1));
         var v2 = TestIndexes.Build("v2", count: 2, fillerQueries: 60);
-        using var cts = new CancellationTokenSource();
-        var cancelAfterEight = new SyncProgress(p =>
-        {
-            if (p is { Phase: "write", Done: >= 8 })
-            {
-                cts.Cancel();
-            }
-        });
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(v2, cancelAfterEight, cts.Token));
+        await PublishCancelledAfterEightWritesAsync(store, v2);
 
         var written = CountKeys("idx:v2:[pq]:*");
         Assert.InRange(written, 8, v2.Records.Count - 1);
@@ -45,15 +36,7 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         var store = CreateStore(writeBatchSize: 4);
         await store.PublishAsync(TestIndexes.Build("v1", count: 1));
         var v2 = TestIndexes.Build("v2", count: 2, fillerQueries: 60);
-        using var cts = new CancellationTokenSource();
-        var cancelAfterEight = new SyncProgress(p =>
-        {
-            if (p is { Phase: "write", Done: >= 8 })
-            {
-                cts.Cancel();
-            }
-        });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(v2, cancelAfterEight, cts.Token));
+        await PublishCancelledAfterEightWritesAsync(store, v2);
 
         var result = await store.PublishAsync(v2);
 
@@ -210,6 +193,21 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         Assert.Equal(["write", "validate"], reports.Select(r => r.Phase).Distinct());
         Assert.Equal(new PublishProgress("write", build.Records.Count, build.Records.Count), reports.Last(r => r.Phase == "write"));
         Assert.Equal(new PublishProgress("validate", build.Records.Count, build.Records.Count), reports[^1]);
+    }
+
+    /// <summary>Starts publishing <paramref name="build"/> and cancels it once 8 records are written.</summary>
+    private static async Task PublishCancelledAfterEightWritesAsync(RedisIndexStore store, IndexBuild build)
+    {
+        using var cts = new CancellationTokenSource();
+        var cancelAfterEight = new SyncProgress(p =>
+        {
+            if (p is { Phase: "write", Done: >= 8 })
+            {
+                cts.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(build, cancelAfterEight, cts.Token));
     }
 
     private RedisIndexStore CreateStore(int retainVersions = 3, int writeBatchSize = 3)
