@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QueryRec.Storage;
+using QueryRec.Storage.Redis;
 
 namespace QueryRec.Indexer.Commands;
 
@@ -11,22 +12,29 @@ internal sealed class PublishCommand
         var index = new Option<string>("--index") { Description = "The index file (.qrx) to publish.", Required = true };
         var redis = new RedisAdminOptions();
         var retain = new Option<int>("--retain") { Description = "Versions kept for rollback (the active one included).", DefaultValueFactory = _ => 3 };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Writes kept in flight (pipelined); lower it to spare a busy Redis, at the cost of a slower publish.",
+            DefaultValueFactory = _ => new RedisIndexOptions().WriteBatchSize,
+        };
         var command = new Command("publish", "Publish an index file to Redis and make it active.") { index };
         redis.AddTo(command);
         command.Options.Add(retain);
+        command.Options.Add(batchSize);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             context,
             parseResult.GetRequiredValue(index),
             parseResult.GetRequiredValue(redis.Redis),
             parseResult.GetRequiredValue(redis.KeyPrefix),
             parseResult.GetValue(retain),
+            parseResult.GetValue(batchSize),
             cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, CancellationToken cancellationToken)
     {
-        var options = RedisAdmin.ValidateOptions(keyPrefix, retain);
+        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize);
         var build = IndexerCli.ReadIndexFile(indexPath);
         await using var admin = await context.AdminFactory(redis, options, context.Time);
         PublishResult result;

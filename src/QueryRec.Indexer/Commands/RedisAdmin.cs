@@ -41,9 +41,14 @@ internal sealed class RedisAdmin : IAsyncDisposable
     public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken)
         => (await Store.GetStatusAsync(cancellationToken)).ActiveVersion;
 
-    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain)
+    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain, int? writeBatchSize = null)
     {
         var options = new RedisIndexOptions { KeyPrefix = keyPrefix, RetainVersions = retain };
+        if (writeBatchSize is { } batch)
+        {
+            options.WriteBatchSize = batch;
+        }
+
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
