@@ -83,8 +83,8 @@ internal sealed class SimulateCommand
         var started = context.Time.GetTimestamp();
         var stats = context.WithProgress("simulate", progress =>
         {
-            using var writer = JsonlEventFormat.CreateWriter(full);
-            return LogSimulator.Write(options, writer, progress);
+            using var file = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            return LogSimulator.Write(options, file, progress);
         });
         var elapsed = context.Time.GetElapsedTime(started);
         var bytes = new FileInfo(full).Length;

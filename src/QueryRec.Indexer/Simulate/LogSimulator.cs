@@ -15,7 +15,7 @@ namespace QueryRec.Indexer.Simulate;
 public static class LogSimulator
 {
     /// <summary>Users simulated to estimate events per user when a target event count is given.</summary>
-    internal const int PilotUsers = 2000;
+    internal const int PilotUsers = 5000;
 
     private static readonly double[] HourWeights = Cumulative([2, 1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 7, 8, 7, 6, 6, 6, 7, 8, 9, 10, 10, 8, 5]);
 
@@ -24,14 +24,14 @@ public static class LogSimulator
     public static IReadOnlyList<LogEvent> Generate(SimulationOptions options)
         => [.. Stream(options, new SimulationStats()).Select(static e => e.Event)];
 
-    /// <summary>Writes the events as generic JSONL; returns the counters.</summary>
-    internal static SimulationStats Write(SimulationOptions options, TextWriter writer, Action<double, double>? progress = null)
+    /// <summary>Writes the events as generic JSONL (UTF-8, the bytes of <see cref="JsonlEventFormat.Format"/>); returns the counters.</summary>
+    internal static SimulationStats Write(SimulationOptions options, Stream output, Action<double, double>? progress = null)
     {
         var stats = new SimulationStats();
+        using var writer = new JsonlEventWriter(output);
         foreach (var e in Stream(options, stats, progress))
         {
-            writer.Write(JsonlEventFormat.Format(e.Event));
-            writer.Write('\n');
+            writer.Write(e.Event);
         }
 
         return stats;
@@ -71,7 +71,7 @@ public static class LogSimulator
     {
         stats.Users = users;
         var active = new System.Collections.BitArray(users);
-        var heap = new PriorityQueue<SimulatedEvent, (long Time, long Seq)>();
+        var heap = new PriorityQueue<SimulatedEvent, long>();
         var session = new SessionGenerator(options, model, heap);
         var startMs = options.Start.UtcTicks / TimeSpan.TicksPerMillisecond;
         var starts = new List<SessionStart>();
@@ -95,7 +95,7 @@ public static class LogSimulator
             starts.Sort();
             foreach (var s in starts)
             {
-                while (heap.TryPeek(out var e, out var key) && key.Time <= s.Time)
+                while (heap.TryPeek(out var e, out var time) && time <= s.Time)
                 {
                     heap.Dequeue();
                     stats.Count(e);
@@ -243,7 +243,7 @@ public static class LogSimulator
     }
 
     /// <summary>Generates the events of one session into the reordering queue.</summary>
-    private sealed class SessionGenerator(SimulationOptions options, PopularityModel model, PriorityQueue<SimulatedEvent, (long Time, long Seq)> heap)
+    private sealed class SessionGenerator(SimulationOptions options, PopularityModel model, PriorityQueue<SimulatedEvent, long> heap)
     {
         private const int Interests = 3;
         private const int MaxIntents = 30;
@@ -254,7 +254,6 @@ public static class LogSimulator
         private SimRandom _random;
         private string _user = string.Empty;
         private long _session;
-        private long _seq;
         private long _t;
 
         public void Generate(SessionStart s, int day)
@@ -434,6 +433,6 @@ public static class LogSimulator
         private DateTimeOffset Time() => new(_t * TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 
         private void Emit(LogEvent e, SearchRole role, int k, bool trending)
-            => heap.Enqueue(new SimulatedEvent(e, role, _session, k, trending), (_t, _seq++));
+            => heap.Enqueue(new SimulatedEvent(e, role, _session, k, trending), _t);
     }
 }
