@@ -24,7 +24,7 @@ public sealed class LogSimulatorDistributionTests
     {
         var counts = queries.GroupBy(static q => q, StringComparer.Ordinal).Select(static g => (double)g.Count()).OrderDescending().Take(top).ToArray();
         var xs = counts.Select(static (_, i) => Math.Log(i + 1)).ToArray();
-        var ys = counts.Select(Math.Log).ToArray();
+        var ys = counts.Select(static c => Math.Log(c)).ToArray();
         var mx = xs.Average();
         var my = ys.Average();
         return xs.Zip(ys).Sum(p => (p.First - mx) * (p.Second - my)) / xs.Sum(x => (x - mx) * (x - mx));
@@ -145,8 +145,10 @@ public sealed class LogSimulatorDistributionTests
     {
         var pairs = Searches.Where(static e => e.Role != SearchRole.Fragment && e.Role != SearchRole.Typo)
             .GroupBy(static e => (e.Session, e.Intent)).SelectMany(static g => g.Zip(g.Skip(1))).ToList();
-        var eligible = Searches.Count(e => e.Role is SearchRole.Query or SearchRole.Correction or SearchRole.Reformulation
-            && Catalog.TryGetQuery(e.Event.Query, out var q) && Catalog.Queries[q].Narrower.Count > 0);
+        // A refinement follows the intent's query as it stands after a correction and a reformulation.
+        var eligible = Searches.Where(static e => e.Role is SearchRole.Query or SearchRole.Correction or SearchRole.Reformulation)
+            .GroupBy(static e => (e.Session, e.Intent)).Select(static g => g.Last())
+            .Count(e => Catalog.TryGetQuery(e.Event.Query, out var q) && Catalog.Queries[q].Narrower.Count > 0);
         var refinements = pairs.Where(static p => p.Second.Role == SearchRole.Refinement).ToList();
 
         Assert.All(refinements, p => Assert.True(Extends(p.Second.Event.Query, p.First.Event.Query), $"'{p.First.Event.Query}' → '{p.Second.Event.Query}'"));
@@ -164,7 +166,8 @@ public sealed class LogSimulatorDistributionTests
 
         Assert.All(reformulations, p =>
         {
-            Assert.True(Catalog.TryGetQuery(p.First.Event.Query, out var a) && Catalog.TryGetQuery(p.Second.Event.Query, out var b));
+            Assert.True(Catalog.TryGetQuery(p.First.Event.Query, out var a));
+            Assert.True(Catalog.TryGetQuery(p.Second.Event.Query, out var b));
             Assert.Equal(Catalog.Queries[a].Group, Catalog.Queries[b].Group);
             Assert.NotEqual(p.First.Event.Query, p.Second.Event.Query);
         });
