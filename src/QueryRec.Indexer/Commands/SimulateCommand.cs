@@ -1,30 +1,71 @@
 using System.CommandLine;
+using System.Globalization;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Simulate;
 
 namespace QueryRec.Indexer.Commands;
 
-/// <summary><c>simulate</c>: writes a seeded demo log as JSONL events.</summary>
+/// <summary><c>simulate</c>: writes a seeded storefront log as JSONL events (see docs/simulator.md).</summary>
 internal sealed class SimulateCommand
 {
     public static Command Create(CliContext context)
     {
-        var defaults = new SimulationOptions();
+        var d = new SimulationOptions();
         var output = new Option<string>("--output") { Description = "The JSONL events file to write.", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
-        var users = new Option<int>("--users") { Description = "Number of users.", DefaultValueFactory = _ => defaults.Users };
-        var days = new Option<int>("--days") { Description = "Days covered.", DefaultValueFactory = _ => defaults.Days };
-        var sessions = new Option<int>("--sessions-per-user") { Description = "Average sessions per user.", DefaultValueFactory = _ => defaults.SessionsPerUser };
-        var command = new Command("simulate", "Generate a seeded demo log (JSONL events).") { output, seed, users, days, sessions };
-        command.SetAction(parseResult => Run(
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed and options give the same bytes.", DefaultValueFactory = _ => d.Seed };
+        var users = new Option<int>("--users") { Description = "Number of users (ignored with --events).", DefaultValueFactory = _ => d.Users };
+        var events = new Option<long?>("--events") { Description = "Target number of events; derives the number of users (result within a few per cent)." };
+        var days = new Option<int>("--days") { Description = "Days covered.", DefaultValueFactory = _ => d.Days };
+        var start = new Option<DateOnly>("--start") { Description = "First day (UTC), yyyy-MM-dd.", DefaultValueFactory = _ => DateOnly.FromDateTime(d.Start.UtcDateTime) };
+        var sessions = new Option<double>("--sessions-per-user") { Description = "Mean sessions per user over the period (Poisson).", DefaultValueFactory = _ => d.SessionsPerUser };
+        var searches = new Option<double>("--searches-per-session") { Description = "Mean search intents per session (1 + Poisson).", DefaultValueFactory = _ => d.SearchesPerSession };
+        var zipf = new Option<double>("--zipf") { Description = "Zipf exponent of query popularity.", DefaultValueFactory = _ => d.Zipf };
+        var fragments = new Option<bool>("--fragments") { Description = "Log typed fragments (keystroke prefixes of the next query); --fragments false turns them off.", DefaultValueFactory = _ => d.Fragments };
+        var fragmentRate = new Option<double>("--fragment-rate") { Description = "Share of intents preceded by fragments.", DefaultValueFactory = _ => d.FragmentRate };
+        var typoRate = new Option<double>("--typo-rate") { Description = "Share of intents whose first search is misspelt.", DefaultValueFactory = _ => d.TypoRate };
+        var correctionRate = new Option<double>("--typo-correction-rate") { Description = "Share of typos followed by the corrected query.", DefaultValueFactory = _ => d.TypoCorrectionRate };
+        var reformulationRate = new Option<double>("--reformulation-rate") { Description = "Share of queries with variants followed by one.", DefaultValueFactory = _ => d.ReformulationRate };
+        var refinementRate = new Option<double>("--refinement-rate") { Description = "Share of queries with narrower ones followed by one.", DefaultValueFactory = _ => d.RefinementRate };
+        var clickRate = new Option<double>("--click-rate") { Description = "Share of final queries with clicks.", DefaultValueFactory = _ => d.ClickRate };
+        var clickNoise = new Option<double>("--click-noise") { Description = "Share of clicks on an item of another category.", DefaultValueFactory = _ => d.ClickNoise };
+        var cartRate = new Option<double>("--cart-rate") { Description = "Share of clicks followed by a cart.", DefaultValueFactory = _ => d.CartRate };
+        var orderRate = new Option<double>("--order-rate") { Description = "Share of carts followed by an order.", DefaultValueFactory = _ => d.OrderRate };
+        var anonymousRate = new Option<double>("--anonymous-rate") { Description = "Share of users logged with a device id.", DefaultValueFactory = _ => d.AnonymousRate };
+        var trending = new Option<int>("--trending") { Description = "Number of new-release queries that burst at the end.", DefaultValueFactory = _ => d.Trending };
+        var trendDays = new Option<int>("--trend-days") { Description = "Length of the burst window at the end, in days.", DefaultValueFactory = _ => d.TrendDays };
+        var trendShare = new Option<double>("--trend-share") { Description = "Share of intents that go to trending queries in the window (1/50 of it before).", DefaultValueFactory = _ => d.TrendShare };
+        var command = new Command("simulate", "Generate a seeded, realistic storefront log (JSONL events), streamed in time order.")
+        {
+            output, seed, users, events, days, start, sessions, searches, zipf, fragments, fragmentRate, typoRate, correctionRate,
+            reformulationRate, refinementRate, clickRate, clickNoise, cartRate, orderRate, anonymousRate, trending, trendDays, trendShare,
+        };
+        command.SetAction(r => Run(
             context,
-            parseResult.GetRequiredValue(output),
+            r.GetRequiredValue(output),
             new SimulationOptions
             {
-                Seed = parseResult.GetValue(seed),
-                Users = parseResult.GetValue(users),
-                Days = parseResult.GetValue(days),
-                SessionsPerUser = parseResult.GetValue(sessions),
+                Seed = r.GetValue(seed),
+                Users = r.GetValue(users),
+                TargetEvents = r.GetValue(events),
+                Days = r.GetValue(days),
+                Start = new DateTimeOffset(r.GetValue(start).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+                SessionsPerUser = r.GetValue(sessions),
+                SearchesPerSession = r.GetValue(searches),
+                Zipf = r.GetValue(zipf),
+                Fragments = r.GetValue(fragments),
+                FragmentRate = r.GetValue(fragmentRate),
+                TypoRate = r.GetValue(typoRate),
+                TypoCorrectionRate = r.GetValue(correctionRate),
+                ReformulationRate = r.GetValue(reformulationRate),
+                RefinementRate = r.GetValue(refinementRate),
+                ClickRate = r.GetValue(clickRate),
+                ClickNoise = r.GetValue(clickNoise),
+                CartRate = r.GetValue(cartRate),
+                OrderRate = r.GetValue(orderRate),
+                AnonymousRate = r.GetValue(anonymousRate),
+                Trending = r.GetValue(trending),
+                TrendDays = r.GetValue(trendDays),
+                TrendShare = r.GetValue(trendShare),
             }));
         return command;
     }
@@ -37,25 +78,39 @@ internal sealed class SimulateCommand
             throw new CliUserException(string.Join(" ", problems));
         }
 
-        var events = LogSimulator.Generate(options);
         var full = Path.GetFullPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        using (var writer = JsonlEventFormat.CreateWriter(full))
+        var started = context.Time.GetTimestamp();
+        var stats = context.WithProgress("simulate", progress =>
         {
-            JsonlEventFormat.Write(events, writer);
-        }
-
-        var byType = events.GroupBy(static e => e.Type).ToDictionary(static g => g.Key, static g => (long)g.Count());
+            using var file = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            return LogSimulator.Write(options, file, progress);
+        });
+        var elapsed = context.Time.GetElapsedTime(started);
+        var bytes = new FileInfo(full).Length;
+        static string N(long n) => BuildCommand.N(n);
         context.Summary("simulate", [
-            ("seed", options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("users", BuildCommand.N(options.Users)),
-            ("days", BuildCommand.N(options.Days)),
-            ("events", BuildCommand.N(events.Count)),
-            ("searches", BuildCommand.N(byType.GetValueOrDefault(LogEventType.Search))),
-            ("clicks", BuildCommand.N(byType.GetValueOrDefault(LogEventType.Click))),
-            ("carts", BuildCommand.N(byType.GetValueOrDefault(LogEventType.Cart))),
-            ("orders", BuildCommand.N(byType.GetValueOrDefault(LogEventType.Order))),
-            ("distinct queries", BuildCommand.N(events.Select(static e => e.Query).Distinct(StringComparer.Ordinal).Count())),
+            ("seed", options.Seed.ToString(CultureInfo.InvariantCulture)),
+            ("start", options.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("days", N(options.Days)),
+            ("users (active / anonymous)", $"{N(stats.Users)} ({N(stats.ActiveUsers)} / {N(stats.AnonymousUsers)})"),
+            ("sessions", N(stats.Sessions)),
+            ("events", N(stats.Events)),
+            ("searches", N(stats.ByType[(int)LogEventType.Search])),
+            ("  intents (first query)", N(stats.ByRole[(int)SearchRole.Query])),
+            ("  fragments", N(stats.ByRole[(int)SearchRole.Fragment])),
+            ("  typos / corrected", $"{N(stats.ByRole[(int)SearchRole.Typo])} / {N(stats.ByRole[(int)SearchRole.Correction])}"),
+            ("  reformulations", N(stats.ByRole[(int)SearchRole.Reformulation])),
+            ("  refinements", N(stats.ByRole[(int)SearchRole.Refinement])),
+            ("  trending", N(stats.TrendingSearches)),
+            ("clicks", N(stats.ByType[(int)LogEventType.Click])),
+            ("carts", N(stats.ByType[(int)LogEventType.Cart])),
+            ("orders (amount)", $"{N(stats.ByType[(int)LogEventType.Order])} ({stats.OrderAmount.ToString("N2", CultureInfo.InvariantCulture)})"),
+            ("distinct queries", N(stats.DistinctQueries)),
+            ("max buffered events", N(stats.MaxBuffered)),
+            ("bytes", N(bytes)),
+            ("time", elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
+            ("events/s", N((long)(stats.Events / Math.Max(elapsed.TotalSeconds, 1e-6)))),
             ("output", output),
         ]);
         return IndexerCli.ExitOk;
