@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace QueryRec.Storage.Realtime;
+
+/// <summary>Bounds and windows of the real-time namespace. Section <c>QueryRec:Realtime</c>.</summary>
+public sealed class RealtimeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "QueryRec:Realtime";
+
+    /// <summary>How long an event id is remembered for deduplication.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many recent distinct queries are kept per subject.</summary>
+    [Range(1, 1000)]
+    public int RecentQueriesCap { get; set; } = 50;
+
+    /// <summary>How many recently viewed distinct items are kept per subject.</summary>
+    [Range(1, 1000)]
+    public int ViewedItemsCap { get; set; } = 50;
+
+    /// <summary>How long a subject's recent lists live after their last update.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
+    public TimeSpan HistoryTtl { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The width of one trending time bucket.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan TrendingBucket { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The trending window: how far back submissions count.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan TrendingWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most distinct queries tracked per trending bucket (the rest are dropped, least submitted first).</summary>
+    [Range(10, 1_000_000)]
+    public int TrendingQueriesPerBucket { get; set; } = 10_000;
+
+    /// <summary>Most subjects held by the in-process store (least recently used are evicted).</summary>
+    [Range(100, 10_000_000)]
+    public int EmbeddedMaxSubjects { get; set; } = 100_000;
+}
