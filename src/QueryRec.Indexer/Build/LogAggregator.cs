@@ -239,7 +239,7 @@ internal sealed class LogAggregator
 
         if (_anchorTicks == long.MinValue)
         {
-            _anchorTicks = ticks;
+            _anchorTicks = AlignToHalfLife(ticks);
             _bucketOrigin = ticks - (ticks % _bucketTicks) - (_horizonBuckets * _bucketTicks * 4);
         }
 
@@ -500,8 +500,8 @@ internal sealed class LogAggregator
         var halfLives = (double)(e.Ticks - _anchorTicks) / _halfLifeTicks;
         if (halfLives > RebaseHalfLives)
         {
-            Rebase(e.Ticks);
-            halfLives = 0;
+            Rebase(AlignToHalfLife(e.Ticks));
+            halfLives = (double)(e.Ticks - _anchorTicks) / _halfLifeTicks;
         }
 
         acc.Decayed += double.Exp2(halfLives);
@@ -515,6 +515,12 @@ internal sealed class LogAggregator
             }
         }
     }
+
+    /// <summary>
+    /// Anchors sit on a grid of whole half-lives, so a search's weight does not depend on which event happened to
+    /// open the stream (an extra early event must not change the rounding of every sum).
+    /// </summary>
+    private long AlignToHalfLife(long ticks) => ticks - (((ticks % _halfLifeTicks) + _halfLifeTicks) % _halfLifeTicks);
 
     /// <summary>Moves the decay anchor to <paramref name="ticks"/>, rescaling every accumulator (rare: once per 64 half-lives).</summary>
     private void Rebase(long ticks)

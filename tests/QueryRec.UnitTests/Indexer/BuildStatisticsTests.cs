@@ -357,6 +357,7 @@ public sealed class BuildStatisticsTests
 
         var node = Get(build, IndexKeys.Prefix("n"), PrefixNode.Parser)!;
         Assert.Equal(["nnew", "nold"], node.Completions.Select(c => c.Text));
-        Assert.Equal([1.0, 0.5], node.Completions.Select(c => c.Score));
+        Assert.Equal(1.0, node.Completions[0].Score, 12);
+        Assert.Equal(0.5, node.Completions[1].Score, 12);
     }
 }
