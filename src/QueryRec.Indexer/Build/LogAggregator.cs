@@ -127,6 +127,20 @@ internal struct TrendSeries
     }
 }
 
+/// <summary>
+/// Hashes a pair of ids packed in a long. long.GetHashCode is hi ^ lo, which maps (a, b) and (b, a) and every
+/// pair with the same a ^ b to one bucket: with small dense ids that means long chains. Fibonacci hashing mixes
+/// all 64 bits instead.
+/// </summary>
+internal sealed class PairComparer : IEqualityComparer<long>
+{
+    public static readonly PairComparer Instance = new();
+
+    public bool Equals(long x, long y) => x == y;
+
+    public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+}
+
 /// <summary>Interactions of one (item, query) pair.</summary>
 internal struct ItemQueryAcc
 {
@@ -154,12 +168,12 @@ internal sealed class LogAggregator
     private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _categories = new(StringComparer.Ordinal);
-    private readonly HashSet<long> _queryUsers = [];
+    private readonly HashSet<long> _queryUsers = new(PairComparer.Instance);
     private readonly long _halfLifeTicks;
     private readonly long _bucketTicks;
     private readonly int _horizonBuckets;
     private readonly List<int> _finals = new(16);
-    private readonly HashSet<long> _sessionPairs = [];
+    private readonly HashSet<long> _sessionPairs = new(PairComparer.Instance);
     private readonly HashSet<int> _sessionSources = [];
     private readonly HashSet<int> _sessionTargets = [];
     private readonly List<int> _engagedQueries = new(8);
@@ -182,13 +196,13 @@ internal sealed class LogAggregator
     public List<string> CategoryNames { get; } = [];
 
     /// <summary>Clicks per (query &lt;&lt; 32 | category).</summary>
-    public Dictionary<long, int> CategoryClicks { get; } = [];
+    public Dictionary<long, int> CategoryClicks { get; } = new(PairComparer.Instance);
 
     /// <summary>Sessions per transition (source &lt;&lt; 32 | target).</summary>
-    public Dictionary<long, int> Transitions { get; } = [];
+    public Dictionary<long, int> Transitions { get; } = new(PairComparer.Instance);
 
     /// <summary>Interactions per (item &lt;&lt; 32 | query).</summary>
-    public Dictionary<long, ItemQueryAcc> ItemQueries { get; } = [];
+    public Dictionary<long, ItemQueryAcc> ItemQueries { get; } = new(PairComparer.Instance);
 
     /// <summary>Sessions with at least one transition (N of the q2q contingency table).</summary>
     public long TransitionSessions { get; private set; }
