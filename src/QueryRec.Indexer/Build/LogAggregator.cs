@@ -176,7 +176,7 @@ internal sealed class LogAggregator
     private readonly HashSet<long> _sessionPairs = new(PairComparer.Instance);
     private readonly HashSet<int> _sessionSources = [];
     private readonly HashSet<int> _sessionTargets = [];
-    private readonly List<int> _engagedQueries = new(8);
+    private readonly HashSet<int> _engagedQueries = [];
     private long _anchorTicks = long.MinValue;
     private long _bucketOrigin = long.MinValue;
 
@@ -372,7 +372,7 @@ internal sealed class LogAggregator
             else
             {
                 var q = e.Query >= 0 ? e.Query : latestSearch;
-                if (q >= 0 && !_engagedQueries.Contains(q))
+                if (q >= 0)
                 {
                     _engagedQueries.Add(q);
                 }

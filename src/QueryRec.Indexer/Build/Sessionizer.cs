@@ -65,11 +65,15 @@ internal sealed class Session
 /// Streaming sessionizer: keeps one open session per active user. An event more than the gap after the
 /// user's last event closes the open session and starts a new one. A watermark (the newest event time
 /// seen) closes sessions idle for more than gap + max disorder, so memory is bounded by the users active
-/// within that span, not by the log. Events of a session may arrive slightly out of order (e.g. a Best Buy
+/// within that span, not by the log (and a session holds at most <see cref="MaxSessionEvents"/>). Events
+/// of a session may arrive slightly out of order (e.g. a Best Buy
 /// click after a later search): the session is sorted when it closes.
 /// </summary>
 internal sealed class Sessionizer(TimeSpan gap, TimeSpan maxDisorder, Action<Session> onClosed)
 {
+    /// <summary>A session this long (a bot, a crawler) is closed and a new one started, so that no user holds unbounded memory.</summary>
+    public const int MaxSessionEvents = 10_000;
+
     private readonly long _gap = gap.Ticks;
     private readonly long _idle = gap.Ticks + maxDisorder.Ticks;
     private readonly Dictionary<int, Session> _open = [];
@@ -90,7 +94,7 @@ internal sealed class Sessionizer(TimeSpan gap, TimeSpan maxDisorder, Action<Ses
         e.Seq = _seq++;
         if (_open.TryGetValue(user, out var session))
         {
-            if (e.Ticks > session.LastTicks + _gap)
+            if (e.Ticks > session.LastTicks + _gap || session.Events.Count >= MaxSessionEvents)
             {
                 Close(session);
                 session = Start(user, e.Ticks);

@@ -84,6 +84,18 @@ public sealed class BuildStatisticsTests
     }
 
     [Fact]
+    public void Build_BotWithEndlessSession_IsCutIntoBoundedSessions()
+    {
+        // 25,000 searches by one user, 10 ms apart (no gap ever): sessions are cut every 10,000 events -> 3.
+        var events = Enumerable.Range(0, 25_000).Select(i => S("bot", "q" + (i % 7), End.AddMilliseconds(-10 * (25_000 - i))));
+
+        var result = Build(events);
+
+        Assert.Equal(3, result.Summary.Sessions);
+        Assert.Equal(25_000, result.Summary.FinalSearches);
+    }
+
+    [Fact]
     public void Build_StreamWithLateEventsOfOpenSession_SortsThemIntoTheSession()
     {
         // Best Buy style: the click of a search arrives after a later search of another user. u1's click at +40 s
