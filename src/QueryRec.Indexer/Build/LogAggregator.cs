@@ -168,6 +168,10 @@ internal sealed class LogAggregator
     private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _categories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _rawLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _userLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _itemLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _categoryLookup;
     private readonly HashSet<long> _queryUsers = new(PairComparer.Instance);
     private readonly long _halfLifeTicks;
     private readonly long _bucketTicks;
@@ -183,6 +187,10 @@ internal sealed class LogAggregator
     public LogAggregator(BuildOptions options)
     {
         _options = options;
+        _rawLookup = _rawQueries.GetAlternateLookup<ReadOnlySpan<char>>();
+        _userLookup = _users.GetAlternateLookup<ReadOnlySpan<char>>();
+        _itemLookup = _items.GetAlternateLookup<ReadOnlySpan<char>>();
+        _categoryLookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
         _halfLifeTicks = options.HalfLife.Ticks;
         _bucketTicks = TrendBucket(options).Ticks;
         _horizonBuckets = (int)((options.TrendWindow.Ticks + options.TrendBaseline.Ticks) / _bucketTicks) + 2;
@@ -243,9 +251,15 @@ internal sealed class LogAggregator
             : TimeSpan.FromMinutes(1);
 
     public void Add(LogEvent e)
+        => Add(e.Type, e.UserId, e.Query, e.Time.UtcTicks, e.ItemId, e.CategoryId, e.ResultCount ?? -1, e.Amount is { } amount ? (double)amount : 0);
+
+    /// <summary>
+    /// Adds one valid event given as spans (the fast JSONL path): strings are interned through alternate
+    /// lookups, so a value seen before allocates nothing. An empty item or category means none.
+    /// </summary>
+    public void Add(LogEventType type, ReadOnlySpan<char> user, ReadOnlySpan<char> rawQuery, long ticks, ReadOnlySpan<char> item, ReadOnlySpan<char> category, int results, double amount)
     {
         EventsRead++;
-        var ticks = e.Time.UtcTicks;
         if (ticks > LastTicks)
         {
             LastTicks = ticks;
@@ -257,7 +271,7 @@ internal sealed class LogAggregator
             _bucketOrigin = ticks - (ticks % _bucketTicks) - (_horizonBuckets * _bucketTicks * 4);
         }
 
-        switch (e.Type)
+        switch (type)
         {
             case LogEventType.Search: SearchEvents++; break;
             case LogEventType.Click: ClickEvents++; break;
@@ -265,8 +279,8 @@ internal sealed class LogAggregator
             default: OrderEvents++; break;
         }
 
-        var query = QueryId(e.Query);
-        if (query < 0 && e.Type == LogEventType.Search)
+        var query = QueryId(rawQuery);
+        if (query < 0 && type == LogEventType.Search)
         {
             EmptyQueries++;
             return;
@@ -274,15 +288,15 @@ internal sealed class LogAggregator
 
         var se = new SessionEvent
         {
-            Type = (byte)e.Type,
+            Type = (byte)type,
             Query = query,
             Ticks = ticks,
-            Item = e.ItemId is null ? -1 : Intern(_items, ItemNames, e.ItemId),
-            Category = e.CategoryId is null ? -1 : Intern(_categories, CategoryNames, e.CategoryId),
-            Results = e.ResultCount ?? -1,
-            Amount = e.Amount is { } amount ? (double)amount : 0,
+            Item = item.IsEmpty ? -1 : Intern(_itemLookup, ItemNames, item),
+            Category = category.IsEmpty ? -1 : Intern(_categoryLookup, CategoryNames, category),
+            Results = results,
+            Amount = amount,
         };
-        _sessionizer.Add(Intern(_users, null, e.UserId), se);
+        _sessionizer.Add(Intern(_userLookup, null, user), se);
     }
 
     /// <summary>Closes the remaining sessions and scales the decayed popularity to the log's last event.</summary>
@@ -307,20 +321,19 @@ internal sealed class LogAggregator
 
     public long BucketTicks => _bucketTicks;
 
-    private int QueryId(string raw)
+    private int QueryId(ReadOnlySpan<char> raw)
     {
-        if (string.IsNullOrEmpty(raw))
+        if (raw.IsEmpty)
         {
             return -1;
         }
 
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_rawQueries, raw, out var exists);
-        if (exists)
+        if (_rawLookup.TryGetValue(raw, out var cached))
         {
-            return id;
+            return cached;
         }
 
-        var normalized = QueryNormalizer.Normalize(raw);
+        var normalized = QueryNormalizer.Normalize(raw.ToString());
         var qid = -1;
         if (normalized.Length > 0)
         {
@@ -334,24 +347,26 @@ internal sealed class LogAggregator
             qid = nid;
         }
 
-        id = qid;
-        if (_rawQueries.Count > RawCacheLimit)
+        if (_rawQueries.Count >= RawCacheLimit)
         {
             _rawQueries.Clear(); // a cache only: the normalized ids stay
         }
 
+        _rawLookup[raw] = qid;
         return qid;
     }
 
-    private static int Intern(Dictionary<string, int> ids, List<string>? names, string s)
+    private static int Intern(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<string>? names, ReadOnlySpan<char> s)
     {
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, s, out var exists);
-        if (!exists)
+        if (lookup.TryGetValue(s, out var id))
         {
-            id = ids.Count - 1;
-            names?.Add(s);
+            return id;
         }
 
+        id = lookup.Dictionary.Count;
+        var text = s.ToString();
+        lookup.Dictionary.Add(text, id);
+        names?.Add(text);
         return id;
     }
 
