@@ -259,6 +259,16 @@ internal sealed class LogAggregator
     /// </summary>
     public void Add(LogEventType type, ReadOnlySpan<char> user, ReadOnlySpan<char> rawQuery, long ticks, ReadOnlySpan<char> item, ReadOnlySpan<char> category, int results, double amount)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        AddCore(type, user, rawQuery, ticks, item, category, results, amount);
+        AggregateTimestampTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+    }
+
+    /// <summary>Stopwatch ticks spent in <see cref="Add(LogEventType, ReadOnlySpan{char}, ReadOnlySpan{char}, long, ReadOnlySpan{char}, ReadOnlySpan{char}, int, double)"/> (interning, sessionizing, aggregating).</summary>
+    public long AggregateTimestampTicks { get; private set; }
+
+    private void AddCore(LogEventType type, ReadOnlySpan<char> user, ReadOnlySpan<char> rawQuery, long ticks, ReadOnlySpan<char> item, ReadOnlySpan<char> category, int results, double amount)
+    {
         EventsRead++;
         if (ticks > LastTicks)
         {

@@ -104,33 +104,19 @@ internal sealed class BuildCommand
         var result = context.WithProgress("building index", report =>
         {
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var reader = new StreamReader(stream);
-            long n = 0;
-            IEnumerable<LogEvent> Events()
-            {
-                foreach (var item in JsonlEventFormat.Read(reader))
+            return IndexBuilder.BuildFromJsonl(
+                stream,
+                options,
+                context.Time,
+                error =>
                 {
-                    if (item.Error is { } error)
+                    if (badLines++ < ImportCommand.PrintedErrors)
                     {
-                        if (badLines++ < ImportCommand.PrintedErrors)
-                        {
-                            context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
-                        }
-
-                        continue;
+                        context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
                     }
-
-                    if ((++n & 0xFFF) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        report(stream.Position, inputSize);
-                    }
-
-                    yield return item.Event!;
-                }
-            }
-
-            return IndexBuilder.Build(Events(), options, context.Time);
+                },
+                done => report(done, inputSize),
+                cancellationToken);
         });
 
         cancellationToken.ThrowIfCancellationRequested();
