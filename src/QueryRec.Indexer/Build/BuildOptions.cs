@@ -20,6 +20,60 @@ public sealed record BuildOptions
     /// <summary>Longest indexed prefix, in runes.</summary>
     public int MaxPrefixLength { get; init; } = 32;
 
+    /// <summary>Inactivity that ends a session.</summary>
+    public TimeSpan SessionGap { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How much later than the newest event seen an event of an open session may still arrive (stream disorder).</summary>
+    public TimeSpan MaxDisorder { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A search that is a strict prefix of the same user's next search within this window, with no click, is a typed fragment.</summary>
+    public TimeSpan FragmentWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Half-life of the popularity decay (anchored at the log's last event).</summary>
+    public TimeSpan HalfLife { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>The recent window of trending, ending at the log's last event.</summary>
+    public TimeSpan TrendWindow { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The baseline of trending: the span just before the recent window.</summary>
+    public TimeSpan TrendBaseline { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Additive smoothing (pseudo-searches) of the trending ratio.</summary>
+    public double TrendSmoothing { get; init; } = 5;
+
+    /// <summary>Minimum searches in the recent window for a query to be trending.</summary>
+    public int TrendMinRecent { get; init; } = 2;
+
+    /// <summary>Minimum sessions with the transition a→b for b to be related to a (q2q).</summary>
+    public int Q2qMinSupport { get; init; } = 2;
+
+    /// <summary>Related queries kept per query (q2q).</summary>
+    public int Q2qTop { get; init; } = 20;
+
+    /// <summary>Queries kept per item (i2q).</summary>
+    public int I2qTop { get; init; } = 20;
+
+    /// <summary>Refinements kept per query.</summary>
+    public int RefinementTop { get; init; } = 10;
+
+    /// <summary>Queries kept per hot and per trending list.</summary>
+    public int HotTop { get; init; } = 50;
+
+    /// <summary>Categories kept in a query's top categories.</summary>
+    public int TopCategories { get; init; } = 3;
+
+    /// <summary>
+    /// A query whose searches with a known result count returned no result at least this often is removed
+    /// (1.01 disables the rule).
+    /// </summary>
+    public double ZeroResultShare { get; init; } = 0.8;
+
+    /// <summary>A query of only digits (spaces and '-' allowed) with at least this many digits is an item id and removed (0 disables).</summary>
+    public int NumericMinDigits { get; init; } = 6;
+
+    /// <summary>The operator lists: blacklist, whitelist (pins) and external result counts.</summary>
+    public HygieneLists Lists { get; init; } = HygieneLists.Empty;
+
     /// <summary>The version id, or null to derive it from the build time and the content checksum.</summary>
     public string? Version { get; init; }
 
@@ -50,6 +104,38 @@ public sealed record BuildOptions
             problems.Add($"--max-prefix-length must be between 1 and {Limits.MaxPrefixLength} (got {MaxPrefixLength}).");
         }
 
+        Positive(problems, "--session-gap", SessionGap);
+        NotNegative(problems, "--max-disorder", MaxDisorder);
+        NotNegative(problems, "--fragment-window", FragmentWindow);
+        Positive(problems, "--half-life", HalfLife);
+        Positive(problems, "--trend-window", TrendWindow);
+        Positive(problems, "--trend-baseline", TrendBaseline);
+        if (!(TrendSmoothing > 0) || double.IsInfinity(TrendSmoothing))
+        {
+            problems.Add($"--trend-smoothing must be a positive number (got {TrendSmoothing}).");
+        }
+
+        AtLeast(problems, "--trend-min-recent", TrendMinRecent, 1);
+        AtLeast(problems, "--q2q-min-support", Q2qMinSupport, 1);
+        Between(problems, "--q2q-top", Q2qTop);
+        Between(problems, "--i2q-top", I2qTop);
+        Between(problems, "--refine-top", RefinementTop);
+        Between(problems, "--hot-top", HotTop);
+        if (TopCategories is < 1 or > 20)
+        {
+            problems.Add($"--top-categories must be between 1 and 20 (got {TopCategories}).");
+        }
+
+        if (!(ZeroResultShare > 0))
+        {
+            problems.Add($"--zero-result-share must be positive (got {ZeroResultShare}).");
+        }
+
+        if (NumericMinDigits < 0)
+        {
+            problems.Add($"--numeric-min-digits must not be negative (got {NumericMinDigits}).");
+        }
+
         if (Version is not null)
         {
             try
@@ -63,5 +149,37 @@ public sealed record BuildOptions
         }
 
         return problems;
+    }
+
+    private static void Positive(List<string> problems, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{name} must be positive (got {value}).");
+        }
+    }
+
+    private static void NotNegative(List<string> problems, string name, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            problems.Add($"{name} must not be negative (got {value}).");
+        }
+    }
+
+    private static void AtLeast(List<string> problems, string name, int value, int min)
+    {
+        if (value < min)
+        {
+            problems.Add($"{name} must be at least {min} (got {value}).");
+        }
+    }
+
+    private static void Between(List<string> problems, string name, int value)
+    {
+        if (value is < 1 or > MaxTopK)
+        {
+            problems.Add($"{name} must be between 1 and {MaxTopK} (got {value}).");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using QueryRec.Core.Normalization;
@@ -19,11 +20,47 @@ public sealed record BuildSummary
     /// <summary>Click events.</summary>
     public long ClickEvents { get; init; }
 
+    /// <summary>Cart events.</summary>
+    public long CartEvents { get; init; }
+
+    /// <summary>Order events.</summary>
+    public long OrderEvents { get; init; }
+
     /// <summary>Search events whose query normalizes to nothing (ignored).</summary>
     public long EmptyQueries { get; init; }
 
-    /// <summary>Distinct normalized queries searched at least once.</summary>
+    /// <summary>Sessions (user + inactivity gap).</summary>
+    public long Sessions { get; init; }
+
+    /// <summary>The most sessions open at once in the streaming sessionizer.</summary>
+    public int PeakOpenSessions { get; init; }
+
+    /// <summary>Distinct users.</summary>
+    public int Users { get; init; }
+
+    /// <summary>Searches repeating the previous search of the session at the same instant (one search logged per click).</summary>
+    public long DuplicateSearches { get; init; }
+
+    /// <summary>Typed fragments: searches that are a strict prefix of the next search within the fragment window, without engagement.</summary>
+    public long Fragments { get; init; }
+
+    /// <summary>Final searches (counted in the statistics).</summary>
+    public long FinalSearches { get; init; }
+
+    /// <summary>Clicks, carts and orders with no query and no earlier final search in their session.</summary>
+    public long UnattributedActions { get; init; }
+
+    /// <summary>Distinct normalized queries with at least one final search.</summary>
     public int QueriesSeen { get; init; }
+
+    /// <summary>Queries removed as purely numeric long strings (item ids).</summary>
+    public int RemovedByNumeric { get; init; }
+
+    /// <summary>Queries removed by the blacklist.</summary>
+    public int RemovedByBlacklist { get; init; }
+
+    /// <summary>Queries removed by the zero-result filter.</summary>
+    public int RemovedByZeroResults { get; init; }
 
     /// <summary>Queries removed because they were searched fewer than MinCount times.</summary>
     public int RemovedByMinCount { get; init; }
@@ -31,14 +68,50 @@ public sealed record BuildSummary
     /// <summary>Queries removed (after the count rule) because fewer than MinUsers distinct users searched them.</summary>
     public int RemovedByMinUsers { get; init; }
 
+    /// <summary>Pinned queries (whitelist), kept whatever the rules say.</summary>
+    public int Pinned { get; init; }
+
+    /// <summary>Pinned queries that a rule would have removed, or that the log never searched.</summary>
+    public int PinnedRescued { get; init; }
+
     /// <summary>Queries kept in the vocabulary.</summary>
     public int QueriesKept { get; init; }
 
     /// <summary>Prefix-table nodes written.</summary>
     public int PrefixNodes { get; init; }
 
+    /// <summary>q2q lists written (queries with at least one related query).</summary>
+    public int RelatedLists { get; init; }
+
+    /// <summary>q2q entries written, over all lists.</summary>
+    public long RelatedPairs { get; init; }
+
+    /// <summary>i2q lists written (items).</summary>
+    public int ItemLists { get; init; }
+
+    /// <summary>Refinement lists written.</summary>
+    public int RefinementLists { get; init; }
+
+    /// <summary>Hot lists written (categories plus the global one).</summary>
+    public int HotLists { get; init; }
+
+    /// <summary>Trending lists written (categories plus the global one).</summary>
+    public int TrendingLists { get; init; }
+
     /// <summary>All records written.</summary>
     public int TotalRecords { get; init; }
+
+    /// <summary>Seconds spent reading and parsing the input (inside the event enumerator).</summary>
+    public double ReadSeconds { get; init; }
+
+    /// <summary>Seconds spent sessionizing and aggregating events.</summary>
+    public double AggregateSeconds { get; init; }
+
+    /// <summary>Seconds spent on the outputs (hygiene, lists, prefix table, checksum).</summary>
+    public double OutputSeconds { get; init; }
+
+    /// <summary>The log's last event time: the decay anchor and the end of the trending window.</summary>
+    public DateTimeOffset? LastEventTime { get; init; }
 
     /// <summary>The version id.</summary>
     public string Version { get; init; } = string.Empty;
@@ -50,12 +123,17 @@ public sealed record BuildSummary
 /// <summary>The result of a build: the index version and its summary.</summary>
 public sealed record BuildResult(IndexBuild Build, BuildSummary Summary);
 
+
 /// <summary>
-/// Builds an index version from events: the query vocabulary (most popular completion, MPC) and the
-/// materialized prefix table with the top-K completions of every indexed prefix.
+/// Builds an index version from a stream of events (see docs/indexer-build.md): sessions and final
+/// queries, query statistics with decayed popularity, hygiene rules, the prefix table (top-K by decayed
+/// popularity), q2q, i2q, refinements, hot and trending lists per category, and the operator pins.
 /// </summary>
 public static class IndexBuilder
 {
+    /// <summary>Candidates scanned per query when looking for refinements (bounds the cost of common words).</summary>
+    internal const int RefinementScanLimit = 2000;
+
     /// <summary>Builds an index from <paramref name="events"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static BuildResult Build(IEnumerable<LogEvent> events, BuildOptions options, TimeProvider timeProvider)
@@ -65,6 +143,28 @@ public static class IndexBuilder
     public static BuildResult Build(IEnumerable<LogEvent> events, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase)
     {
         ArgumentNullException.ThrowIfNull(events);
+        return Build(
+            agg =>
+            {
+                foreach (var e in events)
+                {
+                    agg.Add(e);
+                }
+            },
+            options,
+            timeProvider,
+            onPhase);
+    }
+
+    /// <summary>
+    /// Builds an index from a JSONL stream on the allocation-free path (<see cref="JsonlFastReader"/>); bad lines go
+    /// to <paramref name="onBadLine"/>, bytes consumed to <paramref name="onProgress"/>.
+    /// </summary>
+    internal static BuildResult BuildFromJsonl(Stream jsonl, BuildOptions options, TimeProvider timeProvider, Action<ImportError> onBadLine, Action<long>? onProgress, CancellationToken cancellationToken)
+        => Build(agg => new JsonlFastReader(agg, onBadLine).Read(jsonl, onProgress, cancellationToken), options, timeProvider, null);
+
+    private static BuildResult Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var problems = options.Validate();
@@ -73,123 +173,27 @@ public static class IndexBuilder
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        onPhase?.Invoke("counting");
-        var stats = new Dictionary<string, QueryAccumulator>(StringComparer.Ordinal);
-        long eventsRead = 0, searches = 0, clicks = 0, empty = 0;
-        foreach (var e in events)
+        onPhase?.Invoke("aggregating");
+        var agg = new LogAggregator(options);
+        var feedStart = Stopwatch.GetTimestamp();
+        feed(agg);
+        var feedTicks = Stopwatch.GetTimestamp() - feedStart;
+        var tc = Stopwatch.GetTimestamp();
+        agg.Complete();
+        var aggTicks = agg.AggregateTimestampTicks + (Stopwatch.GetTimestamp() - tc);
+        var readTicks = feedTicks - agg.AggregateTimestampTicks;
+
+        onPhase?.Invoke("outputs");
+        var outStart = Stopwatch.GetTimestamp();
+        var output = new OutputBuilder(agg, options);
+        var records = output.Build();
+        records.Add(new IndexRecord(IndexKeys.Info, new IndexInfo
         {
-            eventsRead++;
-            if (e.Type is not (LogEventType.Search or LogEventType.Click))
-            {
-                continue;
-            }
-
-            var q = QueryNormalizer.Normalize(e.Query);
-            if (e.Type == LogEventType.Search)
-            {
-                searches++;
-                if (q.Length == 0)
-                {
-                    empty++;
-                    continue;
-                }
-
-                var acc = GetOrAdd(stats, q);
-                acc.Count++;
-                acc.Users.Add(e.UserId);
-            }
-            else
-            {
-                clicks++;
-                if (q.Length == 0)
-                {
-                    continue;
-                }
-
-                var acc = GetOrAdd(stats, q);
-                acc.Clicks++;
-                if (!string.IsNullOrEmpty(e.CategoryId))
-                {
-                    acc.CategoryClicks[e.CategoryId] = acc.CategoryClicks.TryGetValue(e.CategoryId, out var n) ? n + 1 : 1;
-                }
-            }
-        }
-
-        onPhase?.Invoke("filtering");
-        int seen = 0, byCount = 0, byUsers = 0;
-        var kept = new List<Candidate>();
-        foreach (var (text, acc) in stats)
-        {
-            if (acc.Count == 0)
-            {
-                continue; // clicked but never searched: not a query of the log
-            }
-
-            seen++;
-            if (acc.Count < options.MinCount)
-            {
-                byCount++;
-                continue;
-            }
-
-            if (acc.Users.Count < options.MinUsers)
-            {
-                byUsers++;
-                continue;
-            }
-
-            kept.Add(new Candidate(text, acc.Count, acc.Users.Count, acc.Count, CategoryHint(acc), acc.Clicks));
-        }
-
-        onPhase?.Invoke("ranking");
-
-        // One sort of the vocabulary in ranking order; each prefix then takes the first K queries that
-        // reach it, which are its top K. Cost: O(V log V + total prefixes).
-        kept.Sort(CompareRank);
-        var nodes = new Dictionary<string, PrefixNode>(StringComparer.Ordinal);
-        var records = new List<IndexRecord>(kept.Count * 4);
-        foreach (var c in kept)
-        {
-            var completion = new Completion
-            {
-                Text = c.Text,
-                Score = c.Score,
-                Count = c.Count,
-                DistinctUsers = c.Users,
-                CategoryHint = c.CategoryHint,
-            };
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(c.Text, options.MaxPrefixLength))
-            {
-                if (!nodes.TryGetValue(prefix, out var node))
-                {
-                    node = new PrefixNode();
-                    nodes.Add(prefix, node);
-                }
-
-                if (node.Completions.Count < options.TopK)
-                {
-                    node.Completions.Add(completion);
-                }
-            }
-
-            var queryStats = new QueryStats
-            {
-                Text = c.Text,
-                Count = c.Count,
-                DistinctUsers = c.Users,
-                Popularity = c.Score,
-                CategoryHint = c.CategoryHint,
-                Clicks = c.Clicks,
-            };
-            records.Add(new IndexRecord(IndexKeys.Query(c.Text), queryStats.ToByteArray()));
-        }
-
-        foreach (var (prefix, node) in nodes)
-        {
-            records.Add(new IndexRecord(IndexKeys.Prefix(prefix), node.ToByteArray()));
-        }
-
-        records.Add(new IndexRecord(IndexKeys.Info, new IndexInfo { MaxPrefixLength = options.MaxPrefixLength, TopK = options.TopK }.ToByteArray()));
+            MaxPrefixLength = options.MaxPrefixLength,
+            TopK = options.TopK,
+            HalfLifeSeconds = (long)options.HalfLife.TotalSeconds,
+            AnchorUnixMs = agg.LastEventTime?.ToUnixTimeMilliseconds() ?? 0,
+        }.ToByteArray()));
 
         onPhase?.Invoke("checksum");
         var sorted = records.ToArray();
@@ -199,77 +203,56 @@ public static class IndexBuilder
         var version = options.Version ?? IndexBuild.MakeVersionId(now, checksum);
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc; source={options.Source ?? "-"}; events={eventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}");
         var build = IndexBuild.Create(version, now, description, sorted);
-        var summary = new BuildSummary
+        var outputTicks = Stopwatch.GetTimestamp() - outStart;
+        var summary = output.Summary with
         {
-            EventsRead = eventsRead,
-            SearchEvents = searches,
-            ClickEvents = clicks,
-            EmptyQueries = empty,
-            QueriesSeen = seen,
-            RemovedByMinCount = byCount,
-            RemovedByMinUsers = byUsers,
-            QueriesKept = kept.Count,
-            PrefixNodes = nodes.Count,
+            EventsRead = agg.EventsRead,
+            SearchEvents = agg.SearchEvents,
+            ClickEvents = agg.ClickEvents,
+            CartEvents = agg.CartEvents,
+            OrderEvents = agg.OrderEvents,
+            EmptyQueries = agg.EmptyQueries,
+            Sessions = agg.Sessions,
+            PeakOpenSessions = agg.PeakOpenSessions,
+            Users = agg.DistinctUsers,
+            DuplicateSearches = agg.DuplicateSearches,
+            Fragments = agg.Fragments,
+            FinalSearches = agg.FinalSearches,
+            UnattributedActions = agg.UnattributedActions,
             TotalRecords = sorted.Length,
+            ReadSeconds = Stopwatch.GetElapsedTime(0, readTicks).TotalSeconds,
+            AggregateSeconds = Stopwatch.GetElapsedTime(0, aggTicks).TotalSeconds,
+            OutputSeconds = Stopwatch.GetElapsedTime(0, outputTicks).TotalSeconds,
+            LastEventTime = agg.LastEventTime,
             Version = version,
             Checksum = build.Manifest.Checksum,
         };
         return new BuildResult(build, summary);
     }
 
-    /// <summary>The ranking order: score desc, distinct users desc, text ordinal asc.</summary>
-    private static int CompareRank(Candidate a, Candidate b)
+    /// <summary>True when a normalized query is only digits, spaces and '-', with at least <paramref name="minDigits"/> digits.</summary>
+    internal static bool IsNumericId(string query, int minDigits)
     {
-        var c = b.Score.CompareTo(a.Score);
-        if (c != 0)
+        if (minDigits <= 0)
         {
-            return c;
+            return false;
         }
 
-        c = b.Users.CompareTo(a.Users);
-        return c != 0 ? c : string.CompareOrdinal(a.Text, b.Text);
-    }
-
-    /// <summary>The category with the most clicks; ties go to the ordinally smallest id.</summary>
-    private static string CategoryHint(QueryAccumulator acc)
-    {
-        var best = string.Empty;
-        var bestClicks = 0;
-        foreach (var (category, n) in acc.CategoryClicks)
+        var digits = 0;
+        foreach (var c in query)
         {
-            if (n > bestClicks || (n == bestClicks && string.CompareOrdinal(category, best) < 0))
+            if (char.IsAsciiDigit(c))
             {
-                best = category;
-                bestClicks = n;
+                digits++;
+            }
+            else if (c is not (' ' or '-'))
+            {
+                return false;
             }
         }
 
-        return best;
+        return digits >= minDigits;
     }
-
-    private static QueryAccumulator GetOrAdd(Dictionary<string, QueryAccumulator> stats, string q)
-    {
-        if (!stats.TryGetValue(q, out var acc))
-        {
-            acc = new QueryAccumulator();
-            stats.Add(q, acc);
-        }
-
-        return acc;
-    }
-
-    private sealed class QueryAccumulator
-    {
-        public long Count { get; set; }
-
-        public long Clicks { get; set; }
-
-        public HashSet<string> Users { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, int> CategoryClicks { get; } = new(StringComparer.Ordinal);
-    }
-
-    private sealed record Candidate(string Text, long Count, int Users, double Score, string CategoryHint, long Clicks);
 }

@@ -19,21 +19,70 @@ internal sealed class BuildCommand
         var topK = new Option<int>("--top-k") { Description = "Completions per prefix.", DefaultValueFactory = _ => defaults.TopK };
         var maxPrefix = new Option<int>("--max-prefix-length") { Description = "Longest indexed prefix, in characters (runes).", DefaultValueFactory = _ => defaults.MaxPrefixLength };
         var version = new Option<string?>("--version") { Description = "The version id (default: build time and checksum)." };
-        var command = new Command("build", "Build an index file from JSONL events.") { input, output, minCount, minUsers, topK, maxPrefix, version };
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(
-            context,
-            parseResult.GetRequiredValue(input),
-            parseResult.GetRequiredValue(output),
-            new BuildOptions
+        var sessionGap = new Option<TimeSpan>("--session-gap") { Description = "Inactivity that ends a session (hh:mm:ss or d.hh:mm:ss).", DefaultValueFactory = _ => defaults.SessionGap };
+        var maxDisorder = new Option<TimeSpan>("--max-disorder") { Description = "How late an event may arrive after newer ones and still join its session.", DefaultValueFactory = _ => defaults.MaxDisorder };
+        var fragmentWindow = new Option<TimeSpan>("--fragment-window") { Description = "A search that is a prefix of the next one within this window, without click, is a typed fragment.", DefaultValueFactory = _ => defaults.FragmentWindow };
+        var halfLife = new Option<TimeSpan>("--half-life") { Description = "Half-life of the popularity decay.", DefaultValueFactory = _ => defaults.HalfLife };
+        var trendWindow = new Option<TimeSpan>("--trend-window") { Description = "Recent window of trending, ending at the last event.", DefaultValueFactory = _ => defaults.TrendWindow };
+        var trendBaseline = new Option<TimeSpan>("--trend-baseline") { Description = "Baseline of trending, just before the recent window.", DefaultValueFactory = _ => defaults.TrendBaseline };
+        var trendSmoothing = new Option<double>("--trend-smoothing") { Description = "Additive smoothing of the trending ratio (pseudo-searches).", DefaultValueFactory = _ => defaults.TrendSmoothing };
+        var q2qMinSupport = new Option<int>("--q2q-min-support") { Description = "Minimum sessions with a transition a->b.", DefaultValueFactory = _ => defaults.Q2qMinSupport };
+        var q2qTop = new Option<int>("--q2q-top") { Description = "Related queries per query.", DefaultValueFactory = _ => defaults.Q2qTop };
+        var i2qTop = new Option<int>("--i2q-top") { Description = "Queries per item.", DefaultValueFactory = _ => defaults.I2qTop };
+        var refineTop = new Option<int>("--refine-top") { Description = "Refinements per query.", DefaultValueFactory = _ => defaults.RefinementTop };
+        var hotTop = new Option<int>("--hot-top") { Description = "Queries per hot and trending list.", DefaultValueFactory = _ => defaults.HotTop };
+        var zeroShare = new Option<double>("--zero-result-share") { Description = "Remove a query when at least this share of its searches with a known result count returned none.", DefaultValueFactory = _ => defaults.ZeroResultShare };
+        var numericDigits = new Option<int>("--numeric-min-digits") { Description = "Remove queries of only digits with at least this many digits (0: off).", DefaultValueFactory = _ => defaults.NumericMinDigits };
+        var blacklist = new Option<string?>("--blacklist") { Description = "Blacklist file: terms, and 're:' regular expressions; '#' comments." };
+        var whitelist = new Option<string?>("--whitelist") { Description = "Whitelist file of pinned queries: 'query' or 'query<TAB>category'." };
+        var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
+        var command = new Command("build", "Build an index file from JSONL events.")
+        {
+            input, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
+            trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            HygieneLists lists;
+            try
             {
-                MinCount = parseResult.GetValue(minCount),
-                MinUsers = parseResult.GetValue(minUsers),
-                TopK = parseResult.GetValue(topK),
-                MaxPrefixLength = parseResult.GetValue(maxPrefix),
-                Version = parseResult.GetValue(version),
-                Source = Path.GetFileName(parseResult.GetRequiredValue(input)),
-            },
-            cancellationToken)));
+                lists = HygieneLists.Load(parseResult.GetValue(blacklist), parseResult.GetValue(whitelist), parseResult.GetValue(resultCounts));
+            }
+            catch (ListFileException ex)
+            {
+                throw new CliUserException(ex.Message);
+            }
+
+            return Task.FromResult(Run(
+                context,
+                parseResult.GetRequiredValue(input),
+                parseResult.GetRequiredValue(output),
+                new BuildOptions
+                {
+                    MinCount = parseResult.GetValue(minCount),
+                    MinUsers = parseResult.GetValue(minUsers),
+                    TopK = parseResult.GetValue(topK),
+                    MaxPrefixLength = parseResult.GetValue(maxPrefix),
+                    Version = parseResult.GetValue(version),
+                    Source = Path.GetFileName(parseResult.GetRequiredValue(input)),
+                    SessionGap = parseResult.GetValue(sessionGap),
+                    MaxDisorder = parseResult.GetValue(maxDisorder),
+                    FragmentWindow = parseResult.GetValue(fragmentWindow),
+                    HalfLife = parseResult.GetValue(halfLife),
+                    TrendWindow = parseResult.GetValue(trendWindow),
+                    TrendBaseline = parseResult.GetValue(trendBaseline),
+                    TrendSmoothing = parseResult.GetValue(trendSmoothing),
+                    Q2qMinSupport = parseResult.GetValue(q2qMinSupport),
+                    Q2qTop = parseResult.GetValue(q2qTop),
+                    I2qTop = parseResult.GetValue(i2qTop),
+                    RefinementTop = parseResult.GetValue(refineTop),
+                    HotTop = parseResult.GetValue(hotTop),
+                    ZeroResultShare = parseResult.GetValue(zeroShare),
+                    NumericMinDigits = parseResult.GetValue(numericDigits),
+                    Lists = lists,
+                },
+                cancellationToken));
+        });
         return command;
     }
 
@@ -55,50 +104,55 @@ internal sealed class BuildCommand
         var result = context.WithProgress("building index", report =>
         {
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var reader = new StreamReader(stream);
-            long n = 0;
-            IEnumerable<LogEvent> Events()
-            {
-                foreach (var item in JsonlEventFormat.Read(reader))
+            return IndexBuilder.BuildFromJsonl(
+                stream,
+                options,
+                context.Time,
+                error =>
                 {
-                    if (item.Error is { } error)
+                    if (badLines++ < ImportCommand.PrintedErrors)
                     {
-                        if (badLines++ < ImportCommand.PrintedErrors)
-                        {
-                            context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
-                        }
-
-                        continue;
+                        context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
                     }
-
-                    if ((++n & 0xFFF) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        report(stream.Position, inputSize);
-                    }
-
-                    yield return item.Event!;
-                }
-            }
-
-            return IndexBuilder.Build(Events(), options, context.Time);
+                },
+                done => report(done, inputSize),
+                cancellationToken);
         });
 
         cancellationToken.ThrowIfCancellationRequested();
         IndexFile.WriteFile(result.Build, output);
         var s = result.Summary;
+        var eventsPerSecond = s.AggregateSeconds > 0 ? s.EventsRead / s.AggregateSeconds : 0;
         context.Summary("build", [
             ("events read", N(s.EventsRead)),
             ("bad lines", N(badLines)),
-            ("search events", N(s.SearchEvents)),
-            ("click events", N(s.ClickEvents)),
-            ("empty queries", N(s.EmptyQueries)),
+            ("search / click / cart / order events", $"{N(s.SearchEvents)} / {N(s.ClickEvents)} / {N(s.CartEvents)} / {N(s.OrderEvents)}"),
+            ("users", N(s.Users)),
+            ($"sessions (gap {options.SessionGap})", N(s.Sessions)),
+            ("peak open sessions", N(s.PeakOpenSessions)),
+            ("empty queries (events)", N(s.EmptyQueries)),
+            ("duplicate searches (events)", N(s.DuplicateSearches)),
+            ($"typed fragments (events, window {options.FragmentWindow})", N(s.Fragments)),
+            ("final searches (events)", N(s.FinalSearches)),
+            ("unattributed clicks/carts/orders", N(s.UnattributedActions)),
             ("queries seen", N(s.QueriesSeen)),
-            ($"removed by min-count ({options.MinCount})", N(s.RemovedByMinCount)),
-            ($"removed by min-users ({options.MinUsers})", N(s.RemovedByMinUsers)),
-            ("queries kept", N(s.QueriesKept)),
-            ("prefix nodes", N(s.PrefixNodes)),
+            ($"removed: numeric id (>= {options.NumericMinDigits} digits)", N(s.RemovedByNumeric)),
+            ($"removed: blacklist ({options.Lists.Terms.Count} terms, {options.Lists.Patterns.Count} patterns)", N(s.RemovedByBlacklist)),
+            ($"removed: zero results (share >= {options.ZeroResultShare.ToString(CultureInfo.InvariantCulture)}, {options.Lists.ResultCounts.Count} external counts)", N(s.RemovedByZeroResults)),
+            ($"removed: min-count ({options.MinCount})", N(s.RemovedByMinCount)),
+            ($"removed: min-users ({options.MinUsers})", N(s.RemovedByMinUsers)),
+            ($"pinned (whitelist) / kept despite a rule or unseen", $"{N(s.Pinned)} / {N(s.PinnedRescued)}"),
+            ("queries kept (q: records)", N(s.QueriesKept)),
+            ("prefix nodes (p:)", N(s.PrefixNodes)),
+            ($"q2q lists (r:) / pairs (min support {options.Q2qMinSupport})", $"{N(s.RelatedLists)} / {N(s.RelatedPairs)}"),
+            ("i2q lists (it:)", N(s.ItemLists)),
+            ("refinement lists (rf:)", N(s.RefinementLists)),
+            ("hot lists (h:)", N(s.HotLists)),
+            ("trending lists (t:)", N(s.TrendingLists)),
             ("records", N(s.TotalRecords)),
+            ("last event (decay anchor)", s.LastEventTime?.ToString("u", CultureInfo.InvariantCulture) ?? "-"),
+            ("time: read+parse / aggregate / outputs (s)", string.Create(CultureInfo.InvariantCulture, $"{s.ReadSeconds:F2} / {s.AggregateSeconds:F2} / {s.OutputSeconds:F2}")),
+            ("aggregation rate (events/s)", N((long)eventsPerSecond)),
             ("version", s.Version),
             ("checksum", s.Checksum.ToString("x16", CultureInfo.InvariantCulture)),
             ("output", output),

@@ -87,6 +87,7 @@ public static class IndexerCli
         root.Subcommands.Add(RollbackCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(SuggestCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
         return root;
     }
 

@@ -41,6 +41,24 @@ public interface IIndexSnapshot
 
     /// <summary>How the version was built, or null for an index written without it.</summary>
     ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The q2q list of a normalized query (the queries that follow it in sessions), or null.</summary>
+    ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default);
+
+    /// <summary>The refinements of a normalized query (narrower queries), or null.</summary>
+    ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default);
+
+    /// <summary>The i2q list of an item (the queries that led to it), or null.</summary>
+    ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default);
+
+    /// <summary>The hot list of a category (<see cref="IndexKeys.GlobalCategory"/> for the global one), or null.</summary>
+    ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default);
+
+    /// <summary>The trending list of a category (<see cref="IndexKeys.GlobalCategory"/> for the global one), or null.</summary>
+    ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default);
+
+    /// <summary>The operator pins of the version, or null when the build had no whitelist.</summary>
+    ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -16,6 +16,30 @@ public static class IndexKeys
     /// <summary>Kind of the build description (<see cref="V1.IndexInfo"/>).</summary>
     public const string InfoKind = "i";
 
+    /// <summary>Kind of q2q lists: the queries that follow a query in sessions (<see cref="V1.RelatedQueries"/>).</summary>
+    public const string RelatedKind = "r";
+
+    /// <summary>Kind of i2q lists: the queries that led to an item (<see cref="V1.ItemQueries"/>).</summary>
+    public const string ItemKind = "it";
+
+    /// <summary>Kind of refinement lists: narrower queries (<see cref="V1.RelatedQueries"/>).</summary>
+    public const string RefinementKind = "rf";
+
+    /// <summary>Kind of hot lists per category (<see cref="V1.RankedQueries"/>).</summary>
+    public const string HotKind = "h";
+
+    /// <summary>Kind of trending lists per category (<see cref="V1.RankedQueries"/>).</summary>
+    public const string TrendingKind = "t";
+
+    /// <summary>Kind of the operator pins (<see cref="V1.PinList"/>).</summary>
+    public const string PinKind = "w";
+
+    /// <summary>The category of the global hot and trending lists.</summary>
+    public const string GlobalCategory = "";
+
+    /// <summary>The key of the version's <see cref="V1.PinList"/>.</summary>
+    public const string Pins = PinKind + ":pins";
+
     /// <summary>The key of the version's <see cref="V1.IndexInfo"/>.</summary>
     public const string Info = InfoKind + ":info";
 
@@ -24,6 +48,21 @@ public static class IndexKeys
 
     /// <summary>The key of the statistics of a normalized query.</summary>
     public static string Query(string normalizedQuery) => QueryKind + ":" + normalizedQuery;
+
+    /// <summary>The key of the q2q list of a normalized query.</summary>
+    public static string Related(string normalizedQuery) => RelatedKind + ":" + normalizedQuery;
+
+    /// <summary>The key of the i2q list of an item id.</summary>
+    public static string Item(string itemId) => ItemKind + ":" + itemId;
+
+    /// <summary>The key of the refinements of a normalized query.</summary>
+    public static string Refinements(string normalizedQuery) => RefinementKind + ":" + normalizedQuery;
+
+    /// <summary>The key of the hot list of a category (<see cref="GlobalCategory"/> for the global list).</summary>
+    public static string Hot(string category) => HotKind + ":" + category;
+
+    /// <summary>The key of the trending list of a category (<see cref="GlobalCategory"/> for the global list).</summary>
+    public static string Trending(string category) => TrendingKind + ":" + category;
 
     /// <summary>The kind of a relative key: the part before the first ':'.</summary>
     public static string KindOf(string key)

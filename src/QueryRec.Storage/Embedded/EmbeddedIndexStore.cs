@@ -223,6 +223,28 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
             => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Query(normalizedQuery), out var bytes) ? QueryStats.Parser.ParseFrom(bytes) : null);
 
         public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Info, out var bytes) ? IndexInfo.Parser.ParseFrom(bytes) : null);
+            => Get(IndexKeys.Info, IndexInfo.Parser);
+
+        public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Related(normalizedQuery), RelatedQueries.Parser);
+
+        public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Refinements(normalizedQuery), RelatedQueries.Parser);
+
+        public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Item(itemId), ItemQueries.Parser);
+
+        public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Hot(category), RankedQueries.Parser);
+
+        public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Trending(category), RankedQueries.Parser);
+
+        public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Pins, PinList.Parser);
+
+        private ValueTask<T?> Get<T>(string key, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+            => ValueTask.FromResult(entry.Values.TryGetValue(key, out var bytes) ? parser.ParseFrom(bytes) : null);
     }
 }

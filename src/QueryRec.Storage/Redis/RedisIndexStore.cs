@@ -536,9 +536,11 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         private readonly byte[] _prefixHead;
         private readonly byte[] _queryHead;
         private readonly byte[] _infoKey;
+        private readonly byte[] _ns;
 
         public Snapshot(IDatabase db, string version, byte[] ns)
         {
+            _ns = ns;
             _infoKey = RedisKeyspace.JoinBytes(ns, IndexKeys.Info);
             _db = db;
             Version = version;
@@ -556,6 +558,24 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
 
         public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
             => GetAsync(_infoKey, IndexInfo.Parser, cancellationToken);
+
+        public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Related(normalizedQuery)), RelatedQueries.Parser, cancellationToken);
+
+        public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Refinements(normalizedQuery)), RelatedQueries.Parser, cancellationToken);
+
+        public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Item(itemId)), ItemQueries.Parser, cancellationToken);
+
+        public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Hot(category)), RankedQueries.Parser, cancellationToken);
+
+        public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Trending(category)), RankedQueries.Parser, cancellationToken);
+
+        public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Pins), PinList.Parser, cancellationToken);
 
         private async ValueTask<T?> GetAsync<T>(byte[] key, MessageParser<T> parser, CancellationToken cancellationToken)
             where T : class, IMessage<T>

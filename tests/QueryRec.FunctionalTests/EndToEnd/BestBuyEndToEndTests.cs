@@ -18,7 +18,7 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
     private static string BestBuyPath => SharedData.Path("bestbuy", "bestbuy_search_clicks_2011-08-11_to_2011-10-14.csv");
 
     [Fact]
-    public async Task Suggest_Gea_AfterImportBuildPublish_ReturnsGearsOfWar3FirstWithExpectedCounts()
+    public async Task Suggest_Gea_AfterImportBuildPublish_ReturnsGearsOfWar3FirstWithExpectedPopularity()
     {
         var work = Directory.CreateTempSubdirectory("queryrec-bestbuy-").FullName;
         var events = Path.Combine(work, "events.jsonl");
@@ -37,46 +37,55 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
         var expected = ExpectedCompletions("gea", minCount: 2, limit: 10);
         Assert.Equal("gears of war 3", response.Items[0].Text);
         Assert.Equal(expected.Select(e => e.Query), response.Items.Select(i => i.Text));
-        Assert.Equal(expected.Select(e => (double)e.Count), response.Items.Select(i => i.Score));
+        Assert.Equal(expected.Count, response.Items.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Popularity, response.Items[i].Score, 9);
+        }
+
         Assert.False(response.Metadata.Degraded);
         Assert.False(string.IsNullOrEmpty(response.Metadata.IndexVersion));
     }
 
-    /// <summary>Counts searches per query straight from the CSV: one search per row.</summary>
-    private static List<(string Query, long Count)> ExpectedCompletions(string prefix, int minCount, int limit)
+    /// <summary>
+    /// Straight from the CSV: a search is a distinct (user, query, query_time), since the log repeats the search on
+    /// every row of its clicks; popularity = Σ 2^−(T − t)/7 days over those searches, T = the last query or click
+    /// time of the log (docs/indexer-build.md). Ranked by popularity, distinct users, text; at least minCount searches.
+    /// </summary>
+    private static List<(string Query, double Popularity)> ExpectedCompletions(string prefix, int minCount, int limit)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var users = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var searches = new HashSet<(string User, string Query, DateTime Time)>();
+        var last = DateTime.MinValue;
         using var parser = new TextFieldParser(BestBuyPath) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true };
         parser.SetDelimiters(",");
         var header = parser.ReadFields()!;
         var userColumn = Array.IndexOf(header, "user");
         var queryColumn = Array.IndexOf(header, "query");
+        var queryTimeColumn = Array.IndexOf(header, "query_time");
+        var clickTimeColumn = Array.IndexOf(header, "click_time");
         while (!parser.EndOfData)
         {
             var fields = parser.ReadFields()!;
+            var queryTime = DateTime.Parse(fields[queryTimeColumn], CultureInfo.InvariantCulture);
+            var clickTime = DateTime.Parse(fields[clickTimeColumn], CultureInfo.InvariantCulture);
+            last = new[] { last, queryTime, clickTime }.Max();
             var query = Spaces().Replace(fields[queryColumn].Trim().ToLower(CultureInfo.InvariantCulture), " ");
-            if (query.Length == 0)
+            if (query.Length > 0)
             {
-                continue;
+                searches.Add((fields[userColumn], query, queryTime));
             }
-
-            counts[query] = counts.GetValueOrDefault(query) + 1;
-            if (!users.TryGetValue(query, out var set))
-            {
-                users[query] = set = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            set.Add(fields[userColumn]);
         }
 
-        return counts
-            .Where(p => p.Value >= minCount && p.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .OrderByDescending(p => p.Value)
-            .ThenByDescending(p => users[p.Key].Count)
-            .ThenBy(p => p.Key, StringComparer.Ordinal)
+        var halfLife = TimeSpan.FromDays(7).Ticks;
+        return searches
+            .GroupBy(s => s.Query)
+            .Where(g => g.Count() >= minCount && g.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(g => (Query: g.Key, Popularity: g.Sum(s => Math.Pow(2, -(double)(last - s.Time).Ticks / halfLife)), Users: g.Select(s => s.User).Distinct().Count()))
+            .OrderByDescending(p => p.Popularity)
+            .ThenByDescending(p => p.Users)
+            .ThenBy(p => p.Query, StringComparer.Ordinal)
             .Take(limit)
-            .Select(p => (p.Key, p.Value))
+            .Select(p => (p.Query, p.Popularity))
             .ToList();
     }
 

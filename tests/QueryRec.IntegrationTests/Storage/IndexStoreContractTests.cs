@@ -1,7 +1,9 @@
+using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Storage;
 using QueryRec.Storage.Embedded;
 using QueryRec.Storage.Redis;
+using V1 = QueryRec.Storage.V1;
 using QueryRec.TestSupport;
 
 namespace QueryRec.IntegrationTests.Storage;
@@ -66,6 +68,42 @@ public abstract class IndexStoreContractTests
         var stats = await sut.Store.OpenSnapshot("v1").GetQueryStatsAsync("gear");
 
         Assert.Equal(TestIndexes.Stats("gear", 7), stats);
+    }
+
+    [Fact]
+    public async Task ListReads_PublishedRecordsOfEveryKind_RoundTripAndMissingAreNull()
+    {
+        var sut = CreateStore();
+        var related = new V1.RelatedQueries { Queries = { new V1.RelatedQuery { Text = "gears of war", Score = 3.8, Count = 2 } } };
+        var refinements = new V1.RelatedQueries { Queries = { new V1.RelatedQuery { Text = "gear box", Score = 2, Count = 5, Ctr = 0.5 } } };
+        var items = new V1.ItemQueries { Queries = { new V1.ItemQuery { Text = "gear", Weight = 8, Clicks = 2, Carts = 1, Orders = 1 } } };
+        var hot = new V1.RankedQueries { Queries = { new V1.RankedQuery { Text = "gear", Score = 4, Count = 4 } } };
+        var trending = new V1.RankedQueries { Queries = { new V1.RankedQuery { Text = "gear", Score = 2.5, Count = 17, RecentCount = 10, BaselineCount = 7 } } };
+        var pins = new V1.PinList { Pins = { new V1.Pin { Text = "gear", Category = "tools" } } };
+        var records = TestIndexes.Build("v1").Records.Concat(
+        [
+            new IndexRecord(IndexKeys.Related("gear"), related.ToByteArray()),
+            new IndexRecord(IndexKeys.Refinements("gear"), refinements.ToByteArray()),
+            new IndexRecord(IndexKeys.Item("sku 1"), items.ToByteArray()),
+            new IndexRecord(IndexKeys.Hot(IndexKeys.GlobalCategory), hot.ToByteArray()),
+            new IndexRecord(IndexKeys.Trending("tools"), trending.ToByteArray()),
+            new IndexRecord(IndexKeys.Pins, pins.ToByteArray()),
+        ]).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        await sut.Admin.PublishAsync(IndexBuild.Create("v2", TestIndexes.CreatedAt, "lists", records));
+
+        var snapshot = sut.Store.OpenSnapshot("v2");
+
+        Assert.Equal(related, await snapshot.GetRelatedQueriesAsync("gear"));
+        Assert.Equal(refinements, await snapshot.GetRefinementsAsync("gear"));
+        Assert.Equal(items, await snapshot.GetItemQueriesAsync("sku 1"));
+        Assert.Equal(hot, await snapshot.GetHotAsync(IndexKeys.GlobalCategory));
+        Assert.Equal(trending, await snapshot.GetTrendingAsync("tools"));
+        Assert.Equal(pins, await snapshot.GetPinsAsync());
+        Assert.Null(await snapshot.GetRelatedQueriesAsync("gearbox"));
+        Assert.Null(await snapshot.GetRefinementsAsync("gearbox"));
+        Assert.Null(await snapshot.GetItemQueriesAsync("sku 2"));
+        Assert.Null(await snapshot.GetHotAsync("tools"));
+        Assert.Null(await snapshot.GetTrendingAsync(IndexKeys.GlobalCategory));
     }
 
     [Fact]

@@ -14,9 +14,13 @@ public sealed class IndexBuilderTests
 
     private static LogEvent Click(string user, string query, string? category) => new(LogEventType.Click, user, query, T0.AddSeconds(5), "sku", category);
 
-    /// <summary>n searches of the query by users u0..u(users-1), round robin.</summary>
+    /// <summary>
+    /// n searches of the query, one second apart from T0, by users "{query}#u0".."{query}#u(users-1)" round robin:
+    /// users are distinct per query so that no two queries share a session (no fragment, no q2q), and no two
+    /// searches of a user share an instant (no duplicate).
+    /// </summary>
     private static IEnumerable<LogEvent> Searches(string query, int n, int users = 1)
-        => Enumerable.Range(0, n).Select(i => Search("u" + (i % users), query));
+        => Enumerable.Range(0, n).Select(i => new LogEvent(LogEventType.Search, query + "#u" + (i % users), query, T0.AddSeconds(i)));
 
     private static BuildResult Build(IEnumerable<LogEvent> events, BuildOptions? options = null)
         => IndexBuilder.Build(events, options ?? new BuildOptions { MinCount = 1 }, Clock);
@@ -67,7 +71,9 @@ public sealed class IndexBuilderTests
 
         var node = Node(result.Build, "x")!;
         Assert.Equal(["xb", "xc", "xe"], node.Completions.Select(c => c.Text));
-        Assert.Equal([5.0, 4.0, 4.0], node.Completions.Select(c => c.Score));
+        // Scores are decayed popularity: with a 7-day half-life, seconds of age change them by < 1e-5.
+        Assert.Equal([5L, 4L, 4L], node.Completions.Select(c => c.Count));
+        Assert.All(node.Completions, c => Assert.Equal(c.Count, c.Score, 0.001));
         Assert.Equal([1, 3, 3], node.Completions.Select(c => c.DistinctUsers));
         Assert.Equal(["xd"], Node(result.Build, "xd")!.Completions.Select(c => c.Text));
     }

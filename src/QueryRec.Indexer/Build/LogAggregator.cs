@@ -1,0 +1,624 @@
+using System.Runtime.InteropServices;
+using QueryRec.Core.Normalization;
+using QueryRec.Indexer.Import;
+
+namespace QueryRec.Indexer.Build;
+
+/// <summary>The running statistics of one normalized query.</summary>
+internal sealed class QueryAcc(string text)
+{
+    public string Text { get; } = text;
+
+    /// <summary>Final searches.</summary>
+    public long Count;
+
+    public int Users;
+
+    /// <summary>Σ 2^((t − anchor)/halfLife) over final searches, relative to the aggregator's current anchor.</summary>
+    public double Decayed;
+
+    public long Clicks;
+
+    public long Carts;
+
+    public long Orders;
+
+    public double Gmv;
+
+    public long KnownResults;
+
+    public long ZeroResults;
+
+    /// <summary>Sessions in which the query is the source / target of at least one transition (q2q).</summary>
+    public int Sources;
+
+    public int Targets;
+
+    public TrendSeries Trend;
+}
+
+/// <summary>Search counts per time bucket over the last (window + baseline), oldest first.</summary>
+internal struct TrendSeries
+{
+    public int[]? Buckets;
+    public int[]? Counts;
+    public int Length;
+
+    public void Add(int bucket, int horizon)
+    {
+        if (Buckets is null)
+        {
+            Buckets = new int[2];
+            Counts = new int[2];
+        }
+
+        var last = Length - 1;
+        if (last >= 0 && Buckets[last] == bucket)
+        {
+            Counts![last]++;
+            return;
+        }
+
+        if (last < 0 || Buckets[last] < bucket)
+        {
+            // Drop the buckets that fell out of the horizon before growing.
+            var keepFrom = 0;
+            while (keepFrom < Length && Buckets[keepFrom] < bucket - horizon)
+            {
+                keepFrom++;
+            }
+
+            if (keepFrom > 0)
+            {
+                Array.Copy(Buckets, keepFrom, Buckets, 0, Length - keepFrom);
+                Array.Copy(Counts!, keepFrom, Counts!, 0, Length - keepFrom);
+                Length -= keepFrom;
+            }
+
+            Insert(Length, bucket);
+            return;
+        }
+
+        // An earlier bucket (disorder): find it or insert it in order.
+        var i = last;
+        while (i >= 0 && Buckets[i] > bucket)
+        {
+            i--;
+        }
+
+        if (i >= 0 && Buckets[i] == bucket)
+        {
+            Counts![i]++;
+        }
+        else
+        {
+            Insert(i + 1, bucket);
+        }
+    }
+
+    /// <summary>Sum of the counts of buckets in [from, to].</summary>
+    public readonly long Sum(int from, int to)
+    {
+        long sum = 0;
+        for (var i = 0; i < Length; i++)
+        {
+            if (Buckets![i] >= from && Buckets[i] <= to)
+            {
+                sum += Counts![i];
+            }
+        }
+
+        return sum;
+    }
+
+    private void Insert(int at, int bucket)
+    {
+        if (Length == Buckets!.Length)
+        {
+            Array.Resize(ref Buckets, Length * 2);
+            Array.Resize(ref Counts, Length * 2);
+        }
+
+        Array.Copy(Buckets, at, Buckets, at + 1, Length - at);
+        Array.Copy(Counts!, at, Counts!, at + 1, Length - at);
+        Buckets[at] = bucket;
+        Counts![at] = 1;
+        Length++;
+    }
+}
+
+/// <summary>
+/// Hashes a pair of ids packed in a long. long.GetHashCode is hi ^ lo, which maps (a, b) and (b, a) and every
+/// pair with the same a ^ b to one bucket: with small dense ids that means long chains. Fibonacci hashing mixes
+/// all 64 bits instead.
+/// </summary>
+internal sealed class PairComparer : IEqualityComparer<long>
+{
+    public static readonly PairComparer Instance = new();
+
+    public bool Equals(long x, long y) => x == y;
+
+    public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+}
+
+/// <summary>Interactions of one (item, query) pair.</summary>
+internal struct ItemQueryAcc
+{
+    public int Clicks;
+    public int Carts;
+    public int Orders;
+}
+
+/// <summary>
+/// Streaming aggregation of a log: interns strings, sessionizes, classifies searches (duplicate, typed
+/// fragment, final) and accumulates every statistic. Memory grows with queries, users, items and pairs,
+/// never with events.
+/// </summary>
+internal sealed class LogAggregator
+{
+    /// <summary>Rebase the decay anchor when an event is this many half-lives after it (2^64 is far from overflow).</summary>
+    private const double RebaseHalfLives = 64;
+
+    private const int RawCacheLimit = 4_000_000;
+
+    private readonly BuildOptions _options;
+    private readonly Sessionizer _sessionizer;
+    private readonly Dictionary<string, int> _rawQueries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _queryIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _categories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _rawLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _userLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _itemLookup;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _categoryLookup;
+    private readonly HashSet<long> _queryUsers = new(PairComparer.Instance);
+    private readonly long _halfLifeTicks;
+    private readonly long _bucketTicks;
+    private readonly int _horizonBuckets;
+    private readonly List<int> _finals = new(16);
+    private readonly HashSet<long> _sessionPairs = new(PairComparer.Instance);
+    private readonly HashSet<int> _sessionSources = [];
+    private readonly HashSet<int> _sessionTargets = [];
+    private readonly HashSet<int> _engagedQueries = [];
+    private long _anchorTicks = long.MinValue;
+    private long _bucketOrigin = long.MinValue;
+
+    public LogAggregator(BuildOptions options)
+    {
+        _options = options;
+        _rawLookup = _rawQueries.GetAlternateLookup<ReadOnlySpan<char>>();
+        _userLookup = _users.GetAlternateLookup<ReadOnlySpan<char>>();
+        _itemLookup = _items.GetAlternateLookup<ReadOnlySpan<char>>();
+        _categoryLookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
+        _halfLifeTicks = options.HalfLife.Ticks;
+        _bucketTicks = TrendBucket(options).Ticks;
+        _horizonBuckets = (int)((options.TrendWindow.Ticks + options.TrendBaseline.Ticks) / _bucketTicks) + 2;
+        _sessionizer = new Sessionizer(options.SessionGap, options.MaxDisorder, Process);
+    }
+
+    public List<QueryAcc> Queries { get; } = [];
+
+    public List<string> ItemNames { get; } = [];
+
+    public List<string> CategoryNames { get; } = [];
+
+    /// <summary>Clicks per (query &lt;&lt; 32 | category).</summary>
+    public Dictionary<long, int> CategoryClicks { get; } = new(PairComparer.Instance);
+
+    /// <summary>Sessions per transition (source &lt;&lt; 32 | target).</summary>
+    public Dictionary<long, int> Transitions { get; } = new(PairComparer.Instance);
+
+    /// <summary>Interactions per (item &lt;&lt; 32 | query).</summary>
+    public Dictionary<long, ItemQueryAcc> ItemQueries { get; } = new(PairComparer.Instance);
+
+    /// <summary>Sessions with at least one transition (N of the q2q contingency table).</summary>
+    public long TransitionSessions { get; private set; }
+
+    public long EventsRead { get; private set; }
+
+    public long SearchEvents { get; private set; }
+
+    public long ClickEvents { get; private set; }
+
+    public long CartEvents { get; private set; }
+
+    public long OrderEvents { get; private set; }
+
+    public long EmptyQueries { get; private set; }
+
+    public long DuplicateSearches { get; private set; }
+
+    public long Fragments { get; private set; }
+
+    public long FinalSearches { get; private set; }
+
+    public long UnattributedActions { get; private set; }
+
+    public long Sessions => _sessionizer.SessionsClosed;
+
+    public int PeakOpenSessions => _sessionizer.PeakOpen;
+
+    public int DistinctUsers => _users.Count;
+
+    /// <summary>The time of the last event of the log (the decay anchor), or null for an empty log.</summary>
+    public DateTimeOffset? LastEventTime { get; private set; }
+
+    /// <summary>The trend bucket: one hour when both windows are whole hours, else one minute.</summary>
+    public static TimeSpan TrendBucket(BuildOptions options)
+        => options.TrendWindow.Ticks % TimeSpan.TicksPerHour == 0 && options.TrendBaseline.Ticks % TimeSpan.TicksPerHour == 0
+            ? TimeSpan.FromHours(1)
+            : TimeSpan.FromMinutes(1);
+
+    public void Add(LogEvent e)
+        => Add(e.Type, e.UserId, e.Query, e.Time.UtcTicks, e.ItemId, e.CategoryId, e.ResultCount ?? -1, e.Amount is { } amount ? (double)amount : 0);
+
+    /// <summary>
+    /// Adds one valid event given as spans (the fast JSONL path): strings are interned through alternate
+    /// lookups, so a value seen before allocates nothing. An empty item or category means none.
+    /// </summary>
+    public void Add(LogEventType type, ReadOnlySpan<char> user, ReadOnlySpan<char> rawQuery, long ticks, ReadOnlySpan<char> item, ReadOnlySpan<char> category, int results, double amount)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        AddCore(type, user, rawQuery, ticks, item, category, results, amount);
+        AggregateTimestampTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+    }
+
+    /// <summary>Stopwatch ticks spent in <see cref="Add(LogEventType, ReadOnlySpan{char}, ReadOnlySpan{char}, long, ReadOnlySpan{char}, ReadOnlySpan{char}, int, double)"/> (interning, sessionizing, aggregating).</summary>
+    public long AggregateTimestampTicks { get; private set; }
+
+    private void AddCore(LogEventType type, ReadOnlySpan<char> user, ReadOnlySpan<char> rawQuery, long ticks, ReadOnlySpan<char> item, ReadOnlySpan<char> category, int results, double amount)
+    {
+        EventsRead++;
+        if (ticks > LastTicks)
+        {
+            LastTicks = ticks;
+        }
+
+        if (_anchorTicks == long.MinValue)
+        {
+            _anchorTicks = AlignToHalfLife(ticks);
+            _bucketOrigin = ticks - (ticks % _bucketTicks) - (_horizonBuckets * _bucketTicks * 4);
+        }
+
+        switch (type)
+        {
+            case LogEventType.Search: SearchEvents++; break;
+            case LogEventType.Click: ClickEvents++; break;
+            case LogEventType.Cart: CartEvents++; break;
+            default: OrderEvents++; break;
+        }
+
+        var query = QueryId(rawQuery);
+        if (query < 0 && type == LogEventType.Search)
+        {
+            EmptyQueries++;
+            return;
+        }
+
+        var se = new SessionEvent
+        {
+            Type = (byte)type,
+            Query = query,
+            Ticks = ticks,
+            Item = item.IsEmpty ? -1 : Intern(_itemLookup, ItemNames, item),
+            Category = category.IsEmpty ? -1 : Intern(_categoryLookup, CategoryNames, category),
+            Results = results,
+            Amount = amount,
+        };
+        _sessionizer.Add(Intern(_userLookup, null, user), se);
+    }
+
+    /// <summary>Closes the remaining sessions and scales the decayed popularity to the log's last event.</summary>
+    public void Complete()
+    {
+        _sessionizer.Flush();
+        if (_anchorTicks == long.MinValue)
+        {
+            return;
+        }
+
+        var last = LastTicks;
+        LastEventTime = new DateTimeOffset(last, TimeSpan.Zero);
+        Rebase(last);
+    }
+
+    /// <summary>Ticks of the last event seen.</summary>
+    public long LastTicks { get; private set; } = long.MinValue;
+
+    /// <summary>Trend bucket index of a time.</summary>
+    public int BucketOf(long ticks) => (int)((ticks - _bucketOrigin) / _bucketTicks);
+
+    public long BucketTicks => _bucketTicks;
+
+    private int QueryId(ReadOnlySpan<char> raw)
+    {
+        if (raw.IsEmpty)
+        {
+            return -1;
+        }
+
+        if (_rawLookup.TryGetValue(raw, out var cached))
+        {
+            return cached;
+        }
+
+        var normalized = QueryNormalizer.Normalize(raw.ToString());
+        var qid = -1;
+        if (normalized.Length > 0)
+        {
+            ref var nid = ref CollectionsMarshal.GetValueRefOrAddDefault(_queryIds, normalized, out var known);
+            if (!known)
+            {
+                nid = Queries.Count;
+                Queries.Add(new QueryAcc(normalized));
+            }
+
+            qid = nid;
+        }
+
+        if (_rawQueries.Count >= RawCacheLimit)
+        {
+            _rawQueries.Clear(); // a cache only: the normalized ids stay
+        }
+
+        _rawLookup[raw] = qid;
+        return qid;
+    }
+
+    private static int Intern(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<string>? names, ReadOnlySpan<char> s)
+    {
+        if (lookup.TryGetValue(s, out var id))
+        {
+            return id;
+        }
+
+        id = lookup.Dictionary.Count;
+        var text = s.ToString();
+        lookup.Dictionary.Add(text, id);
+        names?.Add(text);
+        return id;
+    }
+
+    private void Process(Session session)
+    {
+        var events = CollectionsMarshal.AsSpan(session.Events);
+
+        // Queries with a later click, cart or order in the session (by query, or the latest search when the
+        // action carries no query).
+        _engagedQueries.Clear();
+        var latestSearch = -1;
+        foreach (ref readonly var e in events)
+        {
+            if (e.Type == 0)
+            {
+                latestSearch = e.Query;
+            }
+            else
+            {
+                var q = e.Query >= 0 ? e.Query : latestSearch;
+                if (q >= 0)
+                {
+                    _engagedQueries.Add(q);
+                }
+            }
+        }
+
+        // Classify the searches: duplicate (same query and time as an earlier one), typed fragment, final.
+        _finals.Clear();
+        var previousQuery = -1;
+        long previousTicks = long.MinValue;
+        for (var i = 0; i < events.Length; i++)
+        {
+            ref var e = ref events[i];
+            if (e.Type != 0)
+            {
+                continue;
+            }
+
+            if (e.Query == previousQuery && e.Ticks == previousTicks)
+            {
+                DuplicateSearches++;
+                continue;
+            }
+
+            previousQuery = e.Query;
+            previousTicks = e.Ticks;
+            if (IsFragment(events, i))
+            {
+                Fragments++;
+                continue;
+            }
+
+            FinalSearches++;
+            events[i].Final = true;
+            CountFinal(session.User, in events[i]);
+            _finals.Add(e.Query);
+        }
+
+        CountTransitions();
+
+        // Clicks, carts and orders: attributed to their query, or to the latest final search before them.
+        var latestFinal = -1;
+        foreach (ref readonly var e in events)
+        {
+            if (e.Type == 0)
+            {
+                if (e.Final)
+                {
+                    latestFinal = e.Query;
+                }
+
+                continue;
+            }
+
+            var q = e.Query >= 0 ? e.Query : latestFinal;
+            if (q < 0)
+            {
+                UnattributedActions++;
+                continue;
+            }
+
+            var acc = Queries[q];
+            var iq = new ItemQueryAcc();
+            switch (e.Type)
+            {
+                case 1:
+                    acc.Clicks++;
+                    iq.Clicks = 1;
+                    if (e.Category >= 0)
+                    {
+                        CollectionsMarshal.GetValueRefOrAddDefault(CategoryClicks, ((long)q << 32) | (uint)e.Category, out _)++;
+                    }
+
+                    break;
+                case 2:
+                    acc.Carts++;
+                    iq.Carts = 1;
+                    break;
+                default:
+                    acc.Orders++;
+                    acc.Gmv += e.Amount;
+                    iq.Orders = 1;
+                    break;
+            }
+
+            if (e.Item >= 0)
+            {
+                ref var pair = ref CollectionsMarshal.GetValueRefOrAddDefault(ItemQueries, ((long)e.Item << 32) | (uint)q, out _);
+                pair.Clicks += iq.Clicks;
+                pair.Carts += iq.Carts;
+                pair.Orders += iq.Orders;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A typed fragment: not engaged (no click, cart or order for its query in the session), and a strict
+    /// prefix of the user's next search (that is not a duplicate of it) within the fragment window.
+    /// </summary>
+    private bool IsFragment(ReadOnlySpan<SessionEvent> events, int i)
+    {
+        ref readonly var e = ref events[i];
+        if (_engagedQueries.Contains(e.Query))
+        {
+            return false;
+        }
+
+        var limit = e.Ticks + _options.FragmentWindow.Ticks;
+        for (var j = i + 1; j < events.Length; j++)
+        {
+            ref readonly var next = ref events[j];
+            if (next.Ticks > limit)
+            {
+                return false;
+            }
+
+            if (next.Type != 0 || next.Query == e.Query)
+            {
+                continue;
+            }
+
+            var text = Queries[e.Query].Text;
+            var nextText = Queries[next.Query].Text;
+            return nextText.Length > text.Length && nextText.StartsWith(text, StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    private void CountFinal(int user, in SessionEvent e)
+    {
+        var acc = Queries[e.Query];
+        acc.Count++;
+        if (_queryUsers.Add(((long)e.Query << 32) | (uint)user))
+        {
+            acc.Users++;
+        }
+
+        var halfLives = (double)(e.Ticks - _anchorTicks) / _halfLifeTicks;
+        if (halfLives > RebaseHalfLives)
+        {
+            Rebase(AlignToHalfLife(e.Ticks));
+            halfLives = (double)(e.Ticks - _anchorTicks) / _halfLifeTicks;
+        }
+
+        acc.Decayed += double.Exp2(halfLives);
+        acc.Trend.Add(BucketOf(e.Ticks), _horizonBuckets);
+        if (e.Results >= 0)
+        {
+            acc.KnownResults++;
+            if (e.Results == 0)
+            {
+                acc.ZeroResults++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Anchors sit on a grid of whole half-lives, so a search's weight does not depend on which event happened to
+    /// open the stream (an extra early event must not change the rounding of every sum).
+    /// </summary>
+    private long AlignToHalfLife(long ticks) => ticks - (((ticks % _halfLifeTicks) + _halfLifeTicks) % _halfLifeTicks);
+
+    /// <summary>Moves the decay anchor to <paramref name="ticks"/>, rescaling every accumulator (rare: once per 64 half-lives).</summary>
+    private void Rebase(long ticks)
+    {
+        var factor = double.Exp2(-(double)(ticks - _anchorTicks) / _halfLifeTicks);
+        foreach (var acc in Queries)
+        {
+            acc.Decayed *= factor;
+        }
+
+        _anchorTicks = ticks;
+    }
+
+    /// <summary>q2q: each distinct directional pair (a → next different final query b) counts once per session.</summary>
+    private void CountTransitions()
+    {
+        if (_finals.Count < 2)
+        {
+            return;
+        }
+
+        _sessionPairs.Clear();
+        _sessionSources.Clear();
+        _sessionTargets.Clear();
+        for (var i = 1; i < _finals.Count; i++)
+        {
+            var a = _finals[i - 1];
+            var b = _finals[i];
+            if (a == b)
+            {
+                continue;
+            }
+
+            if (_sessionPairs.Add(((long)a << 32) | (uint)b))
+            {
+                _sessionSources.Add(a);
+                _sessionTargets.Add(b);
+            }
+        }
+
+        if (_sessionPairs.Count == 0)
+        {
+            return;
+        }
+
+        TransitionSessions++;
+        foreach (var pair in _sessionPairs)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(Transitions, pair, out _)++;
+        }
+
+        foreach (var a in _sessionSources)
+        {
+            Queries[a].Sources++;
+        }
+
+        foreach (var b in _sessionTargets)
+        {
+            Queries[b].Targets++;
+        }
+    }
+}

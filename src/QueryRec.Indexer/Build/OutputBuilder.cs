@@ -1,0 +1,622 @@
+using Google.Protobuf;
+using QueryRec.Core.Normalization;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Indexer.Build;
+
+/// <summary>
+/// Turns the aggregated statistics into index records: hygiene, query stats, prefix table, q2q, i2q,
+/// refinements, hot and trending lists and pins. Formulas: docs/indexer-build.md.
+/// </summary>
+internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
+{
+    private readonly List<IndexRecord> _records = [];
+    private Kept[] _kept = [];
+    private int[] _keptIndex = []; // query id -> index in _kept, or -1
+
+    public BuildSummary Summary { get; private set; } = new();
+
+    public List<IndexRecord> Build()
+    {
+        ApplyHygiene();
+        var topCategories = TopCategories();
+        WriteQueries(topCategories);
+        var prefixNodes = WritePrefixTable();
+        var (relatedLists, relatedPairs) = WriteRelated();
+        var itemLists = WriteItemQueries();
+        var refinementLists = WriteRefinements();
+        var (hotLists, trendingLists) = WriteHotAndTrending(topCategories);
+        if (options.Lists.Pins.Count > 0)
+        {
+            var pins = new PinList();
+            pins.Pins.AddRange(options.Lists.Pins.OrderBy(p => p.Query, StringComparer.Ordinal).Select(p => new Pin { Text = p.Query, Category = p.Category }));
+            Add(IndexKeys.Pins, pins);
+        }
+
+        Summary = Summary with
+        {
+            QueriesKept = _kept.Length,
+            PrefixNodes = prefixNodes,
+            RelatedLists = relatedLists,
+            RelatedPairs = relatedPairs,
+            ItemLists = itemLists,
+            RefinementLists = refinementLists,
+            HotLists = hotLists,
+            TrendingLists = trendingLists,
+        };
+        return _records;
+    }
+
+    /// <summary>Hygiene, in this order (the first rule that matches counts the removal): pins keep, then numeric, blacklist, zero results, min count, min users.</summary>
+    private void ApplyHygiene()
+    {
+        var lists = options.Lists;
+        var pins = lists.Pins.ToDictionary(p => p.Query, StringComparer.Ordinal);
+        var queries = agg.Queries;
+        var byText = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < queries.Count; i++)
+        {
+            byText[queries[i].Text] = i;
+        }
+
+        foreach (var pin in lists.Pins)
+        {
+            if (!byText.ContainsKey(pin.Query))
+            {
+                byText[pin.Query] = queries.Count;
+                queries.Add(new QueryAcc(pin.Query)); // pinned but never searched: kept with zero counts
+            }
+        }
+
+        int seen = 0, numeric = 0, blacklist = 0, zero = 0, minCount = 0, minUsers = 0, rescued = 0;
+        var kept = new List<Kept>();
+        _keptIndex = new int[queries.Count];
+        Array.Fill(_keptIndex, -1);
+        for (var id = 0; id < queries.Count; id++)
+        {
+            var q = queries[id];
+            if (q.Count > 0)
+            {
+                seen++;
+            }
+
+            var pinned = pins.TryGetValue(q.Text, out var pin);
+            string? rule = null;
+            if (q.Count == 0)
+            {
+                rule = "unsearched"; // a fragment only, or clicked without a final search: not a query of the log
+            }
+            else if (IndexBuilder.IsNumericId(q.Text, options.NumericMinDigits))
+            {
+                rule = "numeric";
+            }
+            else if (lists.IsBlacklisted(q.Text))
+            {
+                rule = "blacklist";
+            }
+            else if (IsZeroResult(q))
+            {
+                rule = "zero";
+            }
+            else if (q.Count < options.MinCount)
+            {
+                rule = "count";
+            }
+            else if (q.Users < options.MinUsers)
+            {
+                rule = "users";
+            }
+
+            if (pinned)
+            {
+                if (rule is not null)
+                {
+                    rescued++;
+                }
+            }
+            else
+            {
+                switch (rule)
+                {
+                    case "unsearched": continue;
+                    case "numeric": numeric++; continue;
+                    case "blacklist": blacklist++; continue;
+                    case "zero": zero++; continue;
+                    case "count": minCount++; continue;
+                    case "users": minUsers++; continue;
+                }
+            }
+
+            _keptIndex[id] = kept.Count;
+            kept.Add(new Kept(id, q, pinned, pinned ? pin!.Category : string.Empty));
+        }
+
+        _kept = [.. kept];
+        Summary = Summary with
+        {
+            QueriesSeen = seen,
+            RemovedByNumeric = numeric,
+            RemovedByBlacklist = blacklist,
+            RemovedByZeroResults = zero,
+            RemovedByMinCount = minCount,
+            RemovedByMinUsers = minUsers,
+            Pinned = lists.Pins.Count,
+            PinnedRescued = rescued,
+        };
+    }
+
+    /// <summary>
+    /// Zero-result rule: an external result count (file) decides when present (0 → removed); otherwise the
+    /// share of the query's final searches with a known result count that returned none, if ≥ the threshold.
+    /// </summary>
+    private bool IsZeroResult(QueryAcc q)
+    {
+        if (options.Lists.ResultCounts.TryGetValue(q.Text, out var external))
+        {
+            return external == 0;
+        }
+
+        return q.KnownResults > 0 && (double)q.ZeroResults / q.KnownResults >= options.ZeroResultShare;
+    }
+
+    /// <summary>Per kept query: its top categories by clicks (count desc, id asc) with shares of all categorized clicks.</summary>
+    private List<CategoryShare>?[] TopCategories()
+    {
+        var perQuery = new List<(int Category, int Clicks)>?[_kept.Length];
+        foreach (var (key, clicks) in agg.CategoryClicks)
+        {
+            var k = _keptIndex[(int)(key >> 32)];
+            if (k >= 0)
+            {
+                (perQuery[k] ??= []).Add(((int)(key & 0xFFFFFFFF), clicks));
+            }
+        }
+
+        var result = new List<CategoryShare>?[_kept.Length];
+        for (var k = 0; k < perQuery.Length; k++)
+        {
+            var list = perQuery[k];
+            if (list is null)
+            {
+                continue;
+            }
+
+            double total = list.Sum(c => (long)c.Clicks);
+            result[k] = list
+                .Select(c => (Name: agg.CategoryNames[c.Category], c.Clicks))
+                .OrderByDescending(c => c.Clicks)
+                .ThenBy(c => c.Name, StringComparer.Ordinal)
+                .Take(options.TopCategories)
+                .Select(c => new CategoryShare { Category = c.Name, Clicks = c.Clicks, Share = c.Clicks / total })
+                .ToList();
+        }
+
+        return result;
+    }
+
+    private void WriteQueries(List<CategoryShare>?[] topCategories)
+    {
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            var kq = _kept[k];
+            var q = kq.Acc;
+            var hint = kq.PinCategory.Length > 0 ? kq.PinCategory : topCategories[k]?[0].Category ?? string.Empty;
+            kq.CategoryHint = hint;
+            var stats = new QueryStats
+            {
+                Text = q.Text,
+                Count = q.Count,
+                DistinctUsers = q.Users,
+                Popularity = q.Decayed,
+                CategoryHint = hint,
+                Clicks = q.Clicks,
+                Carts = q.Carts,
+                Orders = q.Orders,
+                Gmv = q.Gmv,
+                Ctr = Ctr(q),
+                Cvr = q.Count == 0 ? 0 : (double)q.Orders / q.Count,
+                Pinned = kq.Pinned,
+                SearchesWithResultCount = q.KnownResults,
+                ZeroResultSearches = q.ZeroResults,
+            };
+            if (topCategories[k] is { } top)
+            {
+                stats.TopCategories.AddRange(top);
+            }
+
+            Add(IndexKeys.Query(q.Text), stats);
+        }
+    }
+
+    private static double Ctr(QueryAcc q) => q.Count == 0 ? 0 : (double)q.Clicks / q.Count;
+
+    /// <summary>The prefix table: every prefix takes the first K queries reaching it in ranking order (popularity desc, users desc, text asc).</summary>
+    private int WritePrefixTable()
+    {
+        var order = _kept.ToArray();
+        Array.Sort(order, static (a, b) =>
+        {
+            var c = b.Acc.Decayed.CompareTo(a.Acc.Decayed);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = b.Acc.Users.CompareTo(a.Acc.Users);
+            return c != 0 ? c : string.CompareOrdinal(a.Acc.Text, b.Acc.Text);
+        });
+        var nodes = new Dictionary<string, PrefixNode>(StringComparer.Ordinal);
+        foreach (var kq in order)
+        {
+            var completion = new Completion
+            {
+                Text = kq.Acc.Text,
+                Score = kq.Acc.Decayed,
+                Count = kq.Acc.Count,
+                DistinctUsers = kq.Acc.Users,
+                CategoryHint = kq.CategoryHint,
+                Pinned = kq.Pinned,
+            };
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(kq.Acc.Text, options.MaxPrefixLength))
+            {
+                if (!nodes.TryGetValue(prefix, out var node))
+                {
+                    node = new PrefixNode();
+                    nodes.Add(prefix, node);
+                }
+
+                if (node.Completions.Count < options.TopK)
+                {
+                    node.Completions.Add(completion);
+                }
+            }
+        }
+
+        foreach (var (prefix, node) in nodes)
+        {
+            Add(IndexKeys.Prefix(prefix), node);
+        }
+
+        return nodes.Count;
+    }
+
+    /// <summary>
+    /// q2q: for a transition a → b seen in k11 sessions, the log-likelihood ratio G² of the 2×2 table of
+    /// sessions (a is a source, b is a target) over the N sessions with a transition; kept when k11 ≥ min
+    /// support and the association is positive (k11·N &gt; c(a)·c(b)).
+    /// </summary>
+    private (int Lists, long Pairs) WriteRelated()
+    {
+        var perSource = new Dictionary<int, List<RelatedQuery>>();
+        long n = agg.TransitionSessions;
+        foreach (var (key, k11) in agg.Transitions)
+        {
+            if (k11 < options.Q2qMinSupport)
+            {
+                continue;
+            }
+
+            var a = (int)(key >> 32);
+            var b = (int)(key & 0xFFFFFFFF);
+            if (_keptIndex[a] < 0 || _keptIndex[b] < 0)
+            {
+                continue;
+            }
+
+            long ca = agg.Queries[a].Sources, cb = agg.Queries[b].Targets;
+            if (k11 * n <= ca * cb)
+            {
+                continue;
+            }
+
+            var llr = LogLikelihoodRatio(k11, ca - k11, cb - k11, n - ca - cb + k11);
+            if (!perSource.TryGetValue(a, out var list))
+            {
+                list = [];
+                perSource.Add(a, list);
+            }
+
+            list.Add(new RelatedQuery { Text = agg.Queries[b].Text, Score = llr, Count = k11 });
+        }
+
+        long pairs = 0;
+        foreach (var (a, list) in perSource)
+        {
+            var top = new RelatedQueries();
+            top.Queries.AddRange(list.OrderByDescending(r => r.Score).ThenBy(r => r.Text, StringComparer.Ordinal).Take(options.Q2qTop));
+            pairs += top.Queries.Count;
+            Add(IndexKeys.Related(agg.Queries[a].Text), top);
+        }
+
+        return (perSource.Count, pairs);
+    }
+
+    /// <summary>Dunning's G² = 2 Σ k_ij ln(k_ij N / (row_i col_j)) of a 2×2 table (0 ln 0 = 0).</summary>
+    internal static double LogLikelihoodRatio(long k11, long k12, long k21, long k22)
+    {
+        double n = k11 + k12 + k21 + k22;
+        double r1 = k11 + k12, r2 = k21 + k22, c1 = k11 + k21, c2 = k12 + k22;
+        return 2 * (Term(k11, r1, c1) + Term(k12, r1, c2) + Term(k21, r2, c1) + Term(k22, r2, c2));
+
+        double Term(long k, double row, double col) => k == 0 ? 0 : k * Math.Log(k * n / (row * col));
+    }
+
+    /// <summary>i2q: per item, weight = clicks + 2·carts + 4·orders of each kept query; top N by weight desc, text asc.</summary>
+    private int WriteItemQueries()
+    {
+        var perItem = new Dictionary<int, List<ItemQuery>>();
+        foreach (var (key, acc) in agg.ItemQueries)
+        {
+            var item = (int)(key >> 32);
+            var q = (int)(key & 0xFFFFFFFF);
+            if (_keptIndex[q] < 0)
+            {
+                continue;
+            }
+
+            if (!perItem.TryGetValue(item, out var list))
+            {
+                list = [];
+                perItem.Add(item, list);
+            }
+
+            list.Add(new ItemQuery
+            {
+                Text = agg.Queries[q].Text,
+                Weight = acc.Clicks + (2.0 * acc.Carts) + (4.0 * acc.Orders),
+                Clicks = acc.Clicks,
+                Carts = acc.Carts,
+                Orders = acc.Orders,
+            });
+        }
+
+        foreach (var (item, list) in perItem)
+        {
+            var top = new ItemQueries();
+            top.Queries.AddRange(list.OrderByDescending(r => r.Weight).ThenBy(r => r.Text, StringComparer.Ordinal).Take(options.I2qTop));
+            Add(IndexKeys.Item(agg.ItemNames[item]), top);
+        }
+
+        return perItem.Count;
+    }
+
+    /// <summary>
+    /// Refinements of q: kept queries r ≠ q that hold every word of q and more words (word superset, which
+    /// covers extension at a word boundary), or, when q ends with a CJK character, that start with q.
+    /// Ranked by popularity(r) × (1 + min(CTR(r), 1)) desc, then text asc.
+    /// </summary>
+    private int WriteRefinements()
+    {
+        var score = new double[_kept.Length];
+        var words = new int[_kept.Length];
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            score[k] = RefinementScore(_kept[k].Acc);
+            words[k] = WordCount(_kept[k].Acc.Text);
+        }
+
+        var byScore = Enumerable.Range(0, _kept.Length).ToArray();
+        Array.Sort(byScore, (a, b) =>
+        {
+            var c = score[b].CompareTo(score[a]);
+            return c != 0 ? c : string.CompareOrdinal(_kept[a].Acc.Text, _kept[b].Acc.Text);
+        });
+        var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var k in byScore)
+        {
+            foreach (var w in _kept[k].Acc.Text.Split(' ').Distinct(StringComparer.Ordinal))
+            {
+                if (!postings.TryGetValue(w, out var list))
+                {
+                    list = [];
+                    postings.Add(w, list);
+                }
+
+                list.Add(k);
+            }
+        }
+
+        var byText = Enumerable.Range(0, _kept.Length).ToArray();
+        Array.Sort(byText, (a, b) => string.CompareOrdinal(_kept[a].Acc.Text, _kept[b].Acc.Text));
+        var lists = 0;
+        var found = new List<int>();
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            var text = _kept[k].Acc.Text;
+            var qWords = text.Split(' ').Distinct(StringComparer.Ordinal).ToArray();
+            found.Clear();
+            var rarest = qWords.Select(w => postings[w]).MinBy(l => l.Count)!;
+            var scanned = 0;
+            foreach (var r in rarest)
+            {
+                if (found.Count >= options.RefinementTop || ++scanned > IndexBuilder.RefinementScanLimit)
+                {
+                    break;
+                }
+
+                if (r != k && words[r] > words[k] && qWords.All(w => HasWord(_kept[r].Acc.Text, w)))
+                {
+                    found.Add(r);
+                }
+            }
+
+            if (IsCjk(text[^1]))
+            {
+                var lo = LowerBound(byText, text);
+                for (var i = lo; i < byText.Length && i - lo < IndexBuilder.RefinementScanLimit; i++)
+                {
+                    var r = byText[i];
+                    var other = _kept[r].Acc.Text;
+                    if (!other.StartsWith(text, StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+
+                    if (other.Length > text.Length && !found.Contains(r))
+                    {
+                        found.Add(r);
+                    }
+                }
+            }
+
+            if (found.Count == 0)
+            {
+                continue;
+            }
+
+            var list = new RelatedQueries();
+            list.Queries.AddRange(found
+                .OrderByDescending(r => score[r])
+                .ThenBy(r => _kept[r].Acc.Text, StringComparer.Ordinal)
+                .Take(options.RefinementTop)
+                .Select(r => new RelatedQuery { Text = _kept[r].Acc.Text, Score = score[r], Count = _kept[r].Acc.Count, Ctr = Ctr(_kept[r].Acc) }));
+            Add(IndexKeys.Refinements(text), list);
+            lists++;
+        }
+
+        return lists;
+
+        int LowerBound(int[] sorted, string key)
+        {
+            int lo = 0, hi = sorted.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (string.CompareOrdinal(_kept[sorted[mid]].Acc.Text, key) < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo;
+        }
+    }
+
+    internal static double RefinementScore(QueryAcc q) => q.Decayed * (1 + Math.Min(Ctr(q), 1));
+
+    private static int WordCount(string text) => text.Count(c => c == ' ') + 1;
+
+    private static bool HasWord(string text, string word)
+    {
+        var from = 0;
+        while (true)
+        {
+            var at = text.IndexOf(word, from, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var end = at + word.Length;
+            if ((at == 0 || text[at - 1] == ' ') && (end == text.Length || text[end] == ' '))
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+    }
+
+    private static bool IsCjk(char c) => c is >= '\u2E80' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
+
+    /// <summary>
+    /// Hot: global = decayed popularity; per category c among the query's top categories = popularity × share(c).
+    /// Trending: (recent + α) / (baseline × W/B + α), α the smoothing, kept when recent ≥ the minimum and the
+    /// score &gt; 1; listed globally and in each of the query's top categories.
+    /// </summary>
+    private (int Hot, int Trending) WriteHotAndTrending(List<CategoryShare>?[] topCategories)
+    {
+        var hot = new Dictionary<string, List<RankedQuery>>(StringComparer.Ordinal) { [IndexKeys.GlobalCategory] = [] };
+        var trending = new Dictionary<string, List<RankedQuery>>(StringComparer.Ordinal);
+        var bucket = agg.BucketTicks;
+        var windowBuckets = (int)(options.TrendWindow.Ticks / bucket);
+        var baselineBuckets = (int)(options.TrendBaseline.Ticks / bucket);
+        var last = agg.LastEventTime is { } end ? agg.BucketOf(end.UtcTicks) : 0;
+        var ratio = (double)windowBuckets / baselineBuckets;
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            var q = _kept[k].Acc;
+            if (q.Count == 0)
+            {
+                continue;
+            }
+
+            hot[IndexKeys.GlobalCategory].Add(new RankedQuery { Text = q.Text, Score = q.Decayed, Count = q.Count });
+            var cats = topCategories[k];
+            if (cats is not null)
+            {
+                foreach (var c in cats)
+                {
+                    Append(hot, c.Category, new RankedQuery { Text = q.Text, Score = q.Decayed * c.Share, Count = q.Count });
+                }
+            }
+
+            var recent = q.Trend.Sum(last - windowBuckets + 1, last);
+            var baseline = q.Trend.Sum(last - windowBuckets - baselineBuckets + 1, last - windowBuckets);
+            var score = TrendScore(recent, baseline, ratio, options.TrendSmoothing);
+            if (recent < options.TrendMinRecent || score <= 1)
+            {
+                continue;
+            }
+
+            var entry = new RankedQuery { Text = q.Text, Score = score, Count = q.Count, RecentCount = recent, BaselineCount = baseline };
+            Append(trending, IndexKeys.GlobalCategory, entry);
+            if (cats is not null)
+            {
+                foreach (var c in cats)
+                {
+                    Append(trending, c.Category, entry);
+                }
+            }
+        }
+
+        Write(hot, IndexKeys.Hot);
+        Write(trending, IndexKeys.Trending);
+        return (hot.Count, trending.Count);
+
+        void Write(Dictionary<string, List<RankedQuery>> lists, Func<string, string> key)
+        {
+            foreach (var (category, list) in lists)
+            {
+                var ranked = new RankedQueries();
+                ranked.Queries.AddRange(list.OrderByDescending(r => r.Score).ThenBy(r => r.Text, StringComparer.Ordinal).Take(options.HotTop));
+                Add(key(category), ranked);
+            }
+        }
+
+        static void Append(Dictionary<string, List<RankedQuery>> lists, string category, RankedQuery entry)
+        {
+            if (!lists.TryGetValue(category, out var list))
+            {
+                list = [];
+                lists.Add(category, list);
+            }
+
+            list.Add(entry);
+        }
+    }
+
+    /// <summary>The smoothed trending ratio: (recent + α) / (baseline × W/B + α).</summary>
+    internal static double TrendScore(long recent, long baseline, double windowOverBaseline, double smoothing)
+        => (recent + smoothing) / ((baseline * windowOverBaseline) + smoothing);
+
+    private void Add(string key, IMessage value) => _records.Add(new IndexRecord(key, value.ToByteArray()));
+
+    private sealed class Kept(int id, QueryAcc acc, bool pinned, string pinCategory)
+    {
+        public int Id { get; } = id;
+
+        public QueryAcc Acc { get; } = acc;
+
+        public bool Pinned { get; } = pinned;
+
+        public string PinCategory { get; } = pinCategory;
+
+        public string CategoryHint { get; set; } = string.Empty;
+    }
+}
