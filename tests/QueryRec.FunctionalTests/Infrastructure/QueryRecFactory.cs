@@ -1,6 +1,8 @@
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using QueryRec.Contracts.V1;
 using QueryRec.Storage;
@@ -36,11 +38,19 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
         ["QueryRec:Suggest:StoreBudget"] = (storeBudget ?? TimeSpan.FromMilliseconds(200)).ToString(),
     });
 
+    /// <summary>Service overrides applied after the host's own registrations (e.g. a fake clock or a failing store).</summary>
+    internal Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
         }
 
         builder.UseEnvironment("Testing");
