@@ -92,7 +92,8 @@ public sealed class RedisRealtimeStore : IRealtimeStore
     public async Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(updates);
-        var plan = RealtimePlan.Of(updates, _buckets, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var plan = RealtimePlan.Of(updates, _buckets, now);
         var db = Db;
         var pending = new List<Task>();
         AddRecent(db, pending, plan.RecentQueries, _keys.RecentQueries, _options.RecentQueriesCap);
@@ -108,7 +109,6 @@ public sealed class RedisRealtimeStore : IRealtimeStore
             pending.Add(db.KeyExpireAsync(key, ExposureTtl));
         }
 
-        var now = _time.GetUtcNow();
         foreach (var (bucket, queries) in plan.Trending)
         {
             var ttl = _buckets.TimeToLive(bucket, now);

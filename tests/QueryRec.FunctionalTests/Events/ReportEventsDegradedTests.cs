@@ -129,3 +129,38 @@ public sealed class ReportEventsDegradedTests : IDisposable
             => inner.GetTrendingAsync(now, max, cancellationToken);
     }
 }
+
+/// <summary>ReportEvents with Redis configured but unreachable: degraded, never failed.</summary>
+public sealed class ReportEventsRedisDownTests
+{
+    [Fact]
+    public async Task ReportEvents_RedisUnreachable_AnswersDegradedWithNothingAccepted()
+    {
+        var port = FreePort();
+        using var factory = new QueryRecFactory(new Dictionary<string, string?>
+        {
+            ["QueryRec:Store:Redis"] = $"127.0.0.1:{port},connectTimeout=200",
+            ["QueryRec:Realtime:StoreBudget"] = "00:00:00.300",
+        });
+        var client = factory.CreateClient(factory.CreateChannel());
+        var request = new ReportEventsRequest
+        {
+            Events = { new Event { EventId = "e1", Type = EventType.SearchSubmitted, Time = Timestamp.FromDateTimeOffset(TimeProvider.System.GetUtcNow()), DeviceId = "dev", Query = "tv" } },
+        };
+
+        var response = await client.ReportEventsAsync(request);
+
+        Assert.True(response.Metadata.Degraded);
+        Assert.Contains(Assert.Single(response.Metadata.DegradedReasons), new[] { "realtime_store_error", "realtime_store_timeout" });
+        Assert.Equal(0, response.Accepted);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
