@@ -20,4 +20,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, EventName = "UnhandledRpcException", Level = LogLevel.Error, Message = "Unhandled exception in {Method}.")]
     public static partial void UnhandledRpcException(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 7, EventName = "RealtimeStoreDegraded", Level = LogLevel.Warning, Message = "Real-time store {Store} failed for ReportEvents ({Reason}); the batch was answered degraded and not stored.")]
+    public static partial void RealtimeStoreDegraded(ILogger logger, Exception exception, string store, string reason);
+
+    [LoggerMessage(EventId = 8, EventName = "RealtimeForgetFailed", Level = LogLevel.Warning, Message = "Could not release {Count} event ids in real-time store {Store} after a failed write; a retry may report them as duplicates.")]
+    public static partial void RealtimeForgetFailed(ILogger logger, Exception exception, string store, int count);
+
+    [LoggerMessage(EventId = 9, EventName = "RealtimeStoreLateFailure", Level = LogLevel.Warning, Message = "A ReportEvents write that had already missed its budget failed.")]
+    public static partial void RealtimeStoreLateFailure(ILogger logger, Exception exception);
 }

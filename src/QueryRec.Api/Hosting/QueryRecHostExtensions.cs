@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using QueryRec.Api.Events;
 using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Services;
@@ -7,12 +8,13 @@ using QueryRec.Api.Suggest;
 using QueryRec.ServiceDefaults;
 using QueryRec.Storage;
 using QueryRec.Storage.Embedded;
+using QueryRec.Storage.Realtime;
 using QueryRec.Storage.Redis;
 using StackExchange.Redis;
 
 namespace QueryRec.Api.Hosting;
 
-/// <summary>Registration of the QueryRec service: options, store, index watcher, handlers and gRPC.</summary>
+/// <summary>Registration of the QueryRec service: options, stores (index and real-time), index watcher, handlers and gRPC.</summary>
 public static class QueryRecHostExtensions
 {
     /// <summary>The fully qualified gRPC service name, also a readiness name of the health service.</summary>
@@ -28,6 +30,9 @@ public static class QueryRecHostExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsRules>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SuggestOptions>, SuggestOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeOptions>, RealtimeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeOptions>, RealtimeOptionsRules>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
@@ -51,9 +56,19 @@ public static class QueryRecHostExtensions
                 new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
                 sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton<IRealtimeStore>(static sp =>
+        {
+            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var realtime = sp.GetRequiredService<IOptions<RealtimeOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return string.IsNullOrWhiteSpace(store.Redis)
+                ? new EmbeddedRealtimeStore(realtime, time)
+                : new RedisRealtimeStore(sp.GetRequiredService<IConnectionMultiplexer>(), store.KeyPrefix, realtime, time);
+        });
         services.TryAddSingleton<ActiveIndex>();
         services.AddHostedService<IndexWatcher>();
         services.TryAddSingleton<SuggestHandler>();
+        services.TryAddSingleton<ReportEventsHandler>();
 
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>

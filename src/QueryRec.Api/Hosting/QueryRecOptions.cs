@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using QueryRec.Core;
+using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Api.Hosting;
 
@@ -60,6 +61,19 @@ internal sealed partial class StoreOptionsValidator : IValidateOptions<StoreOpti
 /// <summary>Source-generated DataAnnotations validation of <see cref="SuggestOptions"/>.</summary>
 [OptionsValidator]
 internal sealed partial class SuggestOptionsValidator : IValidateOptions<SuggestOptions>;
+
+/// <summary>Source-generated DataAnnotations validation of <see cref="RealtimeOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class RealtimeOptionsValidator : IValidateOptions<RealtimeOptions>;
+
+/// <summary>Cross-field rules of <see cref="RealtimeOptions"/>.</summary>
+internal sealed class RealtimeOptionsRules : IValidateOptions<RealtimeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RealtimeOptions options)
+        => options.TrendingWindow < options.TrendingBucket
+            ? ValidateOptionsResult.Fail($"{RealtimeOptions.Section}:TrendingWindow ({options.TrendingWindow}) must be at least one TrendingBucket ({options.TrendingBucket}).")
+            : ValidateOptionsResult.Success;
+}
 
 /// <summary>Cross-field rules of <see cref="StoreOptions"/>.</summary>
 internal sealed class StoreOptionsRules : IValidateOptions<StoreOptions>

@@ -1,11 +1,12 @@
 using Grpc.Core;
+using QueryRec.Api.Events;
 using QueryRec.Api.Suggest;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.Api.Services;
 
 /// <summary>The public gRPC service. Thin: each RPC hands off to its handler.</summary>
-internal sealed class QueryRecGrpcService(SuggestHandler suggest) : QueryRecService.QueryRecServiceBase
+internal sealed class QueryRecGrpcService(SuggestHandler suggest, ReportEventsHandler reportEvents) : QueryRecService.QueryRecServiceBase
 {
     public override Task<SuggestResponse> Suggest(SuggestRequest request, ServerCallContext context)
         => suggest.HandleAsync(request, context.CancellationToken);
@@ -17,10 +18,10 @@ internal sealed class QueryRecGrpcService(SuggestHandler suggest) : QueryRecServ
         => throw NotYet("Discover", "discovery (猜你想搜, 大家都在搜, related, refine, click-back)");
 
     public override Task<ReportEventsResponse> ReportEvents(ReportEventsRequest request, ServerCallContext context)
-        => throw NotYet("ReportEvents", "real-time event ingestion");
+        => reportEvents.HandleAsync(request, context.CancellationToken);
 
     private static RpcException NotYet(string rpc, string what)
         => new(new Status(
             StatusCode.Unimplemented,
-            $"{rpc} is not implemented yet: {what} arrives with the stage-strategies work. This server implements Suggest only."));
+            $"{rpc} is not implemented yet: {what} arrives with the stage-strategies work. This server implements Suggest and ReportEvents."));
 }

@@ -19,6 +19,12 @@ public interface IRealtimeStore
     Task<bool[]> MarkEventsSeenAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Forgets event ids marked by <see cref="MarkEventsSeenAsync"/>, so that a retry of events whose
+    /// <see cref="ApplyAsync"/> failed is processed instead of being reported as duplicates. Best effort.
+    /// </summary>
+    Task ForgetEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Applies accepted events in one pipelined round: recent queries, viewed items, exposures, trending.
     /// </summary>
     Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default);

@@ -39,4 +39,15 @@ public sealed class RealtimeOptions
     /// <summary>Most subjects held by the in-process store (least recently used are evicted).</summary>
     [Range(100, 10_000_000)]
     public int EmbeddedMaxSubjects { get; set; } = 100_000;
+
+    /// <summary>Most event ids remembered for deduplication by the in-process store (least recently used are evicted).</summary>
+    [Range(100, 10_000_000)]
+    public int EmbeddedMaxEventIds { get; set; } = 200_000;
+
+    /// <summary>
+    /// The time budget of the real-time store calls of one request. Past it, <c>ReportEvents</c> answers degraded
+    /// (<c>realtime_store_timeout</c>) without claiming the events were stored.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30")]
+    public TimeSpan StoreBudget { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -1,6 +1,9 @@
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using QueryRec.Contracts.V1;
 using QueryRec.Storage;
@@ -13,6 +16,11 @@ namespace QueryRec.FunctionalTests.Infrastructure;
 /// </summary>
 public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRecApi>
 {
+    // WebApplicationFactory finds the host the entry point builds through a process-wide DiagnosticListener;
+    // two factories starting at once (xUnit runs classes in parallel) can pick up each other's host, which
+    // shows when one of them is meant to fail at start. Hosts are therefore created one at a time.
+    private static readonly Lock HostCreation = new();
+
     private readonly Dictionary<string, string?> _settings;
 
     internal QueryRecFactory(Dictionary<string, string?> settings)
@@ -36,6 +44,9 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
         ["QueryRec:Suggest:StoreBudget"] = (storeBudget ?? TimeSpan.FromMilliseconds(200)).ToString(),
     });
 
+    /// <summary>Service overrides applied after the host's own registrations (e.g. a fake clock or a failing store).</summary>
+    internal Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -43,7 +54,20 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
             builder.UseSetting(key, value);
         }
 
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
+        }
+
         builder.UseEnvironment("Testing");
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (HostCreation)
+        {
+            return base.CreateHost(builder);
+        }
     }
 
     /// <summary>A gRPC (HTTP/2) channel to the in-process server.</summary>

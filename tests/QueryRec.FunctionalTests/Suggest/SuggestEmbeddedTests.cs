@@ -194,13 +194,4 @@ public sealed class SuggestEmbeddedTests : IClassFixture<SuggestEmbeddedTests.Ho
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
         Assert.Contains("Discover", ex.Status.Detail, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task ReportEvents_BeforeItsIssue_IsUnimplementedWithMessage()
-    {
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _host.Client.ReportEventsAsync(new ReportEventsRequest()));
-
-        Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
-        Assert.Contains("ReportEvents", ex.Status.Detail, StringComparison.Ordinal);
-    }
 }

@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Options;
+using QueryRec.Api.Hosting;
+using QueryRec.Api.Validation;
+using QueryRec.Contracts.V1;
+using QueryRec.Core;
+using QueryRec.Storage.Realtime;
+
+namespace QueryRec.Api.Events;
+
+/// <summary>
+/// ReportEvents: validates a batch of 1 to <see cref="Limits.MaxEventsPerBatch"/> events, rejects the bad ones with
+/// per-event reasons, drops those already seen (same event id in the batch or within the dedupe window) and writes
+/// the rest to the real-time namespace. When the real-time store fails or misses its budget the answer is degraded
+/// with <c>accepted = 0</c>: nothing is claimed stored, and a retry with the same ids is safe.
+/// </summary>
+internal sealed class ReportEventsHandler(
+    IRealtimeStore store,
+    IOptions<RealtimeOptions> realtimeOptions,
+    TimeProvider timeProvider,
+    ILogger<ReportEventsHandler> logger)
+{
+    /// <summary>Degraded reason when the real-time store threw.</summary>
+    public const string StoreErrorReason = "realtime_store_error";
+
+    /// <summary>Degraded reason when the real-time store missed its budget.</summary>
+    public const string StoreTimeoutReason = "realtime_store_timeout";
+
+    public async Task<ReportEventsResponse> HandleAsync(ReportEventsRequest request, CancellationToken cancellationToken)
+    {
+        ValidateBatch(request);
+        var options = realtimeOptions.Value;
+        var now = timeProvider.GetUtcNow();
+        var response = new ReportEventsResponse
+        {
+            Metadata = new ResponseMetadata { RequestId = Guid.CreateVersion7(now).ToString("N") },
+        };
+
+        var valid = new List<ValidEvent>(request.Events.Count);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var duplicatesInBatch = 0;
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            if (!EventValidator.TryValidate(request.Events[i], i, now, options.DedupeWindow, out var e, out var rejection))
+            {
+                response.Rejected.Add(rejection);
+            }
+            else if (!ids.Add(e.EventId))
+            {
+                duplicatesInBatch++;
+            }
+            else
+            {
+                valid.Add(e);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            response.Duplicates = duplicatesInBatch;
+            return response;
+        }
+
+        // The store work runs to its end even past the budget, so that a failure after the answer still
+        // releases the event ids it marked (see StoreAsync).
+        var work = StoreAsync(valid);
+        try
+        {
+            var (accepted, duplicates) = await work.WaitAsync(options.StoreBudget, timeProvider, cancellationToken);
+            response.Accepted = accepted;
+            response.Duplicates = duplicates + duplicatesInBatch;
+        }
+        catch (TimeoutException ex)
+        {
+            Log.RealtimeStoreDegraded(logger, ex, store.Name, StoreTimeoutReason);
+            LogLateFailure(work);
+            MarkDegraded(response.Metadata, StoreTimeoutReason);
+        }
+        catch (OperationCanceledException)
+        {
+            LogLateFailure(work);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.RealtimeStoreDegraded(logger, ex, store.Name, StoreErrorReason);
+            MarkDegraded(response.Metadata, StoreErrorReason);
+        }
+
+        return response;
+    }
+
+    /// <summary>Marks the ids seen, applies the new events, and on a failed apply forgets the ids it marked.</summary>
+    private async Task<(int Accepted, int Duplicates)> StoreAsync(List<ValidEvent> events)
+    {
+        var ids = new string[events.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = events[i].EventId;
+        }
+
+        var isNew = await store.MarkEventsSeenAsync(ids, CancellationToken.None);
+        var fresh = new List<string>(ids.Length);
+        var updates = new List<RealtimeUpdate>(ids.Length * 2);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (isNew[i])
+            {
+                fresh.Add(ids[i]);
+                events[i].AddUpdates(updates);
+            }
+        }
+
+        if (updates.Count > 0)
+        {
+            try
+            {
+                await store.ApplyAsync(updates, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                try
+                {
+                    await store.ForgetEventsAsync(fresh, CancellationToken.None);
+                }
+                catch (Exception forgetError)
+                {
+                    Log.RealtimeForgetFailed(logger, forgetError, store.Name, fresh.Count);
+                }
+
+                throw;
+            }
+        }
+
+        return (fresh.Count, ids.Length - fresh.Count);
+    }
+
+    private void LogLateFailure(Task work)
+        => _ = work.ContinueWith(
+            static (task, state) => Log.RealtimeStoreLateFailure((ILogger)state!, task.Exception!.GetBaseException()),
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private static void ValidateBatch(ReportEventsRequest request)
+    {
+        var validation = new RequestValidation();
+        if (request.Events.Count == 0)
+        {
+            validation.Add("events", $"must hold 1 to {Limits.MaxEventsPerBatch} events (got 0).");
+        }
+        else if (request.Events.Count > Limits.MaxEventsPerBatch)
+        {
+            validation.Add("events", $"must hold 1 to {Limits.MaxEventsPerBatch} events (got {request.Events.Count}).");
+        }
+
+        validation.ThrowIfInvalid();
+    }
+
+    private static void MarkDegraded(ResponseMetadata metadata, string reason)
+    {
+        metadata.Degraded = true;
+        metadata.DegradedReasons.Add(reason);
+    }
+}

@@ -1,0 +1,339 @@
+using BitFaster.Caching.Lru;
+
+namespace QueryRec.Storage.Realtime;
+
+/// <summary>
+/// The real-time namespace in process, the default when no Redis is configured. Same semantics as
+/// <see cref="RedisRealtimeStore"/> (times kept to the millisecond, lists distinct and newest first, the same buckets
+/// and expiries, measured on the injected <see cref="TimeProvider"/>), bounded by an LRU of subjects and an LRU of
+/// event ids. Distinct trending submitters are counted exactly. Thread-safe; state is lost on restart.
+/// </summary>
+public sealed class EmbeddedRealtimeStore : IRealtimeStore
+{
+    private static readonly TimeSpan ExposureTtl = TimeSpan.FromDays(2);
+
+    private readonly RealtimeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly TrendingBuckets _buckets;
+    private readonly ConcurrentLru<string, SubjectState> _subjects;
+    private readonly ConcurrentLru<string, long> _events;
+    private readonly Lock _eventsLock = new();
+    private readonly Lock _trendingLock = new();
+    private readonly SortedDictionary<long, Dictionary<string, BucketCount>> _trending = [];
+
+    /// <summary>Creates an empty store.</summary>
+    public EmbeddedRealtimeStore(RealtimeOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _buckets = new TrendingBuckets(options.TrendingBucket, options.TrendingWindow);
+        _subjects = new ConcurrentLru<string, SubjectState>(Math.Max(3, options.EmbeddedMaxSubjects));
+        _events = new ConcurrentLru<string, long>(Math.Max(3, options.EmbeddedMaxEventIds));
+    }
+
+    /// <inheritdoc />
+    public string Name => "embedded";
+
+    /// <inheritdoc />
+    public Task<bool[]> MarkEventsSeenAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var expires = now + (long)_options.DedupeWindow.TotalMilliseconds;
+        var result = new bool[eventIds.Count];
+        lock (_eventsLock)
+        {
+            for (var i = 0; i < result.Length; i++)
+            {
+                if (_events.TryGet(eventIds[i], out var until) && until > now)
+                {
+                    continue;
+                }
+
+                _events.AddOrUpdate(eventIds[i], expires);
+                result[i] = true;
+            }
+        }
+
+        return Task.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public Task ForgetEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        lock (_eventsLock)
+        {
+            foreach (var id in eventIds)
+            {
+                _events.TryRemove(id);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetUtcNow();
+        var plan = RealtimePlan.Of(updates, _buckets, now);
+        foreach (var (subject, values) in plan.RecentQueries)
+        {
+            var state = Subject(subject);
+            lock (state)
+            {
+                state.RecentQueries.Add(values, _options.RecentQueriesCap, now, _options.HistoryTtl);
+            }
+        }
+
+        foreach (var (subject, values) in plan.ViewedItems)
+        {
+            var state = Subject(subject);
+            lock (state)
+            {
+                state.ViewedItems.Add(values, _options.ViewedItemsCap, now, _options.HistoryTtl);
+            }
+        }
+
+        foreach (var ((subject, day), words) in plan.Exposures)
+        {
+            var state = Subject(subject);
+            lock (state)
+            {
+                state.AddExposures(day, words, now);
+            }
+        }
+
+        if (plan.Trending.Count > 0)
+        {
+            lock (_trendingLock)
+            {
+                foreach (var stale in _trending.Keys.Where(b => !_buckets.InWindow(b, now)).ToList())
+                {
+                    _trending.Remove(stale);
+                }
+
+                foreach (var (bucket, queries) in plan.Trending)
+                {
+                    if (!_trending.TryGetValue(bucket, out var counts))
+                    {
+                        _trending[bucket] = counts = new Dictionary<string, BucketCount>(StringComparer.Ordinal);
+                    }
+
+                    foreach (var (query, submissions) in queries)
+                    {
+                        if (!counts.TryGetValue(query, out var count))
+                        {
+                            counts[query] = count = new BucketCount();
+                        }
+
+                        count.Count += submissions.Count;
+                        count.Subjects.UnionWith(submissions.Subjects);
+                    }
+
+                    Trim(counts, _options.TrendingQueriesPerBucket);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetRecentQueriesAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => Task.FromResult(ReadRecent(subject, max, static s => s.RecentQueries));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => Task.FromResult(ReadRecent(subject, max, static s => s.ViewedItems));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? counts = null;
+        if (_subjects.TryGet(subject, out var state))
+        {
+            lock (state)
+            {
+                counts = state.ExposuresOf(day, _time.GetUtcNow());
+                foreach (var word in words)
+                {
+                    result[word] = counts?.GetValueOrDefault(word) ?? 0;
+                }
+            }
+        }
+        else
+        {
+            foreach (var word in words)
+            {
+                result[word] = 0;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, int>>(result);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+    {
+        if (max <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<TrendingCount>>([]);
+        }
+
+        var totals = new Dictionary<string, (long Count, HashSet<string> Subjects)>(StringComparer.Ordinal);
+        lock (_trendingLock)
+        {
+            foreach (var bucket in _buckets.WindowAt(now))
+            {
+                if (!_trending.TryGetValue(bucket, out var counts))
+                {
+                    continue;
+                }
+
+                foreach (var (query, count) in counts)
+                {
+                    if (!totals.TryGetValue(query, out var total))
+                    {
+                        total = (0, new HashSet<string>(StringComparer.Ordinal));
+                    }
+
+                    total.Subjects.UnionWith(count.Subjects);
+                    totals[query] = (total.Count + count.Count, total.Subjects);
+                }
+            }
+        }
+
+        IReadOnlyList<TrendingCount> result = totals
+            .OrderByDescending(static p => p.Value.Count)
+            .ThenBy(static p => p.Key, StringComparer.Ordinal)
+            .Take(max)
+            .Select(static p => new TrendingCount(p.Key, p.Value.Count, p.Value.Subjects.Count))
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    private SubjectState Subject(string subject) => _subjects.GetOrAdd(subject, static _ => new SubjectState());
+
+    private IReadOnlyList<RecentEntry> ReadRecent(string subject, int max, Func<SubjectState, RecentList> list)
+    {
+        if (max <= 0 || !_subjects.TryGet(subject, out var state))
+        {
+            return [];
+        }
+
+        lock (state)
+        {
+            return list(state).Read(max, _time.GetUtcNow());
+        }
+    }
+
+    // Like the Redis ZREMRANGEBYRANK trim: drop the least submitted, ties by query, smallest first.
+    private static void Trim(Dictionary<string, BucketCount> counts, int cap)
+    {
+        if (counts.Count <= cap)
+        {
+            return;
+        }
+
+        var drop = counts
+            .OrderBy(static p => p.Value.Count)
+            .ThenBy(static p => p.Key, StringComparer.Ordinal)
+            .Take(counts.Count - cap)
+            .Select(static p => p.Key)
+            .ToList();
+        foreach (var query in drop)
+        {
+            counts.Remove(query);
+        }
+    }
+
+    private sealed class BucketCount
+    {
+        public long Count { get; set; }
+
+        public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class SubjectState
+    {
+        private readonly Dictionary<DateOnly, (Dictionary<string, int> Counts, DateTimeOffset Expires)> _exposures = [];
+
+        public RecentList RecentQueries { get; } = new();
+
+        public RecentList ViewedItems { get; } = new();
+
+        public void AddExposures(DateOnly day, Dictionary<string, int> words, DateTimeOffset now)
+        {
+            foreach (var stale in _exposures.Where(p => p.Value.Expires <= now).Select(static p => p.Key).ToList())
+            {
+                _exposures.Remove(stale);
+            }
+
+            if (!_exposures.TryGetValue(day, out var entry))
+            {
+                entry = (new Dictionary<string, int>(StringComparer.Ordinal), now);
+            }
+
+            foreach (var (word, count) in words)
+            {
+                entry.Counts[word] = entry.Counts.GetValueOrDefault(word) + count;
+            }
+
+            _exposures[day] = (entry.Counts, now + ExposureTtl);
+        }
+
+        public Dictionary<string, int>? ExposuresOf(DateOnly day, DateTimeOffset now)
+            => _exposures.TryGetValue(day, out var entry) && entry.Expires > now ? entry.Counts : null;
+    }
+
+    /// <summary>A recent list: distinct values, newest first (ties by value, greatest first, as Redis reverse ranges).</summary>
+    private sealed class RecentList
+    {
+        private readonly List<RecentEntry> _entries = [];
+        private DateTimeOffset _expires;
+
+        public void Add(Dictionary<string, DateTimeOffset> values, int cap, DateTimeOffset now, TimeSpan ttl)
+        {
+            if (_expires <= now)
+            {
+                _entries.Clear();
+            }
+
+            foreach (var (value, time) in values)
+            {
+                var at = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+                var existing = _entries.FindIndex(e => string.Equals(e.Value, value, StringComparison.Ordinal));
+                if (existing >= 0)
+                {
+                    if (_entries[existing].Time >= at)
+                    {
+                        continue;
+                    }
+
+                    _entries.RemoveAt(existing);
+                }
+
+                _entries.Add(new RecentEntry(value, at));
+            }
+
+            _entries.Sort(static (a, b) => b.Time != a.Time ? b.Time.CompareTo(a.Time) : string.CompareOrdinal(b.Value, a.Value));
+            if (_entries.Count > cap)
+            {
+                _entries.RemoveRange(cap, _entries.Count - cap);
+            }
+
+            _expires = now + ttl;
+        }
+
+        public IReadOnlyList<RecentEntry> Read(int max, DateTimeOffset now)
+            => _expires <= now ? [] : _entries.Take(max).ToArray();
+    }
+}
