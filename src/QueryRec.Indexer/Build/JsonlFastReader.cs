@@ -15,6 +15,8 @@ namespace QueryRec.Indexer.Build;
 /// </summary>
 internal sealed class JsonlFastReader(LogAggregator aggregator, Action<ImportError> onBadLine)
 {
+    private byte[] _unescaped = new byte[4096];
+
     private const int MaxChars = Limits.MaxQueryLength;
 
     /// <summary>Lines parsed on the fast path.</summary>
@@ -162,6 +164,15 @@ internal sealed class JsonlFastReader(LogAggregator aggregator, Action<ImportErr
         int results = -1;
         double amount = 0;
         var seen = 0;
+
+        // Escaped string values (\uXXXX for non-ASCII text, as System.Text.Json writes by default) are
+        // unescaped into this buffer; unescaping never makes a value longer.
+        if (_unescaped.Length < line.Length)
+        {
+            _unescaped = new byte[Math.Max(line.Length, _unescaped.Length * 2)];
+        }
+
+        var unescapedUsed = 0;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -205,12 +216,23 @@ internal sealed class JsonlFastReader(LogAggregator aggregator, Action<ImportErr
 
                 if (bit <= 32)
                 {
-                    if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+                    if (reader.TokenType != JsonTokenType.String)
                     {
                         return false;
                     }
 
-                    var value = reader.ValueSpan;
+                    ReadOnlySpan<byte> value;
+                    if (reader.ValueIsEscaped)
+                    {
+                        var written = reader.CopyString(_unescaped.AsSpan(unescapedUsed));
+                        value = _unescaped.AsSpan(unescapedUsed, written);
+                        unescapedUsed += written;
+                    }
+                    else
+                    {
+                        value = reader.ValueSpan;
+                    }
+
                     switch (bit)
                     {
                         case 1: type = value; break;

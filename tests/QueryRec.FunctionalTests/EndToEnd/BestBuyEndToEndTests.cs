@@ -15,7 +15,7 @@ namespace QueryRec.FunctionalTests.EndToEnd;
 /// </summary>
 public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
-    private static string BestBuyPath => SharedData.Path("bestbuy", "bestbuy_search_clicks_2011-08-11_to_2011-10-14.csv");
+    private static string BestBuyPath => SharedData.BestBuyCsv;
 
     [Fact]
     public async Task Suggest_Gea_AfterImportBuildPublish_ReturnsGearsOfWar3FirstWithExpectedPopularity()

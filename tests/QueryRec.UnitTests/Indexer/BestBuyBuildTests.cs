@@ -1,3 +1,4 @@
+using QueryRec.TestSupport;
 using System.Globalization;
 using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Build;
@@ -13,7 +14,7 @@ namespace QueryRec.UnitTests.Indexer;
 /// </summary>
 public sealed class BestBuyBuildTests
 {
-    private const string SamplePath = "/work/shared/data/bestbuy/bestbuy_search_clicks_2011-08-11_to_2011-10-14.csv";
+    private static readonly string SamplePath = SharedData.BestBuyCsv;
     private static readonly TimeProvider Clock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero));
 
     private static readonly Lazy<List<Row>> Rows = new(() => File.ReadLines(SamplePath).Skip(1).Select(line =>

@@ -1,3 +1,4 @@
+using QueryRec.TestSupport;
 using QueryRec.Indexer.Import;
 
 namespace QueryRec.UnitTests.Indexer;
@@ -5,7 +6,7 @@ namespace QueryRec.UnitTests.Indexer;
 /// <summary>Imports the real Best Buy sample (read at run time from the shared data directory, never copied).</summary>
 public sealed class BestBuySampleImportTests : IDisposable
 {
-    private const string SamplePath = "/work/shared/data/bestbuy/bestbuy_search_clicks_2011-08-11_to_2011-10-14.csv";
+    private static readonly string SamplePath = SharedData.BestBuyCsv;
 
     private readonly TempDirectory _dir = new();
 

@@ -1,6 +1,7 @@
 using System.Text;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
+using QueryRec.TestSupport;
 
 namespace QueryRec.UnitTests.Indexer;
 
@@ -67,10 +68,34 @@ public sealed class JsonlFastReaderTests : IDisposable
     }
 
     [Fact]
+    public void BuildFromJsonl_EscapedNonAsciiValues_SameIndexAsRawUtf8AndGenericReader()
+    {
+        // System.Text.Json's default encoder writes 华为手机 as \u534e\u4e3a\u624b\u673a; the fast path unescapes it.
+        var escaped = string.Join(
+            "\n",
+            """{"type":"search","user":"u1","query":"\u534e\u4e3a\u624b\u673a","time":"2026-11-01T10:00:00.000Z","item":null,"category":null,"results":3,"amount":null}""",
+            """{"type":"click","user":"u1","query":"\u534e\u4e3a\u624b\u673a","time":"2026-11-01T10:00:05.000Z","item":"sku-\u624b","category":"\u624b\u673a","results":null,"amount":null}""",
+            """{"type":"search","user":"u2","query":"\u534e\u4e3a\u624b\u673a \"pro\"","time":"2026-11-01T10:01:00.000Z","item":null,"category":null,"results":1,"amount":null}""");
+        var raw = escaped.Replace("\\u534e\\u4e3a\\u624b\\u673a", "华为手机", StringComparison.Ordinal)
+            .Replace("sku-\\u624b", "sku-手", StringComparison.Ordinal)
+            .Replace("\\u624b\\u673a", "手机", StringComparison.Ordinal);
+        Assert.Contains("华为手机", raw, StringComparison.Ordinal);
+
+        var fromEscaped = Fast(Encoding.UTF8.GetBytes(escaped));
+        var fromRaw = Fast(Encoding.UTF8.GetBytes(raw));
+        var generic = Generic(Encoding.UTF8.GetBytes(escaped));
+
+        Assert.Empty(fromEscaped.Errors);
+        Assert.Equal(3, fromEscaped.Result.Summary.EventsRead);
+        Assert.Equal(generic.Result.Build.Manifest.Checksum, fromEscaped.Result.Build.Manifest.Checksum);
+        Assert.Equal(fromRaw.Result.Build.Manifest.Checksum, fromEscaped.Result.Build.Manifest.Checksum);
+    }
+
+    [Fact]
     public void BuildFromJsonl_BestBuyLog_SameIndexAsGenericReader()
     {
         var jsonl = _dir.File("bestbuy.jsonl");
-        EventImporter.Import(ImportFormat.BestBuy, "/work/shared/data/bestbuy/bestbuy_search_clicks_2011-08-11_to_2011-10-14.csv", jsonl);
+        EventImporter.Import(ImportFormat.BestBuy, SharedData.BestBuyCsv, jsonl);
         var bytes = File.ReadAllBytes(jsonl);
 
         var fast = Fast(bytes);
