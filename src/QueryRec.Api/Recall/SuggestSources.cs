@@ -9,7 +9,8 @@ namespace QueryRec.Api.Recall;
 /// <param name="Prefix">The normalized prefix.</param>
 /// <param name="Subject">The user or device subject (<see cref="RealtimeSubject"/>), null when anonymous.</param>
 /// <param name="Serving">The index snapshot of the request, null when no index is loaded.</param>
-internal sealed record SuggestContext(string Prefix, string? Subject, ServingIndex? Serving);
+/// <param name="Trending">The trending snapshot of the request (recall and the scorer's normalizer read the same one).</param>
+internal sealed record SuggestContext(string Prefix, string? Subject, ServingIndex? Serving, TrendingSnapshot Trending);
 
 /// <summary>Completions from the prefix table of the active index version (most popular completion).</summary>
 internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
@@ -96,14 +97,14 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
 }
 
 /// <summary>Queries trending right now (enough distinct submitters in the window) that start with the prefix.</summary>
-internal sealed class TrendingSource(TrendingQueries trending) : IRecallSource<SuggestContext>
+internal sealed class TrendingSource : IRecallSource<SuggestContext>
 {
     public string Name => "trending";
 
     public ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         var result = new List<Candidate>();
-        foreach (var t in trending.Current.StartingWith(context.Prefix))
+        foreach (var t in context.Trending.StartingWith(context.Prefix))
         {
             var candidate = new Candidate(t.Query) { Reason = Reason.Trending };
             candidate.AddSource(Source.Trending);

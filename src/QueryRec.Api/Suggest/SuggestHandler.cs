@@ -34,7 +34,7 @@ internal sealed class SuggestHandler(
     [
         new PrefixTableSource(),
         new RecentQueriesSource(realtimeStore, suggestOptions.Value.HistoryMax),
-        new TrendingSource(trending),
+        new TrendingSource(),
     ];
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
@@ -64,7 +64,8 @@ internal sealed class SuggestHandler(
         }
 
         var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
-        var context = new SuggestContext(normalizedPrefix, subject, serving);
+        var trendingSnapshot = trending.Current;
+        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot);
         var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
         foreach (var reason in recall.DegradedReasons)
         {
@@ -76,7 +77,7 @@ internal sealed class SuggestHandler(
             MarkDegraded(response.Metadata, "source_stale:trending");
         }
 
-        scorer.Score(recall.Candidates, now, trending.Current.MaxCount);
+        scorer.Score(recall.Candidates, now, trendingSnapshot.MaxCount);
         foreach (var candidate in HeuristicScorer.Top(recall.Candidates, limit))
         {
             response.Items.Add(new RecommendedQuery

@@ -85,6 +85,28 @@ public abstract class SuggestFreshnessTests<THost>
         Assert.Equal(105, response.Items[1].Score, 6);
     }
 
+    [Fact]
+    public async Task Suggest_TrendingList_IsRefreshedByTheClockWithoutRebuild()
+    {
+        await using var scope = await StartAsync();
+        var host = scope.Host;
+        for (var i = 0; i < SuggestRealtimeHost.MinDistinctUsers; i++)
+        {
+            await host.SearchAsync(Fresh, userId: "ticker-" + i);
+        }
+
+        // No explicit refresh: the background refresher runs on the (fake) clock's interval.
+        var texts = new List<string>();
+        for (var attempt = 0; attempt < 100 && !texts.Contains(Fresh); attempt++)
+        {
+            host.Time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(20);
+            texts = await host.SuggestTextsAsync("gears t");
+        }
+
+        Assert.Equal([Fresh], texts);
+    }
+
     private static async Task<HostScope> StartAsync()
     {
         var host = new THost();
@@ -130,6 +152,58 @@ public sealed class SuggestRealtimeDegradedTests
         {
             await host.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Suggest_HistoryReadMissesBudget_AnswersPrefixResultsDegraded()
+    {
+        var slow = new TaskCompletionSource<IReadOnlyList<RecentEntry>>();
+        var host = new EmbeddedSuggestRealtimeHost
+        {
+            ExtraServices = services => services.Replace(ServiceDescriptor.Singleton<IRealtimeStore>(sp =>
+                new SlowHistoryStore(new EmbeddedRealtimeStore(new RealtimeOptions(), sp.GetRequiredService<TimeProvider>()), slow.Task))),
+            SuggestStoreBudget = TimeSpan.FromMilliseconds(200),
+        };
+        await host.InitializeAsync();
+        try
+        {
+            // The budget runs on the host's (fake) clock: move it until the call answers.
+            var call = host.Client.SuggestAsync(new SuggestRequest { Prefix = "gea", UserId = "slowpoke" }).ResponseAsync;
+            for (var i = 0; i < 500 && !call.IsCompleted; i++)
+            {
+                await Task.Delay(10);
+                host.Time.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
+            var response = await call;
+
+            Assert.Equal(TestIndexes.ExpectedTop(SuggestRealtimeHost.Counts, "gea", 10), response.Items.Select(i => i.Text));
+            Assert.Equal(["source_timeout:history"], response.Metadata.DegradedReasons);
+        }
+        finally
+        {
+            slow.SetResult([]);
+            await host.DisposeAsync();
+        }
+    }
+
+    private sealed class SlowHistoryStore(IRealtimeStore inner, Task<IReadOnlyList<RecentEntry>> history) : IRealtimeStore
+    {
+        public string Name => "slow";
+
+        public Task<bool[]> MarkEventsSeenAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default) => inner.MarkEventsSeenAsync(eventIds, cancellationToken);
+
+        public Task ForgetEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default) => inner.ForgetEventsAsync(eventIds, cancellationToken);
+
+        public Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default) => inner.ApplyAsync(updates, cancellationToken);
+
+        public Task<IReadOnlyList<RecentEntry>> GetRecentQueriesAsync(string subject, int max, CancellationToken cancellationToken = default) => history;
+
+        public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default) => inner.GetViewedItemsAsync(subject, max, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default) => inner.GetExposuresAsync(subject, day, words, cancellationToken);
+
+        public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(now, max, cancellationToken);
     }
 
     private sealed class ThrowingRealtimeStore : IRealtimeStore

@@ -43,6 +43,9 @@ public abstract class SuggestRealtimeHost : IAsyncLifetime
 
     public QueryRecService.QueryRecServiceClient Client { get; private set; } = null!;
 
+    /// <summary>The Suggest store budget (generous by default: the fake clock does not drive it).</summary>
+    public TimeSpan SuggestStoreBudget { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
@@ -53,7 +56,7 @@ public abstract class SuggestRealtimeHost : IAsyncLifetime
             ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
             ["QueryRec:Realtime:TrendingWindow"] = Window.ToString(),
             ["QueryRec:Realtime:TrendingBucket"] = Bucket.ToString(),
-            ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
+            ["QueryRec:Suggest:StoreBudget"] = SuggestStoreBudget.ToString(),
             ["QueryRec:Trending:MinDistinctUsers"] = MinDistinctUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         await ConfigureAsync(settings);
