@@ -5,6 +5,7 @@ using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
+using QueryRec.Api.Rerank;
 using QueryRec.Api.Services;
 using QueryRec.Api.Suggest;
 using QueryRec.ServiceDefaults;
@@ -40,6 +41,9 @@ public static class QueryRecHostExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrendingOptions>, TrendingOptionsValidator>());
         services.AddOptionsWithValidateOnStart<HeuristicRankingOptions>().BindConfiguration(HeuristicRankingOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeuristicRankingOptions>, HeuristicRankingOptionsValidator>());
+
+        services.AddOptionsWithValidateOnStart<RerankOptions>().BindConfiguration(RerankOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RerankOptions>, RerankOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
@@ -77,6 +81,7 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<TrendingQueries>();
         services.AddHostedService(static sp => sp.GetRequiredService<TrendingQueries>());
         services.TryAddSingleton<HeuristicScorer>();
+        services.TryAddSingleton<Reranker>();
         services.TryAddSingleton<SuggestHandler>();
         services.TryAddSingleton<ReportEventsHandler>();
 

@@ -77,8 +77,4 @@ internal sealed class HeuristicScorer(IOptionsMonitor<HeuristicRankingOptions> o
             c.Score = boost == 0 ? f.Popularity : f.Popularity + (scale * boost);
         }
     }
-
-    /// <summary>The top <paramref name="limit"/> by score; ties keep recall order (stable).</summary>
-    public static List<Candidate> Top(IReadOnlyList<Candidate> candidates, int limit)
-        => candidates.OrderByDescending(static c => c.Score).Take(limit).ToList();
 }

@@ -7,6 +7,7 @@ using QueryRec.Core;
 using QueryRec.Core.Normalization;
 using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
+using QueryRec.Api.Rerank;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Api.Suggest;
@@ -14,7 +15,7 @@ namespace QueryRec.Api.Suggest;
 /// <summary>
 /// The Suggest pipeline: validate and normalize; recall concurrently from the prefix table of the active index
 /// version, the caller's own recent queries and the real-time trending list; merge by normalized text; score with
-/// the heuristic scorer; limit. A source that fails or misses <see cref="SuggestOptions.StoreBudget"/> is dropped
+/// the heuristic scorer; rerank (blacklist, order, limit). A source that fails or misses <see cref="SuggestOptions.StoreBudget"/> is dropped
 /// and the answer is degraded (<c>source_error:{name}</c>, <c>source_timeout:{name}</c>); the call does not fail.
 /// A caller without user or device id, or without matching history, gets plain MPC order.
 /// </summary>
@@ -23,6 +24,7 @@ internal sealed class SuggestHandler(
     IRealtimeStore realtimeStore,
     TrendingQueries trending,
     HeuristicScorer scorer,
+    Reranker reranker,
     IOptions<SuggestOptions> suggestOptions,
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger)
@@ -78,7 +80,7 @@ internal sealed class SuggestHandler(
         }
 
         scorer.Score(recall.Candidates, now, trendingSnapshot.MaxCount);
-        foreach (var candidate in HeuristicScorer.Top(recall.Candidates, limit))
+        foreach (var candidate in reranker.Apply(recall.Candidates, limit))
         {
             response.Items.Add(new RecommendedQuery
             {

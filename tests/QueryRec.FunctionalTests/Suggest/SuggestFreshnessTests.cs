@@ -107,9 +107,25 @@ public abstract class SuggestFreshnessTests<THost>
         Assert.Equal([Fresh], texts);
     }
 
-    private static async Task<HostScope> StartAsync()
+    [Fact]
+    public async Task Suggest_BlacklistedRealtimeQuery_IsNeverSuggested()
     {
-        var host = new THost();
+        await using var scope = await StartAsync(new() { ["QueryRec:Rerank:Blacklist:0"] = "tactics", ["QueryRec:Rerank:Blacklist:1"] = "re:^gears of war 2$" });
+        var host = scope.Host;
+        for (var i = 0; i < SuggestRealtimeHost.MinDistinctUsers; i++)
+        {
+            await host.SearchAsync(Fresh, userId: "blocked-" + i);
+        }
+
+        await host.RefreshTrendingAsync();
+        var texts = await host.SuggestTextsAsync("gears", userId: "blocked-0");
+
+        Assert.Equal(["gears of war 3", "gears of war"], texts);
+    }
+
+    private static async Task<HostScope> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var host = new THost { ExtraSettings = settings ?? [] };
         await host.InitializeAsync();
         return new HostScope(host);
     }

@@ -11,6 +11,7 @@ public sealed class SuggestOptionsStartupTests
     [InlineData("QueryRec:Ranking:Heuristic:HistoryWeight", "-1", "HistoryWeight")]
     [InlineData("QueryRec:Ranking:Heuristic:TrendingCap", "2", "TrendingCap")]
     [InlineData("QueryRec:Suggest:HistoryMax", "5000", "HistoryMax")]
+    [InlineData("QueryRec:Rerank:Blacklist:0", "re:(", "Blacklist")]
     public void Startup_BadSuggestOption_FailsWithClearMessage(string key, string value, string named)
     {
         using var factory = new QueryRecFactory(new() { ["QueryRec:Store:IndexPath"] = "", [key] = value });

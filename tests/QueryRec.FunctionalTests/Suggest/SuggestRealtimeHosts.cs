@@ -46,6 +46,9 @@ public abstract class SuggestRealtimeHost : IAsyncLifetime
     /// <summary>The Suggest store budget (generous by default: the fake clock does not drive it).</summary>
     public TimeSpan SuggestStoreBudget { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Extra settings (e.g. a blacklist).</summary>
+    public Dictionary<string, string?> ExtraSettings { get; init; } = [];
+
     /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
@@ -59,6 +62,11 @@ public abstract class SuggestRealtimeHost : IAsyncLifetime
             ["QueryRec:Suggest:StoreBudget"] = SuggestStoreBudget.ToString(),
             ["QueryRec:Trending:MinDistinctUsers"] = MinDistinctUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
         await ConfigureAsync(settings);
         Factory = new QueryRecFactory(settings)
         {
