@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using QueryRec.Api.Index;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Normalization;
@@ -97,14 +98,18 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
 }
 
 /// <summary>Queries trending right now (enough distinct submitters in the window) that start with the prefix.</summary>
-internal sealed class TrendingSource : IRecallSource<SuggestContext>
+internal sealed class TrendingSource(IOptionsMonitor<TrendingOptions> options) : IRecallSource<SuggestContext>
 {
     public string Name => "trending";
 
     public ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
+        // A short prefix can match many trending queries: keep the most submitted (ties: ordinal order).
+        var matches = context.Trending.StartingWith(context.Prefix)
+            .OrderByDescending(static t => t.Count)
+            .Take(options.CurrentValue.MaxPerRequest);
         var result = new List<Candidate>();
-        foreach (var t in context.Trending.StartingWith(context.Prefix))
+        foreach (var t in matches)
         {
             var candidate = new Candidate(t.Query) { Reason = Reason.Trending };
             candidate.AddSource(Source.Trending);

@@ -26,6 +26,10 @@ public sealed class TrendingOptions
     /// <summary>Most trending queries read per refresh (most submitted first).</summary>
     [Range(1, 100_000)]
     public int MaxQueries { get; set; } = 2000;
+
+    /// <summary>Most trending queries one request recalls for its prefix (the most submitted win).</summary>
+    [Range(1, 1000)]
+    public int MaxPerRequest { get; set; } = 20;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="TrendingOptions"/>.</summary>

@@ -26,6 +26,7 @@ internal sealed class SuggestHandler(
     HeuristicScorer scorer,
     Reranker reranker,
     IOptions<SuggestOptions> suggestOptions,
+    IOptionsMonitor<TrendingOptions> trendingOptions,
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger)
 {
@@ -36,7 +37,7 @@ internal sealed class SuggestHandler(
     [
         new PrefixTableSource(),
         new RecentQueriesSource(realtimeStore, suggestOptions.Value.HistoryMax),
-        new TrendingSource(),
+        new TrendingSource(trendingOptions),
     ];
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)

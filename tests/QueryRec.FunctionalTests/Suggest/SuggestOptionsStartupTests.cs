@@ -7,6 +7,7 @@ public sealed class SuggestOptionsStartupTests
 {
     [Theory]
     [InlineData("QueryRec:Trending:MinDistinctUsers", "0", "MinDistinctUsers")]
+    [InlineData("QueryRec:Trending:MaxPerRequest", "0", "MaxPerRequest")]
     [InlineData("QueryRec:Trending:RefreshInterval", "00:00:00.001", "RefreshInterval")]
     [InlineData("QueryRec:Ranking:Heuristic:HistoryWeight", "-1", "HistoryWeight")]
     [InlineData("QueryRec:Ranking:Heuristic:TrendingCap", "2", "TrendingCap")]
