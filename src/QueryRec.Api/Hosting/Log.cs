@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 9, EventName = "RealtimeStoreLateFailure", Level = LogLevel.Warning, Message = "A ReportEvents write that had already missed its budget failed.")]
     public static partial void RealtimeStoreLateFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 10, EventName = "TrendingRefreshFailed", Level = LogLevel.Warning, Message = "Could not refresh trending queries from real-time store {Store}; keeping the previous list.")]
+    public static partial void TrendingRefreshFailed(ILogger logger, Exception exception, string store);
 }

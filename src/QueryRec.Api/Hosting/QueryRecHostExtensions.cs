@@ -3,6 +3,9 @@ using Microsoft.Extensions.Options;
 using QueryRec.Api.Events;
 using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
+using QueryRec.Api.Ranking;
+using QueryRec.Api.Recall;
+using QueryRec.Api.Rerank;
 using QueryRec.Api.Services;
 using QueryRec.Api.Suggest;
 using QueryRec.ServiceDefaults;
@@ -33,6 +36,14 @@ public static class QueryRecHostExtensions
         services.AddOptionsWithValidateOnStart<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeOptions>, RealtimeOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeOptions>, RealtimeOptionsRules>());
+
+        services.AddOptionsWithValidateOnStart<TrendingOptions>().BindConfiguration(TrendingOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrendingOptions>, TrendingOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<HeuristicRankingOptions>().BindConfiguration(HeuristicRankingOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeuristicRankingOptions>, HeuristicRankingOptionsValidator>());
+
+        services.AddOptionsWithValidateOnStart<RerankOptions>().BindConfiguration(RerankOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RerankOptions>, RerankOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
@@ -67,6 +78,10 @@ public static class QueryRecHostExtensions
         });
         services.TryAddSingleton<ActiveIndex>();
         services.AddHostedService<IndexWatcher>();
+        services.TryAddSingleton<TrendingQueries>();
+        services.AddHostedService(static sp => sp.GetRequiredService<TrendingQueries>());
+        services.TryAddSingleton<HeuristicScorer>();
+        services.TryAddSingleton<Reranker>();
         services.TryAddSingleton<SuggestHandler>();
         services.TryAddSingleton<ReportEventsHandler>();
 

@@ -52,6 +52,10 @@ public sealed class SuggestOptions
     /// <summary>The limit used when a request leaves it at 0.</summary>
     [Range(1, Limits.MaxSuggestLimit)]
     public int DefaultLimit { get; set; } = Limits.DefaultSuggestLimit;
+
+    /// <summary>How many of the caller's recent queries are read to match the prefix; 0 turns personalization off.</summary>
+    [Range(0, 1000)]
+    public int HistoryMax { get; set; } = 50;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="StoreOptions"/>.</summary>

@@ -5,92 +5,92 @@ using QueryRec.Api.Validation;
 using QueryRec.Contracts.V1;
 using QueryRec.Core;
 using QueryRec.Core.Normalization;
-using QueryRec.Storage.V1;
+using QueryRec.Api.Ranking;
+using QueryRec.Api.Recall;
+using QueryRec.Api.Rerank;
+using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Api.Suggest;
 
 /// <summary>
-/// The Suggest pipeline of the foundation: validate, normalize, read the prefix-table node of the active
-/// index version, and return its top completions (most popular completion, MPC). Later work adds more
-/// recall sources, ranking and reranking around the same shape.
+/// The Suggest pipeline: validate and normalize; recall concurrently from the prefix table of the active index
+/// version, the caller's own recent queries and the real-time trending list; merge by normalized text; score with
+/// the heuristic scorer; rerank (blacklist, order, limit). A source that fails or misses <see cref="SuggestOptions.StoreBudget"/> is dropped
+/// and the answer is degraded (<c>source_error:{name}</c>, <c>source_timeout:{name}</c>); the call does not fail.
+/// A caller without user or device id, or without matching history, gets plain MPC order.
 /// </summary>
 internal sealed class SuggestHandler(
     ActiveIndex activeIndex,
+    IRealtimeStore realtimeStore,
+    TrendingQueries trending,
+    HeuristicScorer scorer,
+    Reranker reranker,
     IOptions<SuggestOptions> suggestOptions,
+    IOptionsMonitor<TrendingOptions> trendingOptions,
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger)
 {
-    /// <summary>Model version reported while ranking is the popularity heuristic.</summary>
-    public const string HeuristicModelVersion = "heuristic-mpc";
+    /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
+    public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
+
+    private readonly IRecallSource<SuggestContext>[] _sources =
+    [
+        new PrefixTableSource(),
+        new RecentQueriesSource(realtimeStore, suggestOptions.Value.HistoryMax),
+        new TrendingSource(trendingOptions),
+    ];
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
     {
         var normalizedPrefix = Validate(request);
-        var limit = request.Limit == 0 ? suggestOptions.Value.DefaultLimit : request.Limit;
+        var options = suggestOptions.Value;
+        var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
+        var now = timeProvider.GetUtcNow();
         var response = new SuggestResponse
         {
             Metadata = new ResponseMetadata
             {
                 ModelVersion = HeuristicModelVersion,
-                RequestId = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N"),
+                RequestId = Guid.CreateVersion7(now).ToString("N"),
             },
         };
 
-        // One snapshot for the whole request: every read comes from the same version.
+        // One snapshot for the whole request: every index read comes from the same version.
         var serving = activeIndex.Current;
         if (serving is null)
         {
             MarkDegraded(response.Metadata, "index_unavailable");
-            return response;
+        }
+        else
+        {
+            response.Metadata.IndexVersion = serving.Version;
         }
 
-        response.Metadata.IndexVersion = serving.Version;
-        var key = QueryNormalizer.TruncateRunes(normalizedPrefix, serving.MaxPrefixLength);
-        PrefixNode? node;
-        try
+        var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
+        var trendingSnapshot = trending.Current;
+        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot);
+        var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
+        foreach (var reason in recall.DegradedReasons)
         {
-            node = await serving.Snapshot.GetPrefixNodeAsync(key, cancellationToken)
-                .AsTask()
-                .WaitAsync(suggestOptions.Value.StoreBudget, timeProvider, cancellationToken);
-        }
-        catch (TimeoutException ex)
-        {
-            Log.StoreReadDegraded(logger, ex, "Suggest", "store_timeout");
-            MarkDegraded(response.Metadata, "store_timeout:prefix");
-            return response;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.StoreReadDegraded(logger, ex, "Suggest", "store_error");
-            MarkDegraded(response.Metadata, "store_error:prefix");
-            return response;
+            MarkDegraded(response.Metadata, reason);
         }
 
-        if (node is null)
+        if (trending.IsStale)
         {
-            return response;
+            MarkDegraded(response.Metadata, "source_stale:trending");
         }
 
-        var exactNode = key.Length == normalizedPrefix.Length;
-        foreach (var completion in node.Completions)
+        scorer.Score(recall.Candidates, now, trendingSnapshot.MaxCount);
+        foreach (var candidate in reranker.Apply(recall.Candidates, limit))
         {
-            if (!exactNode && !completion.Text.StartsWith(normalizedPrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             response.Items.Add(new RecommendedQuery
             {
-                Text = completion.Text,
-                Score = completion.Score,
-                Sources = { Source.Prefix },
-                Reason = Reason.PopularCompletion,
-                CategoryHint = completion.CategoryHint,
+                Text = candidate.DisplayText,
+                Score = candidate.Score,
+                Sources = { candidate.Sources },
+                Reason = candidate.Reason,
+                CategoryHint = candidate.CategoryHint,
             });
-            if (response.Items.Count == limit)
-            {
-                break;
-            }
         }
 
         return response;

@@ -1,0 +1,90 @@
+using QueryRec.Api.Hosting;
+
+namespace QueryRec.Api.Recall;
+
+/// <summary>The result of one recall round: merged candidates in recall order and the reasons it is degraded.</summary>
+internal sealed record RecallResult(IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> DegradedReasons);
+
+/// <summary>
+/// Runs recall sources concurrently within one budget, drops those that fail (<c>source_error:{name}</c>) or
+/// miss the budget (<c>source_timeout:{name}</c>; see <see cref="IRecallSource{TContext}.ReasonKind"/>), and merges the rest by normalized text. The call never fails
+/// because of a source; only the caller's own cancellation propagates.
+/// </summary>
+internal static class RecallRunner
+{
+    public static async Task<RecallResult> RunAsync<TContext>(
+        IReadOnlyList<IRecallSource<TContext>> sources,
+        TContext context,
+        TimeSpan budget,
+        TimeProvider timeProvider,
+        ILogger logger,
+        string rpc,
+        CancellationToken cancellationToken)
+    {
+        var tasks = new Task<IReadOnlyList<Candidate>>[sources.Count];
+        for (var i = 0; i < sources.Count; i++)
+        {
+            tasks[i] = StartAsync(sources[i], context, cancellationToken);
+        }
+
+        // One deadline for the whole round: each source gets what is left of the budget.
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(budget, timeProvider, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Inspected per source below.
+        }
+
+        var degraded = new List<string>();
+        var merged = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var ordered = new List<Candidate>();
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var task = tasks[i];
+            var name = sources[i].Name;
+            var kind = sources[i].ReasonKind;
+            if (!task.IsCompleted)
+            {
+                Log.StoreReadDegraded(logger, null, rpc, kind + "_timeout:" + name);
+                degraded.Add(kind + "_timeout:" + name);
+                ObserveLate(task);
+                continue;
+            }
+
+            if (!task.IsCompletedSuccessfully)
+            {
+                Log.StoreReadDegraded(logger, task.Exception?.GetBaseException(), rpc, kind + "_error:" + name);
+                degraded.Add(kind + "_error:" + name);
+                continue;
+            }
+
+            foreach (var candidate in task.Result)
+            {
+                if (merged.TryGetValue(candidate.Text, out var existing))
+                {
+                    existing.Merge(candidate);
+                }
+                else
+                {
+                    merged.Add(candidate.Text, candidate);
+                    ordered.Add(candidate);
+                }
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RecallResult(ordered, degraded);
+    }
+
+    private static async Task<IReadOnlyList<Candidate>> StartAsync<TContext>(IRecallSource<TContext> source, TContext context, CancellationToken cancellationToken)
+    {
+        // Yield first so a source that does synchronous work cannot hold up the others.
+        await Task.Yield();
+        return await source.RecallAsync(context, cancellationToken);
+    }
+
+    private static void ObserveLate(Task task)
+        => _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}

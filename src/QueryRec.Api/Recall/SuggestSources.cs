@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Options;
+using QueryRec.Api.Index;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Normalization;
+using QueryRec.Storage.Realtime;
+
+namespace QueryRec.Api.Recall;
+
+/// <summary>What Suggest's recall sources know about one request.</summary>
+/// <param name="Prefix">The normalized prefix.</param>
+/// <param name="Subject">The user or device subject (<see cref="RealtimeSubject"/>), null when anonymous.</param>
+/// <param name="Serving">The index snapshot of the request, null when no index is loaded.</param>
+/// <param name="Trending">The trending snapshot of the request (recall and the scorer's normalizer read the same one).</param>
+internal sealed record SuggestContext(string Prefix, string? Subject, ServingIndex? Serving, TrendingSnapshot Trending);
+
+/// <summary>Completions from the prefix table of the active index version (most popular completion).</summary>
+internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
+{
+    public string Name => "prefix";
+
+    /// <summary>Keeps the reasons published before the pipeline: <c>store_timeout:prefix</c>, <c>store_error:prefix</c>.</summary>
+    public string ReasonKind => "store";
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (context.Serving is not { } serving)
+        {
+            return [];
+        }
+
+        var key = QueryNormalizer.TruncateRunes(context.Prefix, serving.MaxPrefixLength);
+        var node = await serving.Snapshot.GetPrefixNodeAsync(key, cancellationToken);
+        if (node is null)
+        {
+            return [];
+        }
+
+        // A node keyed by a truncated prefix holds completions of the shorter key: filter to the full prefix.
+        var exactNode = key.Length == context.Prefix.Length;
+        var max = 0.0;
+        foreach (var completion in node.Completions)
+        {
+            max = Math.Max(max, completion.Score);
+        }
+
+        var result = new List<Candidate>(node.Completions.Count);
+        foreach (var completion in node.Completions)
+        {
+            if (!exactNode && !completion.Text.StartsWith(context.Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var candidate = new Candidate(completion.Text)
+            {
+                Reason = Reason.PopularCompletion,
+                CategoryHint = completion.CategoryHint,
+            };
+            candidate.AddSource(Source.Prefix);
+            candidate.Features.Popularity = completion.Score;
+            candidate.Features.PopularityMax = max;
+            result.Add(candidate);
+        }
+
+        return result;
+    }
+}
+
+/// <summary>The user's (or device's) own recent queries that start with the prefix.</summary>
+internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) : IRecallSource<SuggestContext>
+{
+    public string Name => "history";
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (context.Subject is null)
+        {
+            return [];
+        }
+
+        var recent = await store.GetRecentQueriesAsync(context.Subject, maxHistory, cancellationToken);
+        var result = new List<Candidate>();
+        foreach (var entry in recent)
+        {
+            if (!entry.Value.StartsWith(context.Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var candidate = new Candidate(entry.Value) { Reason = Reason.SearchedBefore };
+            candidate.AddSource(Source.History);
+            candidate.Features.LastSearched = entry.Time;
+            result.Add(candidate);
+        }
+
+        return result;
+    }
+}
+
+/// <summary>Queries trending right now (enough distinct submitters in the window) that start with the prefix.</summary>
+internal sealed class TrendingSource(IOptionsMonitor<TrendingOptions> options) : IRecallSource<SuggestContext>
+{
+    public string Name => "trending";
+
+    public ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        // A short prefix can match many trending queries: keep the most submitted (ties: ordinal order).
+        var matches = context.Trending.StartingWith(context.Prefix)
+            .OrderByDescending(static t => t.Count)
+            .Take(options.CurrentValue.MaxPerRequest);
+        var result = new List<Candidate>();
+        foreach (var t in matches)
+        {
+            var candidate = new Candidate(t.Query) { Reason = Reason.Trending };
+            candidate.AddSource(Source.Trending);
+            candidate.Features.RecentCount = t.Count;
+            candidate.Features.RecentDistinctUsers = t.DistinctSubjects;
+            result.Add(candidate);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Candidate>>(result);
+    }
+}

@@ -1,0 +1,151 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using QueryRec.Api.Recall;
+using QueryRec.Contracts.V1;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Storage.Redis;
+using QueryRec.TestSupport;
+
+namespace QueryRec.FunctionalTests.Suggest;
+
+/// <summary>
+/// A host for Suggest with real-time events: a small hand-made index, a fake clock at <see cref="Now"/>, trending
+/// needing <see cref="MinDistinctUsers"/> distinct users, and helpers to report searches through ReportEvents.
+/// </summary>
+public abstract class SuggestRealtimeHost : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public const int MinDistinctUsers = 3;
+
+    /// <summary>The trending window of the host (and one bucket).</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
+    public static readonly TimeSpan Bucket = TimeSpan.FromMinutes(5);
+
+    internal static readonly Dictionary<string, long> Counts = new(StringComparer.Ordinal)
+    {
+        ["gears of war 3"] = 120,
+        ["gears of war"] = 80,
+        ["gears of war 2"] = 45,
+        ["gear head"] = 40,
+        ["geforce gtx"] = 30,
+        ["halo reach"] = 200,
+    };
+
+    private int _events;
+
+    public FakeTimeProvider Time { get; } = new(Now);
+
+    public QueryRecFactory Factory { get; private set; } = null!;
+
+    public QueryRecService.QueryRecServiceClient Client { get; private set; } = null!;
+
+    /// <summary>The Suggest store budget (generous by default: the fake clock does not drive it).</summary>
+    public TimeSpan SuggestStoreBudget { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Extra settings (e.g. a blacklist).</summary>
+    public Dictionary<string, string?> ExtraSettings { get; init; } = [];
+
+    /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
+            ["QueryRec:Realtime:TrendingWindow"] = Window.ToString(),
+            ["QueryRec:Realtime:TrendingBucket"] = Bucket.ToString(),
+            ["QueryRec:Suggest:StoreBudget"] = SuggestStoreBudget.ToString(),
+            ["QueryRec:Trending:MinDistinctUsers"] = MinDistinctUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
+        await ConfigureAsync(settings);
+        Factory = new QueryRecFactory(settings)
+        {
+            TestServices = services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+                ExtraServices?.Invoke(services);
+            },
+        };
+        Client = Factory.CreateClient(Factory.CreateChannel());
+    }
+
+    public virtual Task DisposeAsync()
+    {
+        Factory?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    protected abstract Task ConfigureAsync(Dictionary<string, string?> settings);
+
+    /// <summary>Re-reads trending now (what the background refresher does every interval).</summary>
+    internal Task RefreshTrendingAsync() => Factory.Services.GetRequiredService<TrendingQueries>().RefreshAsync();
+
+    /// <summary>Reports one SEARCH_SUBMITTED per (user or device, query) through ReportEvents, a minute before the clock.</summary>
+    public async Task SearchAsync(string query, string userId = "", string deviceId = "")
+    {
+        var response = await Client.ReportEventsAsync(new ReportEventsRequest
+        {
+            Events =
+            {
+                new Event
+                {
+                    EventId = Guid.NewGuid().ToString("N") + "-" + Interlocked.Increment(ref _events),
+                    Type = EventType.SearchSubmitted,
+                    Time = Timestamp.FromDateTimeOffset(Time.GetUtcNow().AddMinutes(-1)),
+                    UserId = userId,
+                    DeviceId = deviceId,
+                    Query = query,
+                },
+            },
+        });
+        Assert.Equal(1, response.Accepted);
+    }
+
+    public async Task<List<string>> SuggestTextsAsync(string prefix, string userId = "", string deviceId = "")
+    {
+        var response = await Client.SuggestAsync(new SuggestRequest { Prefix = prefix, UserId = userId, DeviceId = deviceId });
+        return response.Items.Select(static i => i.Text).ToList();
+    }
+}
+
+/// <summary>Embedded index file and in-process real-time store.</summary>
+public sealed class EmbeddedSuggestRealtimeHost : SuggestRealtimeHost
+{
+    protected override Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        settings["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("rt-v1", Counts));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Index and real-time store on a real redis-server started for the test class.</summary>
+public sealed class RedisSuggestRealtimeHost : SuggestRealtimeHost
+{
+    private readonly RedisServerFixture _redis = new();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        await _redis.InitializeAsync();
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        var store = new RedisIndexStore(_redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix });
+        await store.PublishAsync(TestIndexes.FromQueries("rt-v1", Counts));
+        settings["QueryRec:Store:Redis"] = _redis.ConnectionString;
+        settings["QueryRec:Store:KeyPrefix"] = keyPrefix;
+    }
+}
