@@ -27,6 +27,12 @@ public sealed class QueryBlacklist
     /// <summary>Whether nothing is blacklisted.</summary>
     public bool IsEmpty => _terms.Count == 0 && _patterns.Length == 0;
 
+    /// <summary>How many distinct terms it holds.</summary>
+    public int TermCount => _terms.Count;
+
+    /// <summary>How many regular expressions it holds.</summary>
+    public int PatternCount => _patterns.Length;
+
     /// <summary>Parses entries; returns false with the first error (naming the entry) when one is invalid.</summary>
     public static bool TryParse(IEnumerable<string> entries, out QueryBlacklist blacklist, out string? error)
     {
@@ -40,13 +46,14 @@ public sealed class QueryBlacklist
             if (entry.StartsWith("re:", StringComparison.Ordinal))
             {
                 var pattern = entry[3..].Trim();
+                if (pattern.Length == 0)
+                {
+                    error = $"entry {index} ('{entry}'): empty regular expression after 're:'";
+                    return false;
+                }
+
                 try
                 {
-                    if (pattern.Length == 0)
-                    {
-                        throw new ArgumentException("empty regular expression after 're:'");
-                    }
-
                     patterns.Add(new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout));
                 }
                 catch (ArgumentException ex)

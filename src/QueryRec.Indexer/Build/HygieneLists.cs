@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using QueryRec.Core.Hygiene;
 using QueryRec.Core.Normalization;
 
 namespace QueryRec.Indexer.Build;
@@ -30,26 +30,18 @@ public sealed record PinnedQuery(string Query, string Category);
 /// </summary>
 public sealed class HygieneLists
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
-
     /// <summary>No lists.</summary>
-    public static readonly HygieneLists Empty = new([], [], [], new Dictionary<string, long>(StringComparer.Ordinal));
+    public static readonly HygieneLists Empty = new(QueryBlacklist.Empty, [], new Dictionary<string, long>(StringComparer.Ordinal));
 
-    private readonly HashSet<string> _terms;
-
-    private HygieneLists(IEnumerable<string> terms, IReadOnlyList<Regex> patterns, IReadOnlyList<PinnedQuery> pins, IReadOnlyDictionary<string, long> resultCounts)
+    private HygieneLists(QueryBlacklist blacklist, IReadOnlyList<PinnedQuery> pins, IReadOnlyDictionary<string, long> resultCounts)
     {
-        _terms = new HashSet<string>(terms, StringComparer.Ordinal);
-        Patterns = patterns;
+        Blacklist = blacklist;
         Pins = pins;
         ResultCounts = resultCounts;
     }
 
-    /// <summary>Blacklisted terms (normalized).</summary>
-    public IReadOnlyCollection<string> Terms => _terms;
-
-    /// <summary>Blacklisted patterns.</summary>
-    public IReadOnlyList<Regex> Patterns { get; }
+    /// <summary>The blacklist: the same matcher the server applies to real-time candidates.</summary>
+    public QueryBlacklist Blacklist { get; }
 
     /// <summary>Pinned queries, in file order, without duplicates.</summary>
     public IReadOnlyList<PinnedQuery> Pins { get; }
@@ -61,35 +53,24 @@ public sealed class HygieneLists
     /// <exception cref="ListFileException">A line is invalid.</exception>
     public static HygieneLists Load(string? blacklist, string? whitelist, string? resultCounts)
     {
-        var terms = new List<string>();
-        var patterns = new List<Regex>();
+        var entries = new List<string>();
         if (blacklist is not null)
         {
             foreach (var (line, n) in Lines(blacklist))
             {
-                if (line.StartsWith("re:", StringComparison.Ordinal))
+                // Each line is checked on its own first, so an error names its line.
+                if (!QueryBlacklist.TryParse([line], out _, out var error))
                 {
-                    var pattern = line[3..].Trim();
-                    if (pattern.Length == 0)
-                    {
-                        throw new ListFileException(blacklist, n, "empty regular expression after 're:'");
-                    }
+                    // The core message starts "entry 0 ('…'): "; the file error names the line instead.
+                    var reason = error ?? "invalid entry";
+                    throw new ListFileException(blacklist, n, reason[(reason.IndexOf("): ", StringComparison.Ordinal) + 3)..]);
+                }
 
-                    try
-                    {
-                        patterns.Add(new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout));
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        throw new ListFileException(blacklist, n, "invalid regular expression: " + ex.Message);
-                    }
-                }
-                else
-                {
-                    terms.Add(NormalizeOrThrow(blacklist, n, line));
-                }
+                entries.Add(line);
             }
         }
+
+        QueryBlacklist.TryParse(entries, out var parsed, out _);
 
         var pins = new List<PinnedQuery>();
         if (whitelist is not null)
@@ -138,71 +119,14 @@ public sealed class HygieneLists
             }
         }
 
-        return new HygieneLists(terms, patterns, pins, counts);
+        return new HygieneLists(parsed, pins, counts);
     }
 
     /// <summary>
     /// True when a normalized query is blacklisted: it equals a term, holds a term as a whole-word sequence,
-    /// or a pattern matches it anywhere.
+    /// or a pattern matches it anywhere (see <see cref="QueryBlacklist"/>).
     /// </summary>
-    public bool IsBlacklisted(string query)
-    {
-        if (_terms.Count > 0)
-        {
-            if (_terms.Contains(query))
-            {
-                return true;
-            }
-
-            foreach (var term in _terms)
-            {
-                if (ContainsWords(query, term))
-                {
-                    return true;
-                }
-            }
-        }
-
-        foreach (var pattern in Patterns)
-        {
-            try
-            {
-                if (pattern.IsMatch(query))
-                {
-                    return true;
-                }
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return true; // a pathological pattern: err on the side of removing
-            }
-        }
-
-        return false;
-    }
-
-    private static bool ContainsWords(string query, string term)
-    {
-        var from = 0;
-        while (from <= query.Length - term.Length)
-        {
-            var at = query.IndexOf(term, from, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            var end = at + term.Length;
-            if ((at == 0 || query[at - 1] == ' ') && (end == query.Length || query[end] == ' '))
-            {
-                return true;
-            }
-
-            from = at + 1;
-        }
-
-        return false;
-    }
+    public bool IsBlacklisted(string query) => Blacklist.IsBlacklisted(query);
 
     private static string NormalizeOrThrow(string file, long n, string text)
     {

@@ -137,7 +137,7 @@ internal sealed class BuildCommand
             ("unattributed clicks/carts/orders", N(s.UnattributedActions)),
             ("queries seen", N(s.QueriesSeen)),
             ($"removed: numeric id (>= {options.NumericMinDigits} digits)", N(s.RemovedByNumeric)),
-            ($"removed: blacklist ({options.Lists.Terms.Count} terms, {options.Lists.Patterns.Count} patterns)", N(s.RemovedByBlacklist)),
+            ($"removed: blacklist ({options.Lists.Blacklist.TermCount} terms, {options.Lists.Blacklist.PatternCount} patterns)", N(s.RemovedByBlacklist)),
             ($"removed: zero results (share >= {options.ZeroResultShare.ToString(CultureInfo.InvariantCulture)}, {options.Lists.ResultCounts.Count} external counts)", N(s.RemovedByZeroResults)),
             ($"removed: min-count ({options.MinCount})", N(s.RemovedByMinCount)),
             ($"removed: min-users ({options.MinUsers})", N(s.RemovedByMinUsers)),
