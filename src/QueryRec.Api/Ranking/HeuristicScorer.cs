@@ -12,7 +12,7 @@ public sealed class HeuristicRankingOptions
 
     /// <summary>Weight of the user's own past search of the candidate (times the recency decay).</summary>
     [Range(0.0, 100.0)]
-    public double HistoryWeight { get; set; } = 1.0;
+    public double HistoryWeight { get; set; } = 1.5;
 
     /// <summary>Half-life of the history recency decay: a search this old counts half.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
