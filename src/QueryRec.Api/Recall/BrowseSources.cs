@@ -138,7 +138,7 @@ internal enum CategoryScope
 }
 
 /// <summary>q2q of the caller's recent queries (u2q2q): queries that co-occur in sessions with what the user searched.</summary>
-internal sealed class RelatedOfRecentQueries(int maxQueries) : IRecallSource<BrowseContext>
+internal sealed class RelatedOfRecentQueries(Func<int> maxQueries) : IRecallSource<BrowseContext>
 {
     public string Name => "q2q_recent";
 
@@ -149,7 +149,7 @@ internal sealed class RelatedOfRecentQueries(int maxQueries) : IRecallSource<Bro
             return [];
         }
 
-        var recent = (await context.RecentQueriesAsync()).Take(maxQueries).ToList();
+        var recent = (await context.RecentQueriesAsync()).Take(maxQueries()).ToList();
         var lists = await Task.WhenAll(recent.Select(r => serving.Snapshot.GetRelatedQueriesAsync(r.Value, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)
@@ -165,7 +165,7 @@ internal sealed class RelatedOfRecentQueries(int maxQueries) : IRecallSource<Bro
 }
 
 /// <summary>i2q of the caller's recently viewed items: the queries that led other users to those items.</summary>
-internal sealed class QueriesOfViewedItems(int maxItems) : IRecallSource<BrowseContext>
+internal sealed class QueriesOfViewedItems(Func<int> maxItems) : IRecallSource<BrowseContext>
 {
     public string Name => "i2q_viewed";
 
@@ -176,7 +176,7 @@ internal sealed class QueriesOfViewedItems(int maxItems) : IRecallSource<BrowseC
             return [];
         }
 
-        var viewed = (await context.ViewedItemsAsync()).Take(maxItems).ToList();
+        var viewed = (await context.ViewedItemsAsync()).Take(maxItems()).ToList();
         var lists = await Task.WhenAll(viewed.Select(v => serving.Snapshot.GetItemQueriesAsync(v.Value, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)

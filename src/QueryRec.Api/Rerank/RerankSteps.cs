@@ -27,7 +27,13 @@ internal interface IRerankStep
 /// <summary>Runs rerank steps in order. A step that throws is skipped and the answer is degraded (<c>rerank_error:{name}</c>).</summary>
 internal static class RerankPipeline
 {
-    public static async Task<List<Candidate>> RunAsync(IReadOnlyList<IRerankStep> steps, List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    public static async Task<List<Candidate>> RunAsync(
+        IReadOnlyList<IRerankStep> steps,
+        List<Candidate> candidates,
+        RerankState state,
+        ILogger logger,
+        string strategy,
+        CancellationToken cancellationToken)
     {
         foreach (var step in steps)
         {
@@ -35,8 +41,9 @@ internal static class RerankPipeline
             {
                 candidates = await step.ApplyAsync(candidates, state, cancellationToken);
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                QueryRec.Api.Hosting.Log.RerankStepFailed(logger, ex, step.Name, strategy);
                 state.DegradedReasons.Add("rerank_error:" + step.Name);
             }
         }
