@@ -171,7 +171,7 @@ internal sealed class MmrByCategory(Func<double> lambda) : IRerankStep
 /// <summary>
 /// Per-subject, per-word daily exposure cap (fatigue): drops words already exposed <c>cap</c> times to the caller on
 /// the current UTC day (<see cref="IRealtimeStore.GetExposuresAsync"/>; exposures are the reported
-/// SUGGESTION_SHOWN impressions). Anonymous callers are not capped. A cap of 0 disables the step.
+/// SUGGESTION_SHOWN impressions). Callers with neither user nor device id are not capped. A cap of 0 disables the step.
 /// </summary>
 internal sealed class DailyExposureCap(Func<int> cap) : IRerankStep
 {

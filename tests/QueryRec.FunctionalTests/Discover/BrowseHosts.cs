@@ -74,9 +74,13 @@ public abstract class BrowseHost : IAsyncLifetime
         Stats("iphone 15 pro", "phones");
         Stats("airpods", "audio");
         Stats("zzz nothing", "", zeroResults: 10);
+        Stats("tv stand", "furniture");
+        Stats("tv mount", "furniture");
+        Stats("hdmi cable", "cables");
 
         // q2q (with a self-loop and a zero-result query, which must never be shown) and refinements.
         Related(IndexKeys.Related("iphone 15"), "iphone 15 case", "iphone 15", "zzz nothing", "iphone 15 pro", "airpods");
+        Related(IndexKeys.Related("tv"), "tv stand", "tv mount", "hdmi cable"); // scores 3, 2, 1
         Related(IndexKeys.Refinements("iphone 15"), "iphone 15 pro max", "iphone 15", "iphone 15 128gb");
 
         var items = new ItemQueries();
@@ -94,6 +98,9 @@ public abstract class BrowseHost : IAsyncLifetime
         return IndexBuild.Create("browse-v1", DateTimeOffset.UnixEpoch.AddDays(20000), "browse test index", records);
     }
 
+    /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     public async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -106,7 +113,11 @@ public abstract class BrowseHost : IAsyncLifetime
         await ConfigureAsync(settings);
         Factory = new QueryRecFactory(settings)
         {
-            TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)),
+            TestServices = services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+                ExtraServices?.Invoke(services);
+            },
         };
         Client = Factory.CreateClient(Factory.CreateChannel());
     }

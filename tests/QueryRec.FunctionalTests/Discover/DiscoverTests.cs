@@ -125,6 +125,21 @@ public abstract class DiscoverTests<THost>(THost host)
     }
 
     [Fact]
+    public async Task Browsing_MmrSpreadsCategories()
+    {
+        // q2q of "tv": "tv stand" 1.0 and "tv mount" 0.67 (furniture), "hdmi cable" 0.33 (cables). With λ = 0.7,
+        // after "tv stand" the second furniture item scores 0.7 × 0.67 − 0.3 = 0.17 < 0.7 × 0.33 = 0.23.
+        var response = await host.Client.DiscoverAsync(new DiscoverRequest
+        {
+            Stage = Stage.Browsing,
+            Context = new PageContext { Query = "tv" },
+            Sections = { SectionKind.Related },
+        });
+
+        Assert.Equal(["tv stand", "hdmi cable", "tv mount"], Texts(Assert.Single(response.Sections)));
+    }
+
+    [Fact]
     public async Task Browsing_LimitCutsEachSection()
     {
         var response = await host.Client.DiscoverAsync(new DiscoverRequest
