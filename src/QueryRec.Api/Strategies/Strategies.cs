@@ -102,12 +102,13 @@ internal sealed class StrategyRegistry
             (SectionKind.ClickBack, "People who viewed this searched", Discover(new ClickBackOfItem())),
         ]);
 
-        // Shading words: no echo of the page query, filter, order, fatigue, rotation, cut.
+        // Shading words: no echo of the page query, filter, order, spread categories, fatigue, rotation, cut.
         IRerankStep[] shadingSteps =
         [
             new ExcludeContextQuery(),
             new DropZeroResultAndBlacklisted(reranker),
             new OrderByScore(),
+            new MmrByCategory(() => O().MmrLambda),
             new DailyExposureCap(() => O().ShadingDailyExposureCap),
             new RotateByTimeSlot(() => TimeSpan.FromSeconds(O().RotationIntervalSeconds), () => O().RotationPoolFactor),
             new Limit(),

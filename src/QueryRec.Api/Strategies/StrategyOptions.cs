@@ -25,7 +25,7 @@ public sealed class StrategyOptions
     [Range(1, 100)]
     public int PersonalSeedItems { get; set; } = 5;
 
-    /// <summary>MMR λ of Discover: 1 keeps score order, lower values spread categories more.</summary>
+    /// <summary>MMR λ of Discover and shading words: 1 keeps score order, lower values spread categories more.</summary>
     [Range(0.0, 1.0)]
     public double MmrLambda { get; set; } = 0.7;
 
