@@ -102,9 +102,11 @@ internal sealed class StrategyRegistry
             (SectionKind.ClickBack, "People who viewed this searched", Discover(new ClickBackOfItem())),
         ]);
 
-        // Shading words: no echo of the page query, filter, order, spread categories, fatigue, rotation, cut.
+        // Shading words: nothing the user just searched, no echo of the page query, filter, order, spread
+        // categories, fatigue, rotation, cut.
         IRerankStep[] shadingSteps =
         [
+            new ExcludeRecentQueries(),
             new ExcludeContextQuery(),
             new DropZeroResultAndBlacklisted(reranker),
             new OrderByScore(),

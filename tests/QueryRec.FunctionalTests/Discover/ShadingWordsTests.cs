@@ -52,6 +52,7 @@ public abstract class ShadingWordsTests<THost>(THost host)
 
         var item = Assert.Single(response.Items, i => i.Text == "iphone 15 case");
         Assert.Equal(Source.Q2Q, Assert.Single(item.Sources));
+        Assert.DoesNotContain("iphone 15", response.Items.Select(static i => i.Text)); // what they just searched
     }
 
     [Fact]
