@@ -56,18 +56,20 @@ internal sealed class BrowseServing(
         return (context, metadata);
     }
 
-    public async Task<IReadOnlyList<Candidate>> RunAsync(RecallPlan plan, BrowseContext context, int limit, ResponseMetadata metadata, ILogger logger, string rpc, CancellationToken cancellationToken)
+    /// <summary>Runs one plan. Does not touch the metadata, so that plans can run concurrently: see <see cref="AddDegraded"/>.</summary>
+    public Task<PlanResult> RunAsync(RecallPlan plan, BrowseContext context, int limit, string strategy, ILogger logger, string rpc, CancellationToken cancellationToken)
+        => plan.RunAsync(context, limit, strategy, options.CurrentValue.RecallBudget, scorer, timeProvider, logger, rpc, cancellationToken);
+
+    /// <summary>Adds the degraded reasons of finished plans to the metadata, each once.</summary>
+    public static void AddDegraded(ResponseMetadata metadata, IEnumerable<PlanResult> results)
     {
-        var result = await plan.RunAsync(context, limit, metadata.Strategy, options.CurrentValue.RecallBudget, scorer, timeProvider, logger, rpc, cancellationToken);
-        foreach (var reason in result.DegradedReasons)
+        foreach (var reason in results.SelectMany(static r => r.DegradedReasons))
         {
             if (!metadata.DegradedReasons.Contains(reason))
             {
                 MarkDegraded(metadata, reason);
             }
         }
-
-        return result.Items;
     }
 
     public static RecommendedQuery ToItem(Candidate candidate) => new()
@@ -110,11 +112,12 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
         var response = new DiscoverResponse { Metadata = metadata };
         var wanted = request.Sections.Count == 0 ? null : request.Sections.ToHashSet();
         var selected = strategy.Sections.Where(s => wanted is null || wanted.Contains(s.Kind)).ToList();
-        var results = await Task.WhenAll(selected.Select(s => serving.RunAsync(s.Plan, context, limit, metadata, logger, "Discover", cancellationToken)));
+        var results = await Task.WhenAll(selected.Select(s => serving.RunAsync(s.Plan, context, limit, strategy.Name, logger, "Discover", cancellationToken)));
+        BrowseServing.AddDegraded(metadata, results);
         for (var i = 0; i < selected.Count; i++)
         {
             var section = new Section { Kind = selected[i].Kind, Title = selected[i].Title };
-            section.Items.AddRange(results[i].Select(BrowseServing.ToItem));
+            section.Items.AddRange(results[i].Items.Select(BrowseServing.ToItem));
             response.Sections.Add(section);
         }
 
@@ -172,9 +175,10 @@ internal sealed class ShadingWordsHandler(BrowseServing serving, ILogger<Shading
         Log.StrategySelected(logger, "GetShadingWords", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
         var limit = request.Limit == 0 ? options.ShadingDefaultLimit : request.Limit;
         var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, cancellationToken);
-        var items = await serving.RunAsync(strategy.Plan, context, limit, metadata, logger, "GetShadingWords", cancellationToken);
+        var result = await serving.RunAsync(strategy.Plan, context, limit, strategy.Name, logger, "GetShadingWords", cancellationToken);
+        BrowseServing.AddDegraded(metadata, [result]);
         var response = new GetShadingWordsResponse { Metadata = metadata, RotationIntervalSeconds = options.RotationIntervalSeconds };
-        response.Items.AddRange(items.Select(BrowseServing.ToItem));
+        response.Items.AddRange(result.Items.Select(BrowseServing.ToItem));
         return response;
     }
 }
