@@ -32,4 +32,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, EventName = "TrendingRefreshFailed", Level = LogLevel.Warning, Message = "Could not refresh trending queries from real-time store {Store}; keeping the previous list.")]
     public static partial void TrendingRefreshFailed(ILogger logger, Exception exception, string store);
+
+    [LoggerMessage(EventId = 30, EventName = "StrategySelected", Level = LogLevel.Debug, Message = "{Rpc} at stage {Stage}, scene {Scene}: strategy {Strategy}.")]
+    public static partial void StrategySelected(ILogger logger, string rpc, string stage, string scene, string strategy);
+
+    [LoggerMessage(EventId = 31, EventName = "RerankStepFailed", Level = LogLevel.Warning, Message = "Rerank step {Step} of strategy {Strategy} failed and was skipped.")]
+    public static partial void RerankStepFailed(ILogger logger, Exception exception, string step, string strategy);
 }

@@ -1,3 +1,4 @@
+using QueryRec.Api.Strategies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Events;
@@ -42,6 +43,8 @@ public static class QueryRecHostExtensions
         services.AddOptionsWithValidateOnStart<HeuristicRankingOptions>().BindConfiguration(HeuristicRankingOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeuristicRankingOptions>, HeuristicRankingOptionsValidator>());
 
+        services.AddOptionsWithValidateOnStart<StrategyOptions>().BindConfiguration(StrategyOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrategyOptions>, StrategyOptionsValidator>());
         services.AddOptionsWithValidateOnStart<RerankOptions>().BindConfiguration(RerankOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RerankOptions>, RerankOptionsValidator>());
 
@@ -84,6 +87,10 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<Reranker>();
         services.TryAddSingleton<SuggestHandler>();
         services.TryAddSingleton<ReportEventsHandler>();
+        services.TryAddSingleton<StrategyRegistry>();
+        services.TryAddSingleton<BrowseServing>();
+        services.TryAddSingleton<DiscoverHandler>();
+        services.TryAddSingleton<ShadingWordsHandler>();
 
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>

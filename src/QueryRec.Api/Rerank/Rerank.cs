@@ -54,6 +54,9 @@ internal sealed class Reranker : IDisposable
         return kept.OrderByDescending(static c => c.Score).Take(limit).ToList();
     }
 
+    /// <summary>Whether the serving-time blacklist removes <paramref name="text"/>.</summary>
+    public bool IsBlacklisted(string text) => _blacklist.IsBlacklisted(text);
+
     public void Dispose() => _subscription?.Dispose();
 
     private static QueryBlacklist? Build(RerankOptions options)

@@ -52,6 +52,7 @@ internal sealed class SuggestHandler(
             {
                 ModelVersion = HeuristicModelVersion,
                 RequestId = Guid.CreateVersion7(now).ToString("N"),
+                Strategy = Strategies.StrategyRegistry.SuggestStrategy,
             },
         };
 

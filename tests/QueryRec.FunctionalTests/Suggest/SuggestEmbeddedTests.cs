@@ -178,20 +178,28 @@ public sealed class SuggestEmbeddedTests : IClassFixture<SuggestEmbeddedTests.Ho
     }
 
     [Fact]
-    public async Task GetShadingWords_BeforeItsIssue_IsUnimplementedWithMessage()
+    public async Task Suggest_SaysWhichStrategyRan()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(async () => await _host.Client.GetShadingWordsAsync(new GetShadingWordsRequest()));
+        var response = await _host.Client.SuggestAsync(new SuggestRequest { Prefix = "g" });
 
-        Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
-        Assert.Contains("GetShadingWords", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("suggest-v1", response.Metadata.Strategy);
     }
 
     [Fact]
-    public async Task Discover_BeforeItsIssue_IsUnimplementedWithMessage()
+    public async Task GetShadingWords_WithAnEmptyRequest_AnswersWithItsStrategy()
+    {
+        var response = await _host.Client.GetShadingWordsAsync(new GetShadingWordsRequest());
+
+        Assert.Equal("shading-words-v1", response.Metadata.Strategy);
+        Assert.True(response.RotationIntervalSeconds > 0);
+    }
+
+    [Fact]
+    public async Task Discover_WithoutStage_IsInvalidArgumentNamingStage()
     {
         var ex = await Assert.ThrowsAsync<RpcException>(async () => await _host.Client.DiscoverAsync(new DiscoverRequest()));
 
-        Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
-        Assert.Contains("Discover", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains("stage", ex.Status.Detail, StringComparison.Ordinal);
     }
 }

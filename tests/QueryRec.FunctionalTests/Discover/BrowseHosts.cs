@@ -1,0 +1,185 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using QueryRec.Contracts.V1;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Storage;
+using QueryRec.Storage.Redis;
+using QueryRec.Storage.V1;
+using QueryRec.TestSupport;
+
+namespace QueryRec.FunctionalTests.Discover;
+
+/// <summary>
+/// A host for Discover and GetShadingWords: a small hand-made index with q2q, refinements, i2q, hot, trending and
+/// pins, a fake clock at <see cref="Now"/>, a daily exposure cap of <see cref="ExposureCap"/>, and helpers that send
+/// events through ReportEvents.
+/// </summary>
+public abstract class BrowseHost : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public const int ExposureCap = 2;
+
+    public const int RotationSeconds = 30;
+
+    /// <summary>Global hot words, best first.</summary>
+    public static readonly string[] GlobalHot = ["tv", "laptop", "headphones", "ps5"];
+
+    /// <summary>Hot words of category "phones", best first.</summary>
+    public static readonly string[] PhonesHot = ["galaxy s24", "pixel 8", "iphone 15"];
+
+    public const string Pin = "black friday deals";
+
+    private int _events;
+
+    public FakeTimeProvider Time { get; } = new(Now);
+
+    public QueryRecFactory Factory { get; private set; } = null!;
+
+    public QueryRecService.QueryRecServiceClient Client { get; private set; } = null!;
+
+    internal static IndexBuild BuildIndex()
+    {
+        var records = new List<IndexRecord>();
+        void Stats(string text, string category, long zeroResults = 0)
+            => records.Add(new IndexRecord(IndexKeys.Query(text), new QueryStats
+            {
+                Text = text,
+                Count = 100,
+                Popularity = 100,
+                DistinctUsers = 10,
+                CategoryHint = category,
+                SearchesWithResultCount = 10,
+                ZeroResultSearches = zeroResults,
+            }.ToByteArray()));
+        void Related(string key, params string[] texts)
+        {
+            var list = new RelatedQueries();
+            list.Queries.AddRange(texts.Select((t, i) => new RelatedQuery { Text = t, Score = texts.Length - i, Count = 5 }));
+            records.Add(new IndexRecord(key, list.ToByteArray()));
+        }
+
+        void Ranked(string key, params string[] texts)
+        {
+            var list = new RankedQueries();
+            list.Queries.AddRange(texts.Select((t, i) => new RankedQuery { Text = t, Score = texts.Length - i, Count = 50 }));
+            records.Add(new IndexRecord(key, list.ToByteArray()));
+        }
+
+        Stats("iphone 15", "phones");
+        Stats("iphone 15 case", "accessories");
+        Stats("iphone 15 pro", "phones");
+        Stats("airpods", "audio");
+        Stats("zzz nothing", "", zeroResults: 10);
+        Stats("tv stand", "furniture");
+        Stats("tv mount", "furniture");
+        Stats("hdmi cable", "cables");
+
+        // q2q (with a self-loop and a zero-result query, which must never be shown) and refinements.
+        Related(IndexKeys.Related("iphone 15"), "iphone 15 case", "iphone 15", "zzz nothing", "iphone 15 pro", "airpods");
+        Related(IndexKeys.Related("tv"), "tv stand", "tv mount", "hdmi cable"); // scores 3, 2, 1
+        Related(IndexKeys.Refinements("iphone 15"), "iphone 15 pro max", "iphone 15", "iphone 15 128gb");
+
+        var items = new ItemQueries();
+        items.Queries.Add(new ItemQuery { Text = "usb c cable", Weight = 8, Clicks = 8 });
+        items.Queries.Add(new ItemQuery { Text = "iphone charger", Weight = 4, Clicks = 4 });
+        records.Add(new IndexRecord(IndexKeys.Item("sku-1"), items.ToByteArray()));
+
+        Ranked(IndexKeys.Hot(IndexKeys.GlobalCategory), GlobalHot);
+        Ranked(IndexKeys.Hot("phones"), PhonesHot);
+        Ranked(IndexKeys.Trending(IndexKeys.GlobalCategory), "switch 2");
+
+        var pins = new PinList();
+        pins.Pins.Add(new QueryRec.Storage.V1.Pin { Text = Pin });
+        records.Add(new IndexRecord(IndexKeys.Pins, pins.ToByteArray()));
+        return IndexBuild.Create("browse-v1", DateTimeOffset.UnixEpoch.AddDays(20000), "browse test index", records);
+    }
+
+    /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
+            ["QueryRec:Strategies:RecallBudget"] = "00:00:05",
+            ["QueryRec:Strategies:ShadingDailyExposureCap"] = ExposureCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QueryRec:Strategies:RotationIntervalSeconds"] = RotationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await ConfigureAsync(settings);
+        Factory = new QueryRecFactory(settings)
+        {
+            TestServices = services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+                ExtraServices?.Invoke(services);
+            },
+        };
+        Client = Factory.CreateClient(Factory.CreateChannel());
+    }
+
+    public virtual Task DisposeAsync()
+    {
+        Factory?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    protected abstract Task ConfigureAsync(Dictionary<string, string?> settings);
+
+    /// <summary>Reports one event for a user through ReportEvents, a minute before the clock.</summary>
+    public async Task ReportAsync(EventType type, string userId, string query = "", string itemId = "")
+    {
+        var response = await Client.ReportEventsAsync(new ReportEventsRequest
+        {
+            Events =
+            {
+                new Event
+                {
+                    EventId = Guid.NewGuid().ToString("N") + "-" + Interlocked.Increment(ref _events),
+                    Type = type,
+                    Time = Timestamp.FromDateTimeOffset(Time.GetUtcNow().AddMinutes(-1)),
+                    UserId = userId,
+                    Query = query,
+                    ItemId = itemId,
+                },
+            },
+        });
+        Assert.Equal(1, response.Accepted);
+    }
+}
+
+/// <summary>Embedded index file and in-process real-time store.</summary>
+public sealed class EmbeddedBrowseHost : BrowseHost
+{
+    protected override Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        settings["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(BuildIndex());
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Index and real-time store on a real redis-server started for the test class.</summary>
+public sealed class RedisBrowseHost : BrowseHost
+{
+    private readonly RedisServerFixture _redis = new();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        await _redis.InitializeAsync();
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        var store = new RedisIndexStore(_redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix });
+        await store.PublishAsync(BuildIndex());
+        settings["QueryRec:Store:Redis"] = _redis.ConnectionString;
+        settings["QueryRec:Store:KeyPrefix"] = keyPrefix;
+    }
+}

@@ -1,0 +1,57 @@
+using QueryRec.Api.Recall;
+using QueryRec.Api.Rerank;
+using QueryRec.Storage.Realtime;
+
+namespace QueryRec.FunctionalTests.Discover;
+
+/// <summary>The rerank steps on their own: MMR, rotation and limit (no host).</summary>
+public sealed class RerankStepTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static RerankState State(int limit, DateTimeOffset now, string? subject = null)
+        => new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), 0, now, CancellationToken.None), limit);
+
+    private static List<Candidate> Candidates(params (string Text, double Score, string Category)[] items)
+        => items.Select(static i => new Candidate(i.Text) { Score = i.Score, CategoryHint = i.Category }).ToList();
+
+    [Fact]
+    public async Task Mmr_LambdaOne_KeepsScoreOrder_LowerLambdaSpreadsCategories()
+    {
+        var input = Candidates(("a", 1.0, "x"), ("b", 0.9, "x"), ("c", 0.5, "y"));
+
+        var plain = await new MmrByCategory(() => 1.0).ApplyAsync(input, State(3, Now), CancellationToken.None);
+        var spread = await new MmrByCategory(() => 0.5).ApplyAsync(input, State(3, Now), CancellationToken.None);
+
+        Assert.Equal(["a", "b", "c"], plain.Select(static c => c.Text));
+        Assert.Equal(["a", "c", "b"], spread.Select(static c => c.Text));
+    }
+
+    [Fact]
+    public async Task Rotation_IsStableWithinASlot_AndVisitsTheWholePoolAcrossSlots()
+    {
+        var input = Candidates(("a", 4, ""), ("b", 3, ""), ("c", 2, ""), ("d", 1, ""));
+        var step = new RotateByTimeSlot(() => TimeSpan.FromSeconds(30), () => 2);
+        var firsts = new HashSet<string>(StringComparer.Ordinal);
+        for (var slot = 0; slot < 4; slot++)
+        {
+            var at = Now.AddSeconds(30 * slot);
+            var one = await step.ApplyAsync(input, State(2, at, "u:x"), CancellationToken.None);
+            var again = await step.ApplyAsync(input, State(2, at.AddSeconds(29 - (at.ToUnixTimeSeconds() % 30)), "u:x"), CancellationToken.None);
+            Assert.Equal(one.Select(static c => c.Text), again.Select(static c => c.Text));
+            Assert.Equal(4, one.Count); // the pool is factor × limit, limit cuts later
+            firsts.Add(one[0].Text);
+            firsts.Add(one[1].Text);
+        }
+
+        Assert.Equal(4, firsts.Count);
+    }
+
+    [Fact]
+    public async Task Limit_CutsToTheStateLimit()
+    {
+        var result = await new Limit().ApplyAsync(Candidates(("a", 1, ""), ("b", 1, "")), State(1, Now), CancellationToken.None);
+
+        Assert.Equal("a", Assert.Single(result).Text);
+    }
+}
