@@ -1,5 +1,7 @@
 using QueryRec.Api.Index;
+using QueryRec.Api.Strategies;
 using QueryRec.Contracts.V1;
+using QueryRec.Core.Normalization;
 using QueryRec.Storage;
 using QueryRec.Storage.Realtime;
 
@@ -280,40 +282,46 @@ internal sealed class TrendingList(CategoryScope scope) : IRecallSource<BrowseCo
     }
 }
 
-/// <summary>Operator pins (<c>w:pins</c>): the uncategorized pins and those of the context category.</summary>
-internal sealed class Pins : IRecallSource<BrowseContext>
+/// <summary>
+/// Operator pins: the index's whitelist pins (<c>w:pins</c>) and the pins of the configuration
+/// (<c>QueryRec:Strategies:Pins</c>, read per request, so hot-reloaded); the uncategorized ones and those of
+/// the context category.
+/// </summary>
+internal sealed class Pins(Func<IReadOnlyList<PinOption>> configured) : IRecallSource<BrowseContext>
 {
     public string Name => "pins";
 
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(BrowseContext context, CancellationToken cancellationToken)
     {
-        if (context.Serving is not { } serving)
-        {
-            return [];
-        }
-
-        var pins = await serving.Snapshot.GetPinsAsync(cancellationToken);
-        if (pins is null)
-        {
-            return [];
-        }
-
         var result = new List<Candidate>();
-        foreach (var pin in pins.Pins)
+        foreach (var pin in configured())
         {
-            if (pin.Category.Length > 0 && !string.Equals(pin.Category, context.Category, StringComparison.Ordinal))
-            {
-                continue;
-            }
+            Add(result, QueryNormalizer.Normalize(pin.Query), pin.Category, context);
+        }
 
-            var candidate = new Candidate(pin.Text) { Reason = Reason.Pinned, CategoryHint = pin.Category };
-            candidate.AddSource(Source.Pinned);
-            candidate.Features.Popularity = 1;
-            candidate.Features.PopularityMax = 1;
-            result.Add(candidate);
+        if (context.Serving is { } serving && await serving.Snapshot.GetPinsAsync(cancellationToken) is { } pins)
+        {
+            foreach (var pin in pins.Pins)
+            {
+                Add(result, pin.Text, pin.Category, context);
+            }
         }
 
         return result;
+    }
+
+    private static void Add(List<Candidate> result, string text, string category, BrowseContext context)
+    {
+        if (text.Length == 0 || (category.Length > 0 && !string.Equals(category, context.Category, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        var candidate = new Candidate(text) { Reason = Reason.Pinned, CategoryHint = category };
+        candidate.AddSource(Source.Pinned);
+        candidate.Features.Popularity = 1;
+        candidate.Features.PopularityMax = 1;
+        result.Add(candidate);
     }
 }
 

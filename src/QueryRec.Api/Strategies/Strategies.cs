@@ -88,6 +88,7 @@ internal sealed class StrategyRegistry
         ];
         RecallPlan Discover(params IRecallSource<BrowseContext>[] sources) => new(sources, discoverSteps);
 
+        var pins = new Pins(() => O().Pins);
         var personalQueries = new RelatedOfRecentQueries(() => O().PersonalSeedQueries);
         var personalItems = new QueriesOfViewedItems(() => O().PersonalSeedItems);
         _beforeSearch = new DiscoverStrategy("discover-before-search-v1",
@@ -116,10 +117,10 @@ internal sealed class StrategyRegistry
             new Limit(),
         ];
         _shading = new ShadingWordsStrategy("shading-words-v1", new RecallPlan(
-            [personalQueries, personalItems, new HotQueries(CategoryScope.ContextOnly), new HotQueries(CategoryScope.Global), new Pins()],
+            [personalQueries, personalItems, new HotQueries(CategoryScope.ContextOnly), new HotQueries(CategoryScope.Global), pins],
             shadingSteps));
         _shadingCategory = new ShadingWordsStrategy("shading-words-category-v1", new RecallPlan(
-            [new HotQueries(CategoryScope.ContextOrGlobal), new Pins()],
+            [new HotQueries(CategoryScope.ContextOrGlobal), pins],
             shadingSteps));
     }
 

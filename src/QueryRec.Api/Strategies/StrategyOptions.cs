@@ -51,6 +51,27 @@ public sealed class StrategyOptions
     /// <summary>Shading words: the rotation pool is the best <c>RotationPoolFactor × limit</c> words.</summary>
     [Range(1, 20)]
     public int RotationPoolFactor { get; set; } = 3;
+
+    /// <summary>
+    /// Operator pins from configuration, on top of the index's whitelist pins (<c>w:pins</c>); hot-reloaded with
+    /// the configuration, so a campaign word needs no rebuild. At most 100.
+    /// </summary>
+    [MaxLength(100)]
+    [ValidateEnumeratedItems]
+    public List<PinOption> Pins { get; set; } = [];
+}
+
+/// <summary>One operator pin: a query shown as a shading word, everywhere or on one category's pages.</summary>
+public sealed class PinOption
+{
+    /// <summary>The query text (normalized when served).</summary>
+    [Required]
+    [StringLength(256, MinimumLength = 1)]
+    public string Query { get; set; } = string.Empty;
+
+    /// <summary>The category whose pages show it; empty means every page.</summary>
+    [StringLength(128)]
+    public string Category { get; set; } = string.Empty;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="StrategyOptions"/>.</summary>
