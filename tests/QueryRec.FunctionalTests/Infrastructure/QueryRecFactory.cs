@@ -47,8 +47,25 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
     /// <summary>Service overrides applied after the host's own registrations (e.g. a fake clock or a failing store).</summary>
     internal Action<IServiceCollection>? TestServices { get; init; }
 
+    // Tests that are not about time budgets get generous ones, so a loaded CI machine cannot turn a slow
+    // but correct read into a degraded answer. Tests about budgets set their own.
+    private static readonly Dictionary<string, string> GenerousBudgets = new(StringComparer.Ordinal)
+    {
+        ["QueryRec:Suggest:StoreBudget"] = "00:00:02",
+        ["QueryRec:Strategies:RecallBudget"] = "00:00:02",
+        ["QueryRec:Realtime:StoreBudget"] = "00:00:02",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        foreach (var (key, value) in GenerousBudgets)
+        {
+            if (!_settings.ContainsKey(key))
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
