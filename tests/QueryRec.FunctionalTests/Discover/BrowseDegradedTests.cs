@@ -30,7 +30,7 @@ public sealed class BrowseDegradedTests
     {
         var host = new EmbeddedBrowseHost
         {
-            ExtraServices = services => services.Replace(ServiceDescriptor.Singleton<IRealtimeStore>(new DownStore())),
+            ExtraServices = services => services.Replace(ServiceDescriptor.Singleton<IRealtimeStore>(new DownRealtimeStore())),
         };
         await host.InitializeAsync();
         try
@@ -50,26 +50,5 @@ public sealed class BrowseDegradedTests
         {
             await host.DisposeAsync();
         }
-    }
-
-    private sealed class DownStore : IRealtimeStore
-    {
-        public string Name => "down";
-
-        private static InvalidOperationException Down() => new("The real-time store is down (test).");
-
-        public Task<bool[]> MarkEventsSeenAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task ForgetEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyList<RecentEntry>> GetRecentQueriesAsync(string subject, int max, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => throw Down();
     }
 }

@@ -173,13 +173,6 @@ public sealed class RedisBrowseHost : BrowseHost
         await _redis.DisposeAsync();
     }
 
-    protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
-    {
-        await _redis.InitializeAsync();
-        var keyPrefix = RedisServerFixture.NewKeyPrefix();
-        var store = new RedisIndexStore(_redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix });
-        await store.PublishAsync(BuildIndex());
-        settings["QueryRec:Store:Redis"] = _redis.ConnectionString;
-        settings["QueryRec:Store:KeyPrefix"] = keyPrefix;
-    }
+    protected override Task ConfigureAsync(Dictionary<string, string?> settings)
+        => RedisTestIndex.PublishAndConfigureAsync(_redis, BuildIndex(), settings);
 }

@@ -151,7 +151,7 @@ public sealed class SuggestRealtimeDegradedTests
     {
         var host = new EmbeddedSuggestRealtimeHost
         {
-            ExtraServices = static services => services.Replace(ServiceDescriptor.Singleton<IRealtimeStore>(new ThrowingRealtimeStore())),
+            ExtraServices = static services => services.Replace(ServiceDescriptor.Singleton<IRealtimeStore>(new DownRealtimeStore())),
         };
         await host.InitializeAsync();
         try
@@ -220,26 +220,5 @@ public sealed class SuggestRealtimeDegradedTests
         public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default) => inner.GetExposuresAsync(subject, day, words, cancellationToken);
 
         public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(now, max, cancellationToken);
-    }
-
-    private sealed class ThrowingRealtimeStore : IRealtimeStore
-    {
-        public string Name => "throwing";
-
-        private static InvalidOperationException Down() => new("The real-time store is down (test).");
-
-        public Task<bool[]> MarkEventsSeenAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task ForgetEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyList<RecentEntry>> GetRecentQueriesAsync(string subject, int max, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default) => throw Down();
-
-        public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => throw Down();
     }
 }

@@ -139,13 +139,6 @@ public sealed class RedisSuggestRealtimeHost : SuggestRealtimeHost
         await _redis.DisposeAsync();
     }
 
-    protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
-    {
-        await _redis.InitializeAsync();
-        var keyPrefix = RedisServerFixture.NewKeyPrefix();
-        var store = new RedisIndexStore(_redis.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix });
-        await store.PublishAsync(TestIndexes.FromQueries("rt-v1", Counts));
-        settings["QueryRec:Store:Redis"] = _redis.ConnectionString;
-        settings["QueryRec:Store:KeyPrefix"] = keyPrefix;
-    }
+    protected override Task ConfigureAsync(Dictionary<string, string?> settings)
+        => RedisTestIndex.PublishAndConfigureAsync(_redis, TestIndexes.FromQueries("rt-v1", Counts), settings);
 }
