@@ -1,4 +1,5 @@
 using QueryRec.Api.Recall;
+using QueryRec.Contracts.V1;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Api.Rerank;
@@ -112,6 +113,29 @@ internal sealed class DropZeroResultAndBlacklisted(Reranker reranker) : IRerankS
         }
 
         return result;
+    }
+}
+
+/// <summary>
+/// Multiplies the score of candidates found by any of <paramref name="sources"/> by a weight: on shading words, the
+/// caller's own words (q2q of their searches, i2q of their views) outrank the hot words every list starts from.
+/// </summary>
+internal sealed class BoostSources(IReadOnlyCollection<Source> sources, Func<double> weight) : IRerankStep
+{
+    public string Name => "boost";
+
+    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    {
+        var w = weight();
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Sources.Exists(sources.Contains))
+            {
+                candidate.Score *= w;
+            }
+        }
+
+        return ValueTask.FromResult(candidates);
     }
 }
 

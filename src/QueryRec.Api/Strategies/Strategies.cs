@@ -110,6 +110,7 @@ internal sealed class StrategyRegistry
             new ExcludeRecentQueries(),
             new ExcludeContextQuery(),
             new DropZeroResultAndBlacklisted(reranker),
+            new BoostSources([Source.Q2Q, Source.I2Q], () => O().ShadingPersonalWeight),
             new OrderByScore(),
             new MmrByCategory(() => O().MmrLambda),
             new DailyExposureCap(() => O().ShadingDailyExposureCap),

@@ -52,6 +52,10 @@ public sealed class StrategyOptions
     [Range(1, 20)]
     public int RotationPoolFactor { get; set; } = 3;
 
+    /// <summary>Shading words: the caller's own words (q2q of their searches, i2q of their views) score this many times a hot word.</summary>
+    [Range(0.0, 100.0)]
+    public double ShadingPersonalWeight { get; set; } = 2.0;
+
     /// <summary>
     /// Operator pins from configuration, on top of the index's whitelist pins (<c>w:pins</c>); hot-reloaded with
     /// the configuration, so a campaign word needs no rebuild. At most 100.

@@ -101,6 +101,9 @@ public abstract class BrowseHost : IAsyncLifetime
     /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
+    /// <summary>Extra settings, applied over the defaults above.</summary>
+    public Dictionary<string, string?>? ExtraSettings { get; init; }
+
     public async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -110,6 +113,11 @@ public abstract class BrowseHost : IAsyncLifetime
             ["QueryRec:Strategies:ShadingDailyExposureCap"] = ExposureCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["QueryRec:Strategies:RotationIntervalSeconds"] = RotationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in ExtraSettings ?? [])
+        {
+            settings[key] = value;
+        }
+
         await ConfigureAsync(settings);
         Factory = new QueryRecFactory(settings)
         {
