@@ -26,19 +26,36 @@ fi
 tools/node_modules/.bin/buf lint
 echo "buf lint: clean"
 
-echo "==> dotnet test"
-results=$(mktemp -d)
-set +e
-dotnet test QueryRec.sln -c Release "$@" 2>&1 | tee "$results/test.log"
-status=${PIPESTATUS[0]}
-set -e
+echo "==> dotnet build"
+dotnet build QueryRec.sln -c Release
 
-# Sum the per-assembly summary lines ("Passed!  - Failed: 0, Passed: 39, Skipped: 0, Total: 39, ...").
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed: ' "$results/test.log" \
-  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' \
-  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# Each test project runs on its own with a TRX report of its own, so the counts below come from the test
+# results themselves, not from console text whose format varies between SDKs and terminals.
+results=$(mktemp -d)
+status=0
+projects=(tests/*Tests/*Tests.csproj)
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  echo "==> dotnet test $name"
+  dotnet test "$project" -c Release --no-build --results-directory "$results" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" "$@" || status=1
+done
+
+read -r passed failed skipped < <(python3 - "$results" "${#projects[@]}" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+reports = glob.glob(sys.argv[1] + "/*.trx")
+for path in reports:
+    c = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    passed += int(c.get("passed", 0))
+    failed += sum(int(c.get(k, 0)) for k in ("failed", "error", "timeout", "aborted"))
+    skipped += int(c.get("notExecuted", 0))
+failed += max(0, int(sys.argv[2]) - len(reports))  # a project that wrote no report did not run
+print(passed, failed, skipped)
+PY
+)
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
-  failed=1 # the run itself failed (build error or crashed test host)
+  failed=1 # a test host crashed without reporting a failed test
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
