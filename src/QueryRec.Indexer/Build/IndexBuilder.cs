@@ -196,15 +196,11 @@ public static class IndexBuilder
         }.ToByteArray()));
 
         onPhase?.Invoke("checksum");
-        var sorted = records.ToArray();
-        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var checksum = IndexBuild.ComputeChecksum(sorted);
         var now = timeProvider.GetUtcNow();
-        var version = options.Version ?? IndexBuild.MakeVersionId(now, checksum);
         var description = string.Create(
             CultureInfo.InvariantCulture,
             $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}");
-        var build = IndexBuild.Create(version, now, description, sorted);
+        var build = IndexBuild.Create(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, records);
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         var summary = output.Summary with
         {
@@ -221,12 +217,12 @@ public static class IndexBuilder
             Fragments = agg.Fragments,
             FinalSearches = agg.FinalSearches,
             UnattributedActions = agg.UnattributedActions,
-            TotalRecords = sorted.Length,
+            TotalRecords = build.Records.Count,
             ReadSeconds = Stopwatch.GetElapsedTime(0, readTicks).TotalSeconds,
             AggregateSeconds = Stopwatch.GetElapsedTime(0, aggTicks).TotalSeconds,
             OutputSeconds = Stopwatch.GetElapsedTime(0, outputTicks).TotalSeconds,
             LastEventTime = agg.LastEventTime,
-            Version = version,
+            Version = build.Version,
             Checksum = build.Manifest.Checksum,
         };
         return new BuildResult(build, summary);

@@ -36,12 +36,19 @@ public sealed class IndexBuild
     public static IndexBuild Create(string version, DateTimeOffset createdAt, string description, IEnumerable<IndexRecord> records)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
-        ValidateVersion(version);
+        return Create(_ => version, createdAt, description, records);
+    }
+
+    /// <summary>
+    /// Creates a build whose version is derived from its content checksum (e.g. <see cref="MakeVersionId"/>), sorting
+    /// and hashing the records once.
+    /// </summary>
+    public static IndexBuild Create(Func<ulong, string> versionOfChecksum, DateTimeOffset createdAt, string description, IEnumerable<IndexRecord> records)
+    {
         var sorted = records.ToArray();
         Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         var manifest = new IndexManifest
         {
-            Version = version,
             FormatVersion = FormatVersion,
             CreatedUnixMs = createdAt.ToUnixTimeMilliseconds(),
             Description = description ?? string.Empty,
@@ -64,6 +71,8 @@ public sealed class IndexBuild
         }
 
         manifest.Checksum = ComputeChecksum(sorted);
+        manifest.Version = versionOfChecksum(manifest.Checksum);
+        ValidateVersion(manifest.Version);
         return new IndexBuild(manifest, sorted);
     }
 
