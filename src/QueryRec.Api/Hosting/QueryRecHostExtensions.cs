@@ -52,10 +52,7 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            var configuration = ConfigurationOptions.Parse(options.Redis!);
-            configuration.AbortOnConnectFail = false;
-            configuration.ClientName ??= "queryrec";
-            return ConnectionMultiplexer.Connect(configuration);
+            return ConnectionMultiplexer.Connect(RedisConnection.CreateOptions(options.Redis!));
         });
         services.TryAddSingleton<IIndexStore>(static sp =>
         {
