@@ -17,7 +17,7 @@ namespace QueryRec.FunctionalTests.Discover;
 /// pins, a fake clock at <see cref="Now"/>, a daily exposure cap of <see cref="ExposureCap"/>, and helpers that send
 /// events through ReportEvents.
 /// </summary>
-public abstract class BrowseHost : IAsyncLifetime
+public abstract class BrowseHost() : FakeClockHost(Now)
 {
     public static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -34,12 +34,6 @@ public abstract class BrowseHost : IAsyncLifetime
     public const string Pin = "black friday deals";
 
     private int _events;
-
-    public FakeTimeProvider Time { get; } = new(Now);
-
-    public QueryRecFactory Factory { get; private set; } = null!;
-
-    public QueryRecService.QueryRecServiceClient Client { get; private set; } = null!;
 
     internal static IndexBuild BuildIndex()
     {
@@ -98,45 +92,16 @@ public abstract class BrowseHost : IAsyncLifetime
         return IndexBuild.Create("browse-v1", DateTimeOffset.UnixEpoch.AddDays(20000), "browse test index", records);
     }
 
-    /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
-    public Action<IServiceCollection>? ExtraServices { get; init; }
-
-    /// <summary>Extra settings, applied over the defaults above.</summary>
-    public Dictionary<string, string?>? ExtraSettings { get; init; }
-
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> DefaultSettings()
     {
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
             ["QueryRec:Strategies:RecallBudget"] = "00:00:05",
             ["QueryRec:Strategies:ShadingDailyExposureCap"] = ExposureCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["QueryRec:Strategies:RotationIntervalSeconds"] = RotationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in ExtraSettings ?? [])
-        {
-            settings[key] = value;
-        }
-
-        await ConfigureAsync(settings);
-        Factory = new QueryRecFactory(settings)
-        {
-            TestServices = services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
-                ExtraServices?.Invoke(services);
-            },
-        };
-        Client = Factory.CreateClient(Factory.CreateChannel());
     }
-
-    public virtual Task DisposeAsync()
-    {
-        Factory?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    protected abstract Task ConfigureAsync(Dictionary<string, string?> settings);
 
     /// <summary>Reports one event for a user through ReportEvents, a minute before the clock.</summary>
     public async Task ReportAsync(EventType type, string userId, string query = "", string itemId = "")

@@ -14,7 +14,7 @@ namespace QueryRec.FunctionalTests.Suggest;
 /// A host for Suggest with real-time events: a small hand-made index, a fake clock at <see cref="Now"/>, trending
 /// needing <see cref="MinDistinctUsers"/> distinct users, and helpers to report searches through ReportEvents.
 /// </summary>
-public abstract class SuggestRealtimeHost : IAsyncLifetime
+public abstract class SuggestRealtimeHost() : FakeClockHost(Now)
 {
     public static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -37,24 +37,12 @@ public abstract class SuggestRealtimeHost : IAsyncLifetime
 
     private int _events;
 
-    public FakeTimeProvider Time { get; } = new(Now);
-
-    public QueryRecFactory Factory { get; private set; } = null!;
-
-    public QueryRecService.QueryRecServiceClient Client { get; private set; } = null!;
-
     /// <summary>The Suggest store budget (generous by default: the fake clock does not drive it).</summary>
     public TimeSpan SuggestStoreBudget { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Extra settings (e.g. a blacklist).</summary>
-    public Dictionary<string, string?> ExtraSettings { get; init; } = [];
-
-    /// <summary>Extra service overrides (e.g. a failing real-time store).</summary>
-    public Action<IServiceCollection>? ExtraServices { get; init; }
-
-    public async Task InitializeAsync()
+    protected override Dictionary<string, string?> DefaultSettings()
     {
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
             ["QueryRec:Realtime:TrendingWindow"] = Window.ToString(),
@@ -62,30 +50,7 @@ public abstract class SuggestRealtimeHost : IAsyncLifetime
             ["QueryRec:Suggest:StoreBudget"] = SuggestStoreBudget.ToString(),
             ["QueryRec:Trending:MinDistinctUsers"] = MinDistinctUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in ExtraSettings)
-        {
-            settings[key] = value;
-        }
-
-        await ConfigureAsync(settings);
-        Factory = new QueryRecFactory(settings)
-        {
-            TestServices = services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
-                ExtraServices?.Invoke(services);
-            },
-        };
-        Client = Factory.CreateClient(Factory.CreateChannel());
     }
-
-    public virtual Task DisposeAsync()
-    {
-        Factory?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    protected abstract Task ConfigureAsync(Dictionary<string, string?> settings);
 
     /// <summary>Re-reads trending now (what the background refresher does every interval).</summary>
     internal Task RefreshTrendingAsync() => Factory.Services.GetRequiredService<TrendingQueries>().RefreshAsync();
