@@ -36,6 +36,18 @@ public interface IIndexSnapshot
     /// <summary>The prefix-table node of a normalized prefix, or null when no query has that prefix.</summary>
     ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default);
 
+    /// <summary>The node of <paramref name="key"/> in one completion table, or null when there is none.</summary>
+    ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The nodes of several keys of one table in one round trip (pipelined, no multi-key command, so it works
+    /// on Redis Cluster); the result is aligned with <paramref name="keys"/>, null where there is no node.
+    /// </summary>
+    ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>One chunk of the vocabulary (see <see cref="IndexInfo.VocabularyChunks"/>), or null.</summary>
+    ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default);
+
     /// <summary>The statistics of a normalized query, or null when it is not in the vocabulary.</summary>
     ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default);
 

@@ -34,6 +34,18 @@ public static class IndexKeys
     /// <summary>Kind of the operator pins (<see cref="V1.PinList"/>).</summary>
     public const string PinKind = "w";
 
+    /// <summary>Kind of full-pinyin prefix nodes (<see cref="V1.PrefixNode"/>), keyed by joined toneless pinyin ("lianyiqun").</summary>
+    public const string PinyinFullKind = "py";
+
+    /// <summary>Kind of pinyin-initials prefix nodes (<see cref="V1.PrefixNode"/>), keyed by initials ("lyq").</summary>
+    public const string PinyinInitialsKind = "pi";
+
+    /// <summary>Kind of word-start infix nodes (<see cref="V1.PrefixNode"/>): prefixes of the query from a later word start.</summary>
+    public const string InfixKind = "x";
+
+    /// <summary>Kind of vocabulary chunks (<see cref="V1.VocabularyChunk"/>) for typo-tolerant matching.</summary>
+    public const string VocabularyKind = "v";
+
     /// <summary>The category of the global hot and trending lists.</summary>
     public const string GlobalCategory = "";
 
@@ -45,6 +57,19 @@ public static class IndexKeys
 
     /// <summary>The key of the prefix-table node of a normalized prefix.</summary>
     public static string Prefix(string normalizedPrefix) => PrefixKind + ":" + normalizedPrefix;
+
+    /// <summary>The key of a node of one of the completion tables (prefix, pinyin, initials, infix).</summary>
+    public static string Completions(CompletionTable table, string key) => table switch
+    {
+        CompletionTable.Prefix => PrefixKind + ":" + key,
+        CompletionTable.PinyinFull => PinyinFullKind + ":" + key,
+        CompletionTable.PinyinInitials => PinyinInitialsKind + ":" + key,
+        CompletionTable.Infix => InfixKind + ":" + key,
+        _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Unknown completion table."),
+    };
+
+    /// <summary>The key of a vocabulary chunk.</summary>
+    public static string Vocabulary(int chunk) => VocabularyKind + ":" + chunk.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The key of the statistics of a normalized query.</summary>
     public static string Query(string normalizedQuery) => QueryKind + ":" + normalizedQuery;
@@ -70,4 +95,20 @@ public static class IndexKeys
         var colon = key.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? key : key[..colon];
     }
+}
+
+/// <summary>The tables of <see cref="V1.PrefixNode"/> values: each maps a key typed by the user to its top-K completions.</summary>
+public enum CompletionTable
+{
+    /// <summary>Prefixes of the normalized query text ("p:").</summary>
+    Prefix,
+
+    /// <summary>Prefixes of the joined full pinyin, one entry per reading of polyphones ("py:").</summary>
+    PinyinFull,
+
+    /// <summary>Prefixes of the pinyin initials ("pi:").</summary>
+    PinyinInitials,
+
+    /// <summary>Prefixes of the query from each later word start ("x:").</summary>
+    Infix,
 }

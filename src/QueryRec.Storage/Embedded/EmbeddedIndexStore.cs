@@ -219,6 +219,23 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
             => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Prefix(normalizedPrefix), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null);
 
+        public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Completions(table, key), PrefixNode.Parser);
+
+        public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+        {
+            var nodes = new PrefixNode?[keys.Count];
+            for (var i = 0; i < keys.Count; i++)
+            {
+                nodes[i] = entry.Values.TryGetValue(IndexKeys.Completions(table, keys[i]), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null;
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<PrefixNode?>>(nodes);
+        }
+
+        public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser);
+
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Query(normalizedQuery), out var bytes) ? QueryStats.Parser.ParseFrom(bytes) : null);
 

@@ -553,6 +553,50 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
             => GetAsync(RedisKeyspace.JoinBytes(_prefixHead, normalizedPrefix), PrefixNode.Parser, cancellationToken);
 
+        public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
+            => table == CompletionTable.Prefix
+                ? GetPrefixNodeAsync(key, cancellationToken)
+                : GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Completions(table, key)), PrefixNode.Parser, cancellationToken);
+
+        public async ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // One GET per key, issued together: the multiplexer pipelines them into one round trip, and unlike
+            // MGET they may live in different cluster slots.
+            var pending = new Task<Lease<byte>?>[keys.Count];
+            for (var i = 0; i < keys.Count; i++)
+            {
+                pending[i] = _db.StringGetLeaseAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Completions(table, keys[i])));
+            }
+
+            var nodes = new PrefixNode?[keys.Count];
+            try
+            {
+                await Task.WhenAll(pending).WithCancellation(cancellationToken);
+                for (var i = 0; i < pending.Length; i++)
+                {
+                    var lease = pending[i].Result;
+                    nodes[i] = lease is null ? null : PrefixNode.Parser.ParseFrom(lease.Span);
+                }
+            }
+            finally
+            {
+                foreach (var task in pending)
+                {
+                    if (task.IsCompletedSuccessfully)
+                    {
+                        task.Result?.Dispose();
+                    }
+                }
+            }
+
+            return nodes;
+        }
+
+        public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Vocabulary(chunk)), VocabularyChunk.Parser, cancellationToken);
+
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => GetAsync(RedisKeyspace.JoinBytes(_queryHead, normalizedQuery), QueryStats.Parser, cancellationToken);
 
