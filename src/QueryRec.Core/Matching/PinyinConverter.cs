@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace QueryRec.Core.Matching;
@@ -11,19 +12,35 @@ public readonly record struct PinyinKey(string Full, string Initials);
 /// Converts normalized query text to the pinyin keys that the indexer writes and the server looks up.
 /// </summary>
 /// <remarks>
-/// PLACEHOLDER while the table-driven converter lands (issue 5): knows no hanzi, so every key is the text's
-/// letters and digits. The signatures are the contract the indexer and the server code against.
+/// <para>
+/// Readings come from the Unihan-derived table compiled into this assembly (kMandarin first, then kXHC1983,
+/// kTGHZ2013 and kHanyuPinyin, toneless, "ü" written "v", at most 4 per character; see docs/matching.md).
+/// The table loads once, on first use.
+/// </para>
+/// <para>
+/// A hanzi contributes its reading to <see cref="PinyinKey.Full"/> and the reading's first letter to
+/// <see cref="PinyinKey.Initials"/>; any other letter or digit is copied to both; spaces, punctuation and
+/// symbols are dropped. Polyphones expand best first: fewest non-primary readings, then earlier
+/// characters, then reading order.
+/// </para>
 /// </remarks>
 public sealed class PinyinConverter
 {
+    private const int StackChars = 512;
+    private const int StackPolyphones = 32;
+
     /// <summary>The converter over the tables compiled into this assembly.</summary>
     public static PinyinConverter Default { get; } = new();
 
+    private PinyinConverter()
+    {
+    }
+
     /// <summary>True when the rune has a pinyin reading.</summary>
-    public bool IsHanzi(Rune rune) => false;
+    public bool IsHanzi(Rune rune) => TextTables.Pinyin.Find(rune.Value) is not null;
 
     /// <summary>The toneless, lower-case readings of a rune, most common first; empty when it has none.</summary>
-    public IReadOnlyList<string> Readings(Rune rune) => [];
+    public IReadOnlyList<string> Readings(Rune rune) => TextTables.Pinyin.Find(rune.Value)?.View ?? [];
 
     /// <summary>
     /// The distinct keys of a normalized text, most likely reading first, at most <paramref name="maxVariants"/>
@@ -32,15 +49,194 @@ public sealed class PinyinConverter
     public IReadOnlyList<PinyinKey> Keys(string normalized, int maxVariants)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxVariants, 1);
-        var builder = new StringBuilder(normalized.Length);
+        ArgumentNullException.ThrowIfNull(normalized);
+        var table = TextTables.Pinyin;
+
+        var polyphones = 0;
+        var kept = false;
         foreach (var rune in normalized.EnumerateRunes())
         {
-            if (Rune.IsLetterOrDigit(rune))
+            var readings = table.Find(rune.Value);
+            if (readings is not null)
             {
-                builder.Append(rune.ToString());
+                kept = true;
+                polyphones += readings.Items.Length > 1 ? 1 : 0;
+            }
+            else
+            {
+                kept |= Rune.IsLetterOrDigit(rune);
             }
         }
 
-        return builder.Length == 0 ? [] : [new PinyinKey(builder.ToString(), builder.ToString())];
+        if (!kept)
+        {
+            return [];
+        }
+
+        // Full and initials share one buffer: a hanzi (1 or 2 chars) writes at most 6 + 1 ("zhuang", "z"),
+        // any other kept char is copied twice.
+        var capacity = normalized.Length * 7;
+        char[]? rented = null;
+        Span<char> buffer = capacity <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(capacity));
+        int[]? rentedChoice = null;
+        Span<int> choice = polyphones <= StackPolyphones
+            ? stackalloc int[StackPolyphones * 2]
+            : (rentedChoice = ArrayPool<int>.Shared.Rent(polyphones * 2));
+        try
+        {
+            var readingIndex = choice[..polyphones];
+            var positions = choice.Slice(polyphones, polyphones);
+            readingIndex.Clear();
+            var keys = new List<PinyinKey>(Math.Min(maxVariants, polyphones == 0 ? 1 : maxVariants));
+            if (polyphones == 0)
+            {
+                Add(keys, table, normalized, readingIndex, buffer);
+                return keys;
+            }
+
+            Expand(keys, table, normalized, readingIndex, positions, buffer, maxVariants);
+            return keys;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+
+            if (rentedChoice is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedChoice);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Enumerates reading choices best first: level by level (number of non-primary readings), within a level
+    /// the polyphone positions in lexicographic order, then the alternative readings as an odometer.
+    /// </summary>
+    private static void Expand(
+        List<PinyinKey> keys, PinyinTable table, string normalized, Span<int> readingIndex, Span<int> positions, Span<char> buffer, int maxVariants)
+    {
+        Span<int> counts = readingIndex.Length <= StackPolyphones ? stackalloc int[StackPolyphones] : new int[readingIndex.Length];
+        var n = 0;
+        foreach (var rune in normalized.EnumerateRunes())
+        {
+            if (table.Find(rune.Value) is { Items.Length: > 1 } readings)
+            {
+                counts[n++] = readings.Items.Length;
+            }
+        }
+
+        // Duplicates (two choices joining to the same text) are rare; bound the work anyway.
+        var attempts = maxVariants * 8;
+        for (var level = 0; level <= n; level++)
+        {
+            var comb = positions[..level];
+            for (var i = 0; i < level; i++)
+            {
+                comb[i] = i;
+            }
+
+            while (true)
+            {
+                readingIndex.Clear();
+                foreach (var p in comb)
+                {
+                    readingIndex[p] = 1;
+                }
+
+                while (true)
+                {
+                    Add(keys, table, normalized, readingIndex, buffer);
+                    if (keys.Count >= maxVariants || --attempts == 0)
+                    {
+                        return;
+                    }
+
+                    // Odometer over the chosen positions, last position fastest; alternatives are 1..count-1.
+                    var j = level - 1;
+                    while (j >= 0 && readingIndex[comb[j]] == counts[comb[j]] - 1)
+                    {
+                        readingIndex[comb[j]] = 1;
+                        j--;
+                    }
+
+                    if (j < 0)
+                    {
+                        break;
+                    }
+
+                    readingIndex[comb[j]]++;
+                }
+
+                // Next combination of `level` positions out of n, in lexicographic order.
+                var k = level - 1;
+                while (k >= 0 && comb[k] == n - level + k)
+                {
+                    k--;
+                }
+
+                if (k < 0)
+                {
+                    break;
+                }
+
+                comb[k]++;
+                for (var i = k + 1; i < level; i++)
+                {
+                    comb[i] = comb[i - 1] + 1;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the key of one reading choice (full then initials, side by side) and adds it when new.</summary>
+    private static void Add(List<PinyinKey> keys, PinyinTable table, string normalized, ReadOnlySpan<int> readingIndex, Span<char> buffer)
+    {
+        var full = 0;
+        var polyphone = 0;
+        foreach (var rune in normalized.EnumerateRunes())
+        {
+            if (table.Find(rune.Value) is { } readings)
+            {
+                var items = readings.Items;
+                var reading = items.Length > 1 ? items[readingIndex[polyphone++]] : items[0];
+                reading.CopyTo(buffer[full..]);
+                full += reading.Length;
+            }
+            else if (Rune.IsLetterOrDigit(rune))
+            {
+                full += rune.EncodeToUtf16(buffer[full..]);
+            }
+        }
+
+        // Initials go after the full text in the same buffer: they are never longer than it.
+        var initials = full;
+        polyphone = 0;
+        foreach (var rune in normalized.EnumerateRunes())
+        {
+            if (table.Find(rune.Value) is { } readings)
+            {
+                var items = readings.Items;
+                buffer[initials++] = (items.Length > 1 ? items[readingIndex[polyphone++]] : items[0])[0];
+            }
+            else if (Rune.IsLetterOrDigit(rune))
+            {
+                initials += rune.EncodeToUtf16(buffer[initials..]);
+            }
+        }
+
+        var fullSpan = buffer[..full];
+        var initialsSpan = buffer[full..initials];
+        foreach (var key in keys)
+        {
+            if (fullSpan.SequenceEqual(key.Full) && initialsSpan.SequenceEqual(key.Initials))
+            {
+                return;
+            }
+        }
+
+        keys.Add(new PinyinKey(new string(fullSpan), new string(initialsSpan)));
     }
 }

@@ -1,28 +1,93 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using QueryRec.Core.Matching;
 
 namespace QueryRec.Core.Normalization;
 
 /// <summary>
-/// Turns raw query text into the normalized form that keys the index: Unicode NFKC (which also folds
-/// full-width Latin and digits to half-width), lower case (culture-invariant), control and format
-/// characters removed, and every run of whitespace collapsed to a single ASCII space.
+/// Turns raw query text into the normalized form that keys the index, in this order: Unicode NFKC (which
+/// also folds full-width Latin and digits to half-width), culture-invariant case folding, traditional to
+/// simplified Chinese, control and format characters removed, punctuation rules, and every run of
+/// whitespace collapsed to a single ASCII space. The result is idempotent.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Offline and online must agree byte for byte, so this is the only normalizer; the indexer and the
-/// server both call it. Traditional to simplified folding and pinyin detection are added by the
-/// matching work, on top of this.
+/// server both call it. The rules are documented in docs/matching.md ("Normalization").
+/// </para>
+/// <para>
+/// Punctuation and symbol characters (Unicode P* and S*) become a space, except a small rule table of
+/// characters that carry meaning inside product queries: "." between digits ("2.5"); "-", "&amp;", "'",
+/// "/" and "_" between two word characters ("wh-1000xm4", "levi's"); "+" and "#" right after a word
+/// character or another kept "+"/"#" ("c++", "c#", "1+1"); "%" right after a digit ("100%"). Word
+/// characters are cased letters (Latin, Greek, Cyrillic, ...) and decimal digits, not hanzi.
+/// </para>
 /// </remarks>
 public static class QueryNormalizer
 {
+    private const int Space = ' ';
+    private const int StackRunes = 256;
+
+    static QueryNormalizer() => TextEnvironment.EnsureIcu();
+
+    /// <summary>When a punctuation or symbol character is kept rather than turned into a space.</summary>
+    private enum KeepRule
+    {
+        /// <summary>Always becomes a space.</summary>
+        Never,
+
+        /// <summary>Kept between two decimal digits.</summary>
+        BetweenDigits,
+
+        /// <summary>Kept between two word characters.</summary>
+        BetweenWordChars,
+
+        /// <summary>Kept right after a word character or a kept "+" or "#".</summary>
+        AfterWordChar,
+
+        /// <summary>Kept right after a decimal digit.</summary>
+        AfterDigit,
+    }
+
     /// <summary>Normalizes a complete query: trimmed on both ends.</summary>
-    public static string Normalize(string? text) => NormalizeCore(text, keepTrailingSpace: false);
+    public static string Normalize(string? text) => NormalizeFixed(text, keepTrailingSpace: false);
 
     /// <summary>
     /// Normalizes what a user has typed so far. Like <see cref="Normalize"/>, but one trailing space is
-    /// kept: "gears " must only complete to queries with a word boundary after "gears".
+    /// kept when the text ends in whitespace or in punctuation that always separates ("gears " and "gears,"
+    /// must only complete to queries with a word boundary after "gears"). A trailing character that may join
+    /// two words ("wh-", "2.") is dropped without a space, so that "wh-" still completes to "wh-1000xm4".
     /// </summary>
-    public static string NormalizePrefix(string? text) => NormalizeCore(text, keepTrailingSpace: true);
+    public static string NormalizePrefix(string? text) => NormalizeFixed(text, keepTrailingSpace: true);
+
+    /// <summary>
+    /// Runs the rules until the text is stable: removing a format character can leave a sequence that NFKC
+    /// composes (e + ZWSP + combining acute), and case folding can leave one that NFKC changes.
+    /// </summary>
+    private static string NormalizeFixed(string? text, bool keepTrailingSpace)
+    {
+        var result = NormalizeCore(text, keepTrailingSpace);
+        for (var i = 0; i < 3 && !IsStable(result); i++)
+        {
+            result = NormalizeCore(result, keepTrailingSpace);
+        }
+
+        return result;
+    }
+
+    private static bool IsStable(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c >= 0x80)
+            {
+                return text.IsNormalized(NormalizationForm.FormKC);
+            }
+        }
+
+        return true;
+    }
 
     private static string NormalizeCore(string? text, bool keepTrailingSpace)
     {
@@ -32,22 +97,86 @@ public static class QueryNormalizer
         }
 
         var nfkc = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
-        var builder = new StringBuilder(nfkc.Length);
-        var pendingSpace = false;
-        Span<char> buffer = stackalloc char[2];
-        foreach (var rune in nfkc.EnumerateRunes())
+
+        // Pass 1: fold every rune (case, traditional to simplified, dash and quote variants) and drop the
+        // invisible ones, so that pass 2 sees the neighbours that will be written.
+        int[]? rented = null;
+        var runes = nfkc.Length <= StackRunes ? stackalloc int[StackRunes] : (rented = ArrayPool<int>.Shared.Rent(nfkc.Length));
+        try
         {
-            if (Rune.IsWhiteSpace(rune) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator)
+            var count = 0;
+            var t2s = TextTables.TraditionalToSimplified;
+            foreach (var rune in nfkc.EnumerateRunes())
+            {
+                var category = Rune.GetUnicodeCategory(rune);
+                if (Rune.IsWhiteSpace(rune) || category == UnicodeCategory.SpaceSeparator)
+                {
+                    runes[count++] = Space;
+                    continue;
+                }
+
+                if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+                    or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+                {
+                    continue;
+                }
+
+                // Simple case folding: lower of upper also folds final sigma, dotless i and the like.
+                var folded = Rune.ToLowerInvariant(Rune.ToUpperInvariant(rune)).Value;
+                runes[count++] = t2s.TryGetValue(folded, out var simplified) ? simplified : FoldVariant(folded);
+            }
+
+            return Write(runes[..count], keepTrailingSpace);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Pass 2: punctuation rules and whitespace collapse.</summary>
+    private static string Write(ReadOnlySpan<int> runes, bool keepTrailingSpace)
+    {
+        var builder = new StringBuilder(runes.Length);
+        var pendingSpace = false;
+        var boundary = false; // the pending space comes from whitespace or always-separating punctuation
+        var last = -1; // the last rune written, when nothing (not even a pending space) follows it
+        Span<char> buffer = stackalloc char[2];
+        for (var i = 0; i < runes.Length; i++)
+        {
+            var value = runes[i];
+            if (value == Space)
             {
                 pendingSpace = builder.Length > 0;
+                boundary = true;
+                last = -1;
                 continue;
             }
 
+            var rune = new Rune(value);
             var category = Rune.GetUnicodeCategory(rune);
-            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+            if (IsPunctuationOrSymbol(category))
             {
-                continue;
+                var rule = RuleFor(value);
+                var next = i + 1 < runes.Length ? runes[i + 1] : -1;
+                var keep = rule switch
+                {
+                    KeepRule.BetweenDigits => IsDigit(last) && IsDigit(next),
+                    KeepRule.BetweenWordChars => IsWordChar(last) && IsWordChar(next),
+                    KeepRule.AfterWordChar => IsWordChar(last) || last is '+' or '#',
+                    KeepRule.AfterDigit => IsDigit(last),
+                    _ => false,
+                };
+                if (!keep)
+                {
+                    pendingSpace = builder.Length > 0;
+                    boundary |= rule == KeepRule.Never;
+                    last = -1;
+                    continue;
+                }
             }
 
             if (pendingSpace)
@@ -56,18 +185,48 @@ public static class QueryNormalizer
                 pendingSpace = false;
             }
 
-            var lower = Rune.ToLowerInvariant(rune);
-            var written = lower.EncodeToUtf16(buffer);
+            boundary = false;
+            var written = rune.EncodeToUtf16(buffer);
             builder.Append(buffer[..written]);
+            last = value;
         }
 
-        if (pendingSpace && keepTrailingSpace)
+        if (pendingSpace && boundary && keepTrailingSpace)
         {
             builder.Append(' ');
         }
 
         return builder.ToString();
     }
+
+    /// <summary>The explicit table of punctuation that may be kept (see the class remarks).</summary>
+    private static KeepRule RuleFor(int value) => value switch
+    {
+        '.' => KeepRule.BetweenDigits,
+        '-' or '&' or '\'' or '/' or '_' => KeepRule.BetweenWordChars,
+        '+' or '#' => KeepRule.AfterWordChar,
+        '%' => KeepRule.AfterDigit,
+        _ => KeepRule.Never,
+    };
+
+    /// <summary>Dash and apostrophe variants that NFKC leaves alone, folded to their ASCII forms.</summary>
+    private static int FoldVariant(int value) => value switch
+    {
+        0x2010 or 0x2012 or 0x2013 or 0x2212 => '-', // hyphen, figure dash, en dash, minus sign
+        0x2018 or 0x2019 => '\'', // single quotation marks, the right one being the usual typographic apostrophe
+        _ => value,
+    };
+
+    private static bool IsPunctuationOrSymbol(UnicodeCategory category) => category is UnicodeCategory.ConnectorPunctuation
+        or UnicodeCategory.DashPunctuation or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation
+        or UnicodeCategory.InitialQuotePunctuation or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation
+        or UnicodeCategory.MathSymbol or UnicodeCategory.CurrencySymbol or UnicodeCategory.ModifierSymbol
+        or UnicodeCategory.OtherSymbol;
+
+    private static bool IsDigit(int value) => value >= 0 && Rune.IsDigit(new Rune(value));
+
+    private static bool IsWordChar(int value) => value >= 0 && Rune.GetUnicodeCategory(new Rune(value)) is UnicodeCategory.LowercaseLetter
+        or UnicodeCategory.UppercaseLetter or UnicodeCategory.TitlecaseLetter or UnicodeCategory.DecimalDigitNumber;
 
     /// <summary>
     /// Returns the prefixes of a normalized query that are indexed, from 1 rune up to
