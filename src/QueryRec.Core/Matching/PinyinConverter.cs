@@ -32,10 +32,6 @@ public sealed class PinyinConverter
     /// <summary>The converter over the tables compiled into this assembly.</summary>
     public static PinyinConverter Default { get; } = new();
 
-    private PinyinConverter()
-    {
-    }
-
     /// <summary>True when the rune has a pinyin reading.</summary>
     public bool IsHanzi(Rune rune) => TextTables.Pinyin.Find(rune.Value) is not null;
 

@@ -11,7 +11,7 @@ namespace QueryRec.FunctionalTests.EndToEnd;
 /// <summary>
 /// The whole path on real data: import the Best Buy search-click log, build the index, publish it to a
 /// real Redis, and ask the gRPC service. The expected completions are computed here from the CSV with a
-/// separate parser and a separate normalization (Best Buy queries are ASCII).
+/// separate parser and a separate normalization (Best Buy queries are ASCII), punctuation rules included.
 /// </summary>
 public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
@@ -69,7 +69,7 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
             var queryTime = DateTime.Parse(fields[queryTimeColumn], CultureInfo.InvariantCulture);
             var clickTime = DateTime.Parse(fields[clickTimeColumn], CultureInfo.InvariantCulture);
             last = new[] { last, queryTime, clickTime }.Max();
-            var query = Spaces().Replace(fields[queryColumn].Trim().ToLower(CultureInfo.InvariantCulture), " ");
+            var query = Spaces().Replace(Punctuation().Replace(fields[queryColumn].ToLower(CultureInfo.InvariantCulture), " "), " ").Trim();
             if (query.Length > 0)
             {
                 searches.Add((fields[userColumn], query, queryTime));
@@ -91,4 +91,11 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    /// <summary>
+    /// The punctuation rules of docs/matching.md for ASCII text, written independently: punctuation becomes a space
+    /// except "." between digits, "-&'/_" between letters or digits, "+#" after a letter, digit or kept "+#", "%" after a digit.
+    /// </summary>
+    [GeneratedRegex(@"(?<![0-9])\.|\.(?![0-9])|(?<![a-z0-9])[-&'/_]|[-&'/_](?![a-z0-9])|(?<![a-z0-9][+#]*)[+#]|(?<![0-9])%|[^a-z0-9\s.\-&'/_+#%]")]
+    private static partial Regex Punctuation();
 }
