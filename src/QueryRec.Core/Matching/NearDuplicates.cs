@@ -9,7 +9,7 @@ namespace QueryRec.Core.Matching;
 /// <remarks>
 /// Tokens are split on spaces and punctuation and at every boundary between letters, digits and hanzi
 /// ("iphone15" is iphone, 15; a run of hanzi is one token). "+" and "#" after a letter or digit, "%" after a
-/// digit and "." between digits stay in their token ("c++", "c#", "100%", "2.5"). Latin tokens are singularized with simple English
+/// digit and "." or "*" between digits stay in their token ("c++", "c#", "100%", "2.5", "6*8"). Latin tokens are singularized with simple English
 /// rules (<see cref="Singular"/>). The key is the tokens sorted ordinally and joined with single spaces, so
 /// "iphone15", "iphone 15" and "iphone-15" share "15 iphone", and "red dresses" and "dress red" share
 /// "dress red". It is a grouping key, never shown.
@@ -101,7 +101,7 @@ public static class NearDuplicates
             case '+' or '#' when current is TokenClass.Letter or TokenClass.Digit:
             case '%' when current is TokenClass.Digit:
                 return current;
-            case '.' when current is TokenClass.Digit && index + 1 < text.Length && char.IsAsciiDigit(text[index + 1]):
+            case '.' or '*' when current is TokenClass.Digit && index + 1 < text.Length && char.IsAsciiDigit(text[index + 1]):
                 return TokenClass.Digit;
         }
 

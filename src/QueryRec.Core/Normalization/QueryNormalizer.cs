@@ -18,7 +18,7 @@ namespace QueryRec.Core.Normalization;
 /// </para>
 /// <para>
 /// Punctuation and symbol characters (Unicode P* and S*) become a space, except a small rule table of
-/// characters that carry meaning inside product queries: "." between digits ("2.5"); "-", "&amp;", "'",
+/// characters that carry meaning inside product queries: "." and "*" between digits ("2.5", "6*8", "×" folds to "*"); "-", "&amp;", "'",
 /// "/" and "_" between two word characters ("wh-1000xm4", "levi's"); "+" and "#" right after a word
 /// character or another kept "+"/"#" ("c++", "c#", "1+1"); "%" right after a digit ("100%"). Word
 /// characters are cased letters (Latin, Greek, Cyrillic, ...) and decimal digits, not hanzi.
@@ -202,7 +202,7 @@ public static class QueryNormalizer
     /// <summary>The explicit table of punctuation that may be kept (see the class remarks).</summary>
     private static KeepRule RuleFor(int value) => value switch
     {
-        '.' => KeepRule.BetweenDigits,
+        '.' or '*' => KeepRule.BetweenDigits,
         '-' or '&' or '\'' or '/' or '_' => KeepRule.BetweenWordChars,
         '+' or '#' => KeepRule.AfterWordChar,
         '%' => KeepRule.AfterDigit,
@@ -214,6 +214,7 @@ public static class QueryNormalizer
     {
         0x2010 or 0x2012 or 0x2013 or 0x2212 => '-', // hyphen, figure dash, en dash, minus sign
         0x2018 or 0x2019 => '\'', // single quotation marks, the right one being the usual typographic apostrophe
+        0x00D7 => '*', // multiplication sign, as in sizes "6×8"
         _ => value,
     };
 

@@ -94,8 +94,8 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
 
     /// <summary>
     /// The punctuation rules of docs/matching.md for ASCII text, written independently: punctuation becomes a space
-    /// except "." between digits, "-&'/_" between letters or digits, "+#" after a letter, digit or kept "+#", "%" after a digit.
+    /// except "." and "*" between digits, "-&'/_" between letters or digits, "+#" after a letter, digit or kept "+#", "%" after a digit.
     /// </summary>
-    [GeneratedRegex(@"(?<![0-9])\.|\.(?![0-9])|(?<![a-z0-9])[-&'/_]|[-&'/_](?![a-z0-9])|(?<![a-z0-9][+#]*)[+#]|(?<![0-9])%|[^a-z0-9\s.\-&'/_+#%]")]
+    [GeneratedRegex(@"(?<![0-9])[.*]|[.*](?![0-9])|(?<![a-z0-9])[-&'/_]|[-&'/_](?![a-z0-9])|(?<![a-z0-9][+#]*)[+#]|(?<![0-9])%|[^a-z0-9\s.*\-&'/_+#%]")]
     private static partial Regex Punctuation();
 }

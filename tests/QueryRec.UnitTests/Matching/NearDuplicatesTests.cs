@@ -27,6 +27,7 @@ public sealed class NearDuplicatesTests
     [InlineData("glass", "glas")]
     [InlineData("c++ book", "c# book")]
     [InlineData("2.5 inch", "25 inch")]
+    [InlineData("6*8 袋", "8*6 袋")]
     [InlineData("连衣裙长款", "长款连衣裙")] // hanzi runs are one token each
     [InlineData("red dress", "red red dress")]
     public void Key_DifferentQueries_Differ(string a, string b)

@@ -12,7 +12,7 @@ public sealed class NormalizationTests
 
     /// <summary>A mix of scripts and punctuation: ASCII, Latin-1, Greek, Cyrillic, hanzi (some traditional), CJK punctuation.</summary>
     private static readonly Gen<string> Mixed = Gen.Char[
-        "aAzZ09 .-+#%&'/_,;:!?()[]ßÄäÉéıİſσςΣЖжё連衣裙连长款手機壳银行，。、【】《》～·‘’–—\u3000\u200B\u00A0\u0301"]
+        "aAzZ09 .-+#%&'/_*×,;:!?()[]ßÄäÉéıİſσςΣЖжё連衣裙连长款手機壳银行，。、【】《》～·‘’–—\u3000\u200B\u00A0\u0301"]
         .Array[0, 24].Select(a => new string(a));
 
     [Theory]
@@ -40,6 +40,9 @@ public sealed class NormalizationTests
     [InlineData("华为-p40", "华为 p40")] // joiners are kept only between word characters, not hanzi
     [InlineData("迈克尔·乔丹", "迈克尔 乔丹")]
     [InlineData("$99 shoes", "99 shoes")]
+    [InlineData("保鲜袋6×8", "保鲜袋6*8")]
+    [InlineData("20*15e", "20*15e")]
+    [InlineData("a*b", "a b")]
     [InlineData("Σίσυφος", "σίσυφοσ")] // final sigma folds
     public void Normalize_MatchingRules_Apply(string input, string expected)
     {
@@ -101,7 +104,7 @@ public sealed class NormalizationTests
                 var category = Rune.GetUnicodeCategory(rune);
                 var punctuationOrSymbol = category is >= System.Globalization.UnicodeCategory.ConnectorPunctuation
                     and <= System.Globalization.UnicodeCategory.OtherSymbol;
-                Assert.True(!punctuationOrSymbol || ".-+#%&'/_".Contains((char)rune.Value, StringComparison.Ordinal), $"{s} kept {rune}");
+                Assert.True(!punctuationOrSymbol || ".-+#%&'/_*".Contains((char)rune.Value, StringComparison.Ordinal), $"{s} kept {rune}");
             }
         });
     }
