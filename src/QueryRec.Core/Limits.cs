@@ -18,6 +18,9 @@ public static class Limits
     /// <summary>Suggest limit used when the request leaves it at 0.</summary>
     public const int DefaultSuggestLimit = 10;
 
+    /// <summary>Most category filters on one Suggest request.</summary>
+    public const int MaxCategoryFilters = 8;
+
     /// <summary>Largest batch accepted by ReportEvents.</summary>
     public const int MaxEventsPerBatch = 500;
 }

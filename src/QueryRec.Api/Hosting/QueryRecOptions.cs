@@ -56,6 +56,16 @@ public sealed class SuggestOptions
     /// <summary>How many of the caller's recent queries are read to match the prefix; 0 turns personalization off.</summary>
     [Range(0, 1000)]
     public int HistoryMax { get; set; } = 50;
+
+    /// <summary>
+    /// What happens to completions outside the request's category filters: <c>Filter</c> (matching ones first, the
+    /// rest only fill up to the limit) or <c>Boost</c> (their score is multiplied by <see cref="CategoryBoostFactor"/>).
+    /// </summary>
+    public Rerank.CategoryFilterMode CategoryFilter { get; set; } = Rerank.CategoryFilterMode.Filter;
+
+    /// <summary>In <c>Boost</c> mode, the score multiplier of completions outside the category filters.</summary>
+    [Range(0.0, 1.0)]
+    public double CategoryBoostFactor { get; set; } = 0.3;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="StoreOptions"/>.</summary>

@@ -23,6 +23,15 @@ internal sealed class Candidate(string text)
     /// <summary>A category hint for the item, empty when unknown.</summary>
     public string CategoryHint { get; set; } = string.Empty;
 
+    /// <summary>The query's most clicked categories, best first; empty when unknown.</summary>
+    public IReadOnlyList<string> TopCategories { get; set; } = [];
+
+    /// <summary>How many near-duplicate surface forms were folded into this candidate.</summary>
+    public int CollapsedVariants { get; set; }
+
+    /// <summary>True when the candidate is outside the request's category filters (kept only to fill or ranked down).</summary>
+    public bool ContextFill { get; set; }
+
     /// <summary>The features the scorer reads.</summary>
     public CandidateFeatures Features { get; } = new();
 
@@ -55,6 +64,11 @@ internal sealed class Candidate(string text)
         if (CategoryHint.Length == 0)
         {
             CategoryHint = other.CategoryHint;
+        }
+
+        if (TopCategories.Count == 0)
+        {
+            TopCategories = other.TopCategories;
         }
 
         Features.Merge(other.Features);

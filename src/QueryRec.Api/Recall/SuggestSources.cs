@@ -55,6 +55,7 @@ internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
             {
                 Reason = Reason.PopularCompletion,
                 CategoryHint = completion.CategoryHint,
+                TopCategories = completion.TopCategories,
             };
             candidate.AddSource(Source.Prefix);
             candidate.Features.Popularity = completion.Score;

@@ -82,7 +82,18 @@ internal sealed class SuggestHandler(
         }
 
         scorer.Score(recall.Candidates, now, trendingSnapshot.MaxCount);
-        foreach (var candidate in reranker.Apply(recall.Candidates, limit))
+        var filters = SuggestContextFilter.FiltersOf(request);
+        if (filters.Count > 0)
+        {
+            await SuggestContextFilter.MarkAsync(recall.Candidates, filters, serving?.Snapshot, options.CategoryFilter, options.CategoryBoostFactor, cancellationToken);
+        }
+
+        // Ordered in full, so that collapsing near-duplicates and filtering can still fill the limit.
+        var ordered = NearDuplicateCollapse.Apply(reranker.Apply(recall.Candidates, int.MaxValue));
+        var shown = filters.Count > 0 && options.CategoryFilter == CategoryFilterMode.Filter
+            ? SuggestContextFilter.MatchingFirst(ordered, limit)
+            : ordered.Take(limit);
+        foreach (var candidate in shown)
         {
             response.Items.Add(new RecommendedQuery
             {
@@ -91,6 +102,8 @@ internal sealed class SuggestHandler(
                 Sources = { candidate.Sources },
                 Reason = candidate.Reason,
                 CategoryHint = candidate.CategoryHint,
+                CollapsedVariants = candidate.CollapsedVariants,
+                ContextFill = candidate.ContextFill,
             });
         }
 
@@ -102,6 +115,7 @@ internal sealed class SuggestHandler(
         var validation = new RequestValidation();
         validation.Common(request.UserId, request.DeviceId, request.Stage, request.Scene, request.Context);
         validation.Range("limit", request.Limit, 0, Limits.MaxSuggestLimit, " (0 means the default)");
+        validation.CategoryFilters("category_filters", request.CategoryFilters);
         var normalized = string.Empty;
         if (string.IsNullOrEmpty(request.Prefix))
         {

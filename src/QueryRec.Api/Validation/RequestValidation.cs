@@ -60,6 +60,28 @@ internal sealed class RequestValidation
         }
     }
 
+    /// <summary>A bounded list of category ids: at most <see cref="Limits.MaxCategoryFilters"/>, each 1 to <see cref="Limits.MaxIdLength"/> characters.</summary>
+    public void CategoryFilters(string field, IReadOnlyList<string> filters)
+    {
+        if (filters.Count > Limits.MaxCategoryFilters)
+        {
+            Add(field, $"must hold at most {Limits.MaxCategoryFilters} categories (got {filters.Count}).");
+            return;
+        }
+
+        for (var i = 0; i < filters.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(filters[i]))
+            {
+                Add($"{field}[{i}]", "must not be empty.");
+            }
+            else
+            {
+                MaxLength($"{field}[{i}]", filters[i], Limits.MaxIdLength);
+            }
+        }
+    }
+
     /// <summary>Throws INVALID_ARGUMENT when any violation was recorded.</summary>
     public void ThrowIfInvalid()
     {

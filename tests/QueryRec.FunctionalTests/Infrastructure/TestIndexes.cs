@@ -11,7 +11,29 @@ namespace QueryRec.FunctionalTests.Infrastructure;
 internal static class TestIndexes
 {
     public static IndexBuild FromQueries(string version, IReadOnlyDictionary<string, long> counts, int topK = 10, string categoryHint = "")
+        => FromEntries(version, counts.Select(p => new TestQuery(p.Key, p.Value, categoryHint.Length == 0 ? [] : [categoryHint])), topK);
+
+    /// <summary>An index of queries with their counts and top categories (the first is the category hint).</summary>
+    public static IndexBuild FromEntries(string version, IEnumerable<TestQuery> queries, int topK = 10)
     {
+        var all = queries.ToList();
+        var counts = all.ToDictionary(static q => q.Text, static q => q.Count, StringComparer.Ordinal);
+        var categories = all.ToDictionary(static q => q.Text, static q => q.Categories, StringComparer.Ordinal);
+        string Hint(string text) => categories[text].Count > 0 ? categories[text][0] : string.Empty;
+        QueryStats Stats(string text, long count)
+        {
+            var stats = new QueryStats { Text = text, Count = count, Popularity = count, DistinctUsers = 1, CategoryHint = Hint(text) };
+            stats.TopCategories.AddRange(categories[text].Select(static c => new CategoryShare { Category = c, Clicks = 1 }));
+            return stats;
+        }
+
+        Completion Complete(string text, long count)
+        {
+            var completion = new Completion { Text = text, Score = count, Count = count, DistinctUsers = 1, CategoryHint = Hint(text) };
+            completion.TopCategories.AddRange(categories[text]);
+            return completion;
+        }
+
         var records = new List<IndexRecord>();
         var prefixes = new Dictionary<string, List<KeyValuePair<string, long>>>(StringComparer.Ordinal);
         foreach (var pair in counts)
@@ -27,7 +49,7 @@ internal static class TestIndexes
                 list.Add(pair);
             }
 
-            records.Add(new IndexRecord(IndexKeys.Query(pair.Key), new QueryStats { Text = pair.Key, Count = pair.Value, Popularity = pair.Value, DistinctUsers = 1, CategoryHint = categoryHint }.ToByteArray()));
+            records.Add(new IndexRecord(IndexKeys.Query(pair.Key), Stats(pair.Key, pair.Value).ToByteArray()));
         }
 
         foreach (var (prefix, list) in prefixes)
@@ -37,12 +59,15 @@ internal static class TestIndexes
                 .OrderByDescending(static p => p.Value)
                 .ThenBy(static p => p.Key, StringComparer.Ordinal)
                 .Take(topK)
-                .Select(p => new Completion { Text = p.Key, Score = p.Value, Count = p.Value, DistinctUsers = 1, CategoryHint = categoryHint }));
+                .Select(p => Complete(p.Key, p.Value)));
             records.Add(new IndexRecord(IndexKeys.Prefix(prefix), node.ToByteArray()));
         }
 
         return IndexBuild.Create(version, DateTimeOffset.UnixEpoch.AddDays(20000), "test index", records);
     }
+
+    /// <summary>One query of a hand-made index.</summary>
+    public sealed record TestQuery(string Text, long Count, IReadOnlyList<string> Categories);
 
     /// <summary>The expected top completions of a prefix, computed straight from the counts.</summary>
     public static IReadOnlyList<string> ExpectedTop(IReadOnlyDictionary<string, long> counts, string prefix, int limit)
