@@ -88,6 +88,7 @@ public static class IndexerCli
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(SuggestCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(EvalMatchingCommand.Create(context));
         return root;
     }
 

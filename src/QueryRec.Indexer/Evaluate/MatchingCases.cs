@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text;
+
+namespace QueryRec.Indexer.Evaluate;
+
+/// <summary>
+/// One evaluation case: what is typed, the query the user means, and when that query is reachable at all.
+/// </summary>
+/// <param name="Group">The form or edit being measured ("pinyin-full", "typo-transposition", ...).</param>
+/// <param name="Typed">What the user types.</param>
+/// <param name="Expected">The normalized query the user means.</param>
+/// <param name="Baseline">
+/// An exact prefix: the case counts only when <paramref name="Expected"/> is in the top 10 for it (the query is
+/// reachable at all), or null when the case always counts.
+/// </param>
+internal sealed record EvalCase(string Group, string Typed, string Expected, string? Baseline)
+{
+    /// <summary>The case as one TSV line: group, typed, expected, baseline ("-" when none).</summary>
+    public string ToLine() => string.Join('\t', Group, Typed, Expected, Baseline ?? "-");
+
+    /// <summary>Parses a line written by <see cref="ToLine"/>; throws <see cref="FormatException"/> naming the line.</summary>
+    public static EvalCase Parse(string line, int lineNumber)
+    {
+        var parts = line.Split('\t');
+        if (parts.Length != 4 || parts[0].Length == 0 || parts[1].Length == 0 || parts[2].Length == 0)
+        {
+            throw new FormatException($"line {lineNumber.ToString(CultureInfo.InvariantCulture)}: expected 4 tab-separated fields: group, typed, expected, baseline (or -).");
+        }
+
+        return new EvalCase(parts[0], parts[1], parts[2], parts[3] == "-" ? null : parts[3]);
+    }
+}
+
+/// <summary>The reference pinyin of one query: one toneless syllable per character, null where a character has none.</summary>
+internal sealed record ReferencePinyin(string Text, string?[] Syllables)
+{
+    /// <summary>Joined full pinyin; characters without pinyin stand for themselves, spaces are dropped.</summary>
+    public string Full(int from = 0)
+    {
+        var builder = new StringBuilder();
+        for (var i = from; i < Syllables.Length; i++)
+        {
+            if (Syllables[i] is { } s)
+            {
+                builder.Append(s);
+            }
+            else if (Text[i] != ' ')
+            {
+                builder.Append(Text[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Initials: the first letter of each syllable; other characters stand for themselves, spaces dropped.</summary>
+    public string Initials()
+    {
+        var builder = new StringBuilder();
+        for (var i = 0; i < Syllables.Length; i++)
+        {
+            if (Syllables[i] is { } s)
+            {
+                builder.Append(s[0]);
+            }
+            else if (Text[i] != ' ')
+            {
+                builder.Append(Text[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>How many characters at the start have pinyin.</summary>
+    public int LeadingHanzi()
+    {
+        var n = 0;
+        while (n < Syllables.Length && Syllables[n] is not null)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Parses "text&lt;TAB&gt;tok tok ..." (tools/eval/pinyin-reference.mjs), "_" for no pinyin; null when the
+    /// token count does not match the text's characters (a surrogate pair, which the evaluation skips).
+    /// </summary>
+    public static ReferencePinyin? Parse(string line, int lineNumber)
+    {
+        var tab = line.IndexOf('\t', StringComparison.Ordinal);
+        if (tab <= 0)
+        {
+            throw new FormatException($"line {lineNumber.ToString(CultureInfo.InvariantCulture)}: expected text<TAB>syllables.");
+        }
+
+        var text = line[..tab];
+        var tokens = line[(tab + 1)..].Split(' ');
+        return tokens.Length != text.Length ? null : new ReferencePinyin(text, tokens.Select(static t => t == "_" ? null : t).ToArray());
+    }
+}
+
+/// <summary>Generates evaluation cases from an index's vocabulary.</summary>
+internal static class MatchingCases
+{
+    /// <summary>How many results count as a hit.</summary>
+    public const int TopN = 10;
+
+    /// <summary>
+    /// Pinyin cases for sampled queries that start with hanzi: a full-pinyin prefix of 2–4 syllables, an initials
+    /// prefix of 3–5 letters, and a mixed prefix (the first j hanzi, then the next syllable in pinyin). A case is kept
+    /// only when the form is unambiguous among the candidates: the query is among the <see cref="TopN"/> most popular
+    /// queries of the vocabulary whose reference form starts with what is typed. Returns the cases and, per form,
+    /// how many were dropped as ambiguous.
+    /// </summary>
+    public static (List<EvalCase> Cases, Dictionary<string, int> Ambiguous) Pinyin(
+        IReadOnlyList<VocabularyEntry> vocabulary,
+        IReadOnlyDictionary<string, ReferencePinyin> reference,
+        int sample,
+        int seed)
+    {
+        var known = vocabulary.Where(e => reference.ContainsKey(e.Text)).ToList();
+        var rank = new Dictionary<string, int>(known.Count, StringComparer.Ordinal);
+        for (var i = 0; i < known.Count; i++)
+        {
+            rank[known[i].Text] = i;
+        }
+
+        var byFull = known.Select(e => (Key: reference[e.Text].Full(), Rank: rank[e.Text])).OrderBy(static x => x.Key, StringComparer.Ordinal).ToArray();
+        var byInitials = known.Select(e => (Key: reference[e.Text].Initials(), Rank: rank[e.Text])).OrderBy(static x => x.Key, StringComparer.Ordinal).ToArray();
+        var byText = known.Select(e => (Key: e.Text, Rank: rank[e.Text])).OrderBy(static x => x.Key, StringComparer.Ordinal).ToArray();
+
+        var random = new Random(seed);
+        var eligible = known.Where(e => reference[e.Text].LeadingHanzi() >= 2).ToList();
+        Shuffle(eligible, random);
+        var cases = new List<EvalCase>();
+        var ambiguous = new Dictionary<string, int>(StringComparer.Ordinal) { ["pinyin-full"] = 0, ["pinyin-initials"] = 0, ["pinyin-mixed"] = 0 };
+        foreach (var entry in eligible.Take(sample))
+        {
+            var r = reference[entry.Text];
+            var lead = r.LeadingHanzi();
+            var own = rank[entry.Text];
+
+            var k = random.Next(2, Math.Min(lead, 4) + 1);
+            var full = string.Concat(r.Syllables.Take(k));
+            Add("pinyin-full", full, CountBetter(byFull, full, own, static (_, _) => true));
+
+            if (lead >= 3)
+            {
+                var m = random.Next(3, Math.Min(lead, 5) + 1);
+                var initials = string.Concat(r.Syllables.Take(m).Select(static s => s![0]));
+                Add("pinyin-initials", initials, CountBetter(byInitials, initials, own, static (_, _) => true));
+            }
+
+            var j = random.Next(1, lead);
+            var head = entry.Text[..j];
+            var next = r.Syllables[j]!;
+            var better = CountBetter(byText, head, own, (text, _) => reference[text].Syllables.Length > j && reference[text].Full(j).StartsWith(next, StringComparison.Ordinal));
+            Add("pinyin-mixed", head + next, better);
+
+            void Add(string group, string typed, int betterCount)
+            {
+                if (betterCount < TopN)
+                {
+                    cases.Add(new EvalCase(group, typed, entry.Text, null));
+                }
+                else
+                {
+                    ambiguous[group]++;
+                }
+            }
+        }
+
+        return (cases, ambiguous);
+
+        int CountBetter((string Key, int Rank)[] sorted, string prefix, int own, Func<string, int, bool> accept)
+        {
+            var better = 0;
+            var start = LowerBound(sorted, prefix);
+            for (var i = start; i < sorted.Length && sorted[i].Key.StartsWith(prefix, StringComparison.Ordinal); i++)
+            {
+                if (sorted[i].Rank < own && accept(known[sorted[i].Rank].Text, sorted[i].Rank))
+                {
+                    better++;
+                    if (better >= TopN)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return better;
+        }
+    }
+
+    /// <summary>
+    /// Typo cases: for sampled queries of at least <paramref name="minLength"/>+1 characters, a prefix of
+    /// <paramref name="minLength"/>–12 characters with one edit (substitution, insertion, deletion, adjacent
+    /// transposition, in turn) that leaves at least <paramref name="minLength"/> characters. The baseline is the
+    /// exact prefix, so a case counts only when the query is reachable without the typo.
+    /// </summary>
+    public static List<EvalCase> Typos(IReadOnlyList<VocabularyEntry> vocabulary, int sample, int seed, int minLength = 4)
+    {
+        var random = new Random(seed);
+        var pool = vocabulary.Where(e => e.Text.Length > minLength && !e.Text.Any(char.IsSurrogate)).ToList();
+        Shuffle(pool, random);
+        var cases = new List<EvalCase>();
+        var edits = new[] { "substitution", "insertion", "deletion", "transposition" };
+        var next = 0;
+        foreach (var entry in pool)
+        {
+            if (cases.Count >= sample)
+            {
+                break;
+            }
+
+            var edit = edits[next % edits.Length];
+            var low = edit == "deletion" ? minLength + 1 : minLength;
+            var high = Math.Min(entry.Text.Length, 12);
+            if (low > high)
+            {
+                continue;
+            }
+
+            var prefix = entry.Text[..random.Next(low, high + 1)];
+            if (prefix.EndsWith(' '))
+            {
+                continue;
+            }
+
+            var typed = Apply(edit, prefix, random);
+            if (typed is null || typed == prefix || entry.Text.StartsWith(typed, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            cases.Add(new EvalCase("typo-" + edit, typed, entry.Text, prefix));
+            next++;
+        }
+
+        return cases;
+    }
+
+    /// <summary>Applies one edit of the given kind at a random position; null when it cannot be applied.</summary>
+    public static string? Apply(string edit, string prefix, Random random)
+    {
+        const string letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        switch (edit)
+        {
+            case "substitution":
+            {
+                var at = random.Next(prefix.Length);
+                char c;
+                do
+                {
+                    c = letters[random.Next(letters.Length)];
+                }
+                while (c == prefix[at]);
+                return string.Concat(prefix.AsSpan(0, at), c.ToString(), prefix.AsSpan(at + 1));
+            }
+
+            case "insertion":
+            {
+                var at = random.Next(1, prefix.Length + 1);
+                return prefix.Insert(at, letters[random.Next(26)].ToString());
+            }
+
+            case "deletion":
+            {
+                var at = random.Next(1, prefix.Length);
+                return prefix.Remove(at, 1);
+            }
+
+            case "transposition":
+            {
+                var positions = Enumerable.Range(0, prefix.Length - 1).Where(i => prefix[i] != prefix[i + 1]).ToList();
+                if (positions.Count == 0)
+                {
+                    return null;
+                }
+
+                var at = positions[random.Next(positions.Count)];
+                var chars = prefix.ToCharArray();
+                (chars[at], chars[at + 1]) = (chars[at + 1], chars[at]);
+                return new string(chars);
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(edit), edit, "Unknown edit.");
+        }
+    }
+
+    private static int LowerBound((string Key, int Rank)[] sorted, string prefix)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (string.CompareOrdinal(sorted[mid].Key, prefix) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static void Shuffle<T>(List<T> list, Random random)
+    {
+        for (var i = list.Count - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+}
