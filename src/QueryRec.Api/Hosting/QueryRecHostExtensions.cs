@@ -28,6 +28,8 @@ public static class QueryRecHostExtensions
     public static TBuilder AddQueryRec<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        // Normalization needs ICU: fail at start with a clear message rather than on the first request.
+        QueryRec.Core.TextEnvironment.EnsureIcu();
         var services = builder.Services;
         services.AddOptionsWithValidateOnStart<StoreOptions>().BindConfiguration(StoreOptions.Section);
         services.AddOptionsWithValidateOnStart<SuggestOptions>().BindConfiguration(SuggestOptions.Section);

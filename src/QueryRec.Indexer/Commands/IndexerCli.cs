@@ -31,6 +31,7 @@ public static class IndexerCli
     internal static async Task<int> RunAsync(string[] args, TextWriter? output, TextWriter? error, TimeProvider? timeProvider, IndexAdminFactory? adminFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
+        QueryRec.Core.TextEnvironment.EnsureIcu();
         var console = output is null
             ? AnsiConsole.Console
             : AnsiConsole.Create(new AnsiConsoleSettings
