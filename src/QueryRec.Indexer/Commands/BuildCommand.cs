@@ -113,9 +113,6 @@ internal sealed class BuildCommand
         return command;
     }
 
-    public static int Run(CliContext context, string input, string output, BuildOptions options, CancellationToken cancellationToken)
-        => Run(context, new BuildSource(input, null, 1.0, 1), output, options, cancellationToken);
-
     public static int Run(CliContext context, BuildSource source, string output, BuildOptions options, CancellationToken cancellationToken)
     {
         var problems = options.Validate().ToList();
