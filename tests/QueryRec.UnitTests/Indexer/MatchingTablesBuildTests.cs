@@ -330,7 +330,10 @@ public sealed class PinyinTablesRealConverterChecks
 {
     private static readonly TimeProvider Clock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero));
 
-    /// <summary>连衣裙 is found under py:lian, py:lianyi, py:lianyiqun, pi:l, pi:ly, pi:lyq; 重庆 under py:chongqing and py:zhongqing.</summary>
+    /// <summary>
+    /// 连衣裙 is found under py:lian, py:lianyi, py:lianyiqun, pi:l, pi:ly, pi:lyq; 重庆 under py:chongqing and py:zhongqing;
+    /// 银行 under yinhang and yinxing, once in their shared prefix node.
+    /// </summary>
     public static void Build_HandKnownPinyin_FindsTheChineseQueries()
     {
         var start = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
@@ -339,6 +342,7 @@ public sealed class PinyinTablesRealConverterChecks
             new(LogEventType.Search, "u1", "连衣裙", start),
             new(LogEventType.Search, "u2", "重庆", start),
             new(LogEventType.Search, "u3", "red dress", start),
+            new(LogEventType.Search, "u4", "银行", start),
         ];
 
         var build = IndexBuilder.Build(events, new BuildOptions { MinCount = 1 }, Clock).Build;
@@ -357,5 +361,11 @@ public sealed class PinyinTablesRealConverterChecks
         Assert.Equal(["重庆"], MatchingTablesBuildTests.Node(build, CompletionTable.PinyinFull, "zhongqing")!.Completions.Select(c => c.Text));
         Assert.Equal(["重庆"], MatchingTablesBuildTests.Node(build, CompletionTable.PinyinInitials, "cq")!.Completions.Select(c => c.Text));
         Assert.Null(MatchingTablesBuildTests.Node(build, CompletionTable.PinyinFull, "red"));
+
+        // 银行: yinhang and yinxing share "yin": listed once there, and found under both readings.
+        Assert.Equal(["银行"], MatchingTablesBuildTests.Node(build, CompletionTable.PinyinFull, "yin")!.Completions.Select(c => c.Text));
+        Assert.Equal(["银行"], MatchingTablesBuildTests.Node(build, CompletionTable.PinyinFull, "yinhang")!.Completions.Select(c => c.Text));
+        Assert.Equal(["银行"], MatchingTablesBuildTests.Node(build, CompletionTable.PinyinFull, "yinxing")!.Completions.Select(c => c.Text));
+        Assert.Equal(["银行"], MatchingTablesBuildTests.Node(build, CompletionTable.PinyinInitials, "yh")!.Completions.Select(c => c.Text));
     }
 }
