@@ -8,6 +8,15 @@ public sealed record BuildOptions
     /// <summary>Largest accepted <see cref="TopK"/>.</summary>
     public const int MaxTopK = 1000;
 
+    /// <summary>Largest accepted <see cref="MaxPinyinVariants"/>.</summary>
+    public const int MaxPinyinVariantsLimit = 256;
+
+    /// <summary>Largest accepted <see cref="MaxVocabulary"/>.</summary>
+    public const int MaxVocabularyLimit = 10_000_000;
+
+    /// <summary>Queries per vocabulary chunk ("v:{n}").</summary>
+    public const int VocabularyChunkSize = 5_000;
+
     /// <summary>Minimum number of searches of a query to keep it.</summary>
     public int MinCount { get; init; } = 2;
 
@@ -71,6 +80,30 @@ public sealed record BuildOptions
     /// <summary>A query of only digits (spaces and '-' allowed) with at least this many digits is an item id and removed (0 disables).</summary>
     public int NumericMinDigits { get; init; } = 6;
 
+    /// <summary>Writes the full-pinyin ("py:") and initials ("pi:") tables for queries with at least one hanzi.</summary>
+    public bool Pinyin { get; init; } = true;
+
+    /// <summary>Pinyin readings expanded per query at most (polyphones).</summary>
+    public int MaxPinyinVariants { get; init; } = 16;
+
+    /// <summary>Longest indexed full-pinyin and initials prefix, in letters (runes).</summary>
+    public int MaxPinyinPrefixLength { get; init; } = 24;
+
+    /// <summary>Writes the word-start infix table ("x:").</summary>
+    public bool Infix { get; init; } = true;
+
+    /// <summary>Longest indexed infix key, in runes, from a word start.</summary>
+    public int MaxInfixPrefixLength { get; init; } = 8;
+
+    /// <summary>
+    /// Shortest infix key, in runes, when the suffix starts with a Latin letter or digit (1 or more): one Latin
+    /// letter from a word start matches too much to be useful and costs the most keys. Hanzi starts index from 1.
+    /// </summary>
+    public int MinLatinInfixLength { get; init; } = 2;
+
+    /// <summary>Most popular kept queries written to the vocabulary chunks ("v:{n}") for typo tolerance; 0 writes none.</summary>
+    public int MaxVocabulary { get; init; } = 1_000_000;
+
     /// <summary>The operator lists: blacklist, whitelist (pins) and external result counts.</summary>
     public HygieneLists Lists { get; init; } = HygieneLists.Empty;
 
@@ -102,6 +135,31 @@ public sealed record BuildOptions
         if (MaxPrefixLength is < 1 or > Limits.MaxPrefixLength)
         {
             problems.Add($"--max-prefix-length must be between 1 and {Limits.MaxPrefixLength} (got {MaxPrefixLength}).");
+        }
+
+        if (MaxPinyinVariants is < 1 or > MaxPinyinVariantsLimit)
+        {
+            problems.Add($"--pinyin-variants must be between 1 and {MaxPinyinVariantsLimit} (got {MaxPinyinVariants}).");
+        }
+
+        if (MaxPinyinPrefixLength is < 1 or > Limits.MaxPrefixLength)
+        {
+            problems.Add($"--max-pinyin-prefix must be between 1 and {Limits.MaxPrefixLength} (got {MaxPinyinPrefixLength}).");
+        }
+
+        if (MaxInfixPrefixLength is < 1 or > Limits.MaxPrefixLength)
+        {
+            problems.Add($"--max-infix-prefix must be between 1 and {Limits.MaxPrefixLength} (got {MaxInfixPrefixLength}).");
+        }
+
+        if (MinLatinInfixLength < 1 || (MaxInfixPrefixLength >= 1 && MinLatinInfixLength > MaxInfixPrefixLength))
+        {
+            problems.Add($"--min-latin-infix must be between 1 and --max-infix-prefix ({MaxInfixPrefixLength}) (got {MinLatinInfixLength}).");
+        }
+
+        if (MaxVocabulary is < 0 or > MaxVocabularyLimit)
+        {
+            problems.Add($"--vocabulary-max must be between 0 and {MaxVocabularyLimit} (got {MaxVocabulary}).");
         }
 
         Positive(problems, "--session-gap", SessionGap);

@@ -80,6 +80,24 @@ public sealed record BuildSummary
     /// <summary>Prefix-table nodes written.</summary>
     public int PrefixNodes { get; init; }
 
+    /// <summary>Kept queries with at least one hanzi (indexed in the pinyin tables).</summary>
+    public int PinyinQueries { get; init; }
+
+    /// <summary>Full-pinyin nodes written (py:).</summary>
+    public int PinyinFullNodes { get; init; }
+
+    /// <summary>Pinyin-initials nodes written (pi:).</summary>
+    public int PinyinInitialsNodes { get; init; }
+
+    /// <summary>Word-start infix nodes written (x:).</summary>
+    public int InfixNodes { get; init; }
+
+    /// <summary>Queries in the vocabulary chunks (v:).</summary>
+    public int VocabularySize { get; init; }
+
+    /// <summary>Vocabulary chunks written (v:0 .. v:{n-1}).</summary>
+    public int VocabularyChunks { get; init; }
+
     /// <summary>q2q lists written (queries with at least one related query).</summary>
     public int RelatedLists { get; init; }
 
@@ -131,6 +149,12 @@ public sealed record BuildResult(IndexBuild Build, BuildSummary Summary);
 /// </summary>
 public static class IndexBuilder
 {
+    /// <summary>
+    /// The version of the pinyin and traditional-to-simplified tables recorded in <see cref="IndexInfo.TextTablesVersion"/>.
+    /// </summary>
+    /// <remarks>PLACEHOLDER until Core exposes the version of its compiled tables: point this at it then.</remarks>
+    internal const string TextTablesVersion = "unihan-placeholder";
+
     /// <summary>Candidates scanned per query when looking for refinements (bounds the cost of common words).</summary>
     internal const int RefinementScanLimit = 2000;
 
@@ -163,6 +187,13 @@ public static class IndexBuilder
     internal static BuildResult BuildFromJsonl(Stream jsonl, BuildOptions options, TimeProvider timeProvider, Action<ImportError> onBadLine, Action<long>? onProgress, CancellationToken cancellationToken)
         => Build(agg => new JsonlFastReader(agg, onBadLine).Read(jsonl, onProgress, cancellationToken), options, timeProvider, null);
 
+    /// <summary>
+    /// Builds an index from a plain query list (<see cref="QueryListReader"/>): no events, so the outputs that need
+    /// sessions, clicks or time (q2q, i2q, categories, trending) stay empty.
+    /// </summary>
+    internal static BuildResult BuildFromQueryList(TextReader list, QueryListReader reader, BuildOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
+        => Build(agg => reader.Read(list, agg, cancellationToken), options, timeProvider, null);
+
     private static BuildResult Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -193,13 +224,18 @@ public static class IndexBuilder
             TopK = options.TopK,
             HalfLifeSeconds = (long)options.HalfLife.TotalSeconds,
             AnchorUnixMs = agg.LastEventTime?.ToUnixTimeMilliseconds() ?? 0,
+            MaxPinyinPrefixLength = options.Pinyin ? options.MaxPinyinPrefixLength : 0,
+            MaxInfixPrefixLength = options.Infix ? options.MaxInfixPrefixLength : 0,
+            VocabularyChunks = output.Summary.VocabularyChunks,
+            MaxPinyinVariants = options.Pinyin ? options.MaxPinyinVariants : 0,
+            TextTablesVersion = TextTablesVersion,
         }.ToByteArray()));
 
         onPhase?.Invoke("checksum");
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; text-tables={TextTablesVersion}");
         var build = IndexBuild.Create(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, records);
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         var summary = output.Summary with

@@ -309,6 +309,26 @@ internal sealed class LogAggregator
         _sessionizer.Add(Intern(_userLookup, null, user), se);
     }
 
+    /// <summary>
+    /// Adds a query with its totals from a query list (no events, so no sessions, users or decay): its count of
+    /// final searches and its popularity, summed when the normalized text repeats; one distinct user.
+    /// </summary>
+    public void AddQueryTotals(string normalized, long count, double popularity)
+    {
+        ref var nid = ref CollectionsMarshal.GetValueRefOrAddDefault(_queryIds, normalized, out var known);
+        if (!known)
+        {
+            nid = Queries.Count;
+            Queries.Add(new QueryAcc(normalized));
+        }
+
+        var q = Queries[nid];
+        q.Count += count;
+        q.Users = 1;
+        q.Decayed += popularity;
+        FinalSearches += count;
+    }
+
     /// <summary>Closes the remaining sessions and scales the decayed popularity to the log's last event.</summary>
     public void Complete()
     {

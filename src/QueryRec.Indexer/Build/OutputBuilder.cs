@@ -1,4 +1,6 @@
 using Google.Protobuf;
+using System.Text;
+using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
@@ -6,11 +8,15 @@ using QueryRec.Storage.V1;
 namespace QueryRec.Indexer.Build;
 
 /// <summary>
-/// Turns the aggregated statistics into index records: hygiene, query stats, prefix table, q2q, i2q,
-/// refinements, hot and trending lists and pins. Formulas: docs/indexer-build.md.
+/// Turns the aggregated statistics into index records: hygiene, query stats, the completion tables (prefix,
+/// full pinyin, initials, word-start infix), the vocabulary chunks, q2q, i2q, refinements, hot and trending
+/// lists and pins. Formulas: docs/indexer-build.md.
 /// </summary>
 internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 {
+    /// <summary>Top categories carried by each completion (best first).</summary>
+    internal const int CompletionCategories = 3;
+
     private readonly List<IndexRecord> _records = [];
     private Kept[] _kept = [];
     private int[] _keptIndex = []; // query id -> index in _kept, or -1
@@ -22,7 +28,21 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         ApplyHygiene();
         var topCategories = TopCategories();
         WriteQueries(topCategories);
-        var prefixNodes = WritePrefixTable();
+        var order = RankingOrder();
+        var completions = Completions(topCategories);
+        var maxPrefix = options.MaxPrefixLength;
+        var prefixNodes = WriteTable(CompletionTable.Prefix, order, completions, (k, keys) =>
+        {
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(_kept[k].Acc.Text, maxPrefix))
+            {
+                keys.Add(prefix);
+            }
+        });
+        var pinyin = options.Pinyin ? WritePinyinTables(order, completions) : default;
+        var infixNodes = options.Infix
+            ? WriteTable(CompletionTable.Infix, order, completions, (k, keys) => InfixKeys(_kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys))
+            : 0;
+        var vocabulary = WriteVocabulary(order);
         var (relatedLists, relatedPairs) = WriteRelated();
         var itemLists = WriteItemQueries();
         var refinementLists = WriteRefinements();
@@ -38,6 +58,12 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         {
             QueriesKept = _kept.Length,
             PrefixNodes = prefixNodes,
+            PinyinQueries = pinyin.Queries,
+            PinyinFullNodes = pinyin.Full,
+            PinyinInitialsNodes = pinyin.Initials,
+            InfixNodes = infixNodes,
+            VocabularySize = vocabulary.Size,
+            VocabularyChunks = vocabulary.Chunks,
             RelatedLists = relatedLists,
             RelatedPairs = relatedPairs,
             ItemLists = itemLists,
@@ -231,24 +257,38 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 
     private static double Ctr(QueryAcc q) => q.Count == 0 ? 0 : (double)q.Clicks / q.Count;
 
-    /// <summary>The prefix table: every prefix takes the first K queries reaching it in ranking order (popularity desc, users desc, text asc).</summary>
-    private int WritePrefixTable()
+    /// <summary>Kept-query indices in ranking order: popularity desc, distinct users desc, text asc (ordinal).</summary>
+    private int[] RankingOrder()
     {
-        var order = _kept.ToArray();
-        Array.Sort(order, static (a, b) =>
+        var order = new int[_kept.Length];
+        for (var k = 0; k < order.Length; k++)
         {
-            var c = b.Acc.Decayed.CompareTo(a.Acc.Decayed);
+            order[k] = k;
+        }
+
+        Array.Sort(order, (x, y) =>
+        {
+            var a = _kept[x].Acc;
+            var b = _kept[y].Acc;
+            var c = b.Decayed.CompareTo(a.Decayed);
             if (c != 0)
             {
                 return c;
             }
 
-            c = b.Acc.Users.CompareTo(a.Acc.Users);
-            return c != 0 ? c : string.CompareOrdinal(a.Acc.Text, b.Acc.Text);
+            c = b.Users.CompareTo(a.Users);
+            return c != 0 ? c : string.CompareOrdinal(a.Text, b.Text);
         });
-        var nodes = new Dictionary<string, PrefixNode>(StringComparer.Ordinal);
-        foreach (var kq in order)
+        return order;
+    }
+
+    /// <summary>The completion of each kept query, shared by every table it appears in.</summary>
+    private Completion[] Completions(List<CategoryShare>?[] topCategories)
+    {
+        var completions = new Completion[_kept.Length];
+        for (var k = 0; k < _kept.Length; k++)
         {
+            var kq = _kept[k];
             var completion = new Completion
             {
                 Text = kq.Acc.Text,
@@ -258,27 +298,162 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
                 CategoryHint = kq.CategoryHint,
                 Pinned = kq.Pinned,
             };
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(kq.Acc.Text, options.MaxPrefixLength))
+            if (topCategories[k] is { } top)
             {
-                if (!nodes.TryGetValue(prefix, out var node))
+                completion.TopCategories.AddRange(top.Take(CompletionCategories).Select(c => c.Category));
+            }
+
+            completions[k] = completion;
+        }
+
+        return completions;
+    }
+
+    /// <summary>
+    /// Writes one completion table: every key of every kept query takes the first K queries reaching it in
+    /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query (a query appears at most
+    /// once per node, even when several of its readings or word starts give the same key).
+    /// </summary>
+    private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, HashSet<string>> keysOf)
+    {
+        var nodes = new Dictionary<string, PrefixNode>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var k in order)
+        {
+            keys.Clear();
+            keysOf(k, keys);
+            foreach (var key in keys)
+            {
+                if (!nodes.TryGetValue(key, out var node))
                 {
                     node = new PrefixNode();
-                    nodes.Add(prefix, node);
+                    nodes.Add(key, node);
                 }
 
                 if (node.Completions.Count < options.TopK)
                 {
-                    node.Completions.Add(completion);
+                    node.Completions.Add(completions[k]);
                 }
             }
         }
 
-        foreach (var (prefix, node) in nodes)
+        foreach (var (key, node) in nodes)
         {
-            Add(IndexKeys.Prefix(prefix), node);
+            Add(IndexKeys.Completions(table, key), node);
         }
 
         return nodes.Count;
+    }
+
+    /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
+    private (int Full, int Initials, int Queries) WritePinyinTables(int[] order, Completion[] completions)
+    {
+        var converter = PinyinConverter.Default;
+        var readings = new IReadOnlyList<PinyinKey>?[_kept.Length];
+        var queries = 0;
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            var text = _kept[k].Acc.Text;
+            if (HasHanzi(converter, text))
+            {
+                readings[k] = converter.Keys(text, options.MaxPinyinVariants);
+                queries++;
+            }
+        }
+
+        var max = options.MaxPinyinPrefixLength;
+        var full = WriteTable(CompletionTable.PinyinFull, order, completions, (k, keys) => PinyinPrefixes(readings[k], initials: false, max, keys));
+        var initials = WriteTable(CompletionTable.PinyinInitials, order, completions, (k, keys) => PinyinPrefixes(readings[k], initials: true, max, keys));
+        return (full, initials, queries);
+    }
+
+    /// <summary>True when the text has at least one rune with a pinyin reading.</summary>
+    internal static bool HasHanzi(PinyinConverter converter, string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (converter.IsHanzi(rune))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of the full pinyin or of the initials of each reading.</summary>
+    internal static void PinyinPrefixes(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, ICollection<string> keys)
+    {
+        if (readings is null)
+        {
+            return;
+        }
+
+        foreach (var reading in readings)
+        {
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(initials ? reading.Initials : reading.Full, maxLength))
+            {
+                keys.Add(prefix);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The word-start infix keys of a normalized query: from every word start after position 0, the suffix cut to
+    /// <paramref name="maxRunes"/> runes and each of its prefixes, at least 1 rune long from a hanzi and at least
+    /// <paramref name="minLatinRunes"/> from any other start. A word starts after a space, at every hanzi
+    /// (characters, no segmenter), and at a letter or digit right after a hanzi (script change).
+    /// </summary>
+    internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys)
+    {
+        var previous = default(Rune);
+        var index = 0;
+        var first = true;
+        while (index < text.Length)
+        {
+            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
+            var han = IsHan(rune);
+            if (!first && rune.Value != ' ' && (previous.Value == ' ' || han || (IsHan(previous) && Rune.IsLetterOrDigit(rune))))
+            {
+                var min = han ? 1 : minLatinRunes;
+                var length = 0;
+                foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
+                {
+                    if (++length >= min)
+                    {
+                        keys.Add(prefix);
+                    }
+                }
+            }
+
+            previous = rune;
+            first = false;
+            index += consumed;
+        }
+    }
+
+    /// <summary>True for a CJK unified or compatibility ideograph (a word start of its own in the infix table).</summary>
+    internal static bool IsHan(Rune rune) => rune.Value is
+        (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF) or (>= 0x20000 and <= 0x323AF);
+
+    /// <summary>The vocabulary chunks ("v:{n}"): the most popular kept queries, in ranking order, 5,000 per chunk.</summary>
+    private (int Size, int Chunks) WriteVocabulary(int[] order)
+    {
+        var size = Math.Min(order.Length, options.MaxVocabulary);
+        var chunks = 0;
+        for (var start = 0; start < size; start += BuildOptions.VocabularyChunkSize)
+        {
+            var chunk = new VocabularyChunk();
+            var end = Math.Min(size, start + BuildOptions.VocabularyChunkSize);
+            for (var i = start; i < end; i++)
+            {
+                chunk.Texts.Add(_kept[order[i]].Acc.Text);
+            }
+
+            Add(IndexKeys.Vocabulary(chunks++), chunk);
+        }
+
+        return (size, chunks);
     }
 
     /// <summary>

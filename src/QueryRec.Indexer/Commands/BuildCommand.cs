@@ -6,15 +6,25 @@ using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Commands;
 
-/// <summary><c>build</c>: builds the embedded index file from JSONL events.</summary>
+/// <summary><c>build</c>: builds the embedded index file from JSONL events, or from a plain query list (<c>--queries</c>).</summary>
 internal sealed class BuildCommand
 {
     public static Command Create(CliContext context)
     {
         var defaults = new BuildOptions();
-        var input = new Option<string>("--input") { Description = "The JSONL events file.", Required = true };
+        var input = new Option<string?>("--input") { Description = "The JSONL events file (or give --queries)." };
+        var queries = new Option<string?>("--queries") { Description = "A query list instead of events: 'query', 'id<TAB>query' or 'query<TAB>count' per line." };
+        var zipf = new Option<double>("--zipf") { Description = "With --queries and no counts: popularity n / rank^S after a seeded shuffle.", DefaultValueFactory = _ => 1.0 };
+        var seed = new Option<int>("--seed") { Description = "With --queries and no counts: the shuffle seed.", DefaultValueFactory = _ => 1 };
+        var noPinyin = new Option<bool>("--no-pinyin") { Description = "Do not write the full-pinyin (py:) and initials (pi:) tables." };
+        var pinyinVariants = new Option<int>("--pinyin-variants") { Description = "Pinyin readings expanded per query at most (polyphones).", DefaultValueFactory = _ => defaults.MaxPinyinVariants };
+        var maxPinyinPrefix = new Option<int>("--max-pinyin-prefix") { Description = "Longest indexed full-pinyin and initials prefix, in letters.", DefaultValueFactory = _ => defaults.MaxPinyinPrefixLength };
+        var noInfix = new Option<bool>("--no-infix") { Description = "Do not write the word-start infix table (x:)." };
+        var maxInfixPrefix = new Option<int>("--max-infix-prefix") { Description = "Longest indexed infix key from a word start, in characters.", DefaultValueFactory = _ => defaults.MaxInfixPrefixLength };
+        var minLatinInfix = new Option<int>("--min-latin-infix") { Description = "Shortest infix key from a Latin or digit word start, in characters.", DefaultValueFactory = _ => defaults.MinLatinInfixLength };
+        var vocabularyMax = new Option<int>("--vocabulary-max") { Description = "Most popular queries written to the typo-tolerance vocabulary (v:); 0 for none.", DefaultValueFactory = _ => defaults.MaxVocabulary };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
-        var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query.", DefaultValueFactory = _ => defaults.MinCount };
+        var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var minUsers = new Option<int>("--min-users") { Description = "Minimum distinct users of a query.", DefaultValueFactory = _ => defaults.MinUsers };
         var topK = new Option<int>("--top-k") { Description = "Completions per prefix.", DefaultValueFactory = _ => defaults.TopK };
         var maxPrefix = new Option<int>("--max-prefix-length") { Description = "Longest indexed prefix, in characters (runes).", DefaultValueFactory = _ => defaults.MaxPrefixLength };
@@ -38,8 +48,9 @@ internal sealed class BuildCommand
         var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
         var command = new Command("build", "Build an index file from JSONL events.")
         {
-            input, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
+            input, queries, zipf, seed, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
+            noPinyin, pinyinVariants, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -53,18 +64,27 @@ internal sealed class BuildCommand
                 throw new CliUserException(ex.Message);
             }
 
+            var inputPath = parseResult.GetValue(input);
+            var queriesPath = parseResult.GetValue(queries);
+            if ((inputPath is null) == (queriesPath is null))
+            {
+                throw new CliUserException("give exactly one of --input FILE (JSONL events) or --queries FILE (a query list).");
+            }
+
+            var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
+            var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed));
             return Task.FromResult(Run(
                 context,
-                parseResult.GetRequiredValue(input),
+                source,
                 parseResult.GetRequiredValue(output),
                 new BuildOptions
                 {
-                    MinCount = parseResult.GetValue(minCount),
+                    MinCount = queriesPath is not null && !minCountGiven ? 1 : parseResult.GetValue(minCount),
                     MinUsers = parseResult.GetValue(minUsers),
                     TopK = parseResult.GetValue(topK),
                     MaxPrefixLength = parseResult.GetValue(maxPrefix),
                     Version = parseResult.GetValue(version),
-                    Source = Path.GetFileName(parseResult.GetRequiredValue(input)),
+                    Source = Path.GetFileName(inputPath ?? queriesPath),
                     SessionGap = parseResult.GetValue(sessionGap),
                     MaxDisorder = parseResult.GetValue(maxDisorder),
                     FragmentWindow = parseResult.GetValue(fragmentWindow),
@@ -80,20 +100,33 @@ internal sealed class BuildCommand
                     ZeroResultShare = parseResult.GetValue(zeroShare),
                     NumericMinDigits = parseResult.GetValue(numericDigits),
                     Lists = lists,
+                    Pinyin = !parseResult.GetValue(noPinyin),
+                    MaxPinyinVariants = parseResult.GetValue(pinyinVariants),
+                    MaxPinyinPrefixLength = parseResult.GetValue(maxPinyinPrefix),
+                    Infix = !parseResult.GetValue(noInfix),
+                    MaxInfixPrefixLength = parseResult.GetValue(maxInfixPrefix),
+                    MinLatinInfixLength = parseResult.GetValue(minLatinInfix),
+                    MaxVocabulary = parseResult.GetValue(vocabularyMax),
                 },
                 cancellationToken));
         });
         return command;
     }
 
-    public static int Run(CliContext context, string input, string output, BuildOptions options, CancellationToken cancellationToken)
+    public static int Run(CliContext context, BuildSource source, string output, BuildOptions options, CancellationToken cancellationToken)
     {
-        var problems = options.Validate();
+        var problems = options.Validate().ToList();
+        if (source.Queries is not null && !(source.Zipf is >= 0 and <= 10))
+        {
+            problems.Add($"--zipf must be between 0 and 10 (got {source.Zipf.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
         if (problems.Count > 0)
         {
             throw new CliUserException(string.Join(" ", problems));
         }
 
+        var input = source.Input ?? source.Queries!;
         if (!File.Exists(input))
         {
             throw new CliUserException($"input file not found: {input}");
@@ -101,31 +134,49 @@ internal sealed class BuildCommand
 
         long badLines = 0;
         var inputSize = new FileInfo(input).Length;
+        void OnBadLine(ImportError error)
+        {
+            if (badLines++ < ImportCommand.PrintedErrors)
+            {
+                context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
+            }
+        }
+
+        QueryListReader? listReader = null;
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var result = context.WithProgress("building index", report =>
         {
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return IndexBuilder.BuildFromJsonl(
-                stream,
-                options,
-                context.Time,
-                error =>
+            if (source.Queries is not null)
+            {
+                listReader = new QueryListReader(source.Zipf, source.Seed, OnBadLine);
+                using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
+                try
                 {
-                    if (badLines++ < ImportCommand.PrintedErrors)
-                    {
-                        context.Error.WriteLine($"bad line {error.LineNumber}: {error.Reason}");
-                    }
-                },
-                done => report(done, inputSize),
-                cancellationToken);
+                    return IndexBuilder.BuildFromQueryList(text, listReader, options, context.Time, cancellationToken);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new CliUserException($"{input}: {ex.Message}");
+                }
+            }
+
+            return IndexBuilder.BuildFromJsonl(stream, options, context.Time, OnBadLine, done => report(done, inputSize), cancellationToken);
         });
 
         cancellationToken.ThrowIfCancellationRequested();
         IndexFile.WriteFile(result.Build, output);
+        var buildSeconds = stopwatch.Elapsed.TotalSeconds;
         var s = result.Summary;
+        if (badLines > ImportCommand.PrintedErrors)
+        {
+            context.Error.WriteLine($"… {badLines - ImportCommand.PrintedErrors} more bad lines");
+        }
         var eventsPerSecond = s.AggregateSeconds > 0 ? s.EventsRead / s.AggregateSeconds : 0;
         context.Summary("build", [
             ("events read", N(s.EventsRead)),
             ("bad lines", N(badLines)),
+            .. QueryListRows(listReader, source),
             ("search / click / cart / order events", $"{N(s.SearchEvents)} / {N(s.ClickEvents)} / {N(s.CartEvents)} / {N(s.OrderEvents)}"),
             ("users", N(s.Users)),
             ($"sessions (gap {options.SessionGap})", N(s.Sessions)),
@@ -144,15 +195,21 @@ internal sealed class BuildCommand
             ($"pinned (whitelist) / kept despite a rule or unseen", $"{N(s.Pinned)} / {N(s.PinnedRescued)}"),
             ("queries kept (q: records)", N(s.QueriesKept)),
             ("prefix nodes (p:)", N(s.PrefixNodes)),
+            (options.Pinyin ? $"pinyin nodes py: / pi: ({N(s.PinyinQueries)} queries with hanzi, <= {options.MaxPinyinVariants} readings, <= {options.MaxPinyinPrefixLength} letters)" : "pinyin nodes py: / pi: (off)", $"{N(s.PinyinFullNodes)} / {N(s.PinyinInitialsNodes)}"),
+            (options.Infix ? $"infix nodes (x:, {options.MinLatinInfixLength}..{options.MaxInfixPrefixLength} characters from a word start)" : "infix nodes (x:, off)", N(s.InfixNodes)),
+            ($"vocabulary (v:) queries / chunks (max {N(options.MaxVocabulary)})", $"{N(s.VocabularySize)} / {N(s.VocabularyChunks)}"),
             ($"q2q lists (r:) / pairs (min support {options.Q2qMinSupport})", $"{N(s.RelatedLists)} / {N(s.RelatedPairs)}"),
             ("i2q lists (it:)", N(s.ItemLists)),
             ("refinement lists (rf:)", N(s.RefinementLists)),
             ("hot lists (h:)", N(s.HotLists)),
             ("trending lists (t:)", N(s.TrendingLists)),
             ("records", N(s.TotalRecords)),
+            .. KindRows(result.Build),
+            ("index file bytes", N(new FileInfo(output).Length)),
             ("last event (decay anchor)", s.LastEventTime?.ToString("u", CultureInfo.InvariantCulture) ?? "-"),
             ("time: read+parse / aggregate / outputs (s)", string.Create(CultureInfo.InvariantCulture, $"{s.ReadSeconds:F2} / {s.AggregateSeconds:F2} / {s.OutputSeconds:F2}")),
             ("aggregation rate (events/s)", N((long)eventsPerSecond)),
+            ("time: whole build incl. file write (s)", buildSeconds.ToString("F2", CultureInfo.InvariantCulture)),
             ("version", s.Version),
             ("checksum", s.Checksum.ToString("x16", CultureInfo.InvariantCulture)),
             ("output", output),
@@ -160,5 +217,31 @@ internal sealed class BuildCommand
         return IndexerCli.ExitOk;
     }
 
+    /// <summary>Records and bytes (UTF-8 key + value) per record kind, largest first.</summary>
+    private static IEnumerable<(string Name, string Value)> KindRows(IndexBuild build)
+        => build.Records
+            .GroupBy(r => IndexKeys.KindOf(r.Key), StringComparer.Ordinal)
+            .Select(g => (Kind: g.Key, Records: g.LongCount(), Bytes: g.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Key) + r.Value.Length)))
+            .OrderByDescending(k => k.Bytes)
+            .Select(k => ($"records / bytes of {k.Kind}:", $"{N(k.Records)} / {N(k.Bytes)}"));
+
+    private static IEnumerable<(string Name, string Value)> QueryListRows(QueryListReader? reader, BuildSource source)
+    {
+        if (reader is null)
+        {
+            yield break;
+        }
+
+        yield return ("query list: distinct queries / duplicate lines", $"{N(reader.DistinctQueries)} / {N(reader.DuplicateLines)}");
+        yield return ("query list: popularity", reader.Counted == true ? "given counts" : string.Create(CultureInfo.InvariantCulture, $"Zipf s={source.Zipf}, seed {source.Seed}"));
+    }
+
     internal static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>What a build reads: JSONL events (<paramref name="Input"/>) or a query list (<paramref name="Queries"/>).</summary>
+/// <param name="Input">The JSONL events file, or null.</param>
+/// <param name="Queries">The query list, or null.</param>
+/// <param name="Zipf">The Zipf exponent of a list without counts.</param>
+/// <param name="Seed">The shuffle seed of a list without counts.</param>
+internal sealed record BuildSource(string? Input, string? Queries, double Zipf, int Seed);

@@ -10,7 +10,7 @@ namespace QueryRec.Indexer.Commands;
 
 /// <summary>
 /// <c>inspect</c>: prints what an index version holds for a query (stats, q2q, refinements), an item (i2q),
-/// a prefix (its node) or a category (hot and trending), read through <see cref="IIndexSnapshot"/> from an
+/// a key of a completion table (<c>--prefix</c>, with <c>--table p|py|pi|x</c>) or a category (hot and trending), read through <see cref="IIndexSnapshot"/> from an
 /// index file or the active version in Redis.
 /// </summary>
 internal sealed class InspectCommand
@@ -21,7 +21,9 @@ internal sealed class InspectCommand
         var index = new Option<string?>("--index") { Description = "The index file to read." };
         var query = new Option<string?>("--query") { Description = "A query: its stats, q2q and refinements." };
         var item = new Option<string?>("--item") { Description = "An item id: its i2q list." };
-        var prefix = new Option<string?>("--prefix") { Description = "A prefix: its prefix-table node." };
+        var prefix = new Option<string?>("--prefix") { Description = "A prefix: its node in the table chosen by --table." };
+        var table = new Option<string>("--table") { Description = "The completion table of --prefix: p (prefix), py (full pinyin), pi (pinyin initials), x (word-start infix).", DefaultValueFactory = _ => IndexKeys.PrefixKind };
+        table.AcceptOnlyFromAmong(IndexKeys.PrefixKind, IndexKeys.PinyinFullKind, IndexKeys.PinyinInitialsKind, IndexKeys.InfixKind);
         var category = new Option<string?>("--category") { Description = "A category: its hot and trending lists ('' for the global lists)." };
         var command = new Command("inspect", "Print what an index holds for a query, an item, a prefix or a category.");
         redis.AddTo(command, required: false);
@@ -29,13 +31,14 @@ internal sealed class InspectCommand
         command.Options.Add(query);
         command.Options.Add(item);
         command.Options.Add(prefix);
+        command.Options.Add(table);
         command.Options.Add(category);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             context,
             parseResult.GetValue(index),
             parseResult.GetValue(redis.Redis),
             parseResult.GetRequiredValue(redis.KeyPrefix),
-            new Target(parseResult.GetValue(query), parseResult.GetValue(item), parseResult.GetValue(prefix), parseResult.GetValue(category)),
+            new Target(parseResult.GetValue(query), parseResult.GetValue(item), parseResult.GetValue(prefix), parseResult.GetValue(category), TableOf(parseResult.GetRequiredValue(table))),
             cancellationToken));
         return command;
     }
@@ -119,12 +122,14 @@ internal sealed class InspectCommand
 
         if (target.Prefix is { } rawPrefix)
         {
-            var p = QueryNormalizer.NormalizePrefix(rawPrefix);
-            var node = await snapshot.GetPrefixNodeAsync(p, ct);
-            var table = new Table().Title(Markup.Escape($"prefix '{p}'")).AddColumns("completion", "score", "count", "users", "category", "pinned");
+            var p = target.Table is CompletionTable.PinyinFull or CompletionTable.PinyinInitials
+                ? rawPrefix.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
+                : QueryNormalizer.NormalizePrefix(rawPrefix);
+            var node = await snapshot.GetCompletionNodeAsync(target.Table, p, ct);
+            var table = new Table().Title(Markup.Escape($"{TableTitle(target.Table)} '{p}'")).AddColumns("completion", "score", "count", "users", "category", "top categories", "pinned");
             foreach (var c in node?.Completions ?? [])
             {
-                table.AddRow(Markup.Escape(c.Text), F(c.Score), c.Count.ToString(CultureInfo.InvariantCulture), c.DistinctUsers.ToString(CultureInfo.InvariantCulture), Markup.Escape(c.CategoryHint), c.Pinned ? "yes" : string.Empty);
+                table.AddRow(Markup.Escape(c.Text), F(c.Score), c.Count.ToString(CultureInfo.InvariantCulture), c.DistinctUsers.ToString(CultureInfo.InvariantCulture), Markup.Escape(c.CategoryHint), Markup.Escape(string.Join(", ", c.TopCategories)), c.Pinned ? "yes" : string.Empty);
             }
 
             Write(console, table, node is null);
@@ -175,6 +180,22 @@ internal sealed class InspectCommand
 
     private static string F(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
 
-    /// <summary>What to inspect.</summary>
-    internal sealed record Target(string? Query, string? Item, string? Prefix, string? Category);
+    private static string TableTitle(CompletionTable table) => table switch
+    {
+        CompletionTable.PinyinFull => "full pinyin",
+        CompletionTable.PinyinInitials => "pinyin initials",
+        CompletionTable.Infix => "infix",
+        _ => "prefix",
+    };
+
+    private static CompletionTable TableOf(string kind) => kind switch
+    {
+        IndexKeys.PinyinFullKind => CompletionTable.PinyinFull,
+        IndexKeys.PinyinInitialsKind => CompletionTable.PinyinInitials,
+        IndexKeys.InfixKind => CompletionTable.Infix,
+        _ => CompletionTable.Prefix,
+    };
+
+    /// <summary>What to inspect; <paramref name="Table"/> is the completion table of <paramref name="Prefix"/>.</summary>
+    internal sealed record Target(string? Query, string? Item, string? Prefix, string? Category, CompletionTable Table = CompletionTable.Prefix);
 }

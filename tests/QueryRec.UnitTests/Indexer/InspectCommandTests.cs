@@ -72,6 +72,29 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_InspectInfixTable_PrintsTheQueriesWithThatWordStart()
+    {
+        var index = await BuildSmallIndexAsync();
+
+        var (code, stdout, stderr) = await Run("inspect", "--index", index, "--prefix", "36", "--table", "x");
+
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"infix '36'[\s\S]*│ xbox 360\s+│ 2\s+│ 2\s+│ 2\s+│ games\s+│ games", stdout);
+        Assert.DoesNotContain("│ xbox  ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_InspectUnknownTable_ExitCode1()
+    {
+        var index = await BuildSmallIndexAsync();
+
+        var (code, _, stderr) = await Run("inspect", "--index", index, "--prefix", "36", "--table", "zz");
+
+        Assert.Equal(IndexerCli.ExitUserError, code);
+        Assert.Contains("zz", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_InspectWithoutTarget_ExitCode1()
     {
         var index = await BuildSmallIndexAsync();
