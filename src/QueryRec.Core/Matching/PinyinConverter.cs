@@ -32,6 +32,17 @@ public sealed class PinyinConverter
     /// <summary>The converter over the tables compiled into this assembly.</summary>
     public static PinyinConverter Default { get; } = new();
 
+    /// <summary>The version of the pinyin and traditional-to-simplified tables, e.g. "unihan-15.0.0"; recorded in every index.</summary>
+    public static string TablesVersion
+    {
+        get
+        {
+            _ = TextTables.Pinyin;
+            _ = TextTables.TraditionalToSimplified;
+            return "unihan-" + (TextTables.UnihanVersion ?? "unknown");
+        }
+    }
+
     /// <summary>True when the rune has a pinyin reading.</summary>
     public bool IsHanzi(Rune rune) => TextTables.Pinyin.Find(rune.Value) is not null;
 

@@ -152,8 +152,7 @@ public static class IndexBuilder
     /// <summary>
     /// The version of the pinyin and traditional-to-simplified tables recorded in <see cref="IndexInfo.TextTablesVersion"/>.
     /// </summary>
-    /// <remarks>PLACEHOLDER until Core exposes the version of its compiled tables: point this at it then.</remarks>
-    internal const string TextTablesVersion = "unihan-placeholder";
+    internal static readonly string TextTablesVersion = QueryRec.Core.Matching.PinyinConverter.TablesVersion;
 
     /// <summary>Candidates scanned per query when looking for refinements (bounds the cost of common words).</summary>
     internal const int RefinementScanLimit = 2000;

@@ -334,6 +334,7 @@ public sealed class PinyinTablesRealConverterChecks
     /// 连衣裙 is found under py:lian, py:lianyi, py:lianyiqun, pi:l, pi:ly, pi:lyq; 重庆 under py:chongqing and py:zhongqing;
     /// 银行 under yinhang and yinxing, once in their shared prefix node.
     /// </summary>
+    [Fact]
     public static void Build_HandKnownPinyin_FindsTheChineseQueries()
     {
         var start = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
