@@ -132,7 +132,7 @@ internal sealed class FuzzyTrie
 
     /// <summary>
     /// The vocabulary prefixes within <paramref name="maxEdits"/> of <paramref name="input"/> (distance 0 excluded:
-    /// that is the exact prefix), nearest first, then most popular, at most <paramref name="take"/>.
+    /// that is the exact prefix), nearest first, then most popular, then shortest, at most <paramref name="take"/>.
     /// </summary>
     public IReadOnlyList<FuzzyMatch> Search(string input, int maxEdits, int take)
     {
@@ -204,7 +204,14 @@ internal sealed class FuzzyTrie
             }
         }
 
-        found.Sort((a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : _bestRank[a.Node].CompareTo(_bestRank[b.Node]));
+        // Nearest first, then most popular, then shortest (a shorter prefix holds more completions), then stable.
+        found.Sort((a, b) =>
+        {
+            var order = a.Distance.CompareTo(b.Distance);
+            order = order != 0 ? order : _bestRank[a.Node].CompareTo(_bestRank[b.Node]);
+            order = order != 0 ? order : a.Text.Length.CompareTo(b.Text.Length);
+            return order != 0 ? order : a.Node.CompareTo(b.Node);
+        });
         var result = new List<FuzzyMatch>(Math.Min(take, found.Count));
         foreach (var (node, text, distance) in found.Take(take))
         {
