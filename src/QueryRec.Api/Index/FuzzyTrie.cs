@@ -9,22 +9,23 @@ namespace QueryRec.Api.Index;
 internal readonly record struct FuzzyMatch(string Prefix, int Distance, int Rank);
 
 /// <summary>
-/// A trie of vocabulary texts truncated to a maximum length, in compact arrays (first child, next sibling, rune
-/// label, best rank per node: no object per node), searched with a Damerau-Levenshtein (optimal string alignment)
-/// DP-row walk that prunes a branch as soon as its row minimum exceeds the edit bound.
+/// A trie of vocabulary texts truncated to a maximum length, in compact arrays (nodes in breadth-first order, so a
+/// node's children are one contiguous run sorted by label: child start, rune label and best rank per node, 12 bytes,
+/// no object per node), searched with a Damerau-Levenshtein (optimal string alignment) DP-row walk over the diagonal
+/// band that prunes a branch as soon as its row minimum exceeds the edit bound. A row with no slack left (minimum
+/// equal to the bound) can only be continued by a few labels of the input: those children are found by binary
+/// search instead of visiting every child (the root of a Chinese vocabulary has thousands).
 /// </summary>
 internal sealed class FuzzyTrie
 {
     private const int Root = 0;
-    private readonly int[] _firstChild;
-    private readonly int[] _nextSibling;
+    private readonly int[] _childStart;
     private readonly int[] _label;
     private readonly int[] _bestRank;
 
-    private FuzzyTrie(int[] firstChild, int[] nextSibling, int[] label, int[] bestRank, int maxDepth, int texts)
+    private FuzzyTrie(int[] childStart, int[] label, int[] bestRank, int maxDepth, int texts)
     {
-        _firstChild = firstChild;
-        _nextSibling = nextSibling;
+        _childStart = childStart;
         _label = label;
         _bestRank = bestRank;
         MaxDepth = maxDepth;
@@ -41,7 +42,7 @@ internal sealed class FuzzyTrie
     public int TextCount { get; }
 
     /// <summary>Approximate bytes held by the arrays.</summary>
-    public long ApproximateBytes => 4L * 4 * _label.Length;
+    public long ApproximateBytes => 4L * 3 * _label.Length;
 
     /// <summary>
     /// Builds the trie of <paramref name="texts"/> (most popular first: the position is the rank), each truncated to
@@ -127,7 +128,31 @@ internal sealed class FuzzyTrie
             previous = runes;
         }
 
-        return new FuzzyTrie([.. firstChild], [.. nextSibling], [.. label], [.. bestRank], maxDepth, entries.Count);
+        // Renumber breadth-first: the children of each node become one contiguous run, in label order.
+        var count = label.Count;
+        var order = new int[count];
+        var childStart = new int[count + 1];
+        order[0] = Root;
+        var next = 1;
+        for (var i = 0; i < count; i++)
+        {
+            childStart[i] = next;
+            for (var child = firstChild[order[i]]; child >= 0; child = nextSibling[child])
+            {
+                order[next++] = child;
+            }
+        }
+
+        childStart[count] = next;
+        var labels = new int[count];
+        var ranks = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            labels[i] = label[order[i]];
+            ranks[i] = bestRank[order[i]];
+        }
+
+        return new FuzzyTrie(childStart, labels, ranks, maxDepth, entries.Count);
     }
 
     /// <summary>
@@ -136,14 +161,11 @@ internal sealed class FuzzyTrie
     /// </summary>
     public IReadOnlyList<FuzzyMatch> Search(string input, int maxEdits, int take)
     {
-        var query = new List<int>();
-        foreach (var rune in input.EnumerateRunes())
-        {
-            query.Add(rune.Value);
-        }
+        var query = input.EnumerateRunes().Select(static r => r.Value).ToArray();
+        var cap = maxEdits + 1;
 
         var found = new List<(int Node, string Text, int Distance)>();
-        var n = query.Count;
+        var n = query.Length;
         var depthLimit = Math.Min(MaxDepth, n + maxEdits);
         var rows = new int[depthLimit + 1][];
         for (var d = 0; d <= depthLimit; d++)
@@ -153,17 +175,19 @@ internal sealed class FuzzyTrie
 
         for (var j = 0; j <= n; j++)
         {
-            rows[0][j] = j;
+            rows[0][j] = Math.Min(j, cap);
         }
 
         var pathLabels = new int[depthLimit + 1];
 
         // Iterative depth-first walk: (node, depth) pairs; the rows of the current path are kept per depth.
         var stack = new Stack<(int Node, int Depth)>();
-        for (var child = _firstChild[Root]; child >= 0; child = _nextSibling[child])
+        for (var child = _childStart[Root]; child < _childStart[Root + 1]; child++)
         {
             stack.Push((child, 1));
         }
+
+        Span<int> wanted = stackalloc int[(2 * ((2 * maxEdits) + 1)) + 2];
 
         while (stack.Count > 0)
         {
@@ -172,9 +196,23 @@ internal sealed class FuzzyTrie
             pathLabels[depth] = c;
             var cur = rows[depth];
             var prev = rows[depth - 1];
-            cur[0] = depth;
-            var rowMin = cur[0];
-            for (var j = 1; j <= n; j++)
+
+            // Only the diagonal band |depth - j| <= maxEdits can be within the bound; the cells just outside it
+            // are set to the cap so the next rows read "too far" there.
+            var lo = Math.Max(0, depth - maxEdits);
+            var hi = Math.Min(n, depth + maxEdits);
+            var rowMin = cap;
+            if (lo == 0)
+            {
+                cur[0] = depth;
+                rowMin = depth;
+            }
+            else
+            {
+                cur[lo - 1] = cap;
+            }
+
+            for (var j = Math.Max(lo, 1); j <= hi; j++)
             {
                 var cost = query[j - 1] == c ? 0 : 1;
                 var value = Math.Min(Math.Min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
@@ -183,13 +221,20 @@ internal sealed class FuzzyTrie
                     value = Math.Min(value, rows[depth - 2][j - 2] + 1);
                 }
 
+                value = Math.Min(value, cap);
                 cur[j] = value;
                 rowMin = Math.Min(rowMin, value);
             }
 
-            if (cur[n] <= maxEdits && cur[n] > 0)
+            if (hi < n)
             {
-                found.Add((node, Text(pathLabels, depth), cur[n]));
+                cur[hi + 1] = cap;
+            }
+
+            var distance = n >= lo && n <= hi ? cur[n] : cap;
+            if (distance <= maxEdits && distance > 0)
+            {
+                found.Add((node, Text(pathLabels, depth), distance));
             }
 
             // The row minimum never decreases with depth (transpositions included), so nothing below can match.
@@ -198,9 +243,48 @@ internal sealed class FuzzyTrie
                 continue;
             }
 
-            for (var child = _firstChild[node]; child >= 0; child = _nextSibling[child])
+            var first = _childStart[node];
+            var end = _childStart[node + 1];
+            if (rowMin < maxEdits)
             {
-                stack.Push((child, depth + 1));
+                for (var child = first; child < end; child++)
+                {
+                    stack.Push((child, depth + 1));
+                }
+
+                continue;
+            }
+
+            // No slack: a child keeps a cell within the bound only by matching the input where this row is at the
+            // bound (cur[j - 1] + 0), or by completing a transposition (rows[depth - 1][j - 2] + 1 with the child
+            // matching input j - 2 and this node input j - 1).
+            var wantedCount = 0;
+            for (var j = Math.Max(lo, 1); j <= Math.Min(hi + 1, n); j++)
+            {
+                if (cur[j - 1] <= maxEdits)
+                {
+                    wanted[wantedCount++] = query[j - 1];
+                }
+
+                if (j > 1 && c == query[j - 1] && prev[j - 2] < maxEdits)
+                {
+                    wanted[wantedCount++] = query[j - 2];
+                }
+            }
+
+            wanted[..wantedCount].Sort();
+            for (var w = 0; w < wantedCount; w++)
+            {
+                if (w > 0 && wanted[w] == wanted[w - 1])
+                {
+                    continue;
+                }
+
+                var at = Array.BinarySearch(_label, first, end - first, wanted[w]);
+                if (at >= 0)
+                {
+                    stack.Push((at, depth + 1));
+                }
             }
         }
 
