@@ -38,6 +38,14 @@ internal sealed class Candidate(string text)
         }
     }
 
+    private static int Weight(Reason reason) => reason switch
+    {
+        Reason.Unspecified => 0,
+        Reason.PinyinMatch or Reason.InfixMatch or Reason.TypoCorrected => 1,
+        Reason.PopularCompletion => 2,
+        _ => 3,
+    };
+
     /// <summary>Folds another candidate for the same text into this one.</summary>
     public void Merge(Candidate other)
     {
@@ -47,11 +55,11 @@ internal sealed class Candidate(string text)
         }
 
         // The reason follows the best match tier: a completion that is also an exact prefix match is not "typo
-        // corrected". Within a tier, a personal reason says more than "popular"; "trending" does too.
+        // corrected". Within a tier, a personal or trending reason says more than "popular", which says more than
+        // how the input matched ("pinyin match" for a completion the prefix table found too).
         var otherTier = MatchTiers.Of(other.Features.MatchType);
         var tier = MatchTiers.Of(Features.MatchType);
-        if (otherTier < tier
-            || (otherTier == tier && Reason is Reason.PopularCompletion or Reason.Unspecified && other.Reason is not Reason.Unspecified))
+        if (otherTier < tier || (otherTier == tier && Weight(other.Reason) > Weight(Reason)))
         {
             Reason = other.Reason;
         }

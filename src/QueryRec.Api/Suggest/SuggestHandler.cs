@@ -47,8 +47,10 @@ internal sealed class SuggestHandler(
 
     private readonly FuzzySource _fuzzy = new(matchingOptions.Value);
 
+    private IRecallSource<SuggestContext>[]? _fallbackSources;
+
     /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
-    private IRecallSource<SuggestContext>[] FallbackSources =>
+    private IRecallSource<SuggestContext>[] FallbackSources => _fallbackSources ??=
     [
         new HomophoneSource(matchingOptions.Value),
         new AnyOrderInfixSource(matchingOptions.Value),
@@ -117,7 +119,8 @@ internal sealed class SuggestHandler(
     /// <summary>
     /// When the first round recalled fewer exact-tier candidates than the limit, runs the fallback sources within
     /// what is left of the budget and merges them in. Typo tolerance that would run while the version's matcher is
-    /// still being built marks the answer <c>source_unavailable:fuzzy</c>.
+    /// still being built marks the answer <c>source_unavailable:fuzzy</c>; a first round that spent the whole budget
+    /// skips the fallback (<c>source_timeout:fallback</c>).
     /// </summary>
     private async Task<RecallResult> FallbackAsync(
         RecallResult recall, SuggestContext context, int limit, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
@@ -148,7 +151,14 @@ internal sealed class SuggestHandler(
             MarkDegraded(metadata, "source_unavailable:" + _fuzzy.Name);
         }
 
-        var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget > TimeSpan.Zero ? budget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
+        if (budget <= TimeSpan.Zero)
+        {
+            // The first round spent the whole budget: answer with what it found.
+            MarkDegraded(metadata, "source_timeout:fallback");
+            return recall;
+        }
+
+        var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken);
         return RecallRunner.Combine(recall, more);
     }
 

@@ -136,6 +136,16 @@ public abstract class SuggestMatchingTests<THost>(THost host)
     }
 
     [Fact]
+    public async Task Suggest_FoundByPrefixAndPinyin_ListsBothSourcesAndKeepsThePopularReason()
+    {
+        var response = await SuggestAsync("iphone");
+
+        var item = Item(response, "iphone 15 case");
+        Assert.Equal([Source.Prefix, Source.PinyinFull], item.Sources);
+        Assert.Equal(Reason.PopularCompletion, item.Reason);
+    }
+
+    [Fact]
     public async Task Suggest_Initials_FindsTheHanziQueries()
     {
         var response = await SuggestAsync("lyq");

@@ -107,4 +107,28 @@ public sealed class MatchInputTests
 
         Assert.Equal((MatchKind.Prefix, Reason.PopularCompletion), (exact.Features.MatchType, exact.Reason));
     }
+
+    [Fact]
+    public void CandidateMerge_PrefixThenPinyin_KeepsPopularCompletion()
+    {
+        var prefix = new Candidate("iphone 15") { Reason = Reason.PopularCompletion };
+        var pinyin = new Candidate("iphone 15") { Reason = Reason.PinyinMatch };
+        pinyin.Features.MatchType = MatchKind.PinyinFull;
+
+        prefix.Merge(pinyin);
+
+        Assert.Equal(Reason.PopularCompletion, prefix.Reason);
+    }
+
+    [Fact]
+    public void CandidateMerge_PinyinThenHistory_TakesSearchedBefore()
+    {
+        var pinyin = new Candidate("连衣裙") { Reason = Reason.PinyinMatch };
+        pinyin.Features.MatchType = MatchKind.PinyinFull;
+        var history = new Candidate("连衣裙") { Reason = Reason.SearchedBefore };
+
+        pinyin.Merge(history);
+
+        Assert.Equal(Reason.SearchedBefore, pinyin.Reason);
+    }
 }
