@@ -120,7 +120,7 @@ internal sealed class SuggestHandler(
     /// When the first round recalled fewer exact-tier candidates than the limit, runs the fallback sources within
     /// what is left of the budget and merges them in. Typo tolerance that would run while the version's matcher is
     /// still being built marks the answer <c>source_unavailable:fuzzy</c>; a first round that spent the whole budget
-    /// skips the fallback (<c>source_timeout:fallback</c>).
+    /// (already degraded by its late source) skips the fallback.
     /// </summary>
     private async Task<RecallResult> FallbackAsync(
         RecallResult recall, SuggestContext context, int limit, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
@@ -153,8 +153,8 @@ internal sealed class SuggestHandler(
 
         if (budget <= TimeSpan.Zero)
         {
-            // The first round spent the whole budget: answer with what it found.
-            MarkDegraded(metadata, "source_timeout:fallback");
+            // A first-round source spent the whole budget and is already reported (source_timeout:{name}):
+            // answer with what the round found.
             return recall;
         }
 
