@@ -38,4 +38,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 31, EventName = "RerankStepFailed", Level = LogLevel.Warning, Message = "Rerank step {Step} of strategy {Strategy} failed and was skipped.")]
     public static partial void RerankStepFailed(ILogger logger, Exception exception, string step, string strategy);
+
+    [LoggerMessage(EventId = 40, EventName = "FuzzyVocabularyBuilt", Level = LogLevel.Information, Message = "Typo-tolerant matcher of index version {Version} ready: {Texts} texts, {Nodes} trie nodes, built in {ElapsedMs:F0} ms.")]
+    public static partial void FuzzyVocabularyBuilt(ILogger logger, string version, int texts, int nodes, double elapsedMs);
+
+    [LoggerMessage(EventId = 41, EventName = "FuzzyVocabularyFailed", Level = LogLevel.Warning, Message = "Could not build the typo-tolerant matcher of index version {Version}; it serves without typo tolerance.")]
+    public static partial void FuzzyVocabularyFailed(ILogger logger, Exception exception, string version);
 }

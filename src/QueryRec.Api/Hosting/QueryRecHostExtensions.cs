@@ -36,6 +36,9 @@ public static class QueryRecHostExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsRules>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SuggestOptions>, SuggestOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<MatchingOptions>().BindConfiguration(MatchingOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MatchingOptions>, MatchingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MatchingOptions>, MatchingOptionsRules>());
         services.AddOptionsWithValidateOnStart<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeOptions>, RealtimeOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeOptions>, RealtimeOptionsRules>());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Hosting;
 using QueryRec.Storage;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Api.Index;
 
@@ -8,7 +9,7 @@ namespace QueryRec.Api.Index;
 /// The index version this server answers from. A request reads <see cref="Current"/> once and does all its
 /// reads through that snapshot, so no answer mixes two versions even while a publish flips the pointer.
 /// </summary>
-public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> options)
+public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> options, IOptions<MatchingOptions> matching, ILogger<ActiveIndex> logger)
 {
     private volatile ServingIndex? _current;
 
@@ -33,7 +34,14 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
         var snapshot = store.OpenSnapshot(version);
         var info = await snapshot.GetInfoAsync(cancellationToken);
         var maxPrefixLength = info is { MaxPrefixLength: > 0 } ? info.MaxPrefixLength : options.Value.MaxIndexedPrefixLength;
-        _current = new ServingIndex(snapshot, maxPrefixLength);
+        var fuzzy = matching.Value is { Fuzzy: true } m && info is { VocabularyChunks: > 0 }
+            ? FuzzyVocabulary.StartBuilding(snapshot, info.VocabularyChunks, maxPrefixLength, m.MaxFuzzyVocabulary, logger)
+            : FuzzyVocabulary.None;
+        _current = new ServingIndex(snapshot, maxPrefixLength)
+        {
+            Info = info ?? new IndexInfo(),
+            Fuzzy = fuzzy,
+        };
         return (true, previous);
     }
 }
@@ -45,4 +53,10 @@ public sealed record ServingIndex(IIndexSnapshot Snapshot, int MaxPrefixLength)
 {
     /// <summary>The version id.</summary>
     public string Version => Snapshot.Version;
+
+    /// <summary>How the version was built (an empty description for an index that has none).</summary>
+    public IndexInfo Info { get; init; } = new();
+
+    /// <summary>The version's typo-tolerant matcher (built in the background after activation).</summary>
+    internal FuzzyVocabulary Fuzzy { get; init; } = FuzzyVocabulary.None;
 }

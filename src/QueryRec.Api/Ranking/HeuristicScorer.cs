@@ -25,6 +25,30 @@ public sealed class HeuristicRankingOptions
     /// <summary>Caps the trend term: a normalized recent count above this counts as this.</summary>
     [Range(0.0, 1.0)]
     public double TrendingCap { get; set; } = 1.0;
+
+    /// <summary>Multiplies the popularity of pinyin matches (full, initials, mixed); prefix matches count 1.</summary>
+    [Range(0.0, 10.0)]
+    public double PinyinWeight { get; set; } = 1.0;
+
+    /// <summary>Multiplies the popularity of word-start infix matches.</summary>
+    [Range(0.0, 10.0)]
+    public double InfixWeight { get; set; } = 0.8;
+
+    /// <summary>Multiplies the popularity of any-order infix matches.</summary>
+    [Range(0.0, 10.0)]
+    public double AnyOrderInfixWeight { get; set; } = 0.6;
+
+    /// <summary>Multiplies the popularity of homophone corrections.</summary>
+    [Range(0.0, 10.0)]
+    public double HomophoneWeight { get; set; } = 0.8;
+
+    /// <summary>Multiplies the popularity of one-edit typo corrections; each further edit multiplies by <see cref="FuzzyEditDecay"/>.</summary>
+    [Range(0.0, 10.0)]
+    public double FuzzyWeight { get; set; } = 0.6;
+
+    /// <summary>The factor per edit beyond the first of a typo correction.</summary>
+    [Range(0.0, 1.0)]
+    public double FuzzyEditDecay { get; set; } = 0.5;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="HeuristicRankingOptions"/>.</summary>
@@ -34,7 +58,8 @@ internal sealed partial class HeuristicRankingOptionsValidator : IValidateOption
 /// <summary>
 /// The ranking used until a model is served:
 /// <c>score = popularity + scale × (HistoryWeight × 0.5^(age / HistoryHalfLife) + TrendingWeight × min(TrendingCap, recentCount / maxRecentCount))</c>,
-/// where <c>scale</c> is the highest completion score among the candidates (1 when none came from the index). Dividing
+/// where <c>popularity</c> is first multiplied by the weight of the candidate's match type (prefix 1; pinyin, infix,
+/// any-order infix, homophone and fuzzy from the options, fuzzy decaying per edit) and <c>scale</c> is the highest completion score among the candidates (1 when none came from the index). Dividing
 /// by <c>scale</c> gives the normalized form <c>popularity / nodeMax + …</c>; keeping popularity units means a cold
 /// start scores (and orders) exactly like MPC.
 /// </summary>
@@ -74,7 +99,19 @@ internal sealed class HeuristicScorer(IOptionsMonitor<HeuristicRankingOptions> o
                 boost += weights.TrendingWeight * Math.Min(weights.TrendingCap, (double)f.RecentCount / maxRecentCount);
             }
 
-            c.Score = boost == 0 ? f.Popularity : f.Popularity + (scale * boost);
+            var popularity = f.Popularity * MatchWeight(weights, f);
+            c.Score = boost == 0 ? popularity : popularity + (scale * boost);
         }
     }
+
+    /// <summary>The popularity multiplier of a candidate's match type.</summary>
+    public static double MatchWeight(HeuristicRankingOptions weights, CandidateFeatures features) => features.MatchType switch
+    {
+        MatchKind.PinyinFull or MatchKind.PinyinInitials or MatchKind.PinyinMixed => weights.PinyinWeight,
+        MatchKind.Infix => weights.InfixWeight,
+        MatchKind.AnyOrderInfix => weights.AnyOrderInfixWeight,
+        MatchKind.Homophone => weights.HomophoneWeight,
+        MatchKind.Fuzzy => weights.FuzzyWeight * Math.Pow(weights.FuzzyEditDecay, Math.Max(0, features.EditDistance - 1)),
+        _ => 1.0,
+    };
 }

@@ -47,6 +47,14 @@ internal sealed class Candidate(string text)
         }
     }
 
+    private static int Weight(Reason reason) => reason switch
+    {
+        Reason.Unspecified => 0,
+        Reason.PinyinMatch or Reason.InfixMatch or Reason.TypoCorrected => 1,
+        Reason.PopularCompletion => 2,
+        _ => 3,
+    };
+
     /// <summary>Folds another candidate for the same text into this one.</summary>
     public void Merge(Candidate other)
     {
@@ -55,8 +63,12 @@ internal sealed class Candidate(string text)
             AddSource(source);
         }
 
-        // A personal reason says more than "popular"; "trending" says more than "popular" too.
-        if (Reason is Reason.PopularCompletion or Reason.Unspecified && other.Reason is not Reason.Unspecified)
+        // The reason follows the best match tier: a completion that is also an exact prefix match is not "typo
+        // corrected". Within a tier, a personal or trending reason says more than "popular", which says more than
+        // how the input matched ("pinyin match" for a completion the prefix table found too).
+        var otherTier = MatchTiers.Of(other.Features.MatchType);
+        var tier = MatchTiers.Of(Features.MatchType);
+        if (otherTier < tier || (otherTier == tier && Weight(other.Reason) > Weight(Reason)))
         {
             Reason = other.Reason;
         }
@@ -93,6 +105,15 @@ internal sealed class CandidateFeatures
     /// <summary>Distinct submitters within the trending window.</summary>
     public long RecentDistinctUsers { get; set; }
 
+    /// <summary>How the input matched the candidate; after a merge, the match of the best tier.</summary>
+    public MatchKind MatchType { get; set; } = MatchKind.Prefix;
+
+    /// <summary>Edits between the input and the matched text (typo tolerance), 0 for every other match type.</summary>
+    public int EditDistance { get; set; }
+
+    /// <summary>The candidate's match tier: exact matches rank above infix ones, which rank above fuzzy ones.</summary>
+    public MatchTier Tier => MatchTiers.Of(MatchType);
+
     /// <summary>Takes the stronger value of each feature.</summary>
     public void Merge(CandidateFeatures other)
     {
@@ -105,5 +126,65 @@ internal sealed class CandidateFeatures
 
         RecentCount = Math.Max(RecentCount, other.RecentCount);
         RecentDistinctUsers = Math.Max(RecentDistinctUsers, other.RecentDistinctUsers);
+
+        // A candidate recalled by several matchers takes its best tier (and the fewest edits).
+        if (MatchTiers.Of(other.MatchType) < Tier
+            || (MatchTiers.Of(other.MatchType) == Tier && other.EditDistance < EditDistance))
+        {
+            MatchType = other.MatchType;
+            EditDistance = other.EditDistance;
+        }
     }
+}
+
+/// <summary>How the typed input matched a candidate (a ranking feature; the learned ranker reads it too).</summary>
+internal enum MatchKind
+{
+    /// <summary>The text starts with the input (prefix table, the user's history, trending queries).</summary>
+    Prefix,
+
+    /// <summary>The text's full pinyin starts with the Latin input ("lian" → 连衣裙).</summary>
+    PinyinFull,
+
+    /// <summary>The text's pinyin initials start with the Latin input ("lyq" → 连衣裙).</summary>
+    PinyinInitials,
+
+    /// <summary>Hanzi head then pinyin tail ("连yi" → 连衣裙).</summary>
+    PinyinMixed,
+
+    /// <summary>The input starts a later word of the text ("dress" → "red dress").</summary>
+    Infix,
+
+    /// <summary>Every part of the input is in the text, in another order ("长款连衣" → 连衣裙长款).</summary>
+    AnyOrderInfix,
+
+    /// <summary>Same pinyin, other hanzi: a homophone typo ("连衣群" → 连衣裙).</summary>
+    Homophone,
+
+    /// <summary>Within the edit bound of a vocabulary prefix (typo tolerance).</summary>
+    Fuzzy,
+}
+
+/// <summary>Ranking tiers: no candidate of a later tier ranks above one of an earlier tier.</summary>
+internal enum MatchTier
+{
+    /// <summary>Prefix, pinyin full, initials and mixed, history, trending.</summary>
+    Exact,
+
+    /// <summary>Word-start and any-order infix.</summary>
+    Infix,
+
+    /// <summary>Typo tolerance and homophone correction.</summary>
+    Fuzzy,
+}
+
+/// <summary>Maps match types to tiers.</summary>
+internal static class MatchTiers
+{
+    public static MatchTier Of(MatchKind type) => type switch
+    {
+        MatchKind.Infix or MatchKind.AnyOrderInfix => MatchTier.Infix,
+        MatchKind.Homophone or MatchKind.Fuzzy => MatchTier.Fuzzy,
+        _ => MatchTier.Exact,
+    };
 }

@@ -78,6 +78,27 @@ internal static class RecallRunner
         return new RecallResult(ordered, degraded);
     }
 
+    /// <summary>Merges a later round into an earlier one by normalized text, keeping first-seen order.</summary>
+    public static RecallResult Combine(RecallResult first, RecallResult second)
+    {
+        var merged = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var ordered = new List<Candidate>(first.Candidates.Count + second.Candidates.Count);
+        foreach (var candidate in first.Candidates.Concat(second.Candidates))
+        {
+            if (merged.TryGetValue(candidate.Text, out var existing))
+            {
+                existing.Merge(candidate);
+            }
+            else
+            {
+                merged.Add(candidate.Text, candidate);
+                ordered.Add(candidate);
+            }
+        }
+
+        return new RecallResult(ordered, [.. first.DegradedReasons, .. second.DegradedReasons]);
+    }
+
     private static async Task<IReadOnlyList<Candidate>> StartAsync<TContext>(IRecallSource<TContext> source, TContext context, CancellationToken cancellationToken)
     {
         // Yield first so a source that does synchronous work cannot hold up the others.

@@ -11,7 +11,14 @@ namespace QueryRec.Api.Recall;
 /// <param name="Subject">The user or device subject (<see cref="RealtimeSubject"/>), null when anonymous.</param>
 /// <param name="Serving">The index snapshot of the request, null when no index is loaded.</param>
 /// <param name="Trending">The trending snapshot of the request (recall and the scorer's normalizer read the same one).</param>
-internal sealed record SuggestContext(string Prefix, string? Subject, ServingIndex? Serving, TrendingSnapshot Trending);
+internal sealed record SuggestContext(string Prefix, string? Subject, ServingIndex? Serving, TrendingSnapshot Trending)
+{
+    /// <summary>Set for the fallback round: the first round recalled fewer exact-tier candidates than the limit.</summary>
+    public bool ExactRecallThin { get; init; }
+
+    /// <summary>Set for the fallback round: exact and infix candidates together were fewer than the limit.</summary>
+    public bool InfixRecallThin { get; init; }
+}
 
 /// <summary>Completions from the prefix table of the active index version (most popular completion).</summary>
 internal sealed class PrefixTableSource : IRecallSource<SuggestContext>

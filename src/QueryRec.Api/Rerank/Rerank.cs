@@ -27,7 +27,8 @@ internal sealed class RerankOptionsValidator : IValidateOptions<RerankOptions>
 }
 
 /// <summary>
-/// The rerank stage: drops blacklisted candidates, orders by score (ties keep recall order) and limits. The
+/// The rerank stage: drops blacklisted candidates, orders by match tier (exact, infix, fuzzy: no weight can lift a
+/// fuzzy match above an exact one), then by score (ties keep recall order), and limits. The
 /// blacklist is rebuilt when the options change; an entry that does not parse keeps the last good blacklist.
 /// </summary>
 internal sealed class Reranker : IDisposable
@@ -51,7 +52,7 @@ internal sealed class Reranker : IDisposable
             kept = kept.Where(c => !blacklist.IsBlacklisted(c.Text));
         }
 
-        return kept.OrderByDescending(static c => c.Score).Take(limit).ToList();
+        return kept.OrderBy(static c => c.Features.Tier).ThenByDescending(static c => c.Score).Take(limit).ToList();
     }
 
     /// <summary>Whether the serving-time blacklist removes <paramref name="text"/>.</summary>

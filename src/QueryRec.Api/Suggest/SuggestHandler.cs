@@ -14,8 +14,10 @@ namespace QueryRec.Api.Suggest;
 
 /// <summary>
 /// The Suggest pipeline: validate and normalize; recall concurrently from the prefix table of the active index
-/// version, the caller's own recent queries and the real-time trending list; merge by normalized text; score with
-/// the heuristic scorer; rerank (blacklist, order, limit). A source that fails or misses <see cref="SuggestOptions.StoreBudget"/> is dropped
+/// version, its pinyin (full, initials, mixed) and word-start infix tables, the caller's own recent queries and the
+/// real-time trending list; when that leaves fewer exact-tier candidates than the limit, a fallback round adds
+/// homophone corrections, any-order infix and typo-tolerant matches; merge by normalized text; score with the
+/// heuristic scorer; rerank (blacklist, order by match tier then score, limit). A source that fails or misses <see cref="SuggestOptions.StoreBudget"/> is dropped
 /// and the answer is degraded (<c>source_error:{name}</c>, <c>source_timeout:{name}</c>); the call does not fail.
 /// A caller without user or device id, or without matching history, gets plain MPC order.
 /// </summary>
@@ -26,6 +28,7 @@ internal sealed class SuggestHandler(
     HeuristicScorer scorer,
     Reranker reranker,
     IOptions<SuggestOptions> suggestOptions,
+    IOptions<MatchingOptions> matchingOptions,
     IOptionsMonitor<TrendingOptions> trendingOptions,
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger)
@@ -38,6 +41,20 @@ internal sealed class SuggestHandler(
         new PrefixTableSource(),
         new RecentQueriesSource(realtimeStore, suggestOptions.Value.HistoryMax),
         new TrendingSource(trendingOptions),
+        new PinyinSource(matchingOptions.Value),
+        new InfixSource(matchingOptions.Value),
+    ];
+
+    private readonly FuzzySource _fuzzy = new(matchingOptions.Value);
+
+    private IRecallSource<SuggestContext>[]? _fallbackSources;
+
+    /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
+    private IRecallSource<SuggestContext>[] FallbackSources => _fallbackSources ??=
+    [
+        new HomophoneSource(matchingOptions.Value),
+        new AnyOrderInfixSource(matchingOptions.Value),
+        _fuzzy,
     ];
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
@@ -70,7 +87,9 @@ internal sealed class SuggestHandler(
         var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
         var trendingSnapshot = trending.Current;
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot);
+        var started = timeProvider.GetTimestamp();
         var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
+        recall = await FallbackAsync(recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
         foreach (var reason in recall.DegradedReasons)
         {
             MarkDegraded(response.Metadata, reason);
@@ -108,6 +127,52 @@ internal sealed class SuggestHandler(
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// When the first round recalled fewer exact-tier candidates than the limit, runs the fallback sources within
+    /// what is left of the budget and merges them in. Typo tolerance that would run while the version's matcher is
+    /// still being built marks the answer <c>source_unavailable:fuzzy</c>; a first round that spent the whole budget
+    /// (already degraded by its late source) skips the fallback.
+    /// </summary>
+    private async Task<RecallResult> FallbackAsync(
+        RecallResult recall, SuggestContext context, int limit, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
+    {
+        var exact = 0;
+        var infix = 0;
+        foreach (var candidate in recall.Candidates)
+        {
+            switch (candidate.Features.Tier)
+            {
+                case MatchTier.Exact:
+                    exact++;
+                    break;
+                case MatchTier.Infix:
+                    infix++;
+                    break;
+            }
+        }
+
+        if (exact >= limit || context.Serving is null)
+        {
+            return recall;
+        }
+
+        var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit };
+        if (_fuzzy.Unavailable(fallback))
+        {
+            MarkDegraded(metadata, "source_unavailable:" + _fuzzy.Name);
+        }
+
+        if (budget <= TimeSpan.Zero)
+        {
+            // A first-round source spent the whole budget and is already reported (source_timeout:{name}):
+            // answer with what the round found.
+            return recall;
+        }
+
+        var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken);
+        return RecallRunner.Combine(recall, more);
     }
 
     private static string Validate(SuggestRequest request)

@@ -1,0 +1,478 @@
+using System.Text;
+using QueryRec.Api.Hosting;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Matching;
+using QueryRec.Core.Normalization;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Api.Recall;
+
+/// <summary>How the typed input looks to the matchers: Latin (pinyin candidate), hanzi head + Latin tail, all hanzi.</summary>
+internal static class MatchInput
+{
+    /// <summary>
+    /// True for a hanzi: what the pinyin converter knows, and any CJK unified ideograph (so an input is classified
+    /// the same way whether or not the converter has a reading for a rare character).
+    /// </summary>
+    public static bool IsHanzi(Rune rune)
+        => PinyinConverter.Default.IsHanzi(rune)
+           || rune.Value is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2EBEF) or (>= 0xF900 and <= 0xFAFF);
+
+    /// <summary>
+    /// A Latin input (ASCII letters and digits, spaces ignored, at least one letter): its pinyin lookup key, the
+    /// letters and digits without spaces.
+    /// </summary>
+    public static bool TryLatinKey(string prefix, out string key)
+    {
+        var builder = new StringBuilder(prefix.Length);
+        var letters = 0;
+        foreach (var ch in prefix)
+        {
+            if (ch is >= 'a' and <= 'z')
+            {
+                letters++;
+                builder.Append(ch);
+            }
+            else if (ch is >= '0' and <= '9')
+            {
+                builder.Append(ch);
+            }
+            else if (ch != ' ')
+            {
+                key = string.Empty;
+                return false;
+            }
+        }
+
+        key = builder.ToString();
+        return letters > 0;
+    }
+
+    /// <summary>
+    /// A mixed input: a head ending with a hanzi, then a tail of Latin letters (spaces ignored): "连yi" → ("连", "yi"),
+    /// "连衣 qun" → ("连衣", "qun").
+    /// </summary>
+    public static bool TryMixed(string prefix, out string head, out string tail)
+    {
+        head = tail = string.Empty;
+        var lastHanziEnd = -1;
+        var index = 0;
+        foreach (var rune in prefix.EnumerateRunes())
+        {
+            index += rune.Utf16SequenceLength;
+            if (IsHanzi(rune))
+            {
+                lastHanziEnd = index;
+            }
+        }
+
+        if (lastHanziEnd <= 0 || lastHanziEnd == prefix.Length)
+        {
+            return false;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var ch in prefix.AsSpan(lastHanziEnd))
+        {
+            if (ch is >= 'a' and <= 'z')
+            {
+                builder.Append(ch);
+            }
+            else if (ch != ' ')
+            {
+                return false;
+            }
+        }
+
+        if (builder.Length == 0)
+        {
+            return false;
+        }
+
+        head = prefix[..lastHanziEnd];
+        tail = builder.ToString();
+        return true;
+    }
+
+    /// <summary>The input's runes when every one is a hanzi, else null.</summary>
+    public static Rune[]? AllHanzi(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToArray();
+        return runes.Length > 0 && Array.TrueForAll(runes, IsHanzi) ? runes : null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="part"/> occurs in <paramref name="text"/> at a word start: the beginning (when
+    /// <paramref name="allowStart"/>), after a space, or at any hanzi.
+    /// </summary>
+    public static bool StartsWordIn(string text, string part, bool allowStart)
+    {
+        if (part.Length == 0)
+        {
+            return false;
+        }
+
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal))
+        {
+            if (at == 0 ? allowStart : text[at - 1] == ' ' || (Rune.TryGetRuneAt(text, at, out var rune) && IsHanzi(rune)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The pinyin variants a version expands to (its own bound; 16 when it does not say).</summary>
+    public static int MaxVariants(IndexInfo info) => info.MaxPinyinVariants > 0 ? info.MaxPinyinVariants : 16;
+
+    /// <summary>Truncates an ASCII key to the indexed length.</summary>
+    public static string Truncate(string key, int max) => key.Length <= max ? key : key[..max];
+
+    /// <summary>Turns completions into candidates of one matcher.</summary>
+    public static void Add(
+        Dictionary<string, Candidate> into,
+        PrefixNode? node,
+        Func<Completion, bool> keep,
+        Source source,
+        Reason reason,
+        MatchKind matchType,
+        Func<Completion, int>? editDistance = null)
+    {
+        if (node is null)
+        {
+            return;
+        }
+
+        var max = 0.0;
+        foreach (var completion in node.Completions)
+        {
+            max = Math.Max(max, completion.Score);
+        }
+
+        foreach (var completion in node.Completions)
+        {
+            if (!keep(completion))
+            {
+                continue;
+            }
+
+            var candidate = new Candidate(completion.Text) { Reason = reason, CategoryHint = completion.CategoryHint };
+            candidate.AddSource(source);
+            candidate.Features.Popularity = completion.Score;
+            candidate.Features.PopularityMax = max;
+            candidate.Features.MatchType = matchType;
+            candidate.Features.EditDistance = editDistance?.Invoke(completion) ?? 0;
+            if (into.TryGetValue(completion.Text, out var existing))
+            {
+                existing.Merge(candidate);
+            }
+            else
+            {
+                into.Add(completion.Text, candidate);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Pinyin recall. A Latin input looks up the full-pinyin table (<c>py:</c>) and, from two characters on, the
+/// initials table (<c>pi:</c>), alongside the prefix source's <c>p:</c> read, so "lian" merges English and pinyin
+/// completions. A mixed input (hanzi head, pinyin tail: "连yi") looks up <c>py:{reading of the head}{tail}</c> for the
+/// head's first readings and keeps the completions that start with the head. The completion's own text is what is
+/// shown. A key longer than the version's <c>max_pinyin_prefix_length</c> is looked up truncated and the completions
+/// are filtered by their own pinyin keys.
+/// </summary>
+internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<SuggestContext>
+{
+    public string Name => "pinyin";
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (!options.Pinyin || context.Serving is not { Info.MaxPinyinPrefixLength: > 0 and var max } serving)
+        {
+            return [];
+        }
+
+        var variants = MatchInput.MaxVariants(serving.Info);
+        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        if (MatchInput.TryLatinKey(context.Prefix, out var key))
+        {
+            var lookup = MatchInput.Truncate(key, max);
+            var truncated = lookup.Length < key.Length;
+            var full = serving.Snapshot.GetCompletionNodeAsync(CompletionTable.PinyinFull, lookup, cancellationToken).AsTask();
+            var initials = key.Length >= 2
+                ? serving.Snapshot.GetCompletionNodeAsync(CompletionTable.PinyinInitials, lookup, cancellationToken).AsTask()
+                : Task.FromResult<PrefixNode?>(null);
+            MatchInput.Add(
+                into,
+                await full,
+                c => !truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => k.Full.StartsWith(key, StringComparison.Ordinal)),
+                Source.PinyinFull,
+                Reason.PinyinMatch,
+                MatchKind.PinyinFull);
+            MatchInput.Add(
+                into,
+                await initials,
+                c => !truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => k.Initials.StartsWith(key, StringComparison.Ordinal)),
+                Source.PinyinInitials,
+                Reason.PinyinMatch,
+                MatchKind.PinyinInitials);
+        }
+        else if (MatchInput.TryMixed(context.Prefix, out var head, out var tail))
+        {
+            var keys = PinyinConverter.Default.Keys(head, variants)
+                .Take(options.MaxLookupVariants)
+                .Select(v => v.Full + tail)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
+            var truncated = lookups.Count != keys.Count || keys.Exists(k => k.Length > max);
+            var nodes = await serving.Snapshot.GetCompletionNodesAsync(CompletionTable.PinyinFull, lookups, cancellationToken);
+            foreach (var node in nodes)
+            {
+                MatchInput.Add(
+                    into,
+                    node,
+                    c => c.Text.StartsWith(head, StringComparison.Ordinal)
+                         && (!truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => keys.Exists(key => k.Full.StartsWith(key, StringComparison.Ordinal)))),
+                    Source.PinyinMixed,
+                    Reason.PinyinMatch,
+                    MatchKind.PinyinMixed);
+            }
+        }
+
+        return [.. into.Values];
+    }
+}
+
+/// <summary>
+/// Word-start infix recall (<c>x:</c>): "dress" finds "red dress", "长款" finds "连衣裙长款". A key longer than the
+/// version's <c>max_infix_prefix_length</c> is looked up truncated and the completions filtered by containment at a
+/// later word start.
+/// </summary>
+internal sealed class InfixSource(MatchingOptions options) : IRecallSource<SuggestContext>
+{
+    public string Name => "infix";
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (!options.Infix || context.Serving is not { Info.MaxInfixPrefixLength: > 0 and var max } serving || context.Prefix.Trim().Length == 0)
+        {
+            return [];
+        }
+
+        var prefix = context.Prefix;
+        var node = await serving.Snapshot.GetCompletionNodeAsync(CompletionTable.Infix, QueryNormalizer.TruncateRunes(prefix, max), cancellationToken);
+        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        MatchInput.Add(
+            into,
+            node,
+            c => !c.Text.StartsWith(prefix, StringComparison.Ordinal) && MatchInput.StartsWordIn(c.Text, prefix, allowStart: false),
+            Source.Infix,
+            Reason.InfixMatch,
+            MatchKind.Infix);
+        return [.. into.Values];
+    }
+}
+
+/// <summary>
+/// Homophone correction, when exact recall is thin: an all-hanzi input of two or more hanzi looks up its own full
+/// pinyin (<c>py:</c>) and keeps the completions that do not start with it ("连衣群" → 连衣裙): tagged fuzzy,
+/// reason typo corrected, edit distance the hanzi that differ.
+/// </summary>
+internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<SuggestContext>
+{
+    public string Name => "homophone";
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (!options.Pinyin
+            || !context.ExactRecallThin
+            || context.Serving is not { Info.MaxPinyinPrefixLength: > 0 and var max } serving
+            || MatchInput.AllHanzi(context.Prefix) is not { Length: >= 2 } runes)
+        {
+            return [];
+        }
+
+        var variants = MatchInput.MaxVariants(serving.Info);
+        var keys = PinyinConverter.Default.Keys(context.Prefix, variants)
+            .Take(options.MaxLookupVariants)
+            .Select(static v => v.Full)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
+        var truncated = keys.Exists(k => k.Length > max);
+        var nodes = await serving.Snapshot.GetCompletionNodesAsync(CompletionTable.PinyinFull, lookups, cancellationToken);
+        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            MatchInput.Add(
+                into,
+                node,
+                c => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal)
+                     && (!truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => keys.Exists(key => k.Full.StartsWith(key, StringComparison.Ordinal)))),
+                Source.Fuzzy,
+                Reason.TypoCorrected,
+                MatchKind.Homophone,
+                c => Differences(runes, c.Text));
+        }
+
+        return [.. into.Values];
+    }
+
+    private static int Differences(Rune[] input, string text)
+    {
+        var differences = 0;
+        var i = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (i == input.Length)
+            {
+                break;
+            }
+
+            differences += rune == input[i++] ? 0 : 1;
+        }
+
+        return differences + (input.Length - i);
+    }
+}
+
+/// <summary>
+/// Any-order infix fallback, when exact and infix recall together are still thin and the input has two or more
+/// parts (space-separated words, or for an all-hanzi input, splits leaving two or more hanzi on each side, the most
+/// central first): reads the prefix and infix nodes of every part in two batched reads and keeps the completions
+/// that contain every part, the last one at a word start. "长款连衣" finds "连衣裙长款".
+/// </summary>
+internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSource<SuggestContext>
+{
+    public string Name => "any_order";
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (!options.Infix
+            || !context.InfixRecallThin
+            || context.Serving is not { Info.MaxInfixPrefixLength: > 0 and var maxInfix } serving)
+        {
+            return [];
+        }
+
+        var splits = Splits(context.Prefix, options.MaxAnyOrderSplits);
+        if (splits.Count == 0)
+        {
+            return [];
+        }
+
+        var parts = splits.SelectMany(static s => s).Distinct(StringComparer.Ordinal).ToList();
+        var prefixNodes = serving.Snapshot.GetCompletionNodesAsync(
+            CompletionTable.Prefix, parts.Select(p => QueryNormalizer.TruncateRunes(p, serving.MaxPrefixLength)).ToList(), cancellationToken).AsTask();
+        var infixNodes = serving.Snapshot.GetCompletionNodesAsync(
+            CompletionTable.Infix, parts.Select(p => QueryNormalizer.TruncateRunes(p, maxInfix)).ToList(), cancellationToken).AsTask();
+        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        bool Keep(Completion c) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal) && splits.Exists(split => Matches(c.Text, split));
+        foreach (var node in (await prefixNodes).Concat(await infixNodes))
+        {
+            MatchInput.Add(into, node, Keep, Source.Infix, Reason.InfixMatch, MatchKind.AnyOrderInfix);
+        }
+
+        return [.. into.Values];
+    }
+
+    /// <summary>The ways to cut the input into parts: its words, or central splits of an all-hanzi input.</summary>
+    internal static List<string[]> Splits(string prefix, int maxSplits)
+    {
+        var words = prefix.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length >= 2)
+        {
+            return [words];
+        }
+
+        if (MatchInput.AllHanzi(prefix) is not { Length: >= 4 } runes)
+        {
+            return [];
+        }
+
+        // Split points from the middle outwards, each side keeping at least two hanzi.
+        var points = Enumerable.Range(2, runes.Length - 3)
+            .OrderBy(p => Math.Abs((2 * p) - runes.Length))
+            .ThenBy(static p => p)
+            .Take(maxSplits);
+        return points
+            .Select(p => new[] { string.Concat(runes[..p].Select(static r => r.ToString())), string.Concat(runes[p..].Select(static r => r.ToString())) })
+            .ToList();
+    }
+
+    private static bool Matches(string text, string[] parts)
+    {
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            if (!text.Contains(parts[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return MatchInput.StartsWordIn(text, parts[^1], allowStart: true);
+    }
+}
+
+/// <summary>
+/// Typo tolerance, when exact recall is thin: walks the version's <see cref="Index.FuzzyTrie"/> for the vocabulary
+/// prefixes within k edits of the input (k = 1 from <see cref="MatchingOptions.FuzzyMinLength"/> runes, 2 from
+/// <see cref="MatchingOptions.FuzzyTwoEditsLength"/>), takes the nearest and most popular few and reads their
+/// prefix-table nodes in one batched read. Until the version's matcher is built the source is skipped (see
+/// <see cref="Unavailable"/>).
+/// </summary>
+internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<SuggestContext>
+{
+    public string Name => "fuzzy";
+
+    /// <summary>True when the source would run for this request but the version's matcher is not built yet.</summary>
+    public bool Unavailable(SuggestContext context)
+        => WouldRun(context, out var serving) && serving.Fuzzy.Ready is null;
+
+    public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
+    {
+        if (!WouldRun(context, out var serving) || serving.Fuzzy.Ready is not { } trie)
+        {
+            return [];
+        }
+
+        var input = QueryNormalizer.TruncateRunes(context.Prefix, serving.MaxPrefixLength);
+        var runes = input.EnumerateRunes().Count();
+        var maxEdits = runes >= options.FuzzyTwoEditsLength ? 2 : 1;
+        var matches = trie.Search(input, maxEdits, options.MaxFuzzyPrefixes);
+        if (matches.Count == 0)
+        {
+            return [];
+        }
+
+        var nodes = await serving.Snapshot.GetCompletionNodesAsync(CompletionTable.Prefix, matches.Select(static m => m.Prefix).ToList(), cancellationToken);
+        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var distance = matches[i].Distance;
+            MatchInput.Add(
+                into,
+                nodes[i],
+                c => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal),
+                Source.Fuzzy,
+                Reason.TypoCorrected,
+                MatchKind.Fuzzy,
+                _ => distance);
+        }
+
+        return [.. into.Values];
+    }
+
+    private bool WouldRun(SuggestContext context, out Index.ServingIndex serving)
+    {
+        serving = context.Serving!;
+        return options.Fuzzy
+               && context.ExactRecallThin
+               && context.Serving is { Fuzzy.Available: true }
+               && context.Prefix.EnumerateRunes().Count() >= options.FuzzyMinLength;
+    }
+}
