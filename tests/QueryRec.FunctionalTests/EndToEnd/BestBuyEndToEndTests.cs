@@ -34,13 +34,22 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
         var client = factory.CreateClient(factory.CreateChannel());
         var response = await client.SuggestAsync(new SuggestRequest { Prefix = "gea" });
 
-        var expected = ExpectedCompletions("gea", minCount: 2, limit: 10);
+        // The prefix node holds the top 10; forms that differ only by spacing or a plural ("gears of war3",
+        // "gears of wars") collapse into the more popular one, and the room left goes to other match types
+        // (infix), which rank after every prefix item.
+        static string Folded(string q) => string.Concat(q.Split(' ').Select(w => w.TrimEnd('s')));
+        var top = ExpectedCompletions("gea", minCount: 2, limit: 10);
+        var expected = top.Where((e, i) => !top.Take(i).Any(b => Folded(b.Query) == Folded(e.Query))).ToList();
+        var prefixItems = response.Items.TakeWhile(i => i.Sources.Contains(Source.Prefix)).ToList();
         Assert.Equal("gears of war 3", response.Items[0].Text);
-        Assert.Equal(expected.Select(e => e.Query), response.Items.Select(i => i.Text));
-        Assert.Equal(expected.Count, response.Items.Count);
+        Assert.Equal(expected.Select(e => e.Query), prefixItems.Select(i => i.Text));
+        // At least the top-10 forms folded away; word-order variants found by other tables may fold in too.
+        Assert.True(prefixItems.Sum(i => i.CollapsedVariants) >= top.Count - expected.Count);
+        Assert.Equal(10, response.Items.Count);
+        Assert.All(response.Items.Skip(prefixItems.Count), i => Assert.DoesNotContain(Source.Prefix, i.Sources));
         for (var i = 0; i < expected.Count; i++)
         {
-            Assert.Equal(expected[i].Popularity, response.Items[i].Score, 9);
+            Assert.Equal(expected[i].Popularity, prefixItems[i].Score, 9);
         }
 
         Assert.False(response.Metadata.Degraded);
