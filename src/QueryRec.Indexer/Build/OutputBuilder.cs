@@ -361,9 +361,51 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             }
         }
 
+        // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
+        // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
+        // likely reading of the same query gave (a query appears once per node, at its best weight).
+        var entries = new List<(int Kept, int Level, Completion Completion)>();
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            if (readings[k] is not { } keysOfQuery)
+            {
+                continue;
+            }
+
+            foreach (var level in keysOfQuery.Select(static r => r.SecondaryReadings).Distinct())
+            {
+                var completion = level == 0 ? completions[k] : completions[k].Clone();
+                completion.Score = completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level);
+                entries.Add((k, level, completion));
+            }
+        }
+
+        var rank = new int[_kept.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        var entryOrder = Enumerable.Range(0, entries.Count)
+            .OrderByDescending(e => entries[e].Completion.Score)
+            .ThenBy(e => rank[entries[e].Kept])
+            .ThenBy(e => entries[e].Level)
+            .ToArray();
+        var entryCompletions = entries.Select(static e => e.Completion).ToArray();
         var max = options.MaxPinyinPrefixLength;
-        var full = WriteTable(CompletionTable.PinyinFull, order, completions, (k, keys) => PinyinPrefixes(readings[k], initials: false, max, keys));
-        var initials = WriteTable(CompletionTable.PinyinInitials, order, completions, (k, keys) => PinyinPrefixes(readings[k], initials: true, max, keys));
+        var lower = new HashSet<string>(StringComparer.Ordinal);
+        void KeysOf(int e, bool initialsTable, HashSet<string> keys)
+        {
+            var (kept, level, _) = entries[e];
+            var all = readings[kept]!;
+            lower.Clear();
+            PinyinPrefixes(all.Where(r => r.SecondaryReadings < level).ToList(), initialsTable, max, lower);
+            PinyinPrefixes(all.Where(r => r.SecondaryReadings == level).ToList(), initialsTable, max, keys);
+            keys.ExceptWith(lower);
+        }
+
+        var full = WriteTable(CompletionTable.PinyinFull, entryOrder, entryCompletions, (e, keys) => KeysOf(e, initialsTable: false, keys));
+        var initials = WriteTable(CompletionTable.PinyinInitials, entryOrder, entryCompletions, (e, keys) => KeysOf(e, initialsTable: true, keys));
         return (full, initials, queries);
     }
 
