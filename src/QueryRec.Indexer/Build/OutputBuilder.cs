@@ -312,11 +312,14 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// <summary>
     /// Writes one completion table: every key of every kept query takes the first K queries reaching it in
     /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query (a query appears at most
-    /// once per node, even when several of its readings or word starts give the same key).
+    /// once per node, even when several of its readings or word starts give the same key). With
+    /// <see cref="BuildOptions.PruneCompleteNodes"/>, a key is written only when it is the root of its branch (its
+    /// parent, the key one rune shorter, is not a key of the table) or its parent matched more than K queries: below a
+    /// complete node (at most K matches) every node is a filtered subset of it, and servers filter it themselves.
     /// </summary>
     private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, HashSet<string>> keysOf)
     {
-        var nodes = new Dictionary<string, PrefixNode>(StringComparer.Ordinal);
+        var nodes = new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var k in order)
         {
@@ -326,23 +329,41 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             {
                 if (!nodes.TryGetValue(key, out var node))
                 {
-                    node = new PrefixNode();
+                    node = new TableNode();
                     nodes.Add(key, node);
                 }
 
-                if (node.Completions.Count < options.TopK)
+                node.Matches++;
+                if (node.Node.Completions.Count < options.TopK)
                 {
-                    node.Completions.Add(completions[k]);
+                    node.Node.Completions.Add(completions[k]);
                 }
             }
         }
 
+        var written = 0;
         foreach (var (key, node) in nodes)
         {
-            Add(IndexKeys.Completions(table, key), node);
+            if (options.PruneCompleteNodes && !IsWritten(key, nodes, options.TopK))
+            {
+                continue;
+            }
+
+            Add(IndexKeys.Completions(table, key), node.Node);
+            written++;
         }
 
-        return nodes.Count;
+        return written;
+    }
+
+    /// <summary>
+    /// True when a pruned table writes <paramref name="key"/>: its parent (one rune shorter) is not a key, or the
+    /// parent matched more than <paramref name="topK"/> queries (its node was cut).
+    /// </summary>
+    private static bool IsWritten(string key, Dictionary<string, TableNode> nodes, int topK)
+    {
+        var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
+        return key.Length <= last || !nodes.TryGetValue(key[..^last], out var parent) || parent.Matches > topK;
     }
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
@@ -406,35 +427,19 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// </summary>
     internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys)
     {
-        var previous = default(Rune);
-        var index = 0;
-        var first = true;
-        while (index < text.Length)
+        foreach (var (index, han) in InfixWordStarts.Of(text))
         {
-            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
-            var han = IsHan(rune);
-            if (!first && rune.Value != ' ' && (previous.Value == ' ' || han || (IsHan(previous) && Rune.IsLetterOrDigit(rune))))
+            var min = han ? 1 : minLatinRunes;
+            var length = 0;
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
             {
-                var min = han ? 1 : minLatinRunes;
-                var length = 0;
-                foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
+                if (++length >= min)
                 {
-                    if (++length >= min)
-                    {
-                        keys.Add(prefix);
-                    }
+                    keys.Add(prefix);
                 }
             }
-
-            previous = rune;
-            first = false;
-            index += consumed;
         }
     }
-
-    /// <summary>True for a CJK unified or compatibility ideograph (a word start of its own in the infix table).</summary>
-    internal static bool IsHan(Rune rune) => rune.Value is
-        (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF) or (>= 0x20000 and <= 0x323AF);
 
     /// <summary>The vocabulary chunks ("v:{n}"): the most popular kept queries, in ranking order, 5,000 per chunk.</summary>
     private (int Size, int Chunks) WriteVocabulary(int[] order)
@@ -781,6 +786,14 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         => (recent + smoothing) / ((baseline * windowOverBaseline) + smoothing);
 
     private void Add(string key, IMessage value) => _records.Add(new IndexRecord(key, value.ToByteArray()));
+
+    /// <summary>A completion-table node being built, with the number of queries that reach its key.</summary>
+    private sealed class TableNode
+    {
+        public PrefixNode Node { get; } = new();
+
+        public int Matches { get; set; }
+    }
 
     private sealed class Kept(int id, QueryAcc acc, bool pinned, string pinCategory)
     {
