@@ -108,6 +108,67 @@ public sealed class PrunedTablesBuildTests
         Assert.Null(noBranch);
     }
 
+    [Theory]
+    [InlineData(true, "xq", 2)] // absent: the key, then its ancestors in one batch
+    [InlineData(true, "xyw", 2)] // pruned: the same two reads find it
+    [InlineData(true, "ab", 1)] // written: one read
+    [InlineData(false, "xq", 1)] // unpruned version: one read, as before
+    [InlineData(true, "xywxywxyw", 1)] // longer than the indexed depth (4): no ancestor read
+    public async Task ReadNodeAsync_RoundTrips_AreAtMostTwo(bool prune, string key, int reads)
+    {
+        var result = Build(Letters, new BuildOptions { MinCount = 1, TopK = 2, MaxPrefixLength = 4, Pinyin = false, Infix = false, PruneCompleteNodes = prune, Version = "v" });
+        var (snapshot, info) = await OpenAsync(result.Build);
+        var counting = new CountingSnapshot(snapshot);
+
+        await CompletionNodes.ReadNodeAsync(counting, CompletionTable.Prefix, key, info, default);
+
+        Assert.Equal(reads, counting.Reads);
+    }
+
+    /// <summary>Counts the completion-node reads (one per round trip) of a snapshot.</summary>
+    private sealed class CountingSnapshot(IIndexSnapshot inner) : IIndexSnapshot
+    {
+        public int Reads { get; private set; }
+
+        public string Version => inner.Version;
+
+        public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return inner.GetPrefixNodeAsync(normalizedPrefix, cancellationToken);
+        }
+
+        public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return inner.GetCompletionNodeAsync(table, key, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return inner.GetCompletionNodesAsync(table, keys, cancellationToken);
+        }
+
+        public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default) => inner.GetVocabularyChunkAsync(chunk, cancellationToken);
+
+        public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetQueryStatsAsync(normalizedQuery, cancellationToken);
+
+        public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default) => inner.GetInfoAsync(cancellationToken);
+
+        public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetRelatedQueriesAsync(normalizedQuery, cancellationToken);
+
+        public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetRefinementsAsync(normalizedQuery, cancellationToken);
+
+        public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default) => inner.GetItemQueriesAsync(itemId, cancellationToken);
+
+        public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default) => inner.GetHotAsync(category, cancellationToken);
+
+        public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(category, cancellationToken);
+
+        public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default) => inner.GetPinsAsync(cancellationToken);
+    }
+
     private static async Task<(IIndexSnapshot Snapshot, IndexInfo Info)> OpenAsync(IndexBuild build)
     {
         var store = new EmbeddedIndexStore();
