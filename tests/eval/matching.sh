@@ -48,7 +48,7 @@ node tools/eval/pinyin-reference.mjs <"$out/taobao-vocabulary.txt" >"$out/taobao
 "${indexer[@]}" eval-matching cases pinyin --index "$out/taobao.qrx" --reference "$out/taobao-reference.tsv" \
   --sample "$sample" --seed "$seed" --out "$out/pinyin-cases.tsv"
 serve "$out/taobao.qrx"
-"${indexer[@]}" eval-matching run --server "http://127.0.0.1:$port" --cases "$out/pinyin-cases.tsv" --json "$out/pinyin.json"
+"${indexer[@]}" eval-matching run --server "http://127.0.0.1:$port" --cases "$out/pinyin-cases.tsv" --json "$out/pinyin.json" --misses "$out/pinyin-misses.tsv"
 kill "$server"; wait "$server" 2>/dev/null || true
 
 echo "==> typo recovery (Best Buy)"
@@ -56,6 +56,6 @@ echo "==> typo recovery (Best Buy)"
 "${indexer[@]}" build --input "$out/bestbuy.jsonl" --output "$out/bestbuy.qrx"
 "${indexer[@]}" eval-matching cases typo --index "$out/bestbuy.qrx" --sample "$sample" --seed "$seed" --out "$out/typo-cases.tsv"
 serve "$out/bestbuy.qrx"
-"${indexer[@]}" eval-matching run --server "http://127.0.0.1:$port" --cases "$out/typo-cases.tsv" --json "$out/typo.json"
+"${indexer[@]}" eval-matching run --server "http://127.0.0.1:$port" --cases "$out/typo-cases.tsv" --json "$out/typo.json" --misses "$out/typo-misses.tsv"
 kill "$server"; wait "$server" 2>/dev/null || true
 echo "results: $out/pinyin.json, $out/typo.json"

@@ -6,7 +6,14 @@ namespace QueryRec.Core.Matching;
 /// <summary>One reading of a whole query: its joined toneless full pinyin and its initials.</summary>
 /// <param name="Full">Joined toneless pinyin, Latin and digit runs kept as they are, no spaces ("lianyiqun", "iphone15shoujike").</param>
 /// <param name="Initials">The first letter of each hanzi's reading, Latin and digit runs kept whole, no spaces ("lyq", "iphone15sjk").</param>
-public readonly record struct PinyinKey(string Full, string Initials);
+public readonly record struct PinyinKey(string Full, string Initials)
+{
+    /// <summary>
+    /// How many polyphones of the text take a non-primary reading in this key (0 for the all-primary reading):
+    /// the indexer ranks matches through less likely readings lower.
+    /// </summary>
+    public int SecondaryReadings { get; init; }
+}
 
 /// <summary>
 /// Converts normalized query text to the pinyin keys that the indexer writes and the server looks up.
@@ -244,6 +251,12 @@ public sealed class PinyinConverter
             }
         }
 
-        keys.Add(new PinyinKey(new string(fullSpan), new string(initialsSpan)));
+        var secondary = 0;
+        foreach (var index in readingIndex)
+        {
+            secondary += index > 0 ? 1 : 0;
+        }
+
+        keys.Add(new PinyinKey(new string(fullSpan), new string(initialsSpan)) { SecondaryReadings = secondary });
     }
 }

@@ -86,6 +86,12 @@ public sealed record BuildOptions
     /// <summary>Pinyin readings expanded per query at most (polyphones).</summary>
     public int MaxPinyinVariants { get; init; } = 16;
 
+    /// <summary>
+    /// Score multiplier of a pinyin match per polyphone read with a non-primary reading (0–1): popularity x
+    /// weight^n, so rare readings do not crowd the likely ones out of a node.
+    /// </summary>
+    public double PinyinSecondaryWeight { get; init; } = 0.3;
+
     /// <summary>Longest indexed full-pinyin and initials prefix, in letters (runes).</summary>
     public int MaxPinyinPrefixLength { get; init; } = 24;
 
@@ -142,6 +148,11 @@ public sealed record BuildOptions
         if (MaxPrefixLength is < 1 or > Limits.MaxPrefixLength)
         {
             problems.Add($"--max-prefix-length must be between 1 and {Limits.MaxPrefixLength} (got {MaxPrefixLength}).");
+        }
+
+        if (PinyinSecondaryWeight is < 0 or > 1 || double.IsNaN(PinyinSecondaryWeight))
+        {
+            problems.Add($"--pinyin-secondary-weight must be between 0 and 1 (got {PinyinSecondaryWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         }
 
         if (MaxPinyinVariants is < 1 or > MaxPinyinVariantsLimit)

@@ -314,8 +314,10 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query (a query appears at most
     /// once per node, even when several of its readings or word starts give the same key). With
     /// <see cref="BuildOptions.PruneCompleteNodes"/>, a key is written only when it is the root of its branch (its
-    /// parent, the key one rune shorter, is not a key of the table) or its parent matched more than K queries: below a
-    /// complete node (at most K matches) every node is a filtered subset of it, and servers filter it themselves.
+    /// parent, the key one rune shorter, is not a key of the table), its parent matched more than K queries, or its
+    /// node differs from the nearest written ancestor's filtered to the key (pinyin tables only: a match through a
+    /// secondary reading scores lower below the key where the primary reading stops matching). Below a complete
+    /// node (at most K matches) every other node is a filtered subset of it, and servers filter it themselves.
     /// </summary>
     private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, HashSet<string>> keysOf)
     {
@@ -341,14 +343,43 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             }
         }
 
-        var written = 0;
-        foreach (var (key, node) in nodes)
+        if (!options.PruneCompleteNodes)
         {
-            if (options.PruneCompleteNodes && !IsWritten(key, nodes, options.TopK))
+            foreach (var (key, node) in nodes)
             {
+                Add(IndexKeys.Completions(table, key), node.Node);
+            }
+
+            return nodes.Count;
+        }
+
+        // Shorter keys first, so that a key's parent already knows its nearest written ancestor.
+        var byLength = new List<List<string>>();
+        foreach (var key in nodes.Keys)
+        {
+            while (byLength.Count <= key.Length)
+            {
+                byLength.Add([]);
+            }
+
+            byLength[key.Length].Add(key);
+        }
+
+        var written = 0;
+        foreach (var key in byLength.SelectMany(static l => l))
+        {
+            var node = nodes[key];
+            var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
+            if (key.Length > last
+                && nodes.TryGetValue(key[..^last], out var parent)
+                && parent.Matches <= options.TopK
+                && IsFilteredAncestor(node, parent.WrittenAncestor!))
+            {
+                node.WrittenAncestor = parent.WrittenAncestor;
                 continue;
             }
 
+            node.WrittenAncestor = node;
             Add(IndexKeys.Completions(table, key), node.Node);
             written++;
         }
@@ -357,13 +388,39 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     }
 
     /// <summary>
-    /// True when a pruned table writes <paramref name="key"/>: its parent (one rune shorter) is not a key, or the
-    /// parent matched more than <paramref name="topK"/> queries (its node was cut).
+    /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
+    /// holds, same scores, same order: what a server gets by filtering the ancestor.
     /// </summary>
-    private static bool IsWritten(string key, Dictionary<string, TableNode> nodes, int topK)
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor)
     {
-        var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
-        return key.Length <= last || !nodes.TryGetValue(key[..^last], out var parent) || parent.Matches > topK;
+        var mine = node.Node.Completions;
+        var next = 0;
+        foreach (var completion in ancestor.Node.Completions)
+        {
+            var held = false;
+            foreach (var c in mine)
+            {
+                if (string.Equals(c.Text, completion.Text, StringComparison.Ordinal))
+                {
+                    held = true;
+                    break;
+                }
+            }
+
+            if (!held)
+            {
+                continue;
+            }
+
+            if (next == mine.Count || !string.Equals(mine[next].Text, completion.Text, StringComparison.Ordinal) || mine[next].Score != completion.Score)
+            {
+                return false;
+            }
+
+            next++;
+        }
+
+        return next == mine.Count;
     }
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
@@ -382,9 +439,51 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             }
         }
 
+        // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
+        // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
+        // likely reading of the same query gave (a query appears once per node, at its best weight).
+        var entries = new List<(int Kept, int Level, Completion Completion)>();
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            if (readings[k] is not { } keysOfQuery)
+            {
+                continue;
+            }
+
+            foreach (var level in keysOfQuery.Select(static r => r.SecondaryReadings).Distinct())
+            {
+                var completion = level == 0 ? completions[k] : completions[k].Clone();
+                completion.Score = completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level);
+                entries.Add((k, level, completion));
+            }
+        }
+
+        var rank = new int[_kept.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        var entryOrder = Enumerable.Range(0, entries.Count)
+            .OrderByDescending(e => entries[e].Completion.Score)
+            .ThenBy(e => rank[entries[e].Kept])
+            .ThenBy(e => entries[e].Level)
+            .ToArray();
+        var entryCompletions = entries.Select(static e => e.Completion).ToArray();
         var max = options.MaxPinyinPrefixLength;
-        var full = WriteTable(CompletionTable.PinyinFull, order, completions, (k, keys) => PinyinPrefixes(readings[k], initials: false, max, keys));
-        var initials = WriteTable(CompletionTable.PinyinInitials, order, completions, (k, keys) => PinyinPrefixes(readings[k], initials: true, max, keys));
+        var lower = new HashSet<string>(StringComparer.Ordinal);
+        void KeysOf(int e, bool initialsTable, HashSet<string> keys)
+        {
+            var (kept, level, _) = entries[e];
+            var all = readings[kept]!;
+            lower.Clear();
+            PinyinPrefixes(all.Where(r => r.SecondaryReadings < level).ToList(), initialsTable, max, lower);
+            PinyinPrefixes(all.Where(r => r.SecondaryReadings == level).ToList(), initialsTable, max, keys);
+            keys.ExceptWith(lower);
+        }
+
+        var full = WriteTable(CompletionTable.PinyinFull, entryOrder, entryCompletions, (e, keys) => KeysOf(e, initialsTable: false, keys));
+        var initials = WriteTable(CompletionTable.PinyinInitials, entryOrder, entryCompletions, (e, keys) => KeysOf(e, initialsTable: true, keys));
         return (full, initials, queries);
     }
 
@@ -793,6 +892,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         public PrefixNode Node { get; } = new();
 
         public int Matches { get; set; }
+
+        /// <summary>Pruning: the node itself when written, else the written ancestor a server filters for it.</summary>
+        public TableNode? WrittenAncestor { get; set; }
     }
 
     private sealed class Kept(int id, QueryAcc acc, bool pinned, string pinCategory)

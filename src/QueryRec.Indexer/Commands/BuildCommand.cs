@@ -17,6 +17,7 @@ internal sealed class BuildCommand
         var zipf = new Option<double>("--zipf") { Description = "With --queries and no counts: popularity n / rank^S after a seeded shuffle.", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int>("--seed") { Description = "With --queries and no counts: the shuffle seed.", DefaultValueFactory = _ => 1 };
         var noPinyin = new Option<bool>("--no-pinyin") { Description = "Do not write the full-pinyin (py:) and initials (pi:) tables." };
+        var pinyinSecondaryWeight = new Option<double>("--pinyin-secondary-weight") { Description = "Score multiplier of a pinyin match per polyphone read with a non-primary reading (0-1).", DefaultValueFactory = _ => defaults.PinyinSecondaryWeight };
         var pinyinVariants = new Option<int>("--pinyin-variants") { Description = "Pinyin readings expanded per query at most (polyphones).", DefaultValueFactory = _ => defaults.MaxPinyinVariants };
         var maxPinyinPrefix = new Option<int>("--max-pinyin-prefix") { Description = "Longest indexed full-pinyin and initials prefix, in letters.", DefaultValueFactory = _ => defaults.MaxPinyinPrefixLength };
         var noInfix = new Option<bool>("--no-infix") { Description = "Do not write the word-start infix table (x:)." };
@@ -51,7 +52,7 @@ internal sealed class BuildCommand
         {
             input, queries, zipf, seed, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -103,6 +104,7 @@ internal sealed class BuildCommand
                     Lists = lists,
                     Pinyin = !parseResult.GetValue(noPinyin),
                     MaxPinyinVariants = parseResult.GetValue(pinyinVariants),
+                    PinyinSecondaryWeight = parseResult.GetValue(pinyinSecondaryWeight),
                     MaxPinyinPrefixLength = parseResult.GetValue(maxPinyinPrefix),
                     Infix = !parseResult.GetValue(noInfix),
                     MaxInfixPrefixLength = parseResult.GetValue(maxInfixPrefix),

@@ -87,7 +87,8 @@ internal static class EvalMatchingCommand
         var casesFile = new Option<FileInfo>("--cases") { Description = "Cases written by 'eval-matching cases'.", Required = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON." };
         var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight.", DefaultValueFactory = _ => 4 };
-        var command = new Command("run", "Replay cases against Suggest and score them.") { server, casesFile, json, concurrency };
+        var misses = new Option<FileInfo?>("--misses") { Description = "Also write the missed cases with what was shown instead (TSV, at most 500 per group)." };
+        var command = new Command("run", "Replay cases against Suggest and score them.") { server, casesFile, json, concurrency, misses };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var address = parseResult.GetRequiredValue(server);
@@ -136,6 +137,11 @@ internal static class EvalMatchingCommand
             }
 
             context.Console.Write(table);
+            if (parseResult.GetValue(misses) is { } missesFile)
+            {
+                await File.WriteAllLinesAsync(missesFile.FullName, results.SelectMany(static r => r.Misses), cancellationToken);
+            }
+
             if (parseResult.GetValue(json) is { } jsonFile)
             {
                 var payload = results.Select(static r => new

@@ -34,11 +34,17 @@ internal sealed class GroupResult(string group)
     public double SuccessAt10 => Eligible == 0 ? 0 : (double)HitsAt10 / Eligible;
 
     public double Mrr => Eligible == 0 ? 0 : ReciprocalRankSum / Eligible;
+
+    /// <summary>Eligible cases whose expected query was not in the top 10, with what was shown instead (bounded).</summary>
+    public List<string> Misses { get; } = [];
 }
 
 /// <summary>Replays evaluation cases against Suggest and scores them.</summary>
 internal static class SuggestReplay
 {
+    /// <summary>Most misses kept per group for the failure report.</summary>
+    public const int MaxMissesPerGroup = 500;
+
     private static readonly HashSet<Source> ExactSources = [Source.Prefix, Source.PinyinFull, Source.PinyinInitials, Source.PinyinMixed, Source.History, Source.Trending];
 
     /// <summary>Runs every case (its baseline first, when it has one) with bounded concurrency; results per group, in first-seen order.</summary>
@@ -84,6 +90,11 @@ internal static class SuggestReplay
                 g.HitsAt1 += rank == 1 ? 1 : 0;
                 g.HitsAt10 += rank is > 0 and <= 10 ? 1 : 0;
                 g.ReciprocalRankSum += rank is > 0 and <= 10 ? 1.0 / rank : 0;
+                if (rank is 0 or > 10 && g.Misses.Count < MaxMissesPerGroup)
+                {
+                    var shown = string.Join(" | ", response.Items.Select(static i => i.Text + " [" + string.Join(",", i.Sources) + "]"));
+                    g.Misses.Add($"{c.Group}\t{c.Typed}\t{c.Expected}\t{shown}");
+                }
             }
         });
 

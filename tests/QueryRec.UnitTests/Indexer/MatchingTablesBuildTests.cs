@@ -38,6 +38,27 @@ public sealed class MatchingTablesBuildTests
         => IndexInfo.Parser.ParseFrom(build.Records.Single(r => r.Key == IndexKeys.Info).Value);
 
     [Fact]
+    public void Build_PinyinMatchThroughANonPrimaryReading_RanksBelowAPrimaryOne()
+    {
+        // 行 reads xing first and hang second: "行人" reaches py:hang only through its second reading.
+        Assert.Equal(["xing", "hang"], PinyinConverter.Default.Readings(new System.Text.Rune('行')).Take(2));
+        var events = Searches("行人", 10).Concat(Searches("航母", 5)).ToList();
+
+        var weighted = Build(events, new BuildOptions { MinCount = 1, PinyinSecondaryWeight = 0.3 }).Build;
+        var unweighted = Build(events, new BuildOptions { MinCount = 1, PinyinSecondaryWeight = 1.0 }).Build;
+
+        // Popularity 10 x 0.3 = 3 < 5 for the primary-reading match; with weight 1 plain popularity decides.
+        Assert.Equal(["航母", "行人"], Texts(weighted, CompletionTable.PinyinFull, "hang"));
+        Assert.Equal(["行人", "航母"], Texts(unweighted, CompletionTable.PinyinFull, "hang"));
+        // Through its primary reading 行人 keeps its full score; through the second one it is worth 0.3 of it.
+        var node = Node(weighted, CompletionTable.PinyinFull, "hang")!;
+        var xing = Node(weighted, CompletionTable.PinyinFull, "xing")!;
+        Assert.Equal(["行人"], xing.Completions.Select(c => c.Text));
+        Assert.Equal(0.3 * xing.Completions[0].Score, node.Completions[1].Score, 9);
+        Assert.Equal(["航母", "行人"], Texts(weighted, CompletionTable.PinyinInitials, "h"));
+    }
+
+    [Fact]
     public void Build_InfixTable_FindsALatinQueryFromItsSecondWord()
     {
         var result = Build(Searches("red dress", 2));

@@ -138,6 +138,8 @@ public sealed class QueryListBuildTests : IDisposable
     [Theory]
     [InlineData("--pinyin-variants", "0")]
     [InlineData("--pinyin-variants", "257")]
+    [InlineData("--pinyin-secondary-weight", "1.5")]
+    [InlineData("--pinyin-secondary-weight", "-0.1")]
     [InlineData("--max-pinyin-prefix", "0")]
     [InlineData("--max-infix-prefix", "101")]
     [InlineData("--vocabulary-max", "-1")]
