@@ -94,6 +94,29 @@ public sealed class PrunedTablesBuildTests
     }
 
     [Fact]
+    public void Build_PinyinTables_WriteTheKeyWhereOnlyASecondaryReadingStillMatches()
+    {
+        // 长 reads chang or zhang: below the key where the readings part, the secondary branch scores x0.3, which a
+        // server cannot get by filtering the (complete) parent, so that key is written; the primary branch is not.
+        var readings = PinyinConverter.Default.Keys("a长", 16);
+        var primary = readings.Single(static r => r.SecondaryReadings == 0).Full;
+        var secondary = readings.First(static r => r.SecondaryReadings == 1).Full;
+        var part = Enumerable.Range(0, Math.Min(primary.Length, secondary.Length)).First(i => primary[i] != secondary[i]) + 1;
+        Assert.True(part >= 2, $"the readings {primary} / {secondary} should share the 'a'");
+
+        var result = Build([("a长", 1)], new BuildOptions { MinCount = 1, TopK = 2, Infix = false, PinyinSecondaryWeight = 0.3 });
+        var full = Keys(result.Build, CompletionTable.PinyinFull);
+
+        Assert.Contains(primary[..1], full);
+        Assert.DoesNotContain(primary[..part], full);
+        Assert.Contains(secondary[..part], full);
+        Assert.DoesNotContain(secondary[..(part + 1)], full);
+        var atRoot = MatchingTablesBuildTests.Node(result.Build, CompletionTable.PinyinFull, primary[..1])!.Completions.Single().Score;
+        var onSecondary = MatchingTablesBuildTests.Node(result.Build, CompletionTable.PinyinFull, secondary[..part])!.Completions.Single().Score;
+        Assert.Equal(atRoot * 0.3, onSecondary, 9);
+    }
+
+    [Fact]
     public async Task ReadNodeAsync_PrunedKey_FiltersTheLongestWrittenAncestor()
     {
         var result = Build(Letters, new BuildOptions { MinCount = 1, TopK = 2, Pinyin = false, Infix = false, Version = "pruned" });
