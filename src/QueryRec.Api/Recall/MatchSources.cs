@@ -201,9 +201,9 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
         {
             var lookup = MatchInput.Truncate(key, max);
             var truncated = lookup.Length < key.Length;
-            var full = serving.Snapshot.GetCompletionNodeAsync(CompletionTable.PinyinFull, lookup, cancellationToken).AsTask();
+            var full = CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinFull, lookup, serving.Info, cancellationToken).AsTask();
             var initials = key.Length >= 2
-                ? serving.Snapshot.GetCompletionNodeAsync(CompletionTable.PinyinInitials, lookup, cancellationToken).AsTask()
+                ? CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinInitials, lookup, serving.Info, cancellationToken).AsTask()
                 : Task.FromResult<PrefixNode?>(null);
             MatchInput.Add(
                 into,
@@ -229,7 +229,7 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
                 .ToList();
             var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
             var truncated = lookups.Count != keys.Count || keys.Exists(k => k.Length > max);
-            var nodes = await serving.Snapshot.GetCompletionNodesAsync(CompletionTable.PinyinFull, lookups, cancellationToken);
+            var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.PinyinFull, lookups, serving.Info, cancellationToken);
             foreach (var node in nodes)
             {
                 MatchInput.Add(
@@ -264,7 +264,7 @@ internal sealed class InfixSource(MatchingOptions options) : IRecallSource<Sugge
         }
 
         var prefix = context.Prefix;
-        var node = await serving.Snapshot.GetCompletionNodeAsync(CompletionTable.Infix, QueryNormalizer.TruncateRunes(prefix, max), cancellationToken);
+        var node = await CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.Infix, QueryNormalizer.TruncateRunes(prefix, max), serving.Info, cancellationToken);
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         MatchInput.Add(
             into,
@@ -304,7 +304,7 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
             .ToList();
         var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
         var truncated = keys.Exists(k => k.Length > max);
-        var nodes = await serving.Snapshot.GetCompletionNodesAsync(CompletionTable.PinyinFull, lookups, cancellationToken);
+        var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.PinyinFull, lookups, serving.Info, cancellationToken);
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
@@ -366,10 +366,10 @@ internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSour
         }
 
         var parts = splits.SelectMany(static s => s).Distinct(StringComparer.Ordinal).ToList();
-        var prefixNodes = serving.Snapshot.GetCompletionNodesAsync(
-            CompletionTable.Prefix, parts.Select(p => QueryNormalizer.TruncateRunes(p, serving.MaxPrefixLength)).ToList(), cancellationToken).AsTask();
-        var infixNodes = serving.Snapshot.GetCompletionNodesAsync(
-            CompletionTable.Infix, parts.Select(p => QueryNormalizer.TruncateRunes(p, maxInfix)).ToList(), cancellationToken).AsTask();
+        var prefixNodes = CompletionNodes.ReadNodesAsync(
+            serving.Snapshot, CompletionTable.Prefix, parts.Select(p => QueryNormalizer.TruncateRunes(p, serving.MaxPrefixLength)).ToList(), serving.Info, cancellationToken).AsTask();
+        var infixNodes = CompletionNodes.ReadNodesAsync(
+            serving.Snapshot, CompletionTable.Infix, parts.Select(p => QueryNormalizer.TruncateRunes(p, maxInfix)).ToList(), serving.Info, cancellationToken).AsTask();
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         bool Keep(Completion c) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal) && splits.Exists(split => Matches(c.Text, split));
         foreach (var node in (await prefixNodes).Concat(await infixNodes))
@@ -449,7 +449,7 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
             return [];
         }
 
-        var nodes = await serving.Snapshot.GetCompletionNodesAsync(CompletionTable.Prefix, matches.Select(static m => m.Prefix).ToList(), cancellationToken);
+        var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.Prefix, matches.Select(static m => m.Prefix).ToList(), serving.Info, cancellationToken);
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using QueryRec.Api.Index;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Normalization;
+using QueryRec.Storage;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Api.Recall;
@@ -36,7 +37,7 @@ internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
         }
 
         var key = QueryNormalizer.TruncateRunes(context.Prefix, serving.MaxPrefixLength);
-        var node = await serving.Snapshot.GetPrefixNodeAsync(key, cancellationToken);
+        var node = await CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.Prefix, key, serving.Info, cancellationToken);
         if (node is null)
         {
             return [];

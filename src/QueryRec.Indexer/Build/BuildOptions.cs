@@ -107,6 +107,13 @@ public sealed record BuildOptions
     /// </summary>
     public int MinLatinInfixLength { get; init; } = 2;
 
+    /// <summary>
+    /// Skips the completion-table nodes below a complete node (one whose key matched at most top-K queries): they
+    /// hold filtered subsets of it, and servers read the longest written ancestor and filter
+    /// (<c>IndexInfo.complete_nodes_pruned</c>). <c>--no-prune</c> writes every node.
+    /// </summary>
+    public bool PruneCompleteNodes { get; init; } = true;
+
     /// <summary>Most popular kept queries written to the vocabulary chunks ("v:{n}") for typo tolerance; 0 writes none.</summary>
     public int MaxVocabulary { get; init; } = 1_000_000;
 

@@ -228,13 +228,14 @@ public static class IndexBuilder
             VocabularyChunks = output.Summary.VocabularyChunks,
             MaxPinyinVariants = options.Pinyin ? options.MaxPinyinVariants : 0,
             TextTablesVersion = TextTablesVersion,
+            CompleteNodesPruned = options.PruneCompleteNodes,
         }.ToByteArray()));
 
         onPhase?.Invoke("checksum");
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; text-tables={TextTablesVersion}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}");
         var build = IndexBuild.Create(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, records);
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         var summary = output.Summary with

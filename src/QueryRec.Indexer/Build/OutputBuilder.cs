@@ -312,11 +312,16 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// <summary>
     /// Writes one completion table: every key of every kept query takes the first K queries reaching it in
     /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query (a query appears at most
-    /// once per node, even when several of its readings or word starts give the same key).
+    /// once per node, even when several of its readings or word starts give the same key). With
+    /// <see cref="BuildOptions.PruneCompleteNodes"/>, a key is written only when it is the root of its branch (its
+    /// parent, the key one rune shorter, is not a key of the table), its parent matched more than K queries, or its
+    /// node differs from the nearest written ancestor's filtered to the key (pinyin tables only: a match through a
+    /// secondary reading scores lower below the key where the primary reading stops matching). Below a complete
+    /// node (at most K matches) every other node is a filtered subset of it, and servers filter it themselves.
     /// </summary>
     private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, HashSet<string>> keysOf)
     {
-        var nodes = new Dictionary<string, PrefixNode>(StringComparer.Ordinal);
+        var nodes = new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var k in order)
         {
@@ -326,23 +331,96 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             {
                 if (!nodes.TryGetValue(key, out var node))
                 {
-                    node = new PrefixNode();
+                    node = new TableNode();
                     nodes.Add(key, node);
                 }
 
-                if (node.Completions.Count < options.TopK)
+                node.Matches++;
+                if (node.Node.Completions.Count < options.TopK)
                 {
-                    node.Completions.Add(completions[k]);
+                    node.Node.Completions.Add(completions[k]);
                 }
             }
         }
 
-        foreach (var (key, node) in nodes)
+        if (!options.PruneCompleteNodes)
         {
-            Add(IndexKeys.Completions(table, key), node);
+            foreach (var (key, node) in nodes)
+            {
+                Add(IndexKeys.Completions(table, key), node.Node);
+            }
+
+            return nodes.Count;
         }
 
-        return nodes.Count;
+        // Shorter keys first, so that a key's parent already knows its nearest written ancestor.
+        var byLength = new List<List<string>>();
+        foreach (var key in nodes.Keys)
+        {
+            while (byLength.Count <= key.Length)
+            {
+                byLength.Add([]);
+            }
+
+            byLength[key.Length].Add(key);
+        }
+
+        var written = 0;
+        foreach (var key in byLength.SelectMany(static l => l))
+        {
+            var node = nodes[key];
+            var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
+            if (key.Length > last
+                && nodes.TryGetValue(key[..^last], out var parent)
+                && parent.Matches <= options.TopK
+                && IsFilteredAncestor(node, parent.WrittenAncestor!))
+            {
+                node.WrittenAncestor = parent.WrittenAncestor;
+                continue;
+            }
+
+            node.WrittenAncestor = node;
+            Add(IndexKeys.Completions(table, key), node.Node);
+            written++;
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
+    /// holds, same scores, same order: what a server gets by filtering the ancestor.
+    /// </summary>
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor)
+    {
+        var mine = node.Node.Completions;
+        var next = 0;
+        foreach (var completion in ancestor.Node.Completions)
+        {
+            var held = false;
+            foreach (var c in mine)
+            {
+                if (string.Equals(c.Text, completion.Text, StringComparison.Ordinal))
+                {
+                    held = true;
+                    break;
+                }
+            }
+
+            if (!held)
+            {
+                continue;
+            }
+
+            if (next == mine.Count || !string.Equals(mine[next].Text, completion.Text, StringComparison.Ordinal) || mine[next].Score != completion.Score)
+            {
+                return false;
+            }
+
+            next++;
+        }
+
+        return next == mine.Count;
     }
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
@@ -448,35 +526,19 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// </summary>
     internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys)
     {
-        var previous = default(Rune);
-        var index = 0;
-        var first = true;
-        while (index < text.Length)
+        foreach (var (index, han) in InfixWordStarts.Of(text))
         {
-            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
-            var han = IsHan(rune);
-            if (!first && rune.Value != ' ' && (previous.Value == ' ' || han || (IsHan(previous) && Rune.IsLetterOrDigit(rune))))
+            var min = han ? 1 : minLatinRunes;
+            var length = 0;
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
             {
-                var min = han ? 1 : minLatinRunes;
-                var length = 0;
-                foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
+                if (++length >= min)
                 {
-                    if (++length >= min)
-                    {
-                        keys.Add(prefix);
-                    }
+                    keys.Add(prefix);
                 }
             }
-
-            previous = rune;
-            first = false;
-            index += consumed;
         }
     }
-
-    /// <summary>True for a CJK unified or compatibility ideograph (a word start of its own in the infix table).</summary>
-    internal static bool IsHan(Rune rune) => rune.Value is
-        (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF) or (>= 0x20000 and <= 0x323AF);
 
     /// <summary>The vocabulary chunks ("v:{n}"): the most popular kept queries, in ranking order, 5,000 per chunk.</summary>
     private (int Size, int Chunks) WriteVocabulary(int[] order)
@@ -823,6 +885,17 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         => (recent + smoothing) / ((baseline * windowOverBaseline) + smoothing);
 
     private void Add(string key, IMessage value) => _records.Add(new IndexRecord(key, value.ToByteArray()));
+
+    /// <summary>A completion-table node being built, with the number of queries that reach its key.</summary>
+    private sealed class TableNode
+    {
+        public PrefixNode Node { get; } = new();
+
+        public int Matches { get; set; }
+
+        /// <summary>Pruning: the node itself when written, else the written ancestor a server filters for it.</summary>
+        public TableNode? WrittenAncestor { get; set; }
+    }
 
     private sealed class Kept(int id, QueryAcc acc, bool pinned, string pinCategory)
     {

@@ -125,7 +125,7 @@ internal sealed class InspectCommand
             var p = target.Table is CompletionTable.PinyinFull or CompletionTable.PinyinInitials
                 ? rawPrefix.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
                 : QueryNormalizer.NormalizePrefix(rawPrefix);
-            var node = await snapshot.GetCompletionNodeAsync(target.Table, p, ct);
+            var node = await CompletionNodes.ReadNodeAsync(snapshot, target.Table, p, await snapshot.GetInfoAsync(ct) ?? new IndexInfo(), ct);
             var table = new Table().Title(Markup.Escape($"{TableTitle(target.Table)} '{p}'")).AddColumns("completion", "score", "count", "users", "category", "top categories", "pinned");
             foreach (var c in node?.Completions ?? [])
             {

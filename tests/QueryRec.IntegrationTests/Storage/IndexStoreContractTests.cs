@@ -61,13 +61,16 @@ public abstract class IndexStoreContractTests
         Assert.Null(node);
     }
 
-    /// <summary>A real build: "red dress" ×3, "blue dress" ×2, "连衣裙长款" ×1 (all kept), default matching options.</summary>
+    /// <summary>
+    /// A real build: "red dress" ×3, "blue dress" ×2, "连衣裙长款" ×1 (all kept), default matching options, every node
+    /// written (these tests read the store's raw nodes; pruned reads: CompletionNodes).
+    /// </summary>
     private IndexBuild MatchingBuild(string version)
     {
         var t0 = new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero);
         var events = new (string Query, int Count)[] { ("red dress", 3), ("blue dress", 2), ("连衣裙长款", 1) }
             .SelectMany(q => Enumerable.Range(0, q.Count).Select(i => new LogEvent(LogEventType.Search, q.Query + "#u", q.Query, t0.AddSeconds(i))));
-        return IndexBuilder.Build(events, new BuildOptions { MinCount = 1, Version = version }, Time).Build;
+        return IndexBuilder.Build(events, new BuildOptions { MinCount = 1, Version = version, PruneCompleteNodes = false }, Time).Build;
     }
 
     private static string[] Texts(V1.PrefixNode? node)

@@ -27,7 +27,7 @@ public sealed class IndexerCliTests : IDisposable
             """{"type":"search","user":"u2","query":"halo","time":"2011-09-14T12:47:07Z"}""");
         var output = _dir.File("index.qrx");
 
-        var (code, stdout, stderr) = await Run("build", "--input", input, "--output", output);
+        var (code, stdout, stderr) = await Run("build", "--input", input, "--output", output, "--no-prune");
 
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);

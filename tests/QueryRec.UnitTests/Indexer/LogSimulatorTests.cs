@@ -88,7 +88,7 @@ public sealed class LogSimulatorTests
     {
         var events = LogSimulator.Generate(new SimulationOptions());
 
-        var result = IndexBuilder.Build(events, new BuildOptions(), new FixedTimeProvider(DateTimeOffset.UnixEpoch));
+        var result = IndexBuilder.Build(events, new BuildOptions { PruneCompleteNodes = false }, new FixedTimeProvider(DateTimeOffset.UnixEpoch));
 
         // A few hundred vocabulary queries survive min-count 2 (plus, until the builder filters them, fragments).
         Assert.InRange(result.Summary.QueriesKept, 200, 2000);

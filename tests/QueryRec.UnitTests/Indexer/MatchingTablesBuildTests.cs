@@ -22,7 +22,7 @@ public sealed class MatchingTablesBuildTests
         => new(LogEventType.Click, query + "#u", query, T0.AddSeconds(100 + second), "sku", category);
 
     private static BuildResult Build(IEnumerable<LogEvent> events, BuildOptions? options = null)
-        => IndexBuilder.Build(events, options ?? new BuildOptions { MinCount = 1 }, Clock);
+        => IndexBuilder.Build(events, (options ?? new BuildOptions { MinCount = 1 }) with { PruneCompleteNodes = false }, Clock); // every node: these tests read the table layout
 
     internal static PrefixNode? Node(IndexBuild build, CompletionTable table, string key)
     {
@@ -284,7 +284,7 @@ public sealed class MatchingTablesBuildTests
             {
                 // Normalized first: the tables hold normalized texts, whatever the normalizer does to spaces.
                 var queries = generated.Select(QueryNormalizer.Normalize).Where(q => q.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
-                var options = new BuildOptions { MinCount = 1, TopK = 50, MaxPinyinPrefixLength = 24, MaxInfixPrefixLength = 8, MinLatinInfixLength = 2, NumericMinDigits = 0 };
+                var options = new BuildOptions { MinCount = 1, PruneCompleteNodes = false, TopK = 50, MaxPinyinPrefixLength = 24, MaxInfixPrefixLength = 8, MinLatinInfixLength = 2, NumericMinDigits = 0 };
                 var build = Build(queries.SelectMany(q => Searches(q, 1)), options).Build;
                 foreach (var q in queries)
                 {
@@ -339,7 +339,7 @@ public sealed class MatchingTablesBuildTests
     {
         using var reader = new StringReader(string.Join('\n', lines));
         var list = new QueryListReader(1.0, 1, e => Assert.Fail(e.ToString()));
-        return IndexBuilder.BuildFromQueryList(reader, list, options with { MinCount = 1 }, Clock, CancellationToken.None);
+        return IndexBuilder.BuildFromQueryList(reader, list, options with { MinCount = 1, PruneCompleteNodes = false }, Clock, CancellationToken.None);
     }
 }
 
@@ -367,7 +367,7 @@ public sealed class PinyinTablesRealConverterChecks
             new(LogEventType.Search, "u4", "银行", start),
         ];
 
-        var build = IndexBuilder.Build(events, new BuildOptions { MinCount = 1 }, Clock).Build;
+        var build = IndexBuilder.Build(events, new BuildOptions { MinCount = 1, PruneCompleteNodes = false }, Clock).Build;
 
         foreach (var key in new[] { "lian", "lianyi", "lianyiqun" })
         {

@@ -19,7 +19,7 @@ public sealed class QueryListBuildTests : IDisposable
         var errors = new List<ImportError>();
         var reader = new QueryListReader(zipf, seed, errors.Add);
         using var input = new StringReader(text);
-        var result = IndexBuilder.BuildFromQueryList(input, reader, new BuildOptions { MinCount = 1 }, Clock, CancellationToken.None);
+        var result = IndexBuilder.BuildFromQueryList(input, reader, new BuildOptions { MinCount = 1, PruneCompleteNodes = false }, Clock, CancellationToken.None);
         return (result, errors, reader);
     }
 

@@ -1,0 +1,153 @@
+using QueryRec.Core.Matching;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Storage;
+
+/// <summary>
+/// Reads completion-table nodes the way the version wrote them. On a version with
+/// <see cref="IndexInfo.CompleteNodesPruned"/>, a key below a complete node (one that matched at most top-K queries)
+/// has no node of its own: the read takes the key's ancestors (every shorter prefix, one batched round trip), keeps
+/// the longest one written and filters its completions to the key, which gives exactly the node the key would have
+/// had. A key without any match costs that second round trip too, and nothing more. Used by every Suggest source
+/// that reads a completion table and by <c>indexer inspect</c>; docs/data-formats.md.
+/// </summary>
+public static class CompletionNodes
+{
+    /// <summary>The node of <paramref name="key"/> (already cut to the table's indexed length), or null when nothing matches it.</summary>
+    public static async ValueTask<PrefixNode?> ReadNodeAsync(IIndexSnapshot snapshot, CompletionTable table, string key, IndexInfo info, CancellationToken cancellationToken)
+    {
+        var node = await snapshot.GetCompletionNodeAsync(table, key, cancellationToken);
+        return node is not null || !info.CompleteNodesPruned
+            ? node
+            : (await FromAncestorsAsync(snapshot, table, [key], [null], info, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// The nodes of several keys of one table, aligned with <paramref name="keys"/>, null where nothing matches:
+    /// at most two round trips (the keys, then the ancestors of the absent ones).
+    /// </summary>
+    public static async ValueTask<IReadOnlyList<PrefixNode?>> ReadNodesAsync(
+        IIndexSnapshot snapshot, CompletionTable table, IReadOnlyList<string> keys, IndexInfo info, CancellationToken cancellationToken)
+    {
+        var nodes = await snapshot.GetCompletionNodesAsync(table, keys, cancellationToken);
+        return !info.CompleteNodesPruned || !nodes.Contains(null)
+            ? nodes
+            : await FromAncestorsAsync(snapshot, table, keys, nodes, info, cancellationToken);
+    }
+
+    /// <summary>Fills the absent nodes of <paramref name="nodes"/> from the longest written ancestor of their key, filtered.</summary>
+    private static async ValueTask<IReadOnlyList<PrefixNode?>> FromAncestorsAsync(
+        IIndexSnapshot snapshot, CompletionTable table, IReadOnlyList<string> keys, IReadOnlyList<PrefixNode?> nodes, IndexInfo info, CancellationToken cancellationToken)
+    {
+        var max = MaxLength(table, info);
+        var ancestors = new List<string>();
+        var wanted = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (nodes[i] is not null || Runes(keys[i]) > max)
+            {
+                continue; // a key past the indexed length has no node on any version: the caller cuts it first
+            }
+
+            foreach (var ancestor in Ancestors(keys[i]))
+            {
+                if (wanted.TryAdd(ancestor, ancestors.Count))
+                {
+                    ancestors.Add(ancestor);
+                }
+            }
+        }
+
+        if (ancestors.Count == 0)
+        {
+            return nodes;
+        }
+
+        var found = await snapshot.GetCompletionNodesAsync(table, ancestors, cancellationToken);
+        var result = nodes.ToArray();
+        var variants = info.MaxPinyinVariants > 0 ? info.MaxPinyinVariants : 16;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (result[i] is not null || Runes(keys[i]) > max)
+            {
+                continue;
+            }
+
+            // Ancestors come longest first: the first written one is the complete node (or, when the key matches
+            // nothing, a cut node whose filter keeps nothing).
+            foreach (var ancestor in Ancestors(keys[i]))
+            {
+                if (found[wanted[ancestor]] is { } node)
+                {
+                    result[i] = Filter(node, table, keys[i], variants);
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// True when a completion belongs to the node of <paramref name="key"/>: p: starts with it; py:/pi: one of the
+    /// completion's own pinyin readings (full or initials) starts with it; x: it occurs at a later word start.
+    /// </summary>
+    public static bool Matches(CompletionTable table, Completion completion, string key, int maxVariants) => table switch
+    {
+        CompletionTable.Prefix => completion.Text.StartsWith(key, StringComparison.Ordinal),
+        CompletionTable.PinyinFull => PinyinConverter.Default.Keys(completion.Text, maxVariants).Any(k => k.Full.StartsWith(key, StringComparison.Ordinal)),
+        CompletionTable.PinyinInitials => PinyinConverter.Default.Keys(completion.Text, maxVariants).Any(k => k.Initials.StartsWith(key, StringComparison.Ordinal)),
+        CompletionTable.Infix => InfixWordStarts.Contains(completion.Text, key),
+        _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Not a completion table."),
+    };
+
+    /// <summary>The longest indexed key of a table, in runes (pinyin keys are ASCII letters).</summary>
+    private static int MaxLength(CompletionTable table, IndexInfo info) => table switch
+    {
+        CompletionTable.PinyinFull or CompletionTable.PinyinInitials => info.MaxPinyinPrefixLength,
+        CompletionTable.Infix => info.MaxInfixPrefixLength,
+        _ => info.MaxPrefixLength > 0 ? info.MaxPrefixLength : int.MaxValue,
+    };
+
+    private static PrefixNode? Filter(PrefixNode ancestor, CompletionTable table, string key, int maxVariants)
+    {
+        var node = new PrefixNode();
+        foreach (var completion in ancestor.Completions)
+        {
+            if (Matches(table, completion, key, maxVariants))
+            {
+                node.Completions.Add(completion);
+            }
+        }
+
+        return node.Completions.Count > 0 ? node : null;
+    }
+
+    /// <summary>The proper prefixes of a key, whole runes, longest first, down to one rune.</summary>
+    private static IEnumerable<string> Ancestors(string key)
+    {
+        var end = key.Length;
+        while (end > 0)
+        {
+            end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+            if (end > 0)
+            {
+                yield return key[..end];
+            }
+        }
+    }
+
+    private static int Runes(string key)
+    {
+        var runes = 0;
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (!(char.IsLowSurrogate(key[i]) && i > 0 && char.IsHighSurrogate(key[i - 1])))
+            {
+                runes++;
+            }
+        }
+
+        return runes;
+    }
+}
