@@ -18,6 +18,9 @@ internal sealed class BenchInputs(BenchIndex index, int seed)
     /// <summary>Inputs per match type.</summary>
     public const int Count = 256;
 
+    /// <summary>The requests' limit (and the index's completions per node).</summary>
+    public const int Limit = 10;
+
     private const int MaxAttempts = 200_000;
 
     private readonly Random _random = new(seed);
@@ -26,19 +29,19 @@ internal sealed class BenchInputs(BenchIndex index, int seed)
     private readonly int _maxPinyin = index.Serving.Info.MaxPinyinPrefixLength;
     private readonly int _maxInfix = index.Serving.Info.MaxInfixPrefixLength;
 
-    /// <summary>A Latin prefix (2–8 characters) of a Best Buy query.</summary>
-    public string[] ExactLatin() => Draw(index.BestBuy, q =>
-    {
-        if (q[0] is < 'a' or > 'z')
-        {
-            return null;
-        }
+    /// <summary>
+    /// A Latin prefix (2–8 characters) of a Best Buy query whose node is full (<see cref="Limit"/> completions), so
+    /// the first round fills the limit and no fallback runs.
+    /// </summary>
+    public string[] ExactLatin() => LatinPrefixes(full: true);
 
-        var prefix = q[..Math.Min(q.Length, _random.Next(2, 9))].TrimEnd();
-        return prefix.Length >= 2 && Has(CompletionTable.Prefix, prefix) ? prefix : null;
-    });
+    /// <summary>
+    /// A Latin prefix (2–8 characters) of a Best Buy query whose node has fewer than <see cref="Limit"/> completions:
+    /// exact recall is thin, so the fallback round (any-order infix, typo tolerance from 4 characters) runs too.
+    /// </summary>
+    public string[] ExactLatinThin() => LatinPrefixes(full: false);
 
-    /// <summary>A hanzi prefix (1–4 hanzi) of a Taobao query.</summary>
+    /// <summary>A hanzi prefix (1–4 hanzi) of a Taobao query whose node is full (no fallback).</summary>
     public string[] ExactHanzi() => Draw(index.Taobao, q =>
     {
         var hanzi = LeadingHanzi(q);
@@ -48,7 +51,7 @@ internal sealed class BenchInputs(BenchIndex index, int seed)
         }
 
         var prefix = Join(hanzi.AsSpan(0, Math.Min(hanzi.Length, _random.Next(1, 5))));
-        return Has(CompletionTable.Prefix, prefix) ? prefix : null;
+        return Completions(CompletionTable.Prefix, prefix) >= Limit ? prefix : null;
     });
 
     /// <summary>The full pinyin of the first 2–4 hanzi of a Taobao query (each hanzi's first reading).</summary>
@@ -205,6 +208,18 @@ internal sealed class BenchInputs(BenchIndex index, int seed)
         });
     }
 
+    private string[] LatinPrefixes(bool full) => Draw(index.BestBuy, q =>
+    {
+        if (q[0] is < 'a' or > 'z')
+        {
+            return null;
+        }
+
+        var prefix = q[..Math.Min(q.Length, _random.Next(2, 9))].TrimEnd();
+        var completions = Completions(CompletionTable.Prefix, prefix);
+        return prefix.Length >= 2 && completions > 0 && completions >= Limit == full ? prefix : null;
+    });
+
     private string[] Typos(int minLength, int maxLength, int edits) => Draw(index.BestBuy, q =>
     {
         var length = _random.Next(minLength, maxLength + 1);
@@ -239,8 +254,10 @@ internal sealed class BenchInputs(BenchIndex index, int seed)
 
     private string? InfixOrNull(string part) => Has(CompletionTable.Infix, QueryNormalizer.TruncateRunes(part, _maxInfix)) ? part : null;
 
-    private bool Has(CompletionTable table, string key)
-        => _snapshot.GetCompletionNodeAsync(table, key, CancellationToken.None).AsTask().GetAwaiter().GetResult() is { Completions.Count: > 0 };
+    private bool Has(CompletionTable table, string key) => Completions(table, key) > 0;
+
+    private int Completions(CompletionTable table, string key)
+        => _snapshot.GetCompletionNodeAsync(table, key, CancellationToken.None).AsTask().GetAwaiter().GetResult()?.Completions.Count ?? 0;
 
     private string[] Draw(List<string> queries, Func<string, string?> make)
     {

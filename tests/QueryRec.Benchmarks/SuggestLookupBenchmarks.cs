@@ -42,6 +42,9 @@ public class SuggestLookupBenchmarks
     [Benchmark(Baseline = true, Description = "exact prefix, Latin")]
     public Task<SuggestResponse> ExactLatin() => Suggest(_sets.ExactLatin);
 
+    [Benchmark(Description = "exact prefix, Latin, < 10 completions (fallback)")]
+    public Task<SuggestResponse> ExactLatinThin() => Suggest(_sets.ExactLatinThin);
+
     [Benchmark(Description = "exact prefix, hanzi")]
     public Task<SuggestResponse> ExactHanzi() => Suggest(_sets.ExactHanzi);
 
@@ -92,6 +95,7 @@ public class SuggestLookupBenchmarks
     /// <summary>The requests of every benchmark, drawn once per process.</summary>
     private sealed record InputSets(
         SuggestRequest[] ExactLatin,
+        SuggestRequest[] ExactLatinThin,
         SuggestRequest[] ExactHanzi,
         SuggestRequest[] PinyinFull,
         SuggestRequest[] Initials,
@@ -109,6 +113,7 @@ public class SuggestLookupBenchmarks
             var draw = new BenchInputs(index, Seed);
             var sets = new InputSets(
                 Requests(draw.ExactLatin()),
+                Requests(draw.ExactLatinThin()),
                 Requests(draw.ExactHanzi()),
                 Requests(draw.PinyinFull()),
                 Requests(draw.Initials()),
@@ -125,6 +130,7 @@ public class SuggestLookupBenchmarks
 
             // What the inputs actually exercise: the share answered by the path they stand for.
             Report(index, "exact Latin", sets.ExactLatin, Source.Prefix);
+            Report(index, "Latin thin", sets.ExactLatinThin, Source.Prefix);
             Report(index, "exact hanzi", sets.ExactHanzi, Source.Prefix);
             Report(index, "pinyin full", sets.PinyinFull, Source.PinyinFull);
             Report(index, "initials", sets.Initials, Source.PinyinInitials);
@@ -139,7 +145,7 @@ public class SuggestLookupBenchmarks
             return sets;
         }
 
-        private static SuggestRequest[] Requests(string[] inputs) => [.. inputs.Select(static p => new SuggestRequest { Prefix = p, Limit = 10 })];
+        private static SuggestRequest[] Requests(string[] inputs) => [.. inputs.Select(static p => new SuggestRequest { Prefix = p, Limit = BenchInputs.Limit })];
 
         private static void Report(BenchIndex index, string name, SuggestRequest[] requests, Source source)
         {
