@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using QueryRec.Benchmarks;
+
+// Usage: dotnet run -c Release --project tests/QueryRec.Benchmarks -- [--quick] [BenchmarkDotNet options, e.g. --filter '*Pinyin*']
+// --quick: 1 warm-up and 3 measured iterations (a short job) instead of BenchmarkDotNet's default run.
+var quick = args.Contains("--quick", StringComparer.Ordinal);
+var rest = args.Where(static a => a != "--quick").ToArray();
+
+// In process: the index and the host are built once (BenchIndex.Shared) and shared by every benchmark case,
+// instead of once per case in a separate process each.
+var job = (quick ? Job.ShortRun.WithWarmupCount(1).WithIterationCount(3) : Job.Default)
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithId(quick ? "quick" : "default");
+var config = DefaultConfig.Instance
+    .AddJob(job)
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+try
+{
+    BenchmarkSwitcher.FromAssembly(typeof(SuggestLookupBenchmarks).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
+}
+finally
+{
+    await BenchIndex.DisposeSharedAsync();
+}
