@@ -472,6 +472,7 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
         serving = context.Serving!;
         return options.Fuzzy
                && context.ExactRecallThin
+               && !context.ReadsAsPinyin
                && context.Serving is { Fuzzy.Available: true }
                && context.Prefix.EnumerateRunes().Count() >= options.FuzzyMinLength;
     }

@@ -19,6 +19,13 @@ internal sealed record SuggestContext(string Prefix, string? Subject, ServingInd
 
     /// <summary>Set for the fallback round: exact and infix candidates together were fewer than the limit.</summary>
     public bool InfixRecallThin { get; init; }
+
+    /// <summary>
+    /// Set for the fallback round: the Latin input is a prefix of some query's full pinyin. It is then read as
+    /// pinyin, not as a misspelt word, and typo tolerance is skipped (a long pinyin string would otherwise run a
+    /// two-edit walk of the vocabulary trie, which holds hanzi, for nothing).
+    /// </summary>
+    public bool ReadsAsPinyin { get; init; }
 }
 
 /// <summary>Completions from the prefix table of the active index version (most popular completion).</summary>

@@ -140,8 +140,10 @@ internal sealed class SuggestHandler(
     {
         var exact = 0;
         var infix = 0;
+        var pinyin = false;
         foreach (var candidate in recall.Candidates)
         {
+            pinyin |= candidate.Sources.Contains(Source.PinyinFull);
             switch (candidate.Features.Tier)
             {
                 case MatchTier.Exact:
@@ -158,7 +160,7 @@ internal sealed class SuggestHandler(
             return recall;
         }
 
-        var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit };
+        var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit, ReadsAsPinyin = pinyin };
         if (_fuzzy.Unavailable(fallback))
         {
             MarkDegraded(metadata, "source_unavailable:" + _fuzzy.Name);

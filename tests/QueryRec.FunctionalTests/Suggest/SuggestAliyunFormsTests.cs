@@ -16,7 +16,7 @@ public sealed class SuggestAliyunFormsTests(RedisServerFixture redis) : IClassFi
     private static readonly (string Query, int Searches)[] Vocabulary =
     [
         ("连衣裙长款", 30), ("连衣裙", 60), ("恋爱手册", 25), ("脸盆", 20), ("练习本", 15), ("长款羽绒服", 40),
-        ("lianne jewelry", 5), ("iphone 15 手机壳", 12), ("red dress", 10),
+        ("lianne jewelry", 5), ("lianya shop", 4), ("iphone 15 手机壳", 12), ("red dress", 10),
     ];
 
     [Theory]
@@ -58,12 +58,30 @@ public sealed class SuggestAliyunFormsTests(RedisServerFixture redis) : IClassFi
 
         // "lian" completes the English "lianne jewelry" and every query read lian… (连衣裙, 连衣裙长款, 恋爱手册, 脸盆, 练习本).
         Assert.Equal(
-            new[] { "lianne jewelry", "练习本", "恋爱手册", "脸盆", "连衣裙", "连衣裙长款" }.Order(StringComparer.Ordinal),
+            new[] { "lianne jewelry", "lianya shop", "练习本", "恋爱手册", "脸盆", "连衣裙", "连衣裙长款" }.Order(StringComparer.Ordinal),
             lian.Items.Select(i => i.Text).Order(StringComparer.Ordinal));
         Assert.Contains(Source.Prefix, lian.Items.Single(i => i.Text == "lianne jewelry").Sources);
 
         // Latin runs are kept whole in the initials: iphone + 15 + s(hou) j(i) k(e).
         Assert.Equal("iphone 15 手机壳", Assert.Single(iphone.Items).Text);
+    }
+
+    [Fact]
+    public async Task InputThatReadsAsPinyin_IsNotTypoCorrected_OtherLatinInputIs()
+    {
+        using var factory = await HostAsync("embedded");
+        var client = factory.CreateClient(factory.CreateChannel());
+
+        // "lianyi" is the pinyin of 连衣…; it is also one substitution from "lianya".
+        var pinyin = await client.SuggestAsync(new SuggestRequest { Prefix = "lianyi" });
+        // "lianyx" reads as nothing: the typo matcher corrects it to "lianya".
+        var typo = await client.SuggestAsync(new SuggestRequest { Prefix = "lianyx" });
+
+        Assert.Equal(["连衣裙", "连衣裙长款"], pinyin.Items.Select(i => i.Text));
+        Assert.All(pinyin.Items, i => Assert.DoesNotContain(Source.Fuzzy, i.Sources));
+        var corrected = Assert.Single(typo.Items);
+        Assert.Equal("lianya shop", corrected.Text);
+        Assert.Equal([Source.Fuzzy], corrected.Sources);
     }
 
     private async Task<QueryRecFactory> HostAsync(string store)
