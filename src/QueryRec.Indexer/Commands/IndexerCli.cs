@@ -90,6 +90,7 @@ public static class IndexerCli
         root.Subcommands.Add(SuggestCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(EvalMatchingCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
         return root;
     }
 

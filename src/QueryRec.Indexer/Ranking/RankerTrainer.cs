@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.Trainers.LightGbm;
+using QueryRec.Core.Ranking;
+
+namespace QueryRec.Indexer.Ranking;
+
+/// <summary>Options of <see cref="RankerTrainer"/>.</summary>
+internal sealed class RankerTrainerOptions
+{
+    /// <summary>Boosting iterations (trees).</summary>
+    public int Iterations { get; init; } = 100;
+
+    /// <summary>Leaves per tree.</summary>
+    public int Leaves { get; init; } = 16;
+
+    /// <summary>Learning rate.</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>Minimum rows per leaf.</summary>
+    public int MinRowsPerLeaf { get; init; } = 10;
+
+    /// <summary>Seed of the split and the trainer: same data and seed, same model.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Share of groups held out for the metrics.</summary>
+    public double HoldoutFraction { get; init; } = 0.2;
+}
+
+/// <summary>The model card written next to the ONNX file (snake_case JSON).</summary>
+internal sealed record ModelCard
+{
+    /// <summary>The feature schema version the model was trained on.</summary>
+    public required string SchemaVersion { get; init; }
+
+    /// <summary>The input features in order.</summary>
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>A version id: UTC time and the first bytes of the ONNX file's SHA-256.</summary>
+    public required string ModelVersion { get; init; }
+
+    /// <summary>The trainer.</summary>
+    public required string Trainer { get; init; }
+
+    /// <summary>When it was trained (UTC).</summary>
+    public required DateTimeOffset CreatedUtc { get; init; }
+
+    /// <summary>The seed.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Rows read.</summary>
+    public required int Rows { get; init; }
+
+    /// <summary>Groups read.</summary>
+    public required int Groups { get; init; }
+
+    /// <summary>Rows trained on.</summary>
+    public required int TrainRows { get; init; }
+
+    /// <summary>Groups trained on.</summary>
+    public required int TrainGroups { get; init; }
+
+    /// <summary>Rows held out.</summary>
+    public required int TestRows { get; init; }
+
+    /// <summary>Groups held out.</summary>
+    public required int TestGroups { get; init; }
+
+    /// <summary>NDCG@1, @3 and @10 on the held-out groups (ML.NET's ranking evaluator).</summary>
+    public required IReadOnlyDictionary<string, double> Metrics { get; init; }
+
+    /// <summary>The ONNX file name (next to the card).</summary>
+    public required string OnnxFile { get; init; }
+
+    /// <summary>The same model in ML.NET's format (next to the card), the reference the ONNX export is checked against.</summary>
+    public required string MlNetFile { get; init; }
+
+    /// <summary>The ONNX input name (a float tensor [N, feature count]).</summary>
+    public required string OnnxInput { get; init; }
+
+    /// <summary>The ONNX output carrying the score.</summary>
+    public required string OnnxOutput { get; init; }
+
+    /// <summary>Largest |ONNX − ML.NET| score over the held-out rows, checked at export.</summary>
+    public required double OnnxMaxAbsDiff { get; init; }
+
+    /// <summary>Training time in seconds.</summary>
+    public required double TrainSeconds { get; init; }
+
+    /// <summary>Size of the ONNX file in bytes.</summary>
+    public required long ModelBytes { get; init; }
+
+    /// <summary>Serializer options of the card.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+}
+
+/// <summary>
+/// Trains a LambdaRank model (LightGBM through ML.NET) on learning-to-rank rows, evaluates it on held-out groups,
+/// exports it to ONNX, checks the ONNX scores against ML.NET's and writes the model card.
+/// </summary>
+internal static class RankerTrainer
+{
+    /// <summary>The largest tolerated |ONNX − ML.NET| score difference at export.</summary>
+    public const double OnnxTolerance = 1e-4;
+
+    private const string FeaturesColumn = "Features";
+    private const string ScoreColumn = "Score";
+
+    /// <summary>Trains, exports <paramref name="onnxPath"/> and writes the card next to it (<c>name.card.json</c>).</summary>
+    public static ModelCard Train(IReadOnlyList<LtrRow> rows, RankerTrainerOptions options, string onnxPath, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        var groups = rows.Select(r => r.Group).Distinct().ToList();
+        if (groups.Count < 2)
+        {
+            throw new InvalidDataException($"training needs at least 2 groups, got {groups.Count}.");
+        }
+
+        var testGroups = HoldOut(groups, options.HoldoutFraction, options.Seed);
+        var train = rows.Where(r => !testGroups.Contains(r.Group)).ToList();
+        var test = rows.Where(r => testGroups.Contains(r.Group)).ToList();
+
+        var ml = new MLContext(options.Seed);
+        var stopwatch = Stopwatch.StartNew();
+        var trainView = Load(ml, train);
+        // Group ids become keys over every group: fitted on the training rows only, held-out groups would all map
+        // to the missing key and the evaluator would see one group (NDCG 1). The mapping is not part of the model.
+        var keys = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Fit(Load(ml, rows));
+        var trainer = ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
+        {
+            LabelColumnName = nameof(Row.Label),
+            FeatureColumnName = FeaturesColumn,
+            RowGroupColumnName = "GroupKey",
+            NumberOfIterations = options.Iterations,
+            NumberOfLeaves = options.Leaves,
+            LearningRate = options.LearningRate,
+            MinimumExampleCountPerLeaf = options.MinRowsPerLeaf,
+            NumberOfThreads = 1,
+            Seed = options.Seed,
+            Silent = true,
+        });
+        var model = trainer.Fit(keys.Transform(trainView));
+        stopwatch.Stop();
+
+        var testView = keys.Transform(Load(ml, test));
+        var scored = model.Transform(testView);
+        var metrics = ml.Ranking.Evaluate(scored, nameof(Row.Label), "GroupKey", ScoreColumn);
+        var ndcg = metrics.NormalizedDiscountedCumulativeGains;
+
+        var full = Path.GetFullPath(onnxPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var exportView = FeaturesOnly(ml, test);
+        using (var stream = File.Create(full))
+        {
+            ml.Model.ConvertToOnnx(model, exportView, stream);
+        }
+
+        ml.Model.Save(model, exportView.Schema, MlNetPath(full));
+
+        var expected = scored.GetColumn<float>(ScoreColumn).ToArray();
+        var (input, output, maxDiff) = CheckOnnx(full, test, expected);
+        if (maxDiff > OnnxTolerance)
+        {
+            throw new InvalidOperationException($"the ONNX export scores differ from ML.NET's by {maxDiff} (> {OnnxTolerance}).");
+        }
+
+        var bytes = File.ReadAllBytes(full);
+        var card = new ModelCard
+        {
+            SchemaVersion = FeatureSchema.Version,
+            FeatureNames = FeatureSchema.Names,
+            ModelVersion = $"rank-{now.UtcDateTime:yyyyMMddHHmmss}-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..8]}",
+            Trainer = "lightgbm-lambdarank",
+            CreatedUtc = now.ToUniversalTime(),
+            Seed = options.Seed,
+            Rows = rows.Count,
+            Groups = groups.Count,
+            TrainRows = train.Count,
+            TrainGroups = groups.Count - testGroups.Count,
+            TestRows = test.Count,
+            TestGroups = testGroups.Count,
+            Metrics = new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["ndcg_at_1"] = ndcg[0],
+                ["ndcg_at_3"] = ndcg[2],
+                ["ndcg_at_10"] = ndcg[9],
+            },
+            OnnxFile = Path.GetFileName(full),
+            MlNetFile = Path.GetFileName(MlNetPath(full)),
+            OnnxInput = input,
+            OnnxOutput = output,
+            OnnxMaxAbsDiff = maxDiff,
+            TrainSeconds = stopwatch.Elapsed.TotalSeconds,
+            ModelBytes = bytes.LongLength,
+        };
+        File.WriteAllText(CardPath(full), JsonSerializer.Serialize(card, ModelCard.Json));
+        return card;
+    }
+
+    /// <summary>The card path for an ONNX path: <c>model.onnx</c> → <c>model.card.json</c>.</summary>
+    public static string CardPath(string onnxPath) => Path.ChangeExtension(onnxPath, ".card.json");
+
+    /// <summary>The ML.NET model path for an ONNX path: <c>model.onnx</c> → <c>model.mlnet.zip</c>.</summary>
+    public static string MlNetPath(string onnxPath) => Path.ChangeExtension(onnxPath, ".mlnet.zip");
+
+    /// <summary>Scores feature vectors as one [N, feature count] batch through an ONNX Runtime session.</summary>
+    internal static float[] ScoreWithOnnx(InferenceSession session, string input, string output, IReadOnlyList<float[]> features)
+    {
+        var tensor = new DenseTensor<float>([features.Count, FeatureSchema.Count]);
+        for (var i = 0; i < features.Count; i++)
+        {
+            for (var j = 0; j < FeatureSchema.Count; j++)
+            {
+                tensor[i, j] = features[i][j];
+            }
+        }
+
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(input, tensor)], [output]);
+        return [.. results[0].AsEnumerable<float>()];
+    }
+
+    /// <summary>The groups held out: a seeded shuffle, the first <paramref name="fraction"/> of them (at least one, not all).</summary>
+    internal static HashSet<uint> HoldOut(IReadOnlyList<uint> groups, double fraction, int seed)
+    {
+        var shuffled = groups.ToArray();
+        new Random(seed).Shuffle(shuffled);
+        var count = Math.Clamp((int)Math.Round(groups.Count * fraction), 1, groups.Count - 1);
+        return [.. shuffled.Take(count)];
+    }
+
+    private static (string Input, string Output, double MaxDiff) CheckOnnx(string path, IReadOnlyList<LtrRow> rows, float[] expected)
+    {
+        using var session = new InferenceSession(path);
+        var input = session.InputMetadata.Single().Key;
+        var output = session.OutputMetadata.Keys.Single(k => k.StartsWith(ScoreColumn, StringComparison.Ordinal));
+        var actual = ScoreWithOnnx(session, input, output, [.. rows.Select(r => r.Features)]);
+        var max = 0.0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(actual[i] - expected[i]));
+        }
+
+        return (input, output, max);
+    }
+
+    private static IDataView Load(MLContext ml, IEnumerable<LtrRow> rows)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSchema.Count);
+        return ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Group = r.Group, Label = r.Label, Features = r.Features }), schema);
+    }
+
+    private static IDataView FeaturesOnly(MLContext ml, IEnumerable<LtrRow> rows)
+    {
+        var schema = SchemaDefinition.Create(typeof(FeatureRow));
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSchema.Count);
+        return ml.Data.LoadFromEnumerable(rows.Select(r => new FeatureRow { Features = r.Features }), schema);
+    }
+
+    /// <summary>An ML.NET row.</summary>
+    private sealed class Row
+    {
+        public uint Group { get; set; }
+
+        public float Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+
+    /// <summary>The ONNX export's only input.</summary>
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}
