@@ -86,6 +86,11 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<TrendingQueries>();
         services.AddHostedService(static sp => sp.GetRequiredService<TrendingQueries>());
         services.TryAddSingleton<HeuristicScorer>();
+        services.AddOptionsWithValidateOnStart<RankingModelOptions>().BindConfiguration(RankingModelOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RankingModelOptions>, RankingModelOptionsValidator>());
+        services.TryAddSingleton<RankingModelHost>();
+        services.AddHostedService(static sp => sp.GetRequiredService<RankingModelHost>());
+        services.TryAddSingleton<OnnxRanker>();
         services.TryAddSingleton<Reranker>();
         services.TryAddSingleton<SuggestHandler>();
         services.TryAddSingleton<ReportEventsHandler>();

@@ -26,6 +26,7 @@ internal sealed class SuggestHandler(
     IRealtimeStore realtimeStore,
     TrendingQueries trending,
     HeuristicScorer scorer,
+    OnnxRanker ranker,
     Reranker reranker,
     IOptions<SuggestOptions> suggestOptions,
     IOptions<MatchingOptions> matchingOptions,
@@ -100,7 +101,7 @@ internal sealed class SuggestHandler(
             MarkDegraded(response.Metadata, "source_stale:trending");
         }
 
-        scorer.Score(recall.Candidates, now, trendingSnapshot.MaxCount);
+        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot.MaxCount, response.Metadata);
         var filters = SuggestContextFilter.FiltersOf(request);
         if (filters.Count > 0)
         {
@@ -175,6 +176,43 @@ internal sealed class SuggestHandler(
 
         var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken);
         return RecallRunner.Combine(recall, more);
+    }
+
+    /// <summary>
+    /// Scores with the learned model when one is configured and loaded; otherwise, or when scoring throws, with the
+    /// heuristic. A configured model that is not loaded marks the answer <c>model_unavailable</c>, a scoring failure
+    /// <c>model_error</c>; no model configured is not a fault.
+    /// </summary>
+    private void Score(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, long maxRecentCount, ResponseMetadata metadata)
+    {
+        if (ranker.Configured)
+        {
+            var model = ranker.Acquire();
+            if (model is null)
+            {
+                MarkDegraded(metadata, "model_unavailable");
+            }
+            else
+            {
+                try
+                {
+                    ranker.Score(model, candidates, normalizedPrefix, now, maxRecentCount);
+                    metadata.ModelVersion = model.Version;
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Ranking model {Version} failed to score; the heuristic ranks this answer.", model.Version);
+                    MarkDegraded(metadata, "model_error");
+                }
+                finally
+                {
+                    model.Release();
+                }
+            }
+        }
+
+        scorer.Score(candidates, now, maxRecentCount);
     }
 
     private static string Validate(SuggestRequest request)

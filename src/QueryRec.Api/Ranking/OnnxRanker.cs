@@ -1,0 +1,95 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using QueryRec.Api.Recall;
+using QueryRec.Core.Ranking;
+
+namespace QueryRec.Api.Ranking;
+
+/// <summary>
+/// Scores candidates with the served ONNX model (<see cref="RankingModelHost"/>): maps each candidate to
+/// <see cref="RankingFeatureValues"/>, builds one batch per request and writes <see cref="Candidate.Score"/>.
+/// </summary>
+internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<HeuristicRankingOptions> heuristicOptions)
+{
+    /// <summary>True when a model file is configured.</summary>
+    public bool Configured => host.Configured;
+
+    /// <summary>The current model with a reference taken, or null when none is loaded.</summary>
+    public RankingModel? Acquire() => host.Acquire();
+
+    /// <summary>Scores <paramref name="candidates"/> in place with <paramref name="model"/> in one batch.</summary>
+    public void Score(RankingModel model, IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, long maxRecentCount)
+    {
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        var width = FeatureSchema.Count;
+        var features = new float[candidates.Count * width];
+        var prefixLength = RuneCount(normalizedPrefix);
+        var halfLife = heuristicOptions.CurrentValue.HistoryHalfLife;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var values = Features(candidates[i], prefixLength, now, maxRecentCount, halfLife);
+            FeatureSchema.Fill(values, features.AsSpan(i * width, width));
+        }
+
+        var scores = model.Score(features, candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            candidates[i].Score = scores[i];
+        }
+    }
+
+    /// <summary>
+    /// The raw feature values the API knows for a candidate. CTR, CVR, GMV, q2q, i2q and category affinity are not
+    /// known at serving time yet and are 0 (the schema's "unknown").
+    /// </summary>
+    public static RankingFeatureValues Features(Candidate candidate, int prefixLength, DateTimeOffset now, long maxRecentCount, TimeSpan historyHalfLife)
+    {
+        var f = candidate.Features;
+        var affinity = 0.0;
+        if (f.LastSearched is { } last)
+        {
+            var age = Math.Max(0, (now - last).Ticks);
+            affinity = Math.Pow(0.5, age / (double)historyHalfLife.Ticks);
+        }
+
+        return new RankingFeatureValues
+        {
+            DecayedPopularity = f.Popularity,
+            NodeMaxPopularity = Math.Max(f.PopularityMax, f.Popularity),
+            MatchType = MatchType(f.MatchType),
+            PrefixLength = prefixLength,
+            CandidateLength = RuneCount(candidate.Text),
+            EditDistance = f.EditDistance,
+            UserHistoryAffinity = affinity,
+            RecentCount = f.RecentCount,
+            NodeMaxRecentCount = Math.Max(maxRecentCount, f.RecentCount),
+        };
+    }
+
+    /// <summary>The ranker's match type of a recall match kind (history and trending candidates are prefix matches).</summary>
+    public static RankingMatchType MatchType(MatchKind kind) => kind switch
+    {
+        MatchKind.Prefix => RankingMatchType.Prefix,
+        MatchKind.PinyinFull => RankingMatchType.PinyinFull,
+        MatchKind.PinyinInitials => RankingMatchType.PinyinInitials,
+        MatchKind.PinyinMixed => RankingMatchType.PinyinMixed,
+        MatchKind.Infix or MatchKind.AnyOrderInfix => RankingMatchType.Infix,
+        MatchKind.Homophone or MatchKind.Fuzzy => RankingMatchType.Fuzzy,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown match kind."),
+    };
+
+    private static int RuneCount(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
