@@ -63,8 +63,8 @@ public sealed class SuggestOptions
     /// </summary>
     public Rerank.CategoryFilterMode CategoryFilter { get; set; } = Rerank.CategoryFilterMode.Filter;
 
-    /// <summary>In <c>Boost</c> mode, the score multiplier of completions outside the category filters.</summary>
-    [Range(0.0, 1.0)]
+    /// <summary>In <c>Boost</c> mode, how much completions outside the category filters are lowered (0.001–1; for none at all use <c>Filter</c>).</summary>
+    [Range(0.001, 1.0)]
     public double CategoryBoostFactor { get; set; } = 0.3;
 }
 

@@ -86,7 +86,9 @@ internal static class SuggestContextFilter
             candidate.ContextFill = true;
             if (mode == CategoryFilterMode.Boost)
             {
-                candidate.Score *= boostFactor;
+                // Lower the score whatever its sign: a learned model may score below zero, where multiplying by
+                // a factor under 1 would raise it.
+                candidate.Score = candidate.Score >= 0 ? candidate.Score * boostFactor : candidate.Score / boostFactor;
             }
         }
     }
