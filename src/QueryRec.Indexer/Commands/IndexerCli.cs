@@ -91,6 +91,7 @@ public static class IndexerCli
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(EvalMatchingCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(EvaluateCommand.Create(context));
         return root;
     }
 
