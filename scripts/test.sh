@@ -57,7 +57,8 @@ PY
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   failed=1 # a test host crashed without reporting a failed test
 fi
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "${skipped} skipped"
+echo "${passed} passed, ${failed} failed"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
   exit 1
 fi
