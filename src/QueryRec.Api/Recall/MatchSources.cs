@@ -104,28 +104,15 @@ internal static class MatchInput
 
     /// <summary>
     /// True when <paramref name="part"/> occurs in <paramref name="text"/> at a word start: the beginning (when
-    /// <paramref name="allowStart"/>), after a space, or at any hanzi.
+    /// <paramref name="allowStart"/>), or a later word start as the indexer's infix table defines it
+    /// (<see cref="InfixWordStarts"/>: after a space, at any hanzi, at a letter or digit right after a hanzi).
     /// </summary>
     public static bool StartsWordIn(string text, string part, bool allowStart)
-    {
-        if (part.Length == 0)
-        {
-            return false;
-        }
-
-        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal))
-        {
-            if (at == 0 ? allowStart : text[at - 1] == ' ' || (Rune.TryGetRuneAt(text, at, out var rune) && IsHanzi(rune)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => part.Length > 0
+           && ((allowStart && text.StartsWith(part, StringComparison.Ordinal)) || InfixWordStarts.Contains(text, part));
 
     /// <summary>The pinyin variants a version expands to (its own bound; 16 when it does not say).</summary>
-    public static int MaxVariants(IndexInfo info) => info.MaxPinyinVariants > 0 ? info.MaxPinyinVariants : 16;
+    public static int MaxVariants(IndexInfo info) => CompletionNodes.MaxVariants(info);
 
     /// <summary>Truncates an ASCII key to the indexed length.</summary>
     public static string Truncate(string key, int max) => key.Length <= max ? key : key[..max];

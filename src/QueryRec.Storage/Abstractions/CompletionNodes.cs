@@ -65,7 +65,7 @@ public static class CompletionNodes
 
         var found = await snapshot.GetCompletionNodesAsync(table, ancestors, cancellationToken);
         var result = nodes.ToArray();
-        var variants = info.MaxPinyinVariants > 0 ? info.MaxPinyinVariants : 16;
+        var variants = MaxVariants(info);
         for (var i = 0; i < keys.Count; i++)
         {
             if (result[i] is not null || Runes(keys[i]) > max)
@@ -87,6 +87,9 @@ public static class CompletionNodes
 
         return result;
     }
+
+    /// <summary>The pinyin readings a version expanded per query (16 when it does not say).</summary>
+    public static int MaxVariants(IndexInfo info) => info.MaxPinyinVariants > 0 ? info.MaxPinyinVariants : 16;
 
     /// <summary>
     /// True when a completion belongs to the node of <paramref name="key"/>: p: starts with it; py:/pi: one of the
