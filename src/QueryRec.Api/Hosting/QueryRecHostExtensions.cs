@@ -88,6 +88,10 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<HeuristicScorer>();
         services.AddOptionsWithValidateOnStart<RankingModelOptions>().BindConfiguration(RankingModelOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RankingModelOptions>, RankingModelOptionsValidator>());
+        services.TryAddSingleton<IRankingModelSource>(static sp =>
+            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<StoreOptions>>().Value.Redis)
+                ? NoRankingModelSource.Instance
+                : new RedisModelStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<StoreOptions>>().Value.KeyPrefix, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RankingModelHost>();
         services.AddHostedService(static sp => sp.GetRequiredService<RankingModelHost>());
         services.TryAddSingleton<OnnxRanker>();

@@ -11,7 +11,7 @@ namespace QueryRec.Api.Ranking;
 /// </summary>
 internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<HeuristicRankingOptions> heuristicOptions)
 {
-    /// <summary>True when a model file is configured.</summary>
+    /// <summary>True when a model is expected (a file configured, a model published on its own, or one carried by the index).</summary>
     public bool Configured => host.Configured;
 
     /// <summary>The current model with a reference taken, or null when none is loaded.</summary>

@@ -4,7 +4,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using QueryRec.Api.Index;
 using QueryRec.Core.Ranking;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace QueryRec.Api.Ranking;
@@ -102,21 +105,55 @@ internal sealed class RankingModel
     }
 
     /// <summary>
-    /// Loads <paramref name="path"/> and checks it against <see cref="FeatureSchema"/>: one float input of shape
-    /// [N, <see cref="FeatureSchema.Count"/>], a float output giving one score per row (a probe batch is run), and,
-    /// when a card sits beside it, the card's schema version.
+    /// Loads <paramref name="path"/> and checks it against <see cref="FeatureSchema"/> (see
+    /// <see cref="Load(byte[], string?, string, string)"/>), with the card beside it when there is one.
     /// </summary>
     /// <exception cref="InvalidDataException">The model or its card does not fit the schema.</exception>
     public static RankingModel Load(string path)
     {
-        var card = ReadCard(path);
+        var cardPath = CardPath(path);
+        var card = File.Exists(cardPath) ? File.ReadAllText(cardPath) : null;
+
+        // Read the bytes first: the session then never holds the file open, so the file can be replaced.
+        var bytes = File.ReadAllBytes(path);
+        return Load(bytes, card, "The model card " + cardPath, System.IO.Path.GetFileName(path));
+    }
+
+    /// <summary>
+    /// Loads a model carried by an index version or published on its own, after checking its size and checksum;
+    /// validated exactly like a file (see <see cref="Load(byte[], string?, string, string)"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The package is corrupted or the model does not fit the schema.</exception>
+    public static RankingModel Load(RankingModelPackage package, string source)
+    {
+        RankingModelPackages.Verify(package);
+        if (package.CardJson.Length == 0 && package.SchemaVersion != FeatureSchema.Version)
+        {
+            throw new InvalidDataException($"The model {package.ModelVersion} from {source} says schema '{package.SchemaVersion}'; this server uses {FeatureSchema.Version}.");
+        }
+
+        var card = package.CardJson.Length == 0 ? null : package.CardJson;
+        return Load(package.Onnx.ToByteArray(), card, $"The card of model {package.ModelVersion} from {source}", package.ModelVersion);
+    }
+
+    /// <summary>
+    /// Loads ONNX bytes and checks them against <see cref="FeatureSchema"/>: one float input of shape
+    /// [N, <see cref="FeatureSchema.Count"/>], a float output giving one score per row (a probe batch is run), and,
+    /// when there is a card, the card's schema version.
+    /// </summary>
+    /// <param name="bytes">The ONNX model.</param>
+    /// <param name="cardJson">The model card, or null.</param>
+    /// <param name="cardName">How error messages name the card.</param>
+    /// <param name="fallbackVersion">The version reported when the card gives none.</param>
+    /// <exception cref="InvalidDataException">The model or its card does not fit the schema.</exception>
+    public static RankingModel Load(byte[] bytes, string? cardJson, string cardName, string fallbackVersion)
+    {
+        var card = cardJson is null ? (null, null) : ReadCard(cardJson, cardName);
         if (card.SchemaVersion is { } schema && schema != FeatureSchema.Version)
         {
             throw new InvalidDataException($"The model card says schema {schema}; this server uses {FeatureSchema.Version}.");
         }
 
-        // Read the bytes first: the session then never holds the file open, so the file can be replaced.
-        var bytes = File.ReadAllBytes(path);
         using var sessionOptions = new OrtSessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         var session = new InferenceSession(bytes, sessionOptions);
         try
@@ -146,7 +183,7 @@ internal sealed class RankingModel
                 throw new InvalidDataException($"The model output {output} is not a float tensor.");
             }
 
-            var model = new RankingModel(session, input, output, card.ModelVersion ?? System.IO.Path.GetFileName(path));
+            var model = new RankingModel(session, input, output, card.ModelVersion ?? fallbackVersion);
             var probe = model.Score(new float[FeatureSchema.Count * 2], 2);
             if (!probe.All(float.IsFinite))
             {
@@ -162,30 +199,29 @@ internal sealed class RankingModel
         }
     }
 
-    private static (string? SchemaVersion, string? ModelVersion) ReadCard(string path)
+    private static (string? SchemaVersion, string? ModelVersion) ReadCard(string json, string cardName)
     {
-        var cardPath = CardPath(path);
-        if (!File.Exists(cardPath))
-        {
-            return (null, null);
-        }
-
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(cardPath));
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            var schema = root.TryGetProperty("schema_version", out var s) ? s.GetString() : null;
-            var version = root.TryGetProperty("model_version", out var v) ? v.GetString() : null;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{cardName} is not a JSON object.");
+            }
+
+            var schema = root.TryGetProperty("schema_version", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var version = root.TryGetProperty("model_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             if (schema is null)
             {
-                throw new InvalidDataException($"The model card {cardPath} has no schema_version.");
+                throw new InvalidDataException($"{cardName} has no schema_version.");
             }
 
             return (schema, string.IsNullOrWhiteSpace(version) ? null : version);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"The model card {cardPath} is not valid JSON.", ex);
+            throw new InvalidDataException($"{cardName} is not valid JSON.", ex);
         }
     }
 
@@ -194,9 +230,12 @@ internal sealed class RankingModel
 }
 
 /// <summary>
-/// Serves the learned ranker's model: loads <see cref="RankingModelOptions.Path"/> at start, polls it and its card
-/// for changes, validates a new file before swapping it in atomically, and keeps the previous model when a new one
-/// is refused (logged and counted as <c>queryrec.ranking.model_refused</c>).
+/// Serves the learned ranker's model, from the first of these sources that gives one (docs/ranking.md, "Publishing
+/// a model"): the file <see cref="RankingModelOptions.Path"/> (ops override; polled for changes), else the model
+/// published on its own (<see cref="IRankingModelSource"/>, Redis), else the model carried by the active index version,
+/// else none (the heuristic ranks, not degraded). A new model is validated before it is swapped in atomically; one
+/// that is refused is logged and counted as <c>queryrec.ranking.model_refused</c> and the previous model keeps
+/// serving. A source that cannot be read (Redis down) changes nothing.
 /// </summary>
 internal sealed partial class RankingModelHost : BackgroundService
 {
@@ -207,27 +246,43 @@ internal sealed partial class RankingModelHost : BackgroundService
     public const string RefusedCounterName = "queryrec.ranking.model_refused";
 
     private readonly IOptions<RankingModelOptions> _options;
+    private readonly ActiveIndex _activeIndex;
+    private readonly IRankingModelSource _published;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RankingModelHost> _logger;
     private readonly Counter<long> _refused;
     private RankingModel? _current;
     private (DateTime, long, DateTime) _stamp;
+    private string? _wanted;
+    private volatile bool _expected;
 
-    public RankingModelHost(IOptions<RankingModelOptions> options, IMeterFactory meterFactory, TimeProvider timeProvider, ILogger<RankingModelHost> logger)
+    public RankingModelHost(
+        IOptions<RankingModelOptions> options,
+        ActiveIndex activeIndex,
+        IRankingModelSource published,
+        IMeterFactory meterFactory,
+        TimeProvider timeProvider,
+        ILogger<RankingModelHost> logger)
     {
         _options = options;
+        _activeIndex = activeIndex;
+        _published = published;
         _timeProvider = timeProvider;
         _logger = logger;
         var meter = meterFactory.Create(MeterName);
-        _refused = meter.CreateCounter<long>(RefusedCounterName, description: "Model files refused because they failed to load or to validate.");
+        _refused = meter.CreateCounter<long>(RefusedCounterName, description: "Ranking models refused because they failed to load or to validate.");
         Path = string.IsNullOrWhiteSpace(options.Value.Path) ? null : System.IO.Path.GetFullPath(options.Value.Path);
+        _expected = Path is not null;
     }
 
-    /// <summary>The configured model file, null when no learned ranker is configured.</summary>
+    /// <summary>The configured model file (the ops override), null when none is configured.</summary>
     public string? Path { get; }
 
-    /// <summary>True when a model file is configured (whether or not it is loaded).</summary>
-    public bool Configured => Path is not null;
+    /// <summary>
+    /// True when a model is expected: a file is configured, or a model is published on its own, or the active index
+    /// carries one. An expected model that is not loaded degrades answers (<c>model_unavailable</c>).
+    /// </summary>
+    public bool Configured => _expected;
 
     /// <summary>The current model with a reference taken (release it), or null when none is loaded.</summary>
     public RankingModel? Acquire()
@@ -246,8 +301,8 @@ internal sealed partial class RankingModelHost : BackgroundService
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Load before the host listens, so the first answers already use the model.
-        CheckForChange();
+        // Load before the host listens, so the first answers already use the model (the index watcher starts first).
+        await RefreshAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
 
@@ -259,21 +314,36 @@ internal sealed partial class RankingModelHost : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!Configured)
-        {
-            return;
-        }
-
         using var timer = new PeriodicTimer(_options.Value.PollInterval, _timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                CheckForChange();
+                await RefreshAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>One poll: the file when one is configured, else the published model or the index's model.</summary>
+    internal async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (Path is not null)
+        {
+            CheckForChange();
+            return;
+        }
+
+        try
+        {
+            await CheckStoresAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Redis down or slow: keep serving what is loaded, try again at the next poll.
+            ModelSourceFailed(_logger, ex, Volatile.Read(ref _current)?.Version);
         }
     }
 
@@ -299,26 +369,109 @@ internal sealed partial class RankingModelHost : BackgroundService
         }
 
         _stamp = stamp;
+        TryActivate(Path, () => RankingModel.Load(Path));
+    }
+
+    /// <summary>
+    /// Resolves which stored model is wanted (published on its own, else the active index's), and loads it when that
+    /// changed since the last attempt. A refused model is not retried until the wanted one changes.
+    /// </summary>
+    private async Task CheckStoresAsync(CancellationToken cancellationToken)
+    {
+        string? wanted = null;
+        Func<Task<RankingModelPackage?>>? read = null;
+        var id = await _published.GetActiveModelIdAsync(cancellationToken);
+        if (id is not null)
+        {
+            wanted = "published model " + id;
+            read = () => _published.GetModelAsync(id, cancellationToken);
+        }
+        else if (_activeIndex.Current is { Info.RankingModelVersion.Length: > 0 } index)
+        {
+            wanted = $"index {index.Version} (model {index.Info.RankingModelVersion})";
+            read = async () => await index.Snapshot.GetRankingModelAsync(cancellationToken);
+        }
+
+        if (string.Equals(wanted, _wanted, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (wanted is null)
+        {
+            // Nothing published and the index carries no model: the heuristic ranks, not degraded.
+            _wanted = null;
+            _expected = false;
+            var previous = Interlocked.Exchange(ref _current, null);
+            if (previous is not null)
+            {
+                previous.Release();
+                ModelCleared(_logger, previous.Version);
+            }
+
+            return;
+        }
+
+        _expected = true;
+        RankingModelPackage? package;
+        try
+        {
+            package = await read!();
+        }
+        catch (InvalidDataException ex)
+        {
+            _wanted = wanted;
+            Refuse(ex, wanted);
+            return;
+        }
+
+        if (package is null)
+        {
+            // Pointer moved but the package is not readable yet (or was just deleted): retry at the next poll.
+            ModelMissing(_logger, wanted, Volatile.Read(ref _current)?.Version);
+            return;
+        }
+
+        _wanted = wanted;
+        TryActivate(wanted, () => RankingModel.Load(package, wanted));
+    }
+
+    private void TryActivate(string source, Func<RankingModel> load)
+    {
         RankingModel model;
         try
         {
-            model = RankingModel.Load(Path);
+            model = load();
         }
         catch (Exception ex) when (ex is InvalidDataException or OnnxRuntimeException or IOException or UnauthorizedAccessException)
         {
-            _refused.Add(1);
-            ModelRefused(_logger, ex, Path, Volatile.Read(ref _current)?.Version);
+            Refuse(ex, source);
             return;
         }
 
         var previous = Interlocked.Exchange(ref _current, model);
         previous?.Release();
-        ModelActivated(_logger, model.Version, Path, previous?.Version);
+        ModelActivated(_logger, model.Version, source, previous?.Version);
+    }
+
+    private void Refuse(Exception ex, string source)
+    {
+        _refused.Add(1);
+        ModelRefused(_logger, ex, source, Volatile.Read(ref _current)?.Version);
     }
 
     [LoggerMessage(EventId = 50, EventName = "RankingModelActivated", Level = LogLevel.Information, Message = "Ranking model {Version} from {Path} is now serving (previous {Previous}).")]
     private static partial void ModelActivated(ILogger logger, string version, string path, string? previous);
 
-    [LoggerMessage(EventId = 51, EventName = "RankingModelRefused", Level = LogLevel.Error, Message = "Refused the ranking model file {Path}; still serving {Version}.")]
+    [LoggerMessage(EventId = 51, EventName = "RankingModelRefused", Level = LogLevel.Error, Message = "Refused the ranking model from {Path}; still serving {Version}.")]
     private static partial void ModelRefused(ILogger logger, Exception exception, string path, string? version);
+
+    [LoggerMessage(EventId = 52, EventName = "RankingModelSourceFailed", Level = LogLevel.Warning, Message = "Could not read the ranking model source; still serving {Version}.")]
+    private static partial void ModelSourceFailed(ILogger logger, Exception exception, string? version);
+
+    [LoggerMessage(EventId = 53, EventName = "RankingModelMissing", Level = LogLevel.Warning, Message = "The ranking model of {Source} is not readable yet; still serving {Version}.")]
+    private static partial void ModelMissing(ILogger logger, string source, string? version);
+
+    [LoggerMessage(EventId = 54, EventName = "RankingModelCleared", Level = LogLevel.Information, Message = "No ranking model is published or carried by the index; model {Previous} stopped serving, the heuristic ranks.")]
+    private static partial void ModelCleared(ILogger logger, string previous);
 }

@@ -71,6 +71,9 @@ public interface IIndexSnapshot
 
     /// <summary>The operator pins of the version, or null when the build had no whitelist.</summary>
     ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The ranking model carried by the version (see <see cref="IndexInfo.RankingModelVersion"/>), or null.</summary>
+    ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>

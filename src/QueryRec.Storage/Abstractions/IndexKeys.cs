@@ -46,6 +46,12 @@ public static class IndexKeys
     /// <summary>Kind of vocabulary chunks (<see cref="V1.VocabularyChunk"/>) for typo-tolerant matching.</summary>
     public const string VocabularyKind = "v";
 
+    /// <summary>Kind of the ranking model carried by the version (<see cref="V1.RankingModelPackage"/>).</summary>
+    public const string ModelKind = "m";
+
+    /// <summary>The key of the version's <see cref="V1.RankingModelPackage"/>.</summary>
+    public const string Model = ModelKind + ":model";
+
     /// <summary>The category of the global hot and trending lists.</summary>
     public const string GlobalCategory = "";
 

@@ -260,6 +260,9 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
             => Get(IndexKeys.Pins, PinList.Parser);
 
+        public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Model, RankingModelPackage.Parser);
+
         private ValueTask<T?> Get<T>(string key, Google.Protobuf.MessageParser<T> parser)
             where T : class, Google.Protobuf.IMessage<T>
             => ValueTask.FromResult(entry.Values.TryGetValue(key, out var bytes) ? parser.ParseFrom(bytes) : null);

@@ -621,6 +621,9 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
             => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Pins), PinList.Parser, cancellationToken);
 
+        public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
+            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Model), RankingModelPackage.Parser, cancellationToken);
+
         private async ValueTask<T?> GetAsync<T>(byte[] key, MessageParser<T> parser, CancellationToken cancellationToken)
             where T : class, IMessage<T>
         {

@@ -190,6 +190,8 @@ public sealed class PrunedTablesBuildTests
         public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(category, cancellationToken);
 
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default) => inner.GetPinsAsync(cancellationToken);
+
+        public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default) => inner.GetRankingModelAsync(cancellationToken);
     }
 
     private static async Task<(IIndexSnapshot Snapshot, IndexInfo Info)> OpenAsync(IndexBuild build)
