@@ -126,6 +126,12 @@ public sealed record BuildOptions
     /// <summary>Free text stored in the manifest description, e.g. the input file.</summary>
     public string? Source { get; init; }
 
+    /// <summary>
+    /// The ranking model to carry in the index (<c>--model</c>): written as the record "m:model", its version recorded
+    /// in <see cref="Storage.V1.IndexInfo.RankingModelVersion"/>, so it is published and rolled back with the index.
+    /// </summary>
+    public Storage.V1.RankingModelPackage? RankingModel { get; init; }
+
     /// <summary>Returns every problem with these options (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -229,13 +229,18 @@ public static class IndexBuilder
             MaxPinyinVariants = options.Pinyin ? options.MaxPinyinVariants : 0,
             TextTablesVersion = TextTablesVersion,
             CompleteNodesPruned = options.PruneCompleteNodes,
+            RankingModelVersion = options.RankingModel?.ModelVersion ?? string.Empty,
         }.ToByteArray()));
+        if (options.RankingModel is { } model)
+        {
+            records.Add(new IndexRecord(IndexKeys.Model, model.ToByteArray()));
+        }
 
         onPhase?.Invoke("checksum");
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
         var build = IndexBuild.Create(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, records);
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         var summary = output.Summary with

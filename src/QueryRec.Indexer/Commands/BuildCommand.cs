@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
+using QueryRec.Indexer.Ranking;
 using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Commands;
@@ -47,12 +48,13 @@ internal sealed class BuildCommand
         var numericDigits = new Option<int>("--numeric-min-digits") { Description = "Remove queries of only digits with at least this many digits (0: off).", DefaultValueFactory = _ => defaults.NumericMinDigits };
         var blacklist = new Option<string?>("--blacklist") { Description = "Blacklist file: terms, and 're:' regular expressions; '#' comments." };
         var whitelist = new Option<string?>("--whitelist") { Description = "Whitelist file of pinned queries: 'query' or 'query<TAB>category'." };
+        var model = new Option<string?>("--model") { Description = "An ONNX ranking model (from indexer train, its .card.json beside it) to carry in the index: published and rolled back with it (at most 64 MiB)." };
         var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
         var command = new Command("build", "Build an index file from JSONL events.")
         {
             input, queries, zipf, seed, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -73,6 +75,8 @@ internal sealed class BuildCommand
                 throw new CliUserException("give exactly one of --input FILE (JSONL events) or --queries FILE (a query list).");
             }
 
+            var modelPath = parseResult.GetValue(model);
+            var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath);
             var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
             var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed));
             return Task.FromResult(Run(
@@ -111,6 +115,7 @@ internal sealed class BuildCommand
                     MinLatinInfixLength = parseResult.GetValue(minLatinInfix),
                     MaxVocabulary = parseResult.GetValue(vocabularyMax),
                     PruneCompleteNodes = !parseResult.GetValue(noPrune),
+                    RankingModel = modelPackage,
                 },
                 cancellationToken));
         });
@@ -215,6 +220,7 @@ internal sealed class BuildCommand
             ("aggregation rate (events/s)", N((long)eventsPerSecond)),
             ("time: whole build incl. file write (s)", buildSeconds.ToString("F2", CultureInfo.InvariantCulture)),
             ("version", s.Version),
+            ("ranking model", options.RankingModel is { } m ? $"{m.ModelVersion} ({N(m.Onnx.Length)} bytes)" : "(none)"),
             ("checksum", s.Checksum.ToString("x16", CultureInfo.InvariantCulture)),
             ("output", output),
         ]);

@@ -86,6 +86,8 @@ public static class IndexerCli
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(RollbackCommand.Create(context));
+        root.Subcommands.Add(PublishModelCommand.Create(context));
+        root.Subcommands.Add(RollbackModelCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(SuggestCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));

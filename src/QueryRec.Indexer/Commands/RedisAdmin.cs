@@ -29,13 +29,21 @@ internal sealed class RedisAdmin : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
 
-    internal RedisAdmin(IIndexAdmin store, IAsyncDisposable? owned)
+    internal RedisAdmin(IIndexAdmin store, IAsyncDisposable? owned, RedisModelStore? models = null)
     {
         Store = store;
         _owned = owned;
+        Models = models;
     }
 
     public IIndexAdmin Store { get; }
+
+    /// <summary>The ranking models published on their own (null when the admin is not backed by Redis).</summary>
+    public RedisModelStore? Models { get; }
+
+    /// <summary>The model store, or a user error when this admin has none.</summary>
+    public RedisModelStore RequireModels()
+        => Models ?? throw new CliUserException("models published on their own need Redis (--redis); with the embedded store use build --model or QueryRec:Ranking:Model:Path.");
 
     /// <summary>The active version, or null when nothing is published.</summary>
     public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken)
@@ -78,7 +86,7 @@ internal sealed class RedisAdmin : IAsyncDisposable
 
         config.AbortOnConnectFail = true;
         var connection = await ConnectionMultiplexer.ConnectAsync(config);
-        return new RedisAdmin(new RedisIndexStore(connection, options, time), connection);
+        return new RedisAdmin(new RedisIndexStore(connection, options, time), connection, new RedisModelStore(connection, options.KeyPrefix, time));
     }
 
     public async ValueTask DisposeAsync()

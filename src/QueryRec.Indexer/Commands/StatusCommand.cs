@@ -34,7 +34,8 @@ internal sealed class StatusCommand
 
         if (indexPath is not null)
         {
-            PrintManifest(context, indexPath, IndexerCli.ReadIndexFile(indexPath).Manifest);
+            var build = IndexerCli.ReadIndexFile(indexPath);
+            PrintManifest(context, indexPath, build.Manifest, ModelVersionOf(build));
         }
 
         if (redis is not null)
@@ -55,16 +56,53 @@ internal sealed class StatusCommand
             }
 
             context.Console.Write(table);
-            context.Summary("status", [
+            var indexModel = string.Empty;
+            if (status.ActiveVersion is { } active && admin.Store is IIndexStore reader)
+            {
+                indexModel = (await reader.OpenSnapshot(active).GetInfoAsync(cancellationToken))?.RankingModelVersion ?? string.Empty;
+            }
+
+            var rows = new List<(string, string)>
+            {
                 ("active version", status.ActiveVersion ?? "(none published)"),
                 ("retained versions", BuildCommand.N(status.Versions.Count)),
-            ]);
+                ("index's ranking model", indexModel.Length > 0 ? indexModel : "(none)"),
+            };
+            if (admin.Models is { } models)
+            {
+                var modelStatus = await models.GetStatusAsync(cancellationToken);
+                var modelTable = new Table().Title("ranking models published on their own (publish-model)")
+                    .AddColumns("id", "model version", "active", "published");
+                foreach (var m in modelStatus.Models)
+                {
+                    modelTable.AddRow(
+                        Markup.Escape(m.Id),
+                        Markup.Escape(m.ModelVersion),
+                        m.IsActive ? "yes" : string.Empty,
+                        m.PublishedAt.ToString("u", CultureInfo.InvariantCulture));
+                }
+
+                context.Console.Write(modelTable);
+                var own = modelStatus.Models.FirstOrDefault(m => m.IsActive);
+                rows.Add(("published ranking model", own is null ? "(none)" : $"{own.ModelVersion} (id {own.Id})"));
+                rows.Add(("ranking_model_version (served unless a server sets QueryRec:Ranking:Model:Path)",
+                    own?.ModelVersion ?? (indexModel.Length > 0 ? indexModel : "heuristic")));
+            }
+
+            context.Summary("status", rows);
         }
 
         return IndexerCli.ExitOk;
     }
 
-    internal static void PrintManifest(CliContext context, string source, IndexManifest manifest)
+    /// <summary>The model version carried by a build (its <see cref="IndexInfo"/>), or empty.</summary>
+    internal static string ModelVersionOf(IndexBuild build)
+    {
+        var info = build.Records.FirstOrDefault(r => r.Key == IndexKeys.Info);
+        return info.Value is null ? string.Empty : IndexInfo.Parser.ParseFrom(info.Value).RankingModelVersion;
+    }
+
+    internal static void PrintManifest(CliContext context, string source, IndexManifest manifest, string? rankingModelVersion = null)
     {
         var rows = new List<(string, string)>
         {
@@ -81,6 +119,11 @@ internal sealed class StatusCommand
 
         rows.Add(("checksum", manifest.Checksum.ToString("x16", CultureInfo.InvariantCulture)));
         rows.Add(("description", manifest.Description));
+        if (rankingModelVersion is not null)
+        {
+            rows.Add(("ranking model", rankingModelVersion.Length > 0 ? rankingModelVersion : "(none)"));
+        }
+
         context.Summary("index file", rows);
     }
 }

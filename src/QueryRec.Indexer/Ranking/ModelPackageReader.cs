@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using QueryRec.Core.Ranking;
+using QueryRec.Indexer.Commands;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Indexer.Ranking;
+
+/// <summary>
+/// Reads an ONNX model and the card beside it (<c>model.card.json</c>) into a <see cref="RankingModelPackage"/> for
+/// <c>build --model</c> and <c>publish-model</c>, refusing what a server would refuse: a missing file or card, a model
+/// over <see cref="RankingModelPackages.MaxOnnxBytes"/>, a card that is not valid JSON (with its line) or names another
+/// schema, a model that ONNX Runtime cannot load, whose input is not float [N, <see cref="FeatureSchema.Count"/>] or
+/// that scores a probe batch as non-finite.
+/// </summary>
+internal static class ModelPackageReader
+{
+    /// <summary>Reads and validates <paramref name="onnxPath"/> and its card.</summary>
+    /// <exception cref="CliUserException">The model or card is missing or invalid.</exception>
+    public static RankingModelPackage Read(string onnxPath)
+    {
+        if (!File.Exists(onnxPath))
+        {
+            throw new CliUserException($"model file not found: {onnxPath}");
+        }
+
+        var length = new FileInfo(onnxPath).Length;
+        if (length is 0 or > RankingModelPackages.MaxOnnxBytes)
+        {
+            throw new CliUserException($"{onnxPath}: the model has {BuildCommand.N(length)} bytes; 1 to {BuildCommand.N(RankingModelPackages.MaxOnnxBytes)} (64 MiB) are allowed.");
+        }
+
+        var cardPath = RankerTrainer.CardPath(onnxPath);
+        if (!File.Exists(cardPath))
+        {
+            throw new CliUserException($"model card not found: {cardPath} (indexer train writes it beside the model).");
+        }
+
+        if (new FileInfo(cardPath).Length > RankingModelPackages.MaxCardBytes)
+        {
+            throw new CliUserException($"{cardPath}: the model card is larger than {BuildCommand.N(RankingModelPackages.MaxCardBytes)} bytes.");
+        }
+
+        var cardJson = File.ReadAllText(cardPath);
+        var (schema, version) = ReadCard(cardJson, cardPath);
+        if (schema != FeatureSchema.Version)
+        {
+            throw new CliUserException($"{cardPath}: schema_version is '{schema}'; this indexer and its servers use '{FeatureSchema.Version}'.");
+        }
+
+        var onnx = File.ReadAllBytes(onnxPath);
+        Validate(onnx, onnxPath);
+        return RankingModelPackages.Create(version, schema, onnx, cardJson);
+    }
+
+    private static (string Schema, string Version) ReadCard(string json, string cardPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new CliUserException($"{cardPath}: the model card is not a JSON object.");
+            }
+
+            var schema = root.TryGetProperty("schema_version", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var version = root.TryGetProperty("model_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (string.IsNullOrWhiteSpace(schema))
+            {
+                throw new CliUserException($"{cardPath}: the model card has no schema_version.");
+            }
+
+            if (string.IsNullOrWhiteSpace(version) || version.Length > 128)
+            {
+                throw new CliUserException($"{cardPath}: the model card has no model_version (1 to 128 characters).");
+            }
+
+            return (schema, version);
+        }
+        catch (JsonException ex)
+        {
+            throw new CliUserException($"{cardPath}:{(ex.LineNumber ?? 0) + 1}: the model card is not valid JSON: {IndexerCli.FirstLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>Loads the model with ONNX Runtime and checks its input, output and a probe batch, as the server does.</summary>
+    private static void Validate(byte[] onnx, string onnxPath)
+    {
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(onnx);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new CliUserException($"{onnxPath}: ONNX Runtime cannot load the model: {IndexerCli.FirstLine(ex.Message)}");
+        }
+
+        using (session)
+        {
+            if (session.InputMetadata.Count != 1)
+            {
+                throw new CliUserException($"{onnxPath}: the model has {session.InputMetadata.Count} inputs; one is expected.");
+            }
+
+            var (input, meta) = session.InputMetadata.Single();
+            if (!meta.IsTensor || meta.ElementType != typeof(float) || meta.Dimensions.Length != 2 || meta.Dimensions[1] != FeatureSchema.Count)
+            {
+                throw new CliUserException(
+                    $"{onnxPath}: the model input {input} is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]; float [N, {FeatureSchema.Count}] ({FeatureSchema.Version}) is expected.");
+            }
+
+            var output = session.OutputMetadata.ContainsKey("Score.output") ? "Score.output"
+                : session.OutputMetadata.Count == 1 ? session.OutputMetadata.Keys.Single()
+                : throw new CliUserException($"{onnxPath}: the model has no Score.output output.");
+            float[] scores;
+            try
+            {
+                var tensor = new DenseTensor<float>(new float[FeatureSchema.Count * 2], [2, FeatureSchema.Count]);
+                using var results = session.Run([NamedOnnxValue.CreateFromTensor(input, tensor)], [output]);
+                scores = results[0].AsEnumerable<float>().ToArray();
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or InvalidCastException or InvalidOperationException)
+            {
+                throw new CliUserException($"{onnxPath}: the model fails on a probe batch: {IndexerCli.FirstLine(ex.Message)}");
+            }
+
+            if (scores.Length != 2 || !scores.All(float.IsFinite))
+            {
+                throw new CliUserException($"{onnxPath}: the model does not give one finite score per row of a probe batch.");
+            }
+        }
+    }
+}
