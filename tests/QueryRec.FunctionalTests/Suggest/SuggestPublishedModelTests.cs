@@ -87,7 +87,7 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         return output;
     }
 
-    private QueryRecFactory RedisHost(Dictionary<string, string?>? extra = null)
+    private QueryRecFactory RedisHost(Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -96,12 +96,7 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
             ["QueryRec:Store:PollInterval"] = "00:00:00.100",
             ["QueryRec:Ranking:Model:PollInterval"] = "00:00:00.100",
         };
-        foreach (var (key, value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
-        return new QueryRecFactory(settings);
+        return new QueryRecFactory(settings) { TestServices = services };
     }
 
     private string[] RedisArgs => ["--redis", redis.ConnectionString, "--key-prefix", _keyPrefix];
@@ -250,6 +245,55 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         await Ok(["publish-model", "--model", trained.Models[3].Onnx, .. RedisArgs]);
         await WaitForModel(client, trained.Models[3].Version);
         Assert.Equal(1, refused.Count);
+    }
+
+    [Fact]
+    public async Task RedisOutage_KeepsTheCurrentModelServing_ThenThePointerIsFollowedAgain()
+    {
+        await redis.InitializeAsync();
+        var (m1, v1) = trained.Models[0];
+        var (m3, v3) = trained.Models[2];
+        await Ok(["publish", "--index", await BuildIndex("v-a", m1), .. RedisArgs]);
+        await Ok(["publish-model", "--model", m3, .. RedisArgs]);
+        var source = new FailingSource(new RedisModelStore(redis.Redis, _keyPrefix));
+        using var factory = RedisHost(services => services.AddSingleton<IRankingModelSource>(source));
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForModel(client, v3);
+
+        // The model pointer cannot be read; meanwhile it is cleared. The server keeps serving what it has.
+        source.Failing = true;
+        await Ok(["publish-model", "--clear", .. RedisArgs]);
+        var failedBefore = source.Failures;
+        await WaitUntil(() => source.Failures >= failedBefore + 3, "three failed polls");
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
+        Assert.Equal(v3, response.Metadata.ModelVersion);
+        Assert.False(response.Metadata.Degraded, string.Join(",", response.Metadata.DegradedReasons));
+
+        // Back: the cleared pointer is seen, and the index's model serves.
+        source.Failing = false;
+        await WaitForModel(client, v1);
+    }
+
+    /// <summary>The real model source, made to fail like an unreachable Redis on demand.</summary>
+    private sealed class FailingSource(IRankingModelSource inner) : IRankingModelSource
+    {
+        private long _failures;
+
+        public volatile bool Failing;
+
+        public long Failures => Interlocked.Read(ref _failures);
+
+        public Task<string?> GetActiveModelIdAsync(CancellationToken cancellationToken = default)
+            => Failing ? Fail<string?>() : inner.GetActiveModelIdAsync(cancellationToken);
+
+        public Task<Storage.V1.RankingModelPackage?> GetModelAsync(string id, CancellationToken cancellationToken = default)
+            => Failing ? Fail<Storage.V1.RankingModelPackage?>() : inner.GetModelAsync(id, cancellationToken);
+
+        private Task<T> Fail<T>()
+        {
+            Interlocked.Increment(ref _failures);
+            return Task.FromException<T>(new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "test: Redis is down"));
+        }
     }
 
     [Fact]
