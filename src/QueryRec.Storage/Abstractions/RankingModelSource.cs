@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -96,7 +97,9 @@ public static class RankingModelPackages
     {
         ArgumentNullException.ThrowIfNull(package);
         var hash = new XxHash64();
-        hash.Append(BitConverter.GetBytes(package.OnnxChecksum));
+        Span<byte> checksum = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, package.OnnxChecksum);
+        hash.Append(checksum);
         hash.Append(Encoding.UTF8.GetBytes(package.CardJson));
         return hash.GetCurrentHashAsUInt64().ToString("x16", CultureInfo.InvariantCulture);
     }

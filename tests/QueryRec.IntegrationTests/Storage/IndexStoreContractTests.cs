@@ -444,6 +444,27 @@ public abstract class IndexStoreContractTests
 
         Assert.Equal("v1", await announced.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task GetRankingModelAsync_EachVersionReadsItsOwnModel_AndExportCarriesIt()
+    {
+        var sut = CreateStore();
+        var a = RankingModelPackages.Create("model-a", "features-v1", [1, 2, 3, 4], """{"model_version": "model-a"}""");
+        var b = RankingModelPackages.Create("model-b", "features-v1", [5, 6, 7], """{"model_version": "model-b"}""");
+        await sut.Admin.PublishAsync(WithModel(TestIndexes.Build("v1"), a));
+        await sut.Admin.PublishAsync(WithModel(TestIndexes.Build("v2"), b));
+        await sut.Admin.PublishAsync(TestIndexes.Build("v3"));
+
+        Assert.Equal(a, await sut.Store.OpenSnapshot("v1").GetRankingModelAsync());
+        Assert.Equal(b, await sut.Store.OpenSnapshot("v2").GetRankingModelAsync());
+        Assert.Null(await sut.Store.OpenSnapshot("v3").GetRankingModelAsync());
+        var exported = await sut.Admin.ReadBuildAsync("v1");
+        Assert.Equal(a.ToByteArray(), exported.Records.Single(r => r.Key == IndexKeys.Model).Value);
+        Assert.Equal(1, exported.Manifest.RecordCounts[IndexKeys.ModelKind]);
+    }
+
+    private static IndexBuild WithModel(IndexBuild build, V1.RankingModelPackage model)
+        => IndexBuild.Create(build.Version, TestIndexes.CreatedAt, build.Manifest.Description, [.. build.Records, new IndexRecord(IndexKeys.Model, model.ToByteArray())]);
 }
 
 /// <summary>The contract against the in-process store.</summary>
