@@ -50,6 +50,14 @@ public class RankingBenchmarks
         return (float)set.Candidates[0].Score;
     }
 
+    [Benchmark(Description = "rank one call's own candidates (features + ONNX)")]
+    public float RankRecalled()
+    {
+        var set = _setup.RecalledSets[_next++ % _setup.RecalledSets.Length];
+        _setup.ModelRanker.Score(_setup.Model, set.Candidates, set.Prefix, _setup.Now, maxRecentCount: 0);
+        return (float)set.Candidates[0].Score;
+    }
+
     [Benchmark(Baseline = true, Description = "Suggest, learned ranker")]
     public Task<SuggestResponse> SuggestModel() => _setup.ModelHandler.HandleAsync(Next(), CancellationToken.None);
 
@@ -65,8 +73,15 @@ public class RankingBenchmarks
     private sealed class RankingSetup
     {
         private RankingSetup(
-            OnnxRanker modelRanker, RankingModel model, SuggestHandler modelHandler, SuggestHandler heuristicHandler, SuggestRequest[] requests, CandidateSet[] sets)
+            OnnxRanker modelRanker,
+            RankingModel model,
+            SuggestHandler modelHandler,
+            SuggestHandler heuristicHandler,
+            SuggestRequest[] requests,
+            CandidateSet[] sets,
+            CandidateSet[] recalledSets)
         {
+            RecalledSets = recalledSets;
             ModelRanker = modelRanker;
             Model = model;
             ModelHandler = modelHandler;
@@ -86,7 +101,11 @@ public class RankingBenchmarks
         /// <summary>The exact Latin prefix inputs of <see cref="SuggestLookupBenchmarks"/> (full nodes, no fallback round).</summary>
         public SuggestRequest[] Requests { get; }
 
+        /// <summary>Per input, 64 real candidates: its own first-round recall topped up from the next inputs'.</summary>
         public CandidateSet[] CandidateSets { get; }
+
+        /// <summary>Per input, its own first-round recall as is: what a Suggest call on it ranks.</summary>
+        public CandidateSet[] RecalledSets { get; }
 
         public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
 
@@ -150,7 +169,8 @@ public class RankingBenchmarks
                 $"// ranking setup: model {card.ModelVersion} ({card.ModelBytes:N0} bytes, {card.Rows:N0} rows), {requests.Length} inputs whose first round recalls "
                 + $"{recalled.Average(static r => r.Count):F1} candidates on average (min {recalled.Min(static r => r.Count)}, max {recalled.Max(static r => r.Count)}), "
                 + $"64-candidate sets by match type: {string.Join(", ", kinds)}; ready in {started.Elapsed.TotalSeconds:F1} s"));
-            return new RankingSetup(modelRanker, model, modelHandler, heuristicHandler, requests, sets);
+            var own = requests.Select((r, i) => new CandidateSet(sets[i].Prefix, [.. recalled[i]])).ToArray();
+            return new RankingSetup(modelRanker, model, modelHandler, heuristicHandler, requests, sets, own);
         }
 
         /// <summary>A model host (loaded now) and its ranker; a null path means no learned ranker (the heuristic ranks).</summary>
