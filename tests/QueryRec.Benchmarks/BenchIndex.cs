@@ -38,6 +38,12 @@ internal sealed class BenchIndex : IAsyncDisposable
         BestBuy = bestBuy;
     }
 
+    /// <summary>The server's services (to build handlers that differ from the server's own in one dependency).</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>A temp folder deleted with the index (for files a benchmark's setup writes).</summary>
+    public string WorkDirectory => _directory;
+
     /// <summary>The server's Suggest handler.</summary>
     public SuggestHandler Handler { get; }
 
