@@ -194,7 +194,10 @@ public sealed class SuggestModelServingTests : IDisposable
         Install(second, target);
         response = await WaitForModel(client, secondVersion);
         Assert.False(response.Metadata.Degraded);
-        Assert.Equal(2, refused.Count);
+
+        // Install copies the card before the model, so one poll may see the new card beside the wrong-width file
+        // and refuse that file once more; the new model itself is never refused.
+        Assert.InRange(refused.Count, 2, 3);
     }
 
     [Fact]
