@@ -479,8 +479,8 @@ internal sealed class EvaluateCommand
         context.Console.Write(byPrefix);
 
         var baseline = runs[0].Near.Overall.Mrr10;
-        var overall = new Table().Title("overall")
-            .AddColumns("ranker", "MRR@10", "success@1", "success@5", "success@10", "pSaved", "MRR@10 exact text", "MRR@10 vs static MPC", "time");
+        var overall = new Table().Title("overall (near-duplicate hits; S@k = success@k; exact = MRR@10 on exact text; vs static = MRR@10 change)")
+            .AddColumns("ranker", "MRR@10", "S@1", "S@5", "S@10", "pSaved", "exact", "vs static", "time");
         foreach (var run in runs)
         {
             var o = run.Near.Overall;
