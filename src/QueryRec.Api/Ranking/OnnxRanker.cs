@@ -25,6 +25,20 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             return;
         }
 
+        var features = FeatureBatch(candidates, normalizedPrefix, now, maxRecentCount);
+        var scores = model.Score(features, candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            candidates[i].Score = scores[i];
+        }
+    }
+
+    /// <summary>
+    /// The model input of <paramref name="candidates"/>: one row of <see cref="FeatureSchema.Count"/> floats per
+    /// candidate, in order. <see cref="Score"/> feeds exactly this batch; the feature log records its rows.
+    /// </summary>
+    public float[] FeatureBatch(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, long maxRecentCount)
+    {
         var width = FeatureSchema.Count;
         var features = new float[candidates.Count * width];
         var prefixLength = RuneCount(normalizedPrefix);
@@ -35,11 +49,7 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             FeatureSchema.Fill(values, features.AsSpan(i * width, width));
         }
 
-        var scores = model.Score(features, candidates.Count);
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            candidates[i].Score = scores[i];
-        }
+        return features;
     }
 
     /// <summary>
