@@ -103,9 +103,9 @@ internal sealed class SuggestHandler(
         }
 
         // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
-        var logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot.MaxCount);
+        var logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot);
         var scoredOrder = logged is null ? null : new List<Candidate>(recall.Candidates);
-        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot.MaxCount, response.Metadata);
+        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, response.Metadata);
         var filters = SuggestContextFilter.FiltersOf(request);
         if (filters.Count > 0)
         {
@@ -192,7 +192,7 @@ internal sealed class SuggestHandler(
     /// heuristic. A configured model that is not loaded marks the answer <c>model_unavailable</c>, a scoring failure
     /// <c>model_error</c>; no model configured is not a fault.
     /// </summary>
-    private void Score(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, long maxRecentCount, ResponseMetadata metadata)
+    private void Score(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, ResponseMetadata metadata)
     {
         if (ranker.Configured)
         {
@@ -205,7 +205,7 @@ internal sealed class SuggestHandler(
             {
                 try
                 {
-                    ranker.Score(model, candidates, normalizedPrefix, now, maxRecentCount);
+                    ranker.Score(model, candidates, normalizedPrefix, now, trending);
                     metadata.ModelVersion = model.Version;
                     return;
                 }
@@ -221,7 +221,7 @@ internal sealed class SuggestHandler(
             }
         }
 
-        scorer.Score(candidates, now, maxRecentCount);
+        scorer.Score(candidates, now, trending.MaxCount);
     }
 
     /// <summary>Hands the ordered candidates with their scored feature rows to the feature log.</summary>
