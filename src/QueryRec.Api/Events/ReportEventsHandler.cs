@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Hosting;
+using QueryRec.Api.Recall;
 using QueryRec.Api.Validation;
 using QueryRec.Contracts.V1;
 using QueryRec.Core;
@@ -11,13 +12,16 @@ namespace QueryRec.Api.Events;
 /// ReportEvents: validates a batch of 1 to <see cref="Limits.MaxEventsPerBatch"/> events, rejects the bad ones with
 /// per-event reasons, drops those already seen (same event id in the batch or within the dedupe window) and writes
 /// the rest to the real-time namespace. When the real-time store fails or misses its budget the answer is degraded
-/// with <c>accepted = 0</c>: nothing is claimed stored, and a retry with the same ids is safe.
+/// with <c>accepted = 0</c>: nothing is claimed stored, and a retry with the same ids is safe. With the
+/// <see cref="ReplayClock"/> on, the batch first moves "now" to its newest event time, and an accepted batch
+/// refreshes the trending list once replay time has moved past its refresh interval.
 /// </summary>
 internal sealed class ReportEventsHandler(
     IRealtimeStore store,
     IOptions<RealtimeOptions> realtimeOptions,
     TimeProvider timeProvider,
-    ILogger<ReportEventsHandler> logger)
+    ILogger<ReportEventsHandler> logger,
+    TrendingQueries? trending = null)
 {
     /// <summary>Degraded reason when the real-time store threw.</summary>
     public const string StoreErrorReason = "realtime_store_error";
@@ -29,6 +33,12 @@ internal sealed class ReportEventsHandler(
     {
         ValidateBatch(request);
         var options = realtimeOptions.Value;
+        var replay = timeProvider as ReplayClock;
+        if (replay is not null)
+        {
+            AdvanceReplayClock(replay, request);
+        }
+
         var now = timeProvider.GetUtcNow();
         var response = new ReportEventsResponse
         {
@@ -68,6 +78,10 @@ internal sealed class ReportEventsHandler(
             var (accepted, duplicates) = await work.WaitAsync(options.StoreBudget, timeProvider, cancellationToken);
             response.Accepted = accepted;
             response.Duplicates = duplicates + duplicatesInBatch;
+            if (replay is not null && accepted > 0 && trending is not null)
+            {
+                await trending.RefreshIfDueAsync(cancellationToken);
+            }
         }
         catch (TimeoutException ex)
         {
@@ -141,6 +155,28 @@ internal sealed class ReportEventsHandler(
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+
+    private static void AdvanceReplayClock(ReplayClock replay, ReportEventsRequest request)
+    {
+        DateTimeOffset? newest = null;
+        foreach (var e in request.Events)
+        {
+            if (e.Time is { Seconds: >= MinReplaySeconds and <= MaxReplaySeconds, Nanos: >= 0 and <= 999_999_999 } t
+                && t.ToDateTimeOffset() is var time && (newest is null || time > newest))
+            {
+                newest = time;
+            }
+        }
+
+        if (newest is { } n)
+        {
+            replay.AdvanceTo(n);
+        }
+    }
+
+    // Replay times the clock may move to: 1970 to 9999 (a bad timestamp is rejected by validation instead).
+    private const long MinReplaySeconds = 0;
+    private const long MaxReplaySeconds = 253_402_300_799;
 
     private static void ValidateBatch(ReportEventsRequest request)
     {

@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, EventName = "TrendingRefreshFailed", Level = LogLevel.Warning, Message = "Could not refresh trending queries from real-time store {Store}; keeping the previous list.")]
     public static partial void TrendingRefreshFailed(ILogger logger, Exception exception, string store);
 
+    [LoggerMessage(EventId = 11, EventName = "ReplayClockOn", Level = LogLevel.Warning, Message = "Replay clock on (QueryRec:Clock:Replay, start {Start}): \"now\" is the newest reported event time. For evaluation only, never in production.")]
+    public static partial void ReplayClockOn(ILogger logger, DateTimeOffset? start);
+
     [LoggerMessage(EventId = 30, EventName = "StrategySelected", Level = LogLevel.Debug, Message = "{Rpc} at stage {Stage}, scene {Scene}: strategy {Strategy}.")]
     public static partial void StrategySelected(ILogger logger, string rpc, string stage, string scene, string strategy);
 

@@ -24,7 +24,7 @@ public static class QueryRecHostExtensions
     /// <summary>The fully qualified gRPC service name, also a readiness name of the health service.</summary>
     public const string ServiceName = "queryrec.v1.QueryRecService";
 
-    /// <summary>Adds everything the QueryRec gRPC service needs.</summary>
+    /// <summary>Adds everything the QueryRec gRPC service needs. Configuration is read when the services resolve.</summary>
     public static TBuilder AddQueryRec<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -53,7 +53,18 @@ public static class QueryRecHostExtensions
         services.AddOptionsWithValidateOnStart<RerankOptions>().BindConfiguration(RerankOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RerankOptions>, RerankOptionsValidator>());
 
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptionsWithValidateOnStart<ClockOptions>().BindConfiguration(ClockOptions.Section);
+        services.TryAddSingleton(static sp =>
+        {
+            var clock = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
+            if (!clock.Replay)
+            {
+                return TimeProvider.System;
+            }
+
+            Log.ReplayClockOn(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReplayClock)), clock.ReplayStart);
+            return (TimeProvider)new ReplayClock(clock.ReplayStart);
+        });
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;

@@ -90,6 +90,11 @@ internal sealed class IndexWatcher(
                 var (switched, previous) = await activeIndex.TryActivateAsync(version, cancellationToken);
                 if (switched)
                 {
+                    if (timeProvider is ReplayClock replay && activeIndex.Current is { Info.AnchorUnixMs: > 0 } current)
+                    {
+                        replay.StartAt(DateTimeOffset.FromUnixTimeMilliseconds(current.Info.AnchorUnixMs));
+                    }
+
                     Log.IndexActivated(logger, version, activeIndex.Store.Name, previous);
                 }
             }

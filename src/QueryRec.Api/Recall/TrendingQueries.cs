@@ -127,9 +127,25 @@ internal sealed class TrendingQueries(
         }
     }
 
+    /// <summary>
+    /// Replay clock: refreshes when "now" is at least <see cref="TrendingOptions.RefreshInterval"/> away from the
+    /// snapshot's time (replayed time replaces the timer).
+    /// </summary>
+    public Task RefreshIfDueAsync(CancellationToken cancellationToken = default)
+        => (timeProvider.GetUtcNow() - _current.RefreshedAt).Duration() >= options.CurrentValue.RefreshInterval
+            ? RefreshAsync(cancellationToken)
+            : Task.CompletedTask;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RefreshAsync(stoppingToken);
+        if (timeProvider is ReplayClock)
+        {
+            // Replayed time moves with ReportEvents, which refreshes (RefreshIfDueAsync); a timer refresh racing it
+            // could publish an older snapshot and make a replay non-deterministic.
+            return;
+        }
+
         using var timer = new PeriodicTimer(options.CurrentValue.RefreshInterval, timeProvider);
         try
         {
