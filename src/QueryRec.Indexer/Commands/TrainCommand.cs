@@ -25,6 +25,8 @@ internal sealed class TrainCommand
         var settingsFile = new Option<string?>("--settings") { Description = "With --events: a JSON file of service settings (appsettings form, nested or 'A:B' keys)." };
         var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
         var minRowsPerLeaf = new Option<int>("--min-rows-per-leaf") { Description = "Minimum rows per leaf (regularization).", DefaultValueFactory = _ => d.MinRowsPerLeaf };
+        var holdoutTail = new Option<bool>("--holdout-tail") { Description = "Hold out the last 20 % of the groups (replay groups are in time order) instead of a seeded random 20 %." };
+        var ignore = new Option<string?>("--ignore-features") { Description = "Comma-separated feature names set to 0 before training (ablation)." };
         var synthetic = new Option<int?>("--synthetic") { Description = "Train on N deterministic toy groups instead of --input (8 candidates each)." };
         var output = new Option<string>("--output") { Description = "The ONNX model to write; the card goes to <name>.card.json.", Required = true };
         var maxRows = new Option<int>("--max-rows") { Description = "Refuse inputs with more rows than this.", DefaultValueFactory = _ => 5_000_000 };
@@ -35,7 +37,7 @@ internal sealed class TrainCommand
         var command = new Command("train", "Train the LambdaRank ranker (LightGBM), export ONNX and write the model card.")
         {
             input, events, until, from, window, warmup, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
-            minRowsPerLeaf, seed,
+            minRowsPerLeaf, holdoutTail, ignore, seed,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -57,6 +59,8 @@ internal sealed class TrainCommand
                 Leaves = r.GetValue(leaves),
                 LearningRate = r.GetValue(learningRate),
                 MinRowsPerLeaf = r.GetValue(minRowsPerLeaf),
+                HoldoutTail = r.GetValue(holdoutTail),
+                IgnoredFeatures = r.GetValue(ignore) is { } names ? [.. names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
                 Seed = r.GetValue(seed),
             },
             ct));
@@ -137,6 +141,12 @@ internal sealed class TrainCommand
             throw new CliUserException("training needs at least 2 groups.");
         }
 
+        var unknown = options.IgnoredFeatures.Where(n => !FeatureSchema.Names.Contains(n, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CliUserException($"--ignore-features: unknown feature {string.Join(", ", unknown)} ({FeatureSchema.Version}: {string.Join(' ', FeatureSchema.Names)}).");
+        }
+
         var started = context.Time.GetTimestamp();
         var card = RankerTrainer.Train(rows, options, output, context.Time.GetUtcNow());
         var elapsed = context.Time.GetElapsedTime(started);
@@ -149,6 +159,7 @@ internal sealed class TrainCommand
             ("held-out rows / groups", $"{BuildCommand.N(card.TestRows)} / {BuildCommand.N(card.TestGroups)}"),
             .. replayLines,
             ("NDCG@1 / @3 / @10", $"{F(card.Metrics["ndcg_at_1"])} / {F(card.Metrics["ndcg_at_3"])} / {F(card.Metrics["ndcg_at_10"])}"),
+            ("held-out MRR@10 model / input order", $"{F(card.Metrics["mrr_at_10"])} / {F(card.Metrics["input_order_mrr_at_10"])}"),
             ("ONNX max |diff|", card.OnnxMaxAbsDiff.ToString("G3", CultureInfo.InvariantCulture)),
             ("model bytes", BuildCommand.N(card.ModelBytes)),
             ("train time", card.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
