@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Evaluate;
 using QueryRec.Indexer.Import;
+using QueryRec.Indexer.Replay;
 using QueryRec.Storage;
 using QueryRec.Storage.Embedded;
 using QueryRec.Storage.V1;
@@ -12,13 +15,40 @@ using Spectre.Console;
 
 namespace QueryRec.Indexer.Commands;
 
+/// <summary>What <c>evaluate</c> replays.</summary>
+internal enum EvaluateMode
+{
+    /// <summary>Static MPC only: the index frozen at the split.</summary>
+    Static,
+
+    /// <summary>Static and streaming MPC, both offline (no service).</summary>
+    Offline,
+
+    /// <summary>Both MPCs plus the heuristic (and, with a model, the learned ranker) streamed through the in-process service.</summary>
+    All,
+}
+
 /// <summary>
-/// <c>evaluate</c>: a time-split replay (docs/ranking.md, "Evaluation"). Static MPC mode: the index is built in
-/// process from the events before the split (default build options) and frozen; every search event at or after
-/// the split is a test query, scored on the prefix-table node of each of its prefixes with <see cref="ReplayMetrics"/>.
+/// <c>evaluate</c>: a time-split replay (docs/ranking.md, "Evaluation"). The index is built in process from the events
+/// before the split (default build options). Every search event at or after the split is a test query, scored on each
+/// of its prefixes with <see cref="ReplayMetrics"/> for each ranker, side by side:
+/// <list type="bullet">
+/// <item><description>static MPC: the index's prefix-table node, frozen;</description></item>
+/// <item><description>streaming MPC: <see cref="StreamingMpc"/>, offline;</description></item>
+/// <item><description>
+/// heuristic and learned: the real service in process (<see cref="InProcessService"/>, replay clock on) fed by
+/// <see cref="StreamingReplay"/>: the warmup events are reported first, then each test search asks Suggest for its
+/// prefixes as that user before it is reported.
+/// </description></item>
+/// </list>
+/// The hit rule credits a shown near-duplicate of the query (<see cref="NearDuplicates.Key"/>, the service's own
+/// collapse key), and the MPC lists are collapsed the same way; the exact-text figures are reported beside.
 /// </summary>
 internal sealed class EvaluateCommand
 {
+    /// <summary>The most <c>--set</c> overrides and settings-file entries.</summary>
+    public const int MaxSettings = 256;
+
     public static Command Create(CliContext context)
     {
         var input = new Option<string>("--input") { Description = "The JSONL events file.", Required = true };
@@ -26,141 +56,475 @@ internal sealed class EvaluateCommand
         var maxPrefix = new Option<int>("--max-prefix") { Description = "Longest prefix length replayed, in runes.", DefaultValueFactory = _ => 10 };
         var savedTopK = new Option<int>("--psaved-top") { Description = "pSaved counts a query as accepted once it is within the top k shown.", DefaultValueFactory = _ => 1 };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON to this file." };
-        var command = new Command("evaluate", "Time-split replay: build before the split, score MRR@10, success@1/5/10 and pSaved per prefix length after it (static MPC).")
+        var mode = new Option<EvaluateMode>("--mode") { Description = "static: static MPC; offline: + streaming MPC; all: + the service (heuristic, and learned with --model).", DefaultValueFactory = _ => EvaluateMode.All };
+        var model = new Option<string?>("--model") { Description = "An ONNX ranking model (indexer train): adds the 'learned' column." };
+        var warmup = new Option<string>("--warmup") { Description = "Events in this span before the split are reported to the service before the test (e.g. 7d, 12h, 0).", DefaultValueFactory = _ => "7d" };
+        var settingsFile = new Option<string?>("--settings") { Description = "A JSON object of service configuration overrides (\"QueryRec:Trending:MinDistinctUsers\": 1, ...)." };
+        var set = new Option<string[]>("--set") { Description = "A service configuration override Key=Value (repeatable; applied after --settings).", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
-            r.GetRequiredValue(input),
-            r.GetRequiredValue(split),
-            r.GetValue(maxPrefix),
-            r.GetValue(savedTopK),
-            r.GetValue(json),
+            new EvaluateArgs(r.GetRequiredValue(input), r.GetRequiredValue(split))
+            {
+                MaxPrefix = r.GetValue(maxPrefix),
+                SavedTopK = r.GetValue(savedTopK),
+                JsonPath = r.GetValue(json),
+                Mode = r.GetValue(mode),
+                ModelPath = r.GetValue(model),
+                Warmup = r.GetValue(warmup) ?? "7d",
+                SettingsFile = r.GetValue(settingsFile),
+                Set = r.GetValue(set) ?? [],
+            },
             ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string input, string splitText, int maxPrefix, int savedTopK, string? jsonPath, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, EvaluateArgs args, CancellationToken cancellationToken)
     {
-        if (!DateTimeOffset.TryParse(splitText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var split))
+        if (!DateTimeOffset.TryParse(args.Split, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var split))
         {
-            throw new CliUserException($"--split '{splitText}' is not a date and time.");
+            throw new CliUserException($"--split '{args.Split}' is not a date and time.");
         }
 
-        if (maxPrefix is < 1 or > 32 || savedTopK is < 1 or > ReplayMetrics.Depth)
+        if (args.MaxPrefix is < 1 or > 32 || args.SavedTopK is < 1 or > ReplayMetrics.Depth)
         {
             throw new CliUserException($"--max-prefix must be from 1 to 32 and --psaved-top from 1 to {ReplayMetrics.Depth}.");
         }
 
-        if (!File.Exists(input))
+        var warmup = ParseSpan(args.Warmup);
+        var settings = ReadSettings(args.SettingsFile, args.Set);
+        if (!File.Exists(args.Input))
         {
-            throw new CliUserException($"input file not found: {input}");
+            throw new CliUserException($"input file not found: {args.Input}");
+        }
+
+        if (args.ModelPath is not null && !File.Exists(args.ModelPath))
+        {
+            throw new CliUserException($"model file not found: {args.ModelPath}");
         }
 
         var started = context.Time.GetTimestamp();
         long badLines = 0;
-        long trainEvents = 0;
-        var tests = new List<string>();
-        var train = new List<LogEvent>();
-        foreach (var e in JsonlEventFormat.ReadFile(input, _ => badLines++))
+        var all = JsonlEventFormat.ReadFile(args.Input, _ => badLines++).ToList();
+        var events = all.OrderBy(static e => e.Time).ToList();
+        all.Clear();
+        var train = events.Where(e => e.Time < split).ToList();
+        var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
+            .Select(static e => QueryNormalizer.Normalize(e.Query))
+            .Where(static q => q.Length > 0)
+            .ToList();
+        if (train.Count == 0 || tests.Count == 0)
         {
-            if (e.Time < split)
-            {
-                train.Add(e);
-                trainEvents++;
-            }
-            else if (e.Type == LogEventType.Search && QueryNormalizer.Normalize(e.Query) is { Length: > 0 } q)
-            {
-                tests.Add(q);
-            }
-        }
-
-        if (trainEvents == 0 || tests.Count == 0)
-        {
-            throw new CliUserException($"the split {split:O} leaves {trainEvents} events before it and {tests.Count} test searches after it; both must be non-empty.");
+            throw new CliUserException($"the split {split:O} leaves {train.Count} events before it and {tests.Count} test searches after it; both must be non-empty.");
         }
 
         var built = IndexBuilder.Build(train, new BuildOptions(), context.Time);
+        var trainEvents = train.Count;
         train.Clear();
-        var store = new EmbeddedIndexStore(1, context.Time);
-        await store.PublishAsync(built.Build, cancellationToken: cancellationToken);
-        var snapshot = store.OpenSnapshot(built.Build.Version);
-        var info = await snapshot.GetInfoAsync(cancellationToken) ?? new IndexInfo();
-        var indexed = info.MaxPrefixLength > 0 ? info.MaxPrefixLength : new BuildOptions().MaxPrefixLength;
-        var nodes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var cases = new List<ReplayCase>(tests.Count);
-        foreach (var q in tests)
-        {
-            var n = Math.Min(maxPrefix, ReplayMetrics.RuneCount(q));
-            var shown = new IReadOnlyList<string>[n];
-            for (var length = 1; length <= n; length++)
-            {
-                var key = QueryNormalizer.TruncateRunes(QueryNormalizer.TruncateRunes(q, length), indexed);
-                if (!nodes.TryGetValue(key, out var list))
-                {
-                    var node = await CompletionNodes.ReadNodeAsync(snapshot, CompletionTable.Prefix, key, info, cancellationToken);
-                    list = node is null ? [] : node.Completions.Take(ReplayMetrics.Depth).Select(c => c.Text).ToArray();
-                    nodes[key] = list;
-                }
+        var buildSeconds = context.Time.GetElapsedTime(started).TotalSeconds;
+        var runs = new List<RankerRun>();
+        var nearKey = new Func<string, string>(NearDuplicates.Key);
 
-                shown[length - 1] = list;
+        var clock = context.Time.GetTimestamp();
+        var (staticNear, staticExact) = await StaticMpcAsync(built.Build, tests, args.MaxPrefix, nearKey, cancellationToken);
+        runs.Add(Run("static MPC", staticNear, staticExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
+
+        var indexPath = Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
+        try
+        {
+            IndexFile.WriteFile(built.Build, indexPath);
+            if (args.Mode != EvaluateMode.Static)
+            {
+                clock = context.Time.GetTimestamp();
+                var (streamNear, streamExact) = StreamingMpcCases(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, nearKey);
+                runs.Add(Run("streaming MPC", streamNear, streamExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
             }
 
-            cases.Add(new ReplayCase(q, shown));
+            if (args.Mode == EvaluateMode.All)
+            {
+                var replay = new StreamingReplayOptions(split) { WarmupFrom = warmup > TimeSpan.Zero ? split - warmup : null, MaxPrefix = args.MaxPrefix, Limit = ReplayMetrics.Depth };
+                var serviceSettings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+                {
+                    ["QueryRec:Clock:ReplayStart"] = (replay.WarmupFrom ?? split).ToString("O", CultureInfo.InvariantCulture),
+                };
+                foreach (var (key, value) in settings)
+                {
+                    serviceSettings[key] = value;
+                }
+
+                runs.Add(await ServiceRunAsync(context, "heuristic", indexPath, null, serviceSettings, events, replay, args, nearKey, cancellationToken));
+                if (args.ModelPath is not null)
+                {
+                    runs.Add(await ServiceRunAsync(context, "learned", indexPath, args.ModelPath, serviceSettings, events, replay, args, nearKey, cancellationToken));
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(indexPath);
         }
 
-        var result = ReplayMetrics.Compute(cases, maxPrefix, savedTopK);
         var elapsed = context.Time.GetElapsedTime(started);
-        Print(context, result);
-        context.Summary("evaluate (static MPC)", [
+        Print(context, runs, args.MaxPrefix);
+        context.Summary("evaluate", [
+            ("mode", args.Mode.ToString().ToLowerInvariant()),
             ("events before split", BuildCommand.N(trainEvents)),
             ("test searches", BuildCommand.N(tests.Count)),
             ("queries kept in index", BuildCommand.N(built.Summary.QueriesKept)),
             ("bad lines skipped", BuildCommand.N(badLines)),
-            ($"pSaved (top {savedTopK})", F(result.PSaved)),
-            ("time", elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
+            ("hit rule", "near-duplicate (exact text beside)"),
+            ("index build", Seconds(buildSeconds)),
+            ("time", Seconds(elapsed.TotalSeconds)),
         ]);
-        if (jsonPath is not null)
+        if (args.JsonPath is not null)
         {
+            var baseline = runs[0].Near.Overall.Mrr10;
             var payload = new
             {
-                mode = "static-mpc",
+                mode = args.Mode.ToString().ToLowerInvariant(),
                 split = split.ToString("O", CultureInfo.InvariantCulture),
-                testQueries = "every search event at or after the split",
+                warmup = args.Mode == EvaluateMode.All ? warmup.ToString("c", CultureInfo.InvariantCulture) : null,
+                testQueries = "every search event at or after the split with a non-empty normalized query",
+                hitRule = "near: a shown text with the query's NearDuplicates.Key is a hit (MPC lists collapsed by that key, as the service does); exact: the same text, MPC lists as indexed",
                 eventsBeforeSplit = trainEvents,
                 testSearches = tests.Count,
                 queriesKept = built.Summary.QueriesKept,
-                maxPrefix,
-                pSavedTopK = savedTopK,
-                pSaved = result.PSaved,
-                overall = result.Overall,
-                byPrefix = result.ByPrefix,
+                maxPrefix = args.MaxPrefix,
+                pSavedTopK = args.SavedTopK,
+                model = args.ModelPath,
+                settings,
+                seconds = elapsed.TotalSeconds,
+                rankers = runs.Select(r => new
+                {
+                    name = r.Name,
+                    seconds = r.Elapsed.TotalSeconds,
+                    relativeMrr10VsStaticMpc = baseline == 0 ? 0 : (r.Near.Overall.Mrr10 / baseline) - 1,
+                    near = r.Near,
+                    exact = r.Exact,
+                    replay = r.Stats,
+                }),
             };
-            await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(payload, JsonOptions), cancellationToken);
+            await File.WriteAllTextAsync(args.JsonPath, JsonSerializer.Serialize(payload, JsonOptions), cancellationToken);
         }
 
         return IndexerCli.ExitOk;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    private static void Print(CliContext context, ReplayResult result)
+    /// <summary>Parses a span: "7d", "36h", "90m", "0", or a TimeSpan ("7.00:00:00").</summary>
+    public static TimeSpan ParseSpan(string text)
     {
-        var table = new Table().Title("static MPC").AddColumns("prefix length", "cases", "MRR@10", "success@1", "success@5", "success@10");
-        foreach (var row in result.ByPrefix.Append(result.Overall))
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim();
+        TimeSpan span;
+        if (t.Length > 1 && char.IsLetter(t[^1]) && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n))
         {
-            table.AddRow(
-                row.PrefixLength == 0 ? "overall" : row.PrefixLength.ToString(CultureInfo.InvariantCulture),
-                BuildCommand.N(row.Cases),
-                F(row.Mrr10),
-                F(row.Success1),
-                F(row.Success5),
-                F(row.Success10));
+            span = char.ToLowerInvariant(t[^1]) switch
+            {
+                'd' => TimeSpan.FromDays(Math.Min(n, 36500)),
+                'h' => TimeSpan.FromHours(Math.Min(n, 876000)),
+                'm' => TimeSpan.FromMinutes(Math.Min(n, 52560000)),
+                _ => TimeSpan.MinValue,
+            };
+        }
+        else if (t == "0")
+        {
+            span = TimeSpan.Zero;
+        }
+        else if (!TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out span))
+        {
+            span = TimeSpan.MinValue;
         }
 
-        context.Console.Write(table);
+        return span < TimeSpan.Zero
+            ? throw new CliUserException($"--warmup '{text}' is not a duration (e.g. 7d, 12h, 30m, 0 or 7.00:00:00).")
+            : span;
+    }
+
+    /// <summary>The service overrides: the JSON object of <paramref name="file"/> (string, number or boolean values), then each Key=Value.</summary>
+    public static IReadOnlyDictionary<string, string?> ReadSettings(string? file, IReadOnlyList<string> set)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (file is not null)
+        {
+            if (!File.Exists(file))
+            {
+                throw new CliUserException($"settings file not found: {file}");
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 4 });
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new CliUserException($"{file}: line 1: the settings must be one JSON object of \"Key\": value.");
+                }
+
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    settings[Key(p.Name, file)] = p.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => p.Value.GetString(),
+                        JsonValueKind.Number => p.Value.GetRawText(),
+                        JsonValueKind.True => "true",
+                        JsonValueKind.False => "false",
+                        _ => throw new CliUserException($"{file}: '{p.Name}' must be a string, a number or a boolean."),
+                    };
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new CliUserException($"{file}: line {(ex.LineNumber ?? 0) + 1}: not valid JSON ({ex.Message.Split('.')[0]}).");
+            }
+        }
+
+        foreach (var item in set)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new CliUserException($"--set '{item}' must be Key=Value (e.g. QueryRec:Trending:MinDistinctUsers=1).");
+            }
+
+            settings[Key(item[..eq], "--set")] = item[(eq + 1)..];
+        }
+
+        return settings.Count > MaxSettings
+            ? throw new CliUserException($"at most {MaxSettings} service settings (got {settings.Count}).")
+            : settings;
+
+        static string Key(string key, string where) => key.Length is > 0 and <= 256 && !key.Any(char.IsWhiteSpace)
+            ? key
+            : throw new CliUserException($"{where}: '{key}' is not a configuration key.");
+    }
+
+    private static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, CancellationToken cancellationToken)
+    {
+        var store = new EmbeddedIndexStore(1);
+        await store.PublishAsync(build, cancellationToken: cancellationToken);
+        var snapshot = store.OpenSnapshot(build.Version);
+        var info = await snapshot.GetInfoAsync(cancellationToken) ?? new IndexInfo();
+        var indexed = info.MaxPrefixLength > 0 ? info.MaxPrefixLength : new BuildOptions().MaxPrefixLength;
+        var nodes = new Dictionary<string, (IReadOnlyList<string> Near, IReadOnlyList<string> Exact)>(StringComparer.Ordinal);
+        var near = new List<ReplayCase>(tests.Count);
+        var exact = new List<ReplayCase>(tests.Count);
+        foreach (var q in tests)
+        {
+            var n = Math.Min(maxPrefix, ReplayMetrics.RuneCount(q));
+            var shownNear = new IReadOnlyList<string>[n];
+            var shownExact = new IReadOnlyList<string>[n];
+            for (var length = 1; length <= n; length++)
+            {
+                var key = QueryNormalizer.TruncateRunes(QueryNormalizer.TruncateRunes(q, length), indexed);
+                if (!nodes.TryGetValue(key, out var lists))
+                {
+                    var node = await CompletionNodes.ReadNodeAsync(snapshot, CompletionTable.Prefix, key, info, cancellationToken);
+                    var texts = node is null ? [] : node.Completions.Select(static c => c.Text).ToArray();
+                    lists = (Collapse(texts, nearKey), texts.Take(ReplayMetrics.Depth).ToArray());
+                    nodes[key] = lists;
+                }
+
+                shownNear[length - 1] = lists.Near;
+                shownExact[length - 1] = lists.Exact;
+            }
+
+            near.Add(new ReplayCase(q, shownNear));
+            exact.Add(new ReplayCase(q, shownExact));
+        }
+
+        return (near, exact);
+    }
+
+    private static (List<ReplayCase> Near, List<ReplayCase> Exact) StreamingMpcCases(IReadOnlyList<VocabularyEntry> vocabulary, List<string> tests, int maxPrefix, Func<string, string> nearKey)
+    {
+        var collapsed = new StreamingMpc(vocabulary, nearKey);
+        var plain = new StreamingMpc(vocabulary);
+        var near = new List<ReplayCase>(tests.Count);
+        var exact = new List<ReplayCase>(tests.Count);
+        foreach (var q in tests)
+        {
+            var n = Math.Min(maxPrefix, ReplayMetrics.RuneCount(q));
+            var shownNear = new IReadOnlyList<string>[n];
+            var shownExact = new IReadOnlyList<string>[n];
+            for (var length = 1; length <= n; length++)
+            {
+                var prefix = QueryNormalizer.TruncateRunes(q, length);
+                shownNear[length - 1] = collapsed.Top(prefix, ReplayMetrics.Depth);
+                shownExact[length - 1] = plain.Top(prefix, ReplayMetrics.Depth);
+            }
+
+            near.Add(new ReplayCase(q, shownNear));
+            exact.Add(new ReplayCase(q, shownExact));
+            collapsed.Add(q);
+            plain.Add(q);
+        }
+
+        return (near, exact);
+    }
+
+    private static async Task<RankerRun> ServiceRunAsync(
+        CliContext context,
+        string name,
+        string indexPath,
+        string? modelPath,
+        IReadOnlyDictionary<string, string?> settings,
+        List<LogEvent> events,
+        StreamingReplayOptions replay,
+        EvaluateArgs args,
+        Func<string, string> nearKey,
+        CancellationToken cancellationToken)
+    {
+        var clock = context.Time.GetTimestamp();
+        InProcessService service;
+        try
+        {
+            service = await InProcessService.StartAsync(new InProcessServiceOptions(indexPath) { ModelPath = modelPath, Settings = settings }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or FormatException)
+        {
+            throw new CliUserException($"the in-process service ({name}) did not start: {ex.Message}");
+        }
+
+        await using (service)
+        {
+            var cases = new List<ReplayCase>();
+            List<IReadOnlyList<string>>? shown = null;
+            string? current = null;
+            var stats = await StreamingReplay.RunAsync(
+                events,
+                service.Client,
+                replay,
+                (e, query, length, response) =>
+                {
+                    if (length == 1)
+                    {
+                        Close();
+                        shown = [];
+                        current = query;
+                    }
+
+                    shown!.Add(response.Items.Select(static i => i.Text).ToArray());
+                    return ValueTask.CompletedTask;
+                },
+                cancellationToken);
+            Close();
+            if (modelPath is not null && stats.Suggests > 0)
+            {
+                var probe = await service.Client.SuggestAsync(new SuggestRequest { Prefix = "a", Limit = 1 }, cancellationToken: cancellationToken);
+                if (probe.Metadata.ModelVersion.StartsWith("heuristic", StringComparison.Ordinal))
+                {
+                    await context.Error.WriteLineAsync($"warning: the model {modelPath} is not serving (model version {probe.Metadata.ModelVersion}); the 'learned' column is the heuristic.");
+                }
+            }
+
+            return Run(name, cases, cases, args, nearKey, context.Time.GetElapsedTime(clock), stats);
+
+            void Close()
+            {
+                if (current is not null && shown is not null)
+                {
+                    cases.Add(new ReplayCase(current, shown));
+                }
+            }
+        }
+    }
+
+    private static RankerRun Run(string name, List<ReplayCase> near, List<ReplayCase> exact, EvaluateArgs args, Func<string, string> nearKey, TimeSpan elapsed, StreamingReplayStats? stats)
+        => new(
+            name,
+            ReplayMetrics.Compute(near, args.MaxPrefix, args.SavedTopK, nearKey),
+            ReplayMetrics.Compute(exact, args.MaxPrefix, args.SavedTopK),
+            elapsed,
+            stats);
+
+    private static IReadOnlyList<string> Collapse(IReadOnlyList<string> texts, Func<string, string> key)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>(ReplayMetrics.Depth);
+        foreach (var text in texts)
+        {
+            if (result.Count < ReplayMetrics.Depth && seen.Add(key(text)))
+            {
+                result.Add(text);
+            }
+        }
+
+        return result;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private static void Print(CliContext context, List<RankerRun> runs, int maxPrefix)
+    {
+        var byPrefix = new Table().Title("MRR@10 per prefix length (near-duplicate hits)").AddColumn("prefix length").AddColumn("cases");
+        foreach (var run in runs)
+        {
+            byPrefix.AddColumn(run.Name);
+        }
+
+        for (var length = 1; length <= maxPrefix; length++)
+        {
+            var rows = runs.Select(r => r.Near.ByPrefix.FirstOrDefault(p => p.PrefixLength == length)).ToList();
+            if (rows[0] is null)
+            {
+                continue;
+            }
+
+            byPrefix.AddRow([length.ToString(CultureInfo.InvariantCulture), BuildCommand.N(rows[0]!.Cases), .. rows.Select(static p => p is null ? "-" : F(p.Mrr10))]);
+        }
+
+        byPrefix.AddRow(["overall", BuildCommand.N(runs[0].Near.Overall.Cases), .. runs.Select(static r => F(r.Near.Overall.Mrr10))]);
+        context.Console.Write(byPrefix);
+
+        var baseline = runs[0].Near.Overall.Mrr10;
+        var overall = new Table().Title("overall")
+            .AddColumns("ranker", "MRR@10", "success@1", "success@5", "success@10", "pSaved", "MRR@10 exact text", "MRR@10 vs static MPC", "time");
+        foreach (var run in runs)
+        {
+            var o = run.Near.Overall;
+            overall.AddRow(
+                run.Name,
+                F(o.Mrr10),
+                F(o.Success1),
+                F(o.Success5),
+                F(o.Success10),
+                F(run.Near.PSaved),
+                F(run.Exact.Overall.Mrr10),
+                baseline == 0 ? "-" : ((o.Mrr10 / baseline) - 1).ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture),
+                Seconds(run.Elapsed.TotalSeconds));
+        }
+
+        context.Console.Write(overall);
     }
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+
+    private static string Seconds(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>One column of the comparison.</summary>
+    private sealed record RankerRun(string Name, ReplayResult Near, ReplayResult Exact, TimeSpan Elapsed, StreamingReplayStats? Stats);
+}
+
+/// <summary>The arguments of <c>evaluate</c>.</summary>
+/// <param name="Input">The JSONL events file.</param>
+/// <param name="Split">The split time, as typed.</param>
+internal sealed record EvaluateArgs(string Input, string Split)
+{
+    public int MaxPrefix { get; init; } = 10;
+
+    public int SavedTopK { get; init; } = 1;
+
+    public string? JsonPath { get; init; }
+
+    public EvaluateMode Mode { get; init; } = EvaluateMode.All;
+
+    public string? ModelPath { get; init; }
+
+    public string Warmup { get; init; } = "7d";
+
+    public string? SettingsFile { get; init; }
+
+    public IReadOnlyList<string> Set { get; init; } = [];
 }

@@ -50,7 +50,11 @@ internal static class ReplayMetrics
     /// <param name="cases">The replayed test queries.</param>
     /// <param name="maxPrefix">The longest prefix length replayed (1 or more).</param>
     /// <param name="pSavedTopK">The k of pSaved, from 1 to <see cref="Depth"/>.</param>
-    public static ReplayResult Compute(IEnumerable<ReplayCase> cases, int maxPrefix = 10, int pSavedTopK = 1)
+    /// <param name="matchKey">
+    /// The hit rule: a shown text is the query when both have the same key (e.g. <c>NearDuplicates.Key</c>, so
+    /// "iphone 4s" is a hit for "iphone4s"); null: the exact text.
+    /// </param>
+    public static ReplayResult Compute(IEnumerable<ReplayCase> cases, int maxPrefix = 10, int pSavedTopK = 1, Func<string, string>? matchKey = null)
     {
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPrefix, 1);
@@ -67,7 +71,7 @@ internal static class ReplayMetrics
             var savedAt = 0;
             for (var length = 1; length <= Math.Min(maxPrefix, n); length++)
             {
-                var rank = length <= last ? Rank(c.Shown[length - 1], c.Query) : 0;
+                var rank = length <= last ? Rank(c.Shown[length - 1], c.Query, matchKey) : 0;
                 sums[length].Add(rank);
                 sums[0].Add(rank);
                 if (savedAt == 0 && rank is > 0 && rank <= pSavedTopK)
@@ -95,11 +99,15 @@ internal static class ReplayMetrics
     }
 
     /// <summary>The 1-based position of <paramref name="query"/> in the first <see cref="Depth"/> of <paramref name="shown"/>, 0 when absent.</summary>
-    public static int Rank(IReadOnlyList<string> shown, string query)
+    public static int Rank(IReadOnlyList<string> shown, string query) => Rank(shown, query, null);
+
+    /// <summary>The 1-based position of the first of <paramref name="shown"/> (first <see cref="Depth"/>) with the key of <paramref name="query"/>, 0 when absent.</summary>
+    public static int Rank(IReadOnlyList<string> shown, string query, Func<string, string>? matchKey)
     {
+        var key = matchKey is null ? query : matchKey(query);
         for (var i = 0; i < Math.Min(Depth, shown.Count); i++)
         {
-            if (string.Equals(shown[i], query, StringComparison.Ordinal))
+            if (string.Equals(matchKey is null ? shown[i] : matchKey(shown[i]), key, StringComparison.Ordinal))
             {
                 return i + 1;
             }

@@ -141,7 +141,7 @@ public sealed class ReplayMetricsTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--json", json], output, error, new FixedTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero)));
+        var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--mode", "static", "--json", json], output, error, new FixedTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero)));
 
         Assert.True(code == 0, error.ToString());
         Assert.Contains("static MPC", output.ToString(), StringComparison.Ordinal);
@@ -152,12 +152,96 @@ public sealed class ReplayMetricsTests : IDisposable
         // apple (5): rank 1 at every L. apricot (7): rank 2 at "a" and "ap", rank 1 from "apr". banana (6): never.
         // L1: (1 + 1/2 + 0) / 3 = 0.5. Overall: (5 + 1/2 + 1/2 + 5) / (5 + 7 + 6) = 11/18.
         // pSaved: apple (5 − 1)/5, apricot (7 − 3)/7, banana 0 → (0.8 + 4/7) / 3.
-        var l1 = root.GetProperty("byPrefix")[0];
-        Assert.Equal(1, l1.GetProperty("prefixLength").GetInt32());
-        Assert.Equal(0.5, l1.GetProperty("mrr10").GetDouble(), Tolerance);
-        Assert.Equal(11.0 / 18, root.GetProperty("overall").GetProperty("mrr10").GetDouble(), Tolerance);
-        Assert.Equal(18, root.GetProperty("overall").GetProperty("cases").GetInt64());
-        Assert.Equal((0.8 + (4.0 / 7)) / 3, root.GetProperty("pSaved").GetDouble(), Tolerance);
+        var ranker = Assert.Single(root.GetProperty("rankers").EnumerateArray());
+        Assert.Equal("static MPC", ranker.GetProperty("name").GetString());
+        foreach (var rule in new[] { "near", "exact" })
+        {
+            var result = ranker.GetProperty(rule);
+            var l1 = result.GetProperty("byPrefix")[0];
+            Assert.Equal(1, l1.GetProperty("prefixLength").GetInt32());
+            Assert.Equal(0.5, l1.GetProperty("mrr10").GetDouble(), Tolerance);
+            Assert.Equal(11.0 / 18, result.GetProperty("overall").GetProperty("mrr10").GetDouble(), Tolerance);
+            Assert.Equal(18, result.GetProperty("overall").GetProperty("cases").GetInt64());
+            Assert.Equal((0.8 + (4.0 / 7)) / 3, result.GetProperty("pSaved").GetDouble(), Tolerance);
+        }
+    }
+
+    [Fact]
+    public async Task EvaluateCommand_OfflineMode_StreamingMpcCountsTestSearchesAsTheyArrive()
+    {
+        // Before the split: apple by 3 users, apricot by 2. After: apple, apricot, then banana twice (never indexed).
+        var input = _dir.WriteLines(
+            "events.jsonl",
+            """{"type":"search","user":"u1","query":"apple","time":"2011-09-14T10:00:00Z"}""",
+            """{"type":"search","user":"u2","query":"apple","time":"2011-09-14T11:00:00Z"}""",
+            """{"type":"search","user":"u3","query":"apple","time":"2011-09-14T12:00:00Z"}""",
+            """{"type":"search","user":"u4","query":"apricot","time":"2011-09-14T13:00:00Z"}""",
+            """{"type":"search","user":"u5","query":"apricot","time":"2011-09-14T14:00:00Z"}""",
+            """{"type":"search","user":"u6","query":"apple","time":"2011-10-02T10:00:00Z"}""",
+            """{"type":"search","user":"u7","query":"apricot","time":"2011-10-03T10:00:00Z"}""",
+            """{"type":"search","user":"u8","query":"banana","time":"2011-10-04T10:00:00Z"}""",
+            """{"type":"search","user":"u9","query":"banana","time":"2011-10-05T10:00:00Z"}""");
+        var json = _dir.File("out.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--mode", "offline", "--json", json], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("streaming MPC", output.ToString(), StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var rankers = doc.RootElement.GetProperty("rankers");
+        Assert.Equal(2, rankers.GetArrayLength());
+
+        // 24 pairs: apple 5 (rank 1), apricot 7 (rank 2 at "a" and "ap", then 1), banana 6 + 6.
+        // Static: banana is never shown → (5 + 0.5 + 0.5 + 5) / 24. Streaming: the second banana finds the first one's
+        // count at every prefix → (11 + 6) / 24; relative change 17/11 − 1.
+        Assert.Equal(11.0 / 24, rankers[0].GetProperty("near").GetProperty("overall").GetProperty("mrr10").GetDouble(), Tolerance);
+        Assert.Equal(17.0 / 24, rankers[1].GetProperty("near").GetProperty("overall").GetProperty("mrr10").GetDouble(), Tolerance);
+        Assert.Equal((17.0 / 11) - 1, rankers[1].GetProperty("relativeMrr10VsStaticMpc").GetDouble(), Tolerance);
+    }
+
+    [Theory]
+    [InlineData("--warmup", "seven days")]
+    [InlineData("--set", "QueryRec:Trending:MinDistinctUsers")]
+    [InlineData("--settings", "missing.json")]
+    public async Task EvaluateCommand_BadServiceOption_ExitCode1WithTheOptionNamed(string option, string value)
+    {
+        var input = _dir.WriteLines("events.jsonl", """{"type":"search","user":"u1","query":"a","time":"2011-09-14T12:45:07Z"}""");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", option, value], output, error);
+
+        Assert.Equal(1, code);
+        Assert.Contains(option == "--settings" ? "missing.json" : option, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvaluateCommand_SettingsValueNotScalar_ExitCode1WithFileAndKey()
+    {
+        var input = _dir.WriteLines("events.jsonl", """{"type":"search","user":"u1","query":"a","time":"2011-09-14T12:45:07Z"}""");
+        var settings = _dir.WriteLines("bad.settings.json", "{", """  "QueryRec:Trending:MinDistinctUsers": [1]""", "}");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--settings", settings], output, error);
+
+        Assert.Equal(1, code);
+        Assert.Contains("bad.settings.json", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("MinDistinctUsers", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compute_NearDuplicateKey_CreditsAnotherFormOfTheQuery()
+    {
+        var cases = new[] { new ReplayCase("iphone4s", [["ipad", "iphone 4s"]]) };
+
+        var exact = ReplayMetrics.Compute(cases, maxPrefix: 1);
+        var near = ReplayMetrics.Compute(cases, maxPrefix: 1, matchKey: QueryRec.Core.Matching.NearDuplicates.Key);
+
+        Assert.Equal(0, exact.Overall.Mrr10);
+        Assert.Equal(0.5, near.Overall.Mrr10, Tolerance);
     }
 
     [Fact]
