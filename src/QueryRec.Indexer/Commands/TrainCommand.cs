@@ -200,7 +200,7 @@ internal sealed class TrainCommand
         {
             if (badLines++ == 0)
             {
-                firstBad = error.ToString() ?? string.Empty;
+                firstBad = $"{Path.GetFileName(path)}: line {error.LineNumber}: {error.Reason}";
             }
         }))
         {
