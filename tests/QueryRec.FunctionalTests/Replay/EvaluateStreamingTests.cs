@@ -64,6 +64,33 @@ public sealed class EvaluateStreamingTests : IDisposable
         Assert.Equal(18, replay.GetProperty("suggests").GetInt64());
     }
 
+    [Fact]
+    public async Task Evaluate_WithModel_AddsTheLearnedColumnServedByTheModel()
+    {
+        var model = Path.Combine(_dir, "model.onnx");
+        using var trainOutput = new StringWriter();
+        Assert.Equal(0, await IndexerCli.RunAsync(["train", "--synthetic", "300", "--output", model], trainOutput, trainOutput));
+        string[] lines =
+        [
+            .. Enumerable.Range(1, 3).Select(static i => Search($"u{i}", "xbox 360", $"2011-09-28T1{i}:00:00Z")),
+            Search("u9", "xbox 360", "2011-10-03T10:00:00Z"),
+        ];
+        var input = Path.Combine(_dir, "events.jsonl");
+        await File.WriteAllLinesAsync(input, lines);
+        var json = Path.Combine(_dir, "out.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--model", model, "--json", json], output, error);
+
+        Assert.True(code == 0, error.ToString() + output);
+        Assert.DoesNotContain("is not serving", error.ToString(), StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var learned = doc.RootElement.GetProperty("rankers").EnumerateArray().Single(static r => r.GetProperty("name").GetString() == "learned");
+        Assert.Equal(8, learned.GetProperty("replay").GetProperty("suggests").GetInt64());
+        Assert.Equal(8, learned.GetProperty("near").GetProperty("overall").GetProperty("cases").GetInt64());
+    }
+
     private static double Overall(JsonElement ranker) => ranker.GetProperty("near").GetProperty("overall").GetProperty("mrr10").GetDouble();
 
     private static string Search(string user, string query, string time)
