@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Recall;
 using QueryRec.Core.Ranking;
+using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Api.Ranking;
 
@@ -18,28 +19,73 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
     public RankingModel? Acquire() => host.Acquire();
 
     /// <summary>Scores <paramref name="candidates"/> in place with <paramref name="model"/> in one batch.</summary>
-    public void Score(RankingModel model, IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, long maxRecentCount)
+    public void Score(RankingModel model, IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending)
     {
         if (candidates.Count == 0)
         {
             return;
         }
 
-        var width = FeatureSchema.Count;
-        var features = new float[candidates.Count * width];
-        var prefixLength = RuneCount(normalizedPrefix);
-        var halfLife = heuristicOptions.CurrentValue.HistoryHalfLife;
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var values = Features(candidates[i], prefixLength, now, maxRecentCount, halfLife);
-            FeatureSchema.Fill(values, features.AsSpan(i * width, width));
-        }
-
+        var features = FeatureBatch(candidates, normalizedPrefix, now, trending);
         var scores = model.Score(features, candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
             candidates[i].Score = scores[i];
         }
+    }
+
+    /// <summary>
+    /// The model input of <paramref name="candidates"/>: one row of <see cref="FeatureSchema.Count"/> floats per
+    /// candidate, in order. <see cref="Score"/> feeds exactly this batch; the feature log records its rows.
+    /// </summary>
+    /// <remarks>
+    /// A candidate's recent count is the one its recall carried (the trending source) or else the trending
+    /// snapshot's count for its text: a prefix-table candidate that is trending but was not among the trending
+    /// source's top for this prefix still has its fresh count.
+    /// </remarks>
+    public float[] FeatureBatch(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending)
+        => FeatureBatch(candidates, normalizedPrefix, now, trending, heuristicOptions.CurrentValue.HistoryHalfLife);
+
+    /// <summary>The model input of <paramref name="candidates"/> with the history half-life given.</summary>
+    public static float[] FeatureBatch(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, TimeSpan historyHalfLife)
+    {
+        var width = FeatureSchema.Count;
+        var features = new float[candidates.Count * width];
+        var prefixLength = RuneCount(normalizedPrefix);
+        var halfLife = historyHalfLife;
+        var recent = new TrendingCount[candidates.Count];
+        long requestMax = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            recent[i] = Recent(candidates[i], trending);
+            requestMax = Math.Max(requestMax, recent[i].Count);
+        }
+
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var values = Features(candidates[i], prefixLength, now, trending.MaxCount, halfLife) with
+            {
+                RecentCount = recent[i].Count,
+                NodeMaxRecentCount = Math.Max(trending.MaxCount, recent[i].Count),
+                RecentDistinctUsers = recent[i].DistinctSubjects,
+                RequestMaxRecentCount = requestMax,
+            };
+            FeatureSchema.Fill(values, features.AsSpan(i * width, width));
+        }
+
+        return features;
+    }
+
+    /// <summary>The candidate's recent count and distinct users: its own when recalled as trending, else the snapshot's.</summary>
+    public static TrendingCount Recent(Candidate candidate, TrendingSnapshot trending)
+    {
+        var f = candidate.Features;
+        if (f.RecentCount > 0)
+        {
+            return new TrendingCount(candidate.Text, f.RecentCount, f.RecentDistinctUsers);
+        }
+
+        return trending.Counts.TryGetValue(candidate.Text, out var count) ? count : new TrendingCount(candidate.Text, 0, 0);
     }
 
     /// <summary>
@@ -67,6 +113,8 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             UserHistoryAffinity = affinity,
             RecentCount = f.RecentCount,
             NodeMaxRecentCount = Math.Max(maxRecentCount, f.RecentCount),
+            RecentDistinctUsers = f.RecentDistinctUsers,
+            RequestMaxRecentCount = f.RecentCount,
         };
     }
 

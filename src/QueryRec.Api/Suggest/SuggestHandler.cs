@@ -32,7 +32,8 @@ internal sealed class SuggestHandler(
     IOptions<MatchingOptions> matchingOptions,
     IOptionsMonitor<TrendingOptions> trendingOptions,
     TimeProvider timeProvider,
-    ILogger<SuggestHandler> logger)
+    ILogger<SuggestHandler> logger,
+    IRankingFeatureLog? featureLog = null)
 {
     /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
     public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
@@ -101,7 +102,10 @@ internal sealed class SuggestHandler(
             MarkDegraded(response.Metadata, "source_stale:trending");
         }
 
-        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot.MaxCount, response.Metadata);
+        // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
+        var logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot);
+        var scoredOrder = logged is null ? null : new List<Candidate>(recall.Candidates);
+        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, response.Metadata);
         var filters = SuggestContextFilter.FiltersOf(request);
         if (filters.Count > 0)
         {
@@ -110,6 +114,11 @@ internal sealed class SuggestHandler(
 
         // Ordered in full, so that collapsing near-duplicates and filtering can still fill the limit.
         var ordered = NearDuplicateCollapse.Apply(reranker.Apply(recall.Candidates, int.MaxValue));
+        if (logged is not null)
+        {
+            RecordFeatures(request, normalizedPrefix, response.Metadata, ordered, scoredOrder!, logged);
+        }
+
         var shown = filters.Count > 0 && options.CategoryFilter == CategoryFilterMode.Filter
             ? SuggestContextFilter.MatchingFirst(ordered, limit)
             : ordered.Take(limit);
@@ -183,7 +192,7 @@ internal sealed class SuggestHandler(
     /// heuristic. A configured model that is not loaded marks the answer <c>model_unavailable</c>, a scoring failure
     /// <c>model_error</c>; no model configured is not a fault.
     /// </summary>
-    private void Score(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, long maxRecentCount, ResponseMetadata metadata)
+    private void Score(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, ResponseMetadata metadata)
     {
         if (ranker.Configured)
         {
@@ -196,7 +205,7 @@ internal sealed class SuggestHandler(
             {
                 try
                 {
-                    ranker.Score(model, candidates, normalizedPrefix, now, maxRecentCount);
+                    ranker.Score(model, candidates, normalizedPrefix, now, trending);
                     metadata.ModelVersion = model.Version;
                     return;
                 }
@@ -212,7 +221,29 @@ internal sealed class SuggestHandler(
             }
         }
 
-        scorer.Score(candidates, now, maxRecentCount);
+        scorer.Score(candidates, now, trending.MaxCount);
+    }
+
+    /// <summary>Hands the ordered candidates with their scored feature rows to the feature log.</summary>
+    private void RecordFeatures(
+        SuggestRequest request, string normalizedPrefix, ResponseMetadata metadata, List<Candidate> ordered, List<Candidate> scoredOrder, float[] batch)
+    {
+        var width = Core.Ranking.FeatureSchema.Count;
+        var row = new Dictionary<Candidate, int>(scoredOrder.Count, ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < scoredOrder.Count; i++)
+        {
+            row[scoredOrder[i]] = i;
+        }
+
+        var candidates = new LoggedCandidate[ordered.Count];
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var c = ordered[i];
+            candidates[i] = new LoggedCandidate(c.Text, c.Score, batch.AsSpan(row[c] * width, width).ToArray());
+        }
+
+        featureLog!.Record(new RankingFeatureRecord(
+            metadata.RequestId, normalizedPrefix, request.UserId, request.DeviceId, metadata.ModelVersion, candidates));
     }
 
     private static string Validate(SuggestRequest request)

@@ -76,19 +76,25 @@ public readonly record struct RankingFeatureValues
     /// <summary>The candidate's count over the recent (trend) window.</summary>
     public double RecentCount { get; init; }
 
-    /// <summary>The largest recent count among the candidates of the same trie node.</summary>
+    /// <summary>The normalizer of <see cref="RecentCount"/> for <c>trend</c> (serving: the trending list's largest count).</summary>
     public double NodeMaxRecentCount { get; init; }
+
+    /// <summary>Distinct users (or devices) who searched the candidate in the recent window.</summary>
+    public double RecentDistinctUsers { get; init; }
+
+    /// <summary>The largest <see cref="RecentCount"/> among the candidates of the same request.</summary>
+    public double RequestMaxRecentCount { get; init; }
 }
 
 /// <summary>
-/// Feature schema v1: the one ordered list of float features shared by the trainer (<c>indexer train</c>) and
+/// Feature schema v2: the one ordered list of float features shared by the trainer (<c>indexer train</c>) and
 /// the server. A model is only served if it was trained on the same <see cref="Version"/> and
 /// <see cref="Count"/>. Changing the order, a name or a transform means a new version. See docs/ranking.md.
 /// </summary>
 public static class FeatureSchema
 {
     /// <summary>The schema version, written in every model card.</summary>
-    public const string Version = "features-v1";
+    public const string Version = "features-v2";
 
     /// <summary>The features in vector order.</summary>
     public static IReadOnlyList<FeatureDefinition> Features { get; } =
@@ -111,7 +117,10 @@ public static class FeatureSchema
         new("i2q_strength", "Item-to-query strength from recently viewed items, clamped to [0, 1]."),
         new("user_history_affinity", "Recency-decayed affinity from the user's own history, clamped to [0, 1]."),
         new("category_affinity", "Affinity for the candidate's top categories, clamped to [0, 1]."),
-        new("trend", "Recent-window count / the largest among the node's candidates, in [0, 1] (0 when the max is 0)."),
+        new("trend", "Recent-window count / the largest recent count of the trending list, in [0, 1] (0 when the max is 0)."),
+        new("recent_log", "log1p(recent-window count): the fresh count the frozen index popularity does not have."),
+        new("recent_rel", "Recent-window count / the largest among the request's candidates, in [0, 1] (0 when the max is 0)."),
+        new("recent_users_log", "log1p(distinct users who searched it in the recent window)."),
     ];
 
     /// <summary>The number of features (the model's input width).</summary>
@@ -154,6 +163,9 @@ public static class FeatureSchema
         destination[16] = Unit(values.UserHistoryAffinity);
         destination[17] = Unit(values.CategoryAffinity);
         destination[18] = Ratio(values.RecentCount, values.NodeMaxRecentCount);
+        destination[19] = (float)Math.Log(1 + NonNegative(values.RecentCount));
+        destination[20] = Ratio(values.RecentCount, values.RequestMaxRecentCount);
+        destination[21] = (float)Math.Log(1 + NonNegative(values.RecentDistinctUsers));
     }
 
     /// <summary>Returns a new feature vector for <paramref name="values"/>.</summary>

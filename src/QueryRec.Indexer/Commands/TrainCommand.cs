@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using QueryRec.Core.Ranking;
+using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Ranking;
 
 namespace QueryRec.Indexer.Commands;
@@ -11,7 +15,18 @@ internal sealed class TrainCommand
     public static Command Create(CliContext context)
     {
         var d = new RankerTrainerOptions();
-        var input = new Option<string?>("--input") { Description = "TSV of learning-to-rank rows: header 'group label <features-v1 names>', then one row per candidate." };
+        var input = new Option<string?>("--input") { Description = "TSV of learning-to-rank rows: header 'group label <feature names>', then one row per candidate." };
+        var events = new Option<string?>("--events") { Description = "JSONL events: replay [--from, --until) through the service in process and train on the rows it logged." };
+        var until = new Option<string?>("--until") { Description = "With --events: end of the training replay (ISO 8601, exclusive); nothing later is read." };
+        var from = new Option<string?>("--from") { Description = "With --events: start of the training replay (ISO 8601); the index is built from the events before it. Default: --until minus --window." };
+        var window = new Option<string>("--window") { Description = "With --events and no --from: the replayed span before --until (e.g. 21d, 36h).", DefaultValueFactory = _ => "21d" };
+        var warmup = new Option<string>("--warmup") { Description = "With --events: events this long before --from are only reported (history, trending), as evaluate does.", DefaultValueFactory = _ => "7d" };
+        var set = new Option<string[]>("--set") { Description = "With --events: a service setting Key=Value (repeatable; after --settings).", AllowMultipleArgumentsPerToken = false };
+        var settingsFile = new Option<string?>("--settings") { Description = "With --events: a JSON file of service settings (appsettings form, nested or 'A:B' keys)." };
+        var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
+        var minRowsPerLeaf = new Option<int>("--min-rows-per-leaf") { Description = "Minimum rows per leaf (regularization).", DefaultValueFactory = _ => d.MinRowsPerLeaf };
+        var holdoutTail = new Option<bool>("--holdout-tail") { Description = "Hold out the last 20 % of the groups (replay groups are in time order) instead of a seeded random 20 %." };
+        var ignore = new Option<string?>("--ignore-features") { Description = "Comma-separated feature names set to 0 before training (ablation)." };
         var synthetic = new Option<int?>("--synthetic") { Description = "Train on N deterministic toy groups instead of --input (8 candidates each)." };
         var output = new Option<string>("--output") { Description = "The ONNX model to write; the card goes to <name>.card.json.", Required = true };
         var maxRows = new Option<int>("--max-rows") { Description = "Refuse inputs with more rows than this.", DefaultValueFactory = _ => 5_000_000 };
@@ -21,12 +36,21 @@ internal sealed class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split, the trainer and --synthetic.", DefaultValueFactory = _ => d.Seed };
         var command = new Command("train", "Train the LambdaRank ranker (LightGBM), export ONNX and write the model card.")
         {
-            input, synthetic, output, maxRows, iterations, leaves, learningRate, seed,
+            input, events, until, from, window, warmup, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
+            minRowsPerLeaf, holdoutTail, ignore, seed,
         };
-        command.SetAction(r => Run(
+        command.SetAction((r, ct) => RunAsync(
             context,
-            r.GetValue(input),
-            r.GetValue(synthetic),
+            new TrainSource(r.GetValue(input), r.GetValue(synthetic), r.GetValue(events))
+            {
+                Until = r.GetValue(until),
+                From = r.GetValue(from),
+                Window = r.GetValue(window) ?? "21d",
+                Warmup = r.GetValue(warmup) ?? "7d",
+                Set = r.GetValue(set) ?? [],
+                SettingsFile = r.GetValue(settingsFile),
+                RowsOutput = r.GetValue(rowsOutput),
+            },
             r.GetRequiredValue(output),
             r.GetValue(maxRows),
             new RankerTrainerOptions
@@ -34,16 +58,45 @@ internal sealed class TrainCommand
                 Iterations = r.GetValue(iterations),
                 Leaves = r.GetValue(leaves),
                 LearningRate = r.GetValue(learningRate),
+                MinRowsPerLeaf = r.GetValue(minRowsPerLeaf),
+                HoldoutTail = r.GetValue(holdoutTail),
+                IgnoredFeatures = r.GetValue(ignore) is { } names ? [.. names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : [],
                 Seed = r.GetValue(seed),
-            }));
+            },
+            ct));
         return command;
     }
 
-    public static int Run(CliContext context, string? input, int? synthetic, string output, int maxRows, RankerTrainerOptions options)
+    /// <summary>Where the rows come from: exactly one of <see cref="Input"/>, <see cref="Synthetic"/> and <see cref="Events"/>.</summary>
+    internal sealed record TrainSource(string? Input, int? Synthetic, string? Events)
     {
-        if ((input is null) == (synthetic is null))
+        public string? Until { get; init; }
+
+        public string? From { get; init; }
+
+        public string Window { get; init; } = "21d";
+
+        public string Warmup { get; init; } = "7d";
+
+        public IReadOnlyList<string> Set { get; init; } = [];
+
+        public string? SettingsFile { get; init; }
+
+        public string? RowsOutput { get; init; }
+    }
+
+    public static async Task<int> RunAsync(
+        CliContext context, TrainSource source, string output, int maxRows, RankerTrainerOptions options, CancellationToken cancellationToken)
+    {
+        var (input, synthetic) = (source.Input, source.Synthetic);
+        if (new[] { input is not null, synthetic is not null, source.Events is not null }.Count(b => b) != 1)
         {
-            throw new CliUserException("give exactly one of --input and --synthetic.");
+            throw new CliUserException("give exactly one of --input, --synthetic and --events.");
+        }
+
+        if (source.Events is null && ((source.Until ?? source.From ?? source.SettingsFile ?? source.RowsOutput) is not null || source.Set.Count > 0))
+        {
+            throw new CliUserException("--until, --from, --set, --settings and --rows-output go with --events.");
         }
 
         if (synthetic is < 2 or > 1_000_000)
@@ -51,13 +104,18 @@ internal sealed class TrainCommand
             throw new CliUserException("--synthetic must be from 2 to 1000000 groups.");
         }
 
-        if (maxRows < 1 || options.Iterations < 1 || options.Leaves < 2 || options.LearningRate is <= 0 or > 1)
+        if (maxRows < 1 || options.Iterations < 1 || options.Leaves < 2 || options.LearningRate is <= 0 or > 1 || options.MinRowsPerLeaf < 1)
         {
-            throw new CliUserException("--max-rows and --iterations must be ≥ 1, --leaves ≥ 2, --learning-rate in (0, 1].");
+            throw new CliUserException("--max-rows, --iterations and --min-rows-per-leaf must be ≥ 1, --leaves ≥ 2, --learning-rate in (0, 1].");
         }
 
         List<LtrRow> rows;
-        if (input is not null)
+        var replayLines = new List<(string, string)>();
+        if (source.Events is not null)
+        {
+            rows = await FromEventsAsync(context, source, maxRows, replayLines, cancellationToken);
+        }
+        else if (input is not null)
         {
             if (!File.Exists(input))
             {
@@ -83,6 +141,12 @@ internal sealed class TrainCommand
             throw new CliUserException("training needs at least 2 groups.");
         }
 
+        var unknown = options.IgnoredFeatures.Where(n => !FeatureSchema.Names.Contains(n, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new CliUserException($"--ignore-features: unknown feature {string.Join(", ", unknown)} ({FeatureSchema.Version}: {string.Join(' ', FeatureSchema.Names)}).");
+        }
+
         var started = context.Time.GetTimestamp();
         var card = RankerTrainer.Train(rows, options, output, context.Time.GetUtcNow());
         var elapsed = context.Time.GetElapsedTime(started);
@@ -93,7 +157,9 @@ internal sealed class TrainCommand
             ("rows / groups", $"{BuildCommand.N(card.Rows)} / {BuildCommand.N(card.Groups)}"),
             ("train rows / groups", $"{BuildCommand.N(card.TrainRows)} / {BuildCommand.N(card.TrainGroups)}"),
             ("held-out rows / groups", $"{BuildCommand.N(card.TestRows)} / {BuildCommand.N(card.TestGroups)}"),
+            .. replayLines,
             ("NDCG@1 / @3 / @10", $"{F(card.Metrics["ndcg_at_1"])} / {F(card.Metrics["ndcg_at_3"])} / {F(card.Metrics["ndcg_at_10"])}"),
+            ("held-out MRR@10 model / input order", $"{F(card.Metrics["mrr_at_10"])} / {F(card.Metrics["input_order_mrr_at_10"])}"),
             ("ONNX max |diff|", card.OnnxMaxAbsDiff.ToString("G3", CultureInfo.InvariantCulture)),
             ("model bytes", BuildCommand.N(card.ModelBytes)),
             ("train time", card.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
@@ -102,5 +168,174 @@ internal sealed class TrainCommand
             ("card", RankerTrainer.CardPath(output)),
         ]);
         return IndexerCli.ExitOk;
+    }
+
+    /// <summary>Replays the events through the service in process and returns the labelled groups (see <see cref="ReplayTrainingData"/>).</summary>
+    private static async Task<List<LtrRow>> FromEventsAsync(
+        CliContext context, TrainSource source, int maxRows, List<(string, string)> summary, CancellationToken cancellationToken)
+    {
+        var path = source.Events!;
+        if (!File.Exists(path))
+        {
+            throw new CliUserException($"events file not found: {path}");
+        }
+
+        if (source.Until is null)
+        {
+            throw new CliUserException("--events needs --until (the end of the training replay).");
+        }
+
+        var until = ParseTime("--until", source.Until);
+        var from = source.From is null ? until - ParseSpan("--window", source.Window) : ParseTime("--from", source.From);
+        if (from >= until)
+        {
+            throw new CliUserException($"--from {from:O} must be before --until {until:O}.");
+        }
+
+        var settings = ReadSettings(source.SettingsFile, source.Set);
+        var badLines = 0L;
+        var firstBad = string.Empty;
+        var events = new List<LogEvent>();
+        foreach (var e in JsonlEventFormat.ReadFile(path, error =>
+        {
+            if (badLines++ == 0)
+            {
+                firstBad = $"{Path.GetFileName(path)}: line {error.LineNumber}: {error.Reason}";
+            }
+        }))
+        {
+            if (e.Time < until)
+            {
+                events.Add(e);
+            }
+        }
+
+        // A stable sort: same file, same order, same replay.
+        events = [.. events.OrderBy(static e => e.Time)];
+        if (!events.Any(e => e.Time < from))
+        {
+            throw new CliUserException($"{path}: no event before --from {from:O}; the index of the replay is built from them.");
+        }
+
+        if (!events.Any(e => e.Time >= from && e.Type == LogEventType.Search))
+        {
+            throw new CliUserException($"{path}: no search in [{from:O}, {until:O}) to replay.");
+        }
+
+        var started = context.Time.GetTimestamp();
+        ReplayTrainingResult result;
+        try
+        {
+            result = await ReplayTrainingData.CollectAsync(
+                events,
+                new ReplayTrainingOptions(from, until) { Warmup = ParseSpan("--warmup", source.Warmup), Settings = settings, MaxRows = maxRows },
+                context.Time,
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
+        {
+            throw new CliUserException($"the in-process service failed: {ex.Message}");
+        }
+
+        var collector = result.Collector;
+        var rows = collector.Rows.ToList();
+        if (source.RowsOutput is { } rowsPath)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(rowsPath))!);
+            using var writer = new StreamWriter(rowsPath, append: false, new UTF8Encoding(false));
+            LtrDataset.Write(writer, rows);
+        }
+
+        var asked = collector.Groups + collector.WithoutPositive + collector.OverBudget;
+        summary.Add(("replay", $"{from:O} .. {until:O} (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
+        summary.Add(("replayed searches / suggests", $"{BuildCommand.N(result.Replay.TestSearches)} / {BuildCommand.N(result.Replay.Suggests)} ({BuildCommand.N(result.Replay.DegradedSuggests)} degraded)"));
+        summary.Add(("groups kept / without positive", $"{BuildCommand.N(collector.Groups)} / {BuildCommand.N(collector.WithoutPositive)}" + (collector.OverBudget > 0 ? $" ({BuildCommand.N(collector.OverBudget)} over --max-rows)" : string.Empty)));
+        summary.Add(("served MRR@10 on replay", asked == 0 ? "-" : (collector.ServedReciprocalRankSum / asked).ToString("F4", CultureInfo.InvariantCulture)));
+        summary.Add(("bad lines skipped", badLines == 0 ? "0" : $"{BuildCommand.N(badLines)} (first: {firstBad})"));
+        summary.Add(("replay time", context.Time.GetElapsedTime(started).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s"));
+        if (source.RowsOutput is not null)
+        {
+            summary.Add(("rows output", source.RowsOutput));
+        }
+
+        if (collector.Unpaired > 0)
+        {
+            throw new CliUserException($"{collector.Unpaired} Suggest answers had no feature record; the feature log is not wired.");
+        }
+
+        return rows;
+    }
+
+    private static DateTimeOffset ParseTime(string option, string text)
+        => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t
+            : throw new CliUserException($"{option} '{text}' is not a date and time.");
+
+    /// <summary>A span: <c>21d</c>, <c>36h</c>, <c>90m</c> or a TimeSpan (<c>7.00:00:00</c>); from 0 to 3650 days.</summary>
+    internal static TimeSpan ParseSpan(string option, string text)
+    {
+        var t = text.Trim();
+        TimeSpan? span = null;
+        if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) && n >= 0 && n <= 3650 * 24 * 60)
+        {
+            span = char.ToLowerInvariant(t[^1]) switch
+            {
+                'd' => TimeSpan.FromDays(n),
+                'h' => TimeSpan.FromHours(n),
+                'm' => TimeSpan.FromMinutes(n),
+                _ => null,
+            };
+        }
+
+        if (span is null && TimeSpan.TryParse(t, CultureInfo.InvariantCulture, out var parsed))
+        {
+            span = parsed;
+        }
+
+        return span is { } s && s >= TimeSpan.Zero && s <= TimeSpan.FromDays(3650)
+            ? s
+            : throw new CliUserException($"{option} '{text}' is not a duration from 0 to 3650 days (e.g. 21d, 36h, 7.00:00:00).");
+    }
+
+    /// <summary>Service settings: the JSON file's (flattened to <c>A:B</c> keys), then each <c>--set Key=Value</c>.</summary>
+    internal static Dictionary<string, string?> ReadSettings(string? file, IReadOnlyList<string> sets)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (file is not null)
+        {
+            if (!File.Exists(file))
+            {
+                throw new CliUserException($"settings file not found: {file}");
+            }
+
+            try
+            {
+                var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false).Build();
+                foreach (var (key, value) in configuration.AsEnumerable())
+                {
+                    if (value is not null)
+                    {
+                        settings[key] = value;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                throw new CliUserException($"{file}: not a JSON settings file: {ex.Message}");
+            }
+        }
+
+        foreach (var item in sets)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new CliUserException($"--set '{item}' is not Key=Value.");
+            }
+
+            settings[item[..eq].Trim()] = item[(eq + 1)..];
+        }
+
+        return settings;
     }
 }

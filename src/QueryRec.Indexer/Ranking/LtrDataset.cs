@@ -157,12 +157,13 @@ internal static class LtrDataset
                     UserHistoryAffinity = random.NextDouble() < 0.15 ? random.NextDouble() : 0,
                     CategoryAffinity = random.NextDouble(),
                     RecentCount = recent,
+                    RecentDistinctUsers = Math.Floor(recent * 0.7),
                 };
             }
 
             for (var c = 0; c < perGroup; c++)
             {
-                var values = raw[c] with { NodeMaxPopularity = nodeMax, NodeMaxRecentCount = nodeMaxRecent };
+                var values = raw[c] with { NodeMaxPopularity = nodeMax, NodeMaxRecentCount = nodeMaxRecent, RequestMaxRecentCount = nodeMaxRecent };
                 var relevance = (2 * (values.DecayedPopularity / nodeMax))
                     + (2 * values.Ctr)
                     + (1.5 * values.UserHistoryAffinity)

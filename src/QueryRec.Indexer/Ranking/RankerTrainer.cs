@@ -31,6 +31,15 @@ internal sealed class RankerTrainerOptions
 
     /// <summary>Share of groups held out for the metrics.</summary>
     public double HoldoutFraction { get; init; } = 0.2;
+
+    /// <summary>
+    /// Hold out the last groups (in file order) instead of a seeded random share: for groups from a replay, which
+    /// are in time order, this tests on the future and keeps the prefixes of one search on one side.
+    /// </summary>
+    public bool HoldoutTail { get; init; }
+
+    /// <summary>Features set to 0 in every row before training (ablation: a model that cannot use them).</summary>
+    public IReadOnlyList<string> IgnoredFeatures { get; init; } = [];
 }
 
 /// <summary>The model card written next to the ONNX file (snake_case JSON).</summary>
@@ -128,7 +137,8 @@ internal static class RankerTrainer
             throw new InvalidDataException($"training needs at least 2 groups, got {groups.Count}.");
         }
 
-        var testGroups = HoldOut(groups, options.HoldoutFraction, options.Seed);
+        rows = Ignore(rows, options.IgnoredFeatures);
+        var testGroups = options.HoldoutTail ? HoldOutTail(groups, options.HoldoutFraction) : HoldOut(groups, options.HoldoutFraction, options.Seed);
         var train = rows.Where(r => !testGroups.Contains(r.Group)).ToList();
         var test = rows.Where(r => testGroups.Contains(r.Group)).ToList();
 
@@ -196,6 +206,8 @@ internal static class RankerTrainer
                 ["ndcg_at_1"] = ndcg[0],
                 ["ndcg_at_3"] = ndcg[2],
                 ["ndcg_at_10"] = ndcg[9],
+                ["mrr_at_10"] = ServedMrr(test, expected),
+                ["input_order_mrr_at_10"] = ServedMrr(test, null),
             },
             OnnxFile = Path.GetFileName(full),
             MlNetFile = Path.GetFileName(MlNetPath(full)),
@@ -229,6 +241,91 @@ internal static class RankerTrainer
 
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(input, tensor)], [output]);
         return [.. results[0].AsEnumerable<float>()];
+    }
+
+    /// <summary>The last <paramref name="fraction"/> of the groups in their order (at least one, not all).</summary>
+    internal static HashSet<uint> HoldOutTail(IReadOnlyList<uint> groups, double fraction)
+    {
+        var count = Math.Clamp((int)Math.Round(groups.Count * fraction), 1, groups.Count - 1);
+        return [.. groups.Skip(groups.Count - count)];
+    }
+
+    /// <summary>
+    /// MRR@10 of the held-out groups as the service would show them: ordered by match tier (from the match one-hots:
+    /// infix after exact, fuzzy last) then by <paramref name="scores"/> descending, or in the rows' own order (the
+    /// order the logging ranker served, for groups from a replay) when <paramref name="scores"/> is null. The rank of
+    /// the first row with the top label counts; ties keep row order.
+    /// </summary>
+    internal static double ServedMrr(IReadOnlyList<LtrRow> rows, float[]? scores)
+    {
+        var infix = FeatureSchema.Names.ToList().IndexOf("match_infix");
+        var fuzzy = FeatureSchema.Names.ToList().IndexOf("match_fuzzy");
+        var sum = 0.0;
+        var groupCount = 0;
+        var start = 0;
+        while (start < rows.Count)
+        {
+            var end = start;
+            while (end < rows.Count && rows[end].Group == rows[start].Group)
+            {
+                end++;
+            }
+
+            var order = Enumerable.Range(start, end - start);
+            if (scores is not null)
+            {
+                order = order
+                    .OrderBy(i => rows[i].Features[fuzzy] > 0 ? 2 : rows[i].Features[infix] > 0 ? 1 : 0)
+                    .ThenByDescending(i => scores[i]);
+            }
+
+            var best = rows.Skip(start).Take(end - start).Max(r => r.Label);
+            var rank = 0;
+            foreach (var i in order)
+            {
+                rank++;
+                if (rank > 10)
+                {
+                    break;
+                }
+
+                if (best > 0 && rows[i].Label == best)
+                {
+                    sum += 1.0 / rank;
+                    break;
+                }
+            }
+
+            groupCount++;
+            start = end;
+        }
+
+        return groupCount == 0 ? 0 : sum / groupCount;
+    }
+
+    private static IReadOnlyList<LtrRow> Ignore(IReadOnlyList<LtrRow> rows, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return rows;
+        }
+
+        var indexes = names.Select(n => FeatureSchema.Names.ToList().IndexOf(n)).ToArray();
+        if (indexes.Any(i => i < 0))
+        {
+            throw new ArgumentException($"unknown feature in {string.Join(',', names)}; the schema has {string.Join(',', FeatureSchema.Names)}.", nameof(names));
+        }
+
+        return [.. rows.Select(r =>
+        {
+            var features = (float[])r.Features.Clone();
+            foreach (var i in indexes)
+            {
+                features[i] = 0;
+            }
+
+            return r with { Features = features };
+        })];
     }
 
     /// <summary>The groups held out: a seeded shuffle, the first <paramref name="fraction"/> of them (at least one, not all).</summary>

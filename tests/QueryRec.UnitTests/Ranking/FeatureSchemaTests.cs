@@ -15,8 +15,8 @@ public sealed class FeatureSchemaTests
     [Fact]
     public void Schema_IsVersionedWithUniqueDocumentedNames()
     {
-        Assert.Equal("features-v1", FeatureSchema.Version);
-        Assert.Equal(19, FeatureSchema.Count);
+        Assert.Equal("features-v2", FeatureSchema.Version);
+        Assert.Equal(22, FeatureSchema.Count);
         Assert.Equal(FeatureSchema.Count, FeatureSchema.Names.Distinct(StringComparer.Ordinal).Count());
         Assert.All(FeatureSchema.Features, f => Assert.False(string.IsNullOrWhiteSpace(f.Description)));
     }
@@ -41,6 +41,8 @@ public sealed class FeatureSchemaTests
             CategoryAffinity = 0.9,
             RecentCount = 5,
             NodeMaxRecentCount = 20,
+            RecentDistinctUsers = 3,
+            RequestMaxRecentCount = 8,
         };
 
         var v = FeatureSchema.ToVector(values);
@@ -60,6 +62,9 @@ public sealed class FeatureSchemaTests
         Assert.Equal(0.8f, v[At("user_history_affinity")], 6);
         Assert.Equal(0.9f, v[At("category_affinity")], 6);
         Assert.Equal(0.25f, v[At("trend")], 6);
+        Assert.Equal(Math.Log(6), v[At("recent_log")], 5);
+        Assert.Equal(0.625f, v[At("recent_rel")], 6);
+        Assert.Equal(Math.Log(4), v[At("recent_users_log")], 5);
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public sealed class LtrDatasetTests
 
         var ex = Assert.Throws<InvalidDataException>(() => Read(10, header));
 
-        Assert.Contains("rows.tsv: line 1: header column 21 is '(missing)', expected 'trend'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("rows.tsv: line 1: header column 24 is '(missing)', expected 'recent_users_log'", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -80,6 +80,50 @@ public sealed class OnnxRankerTests : IDisposable
         Assert.Equal(10f, At(vector, "candidate_length"));
     }
 
+    [Fact]
+    public void FeatureBatch_ReadsFreshCountsFromTheTrendingSnapshotForEveryCandidate()
+    {
+        // "tv stand" came from the prefix table only; the trending list knows its fresh count. "tv mount" was recalled
+        // as trending with its own count; "tv remote" is not trending at all.
+        var stand = new Candidate("tv stand");
+        stand.Features.Popularity = 40;
+        stand.Features.PopularityMax = 40;
+        var mount = new Candidate("tv mount");
+        mount.Features.RecentCount = 6;
+        mount.Features.RecentDistinctUsers = 2;
+        var remote = new Candidate("tv remote");
+        remote.Features.Popularity = 10;
+        remote.Features.PopularityMax = 40;
+        var counts = new Dictionary<string, QueryRec.Storage.Realtime.TrendingCount>(StringComparer.Ordinal)
+        {
+            ["tv stand"] = new("tv stand", 12, 5),
+            ["tv mount"] = new("tv mount", 6, 2),
+            ["laptop"] = new("laptop", 30, 9),
+        };
+        var snapshot = new TrendingSnapshot(
+            System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(counts, StringComparer.Ordinal),
+            [.. counts.Values.OrderBy(c => c.Query, StringComparer.Ordinal)],
+            30,
+            Now);
+
+        var batch = OnnxRanker.FeatureBatch([stand, mount, remote], "tv", Now, snapshot, TimeSpan.FromDays(3));
+
+        var width = FeatureSchema.Count;
+        Assert.Equal(3 * width, batch.Length);
+        float Row(int i, string name) => batch[(i * width) + FeatureSchema.Names.ToList().IndexOf(name)];
+        Assert.Equal(Math.Log(13), Row(0, "recent_log"), 5);
+        Assert.Equal(1f, Row(0, "recent_rel"));
+        Assert.Equal(Math.Log(6), Row(0, "recent_users_log"), 5);
+        Assert.Equal(12f / 30, Row(0, "trend"), 5);
+        Assert.Equal(Math.Log(7), Row(1, "recent_log"), 5);
+        Assert.Equal(0.5f, Row(1, "recent_rel"), 6);
+        Assert.Equal(Math.Log(3), Row(1, "recent_users_log"), 5);
+        Assert.Equal(0f, Row(2, "recent_log"));
+        Assert.Equal(0f, Row(2, "recent_rel"));
+        Assert.Equal(0.25f, Row(2, "popularity_rel"), 6);
+        Assert.Equal(2f, Row(2, "prefix_length"));
+    }
+
     private string Train(string name)
     {
         var path = _dir.File(name);

@@ -71,7 +71,7 @@ public sealed class RankerTrainingTests : IDisposable
     {
         var (onnx, card) = await TrainSynthetic("m.onnx");
 
-        Assert.Equal("features-v1", card.GetProperty("schema_version").GetString());
+        Assert.Equal("features-v2", card.GetProperty("schema_version").GetString());
         Assert.Equal(FeatureSchema.Names, card.GetProperty("feature_names").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal(Groups * 8, card.GetProperty("rows").GetInt32());
         Assert.Equal(Groups, card.GetProperty("groups").GetInt32());

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using QueryRec.Api.Ranking;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Matching;
+using QueryRec.Indexer.Import;
+
+namespace QueryRec.Indexer.Ranking;
+
+/// <summary>
+/// Turns a replay through the real service into learning-to-rank groups (feature logging at serving): registered as
+/// the service's <see cref="IRankingFeatureLog"/>, it receives the candidates and feature rows of every Suggest call;
+/// the replay's callback (<see cref="OnSuggestAsync"/>) pairs each answer with its record by request id and labels it
+/// by the query the user actually searched: 1 for the candidate equal to it or to its near-duplicate key
+/// (<see cref="NearDuplicates.Key"/>, the form the service collapses), 0 for the others. A group whose candidates do
+/// not contain the query teaches nothing and is dropped (counted). Groups are numbered in replay order, so the same
+/// replay gives the same rows.
+/// </summary>
+internal sealed class ReplayGroupCollector : IRankingFeatureLog
+{
+    /// <summary>The most candidates kept per group (the service's ordered list is cut here; a positive beyond it drops the group).</summary>
+    public const int MaxCandidatesPerGroup = 200;
+
+    /// <summary>Records received but not yet paired (one per Suggest in flight; bounded by this).</summary>
+    private const int MaxPending = 10_000;
+
+    private readonly ConcurrentDictionary<string, RankingFeatureRecord> _pending = new(StringComparer.Ordinal);
+    private readonly List<LtrRow> _rows = [];
+    private readonly int _maxRows;
+    private uint _nextGroup;
+
+    /// <summary>Creates a collector that stops adding groups once <paramref name="maxRows"/> rows are held.</summary>
+    public ReplayGroupCollector(int maxRows) => _maxRows = maxRows;
+
+    /// <summary>The rows collected, groups contiguous, in replay order.</summary>
+    public IReadOnlyList<LtrRow> Rows => _rows;
+
+    /// <summary>Groups kept (exactly one positive each).</summary>
+    public int Groups => (int)_nextGroup;
+
+    /// <summary>Suggest answers whose candidates did not contain the searched query (dropped).</summary>
+    public int WithoutPositive { get; private set; }
+
+    /// <summary>Answers without a feature record (should stay 0).</summary>
+    public int Unpaired { get; private set; }
+
+    /// <summary>Groups not kept because the row budget was spent.</summary>
+    public int OverBudget { get; private set; }
+
+    /// <summary>Sum over kept groups of 1 / (1-based rank of the positive in the service's order, counted within the top 10).</summary>
+    public double ServedReciprocalRankSum { get; private set; }
+
+    /// <inheritdoc />
+    public void Record(RankingFeatureRecord record)
+    {
+        if (_pending.Count < MaxPending)
+        {
+            _pending[record.RequestId] = record;
+        }
+    }
+
+    /// <summary>The replay callback: labels the record of <paramref name="response"/> by <paramref name="query"/>.</summary>
+    public ValueTask OnSuggestAsync(LogEvent searchEvent, string query, int prefixLength, SuggestResponse response)
+    {
+        if (!_pending.TryRemove(response.Metadata.RequestId, out var record))
+        {
+            Unpaired++;
+            return ValueTask.CompletedTask;
+        }
+
+        var key = NearDuplicates.Key(query);
+        var count = Math.Min(record.Candidates.Count, MaxCandidatesPerGroup);
+        var positive = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var text = record.Candidates[i].Text;
+            if (string.Equals(text, query, StringComparison.Ordinal) || string.Equals(NearDuplicates.Key(text), key, StringComparison.Ordinal))
+            {
+                positive = i;
+                break;
+            }
+        }
+
+        if (positive < 0)
+        {
+            WithoutPositive++;
+            return ValueTask.CompletedTask;
+        }
+
+        if (_rows.Count + count > _maxRows)
+        {
+            OverBudget++;
+            return ValueTask.CompletedTask;
+        }
+
+        var group = _nextGroup++;
+        for (var i = 0; i < count; i++)
+        {
+            _rows.Add(new LtrRow(group, i == positive ? 1 : 0, record.Candidates[i].Features));
+        }
+
+        if (positive < 10)
+        {
+            ServedReciprocalRankSum += 1.0 / (positive + 1);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using QueryRec.Api.Ranking;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Ranking;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Indexer.Ranking;
+
+namespace QueryRec.FunctionalTests.Suggest;
+
+/// <summary>
+/// Feature logging at serving (<see cref="IRankingFeatureLog"/>) through the real host and gRPC channel: the logged
+/// rows are the vectors the model scores, for the heuristic as well, in the served order.
+/// </summary>
+public sealed class SuggestFeatureLogTests : IDisposable
+{
+    private static readonly Dictionary<string, long> Counts = SuggestEmbeddedTests.Counts;
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("queryrec-featurelog-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    /// <summary>Keeps every record by request id.</summary>
+    private sealed class CapturingLog : IRankingFeatureLog
+    {
+        public ConcurrentDictionary<string, RankingFeatureRecord> Records { get; } = new(StringComparer.Ordinal);
+
+        public void Record(RankingFeatureRecord record) => Records[record.RequestId] = record;
+    }
+
+    private static QueryRecFactory Host(string modelPath, CapturingLog? log)
+    {
+        var index = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("v-featurelog-1", Counts));
+        return new QueryRecFactory(new()
+        {
+            ["QueryRec:Store:IndexPath"] = index,
+            ["QueryRec:Ranking:Model:Path"] = modelPath,
+        })
+        {
+            TestServices = log is null ? null : services => services.AddSingleton<IRankingFeatureLog>(log),
+        };
+    }
+
+    private string TrainModel()
+    {
+        var onnx = Path.Combine(_dir.FullName, "model.onnx");
+        RankerTrainer.Train(LtrDataset.Synthetic(300, 7), new RankerTrainerOptions { Iterations = 30, Seed = 7 }, onnx, DateTimeOffset.UtcNow);
+        return onnx;
+    }
+
+    private static float[] OnnxScores(string onnx, IReadOnlyList<float[]> rows)
+    {
+        var tensor = new DenseTensor<float>([rows.Count, FeatureSchema.Count]);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            for (var j = 0; j < FeatureSchema.Count; j++)
+            {
+                tensor[i, j] = rows[i][j];
+            }
+        }
+
+        using var session = new InferenceSession(onnx);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("Features", tensor)]);
+        return [.. results.Single(r => r.Name == "Score.output").AsEnumerable<float>()];
+    }
+
+    /// <summary>The vector of a prefix-table candidate of <paramref name="prefix"/> for an anonymous caller, from the index counts.</summary>
+    private static float[] ExpectedPrefixVector(string prefix, string text) => FeatureSchema.ToVector(new RankingFeatureValues
+    {
+        DecayedPopularity = Counts[text],
+        NodeMaxPopularity = Counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Max(c => c.Value),
+        MatchType = RankingMatchType.Prefix,
+        PrefixLength = prefix.Length,
+        CandidateLength = text.Length,
+    });
+
+    [Fact]
+    public async Task Suggest_WithModel_LogsTheScoredVectorsInServedOrder()
+    {
+        var onnx = TrainModel();
+        var log = new CapturingLog();
+        using var factory = Host(onnx, log);
+        var client = factory.CreateClient(factory.CreateChannel());
+
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge", Limit = 2 });
+
+        var record = Assert.Single(log.Records.Values);
+        Assert.Equal(response.Metadata.RequestId, record.RequestId);
+        Assert.Equal("ge", record.NormalizedPrefix);
+        Assert.Equal(response.Metadata.ModelVersion, record.ModelVersion);
+        Assert.NotEqual(HeuristicScorer.ModelVersion, record.ModelVersion);
+
+        // The whole ordered list, not only the 2 shown: every "ge" completion of the index.
+        var expectedTexts = Counts.Keys.Where(k => k.StartsWith("ge", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Equal(expectedTexts, record.Candidates.Select(c => c.Text).Order(StringComparer.Ordinal));
+        Assert.Equal(response.Items.Select(i => i.Text), record.Candidates.Take(2).Select(c => c.Text));
+
+        // Each row is the schema vector of the candidate, and the model's score of that row is the served score.
+        var scores = OnnxScores(onnx, [.. record.Candidates.Select(c => c.Features)]);
+        for (var i = 0; i < record.Candidates.Count; i++)
+        {
+            var c = record.Candidates[i];
+            Assert.Equal(ExpectedPrefixVector("ge", c.Text), c.Features);
+            Assert.Equal(scores[i], c.Score, 5);
+        }
+
+        Assert.All(response.Items, item => Assert.Equal(scores[record.Candidates.ToList().FindIndex(c => c.Text == item.Text)], item.Score, 5));
+        var ordered = record.Candidates.Select(c => c.Score).ToList();
+        Assert.Equal(ordered.OrderDescending(), ordered);
+    }
+
+    [Fact]
+    public async Task Suggest_Heuristic_LogsTheSameVectorsAndTheUsersHistory()
+    {
+        var log = new CapturingLog();
+        using var factory = Host(string.Empty, log);
+        var client = factory.CreateClient(factory.CreateChannel());
+        var ack = await client.ReportEventsAsync(new ReportEventsRequest
+        {
+            Events =
+            {
+                new Event
+                {
+                    EventId = "e-log-1",
+                    Type = EventType.SearchSubmitted,
+                    UserId = "u-log",
+                    Query = "geforce gtx",
+                    Time = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(TimeProvider.System.GetUtcNow()),
+                },
+            },
+        });
+        Assert.Equal(1, ack.Accepted);
+
+        var anonymous = await client.SuggestAsync(new SuggestRequest { Prefix = "gea" });
+        var personal = await client.SuggestAsync(new SuggestRequest { Prefix = "ge", UserId = "u-log" });
+
+        var a = log.Records[anonymous.Metadata.RequestId];
+        Assert.Equal(HeuristicScorer.ModelVersion, a.ModelVersion);
+        Assert.Equal(anonymous.Items.Select(i => i.Text), a.Candidates.Take(anonymous.Items.Count).Select(c => c.Text));
+        Assert.All(a.Candidates, c => Assert.Equal(ExpectedPrefixVector("gea", c.Text), c.Features));
+
+        // The user's own past search: history affinity near 1 (searched just now), first in the heuristic order.
+        var p = log.Records[personal.Metadata.RequestId];
+        Assert.Equal("geforce gtx", p.Candidates[0].Text);
+        Assert.Equal("geforce gtx", personal.Items[0].Text);
+        var history = FeatureSchema.Names.ToList().IndexOf("user_history_affinity");
+        Assert.InRange(p.Candidates[0].Features[history], 0.99f, 1f);
+        Assert.All(p.Candidates.Skip(1), c => Assert.Equal(0f, c.Features[history]));
+        Assert.All(p.Candidates.Skip(1), c => Assert.Equal(ExpectedPrefixVector("ge", c.Text), c.Features));
+    }
+
+    [Fact]
+    public async Task Suggest_NoLogRegistered_AnswersAsUsual()
+    {
+        using var factory = Host(string.Empty, log: null);
+        var client = factory.CreateClient(factory.CreateChannel());
+
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge", Limit = 2 });
+
+        Assert.Equal(["gears of war 3", "gears of war"], response.Items.Select(i => i.Text));
+        Assert.Null(factory.Services.GetService<IRankingFeatureLog>());
+    }
+}

@@ -1,0 +1,63 @@
+using QueryRec.Api.Ranking;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Ranking;
+using QueryRec.Indexer.Import;
+using QueryRec.Indexer.Ranking;
+
+namespace QueryRec.UnitTests.Ranking;
+
+public sealed class ReplayGroupCollectorTests
+{
+    private static readonly LogEvent Search = new(LogEventType.Search, "u1", "iphone 4s", new DateTimeOffset(2011, 9, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static float[] Vector(float marker)
+    {
+        var v = new float[FeatureSchema.Count];
+        v[0] = marker;
+        return v;
+    }
+
+    private static SuggestResponse Answer(ReplayGroupCollector collector, string requestId, params string[] texts)
+    {
+        collector.Record(new RankingFeatureRecord(
+            requestId, "ip", "u1", string.Empty, "heuristic-v1", [.. texts.Select((t, i) => new LoggedCandidate(t, texts.Length - i, Vector(i + 1)))]));
+        return new SuggestResponse { Metadata = new ResponseMetadata { RequestId = requestId } };
+    }
+
+    [Fact]
+    public async Task OnSuggest_LabelsTheSearchedQueryOrItsNearDuplicate_DropsAnswersWithoutIt()
+    {
+        var collector = new ReplayGroupCollector(maxRows: 1000);
+
+        // Exact text at rank 2.
+        await collector.OnSuggestAsync(Search, "iphone 4s", 2, Answer(collector, "r1", "ipad", "iphone 4s", "ipod"));
+        // Only the spacing variant was served (the service collapsed near-duplicates): still the positive, rank 1.
+        await collector.OnSuggestAsync(Search, "iphone 4s", 3, Answer(collector, "r2", "iphone4s", "iphone case"));
+        // Not there: dropped.
+        await collector.OnSuggestAsync(Search, "iphone 4s", 1, Answer(collector, "r3", "ipad", "ipod"));
+        // An answer whose record never came: counted as unpaired.
+        await collector.OnSuggestAsync(Search, "iphone 4s", 1, new SuggestResponse { Metadata = new ResponseMetadata { RequestId = "r9" } });
+
+        Assert.Equal(2, collector.Groups);
+        Assert.Equal(1, collector.WithoutPositive);
+        Assert.Equal(1, collector.Unpaired);
+        Assert.Equal([0u, 0u, 0u, 1u, 1u], collector.Rows.Select(r => r.Group));
+        Assert.Equal([0f, 1f, 0f, 1f, 0f], collector.Rows.Select(r => r.Label));
+        // The rows are the logged vectors, in the served order.
+        Assert.Equal([1f, 2f, 3f, 1f, 2f], collector.Rows.Select(r => r.Features[0]));
+        Assert.Equal(0.5 + 1.0, collector.ServedReciprocalRankSum, 10);
+    }
+
+    [Fact]
+    public async Task OnSuggest_RowBudgetSpent_GroupNotKept()
+    {
+        var collector = new ReplayGroupCollector(maxRows: 4);
+
+        await collector.OnSuggestAsync(Search, "iphone 4s", 2, Answer(collector, "r1", "iphone 4s", "ipad", "ipod"));
+        await collector.OnSuggestAsync(Search, "iphone 4s", 2, Answer(collector, "r2", "iphone 4s", "ipad"));
+
+        Assert.Equal(1, collector.Groups);
+        Assert.Equal(1, collector.OverBudget);
+        Assert.Equal(3, collector.Rows.Count);
+    }
+}
