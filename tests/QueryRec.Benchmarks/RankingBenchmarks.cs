@@ -46,7 +46,7 @@ public class RankingBenchmarks
     public float Rank64()
     {
         var set = _setup.CandidateSets[_next++ % _setup.CandidateSets.Length];
-        _setup.ModelRanker.Score(_setup.Model, set.Candidates, set.Prefix, _setup.Now, maxRecentCount: 0);
+        _setup.ModelRanker.Score(_setup.Model, set.Candidates, set.Prefix, _setup.Now, TrendingSnapshot.Empty);
         return (float)set.Candidates[0].Score;
     }
 
@@ -54,7 +54,7 @@ public class RankingBenchmarks
     public float RankRecalled()
     {
         var set = _setup.RecalledSets[_next++ % _setup.RecalledSets.Length];
-        _setup.ModelRanker.Score(_setup.Model, set.Candidates, set.Prefix, _setup.Now, maxRecentCount: 0);
+        _setup.ModelRanker.Score(_setup.Model, set.Candidates, set.Prefix, _setup.Now, TrendingSnapshot.Empty);
         return (float)set.Candidates[0].Score;
     }
 

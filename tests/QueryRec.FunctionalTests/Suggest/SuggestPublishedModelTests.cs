@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Api.Ranking;
 using QueryRec.Contracts.V1;
+using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Commands;
 using QueryRec.Storage;
@@ -342,7 +343,7 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         var wrong = Path.Combine(_dir.FullName, "wrong", "model.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(wrong)!);
         File.Copy(m1, wrong);
-        var card = (await File.ReadAllTextAsync(Path.ChangeExtension(m1, ".card.json"))).Replace("\"features-v1\"", "\"features-v0\"", StringComparison.Ordinal);
+        var card = (await File.ReadAllTextAsync(Path.ChangeExtension(m1, ".card.json"))).Replace("\"" + FeatureSchema.Version + "\"", "\"features-v0\"", StringComparison.Ordinal);
         Assert.Contains("features-v0", card, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.ChangeExtension(wrong, ".card.json"), card);
         (code, _, error) = await Cli(["publish-model", "--model", wrong, .. RedisArgs]);
