@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the QueryRec demo on a fresh machine with only the .NET SDK: builds, generates seeded demo logs
-# with the project's own simulator, builds the index, and serves it on 127.0.0.1 from the embedded store
+# with the project's own simulator, trains the learned ranker on them, builds the index carrying the model, and serves it on 127.0.0.1 from the embedded store
 # (no Redis needed). With QUERYREC_REDIS=host:port it publishes to that Redis and serves from it instead.
 #   gRPC (h2c):          http://127.0.0.1:5080
 #   gRPC-Web and HTTP:   http://127.0.0.1:5081   (health: /healthz/ready)
@@ -17,8 +17,12 @@ indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 echo "==> generating demo logs (seeded simulator)"
 "${indexer[@]}" simulate --output "$demo/events.jsonl" --seed 42
 
-echo "==> building the index"
-"${indexer[@]}" build --input "$demo/events.jsonl" --output "$demo/index.qrx"
+echo "==> training the learned ranker (replays the last 3 simulated days through the service, LambdaRank, ONNX)"
+# The simulator's default log covers 2026-11-01 .. 2026-11-08.
+"${indexer[@]}" train --events "$demo/events.jsonl" --until 2026-11-09T00:00:00Z --window 3d --output "$demo/model.onnx"
+
+echo "==> building the index (the model travels with it and serves by default)"
+"${indexer[@]}" build --input "$demo/events.jsonl" --model "$demo/model.onnx" --output "$demo/index.qrx"
 
 store_args=(--QueryRec:Store:IndexPath="$PWD/$demo/index.qrx")
 if [[ -n "${QUERYREC_REDIS:-}" ]]; then

@@ -109,7 +109,7 @@ internal sealed class EvaluateCommand
         var started = context.Time.GetTimestamp();
         long badLines = 0;
         var all = JsonlEventFormat.ReadFile(args.Input, _ => badLines++).ToList();
-        var events = all.OrderBy(static e => e.Time).ToList();
+        var events = ReplayLog.WithoutRepeatedSearches(all.OrderBy(static e => e.Time), out var repeatedSearches);
         all.Clear();
         var train = events.Where(e => e.Time < split).ToList();
         var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
@@ -175,6 +175,7 @@ internal sealed class EvaluateCommand
             ("test searches", BuildCommand.N(tests.Count)),
             ("queries kept in index", BuildCommand.N(built.Summary.QueriesKept)),
             ("bad lines skipped", BuildCommand.N(badLines)),
+            ("repeated search rows dropped", BuildCommand.N(repeatedSearches)),
             ("hit rule", "near-duplicate (exact text beside)"),
             ("index build", Seconds(buildSeconds)),
             ("time", Seconds(elapsed.TotalSeconds)),
@@ -187,7 +188,8 @@ internal sealed class EvaluateCommand
                 mode = args.Mode.ToString().ToLowerInvariant(),
                 split = split.ToString("O", CultureInfo.InvariantCulture),
                 warmup = args.Mode == EvaluateMode.All ? warmup.ToString("c", CultureInfo.InvariantCulture) : null,
-                testQueries = "every search event at or after the split with a non-empty normalized query",
+                testQueries = "every search event at or after the split with a non-empty normalized query, once per (user, query, time)",
+                repeatedSearchRowsDropped = repeatedSearches,
                 hitRule = "near: a shown text with the query's NearDuplicates.Key is a hit (MPC lists collapsed by that key, as the service does); exact: the same text, MPC lists as indexed",
                 eventsBeforeSplit = trainEvents,
                 testSearches = tests.Count,

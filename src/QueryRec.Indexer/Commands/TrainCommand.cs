@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Ranking;
+using QueryRec.Indexer.Replay;
 
 namespace QueryRec.Indexer.Commands;
 
@@ -211,7 +212,7 @@ internal sealed class TrainCommand
         }
 
         // A stable sort: same file, same order, same replay.
-        events = [.. events.OrderBy(static e => e.Time)];
+        events = ReplayLog.WithoutRepeatedSearches(events.OrderBy(static e => e.Time), out _);
         if (!events.Any(e => e.Time < from))
         {
             throw new CliUserException($"{path}: no event before --from {from:O}; the index of the replay is built from them.");
