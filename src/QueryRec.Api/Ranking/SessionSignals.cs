@@ -60,8 +60,8 @@ internal sealed class SessionSignals
     /// Builds the signals from what was read: <paramref name="queries"/> and <paramref name="items"/> newest first,
     /// each with its index list (null when the index has none). A list entry's strength is its score over the list's
     /// largest score (1 for every entry of a list without a positive score) times the owner's weight; a candidate
-    /// takes its largest strength. A category's affinity is its click share over the query's top share times the
-    /// query's weight, the largest over the queries.
+    /// takes its largest strength. A category's affinity is its click share over the query's top share (without
+    /// shares, <c>1 / (rank + 1)</c>) times the query's weight, the largest over the queries.
     /// </summary>
     public static SessionSignals From(
         IReadOnlyList<(RecentEntry Query, RelatedQueries? Related, QueryStats? Stats)> queries,
@@ -83,9 +83,10 @@ internal sealed class SessionSignals
             if (stats is not null && stats.TopCategories.Count > 0)
             {
                 var top = stats.TopCategories.Max(static c => c.Share);
-                foreach (var share in stats.TopCategories)
+                for (var r = 0; r < stats.TopCategories.Count; r++)
                 {
-                    var value = top > 0 ? Math.Max(0, share.Share) / top : 1.0;
+                    var share = stats.TopCategories[r];
+                    var value = top > 0 ? Math.Max(0, share.Share) / top : 1.0 / (r + 1);
                     Keep(categories, share.Category, weight * value);
                 }
             }
