@@ -89,8 +89,9 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
     }
 
     /// <summary>
-    /// The raw feature values the API knows for a candidate. CTR, CVR, GMV, q2q, i2q and category affinity are not
-    /// known at serving time yet and are 0 (the schema's "unknown").
+    /// The raw feature values the API knows for a candidate. q2q, i2q and category affinity are those the request's
+    /// <see cref="SessionSignals"/> wrote into the candidate (0 for anonymous callers). CTR, CVR and GMV are not known
+    /// at serving time yet and are 0 (the schema's "unknown").
     /// </summary>
     public static RankingFeatureValues Features(Candidate candidate, int prefixLength, DateTimeOffset now, long maxRecentCount, TimeSpan historyHalfLife)
     {
@@ -111,6 +112,9 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             CandidateLength = RuneCount(candidate.Text),
             EditDistance = f.EditDistance,
             UserHistoryAffinity = affinity,
+            Q2qStrength = f.Q2qStrength,
+            I2qStrength = f.I2qStrength,
+            CategoryAffinity = f.CategoryAffinity,
             RecentCount = f.RecentCount,
             NodeMaxRecentCount = Math.Max(maxRecentCount, f.RecentCount),
             RecentDistinctUsers = f.RecentDistinctUsers,

@@ -111,6 +111,15 @@ internal sealed class CandidateFeatures
     /// <summary>Edits between the input and the matched text (typo tolerance), 0 for every other match type.</summary>
     public int EditDistance { get; set; }
 
+    /// <summary>The candidate's strength in the q2q lists of the caller's recent queries, [0, 1] (<see cref="Ranking.SessionSignals"/>).</summary>
+    public double Q2qStrength { get; set; }
+
+    /// <summary>The candidate's strength in the i2q lists of the caller's recently viewed items, [0, 1].</summary>
+    public double I2qStrength { get; set; }
+
+    /// <summary>The caller's affinity for the candidate's top categories, [0, 1].</summary>
+    public double CategoryAffinity { get; set; }
+
     /// <summary>The candidate's match tier: exact matches rank above infix ones, which rank above fuzzy ones.</summary>
     public MatchTier Tier => MatchTiers.Of(MatchType);
 
@@ -126,6 +135,9 @@ internal sealed class CandidateFeatures
 
         RecentCount = Math.Max(RecentCount, other.RecentCount);
         RecentDistinctUsers = Math.Max(RecentDistinctUsers, other.RecentDistinctUsers);
+        Q2qStrength = Math.Max(Q2qStrength, other.Q2qStrength);
+        I2qStrength = Math.Max(I2qStrength, other.I2qStrength);
+        CategoryAffinity = Math.Max(CategoryAffinity, other.CategoryAffinity);
 
         // A candidate recalled by several matchers takes its best tier (and the fewest edits).
         if (MatchTiers.Of(other.MatchType) < Tier

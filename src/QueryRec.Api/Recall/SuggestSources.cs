@@ -26,6 +26,12 @@ internal sealed record SuggestContext(string Prefix, string? Subject, ServingInd
     /// two-edit walk of the vocabulary trie, which holds hanzi, for nothing).
     /// </summary>
     public bool ReadsAsPinyin { get; init; }
+
+    /// <summary>
+    /// The caller's recent queries, read once per request and shared by the history source and the session features
+    /// (<see cref="Ranking.SessionSignals"/>); null when the history source reads them itself.
+    /// </summary>
+    public Task<IReadOnlyList<RecentEntry>>? RecentQueries { get; init; }
 }
 
 /// <summary>Completions from the prefix table of the active index version (most popular completion).</summary>
@@ -94,7 +100,7 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
             return [];
         }
 
-        var recent = await store.GetRecentQueriesAsync(context.Subject, maxHistory, cancellationToken);
+        var recent = await (context.RecentQueries ?? store.GetRecentQueriesAsync(context.Subject, maxHistory, cancellationToken));
         var result = new List<Candidate>();
         foreach (var entry in recent)
         {

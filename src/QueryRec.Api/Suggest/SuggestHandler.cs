@@ -88,10 +88,26 @@ internal sealed class SuggestHandler(
 
         var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
         var trendingSnapshot = trending.Current;
-        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot);
+
+        // Session features (q2q, i2q, category affinity) feed only the model and the feature log: read for a caller
+        // with a subject, concurrently with recall, sharing recall's read of the recent queries.
+        Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
+        Task<SessionSignals>? session = null;
+        if (subject is not null && serving is not null && (ranker.Configured || featureLog is not null))
+        {
+            recentQueries = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
+            var viewed = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+            session = SessionSignals.LoadAsync(serving.Snapshot, recentQueries, viewed, now, cancellationToken);
+        }
+
+        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
         var started = timeProvider.GetTimestamp();
         var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
         recall = await FallbackAsync(recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+        if (session is not null)
+        {
+            (await SessionAsync(session, options.StoreBudget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
+        }
         foreach (var reason in recall.DegradedReasons)
         {
             MarkDegraded(response.Metadata, reason);
@@ -185,6 +201,36 @@ internal sealed class SuggestHandler(
 
         var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken);
         return RecallRunner.Combine(recall, more);
+    }
+
+    /// <summary>
+    /// The session features within what is left of the budget. A read that fails or is late leaves them 0 (logged,
+    /// not degraded: recall's own reads of the same stores report the fault, and the answer is still ranked).
+    /// </summary>
+    private async Task<SessionSignals> SessionAsync(Task<SessionSignals> session, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Log.StoreReadDegraded(logger, null, "Suggest", "features_timeout:session");
+            _ = session.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreReadDegraded(logger, ex, "Suggest", "features_error:session");
+        }
+
+        return SessionSignals.Empty;
+    }
+
+    /// <summary>Starts a store read after yielding, so that a read that throws synchronously faults its task instead.</summary>
+    private static async Task<T> Deferred<T>(Func<Task<T>> read)
+    {
+        await Task.Yield();
+        return await read();
     }
 
     /// <summary>
