@@ -77,31 +77,10 @@ public sealed class SuggestModelServingTests : IDisposable
         public void Dispose() => _listener.Dispose();
     }
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, string what) => Polling.UntilAsync(condition, what, Deadline);
 
-    private static async Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
-            if (response.Metadata.ModelVersion == version)
-            {
-                return response;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for model {version}; serving {response.Metadata.ModelVersion}.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
+        => Polling.ForModelAsync(client, version, Deadline);
 
     /// <summary>Scores the prefix-table candidates of "ge" as the schema defines them, with ONNX Runtime directly.</summary>
     private static Dictionary<string, float> ExpectedScores(string onnx, IEnumerable<string> texts)

@@ -102,31 +102,10 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
 
     private string[] RedisArgs => ["--redis", redis.ConnectionString, "--key-prefix", _keyPrefix];
 
-    private static async Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
-            if (response.Metadata.ModelVersion == version)
-            {
-                return response;
-            }
+    private static Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
+        => Polling.ForModelAsync(client, version, Deadline);
 
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for model {version}; serving {response.Metadata.ModelVersion}.");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, string what) => Polling.UntilAsync(condition, what, Deadline);
 
     [Fact]
     public async Task IndexWithModel_ServedAfterPublish_AndRollbackBringsThePreviousIndexModelBack()
