@@ -119,7 +119,7 @@ public sealed class SuggestModelServingTests : IDisposable
     }
 
     /// <summary>A valid ONNX model whose input is float [N, 5]: a real ML.NET regression exported like the ranker.</summary>
-    private static byte[] WrongWidthModel()
+    internal static byte[] WrongWidthModel()
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(i => new NarrowRow { Features = [i, i % 3, 1, 2, i % 5], Label = i }));

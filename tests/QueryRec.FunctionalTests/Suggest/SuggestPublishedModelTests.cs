@@ -338,6 +338,17 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         Assert.Equal(IndexerCli.ExitUserError, code);
         Assert.Contains("ONNX Runtime cannot load", error, StringComparison.Ordinal);
 
+        // Valid ONNX of another shape (an ML.NET regression over 5 features), with a valid card: the server's own
+        // validation (RankingModel.Load) refuses it here, before anything is published.
+        var narrow = Path.Combine(_dir.FullName, "narrow", "model.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(narrow)!);
+        await File.WriteAllBytesAsync(narrow, SuggestModelServingTests.WrongWidthModel());
+        File.Copy(Path.ChangeExtension(m1, ".card.json"), Path.ChangeExtension(narrow, ".card.json"));
+        (code, _, error) = await Cli(["publish-model", "--model", narrow, .. RedisArgs]);
+        Assert.Equal(IndexerCli.ExitUserError, code);
+        Assert.Contains(narrow, error, StringComparison.Ordinal);
+        Assert.Contains("inputs; one is expected", error, StringComparison.Ordinal);
+
         // Over 64 MiB (a sparse file), for publish-model and for build --model.
         var big = Path.Combine(_dir.FullName, "big", "model.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(big)!);
