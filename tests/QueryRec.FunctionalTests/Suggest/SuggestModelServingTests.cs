@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -49,32 +47,6 @@ public sealed class SuggestModelServingTests : IDisposable
             ["QueryRec:Ranking:Model:Path"] = modelPath,
             ["QueryRec:Ranking:Model:PollInterval"] = "00:00:00.100",
         });
-    }
-
-    /// <summary>Counts <c>queryrec.ranking.model_refused</c> of this host only (its meter factory is the meter's scope).</summary>
-    private sealed class RefusedCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public RefusedCounter(QueryRecFactory factory)
-        {
-            var scope = factory.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == RankingModelHost.RefusedCounterName && instrument.Meter.Name == RankingModelHost.MeterName
-                    && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 
     private static Task WaitUntil(Func<bool> condition, string what) => Polling.UntilAsync(condition, what, Deadline);
@@ -137,7 +109,7 @@ public sealed class SuggestModelServingTests : IDisposable
         Install(first, target);
         using var factory = Host(target);
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedCounter(factory);
+        using var refused = new RefusedModelCounter(factory);
 
         var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Api.Ranking;
@@ -205,7 +204,7 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         await Ok(["publish-model", "--model", m3, .. RedisArgs]);
         using var factory = RedisHost();
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedCounter(factory);
+        using var refused = new RefusedModelCounter(factory);
         await WaitForModel(client, v3);
 
         // Garbage ONNX with a valid package checksum: the CLI would refuse it, so write it with the store directly.
@@ -374,30 +373,5 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         var status = await new RedisModelStore(redis.Redis, _keyPrefix).GetStatusAsync();
         Assert.Null(status.ActiveId);
         Assert.Empty(status.Models);
-    }
-
-    /// <summary>Counts <c>queryrec.ranking.model_refused</c> of one host only.</summary>
-    private sealed class RefusedCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public RefusedCounter(QueryRecFactory factory)
-        {
-            var scope = factory.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == RankingModelHost.RefusedCounterName && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
