@@ -46,9 +46,6 @@ internal enum EvaluateMode
 /// </summary>
 internal sealed class EvaluateCommand
 {
-    /// <summary>The most <c>--set</c> overrides and settings-file entries.</summary>
-    public const int MaxSettings = 256;
-
     public static Command Create(CliContext context)
     {
         var input = new Option<string>("--input") { Description = "The JSONL events file.", Required = true };
@@ -95,7 +92,7 @@ internal sealed class EvaluateCommand
         }
 
         var warmup = ParseSpan(args.Warmup);
-        var settings = ReadSettings(args.SettingsFile, args.Set);
+        var settings = ServiceSettings.Read(args.SettingsFile, args.Set);
         if (!File.Exists(args.Input))
         {
             throw new CliUserException($"input file not found: {args.Input}");
@@ -139,7 +136,7 @@ internal sealed class EvaluateCommand
             if (args.Mode != EvaluateMode.Static)
             {
                 clock = context.Time.GetTimestamp();
-                var (streamNear, streamExact) = StreamingMpcCases(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, nearKey);
+                var (streamNear, streamExact) = await StreamingMpcCasesAsync(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, nearKey);
                 runs.Add(Run("streaming MPC", streamNear, streamExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
             }
 
@@ -245,63 +242,6 @@ internal sealed class EvaluateCommand
             : span;
     }
 
-    /// <summary>The service overrides: the JSON object of <paramref name="file"/> (string, number or boolean values), then each Key=Value.</summary>
-    public static IReadOnlyDictionary<string, string?> ReadSettings(string? file, IReadOnlyList<string> set)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (file is not null)
-        {
-            if (!File.Exists(file))
-            {
-                throw new CliUserException($"settings file not found: {file}");
-            }
-
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 4 });
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new CliUserException($"{file}: line 1: the settings must be one JSON object of \"Key\": value.");
-                }
-
-                foreach (var p in doc.RootElement.EnumerateObject())
-                {
-                    settings[Key(p.Name, file)] = p.Value.ValueKind switch
-                    {
-                        JsonValueKind.String => p.Value.GetString(),
-                        JsonValueKind.Number => p.Value.GetRawText(),
-                        JsonValueKind.True => "true",
-                        JsonValueKind.False => "false",
-                        _ => throw new CliUserException($"{file}: '{p.Name}' must be a string, a number or a boolean."),
-                    };
-                }
-            }
-            catch (JsonException ex)
-            {
-                throw new CliUserException($"{file}: line {(ex.LineNumber ?? 0) + 1}: not valid JSON ({ex.Message.Split('.')[0]}).");
-            }
-        }
-
-        foreach (var item in set)
-        {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new CliUserException($"--set '{item}' must be Key=Value (e.g. QueryRec:Trending:MinDistinctUsers=1).");
-            }
-
-            settings[Key(item[..eq], "--set")] = item[(eq + 1)..];
-        }
-
-        return settings.Count > MaxSettings
-            ? throw new CliUserException($"at most {MaxSettings} service settings (got {settings.Count}).")
-            : settings;
-
-        static string Key(string key, string where) => key.Length is > 0 and <= 256 && !key.Any(char.IsWhiteSpace)
-            ? key
-            : throw new CliUserException($"{where}: '{key}' is not a configuration key.");
-    }
-
     private static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, CancellationToken cancellationToken)
     {
         var store = new EmbeddedIndexStore(1);
@@ -310,39 +250,47 @@ internal sealed class EvaluateCommand
         var info = await snapshot.GetInfoAsync(cancellationToken) ?? new IndexInfo();
         var indexed = info.MaxPrefixLength > 0 ? info.MaxPrefixLength : new BuildOptions().MaxPrefixLength;
         var nodes = new Dictionary<string, (IReadOnlyList<string> Near, IReadOnlyList<string> Exact)>(StringComparer.Ordinal);
-        var near = new List<ReplayCase>(tests.Count);
-        var exact = new List<ReplayCase>(tests.Count);
-        foreach (var q in tests)
+        return await PrefixCasesAsync(tests, maxPrefix, async prefix =>
         {
-            var n = Math.Min(maxPrefix, ReplayMetrics.RuneCount(q));
-            var shownNear = new IReadOnlyList<string>[n];
-            var shownExact = new IReadOnlyList<string>[n];
-            for (var length = 1; length <= n; length++)
+            var key = QueryNormalizer.TruncateRunes(prefix, indexed);
+            if (!nodes.TryGetValue(key, out var lists))
             {
-                var key = QueryNormalizer.TruncateRunes(QueryNormalizer.TruncateRunes(q, length), indexed);
-                if (!nodes.TryGetValue(key, out var lists))
-                {
-                    var node = await CompletionNodes.ReadNodeAsync(snapshot, CompletionTable.Prefix, key, info, cancellationToken);
-                    var texts = node is null ? [] : node.Completions.Select(static c => c.Text).ToArray();
-                    lists = (Collapse(texts, nearKey), texts.Take(ReplayMetrics.Depth).ToArray());
-                    nodes[key] = lists;
-                }
-
-                shownNear[length - 1] = lists.Near;
-                shownExact[length - 1] = lists.Exact;
+                var node = await CompletionNodes.ReadNodeAsync(snapshot, CompletionTable.Prefix, key, info, cancellationToken);
+                var texts = node is null ? [] : node.Completions.Select(static c => c.Text).ToArray();
+                lists = (Collapse(texts, nearKey), texts.Take(ReplayMetrics.Depth).ToArray());
+                nodes[key] = lists;
             }
 
-            near.Add(new ReplayCase(q, shownNear));
-            exact.Add(new ReplayCase(q, shownExact));
-        }
-
-        return (near, exact);
+            return lists;
+        });
     }
 
-    private static (List<ReplayCase> Near, List<ReplayCase> Exact) StreamingMpcCases(IReadOnlyList<VocabularyEntry> vocabulary, List<string> tests, int maxPrefix, Func<string, string> nearKey)
+    private static Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StreamingMpcCasesAsync(IReadOnlyList<VocabularyEntry> vocabulary, List<string> tests, int maxPrefix, Func<string, string> nearKey)
     {
         var collapsed = new StreamingMpc(vocabulary, nearKey);
         var plain = new StreamingMpc(vocabulary);
+        return PrefixCasesAsync(
+            tests,
+            maxPrefix,
+            prefix => ValueTask.FromResult<(IReadOnlyList<string>, IReadOnlyList<string>)>((collapsed.Top(prefix, ReplayMetrics.Depth), plain.Top(prefix, ReplayMetrics.Depth))),
+            q =>
+            {
+                collapsed.Add(q);
+                plain.Add(q);
+            });
+    }
+
+    /// <summary>
+    /// The near-duplicate-collapsed and exact replay cases of <paramref name="tests"/>, in order: for each query and each
+    /// prefix length up to <paramref name="maxPrefix"/>, the lists <paramref name="shown"/> gives for that prefix;
+    /// <paramref name="seen"/>, when given, is told each query once its cases are made.
+    /// </summary>
+    private static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> PrefixCasesAsync(
+        List<string> tests,
+        int maxPrefix,
+        Func<string, ValueTask<(IReadOnlyList<string> Near, IReadOnlyList<string> Exact)>> shown,
+        Action<string>? seen = null)
+    {
         var near = new List<ReplayCase>(tests.Count);
         var exact = new List<ReplayCase>(tests.Count);
         foreach (var q in tests)
@@ -352,15 +300,12 @@ internal sealed class EvaluateCommand
             var shownExact = new IReadOnlyList<string>[n];
             for (var length = 1; length <= n; length++)
             {
-                var prefix = QueryNormalizer.TruncateRunes(q, length);
-                shownNear[length - 1] = collapsed.Top(prefix, ReplayMetrics.Depth);
-                shownExact[length - 1] = plain.Top(prefix, ReplayMetrics.Depth);
+                (shownNear[length - 1], shownExact[length - 1]) = await shown(QueryNormalizer.TruncateRunes(q, length));
             }
 
             near.Add(new ReplayCase(q, shownNear));
             exact.Add(new ReplayCase(q, shownExact));
-            collapsed.Add(q);
-            plain.Add(q);
+            seen?.Invoke(q);
         }
 
         return (near, exact);

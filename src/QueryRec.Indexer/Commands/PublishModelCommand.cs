@@ -72,43 +72,11 @@ internal sealed class PublishModelCommand
 /// <summary><c>rollback-model</c>: re-activates the previous (or a given) model published on its own.</summary>
 internal sealed class RollbackModelCommand
 {
-    public static Command Create(CliContext context)
-    {
-        var redis = new RedisAdminOptions();
-        var to = new Option<string?>("--to") { Description = "The retained model id to activate (default: the one published before the active one)." };
-        var command = new Command("rollback-model", "Activate the previous model published on its own.");
-        redis.AddTo(command);
-        command.Options.Add(to);
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            context,
-            parseResult.GetRequiredValue(redis.Redis),
-            parseResult.GetRequiredValue(redis.KeyPrefix),
-            parseResult.GetValue(to),
-            cancellationToken));
-        return command;
-    }
-
-    public static async Task<int> RunAsync(CliContext context, string redis, string keyPrefix, string? to, CancellationToken cancellationToken)
-    {
-        var options = RedisAdmin.ValidateOptions(keyPrefix, 3);
-        await using var admin = await context.AdminFactory(redis, options, context.Time);
-        var models = admin.RequireModels();
-        var before = (await models.GetStatusAsync(cancellationToken)).ActiveId;
-        string active;
-        try
-        {
-            active = await models.RollbackAsync(to, cancellationToken);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new CliUserException("cannot roll back the model: " + ex.Message);
-        }
-
-        context.Summary("rollback-model", [
-            ("was active", before ?? "(none)"),
-            ("now active", active),
-            ("redis", redis),
-        ]);
-        return IndexerCli.ExitOk;
-    }
+    public static Command Create(CliContext context) => RollbackCommand.Create(context, new RollbackTarget(
+        "rollback-model",
+        "Activate the previous model published on its own.",
+        "The retained model id to activate (default: the one published before the active one).",
+        "cannot roll back the model: ",
+        static async (admin, cancellationToken) => (await admin.RequireModels().GetStatusAsync(cancellationToken)).ActiveId,
+        static (admin, to, cancellationToken) => admin.RequireModels().RollbackAsync(to, cancellationToken)));
 }

@@ -193,7 +193,7 @@ internal sealed class TrainCommand
             throw new CliUserException($"--from {from:O} must be before --until {until:O}.");
         }
 
-        var settings = ReadSettings(source.SettingsFile, source.Set);
+        var settings = ServiceSettings.Read(source.SettingsFile, source.Set);
         var badLines = 0L;
         var firstBad = string.Empty;
         var events = new List<LogEvent>();
@@ -296,47 +296,5 @@ internal sealed class TrainCommand
         return span is { } s && s >= TimeSpan.Zero && s <= TimeSpan.FromDays(3650)
             ? s
             : throw new CliUserException($"{option} '{text}' is not a duration from 0 to 3650 days (e.g. 21d, 36h, 7.00:00:00).");
-    }
-
-    /// <summary>Service settings: the JSON file's (flattened to <c>A:B</c> keys), then each <c>--set Key=Value</c>.</summary>
-    internal static Dictionary<string, string?> ReadSettings(string? file, IReadOnlyList<string> sets)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (file is not null)
-        {
-            if (!File.Exists(file))
-            {
-                throw new CliUserException($"settings file not found: {file}");
-            }
-
-            try
-            {
-                var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false).Build();
-                foreach (var (key, value) in configuration.AsEnumerable())
-                {
-                    if (value is not null)
-                    {
-                        settings[key] = value;
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException)
-            {
-                throw new CliUserException($"{file}: not a JSON settings file: {ex.Message}");
-            }
-        }
-
-        foreach (var item in sets)
-        {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new CliUserException($"--set '{item}' is not Key=Value.");
-            }
-
-            settings[item[..eq].Trim()] = item[(eq + 1)..];
-        }
-
-        return settings;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using QueryRec.Api.Ranking;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Commands;
 using QueryRec.Storage;
@@ -51,7 +51,7 @@ internal static class ModelPackageReader
         }
 
         var onnx = File.ReadAllBytes(onnxPath);
-        Validate(onnx, onnxPath);
+        Validate(onnx, cardJson, cardPath, version, onnxPath);
         return RankingModelPackages.Create(version, schema, onnx, cardJson);
     }
 
@@ -86,52 +86,26 @@ internal static class ModelPackageReader
         }
     }
 
-    /// <summary>Loads the model with ONNX Runtime and checks its input, output and a probe batch, as the server does.</summary>
-    private static void Validate(byte[] onnx, string onnxPath)
+    /// <summary>
+    /// Loads the model exactly as a server does (<see cref="RankingModel.Load(byte[], string?, string, string)"/>: one
+    /// float input [N, <see cref="FeatureSchema.Count"/>], a float output, a finite score per row of a probe batch).
+    /// </summary>
+    private static void Validate(byte[] onnx, string cardJson, string cardPath, string version, string onnxPath)
     {
-        InferenceSession session;
+        RankingModel model;
         try
         {
-            session = new InferenceSession(onnx);
+            model = RankingModel.Load(onnx, cardJson, "The model card " + cardPath, version);
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new CliUserException($"{onnxPath}: ONNX Runtime cannot load the model: {IndexerCli.FirstLine(ex.Message)}");
+            throw new CliUserException($"{onnxPath}: ONNX Runtime cannot load or run the model: {IndexerCli.FirstLine(ex.Message)}");
         }
-
-        using (session)
+        catch (Exception ex) when (ex is InvalidDataException or InvalidCastException or InvalidOperationException)
         {
-            if (session.InputMetadata.Count != 1)
-            {
-                throw new CliUserException($"{onnxPath}: the model has {session.InputMetadata.Count} inputs; one is expected.");
-            }
-
-            var (input, meta) = session.InputMetadata.Single();
-            if (!meta.IsTensor || meta.ElementType != typeof(float) || meta.Dimensions.Length != 2 || meta.Dimensions[1] != FeatureSchema.Count)
-            {
-                throw new CliUserException(
-                    $"{onnxPath}: the model input {input} is {meta.ElementType.Name} [{string.Join(", ", meta.Dimensions)}]; float [N, {FeatureSchema.Count}] ({FeatureSchema.Version}) is expected.");
-            }
-
-            var output = session.OutputMetadata.ContainsKey("Score.output") ? "Score.output"
-                : session.OutputMetadata.Count == 1 ? session.OutputMetadata.Keys.Single()
-                : throw new CliUserException($"{onnxPath}: the model has no Score.output output.");
-            float[] scores;
-            try
-            {
-                var tensor = new DenseTensor<float>(new float[FeatureSchema.Count * 2], [2, FeatureSchema.Count]);
-                using var results = session.Run([NamedOnnxValue.CreateFromTensor(input, tensor)], [output]);
-                scores = results[0].AsEnumerable<float>().ToArray();
-            }
-            catch (Exception ex) when (ex is OnnxRuntimeException or InvalidCastException or InvalidOperationException)
-            {
-                throw new CliUserException($"{onnxPath}: the model fails on a probe batch: {IndexerCli.FirstLine(ex.Message)}");
-            }
-
-            if (scores.Length != 2 || !scores.All(float.IsFinite))
-            {
-                throw new CliUserException($"{onnxPath}: the model does not give one finite score per row of a probe batch.");
-            }
+            throw new CliUserException($"{onnxPath}: {IndexerCli.FirstLine(ex.Message)}");
         }
+
+        model.Release();
     }
 }

@@ -35,31 +35,6 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         return previous
         """;
 
-    // KEYS: active, versions. ARGV: target version or ''. Returns the version made active, or nil when there is none.
-    private const string RollbackScript = """
-        local target = ARGV[1]
-        if target == '' then
-          local active = redis.call('GET', KEYS[1])
-          if not active then return false end
-          local score = redis.call('ZSCORE', KEYS[2], active)
-          if not score then return false end
-          local earlier = redis.call('ZREVRANGEBYSCORE', KEYS[2], '(' .. score, '-inf', 'LIMIT', 0, 1)
-          if #earlier == 0 then return false end
-          target = earlier[1]
-        elseif not redis.call('ZSCORE', KEYS[2], target) then
-          return false
-        end
-        redis.call('SET', KEYS[1], target)
-        return target
-        """;
-
-    // KEYS: active, versions, published. ARGV: version. Unregisters a version unless it is active; returns 1 if removed.
-    private const string UnregisterScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
-        redis.call('HDEL', KEYS[3], ARGV[1])
-        return redis.call('ZREM', KEYS[2], ARGV[1])
-        """;
-
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisIndexOptions _options;
     private readonly TimeProvider _time;
@@ -199,16 +174,10 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
     /// <inheritdoc />
     public async Task<string> RollbackAsync(string? toVersion = null, CancellationToken cancellationToken = default)
     {
-        var result = await Db.ScriptEvaluateAsync(RollbackScript, [_keys.Active, _keys.Versions], [toVersion ?? string.Empty])
-            .WithCancellation(cancellationToken);
-        if (result.IsNull)
-        {
-            throw new InvalidOperationException(toVersion is null
+        var version = await RedisPointerScripts.RollbackAsync(Db, _keys.Active, _keys.Versions, toVersion, cancellationToken)
+            ?? throw new InvalidOperationException(toVersion is null
                 ? "There is no earlier retained version to roll back to."
                 : $"Index version '{toVersion}' is not retained.");
-        }
-
-        var version = result.ToString();
         await _redis.GetSubscriber().PublishAsync(_keys.Channel, version);
         return version;
     }
@@ -411,8 +380,7 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             }
 
             // Unregister first (refused if it became active meanwhile), so no rollback can reach a half-deleted version.
-            var removed = (long)await db.ScriptEvaluateAsync(UnregisterScript, [_keys.Active, _keys.Versions, _keys.Published], [version]);
-            if (removed == 1)
+            if (await RedisPointerScripts.UnregisterAsync(db, _keys.Active, _keys.Versions, [_keys.Published], version))
             {
                 await DeleteVersionKeysAsync(db, _keys.VersionNamespace(version), CancellationToken.None);
                 deleted.Add(version);

@@ -31,32 +31,6 @@ public sealed class RedisModelStore : IRankingModelSource
         return previous
         """;
 
-    // KEYS: active, versions. ARGV: target id or ''. Returns the id made active, or nil.
-    private const string RollbackScript = """
-        local target = ARGV[1]
-        if target == '' then
-          local active = redis.call('GET', KEYS[1])
-          if not active then return false end
-          local score = redis.call('ZSCORE', KEYS[2], active)
-          if not score then return false end
-          local earlier = redis.call('ZREVRANGEBYSCORE', KEYS[2], '(' .. score, '-inf', 'LIMIT', 0, 1)
-          if #earlier == 0 then return false end
-          target = earlier[1]
-        elseif not redis.call('ZSCORE', KEYS[2], target) then
-          return false
-        end
-        redis.call('SET', KEYS[1], target)
-        return target
-        """;
-
-    // KEYS: active, versions, names, published. ARGV: id. Unregisters an id unless it is active; returns 1 if removed.
-    private const string UnregisterScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
-        redis.call('HDEL', KEYS[3], ARGV[1])
-        redis.call('HDEL', KEYS[4], ARGV[1])
-        return redis.call('ZREM', KEYS[2], ARGV[1])
-        """;
-
     private readonly IConnectionMultiplexer _redis;
     private readonly TimeProvider _time;
     private readonly byte[] _modelHead;
@@ -149,8 +123,7 @@ public sealed class RedisModelStore : IRankingModelSource
             var excess = await db.SortedSetRangeByRankAsync(_versions, 0, -retain - 1, Order.Ascending);
             foreach (var old in excess)
             {
-                var removed = await db.ScriptEvaluateAsync(UnregisterScript, [_active, _versions, _names, _published], [old]);
-                if ((long)removed == 1)
+                if (await RedisPointerScripts.UnregisterAsync(db, _active, _versions, [_names, _published], old))
                 {
                     await db.KeyDeleteAsync(ModelKey(old.ToString()));
                     deleted.Add(old.ToString());
@@ -169,15 +142,10 @@ public sealed class RedisModelStore : IRankingModelSource
     /// <exception cref="InvalidOperationException">There is no model to roll back to.</exception>
     public async Task<string> RollbackAsync(string? toId = null, CancellationToken cancellationToken = default)
     {
-        var result = await Db.ScriptEvaluateAsync(RollbackScript, [_active, _versions], [toId ?? string.Empty]).WithCancellation(cancellationToken);
-        if (result.IsNull)
-        {
-            throw new InvalidOperationException(toId is null
+        return await RedisPointerScripts.RollbackAsync(Db, _active, _versions, toId, cancellationToken)
+            ?? throw new InvalidOperationException(toId is null
                 ? "There is no active model published on its own, or no earlier retained one to roll back to."
                 : $"Ranking model '{toId}' is not retained.");
-        }
-
-        return result.ToString();
     }
 
     /// <summary>Clears the active pointer (servers go back to the index's model); returns the id that was active, or null.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -72,18 +71,7 @@ public sealed class SuggestModelErrorTests : IDisposable
         var logs = new CapturingLoggerProvider();
         using var factory = Host(target, logs);
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new MeterListener();
-        long refusedCount = 0;
-        var meterScope = factory.Services.GetRequiredService<IMeterFactory>();
-        refused.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Name == RankingModelHost.RefusedCounterName && ReferenceEquals(instrument.Meter.Scope, meterScope))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        refused.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref refusedCount, value));
-        refused.Start();
+        using var refused = new RefusedModelCounter(factory);
 
         // The model is served: a request with exactly two candidates (the batch its Reshape fits) is scored by it.
         var two = await client.SuggestAsync(new SuggestRequest { Prefix = "halo" });
@@ -122,6 +110,6 @@ public sealed class SuggestModelErrorTests : IDisposable
         two = await client.SuggestAsync(new SuggestRequest { Prefix = "halo" });
         Assert.Equal(HandMadeVersion, two.Metadata.ModelVersion);
         Assert.False(two.Metadata.Degraded);
-        Assert.Equal(0, Interlocked.Read(ref refusedCount));
+        Assert.Equal(0, refused.Count);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -51,57 +49,10 @@ public sealed class SuggestModelServingTests : IDisposable
         });
     }
 
-    /// <summary>Counts <c>queryrec.ranking.model_refused</c> of this host only (its meter factory is the meter's scope).</summary>
-    private sealed class RefusedCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
+    private static Task WaitUntil(Func<bool> condition, string what) => Polling.UntilAsync(condition, what, Deadline);
 
-        public RefusedCounter(QueryRecFactory factory)
-        {
-            var scope = factory.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == RankingModelHost.RefusedCounterName && instrument.Meter.Name == RankingModelHost.MeterName
-                    && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
-            if (response.Metadata.ModelVersion == version)
-            {
-                return response;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for model {version}; serving {response.Metadata.ModelVersion}.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
+        => Polling.ForModelAsync(client, version, Deadline);
 
     /// <summary>Scores the prefix-table candidates of "ge" as the schema defines them, with ONNX Runtime directly.</summary>
     private static Dictionary<string, float> ExpectedScores(string onnx, IEnumerable<string> texts)
@@ -140,7 +91,7 @@ public sealed class SuggestModelServingTests : IDisposable
     }
 
     /// <summary>A valid ONNX model whose input is float [N, 5]: a real ML.NET regression exported like the ranker.</summary>
-    private static byte[] WrongWidthModel()
+    internal static byte[] WrongWidthModel()
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(i => new NarrowRow { Features = [i, i % 3, 1, 2, i % 5], Label = i }));
@@ -158,7 +109,7 @@ public sealed class SuggestModelServingTests : IDisposable
         Install(first, target);
         using var factory = Host(target);
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedCounter(factory);
+        using var refused = new RefusedModelCounter(factory);
 
         var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Api.Ranking;
@@ -102,31 +101,10 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
 
     private string[] RedisArgs => ["--redis", redis.ConnectionString, "--key-prefix", _keyPrefix];
 
-    private static async Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
-            if (response.Metadata.ModelVersion == version)
-            {
-                return response;
-            }
+    private static Task<SuggestResponse> WaitForModel(QueryRecService.QueryRecServiceClient client, string version)
+        => Polling.ForModelAsync(client, version, Deadline);
 
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for model {version}; serving {response.Metadata.ModelVersion}.");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, string what) => Polling.UntilAsync(condition, what, Deadline);
 
     [Fact]
     public async Task IndexWithModel_ServedAfterPublish_AndRollbackBringsThePreviousIndexModelBack()
@@ -226,7 +204,7 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         await Ok(["publish-model", "--model", m3, .. RedisArgs]);
         using var factory = RedisHost();
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedCounter(factory);
+        using var refused = new RefusedModelCounter(factory);
         await WaitForModel(client, v3);
 
         // Garbage ONNX with a valid package checksum: the CLI would refuse it, so write it with the store directly.
@@ -359,6 +337,17 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         Assert.Equal(IndexerCli.ExitUserError, code);
         Assert.Contains("ONNX Runtime cannot load", error, StringComparison.Ordinal);
 
+        // Valid ONNX of another shape (an ML.NET regression over 5 features), with a valid card: the server's own
+        // validation (RankingModel.Load) refuses it here, before anything is published.
+        var narrow = Path.Combine(_dir.FullName, "narrow", "model.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(narrow)!);
+        await File.WriteAllBytesAsync(narrow, SuggestModelServingTests.WrongWidthModel());
+        File.Copy(Path.ChangeExtension(m1, ".card.json"), Path.ChangeExtension(narrow, ".card.json"));
+        (code, _, error) = await Cli(["publish-model", "--model", narrow, .. RedisArgs]);
+        Assert.Equal(IndexerCli.ExitUserError, code);
+        Assert.Contains(narrow, error, StringComparison.Ordinal);
+        Assert.Contains("inputs; one is expected", error, StringComparison.Ordinal);
+
         // Over 64 MiB (a sparse file), for publish-model and for build --model.
         var big = Path.Combine(_dir.FullName, "big", "model.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(big)!);
@@ -384,30 +373,5 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         var status = await new RedisModelStore(redis.Redis, _keyPrefix).GetStatusAsync();
         Assert.Null(status.ActiveId);
         Assert.Empty(status.Models);
-    }
-
-    /// <summary>Counts <c>queryrec.ranking.model_refused</c> of one host only.</summary>
-    private sealed class RefusedCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public RefusedCounter(QueryRecFactory factory)
-        {
-            var scope = factory.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == RankingModelHost.RefusedCounterName && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
