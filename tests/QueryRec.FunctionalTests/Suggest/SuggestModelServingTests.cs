@@ -90,14 +90,24 @@ public sealed class SuggestModelServingTests : IDisposable
         public float Label { get; set; }
     }
 
+    private sealed class NarrowFeatures
+    {
+        [VectorType(5)]
+        public float[] Features { get; set; } = [];
+    }
+
     /// <summary>A valid ONNX model whose input is float [N, 5]: a real ML.NET regression exported like the ranker.</summary>
     internal static byte[] WrongWidthModel()
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 40).Select(i => new NarrowRow { Features = [i, i % 3, 1, 2, i % 5], Label = i }));
         var model = ml.Regression.Trainers.Sdca(maximumNumberOfIterations: 5).Fit(data);
+
+        // Exported over a features-only view, as the trainer does, so the one input is Features [N, 5] (exporting
+        // over the training view would add a Label input and be refused for that instead of its width).
+        var featuresOnly = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 2).Select(i => new NarrowFeatures { Features = [i, 0, 1, 2, 3] }));
         using var stream = new MemoryStream();
-        ml.Model.ConvertToOnnx(model, data, stream);
+        ml.Model.ConvertToOnnx(model, featuresOnly, stream);
         return stream.ToArray();
     }
 

@@ -346,7 +346,8 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         (code, _, error) = await Cli(["publish-model", "--model", narrow, .. RedisArgs]);
         Assert.Equal(IndexerCli.ExitUserError, code);
         Assert.Contains(narrow, error, StringComparison.Ordinal);
-        Assert.Contains("inputs; one is expected", error, StringComparison.Ordinal);
+        Assert.Contains($"[N, {FeatureSchema.Count}] is expected", error, StringComparison.Ordinal);
+        Assert.Contains(", 5]", error, StringComparison.Ordinal);
 
         // Over 64 MiB (a sparse file), for publish-model and for build --model.
         var big = Path.Combine(_dir.FullName, "big", "model.onnx");
