@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using QueryRec.Api.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
-using QueryRec.Indexer.Ranking;
 
 namespace QueryRec.FunctionalTests.Suggest;
 
@@ -42,28 +39,7 @@ public sealed class SuggestFeatureLogTests : IDisposable
         };
     }
 
-    private string TrainModel()
-    {
-        var onnx = Path.Combine(_dir.FullName, "model.onnx");
-        RankerTrainer.Train(LtrDataset.Synthetic(300, 7), new RankerTrainerOptions { Iterations = 30, Seed = 7 }, onnx, DateTimeOffset.UtcNow);
-        return onnx;
-    }
-
-    private static float[] OnnxScores(string onnx, IReadOnlyList<float[]> rows)
-    {
-        var tensor = new DenseTensor<float>([rows.Count, FeatureSchema.Count]);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            for (var j = 0; j < FeatureSchema.Count; j++)
-            {
-                tensor[i, j] = rows[i][j];
-            }
-        }
-
-        using var session = new InferenceSession(onnx);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("Features", tensor)]);
-        return [.. results.Single(r => r.Name == "Score.output").AsEnumerable<float>()];
-    }
+    private string TrainModel() => RankingTestModels.TrainSynthetic(_dir.FullName);
 
     /// <summary>The vector of a prefix-table candidate of <paramref name="prefix"/> for an anonymous caller, from the index counts.</summary>
     private static float[] ExpectedPrefixVector(string prefix, string text) => FeatureSchema.ToVector(new RankingFeatureValues
@@ -97,7 +73,7 @@ public sealed class SuggestFeatureLogTests : IDisposable
         Assert.Equal(response.Items.Select(i => i.Text), record.Candidates.Take(2).Select(c => c.Text));
 
         // Each row is the schema vector of the candidate, and the model's score of that row is the served score.
-        var scores = OnnxScores(onnx, [.. record.Candidates.Select(c => c.Features)]);
+        var scores = RankingTestModels.OnnxScores(onnx, [.. record.Candidates.Select(c => c.Features)]);
         for (var i = 0; i < record.Candidates.Count; i++)
         {
             var c = record.Candidates[i];

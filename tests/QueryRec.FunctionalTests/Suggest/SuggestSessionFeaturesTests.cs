@@ -3,13 +3,10 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using QueryRec.Api.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
-using QueryRec.Indexer.Ranking;
 using QueryRec.Storage;
 using QueryRec.Storage.Realtime;
 using QueryRec.Storage.V1;
@@ -67,28 +64,7 @@ public sealed class SuggestSessionFeaturesTests : IDisposable
         ]);
     }
 
-    private string TrainModel()
-    {
-        var onnx = Path.Combine(_dir.FullName, "model.onnx");
-        RankerTrainer.Train(LtrDataset.Synthetic(300, 7), new RankerTrainerOptions { Iterations = 30, Seed = 7 }, onnx, DateTimeOffset.UtcNow);
-        return onnx;
-    }
-
-    private static float[] OnnxScores(string onnx, IReadOnlyList<float[]> rows)
-    {
-        var tensor = new DenseTensor<float>([rows.Count, FeatureSchema.Count]);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            for (var j = 0; j < FeatureSchema.Count; j++)
-            {
-                tensor[i, j] = rows[i][j];
-            }
-        }
-
-        using var session = new InferenceSession(onnx);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("Features", tensor)]);
-        return [.. results.Single(r => r.Name == "Score.output").AsEnumerable<float>()];
-    }
+    private string TrainModel() => RankingTestModels.TrainSynthetic(_dir.FullName);
 
     [Fact]
     public async Task Suggest_AfterAQueryAndAClick_LogsSessionFeaturesOfTheRelatedCandidatesOnly()
@@ -150,7 +126,7 @@ public sealed class SuggestSessionFeaturesTests : IDisposable
         }
 
         // The model scored exactly the logged rows, session features included.
-        var scores = OnnxScores(onnx, [.. p.Candidates.Select(static c => c.Features)]);
+        var scores = RankingTestModels.OnnxScores(onnx, [.. p.Candidates.Select(static c => c.Features)]);
         for (var i = 0; i < p.Candidates.Count; i++)
         {
             Assert.Equal(scores[i], p.Candidates[i].Score, 5);
