@@ -54,6 +54,7 @@ public static class QueryRecHostExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RerankOptions>, RerankOptionsValidator>());
 
         services.AddOptionsWithValidateOnStart<ClockOptions>().BindConfiguration(ClockOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClockOptions>, ClockOptionsRules>(static sp => new ClockOptionsRules(sp.GetService<ReplayClockPermit>() is not null)));
         services.TryAddSingleton(static sp =>
         {
             var clock = sp.GetRequiredService<IOptions<ClockOptions>>().Value;

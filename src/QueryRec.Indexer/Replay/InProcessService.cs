@@ -97,6 +97,7 @@ internal sealed class InProcessService : IAsyncDisposable
             builder.Logging.AddSimpleConsole(static o => o.SingleLine = true);
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(static o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.WebHost.ConfigureKestrel(static kestrel => kestrel.Listen(IPAddress.Loopback, 0, static l => l.Protocols = HttpProtocols.Http2));
+            builder.Services.AddSingleton<ReplayClockPermit>();
             options.ConfigureServices?.Invoke(builder.Services);
         });
         try

@@ -76,6 +76,15 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void Startup_ReplayClockConfiguredOnADeployedServer_FailsWithClearMessage()
+    {
+        // The replay clock lets ReportEvents callers move "now"; only the indexer's in-process host may turn it on.
+        var output = ApiProcess.StartupFailure(new Dictionary<string, string?> { ["QueryRec:Store:IndexPath"] = "", ["QueryRec:Clock:Replay"] = "true" });
+
+        Assert.Contains("QueryRec:Clock:Replay is for the indexer's in-process", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Startup_OutOfRangeOption_FailsWithClearMessage()
     {
         var output = ApiProcess.StartupFailure(new Dictionary<string, string?> { ["QueryRec:Store:IndexPath"] = "", ["QueryRec:Suggest:DefaultLimit"] = "500" });
