@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Whatever stops the run early (a missing tool, buf lint, the build), the last line is still the count line.
+summary_printed=0
+trap 'if [[ $summary_printed -eq 0 ]]; then echo "stopped before the tests ran to the end"; echo "0 passed, 1 failed"; fi' EXIT
+
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
@@ -59,6 +63,7 @@ if [[ $status -ne 0 && $failed -eq 0 ]]; then
 fi
 echo "${skipped} skipped"
 echo "${passed} passed, ${failed} failed"
+summary_printed=1
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
   exit 1
 fi
