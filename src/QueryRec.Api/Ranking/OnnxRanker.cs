@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Recall;
+using QueryRec.Core.Normalization;
 using QueryRec.Core.Ranking;
 using QueryRec.Storage.Realtime;
 
@@ -26,7 +27,17 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             return;
         }
 
-        var features = FeatureBatch(candidates, normalizedPrefix, now, trending);
+        Score(model, candidates, FeatureBatch(candidates, normalizedPrefix, now, trending));
+    }
+
+    /// <summary>Scores <paramref name="candidates"/> in place with <paramref name="model"/> from their <see cref="FeatureBatch(IReadOnlyList{Candidate}, string, DateTimeOffset, TrendingSnapshot)"/>.</summary>
+    public static void Score(RankingModel model, IReadOnlyList<Candidate> candidates, float[] features)
+    {
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
         var scores = model.Score(features, candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
@@ -51,7 +62,7 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
     {
         var width = FeatureSchema.Count;
         var features = new float[candidates.Count * width];
-        var prefixLength = RuneCount(normalizedPrefix);
+        var prefixLength = QueryNormalizer.RuneCount(normalizedPrefix);
         var halfLife = historyHalfLife;
         var recent = new TrendingCount[candidates.Count];
         long requestMax = 0;
@@ -109,7 +120,7 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             NodeMaxPopularity = Math.Max(f.PopularityMax, f.Popularity),
             MatchType = MatchType(f.MatchType),
             PrefixLength = prefixLength,
-            CandidateLength = RuneCount(candidate.Text),
+            CandidateLength = QueryNormalizer.RuneCount(candidate.Text),
             EditDistance = f.EditDistance,
             UserHistoryAffinity = affinity,
             Q2qStrength = f.Q2qStrength,
@@ -133,15 +144,4 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
         MatchKind.Homophone or MatchKind.Fuzzy => RankingMatchType.Fuzzy,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown match kind."),
     };
-
-    private static int RuneCount(string text)
-    {
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
-    }
 }

@@ -121,7 +121,7 @@ internal sealed class SuggestHandler(
         // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
         var logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot);
         var scoredOrder = logged is null ? null : new List<Candidate>(recall.Candidates);
-        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, response.Metadata);
+        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata);
         var filters = SuggestContextFilter.FiltersOf(request);
         if (filters.Count > 0)
         {
@@ -238,7 +238,9 @@ internal sealed class SuggestHandler(
     /// heuristic. A configured model that is not loaded marks the answer <c>model_unavailable</c>, a scoring failure
     /// <c>model_error</c>; no model configured is not a fault.
     /// </summary>
-    private void Score(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, ResponseMetadata metadata)
+    /// <param name="features">The candidates' feature batch when the feature log already computed it, else null.</param>
+    private void Score(
+        IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, float[]? features, ResponseMetadata metadata)
     {
         if (ranker.Configured)
         {
@@ -251,7 +253,15 @@ internal sealed class SuggestHandler(
             {
                 try
                 {
-                    ranker.Score(model, candidates, normalizedPrefix, now, trending);
+                    if (features is null)
+                    {
+                        ranker.Score(model, candidates, normalizedPrefix, now, trending);
+                    }
+                    else
+                    {
+                        OnnxRanker.Score(model, candidates, features);
+                    }
+
                     metadata.ModelVersion = model.Version;
                     return;
                 }

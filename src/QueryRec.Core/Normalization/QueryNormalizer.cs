@@ -245,6 +245,19 @@ public static class QueryNormalizer
         }
     }
 
+    /// <summary>The length of a text in runes (Unicode scalar values): the unit of prefix lengths.</summary>
+    public static int RuneCount(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Cuts a normalized prefix to at most <paramref name="maxRunes"/> runes.</summary>
     public static string TruncateRunes(string normalized, int maxRunes)
     {

@@ -295,7 +295,7 @@ internal sealed class EvaluateCommand
         var exact = new List<ReplayCase>(tests.Count);
         foreach (var q in tests)
         {
-            var n = Math.Min(maxPrefix, ReplayMetrics.RuneCount(q));
+            var n = Math.Min(maxPrefix, QueryNormalizer.RuneCount(q));
             var shownNear = new IReadOnlyList<string>[n];
             var shownExact = new IReadOnlyList<string>[n];
             for (var length = 1; length <= n; length++)

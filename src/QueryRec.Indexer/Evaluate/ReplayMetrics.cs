@@ -1,3 +1,5 @@
+using QueryRec.Core.Normalization;
+
 namespace QueryRec.Indexer.Evaluate;
 
 /// <summary>One replayed test query: the final query the user submitted and what the system showed for each prefix of it.</summary>
@@ -66,7 +68,7 @@ internal static class ReplayMetrics
         foreach (var c in cases)
         {
             queries++;
-            var n = RuneCount(c.Query);
+            var n = QueryNormalizer.RuneCount(c.Query);
             var last = Math.Min(Math.Min(maxPrefix, n), c.Shown.Count);
             var savedAt = 0;
             for (var length = 1; length <= Math.Min(maxPrefix, n); length++)
@@ -114,18 +116,6 @@ internal static class ReplayMetrics
         }
 
         return 0;
-    }
-
-    /// <summary>The length of a text in runes (the unit of prefix lengths).</summary>
-    public static int RuneCount(string text)
-    {
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private struct Sums

@@ -96,7 +96,7 @@ internal static class StreamingReplay
             {
                 await FlushAsync();
                 tests++;
-                var n = Math.Min(options.MaxPrefix, ReplayMetrics.RuneCount(query));
+                var n = Math.Min(options.MaxPrefix, QueryNormalizer.RuneCount(query));
                 for (var length = 1; length <= n; length++)
                 {
                     var request = new SuggestRequest
