@@ -143,14 +143,7 @@ internal sealed class EvaluateCommand
             if (args.Mode == EvaluateMode.All)
             {
                 var replay = new StreamingReplayOptions(split) { WarmupFrom = warmup > TimeSpan.Zero ? split - warmup : null, MaxPrefix = args.MaxPrefix, Limit = ReplayMetrics.Depth };
-                var serviceSettings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-                {
-                    ["QueryRec:Clock:ReplayStart"] = (replay.WarmupFrom ?? split).ToString("O", CultureInfo.InvariantCulture),
-                };
-                foreach (var (key, value) in settings)
-                {
-                    serviceSettings[key] = value;
-                }
+                var serviceSettings = replay.ServiceSettings(settings);
 
                 runs.Add(await ServiceRunAsync(context, "heuristic", indexPath, null, serviceSettings, events, replay, args, nearKey, cancellationToken));
                 if (args.ModelPath is not null)

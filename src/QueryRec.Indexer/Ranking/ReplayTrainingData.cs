@@ -64,11 +64,12 @@ internal static class ReplayTrainingData
             IndexFile.WriteFile(built.Build, indexPath);
             var collector = new ReplayGroupCollector(options.MaxRows);
             var replayed = events.Where(e => e.Time < options.Until).ToList();
+            var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix };
             StreamingReplayStats stats;
             await using (var service = await InProcessService.StartAsync(
                 new InProcessServiceOptions(indexPath)
                 {
-                    Settings = options.Settings,
+                    Settings = replay.ServiceSettings(options.Settings),
                     ConfigureServices = services => services.AddSingleton<IRankingFeatureLog>(collector),
                 },
                 cancellationToken))
@@ -76,7 +77,7 @@ internal static class ReplayTrainingData
                 stats = await StreamingReplay.RunAsync(
                     replayed,
                     service.Client,
-                    new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix },
+                    replay,
                     collector.OnSuggestAsync,
                     cancellationToken);
             }

@@ -25,6 +25,28 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
     /// newest, and an event older than now minus the dedupe window would be refused).
     /// </summary>
     public TimeSpan MaxBatchSpan { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The first replayed time: the warmup start when there is one, else the test start.</summary>
+    public DateTimeOffset ReplayFrom => WarmupFrom is { } w && w < TestFrom ? w : TestFrom;
+
+    /// <summary>
+    /// The in-process service's settings for this replay: its replay clock starts at <see cref="ReplayFrom"/> (so
+    /// the first reported events are not judged older than the dedupe window against a later start, such as the
+    /// index's anchor), then <paramref name="settings"/>.
+    /// </summary>
+    public Dictionary<string, string?> ServiceSettings(IReadOnlyDictionary<string, string?> settings)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["QueryRec:Clock:ReplayStart"] = ReplayFrom.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in settings)
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
 }
 
 /// <summary>What a replay did.</summary>
@@ -73,7 +95,7 @@ internal static class StreamingReplay
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Limit, Limits.MaxSuggestLimit);
 
-        var from = options.WarmupFrom is { } w && w < options.TestFrom ? w : options.TestFrom;
+        var from = options.ReplayFrom;
         var batch = new ReportEventsRequest();
         DateTimeOffset batchStart = default;
         long tests = 0, suggests = 0, degraded = 0, reported = 0, accepted = 0, rejected = 0, duplicates = 0, skipped = 0, batches = 0;
