@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Api.Hosting;
 using QueryRec.Contracts.V1;
+using QueryRec.FunctionalTests.Infrastructure;
 
 namespace QueryRec.FunctionalTests.Telemetry;
 
@@ -75,8 +76,9 @@ public sealed class SpanTreeTests(EmbeddedTelemetryHost host) : IClassFixture<Em
         var again = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "ge", UserId = user });
         Assert.Equal(userHash, host.RpcSpan("Suggest", again.Metadata.RequestId).GetTagItem("queryrec.user_hash"));
 
-        // The RPC span hangs under the ASP.NET Core request span of the same trace.
-        var server = Assert.Single(trace, s => s.SpanId == rpc.ParentSpanId);
+        // The RPC span hangs under the ASP.NET Core request span of the same trace (which ends after the response).
+        await Polling.UntilAsync(() => host.Spans.Any(s => s.SpanId == rpc.ParentSpanId), "the request span", TimeSpan.FromSeconds(10));
+        var server = Assert.Single(host.TraceOf(rpc), s => s.SpanId == rpc.ParentSpanId);
         Assert.Equal(ActivityKind.Server, server.Kind);
 
         AssertNoRawId(host, user, device);
