@@ -48,6 +48,8 @@ internal sealed class ReportEventsHandler(
         var valid = new List<ValidEvent>(request.Events.Count);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var duplicatesInBatch = 0;
+        using var validate = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Validate);
+        validate?.SetTag(QueryRecTelemetry.Attributes.Events, request.Events.Count);
         for (var i = 0; i < request.Events.Count; i++)
         {
             if (!EventValidator.TryValidate(request.Events[i], i, now, options.DedupeWindow, out var e, out var rejection))
@@ -64,6 +66,7 @@ internal sealed class ReportEventsHandler(
             }
         }
 
+        validate?.Dispose();
         if (valid.Count == 0)
         {
             response.Duplicates = duplicatesInBatch;
@@ -72,6 +75,7 @@ internal sealed class ReportEventsHandler(
 
         // The store work runs to its end even past the budget, so that a failure after the answer still
         // releases the event ids it marked (see StoreAsync).
+        using var storeSpan = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Store);
         var work = StoreAsync(valid);
         try
         {

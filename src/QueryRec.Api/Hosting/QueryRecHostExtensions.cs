@@ -115,9 +115,11 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<DiscoverHandler>();
         services.TryAddSingleton<ShadingWordsHandler>();
 
+        builder.AddQueryRecTelemetry();
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>
         {
+            options.Interceptors.Add<TelemetryInterceptor>();
             options.Interceptors.Add<ExceptionInterceptor>();
             options.MaxReceiveMessageSize = 1024 * 1024;
             options.EnableDetailedErrors = false;

@@ -284,6 +284,9 @@ internal sealed partial class RankingModelHost : BackgroundService
     /// </summary>
     public bool Configured => _expected;
 
+    /// <summary>The version of the model being served, null when none is loaded (the heuristic ranks).</summary>
+    public string? CurrentVersion => Volatile.Read(ref _current)?.Version;
+
     /// <summary>The current model with a reference taken (release it), or null when none is loaded.</summary>
     public RankingModel? Acquire()
     {

@@ -19,8 +19,10 @@ internal static class RecallRunner
         TimeProvider timeProvider,
         ILogger logger,
         string rpc,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string span = QueryRecTelemetry.Spans.Recall)
     {
+        using var activity = QueryRecTelemetry.Source.StartActivity(span);
         var tasks = new Task<IReadOnlyList<Candidate>>[sources.Count];
         for (var i = 0; i < sources.Count; i++)
         {
@@ -37,6 +39,7 @@ internal static class RecallRunner
             // Inspected per source below.
         }
 
+        using var merge = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Merge);
         var degraded = new List<string>();
         var merged = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         var ordered = new List<Candidate>();
@@ -75,6 +78,16 @@ internal static class RecallRunner
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (activity is { IsAllDataRequested: true })
+        {
+            merge?.SetTag(QueryRecTelemetry.Attributes.Candidates, ordered.Count);
+            activity.SetTag(QueryRecTelemetry.Attributes.Candidates, ordered.Count);
+            if (degraded.Count > 0)
+            {
+                activity.SetTag(QueryRecTelemetry.Attributes.DegradedReason, string.Join(',', degraded));
+            }
+        }
+
         return new RecallResult(ordered, degraded);
     }
 
@@ -101,9 +114,22 @@ internal static class RecallRunner
 
     private static async Task<IReadOnlyList<Candidate>> StartAsync<TContext>(IRecallSource<TContext> source, TContext context, CancellationToken cancellationToken)
     {
+        // One span per source, a child of the round's span, ending when the source does (also past the budget).
+        using var activity = QueryRecTelemetry.StartRecallSource(source.Name);
+
         // Yield first so a source that does synchronous work cannot hold up the others.
         await Task.Yield();
-        return await source.RecallAsync(context, cancellationToken);
+        try
+        {
+            var candidates = await source.RecallAsync(context, cancellationToken);
+            activity?.SetTag(QueryRecTelemetry.Attributes.Candidates, candidates.Count);
+            return candidates;
+        }
+        catch (Exception ex)
+        {
+            QueryRecTelemetry.Fail(activity, ex);
+            throw;
+        }
     }
 
     private static void ObserveLate(Task task)

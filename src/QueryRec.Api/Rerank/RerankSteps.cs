@@ -38,12 +38,14 @@ internal static class RerankPipeline
     {
         foreach (var step in steps)
         {
+            using var activity = QueryRec.Api.Hosting.QueryRecTelemetry.StartRerankStep(step.Name);
             try
             {
                 candidates = await step.ApplyAsync(candidates, state, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                QueryRec.Api.Hosting.QueryRecTelemetry.Fail(activity, ex);
                 QueryRec.Api.Hosting.Log.RerankStepFailed(logger, ex, step.Name, strategy);
                 state.DegradedReasons.Add("rerank_error:" + step.Name);
             }

@@ -26,6 +26,7 @@ internal sealed class BrowseServing(
     /// <summary>Builds the request context (one index snapshot for the whole request) and the response metadata.</summary>
     public (BrowseContext Context, ResponseMetadata Metadata) Begin(string userId, string deviceId, PageContext? page, string strategy, CancellationToken cancellationToken)
     {
+        using var activity = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize);
         var now = timeProvider.GetUtcNow();
         var metadata = new ResponseMetadata
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QueryRec.Api.Hosting;
 using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
 using QueryRec.Api.Rerank;
@@ -33,9 +34,19 @@ internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sou
         CancellationToken cancellationToken)
     {
         var recall = await RecallRunner.RunAsync(sources, context, budget, timeProvider, logger, rpc, cancellationToken);
-        scorer.Score(recall.Candidates, context.Now, 1);
+        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
+        {
+            scorer.Score(recall.Candidates, context.Now, 1);
+        }
+
         var state = new RerankState(context, limit);
-        var items = await RerankPipeline.RunAsync(steps, [.. recall.Candidates], state, logger, strategy, cancellationToken);
+        List<Candidate> items;
+        using (var rerank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank))
+        {
+            items = await RerankPipeline.RunAsync(steps, [.. recall.Candidates], state, logger, strategy, cancellationToken);
+            rerank?.SetTag(QueryRecTelemetry.Attributes.Candidates, items.Count);
+        }
+
         return new PlanResult(items, [.. recall.DegradedReasons, .. state.DegradedReasons]);
     }
 }

@@ -61,7 +61,12 @@ internal sealed class SuggestHandler(
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
     {
-        var normalizedPrefix = Validate(request);
+        string normalizedPrefix;
+        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize))
+        {
+            normalizedPrefix = Validate(request);
+        }
+
         var options = suggestOptions.Value;
         var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
         var now = timeProvider.GetUtcNow();
@@ -104,10 +109,6 @@ internal sealed class SuggestHandler(
         var started = timeProvider.GetTimestamp();
         var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
         recall = await FallbackAsync(recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
-        if (session is not null)
-        {
-            (await SessionAsync(session, options.StoreBudget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
-        }
         foreach (var reason in recall.DegradedReasons)
         {
             MarkDegraded(response.Metadata, reason);
@@ -118,10 +119,27 @@ internal sealed class SuggestHandler(
             MarkDegraded(response.Metadata, "source_stale:trending");
         }
 
-        // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
-        var logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot);
-        var scoredOrder = logged is null ? null : new List<Candidate>(recall.Candidates);
-        Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata);
+        float[]? logged;
+        List<Candidate>? scoredOrder;
+        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Features))
+        {
+            if (session is not null)
+            {
+                (await SessionAsync(session, options.StoreBudget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
+            }
+
+            // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
+            logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot);
+            scoredOrder = logged is null ? null : new List<Candidate>(recall.Candidates);
+        }
+
+        using (var rank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
+        {
+            Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata);
+            rank?.SetTag(QueryRecTelemetry.Attributes.ModelVersion, response.Metadata.ModelVersion);
+        }
+
+        using var rerank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank);
         var filters = SuggestContextFilter.FiltersOf(request);
         if (filters.Count > 0)
         {
@@ -199,7 +217,7 @@ internal sealed class SuggestHandler(
             return recall;
         }
 
-        var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken);
+        var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
         return RecallRunner.Combine(recall, more);
     }
 

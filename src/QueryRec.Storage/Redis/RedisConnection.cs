@@ -10,9 +10,10 @@ public static class RedisConnection
 
     /// <summary>
     /// Connects with resilient defaults: the connection is retried in the background instead of failing
-    /// start-up (<c>abortConnect=false</c>), 5 s connect and command timeouts, client name "queryrec".
+    /// start-up (<c>abortConnect=false</c>), 5 s connect and command timeouts, client name "queryrec", and no key
+    /// names in exception messages (they are logged; real-time keys hold user ids).
     /// Settings in <paramref name="configuration"/> (e.g. <c>"host:6379,password=..."</c>) are kept, except
-    /// that abortConnect is always false.
+    /// that abortConnect and includeDetailInExceptions are always false.
     /// </summary>
     public static async Task<IConnectionMultiplexer> ConnectAsync(string configuration, CancellationToken cancellationToken = default)
     {
@@ -44,6 +45,9 @@ public static class RedisConnection
         options.ConnectRetry = Math.Max(options.ConnectRetry, 3);
         options.KeepAlive = options.KeepAlive > 0 ? options.KeepAlive : 30;
         options.ClientName ??= DefaultClientName;
+
+        // Exception messages (which get logged) never name keys: real-time keys hold user and device ids.
+        options.IncludeDetailInExceptions = false;
         return options;
     }
 
