@@ -113,7 +113,7 @@ internal static class StreamingReplay
             throw new ArgumentException("RebuildEvery must be positive and needs a rebuild callback.", nameof(options));
         }
 
-        DateTimeOffset? nextRebuild = options.RebuildEvery is { } span ? options.TestFrom + span : null;
+        DateTimeOffset? nextRebuild = options.TestFrom + options.RebuildEvery;
         long rebuilds = 0;
 
         var from = options.ReplayFrom;
@@ -129,12 +129,15 @@ internal static class StreamingReplay
                 throw new ArgumentException($"events must be sorted by time (event {i} is earlier than event {i - 1}).", nameof(events));
             }
 
-            while (nextRebuild is { } at && e.Time >= at)
+            if (nextRebuild is { } due && e.Time >= due)
             {
+                // The latest rebuild time passed (a gap of several spans without events rebuilds once: the same events).
+                var span = options.RebuildEvery!.Value;
+                var at = due + (span * Math.Floor((e.Time - due) / span));
                 await FlushAsync();
                 await rebuild!(at, cancellationToken);
                 rebuilds++;
-                nextRebuild = at + options.RebuildEvery!.Value;
+                nextRebuild = at + span;
             }
 
             if (e.Time < from || ToEvent(e, i) is not { } message)

@@ -78,6 +78,38 @@ public sealed class ReplayIndexRebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task StreamingReplay_RebuildTimes_AreOnTheSpanGrid_AndAGapRebuildsOnce()
+    {
+        var index = Path.Combine(_dir, "index.qrx");
+        IndexFile.WriteFile(TestIndexes.FromQueries("v1", new Dictionary<string, long> { ["xbox 360"] = 2 }), index);
+        await using var service = await InProcessService.StartAsync(
+            new InProcessServiceOptions(index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.ToString("O") } },
+            CancellationToken.None);
+        LogEvent[] events =
+        [
+            new(LogEventType.Search, "ann", "zelda", Split.AddHours(1)),
+            new(LogEventType.Search, "ann", "zelda", Split.AddDays(1).AddHours(6)),
+            new(LogEventType.Search, "ann", "zelda", Split.AddDays(4).AddHours(6)),
+        ];
+        var asked = new List<DateTimeOffset>();
+
+        var stats = await StreamingReplay.RunAsync(
+            events,
+            service.Client,
+            new StreamingReplayOptions(Split) { MaxPrefix = 1, RebuildEvery = TimeSpan.FromDays(1) },
+            (_, _, _, _) => ValueTask.CompletedTask,
+            CancellationToken.None,
+            (at, _) =>
+            {
+                asked.Add(at);
+                return Task.CompletedTask;
+            });
+
+        Assert.Equal([Split.AddDays(1), Split.AddDays(4)], asked);
+        Assert.Equal(2, stats.Rebuilds);
+    }
+
+    [Fact]
     public async Task PublishIndexAsync_ServiceAnswersFromThePublishedVersion()
     {
         var index = Path.Combine(_dir, "index.qrx");
