@@ -58,9 +58,10 @@ internal sealed class EvaluateCommand
         var warmup = new Option<string>("--warmup") { Description = "Events in this span before the split are reported to the service before the test (e.g. 7d, 12h, 0).", DefaultValueFactory = _ => "7d" };
         var settingsFile = new Option<string?>("--settings") { Description = "A JSON object of service configuration overrides (\"QueryRec:Trending:MinDistinctUsers\": 1, ...)." };
         var set = new Option<string[]>("--set") { Description = "A service configuration override Key=Value (repeatable; applied after --settings).", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
+        var rebuildEvery = new Option<string>("--rebuild-every") { Description = "Streaming columns: rebuild the index from the events before split + k × this span and publish it to the running service, as a nightly indexer job would (e.g. 1d; 0: never). Static MPC stays frozen at the split.", DefaultValueFactory = _ => "0" };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -74,6 +75,7 @@ internal sealed class EvaluateCommand
                 Warmup = r.GetValue(warmup) ?? "7d",
                 SettingsFile = r.GetValue(settingsFile),
                 Set = r.GetValue(set) ?? [],
+                RebuildEvery = r.GetValue(rebuildEvery) ?? "0",
             },
             ct));
         return command;
@@ -92,6 +94,11 @@ internal sealed class EvaluateCommand
         }
 
         var warmup = ParseSpan(args.Warmup);
+        var rebuildEvery = ParseSpan(args.RebuildEvery, "--rebuild-every");
+        if (rebuildEvery > TimeSpan.Zero && rebuildEvery < TimeSpan.FromHours(1))
+        {
+            throw new CliUserException($"--rebuild-every '{args.RebuildEvery}' must be 0 (never) or at least 1h.");
+        }
         var settings = ServiceSettings.Read(args.SettingsFile, args.Set);
         if (!File.Exists(args.Input))
         {
@@ -142,7 +149,13 @@ internal sealed class EvaluateCommand
 
             if (args.Mode == EvaluateMode.All)
             {
-                var replay = new StreamingReplayOptions(split) { WarmupFrom = warmup > TimeSpan.Zero ? split - warmup : null, MaxPrefix = args.MaxPrefix, Limit = ReplayMetrics.Depth };
+                var replay = new StreamingReplayOptions(split)
+                {
+                    WarmupFrom = warmup > TimeSpan.Zero ? split - warmup : null,
+                    MaxPrefix = args.MaxPrefix,
+                    Limit = ReplayMetrics.Depth,
+                    RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
+                };
                 var serviceSettings = replay.ServiceSettings(settings);
 
                 runs.Add(await ServiceRunAsync(context, "heuristic", indexPath, null, serviceSettings, events, replay, args, nearKey, cancellationToken));
@@ -166,6 +179,7 @@ internal sealed class EvaluateCommand
             ("queries kept in index", BuildCommand.N(built.Summary.QueriesKept)),
             ("bad lines skipped", BuildCommand.N(badLines)),
             ("repeated search rows dropped", BuildCommand.N(repeatedSearches)),
+            ("index rebuilt every", rebuildEvery > TimeSpan.Zero ? rebuildEvery.ToString("c", CultureInfo.InvariantCulture) + " (streaming columns)" : "never"),
             ("hit rule", "near-duplicate (exact text beside)"),
             ("index build", Seconds(buildSeconds)),
             ("time", Seconds(elapsed.TotalSeconds)),
@@ -178,6 +192,7 @@ internal sealed class EvaluateCommand
                 mode = args.Mode.ToString().ToLowerInvariant(),
                 split = split.ToString("O", CultureInfo.InvariantCulture),
                 warmup = args.Mode == EvaluateMode.All ? warmup.ToString("c", CultureInfo.InvariantCulture) : null,
+                rebuildEvery = args.Mode == EvaluateMode.All && rebuildEvery > TimeSpan.Zero ? rebuildEvery.ToString("c", CultureInfo.InvariantCulture) : null,
                 testQueries = "every search event at or after the split with a non-empty normalized query, once per (user, query, time)",
                 repeatedSearchRowsDropped = repeatedSearches,
                 hitRule = "near: a shown text with the query's NearDuplicates.Key is a hit (MPC lists collapsed by that key, as the service does); exact: the same text, MPC lists as indexed",
@@ -206,7 +221,7 @@ internal sealed class EvaluateCommand
     }
 
     /// <summary>Parses a span: "7d", "36h", "90m", "0", or a TimeSpan ("7.00:00:00").</summary>
-    public static TimeSpan ParseSpan(string text)
+    public static TimeSpan ParseSpan(string text, string option = "--warmup")
     {
         ArgumentNullException.ThrowIfNull(text);
         var t = text.Trim();
@@ -231,7 +246,7 @@ internal sealed class EvaluateCommand
         }
 
         return span < TimeSpan.Zero
-            ? throw new CliUserException($"--warmup '{text}' is not a duration (e.g. 7d, 12h, 30m, 0 or 7.00:00:00).")
+            ? throw new CliUserException($"{option} '{text}' is not a duration (e.g. 7d, 12h, 30m, 0 or 7.00:00:00).")
             : span;
     }
 
@@ -356,7 +371,8 @@ internal sealed class EvaluateCommand
 
                     return ValueTask.CompletedTask;
                 },
-                cancellationToken);
+                cancellationToken,
+                replay.RebuildEvery is null ? null : ReplayIndexRebuild.For(events, service, context.Time));
             Close();
             if (modelPath is not null && heuristicAnswers > 0)
             {
@@ -471,4 +487,7 @@ internal sealed record EvaluateArgs(string Input, string Split)
     public string? SettingsFile { get; init; }
 
     public IReadOnlyList<string> Set { get; init; } = [];
+
+    /// <summary>The streaming columns' index rebuild span ("1d"; "0": never).</summary>
+    public string RebuildEvery { get; init; } = "0";
 }

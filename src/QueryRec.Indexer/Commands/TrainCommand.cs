@@ -22,6 +22,7 @@ internal sealed class TrainCommand
         var from = new Option<string?>("--from") { Description = "With --events: start of the training replay (ISO 8601); the index is built from the events before it. Default: --until minus --window." };
         var window = new Option<string>("--window") { Description = "With --events and no --from: the replayed span before --until (e.g. 21d, 36h).", DefaultValueFactory = _ => "21d" };
         var warmup = new Option<string>("--warmup") { Description = "With --events: events this long before --from are only reported (history, trending), as evaluate does.", DefaultValueFactory = _ => "7d" };
+        var rebuildEvery = new Option<string>("--rebuild-every") { Description = "With --events: rebuild the index from the events before --from + k × this span and publish it to the running service, as a nightly indexer job would and as evaluate --rebuild-every does (e.g. 1d; 0: never).", DefaultValueFactory = _ => "0" };
         var set = new Option<string[]>("--set") { Description = "With --events: a service setting Key=Value (repeatable; after --settings).", AllowMultipleArgumentsPerToken = false };
         var settingsFile = new Option<string?>("--settings") { Description = "With --events: a JSON file of service settings (appsettings form, nested or 'A:B' keys)." };
         var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
@@ -37,7 +38,7 @@ internal sealed class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split, the trainer and --synthetic.", DefaultValueFactory = _ => d.Seed };
         var command = new Command("train", "Train the LambdaRank ranker (LightGBM), export ONNX and write the model card.")
         {
-            input, events, until, from, window, warmup, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
+            input, events, until, from, window, warmup, rebuildEvery, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
             minRowsPerLeaf, holdoutTail, ignore, seed,
         };
         command.SetAction((r, ct) => RunAsync(
@@ -48,6 +49,7 @@ internal sealed class TrainCommand
                 From = r.GetValue(from),
                 Window = r.GetValue(window) ?? "21d",
                 Warmup = r.GetValue(warmup) ?? "7d",
+                RebuildEvery = r.GetValue(rebuildEvery) ?? "0",
                 Set = r.GetValue(set) ?? [],
                 SettingsFile = r.GetValue(settingsFile),
                 RowsOutput = r.GetValue(rowsOutput),
@@ -78,6 +80,8 @@ internal sealed class TrainCommand
         public string Window { get; init; } = "21d";
 
         public string Warmup { get; init; } = "7d";
+
+        public string RebuildEvery { get; init; } = "0";
 
         public IReadOnlyList<string> Set { get; init; } = [];
 
@@ -193,6 +197,12 @@ internal sealed class TrainCommand
             throw new CliUserException($"--from {from:O} must be before --until {until:O}.");
         }
 
+        var rebuildEvery = ParseSpan("--rebuild-every", source.RebuildEvery);
+        if (rebuildEvery > TimeSpan.Zero && rebuildEvery < TimeSpan.FromHours(1))
+        {
+            throw new CliUserException($"--rebuild-every '{source.RebuildEvery}' must be 0 (never) or at least 1h.");
+        }
+
         var settings = ServiceSettings.Read(source.SettingsFile, source.Set);
         var badLines = 0L;
         var firstBad = string.Empty;
@@ -229,7 +239,13 @@ internal sealed class TrainCommand
         {
             result = await ReplayTrainingData.CollectAsync(
                 events,
-                new ReplayTrainingOptions(from, until) { Warmup = ParseSpan("--warmup", source.Warmup), Settings = settings, MaxRows = maxRows },
+                new ReplayTrainingOptions(from, until)
+                {
+                    Warmup = ParseSpan("--warmup", source.Warmup),
+                    RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
+                    Settings = settings,
+                    MaxRows = maxRows,
+                },
                 context.Time,
                 cancellationToken);
         }
@@ -249,6 +265,11 @@ internal sealed class TrainCommand
 
         var asked = collector.Groups + collector.WithoutPositive + collector.OverBudget;
         summary.Add(("replay", $"{from:O} .. {until:O} (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
+        if (result.Replay.Rebuilds > 0)
+        {
+            summary.Add(("index rebuilt and published", $"{BuildCommand.N(result.Replay.Rebuilds)} times (every {rebuildEvery:c})"));
+        }
+
         summary.Add(("replayed searches / suggests", $"{BuildCommand.N(result.Replay.TestSearches)} / {BuildCommand.N(result.Replay.Suggests)} ({BuildCommand.N(result.Replay.DegradedSuggests)} degraded)"));
         summary.Add(("groups kept / without positive", $"{BuildCommand.N(collector.Groups)} / {BuildCommand.N(collector.WithoutPositive)}" + (collector.OverBudget > 0 ? $" ({BuildCommand.N(collector.OverBudget)} over --max-rows)" : string.Empty)));
         summary.Add(("served MRR@10 on replay", asked == 0 ? "-" : (collector.ServedReciprocalRankSum / asked).ToString("F4", CultureInfo.InvariantCulture)));

@@ -15,6 +15,9 @@ internal sealed record ReplayTrainingOptions(DateTimeOffset From, DateTimeOffset
     /// <summary>Events in [From − Warmup, From) are reported before the replay (history, trending), as evaluate does.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>Rebuild and publish the index every this long after From (<see cref="StreamingReplayOptions.RebuildEvery"/>); null: never.</summary>
+    public TimeSpan? RebuildEvery { get; init; }
+
     /// <summary>Prefix lengths asked: 1 .. min(MaxPrefix, runes of the query).</summary>
     public int MaxPrefix { get; init; } = 10;
 
@@ -64,7 +67,7 @@ internal static class ReplayTrainingData
             IndexFile.WriteFile(built.Build, indexPath);
             var collector = new ReplayGroupCollector(options.MaxRows);
             var replayed = events.Where(e => e.Time < options.Until).ToList();
-            var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix };
+            var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix, RebuildEvery = options.RebuildEvery };
             StreamingReplayStats stats;
             await using (var service = await InProcessService.StartAsync(
                 new InProcessServiceOptions(indexPath)
@@ -79,7 +82,8 @@ internal static class ReplayTrainingData
                     service.Client,
                     replay,
                     collector.OnSuggestAsync,
-                    cancellationToken);
+                    cancellationToken,
+                    options.RebuildEvery is null ? null : ReplayIndexRebuild.For(replayed, service, timeProvider));
             }
 
             return new ReplayTrainingResult(collector, stats, before.Count, built.Summary.QueriesKept);

@@ -10,7 +10,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QueryRec.Api.Hosting;
+using QueryRec.Api.Index;
 using QueryRec.Contracts.V1;
+using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Replay;
 
@@ -111,6 +113,37 @@ internal sealed class InProcessService : IAsyncDisposable
         {
             await app.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="build"/> to the service's store, as the indexer's publish does for a deployed server,
+    /// and waits (at most <paramref name="timeout"/>, default 60 s) until the service answers from it: its index watcher
+    /// follows the store's announcement, so no Suggest after this returns reads the previous version.
+    /// </summary>
+    public async Task PublishIndexAsync(IndexBuild build, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var store = _app.Services.GetRequiredService<IIndexStore>();
+        if (store is not IIndexAdmin admin)
+        {
+            throw new InvalidOperationException($"the in-process service's store ({store.Name}) cannot publish.");
+        }
+
+        var active = _app.Services.GetRequiredService<ActiveIndex>();
+        await admin.PublishAsync(build, cancellationToken: cancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            while (active.Current?.Version != build.Version)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2), limit.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the in-process service did not activate the published index {build.Version}.");
         }
     }
 

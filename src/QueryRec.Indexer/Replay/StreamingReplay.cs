@@ -26,6 +26,14 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
     /// </summary>
     public TimeSpan MaxBatchSpan { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// A nightly indexer job: every this long of replayed time after <see cref="TestFrom"/> (at TestFrom + k × the
+    /// span) the replay hands the time to its rebuild callback, which builds an index from the events before it and
+    /// publishes it to the running service, before any later event is reported or asked about. Null: the index the
+    /// service started with stays (the default).
+    /// </summary>
+    public TimeSpan? RebuildEvery { get; init; }
+
     /// <summary>The first replayed time: the warmup start when there is one, else the test start.</summary>
     public DateTimeOffset ReplayFrom => WarmupFrom is { } w && w < TestFrom ? w : TestFrom;
 
@@ -59,6 +67,7 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
 /// <param name="Duplicates">Events the service reported as duplicates.</param>
 /// <param name="Skipped">Events not sent: outside the replayed time range, or not mappable (a click without an item).</param>
 /// <param name="Batches">ReportEvents calls made.</param>
+/// <param name="Rebuilds">Indexes rebuilt and published during the replay (<see cref="StreamingReplayOptions.RebuildEvery"/>).</param>
 internal sealed record StreamingReplayStats(
     long TestSearches,
     long Suggests,
@@ -68,7 +77,8 @@ internal sealed record StreamingReplayStats(
     long Rejected,
     long Duplicates,
     long Skipped,
-    long Batches);
+    long Batches,
+    long Rebuilds = 0);
 
 /// <summary>
 /// Replays a log through a running service the way it lives in production (docs/ranking.md, "Evaluation"): events in
@@ -79,13 +89,17 @@ internal sealed record StreamingReplayStats(
 /// </summary>
 internal static class StreamingReplay
 {
-    /// <summary>Runs the replay; <paramref name="events"/> must be sorted by time.</summary>
+    /// <summary>
+    /// Runs the replay; <paramref name="events"/> must be sorted by time. With <see cref="StreamingReplayOptions.RebuildEvery"/>,
+    /// <paramref name="rebuild"/> is awaited at each rebuild time (after the events before it are reported).
+    /// </summary>
     public static async Task<StreamingReplayStats> RunAsync(
         IReadOnlyList<LogEvent> events,
         QueryRecService.QueryRecServiceClient client,
         StreamingReplayOptions options,
         Func<LogEvent, string, int, SuggestResponse, ValueTask> onSuggest,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<DateTimeOffset, CancellationToken, Task>? rebuild = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(client);
@@ -94,6 +108,13 @@ internal static class StreamingReplay
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPrefix, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Limit, Limits.MaxSuggestLimit);
+        if (options.RebuildEvery is { } every && (every <= TimeSpan.Zero || rebuild is null))
+        {
+            throw new ArgumentException("RebuildEvery must be positive and needs a rebuild callback.", nameof(options));
+        }
+
+        DateTimeOffset? nextRebuild = options.TestFrom + options.RebuildEvery;
+        long rebuilds = 0;
 
         var from = options.ReplayFrom;
         var batch = new ReportEventsRequest();
@@ -106,6 +127,17 @@ internal static class StreamingReplay
             if (i > 0 && e.Time < events[i - 1].Time)
             {
                 throw new ArgumentException($"events must be sorted by time (event {i} is earlier than event {i - 1}).", nameof(events));
+            }
+
+            if (nextRebuild is { } due && e.Time >= due)
+            {
+                // The latest rebuild time passed (a gap of several spans without events rebuilds once: the same events).
+                var span = options.RebuildEvery!.Value;
+                var at = due + (span * Math.Floor((e.Time - due) / span));
+                await FlushAsync();
+                await rebuild!(at, cancellationToken);
+                rebuilds++;
+                nextRebuild = at + span;
             }
 
             if (e.Time < from || ToEvent(e, i) is not { } message)
@@ -154,7 +186,7 @@ internal static class StreamingReplay
         }
 
         await FlushAsync();
-        return new StreamingReplayStats(tests, suggests, degraded, reported, accepted, rejected, duplicates, skipped, batches);
+        return new StreamingReplayStats(tests, suggests, degraded, reported, accepted, rejected, duplicates, skipped, batches, rebuilds);
 
         async Task FlushAsync()
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using QueryRec.Contracts.V1;
+using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Import;
@@ -79,15 +80,18 @@ public sealed class TrainFromEventsTests : IDisposable
         return (code, output.ToString());
     }
 
-    private async Task<(string Onnx, string Rows, JsonElement Card, string Out)> Train(string events, string name)
+    private async Task<(string Onnx, string Rows, JsonElement Card, string Out)> Train(string events, string name, params string[] extra)
     {
         var dir = Directory.CreateDirectory(PathOf(name)).FullName;
         var onnx = Path.Combine(dir, "model.onnx");
         var rows = Path.Combine(dir, "rows.tsv");
-        var (code, output) = await Run(
+        string[] args =
+        [
             "train", "--events", events, "--from", From, "--until", Until, "--output", onnx, "--rows-output", rows,
             "--iterations", "20", "--leaves", "4", "--min-rows-per-leaf", "2", "--seed", "3",
-            "--set", "QueryRec:Trending:MinDistinctUsers=1", "--set", "QueryRec:Realtime:TrendingWindow=7.00:00:00");
+            "--set", "QueryRec:Trending:MinDistinctUsers=1", "--set", "QueryRec:Realtime:TrendingWindow=7.00:00:00", .. extra,
+        ];
+        var (code, output) = await Run(args);
         Assert.True(code == 0, output);
         using var card = JsonDocument.Parse(File.ReadAllText(RankerTrainer.CardPath(onnx)));
         return (onnx, rows, card.RootElement.Clone(), output);
@@ -135,6 +139,27 @@ public sealed class TrainFromEventsTests : IDisposable
         Assert.Equal(first.Card.GetProperty("model_version").GetString(), response.Metadata.ModelVersion);
         Assert.False(response.Metadata.Degraded, string.Join(",", response.Metadata.DegradedReasons));
         Assert.NotEmpty(response.Items);
+    }
+
+    [Fact]
+    public async Task TrainEvents_RebuildEvery_RebuildsEachReplayedDay_AndTheRowsSeeTheNewIndex()
+    {
+        var events = WriteLog();
+
+        var frozen = await Train(events, "frozen");
+        var nightly = await Train(events, "nightly", "--rebuild-every", "1d");
+
+        // From 09-11 to 09-15: rebuilds at 09-12, 09-13 and 09-14 (every day has searches).
+        Assert.Contains("index rebuilt and published", nightly.Out, StringComparison.Ordinal);
+        Assert.Contains("3 times", nightly.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("index rebuilt and published", frozen.Out, StringComparison.Ordinal);
+
+        // The same searches are replayed, but the index popularity the rows carry follows the rebuilt indexes.
+        var popularity = FeatureSchema.Names.ToList().IndexOf("popularity_log");
+        Assert.True(popularity >= 0);
+        var before = LtrDataset.Read(frozen.Rows, 1_000_000).Select(r => r.Features[popularity]).ToList();
+        var after = LtrDataset.Read(nightly.Rows, 1_000_000).Select(r => r.Features[popularity]).ToList();
+        Assert.NotEqual(before, after);
     }
 
     [Theory]
