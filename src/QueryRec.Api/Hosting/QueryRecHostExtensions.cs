@@ -2,6 +2,7 @@ using QueryRec.Api.Strategies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Events;
+using QueryRec.Api.Experiments;
 using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Ranking;
@@ -114,11 +115,13 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<BrowseServing>();
         services.TryAddSingleton<DiscoverHandler>();
         services.TryAddSingleton<ShadingWordsHandler>();
+        services.AddQueryRecExperiments();
 
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>
         {
             options.Interceptors.Add<ExceptionInterceptor>();
+            options.Interceptors.Add<ExperimentInterceptor>();
             options.MaxReceiveMessageSize = 1024 * 1024;
             options.EnableDetailedErrors = false;
         });
