@@ -43,7 +43,7 @@ internal static partial class ExperimentKeys
 
         if (string.Equals(key, RankingModelId, StringComparison.OrdinalIgnoreCase))
         {
-            return ModelIdPattern().IsMatch(value) ? null : "must be a published model id (1 to 64 characters of letters, digits, '_', '.' and '-'; see 'indexer status').";
+            return ModelIdPattern().IsMatch(value) ? null : "must be a published model id or model version (1 to 64 characters of letters, digits, '_', '.' and '-'; see 'indexer status').";
         }
 
         var section = SectionOf(key);

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using QueryRec.Api.Ranking;
 using QueryRec.Storage;
+using QueryRec.Storage.Redis;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Api.Experiments;
 
 /// <summary>
-/// The published models arms rank with (<c>Ranking:ModelId</c>), loaded from the model store
+/// The published models arms rank with (<c>Ranking:ModelId</c>: a model id, or the model version of a retained
+/// model published on its own), loaded from the model store
 /// (<see cref="IRankingModelSource"/>) in the background when a configuration naming them is activated: at most
 /// <see cref="MaxModels"/> besides the default model. A model that is not loaded (yet, or it failed: missing,
 /// corrupted, wrong schema) is not served: the answer is degraded <c>experiment_model_unavailable:{id}</c> and the
@@ -83,7 +86,7 @@ internal sealed partial class ExperimentModels(IRankingModelSource source, TimeP
         {
             try
             {
-                var package = await source.GetModelAsync(id) ?? throw new InvalidDataException($"No published model has id {id} (see 'indexer status').");
+                var package = await ReadAsync(id) ?? throw new InvalidDataException($"No retained published model has id or model version '{id}' (see 'indexer status').");
                 var model = RankingModel.Load(package, "experiment model " + id);
                 if (!entry.TrySet(model))
                 {
@@ -104,6 +107,20 @@ internal sealed partial class ExperimentModels(IRankingModelSource source, TimeP
                 Volatile.Write(ref entry.Loading, 0);
             }
         });
+    }
+
+    /// <summary>The package of a published model by id, else (Redis) by the model version of a retained model.</summary>
+    private async Task<RankingModelPackage?> ReadAsync(string idOrVersion)
+    {
+        var package = await source.GetModelAsync(idOrVersion);
+        if (package is null && source is RedisModelStore store)
+        {
+            var status = await store.GetStatusAsync();
+            var named = status.Models.FirstOrDefault(m => string.Equals(m.ModelVersion, idOrVersion, StringComparison.Ordinal));
+            package = named is null ? null : await source.GetModelAsync(named.Id);
+        }
+
+        return package;
     }
 
     [LoggerMessage(EventId = 75, EventName = "ExperimentModelLoaded", Level = LogLevel.Information, Message = "Experiment model {Id} (version {Version}) is loaded for its arms.")]

@@ -61,6 +61,11 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
         if (!string.IsNullOrWhiteSpace(path))
         {
             _filePath = Path.GetFullPath(path);
+            if (!File.Exists(_filePath))
+            {
+                throw new OptionsValidationException(ExperimentConfig.Section, typeof(ExperimentConfig), [$"{ExperimentConfig.Section}:File '{_filePath}' does not exist."]);
+            }
+
             _fileProvider = new PhysicalFileProvider(Path.GetDirectoryName(_filePath)!);
             var source = new JsonConfigurationSource
             {

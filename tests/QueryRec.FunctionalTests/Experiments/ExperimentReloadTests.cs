@@ -137,7 +137,8 @@ public sealed class ExperimentReloadTests : IDisposable
 public sealed class ExperimentStartupTests
 {
     [Theory]
-    [InlineData("QueryRec:Experiments:Layers:0:Arms:0:Share", "150", "at most 100%")]
+    [InlineData("QueryRec:Experiments:Layers:0:Arms:0:Share", "150", "percentage from 0 to 100")]
+    [InlineData("QueryRec:Experiments:Layers:0:Arms:1:Share", "95", "at most 100%")]
     [InlineData("QueryRec:Experiments:Layers:0:Arms:0:Overrides:Suggest:NoSuchOption", "1", "unknown override key")]
     [InlineData("QueryRec:Experiments:Layers:0:Arms:0:Overrides:Suggest:DefaultLimit", "0", "DefaultLimit")]
     [InlineData("QueryRec:Experiments:File", "/nonexistent/experiments.json", "does not exist")]
