@@ -25,7 +25,7 @@ internal sealed class ExperimentInterceptor(ExperimentRegistry registry) : Inter
     /// <summary>The span attribute carrying the arms.</summary>
     public const string ArmTag = "queryrec.arm";
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
@@ -39,7 +39,8 @@ internal sealed class ExperimentInterceptor(ExperimentRegistry registry) : Inter
             Activity.Current?.SetTag(ArmTag, assignment.Tag);
         }
 
-        return continuation(request, context);
+        // Awaited here so that the assignment is scoped to this call's flow.
+        return await continuation(request, context);
     }
 
     /// <summary>The caller ids of a request (empty when it has none).</summary>
