@@ -38,7 +38,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
     private readonly IConfigurationRoot? _file;
     private readonly PhysicalFileProvider? _fileProvider;
     private readonly Lock _reloadGate = new();
-    private readonly List<IDisposable> _subscriptions = [];
+    private IDisposable[] _subscriptions = [];
     private Exception? _fileError;
     private volatile State _state;
 
@@ -103,10 +103,12 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscriptions.Add(ChangeToken.OnChange(_configuration.GetReloadToken, Reload));
-        if (_file is not null)
+        IDisposable[] subscriptions = _file is null
+            ? [ChangeToken.OnChange(_configuration.GetReloadToken, Reload)]
+            : [ChangeToken.OnChange(_configuration.GetReloadToken, Reload), ChangeToken.OnChange(_file.GetReloadToken, Reload)];
+        foreach (var previous in Interlocked.Exchange(ref _subscriptions, subscriptions))
         {
-            _subscriptions.Add(ChangeToken.OnChange(_file.GetReloadToken, Reload));
+            previous.Dispose();
         }
 
         return Task.CompletedTask;
@@ -120,12 +122,12 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
 
     public void Dispose()
     {
-        foreach (var subscription in _subscriptions)
+        // Called by StopAsync and again by the container: each subscription is disposed once.
+        foreach (var subscription in Interlocked.Exchange(ref _subscriptions, []))
         {
             subscription.Dispose();
         }
 
-        _subscriptions.Clear();
         _fileProvider?.Dispose();
     }
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
 using QueryRec.Api.Experiments;
 using QueryRec.Api.Hosting;
 using QueryRec.Api.Index;
