@@ -44,6 +44,7 @@ internal sealed class ReportEventsHandler(
         {
             Metadata = new ResponseMetadata { RequestId = Guid.CreateVersion7(now).ToString("N") },
         };
+        Experiments.ExperimentScope.Stamp(response.Metadata);
 
         var valid = new List<ValidEvent>(request.Events.Count);
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using QueryRec.Api.Strategies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Events;
+using QueryRec.Api.Experiments;
 using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Ranking;
@@ -114,6 +115,7 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<BrowseServing>();
         services.TryAddSingleton<DiscoverHandler>();
         services.TryAddSingleton<ShadingWordsHandler>();
+        services.AddQueryRecExperiments();
 
         builder.AddQueryRecTelemetry();
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
@@ -121,6 +123,7 @@ public static class QueryRecHostExtensions
         {
             options.Interceptors.Add<TelemetryInterceptor>();
             options.Interceptors.Add<ExceptionInterceptor>();
+            options.Interceptors.Add<ExperimentInterceptor>();
             options.MaxReceiveMessageSize = 1024 * 1024;
             options.EnableDetailedErrors = false;
         });

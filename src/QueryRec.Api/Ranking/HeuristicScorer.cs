@@ -71,7 +71,7 @@ internal sealed class HeuristicScorer(IOptionsMonitor<HeuristicRankingOptions> o
     /// <summary>Scores <paramref name="candidates"/> in place.</summary>
     public void Score(IReadOnlyList<Candidate> candidates, DateTimeOffset now, long maxRecentCount)
     {
-        var weights = options.CurrentValue;
+        var weights = Experiments.ExperimentScope.Current?.Heuristic ?? options.CurrentValue;
         var scale = 0.0;
         foreach (var c in candidates)
         {

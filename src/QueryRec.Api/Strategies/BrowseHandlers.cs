@@ -21,7 +21,8 @@ internal sealed class BrowseServing(
 {
     public StrategyRegistry Registry => registry;
 
-    public StrategyOptions Options => options.CurrentValue;
+    /// <summary>The strategy options of the current call: its experiment arms' when they override any, else the configured ones.</summary>
+    public StrategyOptions Options => Experiments.ExperimentScope.Current?.Strategies ?? options.CurrentValue;
 
     /// <summary>Builds the request context (one index snapshot for the whole request) and the response metadata.</summary>
     public (BrowseContext Context, ResponseMetadata Metadata) Begin(string userId, string deviceId, PageContext? page, string strategy, CancellationToken cancellationToken)
@@ -34,6 +35,7 @@ internal sealed class BrowseServing(
             RequestId = Guid.CreateVersion7(now).ToString("N"),
             Strategy = strategy,
         };
+        Experiments.ExperimentScope.Stamp(metadata);
         var serving = activeIndex.Current;
         if (serving is null)
         {
@@ -51,7 +53,7 @@ internal sealed class BrowseServing(
             page?.ItemId ?? string.Empty,
             page?.CategoryId ?? string.Empty,
             realtimeStore,
-            options.CurrentValue.HistoryMax,
+            Options.HistoryMax,
             now,
             cancellationToken);
         return (context, metadata);
@@ -59,7 +61,7 @@ internal sealed class BrowseServing(
 
     /// <summary>Runs one plan. Does not touch the metadata, so that plans can run concurrently: see <see cref="AddDegraded"/>.</summary>
     public Task<PlanResult> RunAsync(RecallPlan plan, BrowseContext context, int limit, string strategy, ILogger logger, string rpc, CancellationToken cancellationToken)
-        => plan.RunAsync(context, limit, strategy, options.CurrentValue.RecallBudget, scorer, timeProvider, logger, rpc, cancellationToken);
+        => plan.RunAsync(context, limit, strategy, Options.RecallBudget, scorer, timeProvider, logger, rpc, cancellationToken);
 
     /// <summary>Adds the degraded reasons of finished plans to the metadata, each once.</summary>
     public static void AddDegraded(ResponseMetadata metadata, IEnumerable<PlanResult> results)

@@ -85,7 +85,7 @@ internal sealed class StrategyRegistry
 
     public StrategyRegistry(Reranker reranker, IOptionsMonitor<StrategyOptions> options)
     {
-        StrategyOptions O() => options.CurrentValue;
+        StrategyOptions O() => Experiments.ExperimentScope.Current?.Strategies ?? options.CurrentValue;
 
         // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
         IRerankStep[] discoverSteps =

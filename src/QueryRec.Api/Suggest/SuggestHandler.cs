@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using QueryRec.Api.Experiments;
 using QueryRec.Api.Hosting;
 using QueryRec.Api.Index;
 using QueryRec.Api.Validation;
@@ -33,31 +35,16 @@ internal sealed class SuggestHandler(
     IOptionsMonitor<TrendingOptions> trendingOptions,
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger,
+    ExperimentModels experimentModels,
     IRankingFeatureLog? featureLog = null)
 {
     /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
     public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
 
-    private readonly IRecallSource<SuggestContext>[] _sources =
-    [
-        new PrefixTableSource(),
-        new RecentQueriesSource(realtimeStore, suggestOptions.Value.HistoryMax),
-        new TrendingSource(trendingOptions),
-        new PinyinSource(matchingOptions.Value),
-        new InfixSource(matchingOptions.Value),
-    ];
+    private readonly SourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
 
-    private readonly FuzzySource _fuzzy = new(matchingOptions.Value);
-
-    private IRecallSource<SuggestContext>[]? _fallbackSources;
-
-    /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
-    private IRecallSource<SuggestContext>[] FallbackSources => _fallbackSources ??=
-    [
-        new HomophoneSource(matchingOptions.Value),
-        new AnyOrderInfixSource(matchingOptions.Value),
-        _fuzzy,
-    ];
+    /// <summary>The sources of experiment arms that override matching or history options, one set per assignment.</summary>
+    private readonly ConditionalWeakTable<ExperimentAssignment, SourceSet> _armSources = new();
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
     {
@@ -67,7 +54,11 @@ internal sealed class SuggestHandler(
             normalizedPrefix = Validate(request);
         }
 
-        var options = suggestOptions.Value;
+        var arm = ExperimentScope.Current;
+        var options = arm?.Suggest ?? suggestOptions.Value;
+        var sources = arm is { Matching: not null } or { Suggest: not null }
+            ? _armSources.GetValue(arm, a => new SourceSet(realtimeStore, trendingOptions, a.Matching ?? matchingOptions.Value, options.HistoryMax))
+            : _sources;
         var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
         var now = timeProvider.GetUtcNow();
         var response = new SuggestResponse
@@ -79,6 +70,7 @@ internal sealed class SuggestHandler(
                 Strategy = Strategies.StrategyRegistry.SuggestStrategy,
             },
         };
+        ExperimentScope.Stamp(response.Metadata);
 
         // One snapshot for the whole request: every index read comes from the same version.
         var serving = activeIndex.Current;
@@ -98,7 +90,7 @@ internal sealed class SuggestHandler(
         // with a subject, concurrently with recall, sharing recall's read of the recent queries.
         Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
         Task<SessionSignals>? session = null;
-        if (subject is not null && serving is not null && (ranker.Configured || featureLog is not null))
+        if (subject is not null && serving is not null && (ranker.Configured || featureLog is not null || arm?.ModelId is not null))
         {
             recentQueries = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
             var viewed = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
@@ -107,8 +99,8 @@ internal sealed class SuggestHandler(
 
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
         var started = timeProvider.GetTimestamp();
-        var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
-        recall = await FallbackAsync(recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+        var recall = await RecallRunner.RunAsync(sources.First, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
+        recall = await FallbackAsync(sources, recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
         foreach (var reason in recall.DegradedReasons)
         {
             MarkDegraded(response.Metadata, reason);
@@ -180,6 +172,7 @@ internal sealed class SuggestHandler(
     /// (already degraded by its late source) skips the fallback.
     /// </summary>
     private async Task<RecallResult> FallbackAsync(
+        SourceSet sources,
         RecallResult recall, SuggestContext context, int limit, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
     {
         var exact = 0;
@@ -205,9 +198,9 @@ internal sealed class SuggestHandler(
         }
 
         var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit, ReadsAsPinyin = pinyin };
-        if (_fuzzy.Unavailable(fallback))
+        if (sources.Fuzzy.Unavailable(fallback))
         {
-            MarkDegraded(metadata, "source_unavailable:" + _fuzzy.Name);
+            MarkDegraded(metadata, "source_unavailable:" + sources.Fuzzy.Name);
         }
 
         if (budget <= TimeSpan.Zero)
@@ -217,7 +210,7 @@ internal sealed class SuggestHandler(
             return recall;
         }
 
-        var more = await RecallRunner.RunAsync(FallbackSources, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
+        var more = await RecallRunner.RunAsync(sources.Fallback, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
         return RecallRunner.Combine(recall, more);
     }
 
@@ -257,12 +250,24 @@ internal sealed class SuggestHandler(
     /// <c>model_error</c>; no model configured is not a fault.
     /// </summary>
     /// <param name="features">The candidates' feature batch when the feature log already computed it, else null.</param>
+    /// <remarks>
+    /// An experiment arm may turn the model off (<c>Ranking:Enabled</c> false: the heuristic ranks, not degraded) or
+    /// rank with a published model of its own (<c>Ranking:ModelId</c>); an arm model that is not loaded marks the
+    /// answer <c>experiment_model_unavailable:{id}</c> and the default model or the heuristic ranks.
+    /// </remarks>
     private void Score(
         IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, float[]? features, ResponseMetadata metadata)
     {
-        if (ranker.Configured)
+        var arm = ExperimentScope.Current;
+        var armModel = arm?.RankingEnabled != false && arm?.ModelId is { } modelId ? experimentModels.Acquire(modelId) : null;
+        if (arm?.RankingEnabled != false && arm?.ModelId is { } missing && armModel is null)
         {
-            var model = ranker.Acquire();
+            MarkDegraded(metadata, "experiment_model_unavailable:" + missing);
+        }
+
+        if (armModel is not null || (ranker.Configured && arm?.RankingEnabled != false))
+        {
+            var model = armModel ?? ranker.Acquire();
             if (model is null)
             {
                 MarkDegraded(metadata, "model_unavailable");
@@ -352,5 +357,30 @@ internal sealed class SuggestHandler(
     {
         metadata.Degraded = true;
         metadata.DegradedReasons.Add(reason);
+    }
+
+    /// <summary>The recall sources of one set of matching options: the first round and the fallback round.</summary>
+    private sealed class SourceSet(IRealtimeStore realtimeStore, IOptionsMonitor<TrendingOptions> trendingOptions, MatchingOptions matching, int historyMax)
+    {
+        private IRecallSource<SuggestContext>[]? _fallback;
+
+        public IRecallSource<SuggestContext>[] First { get; } =
+        [
+            new PrefixTableSource(),
+            new RecentQueriesSource(realtimeStore, historyMax),
+            new TrendingSource(trendingOptions),
+            new PinyinSource(matching),
+            new InfixSource(matching),
+        ];
+
+        public FuzzySource Fuzzy { get; } = new(matching);
+
+        /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
+        public IRecallSource<SuggestContext>[] Fallback => _fallback ??=
+        [
+            new HomophoneSource(matching),
+            new AnyOrderInfixSource(matching),
+            Fuzzy,
+        ];
     }
 }
