@@ -6,6 +6,7 @@ using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
+using QueryRec.Api.Resilience;
 using QueryRec.Api.Rerank;
 using QueryRec.Api.Services;
 using QueryRec.Api.Suggest;
@@ -69,7 +70,11 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return ConnectionMultiplexer.Connect(RedisConnection.CreateOptions(options.Redis!));
+            var redis = RedisConnection.CreateOptions(options.Redis!);
+
+            // While Redis is down, reads fail at once (the circuit breaker counts them) instead of queueing for 5 s.
+            redis.BacklogPolicy = BacklogPolicy.FailFast;
+            return ConnectionMultiplexer.Connect(redis);
         });
         services.TryAddSingleton<IIndexStore>(static sp =>
         {
@@ -79,10 +84,14 @@ public static class QueryRecHostExtensions
                 return new EmbeddedIndexStore(timeProvider: sp.GetRequiredService<TimeProvider>());
             }
 
-            return new RedisIndexStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(),
-                new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
-                sp.GetRequiredService<TimeProvider>());
+            return new ResilientIndexStore(
+                new RedisIndexStore(
+                    sp.GetRequiredService<IConnectionMultiplexer>(),
+                    new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
+                    sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<StoreResilience>(),
+                sp.GetRequiredService<NearCache>(),
+                sp.GetRequiredService<ILogger<ResilientIndexStore>>());
         });
         services.TryAddSingleton<IRealtimeStore>(static sp =>
         {
@@ -91,7 +100,9 @@ public static class QueryRecHostExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             return string.IsNullOrWhiteSpace(store.Redis)
                 ? new EmbeddedRealtimeStore(realtime, time)
-                : new RedisRealtimeStore(sp.GetRequiredService<IConnectionMultiplexer>(), store.KeyPrefix, realtime, time);
+                : new ResilientRealtimeStore(
+                    new RedisRealtimeStore(sp.GetRequiredService<IConnectionMultiplexer>(), store.KeyPrefix, realtime, time),
+                    sp.GetRequiredService<StoreResilience>());
         });
         services.TryAddSingleton<ActiveIndex>();
         services.AddHostedService<IndexWatcher>();
@@ -115,6 +126,7 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<DiscoverHandler>();
         services.TryAddSingleton<ShadingWordsHandler>();
 
+        services.AddQueryRecResilience();
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>
         {

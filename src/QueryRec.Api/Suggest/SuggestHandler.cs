@@ -102,11 +102,14 @@ internal sealed class SuggestHandler(
 
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
         var started = timeProvider.GetTimestamp();
-        var recall = await RecallRunner.RunAsync(_sources, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
-        recall = await FallbackAsync(recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+
+        // The budget never runs past the call's gRPC deadline (less a reserve to answer).
+        var budget = Resilience.CallScope.Limit(options.StoreBudget);
+        var recall = await RecallRunner.RunAsync(_sources, context, budget, timeProvider, logger, "Suggest", cancellationToken);
+        recall = await FallbackAsync(recall, context, limit, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
         if (session is not null)
         {
-            (await SessionAsync(session, options.StoreBudget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
+            (await SessionAsync(session, budget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
         }
         foreach (var reason in recall.DegradedReasons)
         {
