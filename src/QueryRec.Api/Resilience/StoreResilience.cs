@@ -86,6 +86,7 @@ internal sealed class StoreResilience
     }
 
     /// <summary>Whether an exception is a fault of the store (counted by the breaker) rather than of the data or the caller.</summary>
-    public static bool IsStoreFault(Exception exception) => exception is
-        RedisException or TimeoutException or TimeoutRejectedException or SocketException or IOException or ObjectDisposedException;
+    /// <remarks>A value that does not parse (<see cref="Google.Protobuf.InvalidProtocolBufferException"/>, an <see cref="IOException"/>) is a data fault.</remarks>
+    public static bool IsStoreFault(Exception exception) => exception is not Google.Protobuf.InvalidProtocolBufferException
+        and (RedisException or TimeoutException or TimeoutRejectedException or SocketException or IOException or ObjectDisposedException);
 }
