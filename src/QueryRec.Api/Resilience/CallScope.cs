@@ -65,7 +65,7 @@ internal sealed class CallScope
 
     /// <summary>
     /// The time budget a step of this call may spend: <paramref name="budget"/>, but never past the call's deadline
-    /// less a reserve (a fifth of what remains, at most 50 ms) left to build and send the answer. Zero when the deadline
+    /// less a reserve (a fifth of what remains, at most 100 ms) left to build and send the answer. Zero when the deadline
     /// has passed. Outside a call, <paramref name="budget"/>.
     /// </summary>
     public static TimeSpan Limit(TimeSpan budget)
@@ -81,7 +81,7 @@ internal sealed class CallScope
             return TimeSpan.Zero;
         }
 
-        var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(50).Ticks));
+        var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(100).Ticks));
         var usable = remaining - reserve;
         return usable < budget ? usable : budget;
     }
