@@ -90,12 +90,13 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             return nodes;
         }
 
-        // Vocabulary chunks and the model package are large and read once per version: not cached.
+        // Vocabulary chunks and the model package are large, read once per version in the background (which has its own
+        // failure handling) and never on a request's path: neither cached nor bound by the per-read timeout.
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
-            => store._resilience.ExecuteAsync(static (s, ct) => s.inner.GetVocabularyChunkAsync(s.chunk, ct), (inner, chunk), cancellationToken);
+            => inner.GetVocabularyChunkAsync(chunk, cancellationToken);
 
         public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
-            => store._resilience.ExecuteAsync(static (s, ct) => s.GetRankingModelAsync(ct), inner, cancellationToken);
+            => inner.GetRankingModelAsync(cancellationToken);
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => CachedAsync(IndexKeys.Query(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetQueryStatsAsync(a, ct), cancellationToken);
