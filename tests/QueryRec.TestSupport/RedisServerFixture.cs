@@ -9,9 +9,11 @@ using Xunit;
 namespace QueryRec.TestSupport;
 
 /// <summary>
-/// Starts a throw-away <c>redis-server</c> on a free loopback port (no persistence) for a test class or
+/// Starts a throw-away <c>redis-server</c> on a free loopback port (no automatic persistence) for a test class or
 /// collection, and kills it on dispose. Tests share one server by giving every test its own key prefix
-/// (<see cref="NewKeyPrefix"/>). Set <c>QUERYREC_REDIS_SERVER</c> to use another binary.
+/// (<see cref="NewKeyPrefix"/>). Set <c>QUERYREC_REDIS_SERVER</c> to use another binary. Fault tests can
+/// <see cref="KillAsync"/> the server and <see cref="RestartAsync"/> it on the same port; it reloads the RDB file
+/// of its own directory, so data saved with <c>SAVE</c> before the kill comes back, as with a persistent Redis.
 /// </summary>
 public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
 {
@@ -21,6 +23,8 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
     private IConnectionMultiplexer? _redis;
+    private string? _path;
+    private string? _directory;
 
     /// <summary>The loopback port the server listens on.</summary>
     public int Port { get; private set; }
@@ -48,11 +52,15 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
                 $"redis-server was not found at '{path}'. The integration tests need a real Redis: install it with `apt-get install -y redis-server` (or set QUERYREC_REDIS_SERVER to its path).");
         }
 
+        // Each server has its own directory, so an RDB file saved by one is never loaded by another.
+        _path = path;
+        _directory = Directory.CreateTempSubdirectory("queryrec-redis-").FullName;
+
         // A free port can be taken between the probe and the bind: retry a few times.
         for (var attempt = 1; ; attempt++)
         {
             Port = GetFreePort();
-            _process = Start(path, Port);
+            _process = Start(path, Port, _directory);
             if (await WaitForPingAsync(_process, Port))
             {
                 break;
@@ -68,6 +76,40 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         _redis = await ConnectAsync();
     }
 
+    /// <summary>Kills the server (SIGKILL, as a crash would); <see cref="Redis"/> stays open and reconnects after <see cref="RestartAsync"/>.</summary>
+    public Task KillAsync()
+    {
+        Kill();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts the server again on the same port and directory (it loads the RDB file saved there, if any).</summary>
+    public async Task RestartAsync()
+    {
+        if (_path is null || _directory is null)
+        {
+            throw new InvalidOperationException("The Redis server fixture was never started.");
+        }
+
+        Kill();
+        for (var attempt = 1; ; attempt++)
+        {
+            _process = Start(_path, Port, _directory);
+            if (await WaitForPingAsync(_process, Port))
+            {
+                return;
+            }
+
+            Kill();
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"redis-server did not restart on port {Port}. Output:{Environment.NewLine}{Output()}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
@@ -78,6 +120,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         }
 
         Kill();
+        DeleteDirectory();
     }
 
     /// <inheritdoc />
@@ -86,9 +129,31 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         _redis?.Dispose();
         _redis = null;
         Kill();
+        DeleteDirectory();
     }
 
-    private Process Start(string path, int port)
+    private void DeleteDirectory()
+    {
+        var directory = _directory;
+        _directory = null;
+        try
+        {
+            if (directory is not null && Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A temp directory left behind is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+
+    private Process Start(string path, int port, string directory)
     {
         var info = new ProcessStartInfo(path)
         {
@@ -103,7 +168,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
             "--save", string.Empty,
             "--appendonly", "no",
             "--daemonize", "no",
-            "--dir", Path.GetTempPath(),
+            "--dir", directory,
         })
         {
             info.ArgumentList.Add(argument);

@@ -80,7 +80,7 @@ internal sealed class ReportEventsHandler(
         var work = StoreAsync(valid);
         try
         {
-            var (accepted, duplicates) = await work.WaitAsync(options.StoreBudget, timeProvider, cancellationToken);
+            var (accepted, duplicates) = await work.WaitAsync(Resilience.CallScope.Limit(options.StoreBudget), timeProvider, cancellationToken);
             response.Accepted = accepted;
             response.Duplicates = duplicates + duplicatesInBatch;
             if (replay is not null && accepted > 0 && trending is not null)

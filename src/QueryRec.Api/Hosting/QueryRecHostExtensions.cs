@@ -7,6 +7,7 @@ using QueryRec.Api.Index;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
+using QueryRec.Api.Resilience;
 using QueryRec.Api.Rerank;
 using QueryRec.Api.Services;
 using QueryRec.Api.Suggest;
@@ -70,7 +71,11 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return ConnectionMultiplexer.Connect(RedisConnection.CreateOptions(options.Redis!));
+            var redis = RedisConnection.CreateOptions(options.Redis!);
+
+            // While Redis is down, reads fail at once (the circuit breaker counts them) instead of queueing for 5 s.
+            redis.BacklogPolicy = BacklogPolicy.FailFast;
+            return ConnectionMultiplexer.Connect(redis);
         });
         services.TryAddSingleton<IIndexStore>(static sp =>
         {
@@ -80,10 +85,14 @@ public static class QueryRecHostExtensions
                 return new EmbeddedIndexStore(timeProvider: sp.GetRequiredService<TimeProvider>());
             }
 
-            return new RedisIndexStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(),
-                new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
-                sp.GetRequiredService<TimeProvider>());
+            return new ResilientIndexStore(
+                new RedisIndexStore(
+                    sp.GetRequiredService<IConnectionMultiplexer>(),
+                    new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
+                    sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<StoreResilience>(),
+                sp.GetRequiredService<NearCache>(),
+                sp.GetRequiredService<ILogger<ResilientIndexStore>>());
         });
         services.TryAddSingleton<IRealtimeStore>(static sp =>
         {
@@ -92,7 +101,9 @@ public static class QueryRecHostExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             return string.IsNullOrWhiteSpace(store.Redis)
                 ? new EmbeddedRealtimeStore(realtime, time)
-                : new RedisRealtimeStore(sp.GetRequiredService<IConnectionMultiplexer>(), store.KeyPrefix, realtime, time);
+                : new ResilientRealtimeStore(
+                    new RedisRealtimeStore(sp.GetRequiredService<IConnectionMultiplexer>(), store.KeyPrefix, realtime, time),
+                    sp.GetRequiredService<StoreResilience>());
         });
         services.TryAddSingleton<ActiveIndex>();
         services.AddHostedService<IndexWatcher>();
@@ -117,11 +128,14 @@ public static class QueryRecHostExtensions
         services.TryAddSingleton<ShadingWordsHandler>();
         services.AddQueryRecExperiments();
 
+        services.AddQueryRecResilience();
         builder.AddQueryRecTelemetry();
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>
         {
+            // Outermost first: telemetry sees every call (also shed ones) and the reasons the resilience layer adds.
             options.Interceptors.Add<TelemetryInterceptor>();
+            options.Interceptors.Add<ResilienceInterceptor>();
             options.Interceptors.Add<ExceptionInterceptor>();
             options.Interceptors.Add<ExperimentInterceptor>();
             options.MaxReceiveMessageSize = 1024 * 1024;

@@ -7,6 +7,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Index;
 using QueryRec.Api.Ranking;
+using QueryRec.Api.Resilience;
 using QueryRec.ServiceDefaults;
 
 namespace QueryRec.Api.Hosting;
@@ -54,7 +55,7 @@ internal sealed class QueryRecInstrumentation
     public const string DegradedName = "queryrec.degraded";
 
     /// <summary>Name of the fallback counter.</summary>
-    public const string FallbackName = "queryrec.fallback";
+    public const string FallbackName = ResilienceMetrics.FallbackName;
 
     /// <summary>Name of the active-index info gauge.</summary>
     public const string IndexActiveName = "queryrec.index.active";
@@ -70,11 +71,12 @@ internal sealed class QueryRecInstrumentation
 
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _degraded;
-    private readonly Counter<long> _fallback;
+    private readonly ResilienceMetrics _resilience;
     private readonly byte[] _salt;
 
-    public QueryRecInstrumentation(IMeterFactory meterFactory, IOptions<TelemetryOptions> options, ActiveIndex activeIndex, RankingModelHost models)
+    public QueryRecInstrumentation(IMeterFactory meterFactory, IOptions<TelemetryOptions> options, ActiveIndex activeIndex, RankingModelHost models, ResilienceMetrics resilience)
     {
+        _resilience = resilience;
         _salt = Encoding.UTF8.GetBytes(options.Value.UserHashSalt);
         var meter = meterFactory.Create(RankingModelHost.MeterName);
         _duration = meter.CreateHistogram(
@@ -83,7 +85,6 @@ internal sealed class QueryRecInstrumentation
             description: "Duration of QueryRec RPCs, by rpc, stage, experiment arm and status.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _degraded = meter.CreateCounter<long>(DegradedName, description: "Degraded answers, one per degraded reason, by rpc and reason.");
-        _fallback = meter.CreateCounter<long>(FallbackName, description: "Answers served with a substitute (e.g. the heuristic when the model failed), by kind.");
         meter.CreateObservableGauge(
             IndexActiveName,
             () => activeIndex.Current is { } index ? [new Measurement<int>(1, new KeyValuePair<string, object?>("version", index.Version))] : Array.Empty<Measurement<int>>(),
@@ -112,8 +113,7 @@ internal sealed class QueryRecInstrumentation
         => _degraded.Add(1, new KeyValuePair<string, object?>("rpc", rpc), new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Counts one answer served with a substitute of the given kind.</summary>
-    public void RecordFallback(string kind)
-        => _fallback.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    public void RecordFallback(string kind) => _resilience.Fallback(kind);
 
     /// <summary>
     /// The salted XxHash64 of a caller id, 16 lowercase hex digits; null for an empty id. The only form in which

@@ -58,7 +58,9 @@ internal static class RecallRunner
 
             if (!task.IsCompletedSuccessfully)
             {
-                Log.StoreReadDegraded(logger, task.Exception?.GetBaseException(), rpc, kind + "_error:" + name);
+                // A read refused by the open circuit needs no stack trace: the circuit's own log entry has the cause.
+                var error = task.Exception?.GetBaseException();
+                Log.StoreReadDegraded(logger, error is Polly.CircuitBreaker.BrokenCircuitException ? null : error, rpc, kind + "_error:" + name);
                 degraded.Add(kind + "_error:" + name);
                 continue;
             }

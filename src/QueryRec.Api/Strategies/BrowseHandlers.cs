@@ -61,7 +61,7 @@ internal sealed class BrowseServing(
 
     /// <summary>Runs one plan. Does not touch the metadata, so that plans can run concurrently: see <see cref="AddDegraded"/>.</summary>
     public Task<PlanResult> RunAsync(RecallPlan plan, BrowseContext context, int limit, string strategy, ILogger logger, string rpc, CancellationToken cancellationToken)
-        => plan.RunAsync(context, limit, strategy, Options.RecallBudget, scorer, timeProvider, logger, rpc, cancellationToken);
+        => plan.RunAsync(context, limit, strategy, Resilience.CallScope.Limit(Options.RecallBudget), scorer, timeProvider, logger, rpc, cancellationToken);
 
     /// <summary>Adds the degraded reasons of finished plans to the metadata, each once.</summary>
     public static void AddDegraded(ResponseMetadata metadata, IEnumerable<PlanResult> results)

@@ -99,8 +99,11 @@ internal sealed class SuggestHandler(
 
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
         var started = timeProvider.GetTimestamp();
-        var recall = await RecallRunner.RunAsync(sources.First, context, options.StoreBudget, timeProvider, logger, "Suggest", cancellationToken);
-        recall = await FallbackAsync(sources, recall, context, limit, options.StoreBudget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+
+        // The budget never runs past the call's gRPC deadline (less a reserve to answer).
+        var budget = Resilience.CallScope.Limit(options.StoreBudget);
+        var recall = await RecallRunner.RunAsync(sources.First, context, budget, timeProvider, logger, "Suggest", cancellationToken);
+        recall = await FallbackAsync(sources, recall, context, limit, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
         foreach (var reason in recall.DegradedReasons)
         {
             MarkDegraded(response.Metadata, reason);
@@ -117,7 +120,7 @@ internal sealed class SuggestHandler(
         {
             if (session is not null)
             {
-                (await SessionAsync(session, options.StoreBudget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
+                (await SessionAsync(session, budget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
             }
 
             // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.

@@ -54,6 +54,7 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
         ["QueryRec:Suggest:StoreBudget"] = "00:00:02",
         ["QueryRec:Strategies:RecallBudget"] = "00:00:02",
         ["QueryRec:Realtime:StoreBudget"] = "00:00:02",
+        ["QueryRec:Resilience:ReadTimeout"] = "00:00:05",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Xunit.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.CircuitBreaker;
+using QueryRec.Api.Resilience;
+using QueryRec.Contracts.V1;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Storage;
+using QueryRec.Storage.Redis;
+using QueryRec.TestSupport;
+using StackExchange.Redis;
+
+namespace QueryRec.FunctionalTests.Resilience;
+
+/// <summary>
+/// Faults of a real redis-server under a real gRPC channel: Redis killed under load and restarted, latency injected
+/// with CLIENT PAUSE, a corrupted value, a publish that dies midway. Every call answers OK; what Redis could not serve
+/// is flagged degraded.
+/// </summary>
+public sealed class RedisFaultTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, long> V1 = new(StringComparer.Ordinal)
+    {
+        ["gears of war 3"] = 100, ["gears of war"] = 90, ["gear head"] = 80, ["geforce"] = 70, ["gta 5"] = 60,
+        ["halo reach"] = 50, ["halo 3"] = 40, ["hand"] = 30, ["xbox 360"] = 20, ["xbox one"] = 10,
+    };
+
+    private static readonly string[] Prefixes = ["g", "ge", "gea", "gear", "gf", "gt", "h", "ha", "hal", "han", "x", "xb", "xbo", "xbox"];
+
+    private static async Task<(RedisServerFixture Server, string KeyPrefix)> StartAsync(IndexBuild build)
+    {
+        var server = new RedisServerFixture();
+        await server.InitializeAsync();
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix }).PublishAsync(build);
+        return (server, keyPrefix);
+    }
+
+    private static QueryRecFactory Host(RedisServerFixture server, string keyPrefix, TimeSpan budget, Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["QueryRec:Store:Redis"] = server.ConnectionString,
+            ["QueryRec:Store:KeyPrefix"] = keyPrefix,
+            ["QueryRec:Store:PollInterval"] = "00:00:00.100",
+            ["QueryRec:Suggest:StoreBudget"] = budget.ToString(),
+            ["QueryRec:Trending:RefreshInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return new QueryRecFactory(settings);
+    }
+
+    private static async Task WaitForVersionAsync(QueryRecService.QueryRecServiceClient client, string version)
+    {
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            if ((await client.SuggestAsync(new SuggestRequest { Prefix = "zz" })).Metadata.IndexVersion == version)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"The server never switched to {version}.");
+    }
+
+    private static IServer Admin(RedisServerFixture server) => server.Redis.GetServer(server.Redis.GetEndPoints()[0]);
+
+    [Fact]
+    public async Task Suggest_RedisKilledUnderLoadAndRestarted_EveryCallOkDegradedDuringOutageFullWithin5s()
+    {
+        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("kill-v1", V1));
+        await using var _ = server;
+        using var factory = Host(server, keyPrefix, TimeSpan.FromMilliseconds(300));
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "kill-v1");
+        var calls = 0;
+        var failures = new List<string>();
+
+        // A caller with a user id: every call reads the caller's history from Redis, so no call can be answered in
+        // full from the near-cache alone while Redis is down.
+        async Task<SuggestResponse?> CallAsync()
+        {
+            var prefix = Prefixes[calls++ % Prefixes.Length];
+            try
+            {
+                return await client.SuggestAsync(new SuggestRequest { Prefix = prefix, UserId = "fault-user" });
+            }
+            catch (RpcException ex)
+            {
+                failures.Add($"call {calls} '{prefix}': {ex.Status}");
+                return null;
+            }
+        }
+
+        // 1. Healthy.
+        var healthy = Stopwatch.StartNew();
+        for (var i = 0; i < 500; i++)
+        {
+            await CallAsync();
+        }
+
+        healthy.Stop();
+
+        // 2. Redis persists its data (an RDB snapshot), then dies.
+        await Admin(server).ExecuteAsync("SAVE");
+        await server.KillAsync();
+        var outage = Stopwatch.StartNew();
+        var duringOutage = 0;
+        var notDegraded = new List<string>();
+        var slow = 0;
+        var failedFast = 0;
+        while (outage.Elapsed < TimeSpan.FromSeconds(2) || duringOutage < 500)
+        {
+            var started = outage.Elapsed;
+            var response = await CallAsync();
+            duringOutage++;
+            if (outage.Elapsed - started > TimeSpan.FromMilliseconds(250))
+            {
+                slow++;
+            }
+
+            if (response is not null && response.Metadata.DegradedReasons.Contains("store_circuit_open"))
+            {
+                failedFast++;
+            }
+
+            if (response is { Metadata.Degraded: false })
+            {
+                notDegraded.Add($"call {calls}: {string.Join(" | ", response.Items.Select(i => i.Text))}");
+            }
+        }
+
+        // 3. Redis comes back with its data: full answers within 5 s.
+        await server.RestartAsync();
+        var restarted = Stopwatch.StartNew();
+        TimeSpan? fullAfter = null;
+        while (fullAfter is null && restarted.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (await CallAsync() is { Metadata.Degraded: false })
+            {
+                fullAfter = restarted.Elapsed;
+            }
+        }
+
+        // 4. And stays full.
+        var degradedAfter = 0;
+        while (calls < 3000)
+        {
+            if (await CallAsync() is { Metadata.Degraded: true })
+            {
+                degradedAfter++;
+            }
+        }
+
+        output.WriteLine($"500 healthy calls in {healthy.Elapsed.TotalMilliseconds:F0} ms; {calls} calls; {duringOutage} during the {outage.Elapsed.TotalMilliseconds:F0} ms outage ({slow} took over 250 ms, {failedFast} refused by the open circuit); first full answer {fullAfter?.TotalMilliseconds:F0} ms after the restart; {degradedAfter} degraded after");
+        Assert.Empty(failures);
+        Assert.Empty(notDegraded);
+        Assert.True(fullAfter is not null && fullAfter < TimeSpan.FromSeconds(5), $"first full answer {fullAfter?.TotalMilliseconds:F0} ms after the restart");
+        Assert.True(degradedAfter <= 10, $"{degradedAfter} degraded answers after recovery");
+        var last = await client.SuggestAsync(new SuggestRequest { Prefix = "gea", UserId = "fault-user" });
+        Assert.Equal(TestIndexes.ExpectedTop(V1, "gea", 10), last.Items.Select(i => i.Text));
+    }
+
+    [Fact]
+    public async Task Suggest_RedisDownAndCircuitOpen_FailsFastMarkedCircuitOpen()
+    {
+        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("open-v1", V1));
+        await using var _ = server;
+        using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2), new()
+        {
+            ["QueryRec:Resilience:CircuitBreaker:MinimumThroughput"] = "5",
+            ["QueryRec:Resilience:CircuitBreaker:BreakDuration"] = "00:01:00",
+        });
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "open-v1");
+        var resilience = factory.Services.GetRequiredService<StoreResilience>();
+
+        await server.KillAsync();
+        for (var i = 0; i < 50 && !resilience.IsOpen; i++)
+        {
+            await client.SuggestAsync(new SuggestRequest { Prefix = "miss" + i, UserId = "u" });
+        }
+
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ha", UserId = "u" });
+
+        Assert.Equal(CircuitState.Open, resilience.State);
+        Assert.True(response.Metadata.Degraded);
+        Assert.Contains("store_circuit_open", response.Metadata.DegradedReasons);
+        Assert.Contains("store_error:prefix", response.Metadata.DegradedReasons);
+    }
+
+    [Fact]
+    public async Task Suggest_RedisPausedLongerThanBudget_AnswersDegradedWithinBudget()
+    {
+        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("pause-v1", V1));
+        await using var _ = server;
+        var budget = TimeSpan.FromMilliseconds(300);
+        using var factory = Host(server, keyPrefix, budget);
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "pause-v1");
+
+        await Admin(server).ExecuteAsync("CLIENT", "PAUSE", "3000", "ALL");
+        var watch = Stopwatch.StartNew();
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "hal", UserId = "paused-user" });
+        watch.Stop();
+        output.WriteLine($"answered in {watch.Elapsed.TotalMilliseconds:F0} ms: {string.Join(", ", response.Metadata.DegradedReasons)}");
+
+        Assert.True(response.Metadata.Degraded);
+        Assert.Contains("store_timeout:prefix", response.Metadata.DegradedReasons);
+
+        // Loose: the pause lasts 3 s; the answer must not wait for it.
+        Assert.True(watch.Elapsed < budget + TimeSpan.FromSeconds(2), $"answered after {watch.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Suggest_CorruptedPrefixRecord_DropsThatSourceAndServesTheOthers()
+    {
+        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("corrupt-v1", V1));
+        await using var _ = server;
+        using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2));
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "corrupt-v1");
+
+        // The caller searched "halo wars" before: the history source can serve "ha".
+        var report = await client.ReportEventsAsync(new ReportEventsRequest
+        {
+            Events =
+            {
+                new Event
+                {
+                    EventId = "corrupt-e1", Type = EventType.SearchSubmitted, UserId = "corrupt-user", Query = "halo wars",
+                    Time = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+                },
+            },
+        });
+        Assert.Equal(1, report.Accepted);
+
+        // Overwrite the prefix node of "ha" of the active version with garbage.
+        var key = Assert.Single(Admin(server).Keys(pattern: keyPrefix + "*:p:ha"));
+        await server.Redis.GetDatabase().StringSetAsync(key, new byte[] { 0xFF, 0xFF, 0xFF, 0x07 });
+
+        for (var i = 0; i < 30; i++)
+        {
+            var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ha", UserId = "corrupt-user" });
+            Assert.True(response.Metadata.Degraded);
+            Assert.Contains("store_error:prefix", response.Metadata.DegradedReasons);
+            Assert.DoesNotContain("store_circuit_open", response.Metadata.DegradedReasons);
+            Assert.Contains("halo wars", response.Items.Select(item => item.Text));
+        }
+
+        // A data fault is not a Redis outage: the circuit stays closed and other prefixes are served in full.
+        Assert.Equal(CircuitState.Closed, factory.Services.GetRequiredService<StoreResilience>().State);
+        var other = await client.SuggestAsync(new SuggestRequest { Prefix = "ge", UserId = "corrupt-user" });
+        Assert.False(other.Metadata.Degraded, string.Join(", ", other.Metadata.DegradedReasons));
+        Assert.Equal(TestIndexes.ExpectedTop(V1, "ge", 10), other.Items.Select(item => item.Text));
+    }
+
+    [Fact]
+    public async Task Suggest_PublisherKilledMidwayAndAnnounced_NeverServesTheHalfWrittenVersion()
+    {
+        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("half-v1", V1));
+        await using var _ = server;
+        using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2));
+        var client = factory.CreateClient(factory.CreateChannel());
+        await WaitForVersionAsync(client, "half-v1");
+
+        // A publisher of half-v2 (reversed popularity) dies after part of its records: its keys stay behind, and a
+        // stray announcement of the version goes out (as a confused or replayed publisher could send).
+        var v2 = V1.ToDictionary(p => p.Key, p => 110 - p.Value, StringComparer.Ordinal);
+        using var kill = new CancellationTokenSource();
+        var writer = new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix, WriteBatchSize = 4 });
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Phase == "write" && p.Done >= 8)
+            {
+                kill.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.PublishAsync(TestIndexes.FromQueries("half-v2", v2), progress, kill.Token));
+        Assert.NotEmpty(Admin(server).Keys(pattern: keyPrefix + "idx:half-v2*"));
+        await server.Redis.GetSubscriber().PublishAsync(RedisChannel.Literal(keyPrefix + "index-updates"), "half-v2");
+
+        var wrong = new List<string>();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            foreach (var prefix in Prefixes)
+            {
+                var response = await client.SuggestAsync(new SuggestRequest { Prefix = prefix });
+                var texts = response.Items.Select(item => item.Text).ToList();
+                if (response.Metadata.IndexVersion != "half-v1" || !texts.SequenceEqual(TestIndexes.ExpectedTop(V1, prefix, 10)))
+                {
+                    wrong.Add($"{response.Metadata.IndexVersion} '{prefix}': {string.Join(" | ", texts)}");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+        Assert.Equal("half-v1", await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix }).GetActiveVersionAsync());
+
+        // A new publisher completes the version later: the server switches and serves it whole.
+        await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix }).PublishAsync(TestIndexes.FromQueries("half-v2", v2));
+        await WaitForVersionAsync(client, "half-v2");
+        foreach (var prefix in Prefixes)
+        {
+            var response = await client.SuggestAsync(new SuggestRequest { Prefix = prefix });
+            Assert.Equal("half-v2", response.Metadata.IndexVersion);
+            Assert.Equal(TestIndexes.ExpectedTop(v2, prefix, 10), response.Items.Select(item => item.Text));
+        }
+    }
+
+    private sealed class SyncProgress(Action<PublishProgress> report) : IProgress<PublishProgress>
+    {
+        public void Report(PublishProgress value) => report(value);
+    }
+}

@@ -1,0 +1,185 @@
+using QueryRec.Api.Hosting;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.Extensions.DependencyInjection;
+using QueryRec.Api.Ranking;
+using QueryRec.Api.Resilience;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Ranking;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Storage.Redis;
+using QueryRec.TestSupport;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace QueryRec.FunctionalTests.Resilience;
+
+/// <summary>
+/// Per-call resilience through a real gRPC channel: the concurrency limit sheds with RESOURCE_EXHAUSTED (never the
+/// health service), a deadline shorter than the budget still gets a (degraded) answer in time, and an answer the
+/// heuristic ranked because the model failed is counted as a fallback.
+/// </summary>
+public sealed class ResilienceCallTests(ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, long> Counts = new(StringComparer.Ordinal)
+    {
+        ["gears of war 3"] = 100, ["gears of war"] = 90, ["gear head"] = 80, ["geforce"] = 70, ["gta 5"] = 60,
+        ["halo reach"] = 50, ["halo 3"] = 40, ["hand"] = 30, ["xbox 360"] = 20, ["xbox one"] = 10,
+    };
+
+    private static async Task<(RedisServerFixture Server, QueryRecFactory Factory)> RedisHostAsync(string version, Dictionary<string, string?> settings)
+    {
+        var server = new RedisServerFixture();
+        await server.InitializeAsync();
+        var keyPrefix = RedisServerFixture.NewKeyPrefix();
+        await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix }).PublishAsync(TestIndexes.FromQueries(version, Counts));
+        settings["QueryRec:Store:Redis"] = server.ConnectionString;
+        settings["QueryRec:Store:KeyPrefix"] = keyPrefix;
+        settings["QueryRec:Store:PollInterval"] = "00:00:00.100";
+        var factory = new QueryRecFactory(settings);
+        var client = factory.CreateClient(factory.CreateChannel());
+        await Polling.UntilAsync(
+            () => client.Suggest(new SuggestRequest { Prefix = "zz" }).Metadata.IndexVersion == version, "the index version", TimeSpan.FromSeconds(10));
+        return (server, factory);
+    }
+
+    private static Task PauseAsync(RedisServerFixture server, TimeSpan pause)
+        => server.Redis.GetServer(server.Redis.GetEndPoints()[0]).ExecuteAsync("CLIENT", "PAUSE", ((int)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL");
+
+    [Fact]
+    public async Task Suggest_AtConcurrencyLimit_SecondCallIsResourceExhaustedWhileFirstIsHeld()
+    {
+        var (server, factory) = await RedisHostAsync("limit-v1", new()
+        {
+            ["QueryRec:Resilience:ConcurrencyLimit:PermitLimit"] = "1",
+            ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
+            ["QueryRec:Resilience:ReadTimeout"] = "00:00:10",
+        });
+        await using var _ = server;
+        using var __ = factory;
+        var client = factory.CreateClient(factory.CreateChannel());
+        var limiter = factory.Services.GetRequiredService<CallLimiter>();
+
+        // The first call holds the only permit: its reads wait for the paused Redis.
+        await PauseAsync(server, TimeSpan.FromSeconds(2));
+        var held = client.SuggestAsync(new SuggestRequest { Prefix = "hal", UserId = "held" }).ResponseAsync;
+        await Polling.UntilAsync(() => limiter.AvailablePermits == 0, "the first call to take the permit", TimeSpan.FromSeconds(5));
+
+        var shed = await Assert.ThrowsAsync<RpcException>(() => client.SuggestAsync(new SuggestRequest { Prefix = "ge" }).ResponseAsync);
+        var heldWhenShed = !held.IsCompleted;
+
+        // Health is never shed, even at the limit.
+        var health = await new Health.HealthClient(factory.CreateChannel()).CheckAsync(new HealthCheckRequest { Service = "" });
+        var heldAfterHealth = !held.IsCompleted;
+
+        var first = await held;
+
+        Assert.Equal(StatusCode.ResourceExhausted, shed.StatusCode);
+        Assert.True(heldWhenShed, "the second call was refused only after the first one had finished");
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        Assert.True(heldAfterHealth, "the health check was answered only after the held call had finished");
+        Assert.Equal("limit-v1", first.Metadata.IndexVersion);
+
+        // The permit is back: calls are served again.
+        var again = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
+        Assert.Equal(TestIndexes.ExpectedTop(Counts, "ge", 10), again.Items.Select(i => i.Text));
+    }
+
+    [Fact]
+    public async Task Suggest_DeadlineShorterThanBudget_AnswersDegradedBeforeTheDeadline()
+    {
+        var (server, factory) = await RedisHostAsync("deadline-v1", new()
+        {
+            ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
+            ["QueryRec:Resilience:ReadTimeout"] = "00:00:10",
+        });
+        await using var _ = server;
+        using var __ = factory;
+        var client = factory.CreateClient(factory.CreateChannel());
+        var deadline = TimeSpan.FromSeconds(1);
+
+        await PauseAsync(server, TimeSpan.FromSeconds(4));
+        var watch = Stopwatch.StartNew();
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "hal", UserId = "late" }, deadline: DateTime.UtcNow + deadline);
+        watch.Stop();
+        output.WriteLine($"answered in {watch.Elapsed.TotalMilliseconds:F0} ms with a {deadline.TotalMilliseconds:F0} ms deadline and a 5 s budget: {string.Join(", ", response.Metadata.DegradedReasons)}");
+
+        // Without the deadline the call would have waited for the 4 s pause (or the 5 s budget).
+        Assert.True(response.Metadata.Degraded);
+        Assert.Contains("store_timeout:prefix", response.Metadata.DegradedReasons);
+        Assert.True(watch.Elapsed < deadline + TimeSpan.FromSeconds(1), $"answered after {watch.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Suggest_ModelThrowsWhileScoring_IsCountedAsHeuristicFallback()
+    {
+        var dir = Directory.CreateTempSubdirectory("queryrec-fallback-");
+        try
+        {
+            var model = Path.Combine(dir.FullName, "model.onnx");
+            File.WriteAllBytes(model, BatchOfTwoOnnxModel.Create());
+            File.WriteAllText(RankingModel.CardPath(model), JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["schema_version"] = FeatureSchema.Version,
+                ["model_version"] = "fallback-batch-of-two",
+            }));
+            using var factory = new QueryRecFactory(new()
+            {
+                ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("fallback-v1", Counts), dir.FullName),
+                ["QueryRec:Ranking:Model:Path"] = model,
+            });
+            var client = factory.CreateClient(factory.CreateChannel());
+            using var fallbacks = new FallbackCounter(factory, "heuristic");
+
+            var scored = await client.SuggestAsync(new SuggestRequest { Prefix = "halo" });
+            var countAfterScored = fallbacks.Count;
+            var failed = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
+
+            Assert.Equal("fallback-batch-of-two", scored.Metadata.ModelVersion);
+            Assert.Equal(0, countAfterScored);
+            Assert.Equal(["model_error"], failed.Metadata.DegradedReasons);
+            Assert.Equal(1, fallbacks.Count);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Counts <c>queryrec.fallback</c> of one kind, of one host only (its meter factory is the meter's scope).</summary>
+    private sealed class FallbackCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public FallbackCounter(QueryRecFactory factory, string kind)
+        {
+            var scope = factory.Services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == QueryRecInstrumentation.FallbackName && ReferenceEquals(instrument.Meter.Scope, scope))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "kind" && Equals(tag.Value, kind))
+                    {
+                        Interlocked.Add(ref _count, value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
