@@ -101,7 +101,14 @@ public static class RedisConnection
         {
             RequireFile(TlsCaFileKey, ca);
             options.Ssl = true;
-            options.TrustIssuer(ca);
+            try
+            {
+                options.TrustIssuer(ca);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new ArgumentException($"{TlsCaFileKey} '{ca}' is not a certificate: {ex.Message}", ex);
+            }
         }
 
         if (files.TryGetValue(TlsCertFileKey, out var cert))
