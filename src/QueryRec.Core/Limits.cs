@@ -21,6 +21,9 @@ public static class Limits
     /// <summary>Most category filters on one Suggest request.</summary>
     public const int MaxCategoryFilters = 8;
 
+    /// <summary>Most sections one Discover request may name (there are five kinds; repeats are allowed but pointless).</summary>
+    public const int MaxDiscoverSections = 5;
+
     /// <summary>Largest batch accepted by ReportEvents.</summary>
     public const int MaxEventsPerBatch = 500;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -44,12 +45,22 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps gRPC-Web, reflection, the gRPC health service, and HTTP health endpoints
-    /// (<c>/healthz/live</c>, <c>/healthz/ready</c>).
+    /// Setting that maps the gRPC reflection service. Default: on in the Development environment only, since
+    /// reflection lists every method and message of the public port to anyone who can reach it.
+    /// </summary>
+    public const string ReflectionSetting = "QueryRec:Grpc:Reflection";
+
+    /// <summary>
+    /// Maps reflection (when <see cref="ReflectionSetting"/> allows it), the gRPC health service, and HTTP health
+    /// endpoints (<c>/healthz/live</c>, <c>/healthz/ready</c>).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapGrpcReflectionService();
+        if (app.Configuration.GetValue<bool?>(ReflectionSetting) ?? app.Environment.IsDevelopment())
+        {
+            app.MapGrpcReflectionService();
+        }
+
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(ReadyTag) });

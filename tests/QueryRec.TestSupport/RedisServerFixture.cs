@@ -26,11 +26,37 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     private string? _path;
     private string? _directory;
 
-    /// <summary>The loopback port the server listens on.</summary>
+    /// <summary>The loopback port the server listens on (the TLS port when <see cref="Tls"/> is on).</summary>
     public int Port { get; private set; }
 
-    /// <summary>A StackExchange.Redis configuration string for the server (admin commands allowed).</summary>
-    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)},allowAdmin=true,abortConnect=false";
+    /// <summary>Optional: the server requires this password for the default user (<c>requirepass</c>).</summary>
+    public string? Password { get; init; }
+
+    /// <summary>Optional: an ACL user with every permission, as (name, password).</summary>
+    public (string Name, string Password)? AclUser { get; init; }
+
+    /// <summary>
+    /// Optional: the server speaks only TLS, with a certificate for "localhost" and 127.0.0.1 issued by a throw-away CA
+    /// made with openssl (<see cref="CaCertificatePath"/>); the plain port is off.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>With <see cref="Tls"/>: the server also requires a client certificate issued by the CA (<c>tls-auth-clients yes</c>).</summary>
+    public bool TlsClientCertificateRequired { get; init; }
+
+    /// <summary>With <see cref="Tls"/>: the PEM certificate of the CA that issued the server's and the client's certificates.</summary>
+    public string? CaCertificatePath { get; private set; }
+
+    /// <summary>With <see cref="Tls"/>: a PEM client certificate issued by the CA, and its key.</summary>
+    public (string Certificate, string Key)? ClientCertificate { get; private set; }
+
+    /// <summary>
+    /// A StackExchange.Redis configuration string for the server (admin commands allowed), with the password and
+    /// TLS settings when the fixture has them (the CA is not in it: connect with <see cref="ConnectAsync"/> or add it).
+    /// </summary>
+    public string ConnectionString => $"{(Tls ? "localhost" : "127.0.0.1")}:{Port.ToString(CultureInfo.InvariantCulture)},allowAdmin=true,abortConnect=false"
+        + (Password is null ? string.Empty : ",password=" + Password)
+        + (Tls ? ",ssl=true,sslHost=localhost" : string.Empty);
 
     /// <summary>A multiplexer shared by the tests of the fixture, opened on start.</summary>
     public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("The Redis server fixture is not started.");
@@ -40,7 +66,21 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
 
     /// <summary>Opens a new multiplexer to the server (the caller disposes it).</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync()
-        => await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+    {
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        if (CaCertificatePath is not null)
+        {
+            options.TrustIssuer(CaCertificatePath);
+        }
+
+        if (ClientCertificate is { } client)
+        {
+            var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(client.Certificate, client.Key);
+            options.CertificateSelection += (_, _, _, _, _) => certificate;
+        }
+
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -55,6 +95,11 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         // Each server has its own directory, so an RDB file saved by one is never loaded by another.
         _path = path;
         _directory = Directory.CreateTempSubdirectory("queryrec-redis-").FullName;
+
+        if (Tls)
+        {
+            CreateCertificates();
+        }
 
         // A free port can be taken between the probe and the bind: retry a few times.
         for (var attempt = 1; ; attempt++)
@@ -174,6 +219,11 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var argument in SecurityArguments(port))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -183,8 +233,99 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         return process;
     }
 
-    private static async Task<bool> WaitForPingAsync(Process process, int port)
+    /// <summary>The arguments for <see cref="Password"/>, <see cref="AclUser"/> and <see cref="Tls"/> (later ones override "--port").</summary>
+    private IEnumerable<string> SecurityArguments(int port)
     {
+        if (Password is not null)
+        {
+            yield return "--requirepass";
+            yield return Password;
+        }
+
+        if (AclUser is { } user)
+        {
+            yield return "--user";
+            yield return user.Name;
+            yield return "on";
+            yield return ">" + user.Password;
+            yield return "~*";
+            yield return "&*";
+            yield return "+@all";
+        }
+
+        if (Tls)
+        {
+            var directory = Path.GetDirectoryName(CaCertificatePath)!;
+            foreach (var argument in new[]
+            {
+                "--port", "0",
+                "--tls-port", port.ToString(CultureInfo.InvariantCulture),
+                "--tls-cert-file", Path.Combine(directory, "server.crt"),
+                "--tls-key-file", Path.Combine(directory, "server.key"),
+                "--tls-ca-cert-file", CaCertificatePath!,
+                "--tls-auth-clients", TlsClientCertificateRequired ? "yes" : "no",
+            })
+            {
+                yield return argument;
+            }
+        }
+    }
+
+    /// <summary>A throw-away CA, a server certificate for localhost and 127.0.0.1, and a client certificate, made with openssl.</summary>
+    private void CreateCertificates()
+    {
+        var directory = Directory.CreateTempSubdirectory("queryrec-redis-tls-").FullName;
+        string In(string name) => Path.Combine(directory, name);
+        File.WriteAllText(In("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        File.WriteAllText(In("client.ext"), "extendedKeyUsage=clientAuth\n");
+        OpenSsl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", In("ca.key"), "-out", In("ca.crt"), "-days", "2", "-subj", "/CN=QueryRec test CA");
+        foreach (var name in new[] { "server", "client" })
+        {
+            OpenSsl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", In(name + ".key"), "-out", In(name + ".csr"), "-subj", name == "server" ? "/CN=localhost" : "/CN=queryrec-client");
+            OpenSsl("x509", "-req", "-in", In(name + ".csr"), "-CA", In("ca.crt"), "-CAkey", In("ca.key"), "-CAcreateserial", "-out", In(name + ".crt"), "-days", "2", "-extfile", In(name + ".ext"));
+        }
+
+        CaCertificatePath = In("ca.crt");
+        ClientCertificate = (In("client.crt"), In("client.key"));
+    }
+
+    private static void OpenSsl(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("openssl was not found; the Redis TLS tests need it: install it with `apt-get install -y openssl`.", ex);
+        }
+
+        using (process)
+        {
+            var error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"openssl {string.Join(' ', arguments)} failed: {error.Result}");
+            }
+        }
+    }
+
+    private async Task<bool> WaitForPingAsync(Process process, int port)
+    {
+        if (Tls)
+        {
+            return await WaitForTlsPingAsync(process, port);
+        }
+
         var deadline = Stopwatch.StartNew();
         var buffer = new byte[64];
         while (deadline.Elapsed < StartTimeout)
@@ -201,7 +342,9 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
                 var stream = client.GetStream();
                 await stream.WriteAsync("PING\r\n"u8.ToArray());
                 var read = await stream.ReadAsync(buffer);
-                if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                // With a password, PING before AUTH is refused (-NOAUTH), which also says the server is up.
+                var reply = Encoding.ASCII.GetString(buffer, 0, read);
+                if (reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal))
                 {
                     return true;
                 }
@@ -213,6 +356,34 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
             catch (IOException)
             {
                 // Closed while starting.
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
+    /// <summary>Waits until the server accepts a TLS connection (it is then ready: Redis binds after loading).</summary>
+    private static async Task<bool> WaitForTlsPingAsync(Process process, int port)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                // Not listening yet.
             }
 
             await Task.Delay(50);

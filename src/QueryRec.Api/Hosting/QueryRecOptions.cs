@@ -12,8 +12,10 @@ public sealed class StoreOptions
     public const string Section = "QueryRec:Store";
 
     /// <summary>
-    /// A StackExchange.Redis configuration string (e.g. "127.0.0.1:6379" or several cluster nodes). Empty
-    /// means the embedded in-process store, loaded from <see cref="IndexPath"/>.
+    /// A StackExchange.Redis configuration string (e.g. "127.0.0.1:6379" or several cluster nodes), with AUTH
+    /// (<c>password=</c>, <c>user=</c>) and TLS (<c>ssl=true</c>, <c>sslHost=</c>, and our <c>tlsCaFile=</c>,
+    /// <c>tlsCertFile=</c>, <c>tlsKeyFile=</c>: see <see cref="QueryRec.Storage.Redis.RedisConnection.CreateOptions"/>).
+    /// Empty means the embedded in-process store, loaded from <see cref="IndexPath"/>.
     /// </summary>
     [MaxLength(2048)]
     public string? Redis { get; set; }
@@ -97,6 +99,19 @@ internal sealed class StoreOptionsRules : IValidateOptions<StoreOptions>
         if (string.IsNullOrWhiteSpace(options.Redis) && !string.IsNullOrWhiteSpace(options.IndexPath) && !File.Exists(options.IndexPath))
         {
             return ValidateOptionsResult.Fail($"{StoreOptions.Section}:IndexPath '{options.IndexPath}' does not exist. Build one with 'QueryRec.Indexer build', or configure {StoreOptions.Section}:Redis.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            try
+            {
+                _ = QueryRec.Storage.Redis.RedisConnection.CreateOptions(options.Redis);
+            }
+            catch (ArgumentException ex)
+            {
+                // The message never holds the password; the configuration string is redacted.
+                return ValidateOptionsResult.Fail($"{StoreOptions.Section}:Redis '{QueryRec.Storage.Redis.RedisConnection.Redact(options.Redis)}' is invalid: {ex.Message}");
+            }
         }
 
         return ValidateOptionsResult.Success;

@@ -6,7 +6,8 @@ using QueryRec.Contracts.V1;
 
 namespace QueryRec.Api.Services;
 
-/// <summary>The public gRPC service. Thin: each RPC hands off to its handler.</summary>
+/// <summary>The public gRPC service. Thin: each RPC hands off to its handler. Bound by <see cref="QueryRecServiceBinding"/>.</summary>
+[BindServiceMethod(typeof(QueryRecServiceBinding), nameof(QueryRecServiceBinding.BindService))]
 internal sealed class QueryRecGrpcService(SuggestHandler suggest, DiscoverHandler discover, ShadingWordsHandler shadingWords, ReportEventsHandler reportEvents) : QueryRecService.QueryRecServiceBase
 {
     public override Task<SuggestResponse> Suggest(SuggestRequest request, ServerCallContext context)

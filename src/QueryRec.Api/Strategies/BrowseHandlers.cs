@@ -137,7 +137,12 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
             validation.Add("stage", $"must be STAGE_BEFORE_SEARCH or STAGE_BROWSING for Discover (got {request.Stage}).");
         }
 
-        for (var i = 0; i < request.Sections.Count; i++)
+        if (request.Sections.Count > QueryRec.Core.Limits.MaxDiscoverSections)
+        {
+            validation.Add("sections", $"must name at most {QueryRec.Core.Limits.MaxDiscoverSections} sections (got {request.Sections.Count}).");
+        }
+
+        for (var i = 0; request.Sections.Count <= QueryRec.Core.Limits.MaxDiscoverSections && i < request.Sections.Count; i++)
         {
             var kind = request.Sections[i];
             if (!System.Enum.IsDefined(kind) || kind == SectionKind.Unspecified)

@@ -13,12 +13,23 @@ namespace QueryRec.Api.Validation;
 /// </summary>
 internal sealed class RequestValidation
 {
+    /// <summary>
+    /// Most violations an answer lists: a request with thousands of bad entries (a flood of unknown enum values)
+    /// must not produce a status message larger than the request.
+    /// </summary>
+    public const int MaxReportedViolations = 20;
+
     private readonly List<BadRequest.Types.FieldViolation> _violations = [];
 
     public bool IsValid => _violations.Count == 0;
 
     public void Add(string field, string description)
-        => _violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+    {
+        if (_violations.Count <= MaxReportedViolations)
+        {
+            _violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        }
+    }
 
     public void MaxLength(string field, string? value, int max)
     {
@@ -91,18 +102,26 @@ internal sealed class RequestValidation
         }
     }
 
+    /// <summary>The INVALID_ARGUMENT exception for the violations recorded so far (at least one).</summary>
+    public RpcException ToRpcException() => CreateException(_violations);
+
     [DoesNotReturn]
-    private static void ThrowInvalid(List<BadRequest.Types.FieldViolation> violations)
+    private static void ThrowInvalid(List<BadRequest.Types.FieldViolation> violations) => throw CreateException(violations);
+
+    private static RpcException CreateException(List<BadRequest.Types.FieldViolation> violations)
     {
+        // One past the cap was kept to tell that more were dropped.
+        var shown = violations.Take(MaxReportedViolations).ToList();
         var badRequest = new BadRequest();
-        badRequest.FieldViolations.AddRange(violations);
-        var summary = string.Join("; ", violations.Select(static v => $"{v.Field}: {v.Description}"));
+        badRequest.FieldViolations.AddRange(shown);
+        var summary = string.Join("; ", shown.Select(static v => $"{v.Field}: {v.Description}"))
+            + (violations.Count > MaxReportedViolations ? "; and more" : string.Empty);
         var status = new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
             Message = "Invalid request: " + summary,
             Details = { Any.Pack(badRequest) },
         };
-        throw status.ToRpcException();
+        return status.ToRpcException();
     }
 }

@@ -89,6 +89,48 @@ public static class QueryNormalizer
         return true;
     }
 
+    /// <summary>
+    /// Drops what <see cref="string.Normalize(NormalizationForm)"/> and <see cref="string.IsNormalized(NormalizationForm)"/>
+    /// throw on: lone surrogates and the noncharacters U+FFFE and U+FFFF. Pass 1 drops both kinds anyway
+    /// (categories Surrogate and OtherNotAssigned), so the result is the same as if NFKC had let them through.
+    /// </summary>
+    private static string WithoutUnnormalizable(string text)
+    {
+        var first = IndexOfUnnormalizable(text, 0);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var start = 0;
+        for (var bad = first; bad >= 0; bad = IndexOfUnnormalizable(text, start))
+        {
+            builder.Append(text, start, bad - start);
+            start = bad + 1;
+        }
+
+        return builder.Append(text, start, text.Length - start).ToString();
+    }
+
+    private static int IndexOfUnnormalizable(string text, int from)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static string NormalizeCore(string? text, bool keepTrailingSpace)
     {
         if (string.IsNullOrEmpty(text))
@@ -96,6 +138,7 @@ public static class QueryNormalizer
             return string.Empty;
         }
 
+        text = WithoutUnnormalizable(text);
         var nfkc = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
 
         // Pass 1: fold every rune (case, traditional to simplified, dash and quote variants) and drop the

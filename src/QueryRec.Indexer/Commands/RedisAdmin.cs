@@ -9,7 +9,7 @@ namespace QueryRec.Indexer.Commands;
 /// <summary>The Redis connection options shared by publish, status, rollback and export.</summary>
 internal sealed class RedisAdminOptions
 {
-    public Option<string> Redis { get; } = new("--redis") { Description = "Redis endpoint, HOST:PORT or a StackExchange.Redis configuration string.", Required = true };
+    public Option<string> Redis { get; } = new("--redis") { Description = "Redis endpoint, HOST:PORT or a StackExchange.Redis configuration string (password=, user=, ssl=true, sslHost=, and tlsCaFile=, tlsCertFile=, tlsKeyFile=), as QueryRec:Store:Redis.", Required = true };
 
     public Option<string> KeyPrefix { get; } = new("--key-prefix") { Description = "Prefix of every key.", DefaultValueFactory = _ => new RedisIndexOptions().KeyPrefix };
 
@@ -77,11 +77,12 @@ internal sealed class RedisAdmin : IAsyncDisposable
         ConfigurationOptions config;
         try
         {
-            config = ConfigurationOptions.Parse(configuration);
+            // The same string the server reads (QueryRec:Store:Redis): AUTH, TLS and our TLS file settings.
+            config = RedisConnection.CreateOptions(configuration);
         }
         catch (ArgumentException ex)
         {
-            throw new CliUserException($"--redis '{configuration}' is invalid: {IndexerCli.FirstLine(ex.Message)}");
+            throw new CliUserException($"--redis '{RedisConnection.Redact(configuration)}' is invalid: {IndexerCli.FirstLine(ex.Message)}");
         }
 
         config.AbortOnConnectFail = true;

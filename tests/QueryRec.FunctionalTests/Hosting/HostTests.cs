@@ -54,7 +54,11 @@ public sealed class HostTests
     [Fact]
     public async Task Reflection_ListServices_IncludesQueryRecAndHealth()
     {
-        using var factory = QueryRecFactory.Embedded(QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("v1", Counts)));
+        using var factory = new QueryRecFactory(new()
+        {
+            ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("v1", Counts)),
+            ["QueryRec:Grpc:Reflection"] = "true",
+        });
         var reflection = new ServerReflection.ServerReflectionClient(factory.CreateChannel());
 
         using var call = reflection.ServerReflectionInfo();

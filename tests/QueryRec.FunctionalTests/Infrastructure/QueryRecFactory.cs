@@ -44,6 +44,9 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
         ["QueryRec:Suggest:StoreBudget"] = (storeBudget ?? TimeSpan.FromMilliseconds(200)).ToString(),
     });
 
+    /// <summary>The host environment; "Testing" unless a test is about environment defaults.</summary>
+    internal string? Environment { get; init; }
+
     /// <summary>Service overrides applied after the host's own registrations (e.g. a fake clock or a failing store).</summary>
     internal Action<IServiceCollection>? TestServices { get; init; }
 
@@ -77,7 +80,7 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
             builder.ConfigureTestServices(TestServices);
         }
 
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment ?? "Testing");
     }
 
     protected override IHost CreateHost(IHostBuilder builder)

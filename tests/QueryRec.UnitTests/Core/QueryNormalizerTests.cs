@@ -22,6 +22,34 @@ public sealed class QueryNormalizerTests
         Assert.Equal(expected, QueryNormalizer.Normalize(input));
     }
 
+    // The odd code unit is passed as a number: xUnit would turn a lone surrogate in a string argument into U+FFFD.
+    [Theory]
+    [InlineData("lap", 0xFFFE, "top", "laptop")] // string.Normalize throws on U+FFFE and U+FFFF
+    [InlineData("lap", 0xFFFF, "top", "laptop")]
+    [InlineData("lap", 0xFDD0, "top", "laptop")]
+    [InlineData("lap", 0xD800, "top", "laptop")] // lone high surrogate
+    [InlineData("lap", 0xDC00, "top", "laptop")] // lone low surrogate
+    [InlineData("Cafe", 0xFFFF, "\u0301", "café")] // dropped before NFKC, so the accent still composes
+    [InlineData("手", 0xD83D, "机", "手机")]
+    public void Normalize_LoneSurrogatesAndNoncharacters_AreDroppedNotThrown(string before, int codeUnit, string after, string expected)
+    {
+        var input = before + (char)codeUnit + after;
+
+        Assert.Equal(expected, QueryNormalizer.Normalize(input));
+        Assert.Equal(expected, QueryNormalizer.NormalizePrefix(input));
+    }
+
+    [Fact]
+    public void Normalize_AnySequenceOfUtf16CodeUnits_NeverThrowsAndIsIdempotent()
+    {
+        Gen.Char.Array[0, 40].Select(static a => new string(a)).Sample(s =>
+        {
+            var once = QueryNormalizer.Normalize(s);
+            Assert.Equal(once, QueryNormalizer.Normalize(once));
+            QueryNormalizer.NormalizePrefix(s);
+        });
+    }
+
     [Theory]
     [InlineData("gears ", "gears ")]
     [InlineData("gears   ", "gears ")]

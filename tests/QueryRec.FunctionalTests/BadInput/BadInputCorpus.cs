@@ -1,0 +1,504 @@
+using System.Text;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using QueryRec.Contracts.V1;
+using QueryRec.Core;
+
+namespace QueryRec.FunctionalTests.BadInput;
+
+/// <summary>The RPC a corpus case is sent to.</summary>
+public enum CorpusRpc
+{
+    Suggest,
+    Discover,
+    GetShadingWords,
+    ReportEvents,
+}
+
+/// <summary>What the server must answer to a corpus case.</summary>
+public enum CorpusOutcome
+{
+    /// <summary>OK (for ReportEvents: the one event accepted, or a duplicate of an earlier pass).</summary>
+    Ok,
+
+    /// <summary>INVALID_ARGUMENT whose BadRequest has exactly one violation, naming the case's field.</summary>
+    Invalid,
+
+    /// <summary>Either of the above: text whose visibility after normalization is the normalizer's call.</summary>
+    OkOrInvalid,
+
+    /// <summary>ReportEvents: OK, with the one event rejected on the case's field.</summary>
+    Rejected,
+
+    /// <summary>ReportEvents: OK, the event accepted (or a duplicate) or rejected on the case's field.</summary>
+    AcceptedOrRejected,
+
+    /// <summary>RESOURCE_EXHAUSTED: the message is larger than the server's MaxReceiveMessageSize (1 MiB).</summary>
+    TooLarge,
+
+    /// <summary>Bytes that are not a valid protobuf message: INVALID_ARGUMENT naming the field "request".</summary>
+    Malformed,
+}
+
+/// <summary>One bad-input case: the raw request bytes sent to an RPC and the answer expected.</summary>
+public sealed record CorpusCase(string Name, CorpusRpc Rpc, byte[] Payload, CorpusOutcome Expected, string? Field);
+
+/// <summary>
+/// The bad-input corpus (issue #7), generated systematically: every string field of every request gets every value
+/// family (over-long, lone surrogates and other invalid UTF-8 sent as raw bytes, control characters, bidi, emoji and
+/// ZWJ sequences, combining floods, noncharacters, private use, unassigned, BOM, NUL, normalization expanders), then
+/// hand-written cases for enums, limits, missing ids, batch sizes, repeated-field sizes, wire-format damage and
+/// over-size messages.
+/// </summary>
+/// <remarks>
+/// Requests are sent as bytes (a raw marshaller), so that the server sees exactly what a buggy or hostile client
+/// sends, including invalid UTF-8 that Google.Protobuf would never write. A string field is set by appending its
+/// tag and bytes to a valid base request: for a singular field the last value on the wire wins, and a nested
+/// message (context, an event) appended again is merged into the first.
+/// </remarks>
+public static class BadInputCorpus
+{
+    /// <summary>The time the corpus's events are near; the host's fake clock stands at it.</summary>
+    public static readonly DateTimeOffset Now = Discover.BrowseHost.Now;
+
+    private const int LengthDelimited = 2;
+    private const int Varint = 0;
+
+    private static readonly Lazy<IReadOnlyDictionary<string, CorpusCase>> Cases = new(() => Build().ToDictionary(static c => c.Name, StringComparer.Ordinal));
+
+    /// <summary>Every case, by name.</summary>
+    public static IReadOnlyDictionary<string, CorpusCase> All => Cases.Value;
+
+    /// <summary>The case names, for xUnit theories.</summary>
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in All.Keys)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    /// <summary>A string field of a request: where it sits on the wire, its bound, and how its content is judged.</summary>
+    private sealed record StringField(CorpusRpc Rpc, string Name, int[] Path, int Max, FieldKind Kind);
+
+    private enum FieldKind
+    {
+        /// <summary>An opaque id or text only bounded in length: any content is accepted.</summary>
+        Opaque,
+
+        /// <summary>Text that must keep a visible character after normalization (Suggest prefix, a search event's query).</summary>
+        VisibleText,
+
+        /// <summary>A category filter: must not be empty or whitespace.</summary>
+        NotBlank,
+    }
+
+    /// <summary>A value family member: UTF-8 bytes (possibly invalid) and what the server decodes them to.</summary>
+    private sealed record StringValue(string Name, byte[] Bytes)
+    {
+        /// <summary>The string the server sees: invalid sequences decode to U+FFFD.</summary>
+        public string Decoded => Encoding.UTF8.GetString(Bytes);
+
+        public static StringValue Text(string name, string text) => new(name, Encoding.UTF8.GetBytes(text));
+    }
+
+    private static IEnumerable<StringField> StringFields()
+    {
+        foreach (var rpc in new[] { CorpusRpc.Suggest, CorpusRpc.Discover, CorpusRpc.GetShadingWords })
+        {
+            yield return new(rpc, "user_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
+            yield return new(rpc, "device_id", [2], Limits.MaxIdLength, FieldKind.Opaque);
+            yield return new(rpc, "context.query", [5, 1], Limits.MaxQueryLength, FieldKind.Opaque);
+            yield return new(rpc, "context.item_id", [5, 2], Limits.MaxIdLength, FieldKind.Opaque);
+            yield return new(rpc, "context.category_id", [5, 3], Limits.MaxIdLength, FieldKind.Opaque);
+        }
+
+        yield return new(CorpusRpc.Suggest, "prefix", [6], Limits.MaxPrefixLength, FieldKind.VisibleText);
+        yield return new(CorpusRpc.Suggest, "category_filters[0]", [8], Limits.MaxIdLength, FieldKind.NotBlank);
+
+        // Events: the path starts at the event (field 1 of the request).
+        yield return new(CorpusRpc.ReportEvents, "event_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.ReportEvents, "user_id", [4], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.ReportEvents, "device_id", [5], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.ReportEvents, "query", [7], Limits.MaxQueryLength, FieldKind.VisibleText);
+        yield return new(CorpusRpc.ReportEvents, "prefix", [8], Limits.MaxPrefixLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.ReportEvents, "item_id", [9], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.ReportEvents, "category_id", [10], Limits.MaxIdLength, FieldKind.Opaque);
+    }
+
+    private static IEnumerable<StringValue> Values(int max)
+    {
+        // Over-long, counted in UTF-16 code units as the contract says.
+        yield return StringValue.Text("overlong", new string('x', max + 1));
+        yield return StringValue.Text("overlong_200k", new string('x', 200_000));
+        yield return StringValue.Text("overlong_emoji_pairs", string.Concat(Enumerable.Repeat("😀", (max / 2) + 1)));
+        yield return StringValue.Text("overlong_combining_flood", "a" + new string('\u0301', max));
+        yield return StringValue.Text("at_limit", new string('y', max));
+
+        // Lone surrogates as a WTF-8/CESU client writes them, and other invalid UTF-8.
+        yield return new("lone_high_surrogate", [(byte)'a', 0xED, 0xA0, 0x80, (byte)'b']);
+        yield return new("lone_low_surrogate", [(byte)'a', 0xED, 0xB0, 0x80, (byte)'b']);
+        yield return new("surrogate_pair_cesu", [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]);
+        yield return new("overlong_encoding_slash", [0xC0, 0xAF]);
+        yield return new("invalid_byte_ff", [(byte)'l', 0xFF, 0xFE, (byte)'p']);
+        yield return new("truncated_sequence", [(byte)'l', 0xE2, 0x82]);
+        yield return new("above_10ffff", [0xF4, 0x90, 0x80, 0x80]);
+        yield return new("five_byte_form", [0xF8, 0x88, 0x80, 0x80, 0x80]);
+
+        // Control characters and NUL.
+        yield return StringValue.Text("nul_only", "\0");
+        yield return StringValue.Text("nul_inside", "lap\0top");
+        yield return StringValue.Text("c0_controls", "\u0001\u0007\u0008\u001b[31mred\u001b[0m");
+        yield return StringValue.Text("crlf_injection", "laptop\r\nX-Injected: 1");
+        yield return StringValue.Text("c1_controls", "\u007f\u0085\u009b");
+
+        // Bidi.
+        yield return StringValue.Text("rtl_override", "\u202Eevil\u202C");
+        yield return StringValue.Text("rtl_hebrew", "\u200F\u05E9\u05DC\u05D5\u05DD");
+        yield return StringValue.Text("mixed_bidi", "laptop \u05DE\u05D7\u05E9\u05D1 هاتف 15");
+        yield return StringValue.Text("bidi_isolates", "\u2066a\u2069\u2067b\u2069\u2068c\u2069");
+
+        // Emoji and ZWJ sequences.
+        yield return StringValue.Text("emoji", "😀");
+        yield return StringValue.Text("zwj_family", "👨‍👩‍👧‍👦");
+        yield return StringValue.Text("flag", "🇺🇸");
+        yield return StringValue.Text("skin_tone", "👍🏽");
+        yield return StringValue.Text("keycap", "1️⃣");
+        yield return StringValue.Text("text_and_emoji", "laptop 🔥");
+
+        // Combining marks within the bound, and zalgo.
+        yield return StringValue.Text("combining_within_bound", "e" + new string('\u0301', Math.Min(max - 1, 60)));
+        yield return StringValue.Text("zalgo", "l\u0316\u0317\u0318a\u0319\u031A\u031Bp\u0300\u0301\u0302");
+
+        // Deeply odd code points.
+        yield return StringValue.Text("noncharacters", "\uFFFE\uFFFF\uFDD0");
+        yield return StringValue.Text("max_code_point", "\U0010FFFF");
+        yield return StringValue.Text("private_use", "\uE000\U000F0000");
+        yield return StringValue.Text("unassigned", "\u0378\u0379\U0003FFFD");
+        yield return StringValue.Text("tag_characters", "\U000E0001\U000E0074\U000E007F");
+        yield return StringValue.Text("bom_prefix", "\uFEFFlaptop");
+        yield return StringValue.Text("bom_only", "\uFEFF");
+        yield return StringValue.Text("zero_width_only", "\u200B\u200C\u200D\u2060");
+        yield return StringValue.Text("unicode_whitespace_only", "\u3000\u00A0\u2028\u2029\t");
+        yield return StringValue.Text("hangul_fillers", "\u3164\u115F\u1160");
+        yield return StringValue.Text("fullwidth", "ｌａｐｔｏｐ");
+        yield return StringValue.Text("math_alphanumerics", "𝐥𝐚𝐩𝐭𝐨𝐩");
+
+        // Case and compatibility mappings that grow the text: at the bound before normalization, far past it after.
+        yield return StringValue.Text("dotted_capital_i_at_limit", new string('İ', max));
+        yield return StringValue.Text("nfkc_expander_at_limit", new string('\uFDFA', max));
+        yield return StringValue.Text("ligature_at_limit", new string('\uFB03', max));
+    }
+
+    private static IEnumerable<CorpusCase> Build()
+    {
+        foreach (var field in StringFields())
+        {
+            foreach (var value in Values(field.Max))
+            {
+                yield return StringCase(field, value);
+            }
+        }
+
+        foreach (var c in EnumAndLimitCases())
+        {
+            yield return c;
+        }
+
+        foreach (var c in EventCases())
+        {
+            yield return c;
+        }
+
+        foreach (var c in SizeCases())
+        {
+            yield return c;
+        }
+
+        foreach (var c in WireCases())
+        {
+            yield return c;
+        }
+    }
+
+    private static CorpusCase StringCase(StringField field, StringValue value)
+    {
+        var decoded = value.Decoded;
+        var name = $"{field.Rpc}.{field.Name}.{value.Name}";
+        var fieldBytes = Nested(field.Path, value.Bytes);
+        var payload = field.Rpc switch
+        {
+            CorpusRpc.Suggest => Concat(BaseSuggest().ToByteArray(), fieldBytes),
+            CorpusRpc.Discover => Concat(BaseDiscover().ToByteArray(), fieldBytes),
+            CorpusRpc.GetShadingWords => Concat(new GetShadingWordsRequest().ToByteArray(), fieldBytes),
+            _ => Events(Concat(BaseEvent(name).ToByteArray(), fieldBytes)),
+        };
+
+        // proto3 strings must be valid UTF-8: the whole request is refused, naming the field by its path.
+        if (!System.Text.Unicode.Utf8.IsValid(value.Bytes))
+        {
+            return new CorpusCase(name, field.Rpc, payload, CorpusOutcome.Invalid, field.Rpc == CorpusRpc.ReportEvents ? "events[0]." + field.Name : field.Name);
+        }
+
+        CorpusOutcome expected;
+        if (decoded.Length > field.Max)
+        {
+            expected = field.Rpc == CorpusRpc.ReportEvents ? CorpusOutcome.Rejected : CorpusOutcome.Invalid;
+        }
+        else if (field.Kind == FieldKind.Opaque)
+        {
+            expected = CorpusOutcome.Ok;
+        }
+        else
+        {
+            expected = field.Rpc == CorpusRpc.ReportEvents ? CorpusOutcome.AcceptedOrRejected : CorpusOutcome.OkOrInvalid;
+        }
+
+        return new CorpusCase(name, field.Rpc, payload, expected, field.Name);
+    }
+
+    private static IEnumerable<CorpusCase> EnumAndLimitCases()
+    {
+        // Unknown enum values (proto3 enums are open: any int32 arrives).
+        foreach (var v in new[] { 4, 99, -1, int.MaxValue, int.MinValue })
+        {
+            yield return Invalid($"Suggest.stage.{v}", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "stage", Int(3, v));
+            yield return Invalid($"Discover.stage.{v}", CorpusRpc.Discover, [], "stage", Int(3, v));
+            yield return Invalid($"GetShadingWords.stage.{v}", CorpusRpc.GetShadingWords, [], "stage", Int(3, v));
+        }
+
+        foreach (var v in new[] { 6, -1, int.MaxValue })
+        {
+            yield return Invalid($"Suggest.scene.{v}", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "scene", Int(4, v));
+            yield return Invalid($"Discover.scene.{v}", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "scene", Int(4, v));
+            yield return Invalid($"GetShadingWords.scene.{v}", CorpusRpc.GetShadingWords, [], "scene", Int(4, v));
+        }
+
+        foreach (var v in new[] { 0, 6, -3, int.MaxValue })
+        {
+            yield return Invalid($"Discover.sections.{v}", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "sections[0]", Int(7, v));
+        }
+
+        // Limits out of range.
+        foreach (var v in new[] { -1, Limits.MaxSuggestLimit + 1, int.MaxValue, int.MinValue })
+        {
+            yield return Invalid($"Suggest.limit.{v}", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "limit", Int(7, v));
+            yield return Invalid($"Discover.limit.{v}", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "limit", Int(6, v));
+        }
+
+        foreach (var v in new[] { -1, 21, int.MaxValue, int.MinValue })
+        {
+            yield return Invalid($"GetShadingWords.limit.{v}", CorpusRpc.GetShadingWords, [], "limit", Int(6, v));
+        }
+
+        yield return Ok("Suggest.limit.max", CorpusRpc.Suggest, Concat(BaseSuggest().ToByteArray(), Int(7, Limits.MaxSuggestLimit)));
+        yield return Ok("Discover.limit.max", CorpusRpc.Discover, Concat(BaseDiscover().ToByteArray(), Int(6, 50)));
+        yield return Ok("GetShadingWords.limit.max", CorpusRpc.GetShadingWords, Int(6, 20));
+
+        // Missing fields: an anonymous caller is fine; a Suggest without a prefix is not.
+        yield return Ok("Suggest.anonymous", CorpusRpc.Suggest, BaseSuggest().ToByteArray());
+        yield return Ok("GetShadingWords.empty", CorpusRpc.GetShadingWords, []);
+        yield return Invalid("Suggest.prefix.missing", CorpusRpc.Suggest, [], "prefix");
+        yield return Invalid("Discover.stage.missing", CorpusRpc.Discover, [], "stage");
+
+        // Category filters: too many, blank.
+        yield return Invalid("Suggest.category_filters.9", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "category_filters", Repeat(8, "c", Limits.MaxCategoryFilters + 1));
+        yield return Invalid("Suggest.category_filters.50k", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "category_filters", Repeat(8, "c", 50_000));
+        yield return Invalid("Suggest.category_filters.empty", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "category_filters[0]", Str(8, ""));
+
+        // Sections: repeated kinds, and floods of valid and of unknown kinds.
+        yield return Ok("Discover.sections.duplicate", CorpusRpc.Discover, Concat(BaseDiscover().ToByteArray(), Int(7, 1), Int(7, 1), Int(7, 2)));
+        yield return Invalid("Discover.sections.flood_valid", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "sections", Packed(7, Enumerable.Repeat(1, 100_000)));
+        yield return Invalid("Discover.sections.flood_unknown", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "sections", Packed(7, Enumerable.Repeat(99, 100_000)));
+
+        // Unknown fields are skipped (forward compatibility).
+        yield return Ok("Suggest.unknown_fields", CorpusRpc.Suggest, Concat(BaseSuggest().ToByteArray(), Int(99, 7), Str(100, "junk"), Str(5000, new string('z', 1000))));
+        yield return Ok("ReportEvents.unknown_event_field", CorpusRpc.ReportEvents, Events(Concat(BaseEvent("unknown-field").ToByteArray(), Int(77, 1))));
+    }
+
+    private static IEnumerable<CorpusCase> EventCases()
+    {
+        static CorpusCase Rejected(string name, Event e, string field)
+            => new($"ReportEvents.{name}", CorpusRpc.ReportEvents, Events(e.ToByteArray()), CorpusOutcome.Rejected, field);
+
+        Event Base(string name, Action<Event> change)
+        {
+            var e = BaseEvent(name);
+            change(e);
+            return e;
+        }
+
+        yield return Rejected("event_id.missing", Base("x", static e => e.EventId = ""), "event_id");
+        yield return Rejected("ids.missing", Base("ids.missing", static e => e.UserId = ""), "user_id");
+        yield return Rejected("type.unspecified", Base("type.unspecified", static e => e.Type = EventType.Unspecified), "type");
+        yield return Rejected("type.99", Base("type.99", static e => e.Type = (EventType)99), "type");
+        yield return Rejected("type.negative", Base("type.negative", static e => e.Type = (EventType)(-7)), "type");
+        yield return Rejected("scene.77", Base("scene.77", static e => e.Scene = (Scene)77), "scene");
+        yield return Rejected("time.missing", Base("time.missing", static e => e.Time = null), "time");
+        yield return Rejected("time.seconds_huge", Base("time.seconds_huge", static e => e.Time = new Timestamp { Seconds = long.MaxValue }), "time");
+        yield return Rejected("time.seconds_min", Base("time.seconds_min", static e => e.Time = new Timestamp { Seconds = long.MinValue }), "time");
+        yield return Rejected("time.nanos_negative", Base("time.nanos_negative", static e => e.Time = new Timestamp { Seconds = Now.ToUnixTimeSeconds(), Nanos = -1 }), "time");
+        yield return Rejected("time.nanos_huge", Base("time.nanos_huge", static e => e.Time = new Timestamp { Seconds = Now.ToUnixTimeSeconds(), Nanos = int.MaxValue }), "time");
+        yield return Rejected("time.far_future", Base("time.far_future", static e => e.Time = Timestamp.FromDateTimeOffset(Now.AddDays(1))), "time");
+        yield return Rejected("time.epoch", Base("time.epoch", static e => e.Time = new Timestamp()), "time");
+        yield return Rejected("query.missing", Base("query.missing", static e => e.Query = ""), "query");
+        yield return Rejected("item_id.missing", Base("item_id.missing", static e => e.Type = EventType.ItemViewed), "item_id");
+        yield return Rejected("order.item_id.missing", Base("order.item_id.missing", static e => e.Type = EventType.Order), "item_id");
+        yield return Rejected("position.negative", Base("position.negative", static e => e.Position = -1), "position");
+        yield return Rejected("position.min", Base("position.min", static e => e.Position = int.MinValue), "position");
+        yield return Rejected("amount.nan", Base("amount.nan", static e => e.Amount = double.NaN), "amount");
+        yield return Rejected("amount.infinity", Base("amount.infinity", static e => e.Amount = double.PositiveInfinity), "amount");
+        yield return Rejected("amount.negative", Base("amount.negative", static e => e.Amount = -0.01), "amount");
+        yield return new("ReportEvents.position.max", CorpusRpc.ReportEvents, Events(Base("position.max", static e => e.Position = int.MaxValue).ToByteArray()), CorpusOutcome.Ok, null);
+        yield return new("ReportEvents.order.amount.max", CorpusRpc.ReportEvents, Events(Base("order.amount.max", static e =>
+        {
+            e.Type = EventType.Order;
+            e.ItemId = "sku-1";
+            e.Amount = double.MaxValue;
+        }).ToByteArray()), CorpusOutcome.Ok, null);
+    }
+
+    private static IEnumerable<CorpusCase> SizeCases()
+    {
+        // Batch sizes.
+        yield return Invalid("ReportEvents.events.none", CorpusRpc.ReportEvents, [], "events");
+        yield return Invalid("ReportEvents.events.501", CorpusRpc.ReportEvents, ManyEvents(Limits.MaxEventsPerBatch + 1), "events");
+        yield return Invalid("ReportEvents.events.100k_empty", CorpusRpc.ReportEvents, Concat(Enumerable.Repeat(Str(1, string.Empty), 100_000).ToArray()), "events");
+
+        // Over-size messages: more than MaxReceiveMessageSize (1 MiB) never reaches a handler.
+        yield return new("Suggest.message.over_1mib", CorpusRpc.Suggest, Str(6, new string('p', 1_100_000)), CorpusOutcome.TooLarge, null);
+        yield return new("Discover.message.over_1mib", CorpusRpc.Discover, Concat(BaseDiscover().ToByteArray(), Str(5000, new string('u', 1_100_000))), CorpusOutcome.TooLarge, null);
+        yield return new("GetShadingWords.message.over_1mib", CorpusRpc.GetShadingWords, Str(1, new string('u', 1_100_000)), CorpusOutcome.TooLarge, null);
+        yield return new("ReportEvents.message.over_1mib", CorpusRpc.ReportEvents, Events(Concat(BaseEvent("big").ToByteArray(), Str(7, new string('q', 1_100_000)))), CorpusOutcome.TooLarge, null);
+    }
+
+    private static IEnumerable<CorpusCase> WireCases()
+    {
+        CorpusCase Malformed(string name, CorpusRpc rpc, params byte[][] parts) => new(name, rpc, Concat(parts), CorpusOutcome.Malformed, "request");
+
+        foreach (var rpc in System.Enum.GetValues<CorpusRpc>())
+        {
+            yield return Malformed($"{rpc}.wire.truncated_varint", rpc, [0x18, 0x80]);
+            yield return Malformed($"{rpc}.wire.length_past_end", rpc, [0x0A, 0x7F, 0x61]);
+            yield return Malformed($"{rpc}.wire.field_zero", rpc, [0x00, 0x01]);
+            yield return Malformed($"{rpc}.wire.end_group_alone", rpc, [0x0C]);
+            yield return Malformed($"{rpc}.wire.deep_nesting", rpc, DeepGroups(5000));
+        }
+
+        // A known field number with the wrong wire type is kept as an unknown field, so the field reads as absent.
+        yield return Ok("Suggest.wire.context_as_varint", CorpusRpc.Suggest, Concat(BaseSuggest().ToByteArray(), Int(5, 1)));
+        yield return Invalid("ReportEvents.wire.event_as_varint", CorpusRpc.ReportEvents, Int(1, 1), "events");
+        yield return new("ReportEvents.wire.time_as_varint", CorpusRpc.ReportEvents, Events(Concat(BaseEvent("t").ToByteArray(), Int(3, 5))), CorpusOutcome.Ok, null);
+        yield return Malformed("Suggest.wire.prefix_truncated", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), [0x32, 0x05, 0x61]);
+    }
+
+    /// <summary>Unknown groups nested <paramref name="depth"/> deep (start-group tags, then end-group tags).</summary>
+    private static byte[] DeepGroups(int depth)
+    {
+        var bytes = new List<byte>();
+        for (var i = 0; i < depth; i++)
+        {
+            bytes.AddRange(Write(o => o.WriteTag(50, WireFormat.WireType.StartGroup)));
+        }
+
+        for (var i = 0; i < depth; i++)
+        {
+            bytes.AddRange(Write(o => o.WriteTag(50, WireFormat.WireType.EndGroup)));
+        }
+
+        return [.. bytes];
+    }
+
+    private static SuggestRequest BaseSuggest() => new() { Prefix = "la" };
+
+    private static DiscoverRequest BaseDiscover() => new() { Stage = Stage.BeforeSearch };
+
+    /// <summary>A valid search event with a unique id per case (the same id on every pass, so repeats are duplicates).</summary>
+    private static Event BaseEvent(string caseName) => new()
+    {
+        EventId = "corpus-" + caseName,
+        Type = EventType.SearchSubmitted,
+        Time = Timestamp.FromDateTimeOffset(Now.AddMinutes(-1)),
+        UserId = "corpus-user",
+        Query = "laptop",
+    };
+
+    private static byte[] ManyEvents(int count)
+        => Concat(Enumerable.Range(0, count).Select(static i => Str(1, BaseEvent("many-" + i).ToByteArray())).ToArray());
+
+    private static CorpusCase Invalid(string name, CorpusRpc rpc, byte[] baseBytes, string field, params byte[][] extra)
+        => new(name, rpc, Concat([baseBytes, .. extra]), CorpusOutcome.Invalid, field);
+
+    private static CorpusCase Ok(string name, CorpusRpc rpc, byte[] payload) => new(name, rpc, payload, CorpusOutcome.Ok, null);
+
+    /// <summary>A ReportEvents request holding the one event whose bytes are given.</summary>
+    private static byte[] Events(byte[] eventBytes) => Str(1, eventBytes);
+
+    /// <summary>The bytes at <paramref name="path"/> (field numbers of nested messages, outermost first).</summary>
+    private static byte[] Nested(int[] path, byte[] value)
+    {
+        var bytes = Str(path[^1], value);
+        for (var i = path.Length - 2; i >= 0; i--)
+        {
+            bytes = Str(path[i], bytes);
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Str(int field, string value) => Str(field, Encoding.UTF8.GetBytes(value));
+
+    private static byte[] Str(int field, byte[] value) => Write(o =>
+    {
+        o.WriteTag(field, (WireFormat.WireType)LengthDelimited);
+        o.WriteBytes(ByteString.CopyFrom(value));
+    });
+
+    private static byte[] Int(int field, long value) => Write(o =>
+    {
+        o.WriteTag(field, (WireFormat.WireType)Varint);
+        o.WriteInt64(value);
+    });
+
+    private static byte[] Repeat(int field, string prefix, int count)
+        => Concat(Enumerable.Range(0, count).Select(i => Str(field, prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+
+    private static byte[] Packed(int field, IEnumerable<int> values)
+    {
+        var inner = Write(o =>
+        {
+            foreach (var v in values)
+            {
+                o.WriteInt32(v);
+            }
+        });
+        return Str(field, inner);
+    }
+
+    private static byte[] Write(Action<CodedOutputStream> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var output = new CodedOutputStream(buffer, leaveOpen: true))
+        {
+            write(output);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static byte[] Concat(params byte[][] parts)
+    {
+        var result = new byte[parts.Sum(static p => p.Length)];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(result, offset);
+            offset += part.Length;
+        }
+
+        return result;
+    }
+}
