@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every QueryRec test: buf lint of the protos, then unit, integration (real redis-server) and
-# functional (gRPC) tests. Installs redis-server and npm with apt when missing and running as root;
+# functional (gRPC) tests. Installs redis-server, npm and openssl (Redis TLS tests) with apt when missing and running as root;
 # otherwise says exactly what to install. Prints "N passed, N failed" and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ trap 'if [[ $summary_printed -eq 0 ]]; then echo "stopped before the tests ran t
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${need_apt[*]} with apt-get"
