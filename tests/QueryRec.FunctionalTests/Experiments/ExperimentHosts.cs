@@ -95,30 +95,3 @@ public sealed class ExperimentServingHost : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
-
-/// <summary>Counts <c>queryrec.experiments.reload_refused</c> of one host only (its meter factory is the scope).</summary>
-internal sealed class ReloadRefusedCounter : IDisposable
-{
-    private readonly MeterListener _listener = new();
-    private long _count;
-
-    public ReloadRefusedCounter(QueryRecFactory factory)
-    {
-        var scope = factory.Services.GetRequiredService<IMeterFactory>();
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Name == ExperimentRegistry.ReloadRefusedCounterName && instrument.Meter.Name == RankingModelHost.MeterName
-                && ReferenceEquals(instrument.Meter.Scope, scope))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-        _listener.Start();
-    }
-
-    /// <summary>The reloads refused so far.</summary>
-    public long Count => Interlocked.Read(ref _count);
-
-    public void Dispose() => _listener.Dispose();
-}

@@ -89,7 +89,7 @@ public sealed class ExperimentReloadTests : IDisposable
     {
         var (factory, client) = Start(LimitLayer("k3", 3));
         using var _ = factory;
-        using var refused = new ReloadRefusedCounter(factory);
+        using var refused = new HostCounter(factory, ExperimentRegistry.ReloadRefusedCounterName);
         var generation = factory.Services.GetRequiredService<ExperimentRegistry>().Generation;
 
         ExperimentHosts.WriteConfig(ConfigPath, json);
@@ -106,7 +106,7 @@ public sealed class ExperimentReloadTests : IDisposable
     {
         var (factory, client) = Start(LimitLayer("k3", 3));
         using var _ = factory;
-        using var refused = new ReloadRefusedCounter(factory);
+        using var refused = new HostCounter(factory, ExperimentRegistry.ReloadRefusedCounterName);
 
         ExperimentHosts.WriteConfig(ConfigPath, LimitLayer("k2", 2, share: 150));
         await Polling.UntilAsync(() => refused.Count >= 1, "the refused reload", Deadline);

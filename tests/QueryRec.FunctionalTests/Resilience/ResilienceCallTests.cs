@@ -132,7 +132,7 @@ public sealed class ResilienceCallTests(ITestOutputHelper output)
                 ["QueryRec:Ranking:Model:Path"] = model,
             });
             var client = factory.CreateClient(factory.CreateChannel());
-            using var fallbacks = new FallbackCounter(factory, "heuristic");
+            using var fallbacks = new HostCounter(factory, QueryRecInstrumentation.FallbackName, new("kind", "heuristic"));
 
             var scored = await client.SuggestAsync(new SuggestRequest { Prefix = "halo" });
             var countAfterScored = fallbacks.Count;
@@ -147,39 +147,5 @@ public sealed class ResilienceCallTests(ITestOutputHelper output)
         {
             dir.Delete(recursive: true);
         }
-    }
-
-    /// <summary>Counts <c>queryrec.fallback</c> of one kind, of one host only (its meter factory is the meter's scope).</summary>
-    private sealed class FallbackCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public FallbackCounter(QueryRecFactory factory, string kind)
-        {
-            var scope = factory.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == QueryRecInstrumentation.FallbackName && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "kind" && Equals(tag.Value, kind))
-                    {
-                        Interlocked.Add(ref _count, value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

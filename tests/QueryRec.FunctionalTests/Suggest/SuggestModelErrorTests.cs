@@ -71,7 +71,7 @@ public sealed class SuggestModelErrorTests : IDisposable
         var logs = new CapturingLoggerProvider();
         using var factory = Host(target, logs);
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedModelCounter(factory);
+        using var refused = HostCounter.RefusedModels(factory);
 
         // The model is served: a request with exactly two candidates (the batch its Reshape fits) is scored by it.
         var two = await client.SuggestAsync(new SuggestRequest { Prefix = "halo" });

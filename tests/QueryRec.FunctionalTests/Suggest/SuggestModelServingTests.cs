@@ -119,7 +119,7 @@ public sealed class SuggestModelServingTests : IDisposable
         Install(first, target);
         using var factory = Host(target);
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedModelCounter(factory);
+        using var refused = HostCounter.RefusedModels(factory);
 
         var response = await client.SuggestAsync(new SuggestRequest { Prefix = "ge" });
 

@@ -204,7 +204,7 @@ public sealed class SuggestPublishedModelTests(RedisServerFixture redis, Trained
         await Ok(["publish-model", "--model", m3, .. RedisArgs]);
         using var factory = RedisHost();
         var client = factory.CreateClient(factory.CreateChannel());
-        using var refused = new RefusedModelCounter(factory);
+        using var refused = HostCounter.RefusedModels(factory);
         await WaitForModel(client, v3);
 
         // Garbage ONNX with a valid package checksum: the CLI would refuse it, so write it with the store directly.
