@@ -66,6 +66,16 @@ internal static class TestIndexes
         return IndexBuild.Create(version, DateTimeOffset.UnixEpoch.AddDays(20000), "test index", records);
     }
 
+    /// <summary>
+    /// Ten game queries with distinct counts (100 down to 10), several per first letter (g, h, x): a fresh copy of the
+    /// small vocabulary the publish, fault and resilience tests share.
+    /// </summary>
+    public static Dictionary<string, long> GameQueries() => new(StringComparer.Ordinal)
+    {
+        ["gears of war 3"] = 100, ["gears of war"] = 90, ["gear head"] = 80, ["geforce"] = 70, ["gta 5"] = 60,
+        ["halo reach"] = 50, ["halo 3"] = 40, ["hand"] = 30, ["xbox 360"] = 20, ["xbox one"] = 10,
+    };
+
     /// <summary>One query of a hand-made index.</summary>
     public sealed record TestQuery(string Text, long Count, IReadOnlyList<string> Categories);
 

@@ -20,11 +20,7 @@ namespace QueryRec.FunctionalTests.Resilience;
 /// </summary>
 public sealed class RedisFaultTests(ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, long> V1 = new(StringComparer.Ordinal)
-    {
-        ["gears of war 3"] = 100, ["gears of war"] = 90, ["gear head"] = 80, ["geforce"] = 70, ["gta 5"] = 60,
-        ["halo reach"] = 50, ["halo 3"] = 40, ["hand"] = 30, ["xbox 360"] = 20, ["xbox one"] = 10,
-    };
+    private static readonly Dictionary<string, long> V1 = TestIndexes.GameQueries();
 
     private static readonly string[] Prefixes = ["g", "ge", "gea", "gear", "gf", "gt", "h", "ha", "hal", "han", "x", "xb", "xbo", "xbox"];
 

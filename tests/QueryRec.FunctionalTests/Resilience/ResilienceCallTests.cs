@@ -24,11 +24,7 @@ namespace QueryRec.FunctionalTests.Resilience;
 /// </summary>
 public sealed class ResilienceCallTests(ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, long> Counts = new(StringComparer.Ordinal)
-    {
-        ["gears of war 3"] = 100, ["gears of war"] = 90, ["gear head"] = 80, ["geforce"] = 70, ["gta 5"] = 60,
-        ["halo reach"] = 50, ["halo 3"] = 40, ["hand"] = 30, ["xbox 360"] = 20, ["xbox one"] = 10,
-    };
+    private static readonly Dictionary<string, long> Counts = TestIndexes.GameQueries();
 
     private static async Task<(RedisServerFixture Server, QueryRecFactory Factory)> RedisHostAsync(string version, Dictionary<string, string?> settings)
     {
