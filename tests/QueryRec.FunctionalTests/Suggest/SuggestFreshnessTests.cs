@@ -194,7 +194,11 @@ public sealed class SuggestRealtimeDegradedTests
             var response = await call;
 
             Assert.Equal(TestIndexes.ExpectedTop(SuggestRealtimeHost.Counts, "gea", 10), response.Items.Select(i => i.Text));
-            Assert.Equal(["source_timeout:history"], response.Metadata.DegradedReasons);
+            Assert.Contains("source_timeout:history", response.Metadata.DegradedReasons);
+
+            // The fake clock moves 100 ms per 10 ms of real time, so on a loaded machine another in-memory source (infix)
+            // can also miss the budget; nothing but timeouts may be reported.
+            Assert.All(response.Metadata.DegradedReasons, reason => Assert.StartsWith("source_timeout:", reason, StringComparison.Ordinal));
         }
         finally
         {
