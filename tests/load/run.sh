@@ -3,22 +3,23 @@
 # on the same server, at equal concurrency, with thousands of distinct keystroke prefixes replayed from the seeded
 # simulator log. See docs/performance.md, "Load harness".
 #
-#   bash tests/load/run.sh [--duration 10] [--concurrency 32] [--requests 10000] [--driver both|h2load|node]
+#   bash tests/load/run.sh [--duration 10] [--warmup 15] [--concurrency 32] [--requests 10000] [--driver both|h2load|node]
 #                          [--events FILE.jsonl] [--no-build]
 #
 # Starts its own redis-server (free port) and QueryRec.Api (free ports), builds the demo index with the ranking model
 # (as scripts/demo.sh), publishes it to that Redis, checks grpc-status on a sample, then measures. Exits 1 when a
-# sampled grpc-status is not 0 or a sampled Suggest answer is empty. Work files go to tests/load/.work (git-ignored).
+# sampled grpc-status is not 0 or more than 5 % of sampled Suggest answers have no item. Work files: tests/load/.work.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-duration=10 concurrency=32 requests=10000 driver=both events="" build=1
+duration=10 warmup=15 concurrency=32 requests=10000 driver=both events="" build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
     --driver) driver="$2"; shift 2 ;;
@@ -80,6 +81,7 @@ python3 "$here/prepare.py" textproto "$work/prefixes.txt" "$work/batch.txtpb"
   "$here/batch.proto" < "$work/batch.txtpb" > "$work/batch.bin"
 rm -rf "$work/bodies"
 python3 "$here/prepare.py" frame "$work/batch.bin" "$work/prefixes.txt" "$work"
+distinct_prefixes=$(sort -u "$work/prefixes.txt" | wc -l)
 printf '\0\0\0\0\0' > "$work/health.frames"   # an empty HealthCheckRequest (service ""), gRPC-framed
 
 # ---- redis and the service ----------------------------------------------------------------------------------------
@@ -104,6 +106,7 @@ ASPNETCORE_ENVIRONMENT=Production dotnet src/QueryRec.Api/bin/Release/net10.0/Qu
   --Logging:LogLevel:Default=Warning >"$work/api.log" 2>&1 &
 api_pid=$!
 pids+=($api_pid)
+echo "$api_pid" > "$work/api.pid"   # for attaching dotnet-counters / dotnet-trace during a run
 for _ in $(seq 300); do
   curl -sf "http://127.0.0.1:$web_port/healthz/ready" >/dev/null 2>&1 && break
   kill -0 "$api_pid" 2>/dev/null || { echo "the service exited; see $work/api.log" >&2; tail -20 "$work/api.log" >&2; exit 1; }
@@ -128,8 +131,11 @@ for i in d["empty_body_indexes"]: print("    answered with no item:", repr(p[i])
   drive --path "$health" --frames "$work/health.frames" --requests 50 --concurrency 2 --connections 1 --duration 60 \
     | tee "$work/check-health-$1.json" || { echo "FAILED: a sampled Health/Check call had grpc-status != 0" >&2; exit 1; }
 }
-echo "==> warm-up (5 s)"
-drive --path "$suggest" --frames "$work/suggest.frames" --duration 5 --concurrency "$concurrency" >/dev/null
+# Warm-up: both endpoints over every body, long enough for tiered JIT to reach tier 1 on the hot path (on a busy
+# 2-core machine, 5 s still left about 0.5 s/s of JIT time in the measured runs).
+echo "==> warm-up (${warmup} s)"
+drive --path "$suggest" --frames "$work/suggest.frames" --duration "$warmup" --concurrency "$concurrency" >/dev/null
+drive --path "$health" --frames "$work/health.frames" --duration 2 --concurrency "$concurrency" >/dev/null
 check before
 
 # ---- h2load: one body per run, so the distinct prefixes go in rounds ----------------------------------------------
@@ -163,28 +169,34 @@ h2round() { # $1 path, $2 label, $3 rps per client (0 = as fast as possible); pr
 
 results="$work/results.txt"
 : > "$results"
+api_ticks() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }   # user + system CPU of the service, in clock ticks
+hz=$(getconf CLK_TCK)
+measure() { # $1 driver, $2 path, $3 label, $4 rps (0 = peak); prints the figure line plus the service's CPU ms/request
+  local d="$1" path="$2" label="$3" rate="$4" c0 c1 line frames=suggest.frames
+  [[ "$path" == "$health" ]] && frames=health.frames
+  c0=$(api_ticks)
+  if [[ "$d" == h2load ]]; then
+    local per_client=0
+    (( rate > 0 )) && { per_client=$(( rate / (parallel * per_conn) )); (( per_client > 0 )) || per_client=1; }
+    line=$(h2round "$path" "$label" "$per_client")
+  else
+    local extra=()
+    (( rate > 0 )) && extra=(--rps "$rate")
+    line=$(drive --path "$path" --frames "$work/$frames" --duration "$duration" --concurrency "$concurrency" "${extra[@]}" \
+      | python3 "$here/summarize.py" node "$distinct_prefixes")
+  fi
+  c1=$(api_ticks)
+  echo "$line $(python3 -c "import sys; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1000 / int(sys.argv[3]) / max(1, int(sys.argv[4])), 3))" "$c0" "$c1" "$hz" "${line##* }")"
+}
 run_pair() { # $1 driver; prints and records peak and half-peak figures for Suggest and Health
   local d="$1" s h rate
   echo "==> $d: peak, concurrency $concurrency, ${duration}s each"
-  if [[ "$d" == h2load ]]; then
-    s=$(h2round "$suggest" suggest 0); h=$(h2round "$health" health 0)
-  else
-    s=$(drive --path "$suggest" --frames "$work/suggest.frames" --duration "$duration" --concurrency "$concurrency" | python3 "$here/summarize.py" node)
-    h=$(drive --path "$health" --frames "$work/health.frames" --duration "$duration" --concurrency "$concurrency" | python3 "$here/summarize.py" node)
-  fi
-  echo "$d peak suggest $s" | tee -a "$results"
-  echo "$d peak health $h" | tee -a "$results"
+  s=$(measure "$d" "$suggest" suggest 0); echo "$d peak suggest $s" | tee -a "$results"
+  h=$(measure "$d" "$health" health 0); echo "$d peak health $h" | tee -a "$results"
   rate=$(( ${s%% *} / 2 ))
   echo "==> $d: half of Suggest's peak, $rate req/s offered to each endpoint"
-  if [[ "$d" == h2load ]]; then
-    local per_client=$(( rate / (parallel * per_conn) )); (( per_client > 0 )) || per_client=1
-    s=$(h2round "$suggest" suggest-half "$per_client"); h=$(h2round "$health" health-half "$per_client")
-  else
-    s=$(drive --path "$suggest" --frames "$work/suggest.frames" --duration "$duration" --concurrency "$concurrency" --rps "$rate" | python3 "$here/summarize.py" node)
-    h=$(drive --path "$health" --frames "$work/health.frames" --duration "$duration" --concurrency "$concurrency" --rps "$rate" | python3 "$here/summarize.py" node)
-  fi
-  echo "$d half suggest $s" | tee -a "$results"
-  echo "$d half health $h" | tee -a "$results"
+  s=$(measure "$d" "$suggest" suggest-half "$rate"); echo "$d half suggest $s" | tee -a "$results"
+  h=$(measure "$d" "$health" health-half "$rate"); echo "$d half health $h" | tee -a "$results"
 }
 [[ "$driver" == node ]] || run_pair h2load
 [[ "$driver" == h2load ]] || run_pair node

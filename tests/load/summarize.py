@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Summaries for run.sh. Every figure line is: rps p50_ms p99_ms distinct_bodies bad_responses.
+"""Summaries for run.sh. Every figure line is: rps p50_ms p99_ms distinct_prefixes bad_responses requests; run.sh appends the
+service's CPU milliseconds per request (from /proc/PID/stat around the run).
 
-  summarize.py node < driver-json          -> the figure line of one driver.mjs run
+  summarize.py node N < driver-json        -> the figure line of one driver.mjs run (N: distinct prefixes in its frames)
   summarize.py h2load LOGDIR PARALLEL N    -> the figure line of one h2round (h2load --log-file logs, PARALLEL per round,
                                              N distinct bodies)
   summarize.py table RESULTS CONCURRENCY   -> the Markdown table and the two ratios
@@ -21,7 +22,8 @@ def pct(xs, p):
 def node():
     d = json.loads(sys.stdin.read().strip().splitlines()[-1])
     bad = sum(v for k, v in d["statuses"].items() if k != "0") + d["failures"]
-    print(d["rps"], d["p50_ms"], d["p99_ms"], d["distinct_bodies"], bad)
+    distinct = d["distinct_bodies"] if d["distinct_bodies"] == 1 else int(sys.argv[2])
+    print(d["rps"], d["p50_ms"], d["p99_ms"], distinct, bad, d["requests"])
 
 
 def h2load(logdir, parallel, distinct):
@@ -52,19 +54,20 @@ def h2load(logdir, parallel, distinct):
     busy = sum((r[1] - r[0]) / 1e6 for r in rounds.values() if r[2])
     n = sum(r[2] for r in rounds.values())
     rps = n / busy if busy else 0
-    print(round(rps), round(pct(lat, 0.5), 3), round(pct(lat, 0.99), 3), distinct, bad)
+    print(round(rps), round(pct(lat, 0.5), 3), round(pct(lat, 0.99), 3), distinct, bad, n)
 
 
 def table(results, concurrency):
     rows = {}
     for line in open(results):
-        d, load, ep, rps, p50, p99, distinct, bad = line.split()
-        rows[(d, load, ep)] = (float(rps), float(p50), float(p99), int(distinct), int(bad))
-    print(f"| driver | load | endpoint | req/s | p50 ms | p99 ms | distinct bodies | bad |")
-    print("|---|---|---|---|---|---|---|---|")
-    for (d, load, ep), (rps, p50, p99, distinct, bad) in rows.items():
+        d, load, ep, rps, p50, p99, distinct, bad, n, cpu = line.split()
+        rows[(d, load, ep)] = (float(rps), float(p50), float(p99), int(distinct), int(bad), int(n), float(cpu))
+    print("| driver | load | endpoint | req/s | p50 ms | p99 ms | requests | distinct prefixes | bad | service CPU ms/request |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (d, load, ep), (rps, p50, p99, distinct, bad, n, cpu) in rows.items():
         label = f"peak, {concurrency} concurrent" if load == "peak" else "half of Suggest's peak"
-        print(f"| {d} | {label} | {'Suggest' if ep == 'suggest' else 'Health/Check'} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {distinct} | {bad} |")
+        name = "Suggest" if ep == "suggest" else "Health/Check"
+        print(f"| {d} | {label} | {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {n:,} | {distinct:,} | {bad} | {cpu:.3f} |")
     print()
     for d in sorted({k[0] for k in rows}):
         s, h = rows.get((d, "peak", "suggest")), rows.get((d, "peak", "health"))
