@@ -58,12 +58,18 @@ function hasItems(msg) {
   return false;
 }
 
-const sessions = Array.from({ length: connections }, () => http2.connect(url));
+let sessionError = null;
+const sessions = Array.from({ length: connections }, () => {
+  const s = http2.connect(url);
+  s.on("error", (e) => { sessionError = e.message; });
+  return s;
+});
 const latencies = [];
 const statuses = new Map();
 const emptyBodies = [];
 let empty = 0, sent = 0, done = 0, next = 0, failures = 0;
 const start = performance.now();
+const cpu0 = process.cpuUsage();
 const deadline = start + duration;
 
 function one(slot) {
@@ -71,9 +77,17 @@ function one(slot) {
   const body = bodies[index];
   sent++;
   const t0 = performance.now();
-  const req = sessions[slot % connections].request({
-    ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers",
-  });
+  let req;
+  try {
+    req = sessions[slot % connections].request({
+      ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers",
+    });
+  } catch (e) { // the connection is gone (refused or reset): count it and stop this slot
+    failures++;
+    sessionError ??= e.message;
+    endSlot();
+    return;
+  }
   const chunks = [];
   let status = null;
   req.on("response", (h) => { if (h["grpc-status"] !== undefined) status = h["grpc-status"]; }); // trailers-only
@@ -126,13 +140,15 @@ function finish() {
   if (finished) return;
   finished = true;
   const elapsed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
   const q = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN;
   const bad = [...statuses.entries()].filter(([k]) => k !== "0").reduce((s, [, v]) => s + v, 0) + failures;
   console.log(JSON.stringify({
     path, requests: done, distinct_bodies: bodies.length, seconds: +elapsed.toFixed(2),
     rps: +(done / elapsed).toFixed(0), p50_ms: +q(0.5).toFixed(3), p99_ms: +q(0.99).toFixed(3),
-    statuses: Object.fromEntries(statuses), failures, empty_answers: expectItems ? empty : undefined,
+    statuses: Object.fromEntries(statuses), failures, session_error: sessionError ?? undefined,
+    client_cpu_ms_per_request: +((cpu.user + cpu.system) / 1000 / Math.max(1, done)).toFixed(3), empty_answers: expectItems ? empty : undefined,
     empty_body_indexes: expectItems ? emptyBodies : undefined,
   }));
   sessions.forEach((s) => s.close());

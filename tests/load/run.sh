@@ -86,7 +86,7 @@ printf '\0\0\0\0\0' > "$work/health.frames"   # an empty HealthCheckRequest (ser
 
 # ---- redis and the service ----------------------------------------------------------------------------------------
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-redis_port=$(free_port); grpc_port=$(free_port); web_port=$(free_port)
+redis_port=$(free_port)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -97,20 +97,29 @@ pids+=($!)
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 "${indexer[@]}" publish --index "$work/index.qrx" --redis "127.0.0.1:$redis_port"
 
-echo "==> QueryRec.Api on h2c 127.0.0.1:$grpc_port (Redis store, ranking model from the index)"
-ASPNETCORE_ENVIRONMENT=Production dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll \
-  --contentRoot "$root/src/QueryRec.Api" \
-  --QueryRec:Store:Redis="127.0.0.1:$redis_port" \
-  --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$grpc_port" \
-  --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$web_port" \
-  --Logging:LogLevel:Default=Warning >"$work/api.log" 2>&1 &
-api_pid=$!
-pids+=($api_pid)
-echo "$api_pid" > "$work/api.pid"   # for attaching dotnet-counters / dotnet-trace during a run
-for _ in $(seq 300); do
-  curl -sf "http://127.0.0.1:$web_port/healthz/ready" >/dev/null 2>&1 && break
-  kill -0 "$api_pid" 2>/dev/null || { echo "the service exited; see $work/api.log" >&2; tail -20 "$work/api.log" >&2; exit 1; }
-  sleep 0.2
+# A free port can be taken between the probe and the bind (another process's ephemeral port): retry with new ports.
+for attempt in 1 2 3; do
+  grpc_port=$(free_port); web_port=$(free_port)
+  echo "==> QueryRec.Api on h2c 127.0.0.1:$grpc_port (Redis store, ranking model from the index)"
+  ASPNETCORE_ENVIRONMENT=Production dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll \
+    --contentRoot "$root/src/QueryRec.Api" \
+    --QueryRec:Store:Redis="127.0.0.1:$redis_port" \
+    --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$grpc_port" \
+    --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$web_port" \
+    --Logging:LogLevel:Default=Warning >"$work/api.log" 2>&1 &
+  api_pid=$!
+  pids+=($api_pid)
+  echo "$api_pid" > "$work/api.pid"   # for attaching dotnet-counters / dotnet-trace during a run
+  for _ in $(seq 300); do
+    curl -sf "http://127.0.0.1:$web_port/healthz/ready" >/dev/null 2>&1 && break
+    kill -0 "$api_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -0 "$api_pid" 2>/dev/null && break
+  wait "$api_pid" 2>/dev/null || true
+  if (( attempt == 3 )) || ! grep -q "address already in use" "$work/api.log"; then
+    echo "the service exited; see $work/api.log" >&2; grep -v '^ *at ' "$work/api.log" | tail -20 >&2; exit 1
+  fi
 done
 curl -sf "http://127.0.0.1:$web_port/healthz/ready" >/dev/null || { echo "the service did not become ready" >&2; exit 1; }
 
