@@ -192,7 +192,7 @@ measure() { # $1 driver, $2 path, $3 label, $4 rps (0 = peak); prints the figure
     local extra=()
     (( rate > 0 )) && extra=(--rps "$rate")
     line=$(drive --path "$path" --frames "$work/$frames" --duration "$duration" --concurrency "$concurrency" "${extra[@]}" \
-      | python3 "$here/summarize.py" node "$distinct_prefixes")
+      | tee "$work/node-$label.json" | python3 "$here/summarize.py" node "$distinct_prefixes")
   fi
   c1=$(api_ticks)
   echo "$line $(python3 -c "import sys; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1000 / int(sys.argv[3]) / max(1, int(sys.argv[4])), 3))" "$c0" "$c1" "$hz" "${line##* }")"
