@@ -214,3 +214,6 @@ check after
 echo
 echo "==> results ($(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 "$here/summarize.py" table "$results" "$concurrency"
+# The measured runs count failures too (Node: any grpc-status other than 0; h2load: failed, errored or non-200).
+bad=$(awk '{ s += $8 } END { print s + 0 }' "$results")
+if (( bad > 0 )); then echo "FAILED: $bad measured calls failed (column 'bad'); see $work" >&2; exit 1; fi
