@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Summaries for run.sh. Every figure line is: rps p50_ms p99_ms distinct_prefixes bad_responses requests; run.sh appends the
+service's CPU milliseconds per request (from /proc/PID/stat around the run).
+
+  summarize.py node N < driver-json        -> the figure line of one driver.mjs run (N: distinct prefixes in its frames)
+  summarize.py h2load LOGDIR PARALLEL N    -> the figure line of one h2round (h2load --log-file logs, PARALLEL per round,
+                                             N distinct bodies)
+  summarize.py table RESULTS CONCURRENCY   -> the Markdown table and the two ratios
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else float("nan")
+
+
+def node():
+    d = json.loads(sys.stdin.read().strip().splitlines()[-1])
+    bad = sum(v for k, v in d["statuses"].items() if k != "0") + d["failures"]
+    distinct = d["distinct_bodies"] if d["distinct_bodies"] == 1 else int(sys.argv[2])
+    print(d["rps"], d["p50_ms"], d["p99_ms"], distinct, bad, d["requests"])
+
+
+def h2load(logdir, parallel, distinct):
+    rounds = {}
+    lat = []
+    bad = 0
+    files = glob.glob(os.path.join(logdir, "*.log"))
+    for f in files:
+        i = int(os.path.basename(f)[:-4])
+        r = rounds.setdefault(i // parallel, [float("inf"), 0.0, 0])
+        for line in open(f):
+            parts = line.split()
+            if len(parts) < 3:
+                continue
+            start, status, us = int(parts[0]), int(parts[1]), int(parts[2])
+            r[0] = min(r[0], start)
+            r[1] = max(r[1], start + us)
+            r[2] += 1
+            lat.append(us / 1000.0)
+            if status != 200:
+                bad += 1
+    for f in glob.glob(os.path.join(logdir, "*.out")):
+        m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", open(f).read())
+        if not m:
+            bad += 1
+        else:
+            bad += int(m.group(5)) + int(m.group(6))
+    busy = sum((r[1] - r[0]) / 1e6 for r in rounds.values() if r[2])
+    n = sum(r[2] for r in rounds.values())
+    rps = n / busy if busy else 0
+    print(round(rps), round(pct(lat, 0.5), 3), round(pct(lat, 0.99), 3), distinct, bad, n)
+
+
+def table(results, concurrency):
+    rows = {}
+    for line in open(results):
+        d, load, ep, rps, p50, p99, distinct, bad, n, cpu = line.split()
+        rows[(d, load, ep)] = (float(rps), float(p50), float(p99), int(distinct), int(bad), int(n), float(cpu))
+    print("| driver | load | endpoint | req/s | p50 ms | p99 ms | requests | distinct prefixes | bad | service CPU ms/request |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (d, load, ep), (rps, p50, p99, distinct, bad, n, cpu) in rows.items():
+        label = f"peak, {concurrency} concurrent" if load == "peak" else "half of Suggest's peak"
+        name = "Suggest" if ep == "suggest" else "Health/Check"
+        print(f"| {d} | {label} | {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {n:,} | {distinct:,} | {bad} | {cpu:.3f} |")
+    print()
+    for d in sorted({k[0] for k in rows}):
+        s, h = rows.get((d, "peak", "suggest")), rows.get((d, "peak", "health"))
+        sh, hh = rows.get((d, "half", "suggest")), rows.get((d, "half", "health"))
+        if s and h:
+            r = s[0] / h[0]
+            print(f"{d}: Suggest req/s / Health req/s = {r:.3f} (target >= 0.75: {'met' if r >= 0.75 else 'missed'})")
+        if sh and hh:
+            r = sh[2] / hh[2]
+            print(f"{d}: Suggest p99 / Health p99 at half of peak = {r:.2f} (target <= 3: {'met' if r <= 3 else 'missed'})")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "node":
+        node()
+    elif cmd == "h2load":
+        h2load(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "table":
+        table(sys.argv[2], sys.argv[3])
+    else:
+        raise SystemExit(__doc__)
