@@ -4,6 +4,8 @@ using QueryRec.Api.Index;
 using QueryRec.Api.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Evaluate;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Benchmarks;
 
@@ -26,6 +28,7 @@ public class SuggestLookupBenchmarks
 
     private SuggestHandler _handler = null!;
     private FuzzyTrie _trie = null!;
+    private IIndexSnapshot _snapshot = null!;
     private InputSets _sets = null!;
     private LucenePeer _peer = null!;
     private int _next;
@@ -36,6 +39,7 @@ public class SuggestLookupBenchmarks
         var index = BenchIndex.Shared;
         _handler = index.Handler;
         _trie = index.Trie;
+        _snapshot = index.Serving.Snapshot;
         lock (Gate)
         {
             _inputs ??= InputSets.Create(index);
@@ -65,6 +69,9 @@ public class SuggestLookupBenchmarks
 
     [Benchmark(Description = "Lucene peer: exact prefix, hanzi")]
     public IReadOnlyList<string> LuceneExactHanzi() => _peer.Suggest(_sets.ExactHanzi[_next++ % _sets.ExactHanzi.Length].Prefix, BenchInputs.Limit);
+
+    [Benchmark(Description = "our prefix node read alone, Latin")]
+    public ValueTask<PrefixNode?> PrefixNodeLatin() => _snapshot.GetCompletionNodeAsync(CompletionTable.Prefix, _sets.ExactLatin[_next++ % _sets.ExactLatin.Length].Prefix, CancellationToken.None);
 
     [Benchmark(Description = "exact prefix, Latin, < 10 completions (fallback)")]
     public Task<SuggestResponse> ExactLatinThin() => Suggest(_sets.ExactLatinThin);
