@@ -35,17 +35,29 @@ internal static class LuceneReplay
             return 1;
         }
 
-        var split = DateTimeOffset.Parse(splitText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        if (!DateTimeOffset.TryParse(splitText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var split))
+        {
+            await Console.Error.WriteLineAsync($"mrr: --split '{splitText}' is not a date and time.");
+            return 1;
+        }
+
         var started = System.Diagnostics.Stopwatch.StartNew();
 
         // As EvaluateCommand.RunAsync: the events in time order without repeated search rows, the build before the split,
         // every normalized non-empty search at or after it as a test query.
-        var events = ReplayLog.WithoutRepeatedSearches(JsonlEventFormat.ReadFile(input).OrderBy(static e => e.Time), out _);
+        long badLines = 0;
+        var events = ReplayLog.WithoutRepeatedSearches(JsonlEventFormat.ReadFile(input, _ => badLines++).OrderBy(static e => e.Time), out _);
         var train = events.Where(e => e.Time < split).ToList();
         var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
             .Select(static e => QueryNormalizer.Normalize(e.Query))
             .Where(static q => q.Length > 0)
             .ToList();
+        if (train.Count == 0 || tests.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"mrr: the split {split:O} leaves {train.Count} events before it and {tests.Count} test searches after it; both must be non-empty.");
+            return 1;
+        }
+
         var built = IndexBuilder.Build(train, new BuildOptions(), TimeProvider.System);
         var nearKey = new Func<string, string>(NearDuplicates.Key);
         var (staticNear, staticExact) = await EvaluateCommand.StaticMpcAsync(built.Build, tests, MaxPrefix, nearKey, CancellationToken.None);
@@ -74,7 +86,7 @@ internal static class LuceneReplay
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"// split {split:O}: {train.Count:N0} events before it, {tests.Count:N0} test searches, {vocabulary.Count:N0} queries in the index-time dictionary (Lucene: {peer.Count:N0} documents), {started.Elapsed.TotalSeconds:F1} s"));
+            $"// split {split:O}: {train.Count:N0} events before it ({badLines:N0} bad lines skipped), {tests.Count:N0} test searches, {vocabulary.Count:N0} queries in the index-time dictionary (Lucene: {peer.Count:N0} documents), {started.Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine("| ranker | MRR@10 | success@1 | success@5 | success@10 | pSaved | MRR@10 exact text | cases |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         Row("static MPC (ours)", staticNear, staticExact);
