@@ -20,6 +20,8 @@ namespace QueryRec.Benchmarks;
 /// </summary>
 internal sealed class BenchIndex : IAsyncDisposable
 {
+    private const string IndexFileName = "bench.qrx";
+
     private const string ContentRootVariable = "ASPNETCORE_TEST_CONTENTROOT_QUERYREC_API";
 
     private static readonly Lock Gate = new();
@@ -43,6 +45,9 @@ internal sealed class BenchIndex : IAsyncDisposable
 
     /// <summary>A temp folder deleted with the index (for files a benchmark's setup writes).</summary>
     public string WorkDirectory => _directory;
+
+    /// <summary>The served index file (its queries and popularities are the Lucene peer's dictionary).</summary>
+    public string IndexPath => Path.Combine(_directory, IndexFileName);
 
     /// <summary>The server's Suggest handler.</summary>
     public SuggestHandler Handler { get; }
@@ -111,7 +116,7 @@ internal sealed class BenchIndex : IAsyncDisposable
         var options = new BuildOptions { MinCount = 1, Source = "taobao-100k+bestbuy" };
         var result = IndexBuilder.BuildFromQueryList(new StringReader(list.ToString()), reader, options, TimeProvider.System, CancellationToken.None);
         var directory = Directory.CreateTempSubdirectory("queryrec-bench-").FullName;
-        var path = Path.Combine(directory, "bench.qrx");
+        var path = Path.Combine(directory, IndexFileName);
         IndexFile.WriteFile(result.Build, path);
         var built = stopwatch.Elapsed;
 

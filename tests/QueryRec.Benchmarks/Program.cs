@@ -7,6 +7,13 @@ using QueryRec.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/QueryRec.Benchmarks -- [--quick] [BenchmarkDotNet options, e.g. --filter '*Pinyin*']
 // --quick: 1 warm-up and 3 measured iterations (a short job) instead of BenchmarkDotNet's default run.
+// Or: dotnet run -c Release --project tests/QueryRec.Benchmarks -- mrr [--input /tmp/bb.jsonl] [--split 2011-10-01T00:00:00Z]
+//   [--settings tests/eval/bestbuy.settings.json] [--rebuild-every 1d] [--no-service]: the Lucene peer's MRR@10 (LuceneReplay).
+if (args is ["mrr", .. var mrrArgs])
+{
+    return await LuceneReplay.RunAsync(mrrArgs);
+}
+
 var quick = args.Contains("--quick", StringComparer.Ordinal);
 var rest = args.Where(static a => a != "--quick").ToArray();
 
@@ -27,3 +34,5 @@ finally
 {
     await BenchIndex.DisposeSharedAsync();
 }
+
+return 0;

@@ -3,6 +3,9 @@ using BenchmarkDotNet.Attributes;
 using QueryRec.Api.Index;
 using QueryRec.Api.Suggest;
 using QueryRec.Contracts.V1;
+using QueryRec.Indexer.Evaluate;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Benchmarks;
 
@@ -10,7 +13,9 @@ namespace QueryRec.Benchmarks;
 /// The cost of one Suggest call (lookup and rank, in process, no gRPC) per match type, against the exact-prefix path
 /// on Latin input (the baseline). Each benchmark rotates through its own <see cref="BenchInputs.Count"/> inputs, so
 /// one hot node cannot hide the cost. Fallback inputs (any-order, typo, homophone) have no exact-prefix node, so each
-/// call runs the first round and then the fallback round.
+/// call runs the first round and then the fallback round. The Lucene.NET peer (<see cref="LucenePeer"/>, over the same
+/// queries and popularities) answers the same exact-prefix inputs in the same run, so its <c>Ratio</c> reads directly
+/// against the baseline.
 /// </summary>
 public class SuggestLookupBenchmarks
 {
@@ -19,10 +24,13 @@ public class SuggestLookupBenchmarks
 
     private static readonly Lock Gate = new();
     private static InputSets? _inputs;
+    private static LucenePeer? _lucene;
 
     private SuggestHandler _handler = null!;
     private FuzzyTrie _trie = null!;
+    private IIndexSnapshot _snapshot = null!;
     private InputSets _sets = null!;
+    private LucenePeer _peer = null!;
     private int _next;
 
     [GlobalSetup]
@@ -31,6 +39,7 @@ public class SuggestLookupBenchmarks
         var index = BenchIndex.Shared;
         _handler = index.Handler;
         _trie = index.Trie;
+        _snapshot = index.Serving.Snapshot;
         lock (Gate)
         {
             _inputs ??= InputSets.Create(index);
@@ -39,8 +48,30 @@ public class SuggestLookupBenchmarks
         _sets = _inputs;
     }
 
+    /// <summary>The common setup, then the Lucene peer over the served index's queries (built once per process).</summary>
+    [GlobalSetup(Targets = [nameof(LuceneExactLatin), nameof(LuceneExactHanzi)])]
+    public void SetupLucene()
+    {
+        Setup();
+        lock (Gate)
+        {
+            _lucene ??= BuildPeer(BenchIndex.Shared, _sets);
+        }
+
+        _peer = _lucene;
+    }
+
     [Benchmark(Baseline = true, Description = "exact prefix, Latin")]
     public Task<SuggestResponse> ExactLatin() => Suggest(_sets.ExactLatin);
+
+    [Benchmark(Description = "Lucene peer: exact prefix, Latin")]
+    public IReadOnlyList<string> LuceneExactLatin() => _peer.Suggest(_sets.ExactLatin[_next++ % _sets.ExactLatin.Length].Prefix, BenchInputs.Limit);
+
+    [Benchmark(Description = "Lucene peer: exact prefix, hanzi")]
+    public IReadOnlyList<string> LuceneExactHanzi() => _peer.Suggest(_sets.ExactHanzi[_next++ % _sets.ExactHanzi.Length].Prefix, BenchInputs.Limit);
+
+    [Benchmark(Description = "our prefix node read alone, Latin")]
+    public ValueTask<PrefixNode?> PrefixNodeLatin() => _snapshot.GetCompletionNodeAsync(CompletionTable.Prefix, _sets.ExactLatin[_next++ % _sets.ExactLatin.Length].Prefix, CancellationToken.None);
 
     [Benchmark(Description = "exact prefix, Latin, < 10 completions (fallback)")]
     public Task<SuggestResponse> ExactLatinThin() => Suggest(_sets.ExactLatinThin);
@@ -87,6 +118,33 @@ public class SuggestLookupBenchmarks
     {
         var input = _sets.Typo2[_next++ % _sets.Typo2.Length].Prefix;
         return _trie.Search(input, 2, 4).Count;
+    }
+
+    private static LucenePeer BuildPeer(BenchIndex index, InputSets sets)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var peer = new LucenePeer(EvalVocabulary.Read(index.IndexPath).Select(static e => (e.Text, e.Popularity)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// Lucene peer: {peer.Count:N0} documents indexed in {started.Elapsed.TotalSeconds:F1} s"));
+
+        // What the peer answers on the same inputs: answered at all, and the same first suggestion as ours.
+        foreach (var (name, requests) in new[] { ("exact Latin", sets.ExactLatin), ("exact hanzi", sets.ExactHanzi) })
+        {
+            var answered = 0;
+            var sameFirst = 0;
+            foreach (var request in requests)
+            {
+                var theirs = peer.Suggest(request.Prefix, BenchInputs.Limit);
+                var ours = index.Handler.HandleAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+                answered += theirs.Count > 0 ? 1 : 0;
+                sameFirst += theirs.Count > 0 && ours.Items.Count > 0 && theirs[0] == ours.Items[0].Text ? 1 : 0;
+            }
+
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"// Lucene peer {name,-12}: {requests.Length} inputs, {answered} answered, {sameFirst} with our first suggestion first"));
+        }
+
+        return peer;
     }
 
     private Task<SuggestResponse> Suggest(SuggestRequest[] requests)

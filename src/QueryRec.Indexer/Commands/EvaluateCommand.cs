@@ -250,7 +250,8 @@ internal sealed class EvaluateCommand
             : span;
     }
 
-    private static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, CancellationToken cancellationToken)
+    /// <summary>The static MPC replay cases (near-duplicate-collapsed and exact) of <paramref name="tests"/> over <paramref name="build"/>.</summary>
+    internal static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, CancellationToken cancellationToken)
     {
         var store = new EmbeddedIndexStore(1);
         await store.PublishAsync(build, cancellationToken: cancellationToken);
@@ -293,7 +294,7 @@ internal sealed class EvaluateCommand
     /// prefix length up to <paramref name="maxPrefix"/>, the lists <paramref name="shown"/> gives for that prefix;
     /// <paramref name="seen"/>, when given, is told each query once its cases are made.
     /// </summary>
-    private static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> PrefixCasesAsync(
+    internal static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> PrefixCasesAsync(
         List<string> tests,
         int maxPrefix,
         Func<string, ValueTask<(IReadOnlyList<string> Near, IReadOnlyList<string> Exact)>> shown,
@@ -399,7 +400,8 @@ internal sealed class EvaluateCommand
             elapsed,
             stats);
 
-    private static IReadOnlyList<string> Collapse(IReadOnlyList<string> texts, Func<string, string> key)
+    /// <summary>The first <see cref="ReplayMetrics.Depth"/> of <paramref name="texts"/>, one per key (the first form kept).</summary>
+    internal static IReadOnlyList<string> Collapse(IReadOnlyList<string> texts, Func<string, string> key)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<string>(ReplayMetrics.Depth);
