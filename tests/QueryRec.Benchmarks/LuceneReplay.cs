@@ -47,11 +47,7 @@ internal static class LuceneReplay
         // every normalized non-empty search at or after it as a test query.
         long badLines = 0;
         var events = ReplayLog.WithoutRepeatedSearches(JsonlEventFormat.ReadFile(input, _ => badLines++).OrderBy(static e => e.Time), out _);
-        var train = events.Where(e => e.Time < split).ToList();
-        var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
-            .Select(static e => QueryNormalizer.Normalize(e.Query))
-            .Where(static q => q.Length > 0)
-            .ToList();
+        var (train, tests) = ReplayLog.Split(events, split);
         if (train.Count == 0 || tests.Count == 0)
         {
             await Console.Error.WriteLineAsync($"mrr: the split {split:O} leaves {train.Count} events before it and {tests.Count} test searches after it; both must be non-empty.");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using QueryRec.Api.Hosting;
+using QueryRec.Api.Services;
 using QueryRec.Contracts.V1;
 using Attr = QueryRec.Api.Hosting.QueryRecTelemetry.Attributes;
 
@@ -44,10 +45,10 @@ internal sealed class TelemetryInterceptor(QueryRecInstrumentation instrumentati
         try
         {
             var response = await continuation(request, context);
-            metadata = MetadataOf(response, out var returned);
+            metadata = Responses.MetadataOf(response);
             if (activity is { IsAllDataRequested: true })
             {
-                activity.SetTag(Attr.Returned, returned);
+                activity.SetTag(Attr.Returned, Responses.ReturnedOf(response));
             }
 
             return response;
@@ -185,28 +186,6 @@ internal sealed class TelemetryInterceptor(QueryRecInstrumentation instrumentati
         ReportEventsRequest => new("ReportEvents", null, null, "none", "none"),
         _ => new("other", null, null, "none", "none"),
     };
-
-    private static ResponseMetadata? MetadataOf<TResponse>(TResponse response, out int returned)
-    {
-        switch (response)
-        {
-            case SuggestResponse r:
-                returned = r.Items.Count;
-                return r.Metadata;
-            case DiscoverResponse r:
-                returned = r.Sections.Sum(static s => s.Items.Count);
-                return r.Metadata;
-            case GetShadingWordsResponse r:
-                returned = r.Items.Count;
-                return r.Metadata;
-            case ReportEventsResponse r:
-                returned = r.Accepted;
-                return r.Metadata;
-            default:
-                returned = 0;
-                return null;
-        }
-    }
 
     /// <summary>What the span and the metrics need from a request.</summary>
     private readonly record struct Call(string Rpc, string? UserId, string? DeviceId, string Stage, string Scene);

@@ -1,9 +1,9 @@
 using System.Threading.RateLimiting;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Hosting;
+using QueryRec.Api.Services;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.Api.Resilience;
@@ -86,8 +86,7 @@ internal sealed class ResilienceInterceptor(CallLimiter limiter, ResilienceMetri
     /// <summary>Adds the scope's reasons to the response's metadata (the telemetry interceptor, outside, counts them).</summary>
     private void Complete<TResponse>(TResponse response, CallScope scope)
     {
-        if (response is not IMessage message
-            || message.Descriptor.FindFieldByName("metadata")?.Accessor.GetValue(message) is not ResponseMetadata metadata)
+        if (Responses.MetadataOf(response) is not { } metadata)
         {
             return;
         }

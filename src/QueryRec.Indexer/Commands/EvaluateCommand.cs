@@ -115,11 +115,7 @@ internal sealed class EvaluateCommand
         var all = JsonlEventFormat.ReadFile(args.Input, _ => badLines++).ToList();
         var events = ReplayLog.WithoutRepeatedSearches(all.OrderBy(static e => e.Time), out var repeatedSearches);
         all.Clear();
-        var train = events.Where(e => e.Time < split).ToList();
-        var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
-            .Select(static e => QueryNormalizer.Normalize(e.Query))
-            .Where(static q => q.Length > 0)
-            .ToList();
+        var (train, tests) = ReplayLog.Split(events, split);
         if (train.Count == 0 || tests.Count == 0)
         {
             throw new CliUserException($"the split {split:O} leaves {train.Count} events before it and {tests.Count} test searches after it; both must be non-empty.");

@@ -33,4 +33,21 @@ internal static class ReplayLog
 
         return kept;
     }
+
+    /// <summary>
+    /// The time split of an evaluation: the events before <paramref name="split"/> (the index is built from them) and,
+    /// as test queries, every search at or after it, normalized, the empty ones dropped.
+    /// </summary>
+    /// <param name="events">The events in time order, without repeated searches (<see cref="WithoutRepeatedSearches"/>).</param>
+    /// <param name="split">The first instant of the test period.</param>
+    public static (List<LogEvent> Train, List<string> Tests) Split(IReadOnlyList<LogEvent> events, DateTimeOffset split)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var train = events.Where(e => e.Time < split).ToList();
+        var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
+            .Select(static e => QueryNormalizer.Normalize(e.Query))
+            .Where(static q => q.Length > 0)
+            .ToList();
+        return (train, tests);
+    }
 }

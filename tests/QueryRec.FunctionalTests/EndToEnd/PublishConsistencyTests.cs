@@ -68,10 +68,10 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         var hammers = Enumerable.Range(0, 4).Select(w => Task.Run(() => HammerAsync(w))).ToArray();
         await Task.Delay(200);
         await store.PublishAsync(TestIndexes.FromQueries("hammer-v2", V2));
-        await WaitForVersionAsync(client, "hammer-v2");
+        await Polling.ForIndexAsync(client, "hammer-v2", TimeSpan.FromSeconds(5), prefix: "g");
         await Task.Delay(200);
         await store.RollbackAsync();
-        await WaitForVersionAsync(client, "hammer-v1");
+        await Polling.ForIndexAsync(client, "hammer-v1", TimeSpan.FromSeconds(5), prefix: "g");
         await Task.Delay(200);
         await stop.CancelAsync();
         await Task.WhenAll(hammers);
@@ -90,7 +90,7 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         await store.PublishAsync(TestIndexes.FromQueries("dies-v1", V1));
         using var factory = QueryRecFactory.Redis(redis.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50), storeBudget: TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "dies-v1");
+        await Polling.ForIndexAsync(client, "dies-v1", TimeSpan.FromSeconds(5), prefix: "g");
 
         using var kill = new CancellationTokenSource();
         var progress = new SyncProgress(p =>
@@ -123,7 +123,7 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         await store.PublishAsync(TestIndexes.FromQueries("down-v1", V1));
         using var factory = QueryRecFactory.Redis(server.ConnectionString, keyPrefix, TimeSpan.FromMilliseconds(50));
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "down-v1");
+        await Polling.ForIndexAsync(client, "down-v1", TimeSpan.FromSeconds(5), prefix: "g");
 
         await server.DisposeAsync(); // kills redis-server
 
@@ -151,21 +151,6 @@ public sealed class PublishConsistencyTests(RedisServerFixture redis) : IClassFi
         }
 
         return true;
-    }
-
-    private static async Task WaitForVersionAsync(QueryRecService.QueryRecServiceClient client, string version)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            if ((await client.SuggestAsync(new SuggestRequest { Prefix = "g" })).Metadata.IndexVersion == version)
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"The server never switched to {version}.");
     }
 
     private sealed class SyncProgress(Action<PublishProgress> report) : IProgress<PublishProgress>

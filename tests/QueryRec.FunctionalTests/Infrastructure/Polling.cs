@@ -34,4 +34,21 @@ internal static class Polling
             await Task.Delay(Interval);
         }
     }
+
+    /// <summary>Suggests <paramref name="prefix"/> until the answer comes from index <paramref name="version"/>.</summary>
+    public static async Task ForIndexAsync(QueryRecService.QueryRecServiceClient client, string version, TimeSpan deadline, string prefix = "zz")
+    {
+        var end = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var response = await client.SuggestAsync(new SuggestRequest { Prefix = prefix });
+            if (response.Metadata.IndexVersion == version)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < end, $"Timed out waiting for index {version}; serving '{response.Metadata.IndexVersion}'.");
+            await Task.Delay(Interval);
+        }
+    }
 }

@@ -51,21 +51,6 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         return new QueryRecFactory(settings);
     }
 
-    private static async Task WaitForVersionAsync(QueryRecService.QueryRecServiceClient client, string version)
-    {
-        for (var attempt = 0; attempt < 400; attempt++)
-        {
-            if ((await client.SuggestAsync(new SuggestRequest { Prefix = "zz" })).Metadata.IndexVersion == version)
-            {
-                return;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"The server never switched to {version}.");
-    }
-
     private static IServer Admin(RedisServerFixture server) => server.Redis.GetServer(server.Redis.GetEndPoints()[0]);
 
     [Fact]
@@ -75,7 +60,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var _ = server;
         using var factory = Host(server, keyPrefix, TimeSpan.FromMilliseconds(300));
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "kill-v1");
+        await Polling.ForIndexAsync(client, "kill-v1", TimeSpan.FromSeconds(10));
         var calls = 0;
         var failures = new List<string>();
 
@@ -175,7 +160,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
             ["QueryRec:Resilience:CircuitBreaker:BreakDuration"] = "00:01:00",
         });
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "open-v1");
+        await Polling.ForIndexAsync(client, "open-v1", TimeSpan.FromSeconds(10));
         var resilience = factory.Services.GetRequiredService<StoreResilience>();
 
         await server.KillAsync();
@@ -200,7 +185,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var budget = TimeSpan.FromMilliseconds(300);
         using var factory = Host(server, keyPrefix, budget);
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "pause-v1");
+        await Polling.ForIndexAsync(client, "pause-v1", TimeSpan.FromSeconds(10));
 
         await Admin(server).ExecuteAsync("CLIENT", "PAUSE", "3000", "ALL");
         var watch = Stopwatch.StartNew();
@@ -222,7 +207,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var _ = server;
         using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "corrupt-v1");
+        await Polling.ForIndexAsync(client, "corrupt-v1", TimeSpan.FromSeconds(10));
 
         // The caller searched "halo wars" before: the history source can serve "ha".
         var report = await client.ReportEventsAsync(new ReportEventsRequest
@@ -265,7 +250,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await using var _ = server;
         using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
-        await WaitForVersionAsync(client, "half-v1");
+        await Polling.ForIndexAsync(client, "half-v1", TimeSpan.FromSeconds(10));
 
         // A publisher of half-v2 (reversed popularity) dies after part of its records: its keys stay behind, and a
         // stray announcement of the version goes out (as a confused or replayed publisher could send).
@@ -303,7 +288,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
 
         // A new publisher completes the version later: the server switches and serves it whole.
         await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix }).PublishAsync(TestIndexes.FromQueries("half-v2", v2));
-        await WaitForVersionAsync(client, "half-v2");
+        await Polling.ForIndexAsync(client, "half-v2", TimeSpan.FromSeconds(10));
         foreach (var prefix in Prefixes)
         {
             var response = await client.SuggestAsync(new SuggestRequest { Prefix = prefix });

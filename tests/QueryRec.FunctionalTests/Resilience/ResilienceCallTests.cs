@@ -37,8 +37,7 @@ public sealed class ResilienceCallTests(ITestOutputHelper output)
         settings["QueryRec:Store:PollInterval"] = "00:00:00.100";
         var factory = new QueryRecFactory(settings);
         var client = factory.CreateClient(factory.CreateChannel());
-        await Polling.UntilAsync(
-            () => client.Suggest(new SuggestRequest { Prefix = "zz" }).Metadata.IndexVersion == version, "the index version", TimeSpan.FromSeconds(10));
+        await Polling.ForIndexAsync(client, version, TimeSpan.FromSeconds(10));
         return (server, factory);
     }
 
