@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using QueryRec.Api.Hosting;
+using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.ServiceDefaults;
+
+namespace QueryRec.FunctionalTests.Hosting;
+
+/// <summary>
+/// The container HEALTHCHECK probe (<c>QueryRec.Api --health-probe</c>) against real Kestrel servers on loopback:
+/// one serving an index, one with no index (readiness NOT_SERVING), a port nobody listens on, and a listener that
+/// accepts and never answers.
+/// </summary>
+public sealed class HealthProbeTests
+{
+    private static readonly Dictionary<string, long> Counts = new(StringComparer.Ordinal) { ["probe one"] = 3 };
+
+    [Fact]
+    public async Task Probe_ServingServer_ExitsZero()
+    {
+        using var server = Start(QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("probe-v1", Counts)), out var address);
+        await Polling.ForIndexAsync(server.CreateClient(server.CreateChannel()), "probe-v1", TimeSpan.FromSeconds(30));
+        var output = new StringWriter();
+
+        var code = await HealthProbe.RunAsync([HealthProbe.Argument, address], output);
+
+        Assert.True(code == HealthProbe.Healthy, output.ToString());
+        Assert.Contains("SERVING", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_NoIndexLoaded_ReadinessFailsButLivenessPasses()
+    {
+        using var server = Start(indexPath: "", out var address);
+        var readiness = new StringWriter();
+        var liveness = new StringWriter();
+
+        var readinessCode = await HealthProbe.RunAsync([HealthProbe.Argument, address], readiness);
+        var livenessCode = await HealthProbe.RunAsync([HealthProbe.Argument, address, ServiceDefaultsExtensions.LivenessServiceName], liveness);
+
+        Assert.Equal(HealthProbe.Unhealthy, readinessCode);
+        Assert.Contains("NotServing", readiness.ToString(), StringComparison.Ordinal);
+        Assert.True(livenessCode == HealthProbe.Healthy, liveness.ToString());
+    }
+
+    [Fact]
+    public async Task Probe_UnknownServiceName_ExitsOne()
+    {
+        using var server = Start(indexPath: "", out var address);
+        var output = new StringWriter();
+
+        var code = await HealthProbe.RunAsync([HealthProbe.Argument, address, "no.such.Service"], output);
+
+        Assert.Equal(HealthProbe.Unhealthy, code);
+        Assert.Contains("NotFound", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_NothingListening_ExitsOne()
+    {
+        var output = new StringWriter();
+
+        var code = await HealthProbe.RunAsync([HealthProbe.Argument, $"http://127.0.0.1:{FreePort()}"], output);
+
+        Assert.Equal(HealthProbe.Unhealthy, code);
+        Assert.Contains("Unavailable", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_ServerThatNeverAnswers_GivesUpAtTheDeadline()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = new List<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await listener.AcceptSocketAsync());
+                }
+            }
+            catch (SocketException)
+            {
+                // The listener stopped at the end of the test.
+            }
+            catch (ObjectDisposedException)
+            {
+                // Same.
+            }
+        });
+        var output = new StringWriter();
+
+        var code = await HealthProbe.RunAsync([HealthProbe.Argument, $"http://127.0.0.1:{port}"], output, TimeSpan.FromMilliseconds(500));
+
+        listener.Stop();
+        await accepting;
+        accepted.ForEach(static s => s.Dispose());
+        Assert.Equal(HealthProbe.Unhealthy, code);
+        Assert.Contains("DeadlineExceeded", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://127.0.0.1:5080")]
+    public async Task Probe_BadAddress_ExitsOneWithoutCalling(string address)
+    {
+        var output = new StringWriter();
+
+        var code = await HealthProbe.RunAsync([HealthProbe.Argument, address], output);
+
+        Assert.Equal(HealthProbe.Unhealthy, code);
+        Assert.Contains("is not an http:// or https:// address", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The real entry point, as the Dockerfile's HEALTHCHECK runs it: the probe mode starts no server.</summary>
+    [Fact]
+    public async Task EntryPoint_HealthProbeArgument_ProbesAndExitsWithItsCode()
+    {
+        using var server = Start(QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("probe-v2", Counts)), out var address);
+        await Polling.ForIndexAsync(server.CreateClient(server.CreateChannel()), "probe-v2", TimeSpan.FromSeconds(30));
+
+        var (serving, servingOutput) = await RunApiAsync(HealthProbe.Argument, address);
+        var (unreachable, unreachableOutput) = await RunApiAsync(HealthProbe.Argument, $"http://127.0.0.1:{FreePort()}");
+
+        Assert.True(serving == HealthProbe.Healthy, servingOutput);
+        Assert.True(unreachable == HealthProbe.Unhealthy, unreachableOutput);
+    }
+
+    private static QueryRecFactory Start(string indexPath, out string grpcAddress)
+    {
+        grpcAddress = $"http://127.0.0.1:{FreePort()}";
+        var factory = new QueryRecFactory(new()
+        {
+            ["QueryRec:Store:IndexPath"] = indexPath,
+            ["Kestrel:Endpoints:Grpc:Url"] = grpcAddress,
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
+        });
+        factory.UseKestrel();
+        factory.StartServer();
+        return factory;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunApiAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "QueryRec.Api.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
