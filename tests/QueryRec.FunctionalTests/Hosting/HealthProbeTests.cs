@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Net.Client;
 using QueryRec.Api.Hosting;
+using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.ServiceDefaults;
 
@@ -20,7 +22,7 @@ public sealed class HealthProbeTests
     public async Task Probe_ServingServer_ExitsZero()
     {
         using var server = Start(QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("probe-v1", Counts)), out var address);
-        await Polling.ForIndexAsync(server.CreateClient(server.CreateChannel()), "probe-v1", TimeSpan.FromSeconds(30));
+        await WaitForIndexAsync(address, "probe-v1");
         var output = new StringWriter();
 
         var code = await HealthProbe.RunAsync([HealthProbe.Argument, address], output);
@@ -121,7 +123,7 @@ public sealed class HealthProbeTests
     public async Task EntryPoint_HealthProbeArgument_ProbesAndExitsWithItsCode()
     {
         using var server = Start(QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("probe-v2", Counts)), out var address);
-        await Polling.ForIndexAsync(server.CreateClient(server.CreateChannel()), "probe-v2", TimeSpan.FromSeconds(30));
+        await WaitForIndexAsync(address, "probe-v2");
 
         var (serving, servingOutput) = await RunApiAsync(HealthProbe.Argument, address);
         var (unreachable, unreachableOutput) = await RunApiAsync(HealthProbe.Argument, $"http://127.0.0.1:{FreePort()}");
@@ -144,6 +146,12 @@ public sealed class HealthProbeTests
         factory.UseKestrel();
         factory.StartServer();
         return factory;
+    }
+
+    private static async Task WaitForIndexAsync(string address, string version)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        await Polling.ForIndexAsync(new QueryRecService.QueryRecServiceClient(channel), version, TimeSpan.FromSeconds(30));
     }
 
     private static async Task<(int ExitCode, string Output)> RunApiAsync(params string[] args)
