@@ -29,16 +29,12 @@ public sealed class ChartTemplateTests
 
     private static string TemplatesDir => Path.Combine(DeployFiles.Chart, "templates");
 
-    public static TheoryData<string> Templates()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(TemplatesDir, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(TemplatesDir, file).Replace('\\', '/'));
-        }
+    public static TheoryData<string> Templates() => [.. TemplateNames()];
 
-        return data;
-    }
+    private static IEnumerable<string> TemplateNames()
+        => Directory.GetFiles(TemplatesDir, "*.yaml", SearchOption.AllDirectories)
+            .Select(static file => Path.GetRelativePath(TemplatesDir, file).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
 
     [Fact]
     public void Chart_FollowsHelmCreateLayout()
@@ -55,7 +51,7 @@ public sealed class ChartTemplateTests
             Assert.Contains($"define \"queryrec.{name}\"", helpers, StringComparison.Ordinal);
         }
 
-        Assert.Equal(Expected.Keys.Order(StringComparer.Ordinal), Templates().Select(static row => row.Data));
+        Assert.Equal(Expected.Keys.Order(StringComparer.Ordinal), TemplateNames());
     }
 
     [Theory]

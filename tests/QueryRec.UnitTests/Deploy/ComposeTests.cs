@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -86,8 +85,8 @@ public sealed class ComposeTests
         foreach (var (key, value) in settings)
         {
             var options = BindSetting(key, value);
-            var results = new List<ValidationResult>();
-            Assert.True(Validator.TryValidateObject(options!, new ValidationContext(options!), results, validateAllProperties: true), key + ": " + string.Join("; ", results));
+            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+            Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options!, new System.ComponentModel.DataAnnotations.ValidationContext(options!), results, validateAllProperties: true), key + ": " + string.Join("; ", results));
         }
     }
 
