@@ -24,6 +24,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IDisposable
     private readonly List<RedisProcess> _nodes = [];
     private IConnectionMultiplexer? _redis;
     private string? _directory;
+    private string? _cli;
 
     /// <summary>The client ports of the masters.</summary>
     public IReadOnlyList<int> Ports { get; private set; } = [];
@@ -47,11 +48,33 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IDisposable
     public async Task<long[]> KeysPerMasterAsync()
         => await Task.WhenAll(Masters.Select(static m => m.DatabaseSizeAsync()));
 
+    /// <summary>
+    /// Moves <paramref name="slots"/> hash slots, with their keys, from master <paramref name="from"/> to master
+    /// <paramref name="to"/> (indexes into <see cref="Ports"/>) with <c>redis-cli --cluster reshard</c>, as an operator
+    /// rebalancing the cluster would. Clients then get MOVED for those slots, and ASK while a slot is migrating.
+    /// </summary>
+    public async Task ReshardAsync(int from, int to, int slots)
+    {
+        var cli = _cli ?? throw new InvalidOperationException("The Redis cluster fixture is not started.");
+        var fromId = await RedisProcess.CommandAsync(Ports[from], "CLUSTER", "MYID");
+        var toId = await RedisProcess.CommandAsync(Ports[to], "CLUSTER", "MYID");
+        await RunCliAsync(cli, "reshard",
+        [
+            "--cluster", "reshard", "127.0.0.1:" + Ports[from].ToString(CultureInfo.InvariantCulture),
+            "--cluster-from", fromId,
+            "--cluster-to", toId,
+            "--cluster-slots", slots.ToString(CultureInfo.InvariantCulture),
+            "--cluster-yes",
+        ]);
+        await WaitForClusterOkAsync(Ports);
+    }
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
         var server = RedisProcess.ServerPath();
         var cli = CliPath(server);
+        _cli = cli;
         var directory = Directory.CreateTempSubdirectory("queryrec-redis-cluster-").FullName;
         _directory = directory;
 
@@ -152,19 +175,23 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IDisposable
             "redis-cli was not found beside redis-server nor in /usr/bin. The Redis Cluster tests need it to create the cluster: install it with `apt-get install -y redis-tools` (redis-server depends on it), or set QUERYREC_REDIS_CLI.");
     }
 
-    private static async Task CreateClusterAsync(string cli, IReadOnlyList<int> ports)
+    private static Task CreateClusterAsync(string cli, IReadOnlyList<int> ports)
+        => RunCliAsync(cli, "create",
+        [
+            "--cluster", "create",
+            .. ports.Select(static p => "127.0.0.1:" + p.ToString(CultureInfo.InvariantCulture)),
+            "--cluster-replicas", "0",
+            "--cluster-yes",
+        ]);
+
+    /// <summary>Runs <c>redis-cli</c> (bounded by <see cref="ClusterTimeout"/>); throws with its output when it fails.</summary>
+    private static async Task RunCliAsync(string cli, string what, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("--cluster");
-        info.ArgumentList.Add("create");
-        foreach (var port in ports)
+        foreach (var argument in arguments)
         {
-            info.ArgumentList.Add("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(argument);
         }
-
-        info.ArgumentList.Add("--cluster-replicas");
-        info.ArgumentList.Add("0");
-        info.ArgumentList.Add("--cluster-yes");
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {cli}.");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -178,13 +205,13 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IDisposable
         {
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException(
-                $"redis-cli --cluster create did not finish within {ClusterTimeout.TotalSeconds:0} s. Output:{Environment.NewLine}{await output}{await error}");
+                $"redis-cli --cluster {what} did not finish within {ClusterTimeout.TotalSeconds:0} s. Output:{Environment.NewLine}{await output}{await error}");
         }
 
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"redis-cli --cluster create exited {process.ExitCode}. Output:{Environment.NewLine}{await output}{await error}");
+                $"redis-cli --cluster {what} exited {process.ExitCode}. Output:{Environment.NewLine}{await output}{await error}");
         }
     }
 

@@ -7,6 +7,7 @@ using QueryRec.Storage.Redis;
 using QueryRec.Storage.V1;
 using QueryRec.TestSupport;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace QueryRec.IntegrationTests.Cluster;
 
@@ -18,7 +19,7 @@ namespace QueryRec.IntegrationTests.Cluster;
 /// connections, opened from the seed list as the indexer and the server do.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster) : IAsyncLifetime
+public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
@@ -162,6 +163,7 @@ public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster) : IAsync
 
         var perMaster = await cluster.KeysPerMasterAsync();
         var total = perMaster.Sum();
+        output.WriteLine($"{build.Records.Count} records, {total} keys; per master: {string.Join(", ", perMaster)}.");
         Assert.True(total >= 100, $"Only {total} keys were written; the spread check needs a real index.");
         Assert.All(perMaster, count => Assert.InRange(count, 1, (long)(total * 0.6)));
     }
