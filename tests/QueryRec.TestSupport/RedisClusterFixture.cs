@@ -72,6 +72,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IDisposable
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
+        // Started again: stop the previous nodes first, so none outlives the test run.
+        await DisposeAsync();
         var server = RedisProcess.ServerPath();
         var cli = CliPath(server);
         _cli = cli;

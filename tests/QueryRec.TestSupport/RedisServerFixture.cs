@@ -80,6 +80,9 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
+        // Tests that want a fresh server call this again on their class fixture: stop the previous server first, or
+        // it outlives the test run (an orphaned redis-server per call).
+        await DisposeAsync();
         var path = RedisProcess.ServerPath();
 
         // Each server has its own directory, so an RDB file saved by one is never loaded by another.
