@@ -11,6 +11,8 @@ trap 'if [[ $summary_printed -eq 0 ]]; then echo "stopped before the tests ran t
 
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# redis-cli creates the Redis Cluster of the cluster tests; it is in redis-tools, which redis-server depends on.
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if ((${#need_apt[@]})); then

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using StackExchange.Redis;
 using Xunit;
 
@@ -17,11 +16,7 @@ namespace QueryRec.TestSupport;
 /// </summary>
 public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
 {
-    private const string DefaultServerPath = "/usr/bin/redis-server";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private RedisProcess? _process;
     private IConnectionMultiplexer? _redis;
     private string? _path;
     private string? _directory;
@@ -85,38 +80,22 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var path = Environment.GetEnvironmentVariable("QUERYREC_REDIS_SERVER") is { Length: > 0 } custom ? custom : DefaultServerPath;
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException(
-                $"redis-server was not found at '{path}'. The integration tests need a real Redis: install it with `apt-get install -y redis-server` (or set QUERYREC_REDIS_SERVER to its path).");
-        }
+        // Tests that want a fresh server call this again on their class fixture: stop the previous server first, or
+        // it outlives the test run (an orphaned redis-server per call).
+        await DisposeAsync();
+        var path = RedisProcess.ServerPath();
 
         // Each server has its own directory, so an RDB file saved by one is never loaded by another.
         _path = path;
-        _directory = Directory.CreateTempSubdirectory("queryrec-redis-").FullName;
+        var directory = Directory.CreateTempSubdirectory("queryrec-redis-").FullName;
+        _directory = directory;
 
         if (Tls)
         {
             CreateCertificates();
         }
 
-        // A free port can be taken between the probe and the bind: retry a few times.
-        for (var attempt = 1; ; attempt++)
-        {
-            Port = GetFreePort();
-            _process = Start(path, Port, _directory);
-            if (await WaitForPingAsync(_process, Port))
-            {
-                break;
-            }
-
-            Kill();
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException($"redis-server did not answer PING on port {Port}. Output:{Environment.NewLine}{Output()}");
-            }
-        }
+        (_process, Port) = await RedisProcess.StartOnFreePortAsync(path, port => Arguments(port, directory), WaitForPingAsync);
 
         _redis = await ConnectAsync();
     }
@@ -139,16 +118,17 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         Kill();
         for (var attempt = 1; ; attempt++)
         {
-            _process = Start(_path, Port, _directory);
+            _process = RedisProcess.Start(_path, Arguments(Port, _directory));
             if (await WaitForPingAsync(_process, Port))
             {
                 return;
             }
 
+            var output = _process.Output;
             Kill();
             if (attempt == 3)
             {
-                throw new InvalidOperationException($"redis-server did not restart on port {Port}. Output:{Environment.NewLine}{Output()}");
+                throw new InvalidOperationException($"redis-server did not restart on port {Port}. Output:{Environment.NewLine}{output}");
             }
 
             await Task.Delay(200);
@@ -181,56 +161,21 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     {
         var directory = _directory;
         _directory = null;
-        try
-        {
-            if (directory is not null && Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A temp directory left behind is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
-        }
+        RedisProcess.DeleteDirectory(directory);
     }
 
-    private Process Start(string path, int port, string directory)
+    private IEnumerable<string> Arguments(int port, string directory)
     {
-        var info = new ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+        string[] plain =
+        [
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--save", string.Empty,
             "--appendonly", "no",
             "--daemonize", "no",
             "--dir", directory,
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var argument in SecurityArguments(port))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        ];
+        return plain.Concat(SecurityArguments(port));
     }
 
     /// <summary>The arguments for <see cref="Password"/>, <see cref="AclUser"/> and <see cref="Tls"/> (later ones override "--port").</summary>
@@ -319,56 +264,14 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    private async Task<bool> WaitForPingAsync(Process process, int port)
-    {
-        if (Tls)
-        {
-            return await WaitForTlsPingAsync(process, port);
-        }
-
-        var deadline = Stopwatch.StartNew();
-        var buffer = new byte[64];
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var read = await stream.ReadAsync(buffer);
-                // With a password, PING before AUTH is refused (-NOAUTH), which also says the server is up.
-                var reply = Encoding.ASCII.GetString(buffer, 0, read);
-                if (reply.StartsWith("+PONG", StringComparison.Ordinal) || reply.StartsWith("-NOAUTH", StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-            catch (SocketException)
-            {
-                // Not listening yet.
-            }
-            catch (IOException)
-            {
-                // Closed while starting.
-            }
-
-            await Task.Delay(50);
-        }
-
-        return false;
-    }
+    private Task<bool> WaitForPingAsync(RedisProcess process, int port)
+        => Tls ? WaitForTlsPingAsync(process, port) : process.WaitForPingAsync(port);
 
     /// <summary>Waits until the server accepts a TLS connection (it is then ready: Redis binds after loading).</summary>
-    private static async Task<bool> WaitForTlsPingAsync(Process process, int port)
+    private static async Task<bool> WaitForTlsPingAsync(RedisProcess process, int port)
     {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
+        while (deadline.Elapsed < RedisProcess.StartTimeout)
         {
             if (process.HasExited)
             {
@@ -392,65 +295,10 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
         return false;
     }
 
-    private static int GetFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
     private void Kill()
     {
         var process = _process;
         _process = null;
-        if (process is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private string Output()
-    {
-        lock (_output)
-        {
-            return _output.ToString();
-        }
+        process?.Dispose();
     }
 }
