@@ -15,6 +15,7 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 [[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || need_apt+=(chromium)
+[[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]] || need_apt+=(fonts-wqy-zenhei) # CJK glyphs in the storefront screenshot
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${need_apt[*]} with apt-get"

@@ -1,5 +1,5 @@
 // Drives the storefront page in Debian's headless chromium through playwright-core and checks what a shopper sees.
-//   node tests/browser/storefront.mjs --url http://127.0.0.1:5081/ --index-version v1 --screenshot out.png
+//   node tests/browser/storefront.mjs --url http://127.0.0.1:5081/ --index-version v1 [--arm layer=arm] --screenshot out.png
 // Run by the functional test StorefrontBrowserTests (which starts the real service on a demo index); exits non-zero
 // with the failed check on stderr. CHROMIUM overrides the browser path (default /usr/bin/chromium).
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ const { values: args } = parseArgs({
   options: {
     url: { type: "string" },
     "index-version": { type: "string" },
+    arm: { type: "string" },
     screenshot: { type: "string" },
   },
 });
@@ -44,9 +45,10 @@ try {
   await page.goto(args.url);
   const box = page.getByRole("combobox", { name: "Search" });
 
-  step("the debug footer shows the served index version");
+  step("the debug footer shows the served index version and the experiment arm");
   await page.locator("#dbg-index", { hasText: args["index-version"] }).waitFor();
-  assert.notEqual(await page.locator("#dbg-arms").textContent(), "–");
+  if (args.arm) await page.locator("#dbg-arms", { hasText: args.arm }).waitFor();
+  else assert.notEqual(await page.locator("#dbg-arms").textContent(), "–");
 
   step("a shading word is the placeholder");
   await page.waitForFunction(() => document.getElementById("q").placeholder !== "Search");

@@ -31,6 +31,11 @@ public sealed class StorefrontBrowserTests(ITestOutputHelper output) : IDisposab
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
             ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
+
+            // One layer with one arm for everybody: the footer must show the arm the service assigned.
+            ["QueryRec:Experiments:Layers:0:Name"] = "storefront-test",
+            ["QueryRec:Experiments:Layers:0:Arms:0:Name"] = "everyone",
+            ["QueryRec:Experiments:Layers:0:Arms:0:Share"] = "100",
         });
         factory.UseKestrel();
         factory.StartServer();
@@ -44,6 +49,7 @@ public sealed class StorefrontBrowserTests(ITestOutputHelper output) : IDisposab
             "tests/browser/storefront.mjs",
             "--url", $"http://127.0.0.1:{webPort}/",
             "--index-version", IndexVersion,
+            "--arm", "storefront-test=everyone",
             "--screenshot", screenshot);
         output.WriteLine(log);
 
