@@ -28,8 +28,9 @@ const browser = await chromium.launch({
 });
 
 const problems = [];
+let page;
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
   page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
@@ -159,6 +160,16 @@ try {
 
   assert.deepEqual(problems, [], "no page or console errors");
   console.log("storefront: all checks passed");
+} catch (e) {
+  // What the page said about its calls (the debug footer's status) and how it looked, for the failure report.
+  if (page) {
+    console.error(`page status: ${await page.locator("#dbg-status").textContent().catch(() => "?")}`);
+    console.error(`problems: ${JSON.stringify(problems)}`);
+    const failure = args.screenshot.replace(/\.png$/, "") + "-failure.png";
+    await page.screenshot({ path: failure }).catch(() => {});
+    console.error(`failure screenshot: ${failure}`);
+  }
+  throw e;
 } finally {
   await browser.close();
 }

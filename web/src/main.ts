@@ -141,6 +141,8 @@ let shadingIndex = 0;
 let shadingTimer: number | undefined;
 let currentShading = "";
 
+let shadingRetries = 0;
+
 async function loadShading(): Promise<void> {
   window.clearTimeout(shadingTimer);
   try {
@@ -148,10 +150,18 @@ async function loadShading(): Promise<void> {
     showMetadata(response.metadata);
     shading = response.items;
     shadingIndex = 0;
+    if (shading.length > 0) shadingRetries = 0;
+    else retryShading(); // e.g. a degraded answer from a cold service: ask again soon
     rotateShading(response.rotationIntervalSeconds);
   } catch (e) {
     fail("GetShadingWords", e);
+    retryShading();
   }
+}
+
+function retryShading(): void {
+  const delay = Math.min(1000 * 2 ** shadingRetries++, 60_000);
+  shadingTimer = window.setTimeout(() => void loadShading(), delay);
 }
 
 function rotateShading(intervalSeconds: number): void {
@@ -161,6 +171,7 @@ function rotateShading(intervalSeconds: number): void {
     return;
   }
 
+  window.clearTimeout(shadingTimer);
   currentShading = shading[shadingIndex].text;
   input.placeholder = currentShading;
   report(EventType.SUGGESTION_SHOWN, { query: currentShading, position: shadingIndex }, Scene.HOME);
@@ -315,8 +326,10 @@ async function loadDiscovery(): Promise<void> {
     });
     showMetadata(response.metadata);
     renderSections(discovery, response.sections, Scene.HOME);
+    if (response.metadata?.degraded) discoveryLoaded = undefined; // a partial answer: ask again on the next focus
   } catch (e) {
     fail("Discover", e);
+    discoveryLoaded = undefined;
   }
 }
 
