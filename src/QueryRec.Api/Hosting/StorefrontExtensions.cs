@@ -11,17 +11,28 @@ public static class StorefrontExtensions
     /// <summary>The plain-text answer that used to be at <c>/</c>, for scripts and curl.</summary>
     public const string AboutPath = "/about";
 
-    /// <summary>Serves <c>wwwroot/index.html</c> at <c>/</c> and the page's other files, and a text line at <see cref="AboutPath"/>.</summary>
+    /// <summary>The setting that turns the page off (the text line at <see cref="AboutPath"/> stays); on by default.</summary>
+    public const string EnabledKey = "QueryRec:Storefront:Enabled";
+
+    /// <summary>
+    /// Serves <c>wwwroot/index.html</c> at <c>/</c> and the page's other files (unless <see cref="EnabledKey"/> is false),
+    /// and a text line at <see cref="AboutPath"/>.
+    /// </summary>
     public static WebApplication UseStorefront(this WebApplication app)
     {
+        app.MapGet(AboutPath, static () => Results.Text(
+            $"QueryRec: gRPC service {QueryRecHostExtensions.ServiceName} (h2c and gRPC-Web). Storefront page at /, health at /healthz/ready.\n"));
+        if (!app.Configuration.GetValue(EnabledKey, defaultValue: true))
+        {
+            return app;
+        }
+
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
             // The bundle's name carries no hash: browsers revalidate (ETag) instead of keeping a stale copy.
             OnPrepareResponse = static context => context.Context.Response.Headers[HeaderNames.CacheControl] = "no-cache",
         });
-        app.MapGet(AboutPath, static () => Results.Text(
-            $"QueryRec: gRPC service {QueryRecHostExtensions.ServiceName} (h2c and gRPC-Web). Storefront page at /, health at /healthz/ready.\n"));
         return app;
     }
 }

@@ -103,6 +103,30 @@ public sealed class StorefrontServingTests : IDisposable
         Assert.True(failed, "an HTTP/1.1 GET / on the h2c endpoint must not be answered with the page");
     }
 
+    [Fact]
+    public async Task StorefrontDisabled_ServesNoPage_KeepsAboutAndGrpcWeb()
+    {
+        var webPort = FreePort();
+        using var factory = new QueryRecFactory(new()
+        {
+            ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("static-off-v1", Counts)),
+            ["QueryRec:Storefront:Enabled"] = "false",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
+        });
+        factory.UseKestrel();
+        factory.StartServer();
+
+        using var page = await _http.GetAsync(new Uri($"http://127.0.0.1:{webPort}/"));
+        using var bundle = await _http.GetAsync(new Uri($"http://127.0.0.1:{webPort}/app.js"));
+        using var about = await _http.GetAsync(new Uri($"http://127.0.0.1:{webPort}/about"));
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, bundle.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, about.StatusCode);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
