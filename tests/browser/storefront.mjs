@@ -31,7 +31,7 @@ const problems = [];
 let page;
 try {
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000); // generous: CI machines can be busy
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
   const rpcs = [];
@@ -104,13 +104,14 @@ try {
     }
     await route.continue().catch(() => {}); // the page may have aborted it: that is the point
   });
+  const heldCall = page.waitForRequest((r) => r.url().endsWith("/queryrec.v1.QueryRecService/Suggest"));
   await box.press("Backspace");
-  await page.waitForTimeout(400); // past the debounce: the held call is out
+  await heldCall; // past the debounce: the call for the shorter prefix is out, and held
   await box.pressSequentially(prefix.slice(-1));
   await listbox.waitFor({ state: "visible" });
   const fresh = await options.allInnerTexts();
   release();
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(500); // give the held answer, had it not been cancelled, time to land
   assert.deepEqual(await options.allInnerTexts(), fresh, "the list still answers the current prefix");
   assert.equal(await box.inputValue(), prefix);
   await page.unroute("**/queryrec.v1.QueryRecService/Suggest");
