@@ -3,7 +3,7 @@
 # with the project's own simulator, trains the learned ranker on them, builds the index carrying the model, and serves it on 127.0.0.1 from the embedded store
 # (no Redis needed). With QUERYREC_REDIS=host:port it publishes to that Redis and serves from it instead.
 #   gRPC (h2c):          http://127.0.0.1:5080
-#   gRPC-Web and HTTP:   http://127.0.0.1:5081   (health: /healthz/ready)
+#   gRPC-Web and HTTP:   http://127.0.0.1:5081   (storefront page: /, health: /healthz/ready)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -32,5 +32,6 @@ if [[ -n "${QUERYREC_REDIS:-}" ]]; then
 fi
 
 echo "==> serving on http://127.0.0.1:5080 (gRPC h2c) and http://127.0.0.1:5081 (gRPC-Web); Ctrl+C stops"
+echo "    storefront page: open http://127.0.0.1:5081/ in a browser"
 echo "    try: dotnet $PWD/src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll suggest --server http://127.0.0.1:5080 --prefix 手"
 exec dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll --contentRoot "$PWD/src/QueryRec.Api" "${store_args[@]}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every QueryRec test: buf lint of the protos, then unit, integration (real redis-server) and
-# functional (gRPC) tests. Installs redis-server, npm and openssl (Redis TLS tests) with apt when missing and running as root;
+# functional (gRPC) tests. Installs redis-server, npm, openssl (Redis TLS tests) and chromium (storefront browser test)
+# with apt, and the npm packages of web/ and tests/browser, when missing and running as root;
 # otherwise says exactly what to install. Prints "N passed, N failed" and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+[[ -x /usr/bin/chromium || -n "${CHROMIUM:-}" ]] || need_apt+=(chromium)
+[[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]] || need_apt+=(fonts-wqy-zenhei) # CJK glyphs in the storefront screenshot
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${need_apt[*]} with apt-get"
@@ -32,6 +35,14 @@ if [[ ! -x tools/node_modules/.bin/buf ]]; then
 fi
 tools/node_modules/.bin/buf lint
 echo "buf lint: clean"
+
+# The storefront tests: web/ rebuilds the page bundle to check the committed one; tests/browser drives chromium.
+for dir in web tests/browser; do
+  if [[ ! -d $dir/node_modules ]]; then
+    echo "==> npm ci --prefix $dir"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+done
 
 echo "==> dotnet build"
 dotnet build QueryRec.sln -c Release

@@ -144,11 +144,11 @@ public static class QueryRecHostExtensions
         return builder;
     }
 
-    /// <summary>Maps the QueryRec gRPC service (gRPC and gRPC-Web).</summary>
+    /// <summary>Maps the QueryRec gRPC service (gRPC and gRPC-Web) and the storefront page.</summary>
     public static WebApplication MapQueryRec(this WebApplication app)
     {
         app.MapGrpcService<QueryRecGrpcService>();
-        app.MapGet("/", static () => Results.Text("QueryRec: gRPC service queryrec.v1.QueryRecService (h2c and gRPC-Web). See /healthz/ready.\n"));
+        app.UseStorefront();
         return app;
     }
 }

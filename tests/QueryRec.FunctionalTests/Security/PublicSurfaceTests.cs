@@ -77,7 +77,8 @@ public sealed class PublicSurfaceTests
             || m.Contains("Rollback", StringComparison.OrdinalIgnoreCase)
             || m.Contains("Config", StringComparison.OrdinalIgnoreCase)
             || m.Contains("Admin", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(["/", "/healthz/live", "/healthz/ready"], HttpRoutes(factory));
+        // "/" is the storefront page: a static file (wwwroot), not a route; the text line moved to /about.
+        Assert.Equal(["/about", "/healthz/live", "/healthz/ready"], HttpRoutes(factory));
     }
 
     [Fact]
