@@ -37,10 +37,13 @@ tools/node_modules/.bin/buf lint
 echo "buf lint: clean"
 
 # The storefront tests: web/ rebuilds the page bundle to check the committed one; tests/browser drives chromium.
+# Reinstalled whenever the lock file changed since the last install (a stamp of its hash sits in node_modules).
 for dir in web tests/browser; do
-  if [[ ! -d $dir/node_modules ]]; then
+  lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [[ "$(cat "$dir/node_modules/.queryrec-lock-hash" 2>/dev/null)" != "$lock_hash" ]]; then
     echo "==> npm ci --prefix $dir"
     npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$lock_hash" >"$dir/node_modules/.queryrec-lock-hash"
   fi
 done
 
