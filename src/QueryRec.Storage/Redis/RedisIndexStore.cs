@@ -8,17 +8,19 @@ namespace QueryRec.Storage.Redis;
 
 /// <summary>
 /// The Redis index store: every version lives in its own immutable namespace <c>{prefix}idx:{version}:</c>
-/// (one key per record, plus a manifest and a key catalog), and the active version is a pointer among the
+/// (records packed into compressed buckets with a directory and a text table, see <see cref="PackedLayout"/>, plus a
+/// manifest; versions published one key per record with a key catalog are still read), and the active version is a pointer among the
 /// <c>{prefix}{ctl}:*</c> control keys, which share one hash slot so a Lua script flips them atomically.
 /// No command touches keys of different slots, so it runs on Redis Cluster. See <see cref="RedisKeyspace"/>.
 /// </summary>
 /// <remarks>
-/// Publish order: clean leftovers of an unfinished publish of the same version, write the key catalog,
-/// write the records (pipelined), read everything back and verify counts and checksum, write the manifest,
+/// Publish order: clean leftovers of an unfinished publish of the same version, write the directory,
+/// write the text table and the buckets (pipelined), read everything back and verify the directory, counts and
+/// checksum, write the manifest,
 /// flip (Lua), announce (pub/sub), then delete versions beyond the retention count. A publish holds a lock
 /// (<c>{prefix}{ctl}:publishing</c>, renewed while it runs, expiring 60 s after a crash) so that two publishers
-/// never clean up or write the same namespace at once. The catalog is written
-/// before the records so that a crashed publish can always be cleaned up without SCAN. Until the flip
+/// never clean up or write the same namespace at once. The directory is written
+/// before the data so that a crashed publish can always be cleaned up without SCAN. Until the flip
 /// nothing the readers use changes, so a failure or cancellation leaves the previous version serving.
 /// </remarks>
 public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
