@@ -17,10 +17,16 @@ internal sealed class PublishCommand
             Description = "Writes kept in flight (pipelined); lower it to spare a busy Redis, at the cost of a slower publish.",
             DefaultValueFactory = _ => new RedisIndexOptions().WriteBatchSize,
         };
+        var bucketBytes = new Option<int>("--bucket-bytes")
+        {
+            Description = "Target bytes of records per packed Redis bucket (256..1048576): larger buckets use less Redis memory and cost more per cache miss.",
+            DefaultValueFactory = _ => new RedisIndexOptions().BucketBytes,
+        };
         var command = new Command("publish", "Publish an index file to Redis and make it active.") { index };
         redis.AddTo(command);
         command.Options.Add(retain);
         command.Options.Add(batchSize);
+        command.Options.Add(bucketBytes);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             context,
             parseResult.GetRequiredValue(index),
@@ -28,22 +34,30 @@ internal sealed class PublishCommand
             parseResult.GetRequiredValue(redis.KeyPrefix),
             parseResult.GetValue(retain),
             parseResult.GetValue(batchSize),
+            parseResult.GetValue(bucketBytes),
             cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, CancellationToken cancellationToken)
     {
-        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize);
+        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes);
+        var phases = new PhaseTimer(context.Time);
         var build = IndexerCli.ReadIndexFile(indexPath);
+        phases.Enter("read");
         await using var admin = await context.AdminFactory(redis, options, context.Time);
         PublishResult result;
         try
         {
             result = await context.WithProgressAsync($"publishing {build.Version}", report => admin.Store.PublishAsync(
                 build,
-                new SyncProgress<PublishProgress>(p => report(p.Done, p.Total)),
+                new SyncProgress<PublishProgress>(p =>
+                {
+                    phases.Enter(p.Phase);
+                    report(p.Done, p.Total);
+                }),
                 cancellationToken));
+            phases.Enter("flip");
         }
         catch (InvalidOperationException ex)
         {
@@ -56,8 +70,34 @@ internal sealed class PublishCommand
             ("deleted versions", result.DeletedVersions.Count == 0 ? "(none)" : string.Join(", ", result.DeletedVersions)),
             ("redis", redis),
             ("key prefix", options.KeyPrefix),
+            ("phases", phases.ToString()),
         ]);
         return IndexerCli.ExitOk;
+    }
+
+    /// <summary>Wall time per publish phase (read the file, connect and prepare, write, validate, flip and retention), for tests/load/publish-rate.sh.</summary>
+    private sealed class PhaseTimer(TimeProvider time)
+    {
+        private readonly List<(string Phase, TimeSpan Elapsed)> _done = [];
+        private string _phase = "read";
+        private long _start = time.GetTimestamp();
+
+        /// <summary>Ends the current phase when <paramref name="next"/> is another one; "read" ends the file read, the next phase is "prepare".</summary>
+        public void Enter(string next)
+        {
+            if (next == _phase && next != "read")
+            {
+                return;
+            }
+
+            var now = time.GetTimestamp();
+            _done.Add((_phase, time.GetElapsedTime(_start, now)));
+            _phase = next == "read" ? "prepare" : next;
+            _start = now;
+        }
+
+        public override string ToString()
+            => string.Join(", ", _done.Select(static d => $"{d.Phase} {d.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} s"));
     }
 }
 

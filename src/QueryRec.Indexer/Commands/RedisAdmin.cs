@@ -49,12 +49,17 @@ internal sealed class RedisAdmin : IAsyncDisposable
     public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken)
         => (await Store.GetStatusAsync(cancellationToken)).ActiveVersion;
 
-    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain, int? writeBatchSize = null)
+    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain, int? writeBatchSize = null, int? bucketBytes = null)
     {
         var options = new RedisIndexOptions { KeyPrefix = keyPrefix, RetainVersions = retain };
         if (writeBatchSize is { } batch)
         {
             options.WriteBatchSize = batch;
+        }
+
+        if (bucketBytes is { } bucket)
+        {
+            options.BucketBytes = bucket;
         }
 
         var results = new List<ValidationResult>();
@@ -102,6 +107,8 @@ internal sealed class RedisAdmin : IAsyncDisposable
     {
         nameof(RedisIndexOptions.KeyPrefix) => "--key-prefix",
         nameof(RedisIndexOptions.RetainVersions) => "--retain",
+        nameof(RedisIndexOptions.WriteBatchSize) => "--batch-size",
+        nameof(RedisIndexOptions.BucketBytes) => "--bucket-bytes",
         _ => member ?? "an option",
     };
 }

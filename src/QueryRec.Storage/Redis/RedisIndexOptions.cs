@@ -21,4 +21,15 @@ public sealed class RedisIndexOptions
     /// <summary>How many keys one key-catalog chunk lists.</summary>
     [Range(16, 100_000)]
     public int CatalogChunkSize { get; set; } = 2000;
+
+    /// <summary>
+    /// Target size of one packed bucket, in bytes of the records it holds before encoding (a larger record gets a
+    /// bucket of its own). Larger buckets: less Redis memory per record, more bytes read and decompressed per
+    /// near-cache miss. See docs/performance.md "Redis memory".
+    /// </summary>
+    [Range(256, 1 << 20)]
+    public int BucketBytes { get; set; } = 16384;
+
+    /// <summary>Test hook: publish in the layout of format 1 (one key per record), as versions published before the packed layout.</summary>
+    internal bool WriteUnpackedLayout { get; set; }
 }

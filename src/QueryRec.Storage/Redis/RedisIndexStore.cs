@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Google.Protobuf;
 using QueryRec.Storage.V1;
 using StackExchange.Redis;
@@ -7,17 +8,19 @@ namespace QueryRec.Storage.Redis;
 
 /// <summary>
 /// The Redis index store: every version lives in its own immutable namespace <c>{prefix}idx:{version}:</c>
-/// (one key per record, plus a manifest and a key catalog), and the active version is a pointer among the
+/// (records packed into compressed buckets with a directory and a text table, see <see cref="PackedLayout"/>, plus a
+/// manifest; versions published one key per record with a key catalog are still read), and the active version is a pointer among the
 /// <c>{prefix}{ctl}:*</c> control keys, which share one hash slot so a Lua script flips them atomically.
 /// No command touches keys of different slots, so it runs on Redis Cluster. See <see cref="RedisKeyspace"/>.
 /// </summary>
 /// <remarks>
-/// Publish order: clean leftovers of an unfinished publish of the same version, write the key catalog,
-/// write the records (pipelined), read everything back and verify counts and checksum, write the manifest,
+/// Publish order: clean leftovers of an unfinished publish of the same version, write the directory,
+/// write the text table and the buckets (pipelined), read everything back and verify the directory, counts and
+/// checksum, write the manifest,
 /// flip (Lua), announce (pub/sub), then delete versions beyond the retention count. A publish holds a lock
 /// (<c>{prefix}{ctl}:publishing</c>, renewed while it runs, expiring 60 s after a crash) so that two publishers
-/// never clean up or write the same namespace at once. The catalog is written
-/// before the records so that a crashed publish can always be cleaned up without SCAN. Until the flip
+/// never clean up or write the same namespace at once. The directory is written
+/// before the data so that a crashed publish can always be cleaned up without SCAN. Until the flip
 /// nothing the readers use changes, so a failure or cancellation leaves the previous version serving.
 /// </remarks>
 public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
@@ -114,14 +117,23 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         // 1. Leftovers of an unfinished publish of this version (never registered, so no reader uses them).
         await DeleteVersionKeysAsync(db, ns, cancellationToken);
 
-        // 2. The key catalog, then 3. the records.
-        var chunks = await WriteCatalogAsync(db, ns, build.Records, cancellationToken);
-        await WriteRecordsAsync(db, ns, build.Records, progress, cancellationToken);
-
-        // 4. Validate what Redis holds now against the build's counts and checksum.
+        // 2. The directory (which lists every key the version will have), then 3. the text table and the buckets;
+        // 4. validate what Redis holds now against the build's counts and checksum.
         var manifest = build.Manifest.Clone();
-        manifest.CatalogChunks = chunks;
-        await ValidateAsync(db, ns, manifest, progress, cancellationToken);
+        if (_options.WriteUnpackedLayout)
+        {
+            manifest.CatalogChunks = await WriteCatalogAsync(db, ns, build.Records, cancellationToken);
+            await WriteRecordsAsync(db, ns, build.Records, progress, cancellationToken);
+            await ValidateAsync(db, ns, manifest, progress, cancellationToken);
+        }
+        else
+        {
+            var plan = PackedLayout.Plan(build.Records, _options.BucketBytes);
+            await db.StringSetAsync(RedisKeyspace.Directory(ns), plan.EncodeDirectory()).WithCancellation(cancellationToken);
+            await WritePackedAsync(db, ns, plan, build.Records.Count, progress, cancellationToken);
+            manifest.CatalogChunks = 0;
+            _ = FromStored(manifest, await ReadPackedAsync(db, ns, version, progress, cancellationToken));
+        }
 
         // 5. The manifest, written last among the version's keys.
         await db.StringSetAsync(RedisKeyspace.Manifest(ns), manifest.ToByteArray()).WithCancellation(cancellationToken);
@@ -233,8 +245,16 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         var bytes = (byte[]?)await db.StringGetAsync(RedisKeyspace.Manifest(ns)).WithCancellation(cancellationToken)
             ?? throw new KeyNotFoundException($"Index version '{version}' has no manifest.");
         var manifest = IndexManifest.Parser.ParseFrom(bytes);
-        var keys = await ReadCatalogAsync(db, ns, manifest.CatalogChunks, cancellationToken);
-        var records = await ReadRecordsAsync(db, ns, version, keys, progress: null, cancellationToken);
+        List<IndexRecord> records;
+        if (manifest.CatalogChunks > 0)
+        {
+            var keys = await ReadCatalogAsync(db, ns, manifest.CatalogChunks, cancellationToken);
+            records = await ReadRecordsAsync(db, ns, version, keys, progress: null, cancellationToken);
+        }
+        else
+        {
+            records = await ReadPackedAsync(db, ns, version, progress: null, cancellationToken);
+        }
 
         // The catalog is a Redis detail: the exported build carries the manifest as it was built.
         var exported = manifest.Clone();
@@ -308,6 +328,143 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             cancellationToken.ThrowIfCancellationRequested();
             return after;
         }
+    }
+
+    /// <summary>
+    /// Writes the text table, then the buckets, <see cref="RedisIndexOptions.WriteBatchSize"/> at a time: the next
+    /// batch is encoded (on every core) while the previous one is on the wire. Progress counts the records covered.
+    /// </summary>
+    private async Task WritePackedAsync(IDatabase db, byte[] ns, PackPlan plan, int totalRecords, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var units = plan.TextChunkCount + plan.BucketCount;
+        var batchSize = _options.WriteBatchSize;
+        progress?.Report(new PublishProgress("write", 0, totalRecords));
+        Task? inFlight = null;
+        long done = 0, pending = 0;
+        for (var start = 0; start < units; start += batchSize)
+        {
+            var count = Math.Min(batchSize, units - start);
+            var values = new byte[count][];
+            var first = start;
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, j =>
+            {
+                var unit = first + j;
+                values[j] = unit < plan.TextChunkCount ? plan.EncodeTextChunk(unit) : plan.EncodeBucket(unit - plan.TextChunkCount);
+            });
+            await FlushAsync();
+
+            var writes = new Task[count];
+            for (var j = 0; j < count; j++)
+            {
+                var unit = start + j;
+                writes[j] = db.StringSetAsync(
+                    unit < plan.TextChunkCount ? RedisKeyspace.Texts(ns, unit) : RedisKeyspace.Bucket(ns, unit - plan.TextChunkCount),
+                    values[j]);
+                pending += unit < plan.TextChunkCount ? 0 : plan.RecordsIn(unit - plan.TextChunkCount);
+            }
+
+            inFlight = Task.WhenAll(writes);
+        }
+
+        await FlushAsync();
+
+        async Task FlushAsync()
+        {
+            if (inFlight is null)
+            {
+                return;
+            }
+
+            await inFlight.WithCancellation(cancellationToken);
+            inFlight = null;
+            done += pending;
+            pending = 0;
+            progress?.Report(new PublishProgress("write", done, totalRecords));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// Reads a packed version back whole: the directory, the text table, then every bucket, checking that each bucket
+    /// starts with the key the directory names, holds as many records as it says, and that keys ascend across buckets
+    /// (what the readers' directory lookup relies on). The caller checks counts and checksum against the manifest.
+    /// </summary>
+    private async Task<List<IndexRecord>> ReadPackedAsync(IDatabase db, byte[] ns, string version, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        var directory = await ReadDirectoryAsync(db, ns, version, cancellationToken)
+            ?? throw new InvalidDataException($"Index {version}: the bucket directory is missing.");
+        var texts = await ReadTextsAsync(db, ns, version, directory, cancellationToken);
+        var total = directory.TotalRecords;
+        var records = new List<IndexRecord>((int)Math.Min(total, 1 << 24));
+        var batchSize = _options.WriteBatchSize;
+        string? previous = null;
+        progress?.Report(new PublishProgress("validate", 0, total));
+        for (var start = 0; start < directory.BucketCount; start += batchSize)
+        {
+            var count = Math.Min(batchSize, directory.BucketCount - start);
+            var reads = new Task<RedisValue>[count];
+            for (var j = 0; j < count; j++)
+            {
+                reads[j] = db.StringGetAsync(RedisKeyspace.Bucket(ns, start + j));
+            }
+
+            await Task.WhenAll(reads).WithCancellation(cancellationToken);
+            for (var j = 0; j < count; j++)
+            {
+                var bucket = start + j;
+                var what = $"Index {version}: bucket {bucket.ToString(CultureInfo.InvariantCulture)}";
+                var stored = (byte[]?)reads[j].Result ?? throw new InvalidDataException($"{what} is missing.");
+                var bucketRecords = PackedLayout.ReadBucket(PackedLayout.Decompress(stored, what), texts, what);
+                if (bucketRecords.Count != directory.RecordsIn(bucket) || bucketRecords[0].Key != directory.FirstKey(bucket))
+                {
+                    throw new InvalidDataException($"{what} does not match the directory.");
+                }
+
+                foreach (var record in bucketRecords)
+                {
+                    if (previous is not null && string.CompareOrdinal(previous, record.Key) >= 0)
+                    {
+                        throw new InvalidDataException($"{what}: key '{record.Key}' is out of order.");
+                    }
+
+                    previous = record.Key;
+                    records.Add(record);
+                }
+            }
+
+            progress?.Report(new PublishProgress("validate", records.Count, total));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return records;
+    }
+
+    /// <summary>The directory of a packed version, or null when the version has none (one key per record, or absent).</summary>
+    private static async Task<PackedDirectory?> ReadDirectoryAsync(IDatabase db, byte[] ns, string version, CancellationToken cancellationToken)
+    {
+        var stored = (byte[]?)await db.StringGetAsync(RedisKeyspace.Directory(ns)).WithCancellation(cancellationToken);
+        return stored is null ? null : PackedLayout.ReadDirectory(stored, version);
+    }
+
+    /// <summary>The whole text table of a packed version (chunks read pipelined).</summary>
+    private static async Task<List<byte[]>> ReadTextsAsync(IDatabase db, byte[] ns, string version, PackedDirectory directory, CancellationToken cancellationToken)
+    {
+        var reads = new Task<RedisValue>[directory.TextChunkCount];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            reads[i] = db.StringGetAsync(RedisKeyspace.Texts(ns, i));
+        }
+
+        await Task.WhenAll(reads).WithCancellation(cancellationToken);
+        var texts = new List<byte[]>(directory.TextCount);
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var what = $"Index {version}: text chunk {i.ToString(CultureInfo.InvariantCulture)}";
+            var stored = (byte[]?)reads[i].Result ?? throw new InvalidDataException($"{what} is missing.");
+            PackedLayout.ReadTextChunk(PackedLayout.Decompress(stored, what), directory.TextsIn(i), texts, what);
+        }
+
+        return texts;
     }
 
     private async Task ValidateAsync(IDatabase db, byte[] ns, IndexManifest manifest, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
@@ -391,10 +548,22 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         return deleted;
     }
 
-    /// <summary>Deletes every key of a version namespace found through its catalog, then the catalog and the manifest.</summary>
+    /// <summary>
+    /// Deletes every key of a version namespace found through its directory (packed) or its catalog (one key per
+    /// record), then the directory or catalog and the manifest.
+    /// </summary>
     private async Task DeleteVersionKeysAsync(IDatabase db, byte[] ns, CancellationToken cancellationToken)
     {
         var own = new List<RedisKey> { RedisKeyspace.Manifest(ns) };
+        var directoryBytes = (byte[]?)await db.StringGetAsync(RedisKeyspace.Directory(ns)).WithCancellation(cancellationToken);
+        if (directoryBytes is not null)
+        {
+            var directory = PackedLayout.ReadDirectory(directoryBytes, Encoding.UTF8.GetString(ns));
+            await UnlinkAsync(db, Enumerable.Range(0, directory.TextChunkCount).Select(i => RedisKeyspace.Texts(ns, i)), cancellationToken);
+            await UnlinkAsync(db, Enumerable.Range(0, directory.BucketCount).Select(i => RedisKeyspace.Bucket(ns, i)), cancellationToken);
+            own.Add(RedisKeyspace.Directory(ns));
+        }
+
         for (var i = 0; ; i++)
         {
             var chunkKey = RedisKeyspace.Catalog(ns, i);
@@ -498,37 +667,74 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         }
     }
 
+    /// <summary>
+    /// Reads of one version. The first read loads how the version is laid out: a packed version's directory and text
+    /// table (once per snapshot; <c>ActiveIndex</c> does it when it activates the version), or nothing for a version
+    /// published one key per record. A record then costs one GET (of its bucket, or of its key); several completion
+    /// nodes cost one pipelined GET per distinct bucket, in one round trip.
+    /// </summary>
     private sealed class Snapshot : IIndexSnapshot
     {
         private readonly IDatabase _db;
-        private readonly byte[] _prefixHead;
-        private readonly byte[] _queryHead;
-        private readonly byte[] _infoKey;
         private readonly byte[] _ns;
+        private Task<Layout>? _layout;
 
         public Snapshot(IDatabase db, string version, byte[] ns)
         {
             _ns = ns;
-            _infoKey = RedisKeyspace.JoinBytes(ns, IndexKeys.Info);
             _db = db;
             Version = version;
-            _prefixHead = RedisKeyspace.JoinBytes(ns, IndexKeys.PrefixKind + ":");
-            _queryHead = RedisKeyspace.JoinBytes(ns, IndexKeys.QueryKind + ":");
         }
 
         public string Version { get; }
 
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_prefixHead, normalizedPrefix), PrefixNode.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Prefix(normalizedPrefix), PrefixNode.Parser, cancellationToken);
 
         public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
-            => table == CompletionTable.Prefix
-                ? GetPrefixNodeAsync(key, cancellationToken)
-                : GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Completions(table, key)), PrefixNode.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Completions(table, key), PrefixNode.Parser, cancellationToken);
 
         public async ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var layout = await LayoutAsync(cancellationToken);
+            var nodes = new PrefixNode?[keys.Count];
+            if (layout.Directory is { } directory)
+            {
+                // One GET per distinct bucket, issued together (one round trip; no multi-key command, so cluster-safe).
+                var relative = new string[keys.Count];
+                var buckets = new Dictionary<int, Task<RedisValue>>();
+                for (var i = 0; i < keys.Count; i++)
+                {
+                    relative[i] = IndexKeys.Completions(table, keys[i]);
+                    var bucket = directory.BucketOf(relative[i]);
+                    if (bucket >= 0 && !buckets.ContainsKey(bucket))
+                    {
+                        buckets[bucket] = _db.StringGetAsync(RedisKeyspace.Bucket(_ns, bucket));
+                    }
+                }
+
+                await Task.WhenAll(buckets.Values).WithCancellation(cancellationToken);
+                var raw = new Dictionary<int, byte[]>(buckets.Count);
+                for (var i = 0; i < keys.Count; i++)
+                {
+                    var bucket = directory.BucketOf(relative[i]);
+                    if (bucket < 0)
+                    {
+                        continue;
+                    }
+
+                    if (!raw.TryGetValue(bucket, out var bytes))
+                    {
+                        raw[bucket] = bytes = Decompress(buckets[bucket].Result, bucket);
+                    }
+
+                    var value = PackedLayout.FindInBucket(bytes, relative[i], layout.Texts, What(bucket));
+                    nodes[i] = value is null ? null : PrefixNode.Parser.ParseFrom(value);
+                }
+
+                return nodes;
+            }
 
             // One GET per key, issued together: the multiplexer pipelines them into one round trip, and unlike
             // MGET they may live in different cluster slots.
@@ -538,7 +744,6 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
                 pending[i] = _db.StringGetLeaseAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Completions(table, keys[i])));
             }
 
-            var nodes = new PrefixNode?[keys.Count];
             try
             {
                 await Task.WhenAll(pending).WithCancellation(cancellationToken);
@@ -563,42 +768,92 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         }
 
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Vocabulary(chunk)), VocabularyChunk.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser, cancellationToken);
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_queryHead, normalizedQuery), QueryStats.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Query(normalizedQuery), QueryStats.Parser, cancellationToken);
 
         public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
-            => GetAsync(_infoKey, IndexInfo.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Info, IndexInfo.Parser, cancellationToken);
 
         public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Related(normalizedQuery)), RelatedQueries.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Related(normalizedQuery), RelatedQueries.Parser, cancellationToken);
 
         public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Refinements(normalizedQuery)), RelatedQueries.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Refinements(normalizedQuery), RelatedQueries.Parser, cancellationToken);
 
         public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Item(itemId)), ItemQueries.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Item(itemId), ItemQueries.Parser, cancellationToken);
 
         public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Hot(category)), RankedQueries.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Hot(category), RankedQueries.Parser, cancellationToken);
 
         public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Trending(category)), RankedQueries.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Trending(category), RankedQueries.Parser, cancellationToken);
 
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Pins), PinList.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Pins, PinList.Parser, cancellationToken);
 
         public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
-            => GetAsync(RedisKeyspace.JoinBytes(_ns, IndexKeys.Model), RankingModelPackage.Parser, cancellationToken);
+            => GetAsync(IndexKeys.Model, RankingModelPackage.Parser, cancellationToken);
 
-        private async ValueTask<T?> GetAsync<T>(byte[] key, MessageParser<T> parser, CancellationToken cancellationToken)
+        private async ValueTask<T?> GetAsync<T>(string relativeKey, MessageParser<T> parser, CancellationToken cancellationToken)
             where T : class, IMessage<T>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var lease = await _db.StringGetLeaseAsync(key).WithCancellation(cancellationToken);
+            var layout = await LayoutAsync(cancellationToken);
+            if (layout.Directory is { } directory)
+            {
+                var bucket = directory.BucketOf(relativeKey);
+                if (bucket < 0)
+                {
+                    return null;
+                }
+
+                var stored = await _db.StringGetAsync(RedisKeyspace.Bucket(_ns, bucket)).WithCancellation(cancellationToken);
+                var value = PackedLayout.FindInBucket(Decompress(stored, bucket), relativeKey, layout.Texts, What(bucket));
+                return value is null ? null : parser.ParseFrom(value);
+            }
+
+            using var lease = await _db.StringGetLeaseAsync(RedisKeyspace.JoinBytes(_ns, relativeKey)).WithCancellation(cancellationToken);
             return lease is null ? null : parser.ParseFrom(lease.Span);
         }
+
+        private byte[] Decompress(RedisValue stored, int bucket)
+            => stored.IsNull
+                ? throw new InvalidDataException($"{What(bucket)} is missing.")
+                : PackedLayout.Decompress((byte[])stored!, What(bucket));
+
+        private string What(int bucket) => $"Index {Version}: bucket {bucket.ToString(CultureInfo.InvariantCulture)}";
+
+        /// <summary>The version's layout, loaded once; a failed load is retried by the next read.</summary>
+        private ValueTask<Layout> LayoutAsync(CancellationToken cancellationToken)
+        {
+            var task = _layout;
+            if (task is { IsCompletedSuccessfully: true })
+            {
+                return new ValueTask<Layout>(task.Result);
+            }
+
+            if (task is null || task.IsFaulted || task.IsCanceled)
+            {
+                task = LoadLayoutAsync();
+                Interlocked.Exchange(ref _layout, task);
+            }
+
+            return new ValueTask<Layout>(task.WithCancellation(cancellationToken));
+        }
+
+        private async Task<Layout> LoadLayoutAsync()
+        {
+            var directory = await ReadDirectoryAsync(_db, _ns, Version, CancellationToken.None);
+            return directory is null
+                ? new Layout(null, [])
+                : new Layout(directory, await ReadTextsAsync(_db, _ns, Version, directory, CancellationToken.None));
+        }
+
+        /// <summary>A packed version's directory and text table; no directory for a version of one key per record.</summary>
+        private sealed record Layout(PackedDirectory? Directory, IReadOnlyList<byte[]> Texts);
     }
 }
 

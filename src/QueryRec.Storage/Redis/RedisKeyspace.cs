@@ -7,8 +7,13 @@ namespace QueryRec.Storage.Redis;
 /// <summary>
 /// The key names of the Redis index store, built once per store.
 /// <list type="bullet">
-/// <item>Data of version V, relative key K: <c>{prefix}idx:{V}:{K}</c>, no hash tag, so versions spread over a cluster.</item>
-/// <item>Manifest: <c>{prefix}idx:{V}:manifest</c>; key catalog chunk i: <c>{prefix}idx:{V}:catalog:{i}</c>.</item>
+/// <item>Data of version V lives under <c>{prefix}idx:{V}:</c>, no hash tag, so a version spreads over a cluster.</item>
+/// <item>Packed versions (<see cref="PackedLayout"/>, written since format 2): directory <c>{prefix}idx:{V}:dir</c>,
+/// bucket i <c>{prefix}idx:{V}:b:{i}</c>, text-table chunk i <c>{prefix}idx:{V}:s:{i}</c>. With ~100 records per key the
+/// key names cost under 1 B per record, so the version stays readable in them.</item>
+/// <item>Versions published one key per record (before the packed layout; still read): record key
+/// <c>{prefix}idx:{V}:{K}</c>, key catalog chunk i <c>{prefix}idx:{V}:catalog:{i}</c>.</item>
+/// <item>Manifest: <c>{prefix}idx:{V}:manifest</c>.</item>
 /// <item>Control keys, all under the <c>{ctl}</c> hash tag so one script can flip them atomically:
 /// <c>{prefix}{ctl}:active</c> (string), <c>{prefix}{ctl}:versions</c> (sorted set, version scored by publish sequence),
 /// <c>{prefix}{ctl}:published</c> (hash, version to publish time in Unix ms), <c>{prefix}{ctl}:seq</c> (publish counter), <c>{prefix}{ctl}:publishing</c> (publish lock, with expiry).</item>
@@ -87,6 +92,17 @@ internal sealed class RedisKeyspace
     /// <summary>The key of catalog chunk <paramref name="index"/> of a version namespace.</summary>
     public static RedisKey Catalog(byte[] versionNamespace, int index)
         => Join(versionNamespace, "catalog:" + index.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The bucket directory of a packed version (<see cref="PackedLayout"/>), written before its other keys.</summary>
+    public static RedisKey Directory(byte[] versionNamespace) => Concat(versionNamespace, "dir"u8);
+
+    /// <summary>Bucket <paramref name="index"/> of a packed version.</summary>
+    public static RedisKey Bucket(byte[] versionNamespace, int index)
+        => Join(versionNamespace, "b:" + index.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Text-table chunk <paramref name="index"/> of a packed version.</summary>
+    public static RedisKey Texts(byte[] versionNamespace, int index)
+        => Join(versionNamespace, "s:" + index.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Whether a relative key collides with the manifest or catalog keys of a namespace.</summary>
     public static bool IsReserved(string relativeKey)

@@ -33,15 +33,17 @@ public sealed class PublishProcessKilledTests(RedisServerFixture redis) : IClass
         // writing when it is killed: ~20k queries, ~120k records.
         var big = TestIndexes.FromQueries("big-v2", Enumerable.Range(0, 20_000).ToDictionary(i => $"gadget {i:D6} pro", i => (long)(i % 97) + 1));
         var path = QueryRecFactory.WriteTempIndex(big);
-        // The publisher writes the key catalog first, then the records, validates, writes the manifest, flips.
-        var catalogKey = (RedisKey)$"{keyPrefix}idx:big-v2:catalog:0";
+        // The publisher writes the bucket directory first, then the text table and the buckets (small ones here, one
+        // write at a time, so there are many), validates, writes the manifest, flips.
+        var directoryKey = (RedisKey)$"{keyPrefix}idx:big-v2:dir";
         var manifestKey = (RedisKey)$"{keyPrefix}idx:big-v2:manifest";
-        var firstRecordKey = (RedisKey)$"{keyPrefix}idx:big-v2:{big.Records[0].Key}";
+        var firstRecordKey = (RedisKey)$"{keyPrefix}idx:big-v2:b:0";
 
-        using var publisher = StartIndexer("publish", "--index", path, "--redis", redis.ConnectionString, "--key-prefix", keyPrefix, "--batch-size", "1");
+        using var publisher = StartIndexer(
+            "publish", "--index", path, "--redis", redis.ConnectionString, "--key-prefix", keyPrefix, "--batch-size", "1", "--bucket-bytes", "256");
         var db = redis.Redis.GetDatabase();
         var deadline = Stopwatch.StartNew();
-        while (!await db.KeyExistsAsync(catalogKey))
+        while (!await db.KeyExistsAsync(directoryKey))
         {
             Assert.False(publisher.HasExited, $"The publisher exited (code {(publisher.HasExited ? publisher.ExitCode : 0)}) before writing.");
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "The publisher never started writing.");

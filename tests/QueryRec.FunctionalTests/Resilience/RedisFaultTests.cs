@@ -24,12 +24,12 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
 
     private static readonly string[] Prefixes = ["g", "ge", "gea", "gear", "gf", "gt", "h", "ha", "hal", "han", "x", "xb", "xbo", "xbox"];
 
-    private static async Task<(RedisServerFixture Server, string KeyPrefix)> StartAsync(IndexBuild build)
+    private static async Task<(RedisServerFixture Server, string KeyPrefix)> StartAsync(IndexBuild build, int bucketBytes = 16384)
     {
         var server = new RedisServerFixture();
         await server.InitializeAsync();
         var keyPrefix = RedisServerFixture.NewKeyPrefix();
-        await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix }).PublishAsync(build);
+        await new RedisIndexStore(server.Redis, new RedisIndexOptions { KeyPrefix = keyPrefix, BucketBytes = bucketBytes }).PublishAsync(build);
         return (server, keyPrefix);
     }
 
@@ -203,7 +203,8 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Suggest_CorruptedPrefixRecord_DropsThatSourceAndServesTheOthers()
     {
-        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("corrupt-v1", V1));
+        // Small buckets, so that the node of "ha" does not share its bucket with the node of "ge".
+        var (server, keyPrefix) = await StartAsync(TestIndexes.FromQueries("corrupt-v1", V1), bucketBytes: 256);
         await using var _ = server;
         using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2));
         var client = factory.CreateClient(factory.CreateChannel());
@@ -223,9 +224,12 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         });
         Assert.Equal(1, report.Accepted);
 
-        // Overwrite the prefix node of "ha" of the active version with garbage.
-        var key = Assert.Single(Admin(server).Keys(pattern: keyPrefix + "*:p:ha"));
-        await server.Redis.GetDatabase().StringSetAsync(key, new byte[] { 0xFF, 0xFF, 0xFF, 0x07 });
+        // Overwrite the bucket holding the prefix node of "ha" of the active version with garbage.
+        var db = server.Redis.GetDatabase();
+        var directory = PackedLayout.ReadDirectory((byte[])(await db.StringGetAsync(keyPrefix + "idx:corrupt-v1:dir"))!, "corrupt-v1");
+        var bucket = directory.BucketOf(IndexKeys.Prefix("ha"));
+        Assert.NotEqual(bucket, directory.BucketOf(IndexKeys.Prefix("ge")));
+        await db.StringSetAsync($"{keyPrefix}idx:corrupt-v1:b:{bucket}", new byte[] { 0xFF, 0xFF, 0xFF, 0x07 });
 
         for (var i = 0; i < 30; i++)
         {

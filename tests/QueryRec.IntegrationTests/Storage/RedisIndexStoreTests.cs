@@ -8,7 +8,7 @@ using StackExchange.Redis;
 
 namespace QueryRec.IntegrationTests.Storage;
 
-/// <summary>Redis-only behaviour: crash safety of publish, validation before the flip, key layout, deletion.</summary>
+/// <summary>Redis-only behaviour: crash safety of publish, validation before the flip, key layout (packed, and versions of one key per record), deletion.</summary>
 [Collection(RedisCollection.Name)]
 public sealed class RedisIndexStoreTests(RedisServerFixture redis)
 {
@@ -23,8 +23,8 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         var v2 = TestIndexes.Build("v2", count: 2, fillerQueries: 60);
         await PublishCancelledAfterEightWritesAsync(store, v2);
 
-        var written = CountKeys("idx:v2:[pq]:*");
-        Assert.InRange(written, 8, v2.Records.Count - 1);
+        var written = CountKeys("idx:v2:b:*");
+        Assert.InRange(written, 1, PackedLayout.Plan(v2.Records, BucketBytes).BucketCount - 1);
         Assert.Equal("v1", await store.GetActiveVersionAsync());
         Assert.Equal(1, (await store.OpenSnapshot("v1").GetQueryStatsAsync("gear"))?.Count);
         Assert.Equal(["v1"], (await store.GetStatusAsync()).Versions.Select(v => v.Version));
@@ -79,7 +79,8 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         {
             if (p.Phase == "write" && p.Done == p.Total)
             {
-                db.StringSet(_prefix + "idx:v2:q:gear", TestIndexes.Stats("gear", 999).ToByteArray());
+                // A valid bucket with the same keys and other values: only the checksum can tell.
+                db.StringSet(_prefix + "idx:v2:b:0", db.StringGet(_prefix + "idx:v1:b:0"));
             }
         });
 
@@ -99,7 +100,7 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         {
             if (p.Phase == "write" && p.Done == p.Total)
             {
-                db.KeyDelete(_prefix + "idx:v1:p:ge");
+                db.KeyDelete(_prefix + "idx:v1:b:1");
             }
         });
 
@@ -138,7 +139,8 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         var store = CreateStore(retainVersions: 1);
         var v1 = TestIndexes.Build("v1", fillerQueries: 40);
         await store.PublishAsync(v1);
-        Assert.Equal(v1.Records.Count + 3 + 1, CountKeys("idx:v1:*")); // records, 3 catalog chunks, manifest
+        var plan = PackedLayout.Plan(v1.Records, BucketBytes);
+        Assert.Equal(plan.BucketCount + plan.TextChunkCount + 2, CountKeys("idx:v1:*")); // buckets, text chunks, directory, manifest
 
         var result = await store.PublishAsync(TestIndexes.Build("v2"));
 
@@ -167,7 +169,7 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task PublishAsync_Version_StoresManifestWithCatalogChunks()
+    public async Task PublishAsync_Version_StoresManifestWithoutCatalog()
     {
         var store = CreateStore();
         var build = TestIndexes.Build("v1", fillerQueries: 20);
@@ -177,8 +179,91 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         var bytes = (byte[]?)await redis.Redis.GetDatabase().StringGetAsync(_prefix + "idx:v1:manifest");
         Assert.NotNull(bytes);
         var manifest = IndexManifest.Parser.ParseFrom(bytes);
-        Assert.Equal(2, manifest.CatalogChunks);
+        Assert.Equal(0, manifest.CatalogChunks);
         Assert.Equal(build.Manifest.Checksum, manifest.Checksum);
+    }
+
+    [Fact]
+    public async Task PublishAsync_Version_PacksRecordsIntoFewerBucketKeys()
+    {
+        var store = CreateStore(bucketBytes: 4096);
+        var build = TestIndexes.Build("v1", fillerQueries: 200);
+
+        await store.PublishAsync(build);
+
+        var keys = Keys("idx:v1:*").Select(k => k[(_prefix + "idx:v1:").Length..]).ToList();
+        Assert.Contains("dir", keys);
+        Assert.Contains("manifest", keys);
+        Assert.Contains("s:0", keys);
+        Assert.All(keys.Except(["dir", "manifest"]), k => Assert.Matches("^[bs]:[0-9]+$", k));
+        Assert.InRange(keys.Count(k => k.StartsWith("b:", StringComparison.Ordinal)), 2, build.Records.Count / 10);
+    }
+
+    [Fact]
+    public async Task PublishAsync_BucketsSwappedBeforeValidation_RefusesFlip()
+    {
+        // The records are all there (same set, same checksum) but not where the directory says: readers would miss them.
+        var store = CreateStore();
+        var db = redis.Redis.GetDatabase();
+        var swapAfterWrite = new SyncProgress(p =>
+        {
+            if (p.Phase == "write" && p.Done == p.Total)
+            {
+                var first = db.StringGet(_prefix + "idx:v1:b:0");
+                db.StringSet(_prefix + "idx:v1:b:0", db.StringGet(_prefix + "idx:v1:b:1"));
+                db.StringSet(_prefix + "idx:v1:b:1", first);
+            }
+        });
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1", fillerQueries: 30), swapAfterWrite));
+
+        Assert.Contains("directory", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task PublishAsync_TextTableChangedBeforeValidation_RefusesFlip()
+    {
+        var store = CreateStore();
+        var db = redis.Redis.GetDatabase();
+        var replaceTexts = new SyncProgress(p =>
+        {
+            if (p.Phase == "write" && p.Done == p.Total)
+            {
+                // One text, as the table holds, but another one: every completion would read "gean".
+                db.StringSet(_prefix + "idx:v1:s:0", PackedLayout.Compress([4, .. "gean"u8]));
+            }
+        });
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1"), replaceTexts));
+
+        Assert.Null(await store.GetActiveVersionAsync());
+        Assert.False(await db.KeyExistsAsync(_prefix + "idx:v1:manifest"));
+    }
+
+    [Fact]
+    public async Task OpenSnapshot_VersionPublishedOneKeyPerRecord_IsReadThenDeletedByRetention()
+    {
+        var old = new RedisIndexStore(
+            redis.Redis,
+            new RedisIndexOptions { KeyPrefix = _prefix, WriteUnpackedLayout = true, CatalogChunkSize = 16 },
+            _time);
+        var v1 = TestIndexes.Build("v1", count: 7, fillerQueries: 20);
+        await old.PublishAsync(v1);
+        Assert.Equal(v1.Records.Count + 2 + 1, CountKeys("idx:v1:*")); // one key per record, 2 catalog chunks, manifest
+        var store = CreateStore(retainVersions: 1);
+
+        var snapshot = store.OpenSnapshot("v1");
+        var node = await snapshot.GetPrefixNodeAsync("ge");
+        var nodes = await snapshot.GetCompletionNodesAsync(CompletionTable.Prefix, ["g", "x", "gear"]);
+        var exported = await store.ReadBuildAsync("v1");
+        await store.PublishAsync(TestIndexes.Build("v2", count: 8));
+
+        Assert.Equal(7, node?.Completions.Single().Count);
+        Assert.Equal([true, false, true], nodes.Select(n => n is not null));
+        Assert.Equal(v1.Manifest.Checksum, exported.Manifest.Checksum);
+        Assert.Equal(0, CountKeys("idx:v1:*"));
+        Assert.Equal(8, (await store.OpenSnapshot("v2").GetPrefixNodeAsync("ge"))?.Completions.Single().Count);
     }
 
     [Fact]
@@ -210,10 +295,13 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PublishAsync(build, cancelAfterEight, cts.Token));
     }
 
-    private RedisIndexStore CreateStore(int retainVersions = 3, int writeBatchSize = 3)
+    /// <summary>Small buckets (a few records each), so that the small test builds span several.</summary>
+    private const int BucketBytes = 256;
+
+    private RedisIndexStore CreateStore(int retainVersions = 3, int writeBatchSize = 3, int bucketBytes = BucketBytes)
         => new(
             redis.Redis,
-            new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = retainVersions, WriteBatchSize = writeBatchSize, CatalogChunkSize = 16 },
+            new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = retainVersions, WriteBatchSize = writeBatchSize, CatalogChunkSize = 16, BucketBytes = bucketBytes },
             _time);
 
     private List<string> Keys(string pattern)

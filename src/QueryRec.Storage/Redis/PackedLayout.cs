@@ -1,0 +1,594 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Unicode;
+
+namespace QueryRec.Storage.Redis;
+
+/// <summary>
+/// The packed Redis layout of an index version (docs/performance.md "Redis memory"): instead of one key per record,
+/// the records (sorted by key) are cut into buckets of about <see cref="RedisIndexOptions.BucketBytes"/> bytes, each
+/// stored as one Brotli-compressed string <c>{ns}b:{i}</c>; the completion texts of the completion-table nodes
+/// (p:, py:, pi:, x:) are replaced by ids into a per-version text table (<c>{ns}s:{i}</c>, <see cref="TextsPerChunk"/>
+/// texts per chunk, sorted); a directory (<c>{ns}dir</c>: the first key and record count of every bucket, and the
+/// text count) is written first, so it also serves as the catalog of the version's keys. Decoding gives back the
+/// records' exact bytes, so the manifest's checksum validates a packed version as it validates a file.
+/// </summary>
+/// <remarks>
+/// Bucket: a codec byte (0 stored, 1 Brotli), the varint raw length, then the payload: for each record, varint key
+/// length, UTF-8 key, varint value length, value. A node value is a mode byte (0: the PrefixNode bytes as they are;
+/// 1: varint completion count, then per completion a varint text reference (0: varint length and the completion's
+/// bytes; n: text n-1 of the table, then varint length and the completion's bytes after its text field)).
+/// Directory: Brotli-compressed format byte <see cref="DirectoryFormat"/>, varint bucket count, varint text count,
+/// varint texts per chunk, then per bucket varint record count, varint key length and the UTF-8 first key.
+/// </remarks>
+internal static class PackedLayout
+{
+    /// <summary>The directory format this code writes and reads.</summary>
+    public const byte DirectoryFormat = 2;
+
+    /// <summary>Texts per text-table chunk.</summary>
+    public const int TextsPerChunk = 4096;
+
+    /// <summary>The largest decompressed bucket, directory or text chunk accepted (Redis strings stop at 512 MiB).</summary>
+    public const int MaxRawBytes = 512 << 20;
+
+    private const byte CodecStored = 0;
+    private const byte CodecBrotli = 1;
+    private const byte NodeInline = 0;
+    private const byte NodeReferenced = 1;
+    private const byte TextFieldTag = 0x0A; // field 1, length-delimited: PrefixNode.completions and Completion.text
+
+    /// <summary>Whether the values of a record key are <see cref="V1.PrefixNode"/>s whose completion texts go to the text table.</summary>
+    public static bool IsNodeKey(string key)
+    {
+        var kind = IndexKeys.KindOf(key);
+        return kind is IndexKeys.PrefixKind or IndexKeys.PinyinFullKind or IndexKeys.PinyinInitialsKind or IndexKeys.InfixKind;
+    }
+
+    /// <summary>Plans the packing of sorted records: bucket boundaries (cut at a kind change too) and the text table.</summary>
+    public static PackPlan Plan(IReadOnlyList<IndexRecord> records, int bucketBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bucketBytes, 1);
+        var starts = new List<int>();
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        long size = 0;
+        string? kind = null;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var recordKind = IndexKeys.KindOf(record.Key);
+            var bytes = record.Key.Length + record.Value.Length + 4;
+            if (starts.Count == 0 || size + bytes > bucketBytes || !string.Equals(kind, recordKind, StringComparison.Ordinal))
+            {
+                starts.Add(i);
+                size = 0;
+                kind = recordKind;
+            }
+
+            size += bytes;
+            if (IsNodeKey(record.Key))
+            {
+                foreach (var text in CompletionTexts(record.Value))
+                {
+                    ids.TryAdd(text, 0);
+                }
+            }
+        }
+
+        starts.Add(records.Count);
+        var texts = ids.Keys.ToArray();
+        Array.Sort(texts, StringComparer.Ordinal);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            ids[texts[i]] = i;
+        }
+
+        return new PackPlan(records, [.. starts], texts, ids);
+    }
+
+    /// <summary>Compresses a payload (Brotli, quality 5), or stores it when that is not smaller.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> raw)
+    {
+        var max = BrotliEncoder.GetMaxCompressedLength(raw.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(max + 6);
+        try
+        {
+            var head = WriteHeader(buffer, CodecBrotli, raw.Length);
+            using var encoder = new BrotliEncoder(quality: 5, window: 22);
+            if (encoder.Compress(raw, buffer.AsSpan(head), out _, out var written, isFinalBlock: true) == OperationStatus.Done
+                && written < raw.Length)
+            {
+                return buffer.AsSpan(0, head + written).ToArray();
+            }
+
+            var stored = new byte[6 + raw.Length];
+            var storedHead = WriteHeader(stored, CodecStored, raw.Length);
+            raw.CopyTo(stored.AsSpan(storedHead));
+            return stored.AsSpan(0, storedHead + raw.Length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decompresses what <see cref="Compress"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid compressed payload.</exception>
+    public static byte[] Decompress(ReadOnlySpan<byte> stored, string what)
+    {
+        var reader = new SpanReader(stored, what);
+        var codec = reader.Byte();
+        var length = reader.Length(MaxRawBytes);
+        var payload = stored[reader.Position..];
+        var raw = new byte[length];
+        switch (codec)
+        {
+            case CodecStored when payload.Length == length:
+                payload.CopyTo(raw);
+                return raw;
+            case CodecBrotli when BrotliDecoder.TryDecompress(payload, raw, out var written) && written == length:
+                return raw;
+            default:
+                throw new InvalidDataException($"{what} is corrupted (codec {codec}, {payload.Length} bytes for {length}).");
+        }
+    }
+
+    /// <summary>Reads a directory.</summary>
+    /// <exception cref="InvalidDataException">It is corrupted or of another format.</exception>
+    public static PackedDirectory ReadDirectory(ReadOnlySpan<byte> stored, string version)
+    {
+        var what = $"Index {version}: the bucket directory";
+        var raw = Decompress(stored, what);
+        var reader = new SpanReader(raw, what);
+        var format = reader.Byte();
+        if (format != DirectoryFormat)
+        {
+            throw new InvalidDataException($"{what} has format {format}; this build reads {DirectoryFormat}.");
+        }
+
+        var buckets = reader.Length(raw.Length);
+        var textCount = reader.Length(int.MaxValue);
+        var perChunk = reader.Length(int.MaxValue);
+        if (perChunk < 1)
+        {
+            throw new InvalidDataException($"{what} declares {perChunk} texts per chunk.");
+        }
+
+        var firstKeys = new string[buckets];
+        var counts = new int[buckets];
+        for (var i = 0; i < buckets; i++)
+        {
+            counts[i] = reader.Length(int.MaxValue);
+            firstKeys[i] = Encoding.UTF8.GetString(reader.Bytes(reader.Length(raw.Length)));
+            if (counts[i] < 1 || (i > 0 && string.CompareOrdinal(firstKeys[i - 1], firstKeys[i]) >= 0))
+            {
+                throw new InvalidDataException($"{what} is out of order at bucket {i.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
+        reader.End();
+        return new PackedDirectory(firstKeys, counts, textCount, perChunk);
+    }
+
+    /// <summary>Appends the texts of a decompressed text chunk to <paramref name="texts"/>.</summary>
+    public static void ReadTextChunk(ReadOnlySpan<byte> raw, int expected, List<byte[]> texts, string what)
+    {
+        var reader = new SpanReader(raw, what);
+        for (var i = 0; i < expected; i++)
+        {
+            texts.Add(reader.Bytes(reader.Length(raw.Length)).ToArray());
+        }
+
+        reader.End();
+    }
+
+    /// <summary>The records of a decompressed bucket, values restored to their exact bytes.</summary>
+    public static List<IndexRecord> ReadBucket(ReadOnlySpan<byte> raw, IReadOnlyList<byte[]> texts, string what)
+    {
+        var records = new List<IndexRecord>();
+        var reader = new SpanReader(raw, what);
+        while (!reader.AtEnd)
+        {
+            var key = Encoding.UTF8.GetString(reader.Bytes(reader.Length(raw.Length)));
+            var value = reader.Bytes(reader.Length(raw.Length));
+            records.Add(new IndexRecord(key, IsNodeKey(key) ? RestoreNode(value, texts, what) : value.ToArray()));
+        }
+
+        return records;
+    }
+
+    /// <summary>Finds one record of a decompressed bucket; the value restored to its exact bytes.</summary>
+    public static byte[]? FindInBucket(ReadOnlySpan<byte> raw, string key, IReadOnlyList<byte[]> texts, string what)
+    {
+        var wanted = Encoding.UTF8.GetBytes(key);
+        var reader = new SpanReader(raw, what);
+        while (!reader.AtEnd)
+        {
+            var found = reader.Bytes(reader.Length(raw.Length)).SequenceEqual(wanted);
+            var value = reader.Bytes(reader.Length(raw.Length));
+            if (found)
+            {
+                return IsNodeKey(key) ? RestoreNode(value, texts, what) : value.ToArray();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The texts of the completions of a serialized PrefixNode that can go to the text table.</summary>
+    private static IEnumerable<string> CompletionTexts(byte[] node)
+    {
+        if (!TrySplitNode(node, out var completions))
+        {
+            yield break;
+        }
+
+        foreach (var (start, length) in completions)
+        {
+            if (TryText(node.AsSpan(start, length), out var textStart, out var textLength, out _))
+            {
+                yield return Encoding.UTF8.GetString(node, start + textStart, textLength);
+            }
+        }
+    }
+
+    /// <summary>Encodes a node value (mode byte first) with its texts referenced into the table.</summary>
+    internal static void WriteNode(ArrayBufferWriter<byte> output, byte[] node, Dictionary<string, int> ids)
+    {
+        if (!TrySplitNode(node, out var completions))
+        {
+            output.GetSpan(1)[0] = NodeInline;
+            output.Advance(1);
+            output.Write(node);
+            return;
+        }
+
+        output.GetSpan(1)[0] = NodeReferenced;
+        output.Advance(1);
+        WriteVarint(output, (uint)completions.Count);
+        foreach (var (start, length) in completions)
+        {
+            var completion = node.AsSpan(start, length);
+            if (TryText(completion, out var textStart, out var textLength, out var rest)
+                && ids.TryGetValue(Encoding.UTF8.GetString(node, start + textStart, textLength), out var id))
+            {
+                WriteVarint(output, (uint)id + 1);
+                WriteVarint(output, (uint)(length - rest));
+                output.Write(completion[rest..]);
+            }
+            else
+            {
+                WriteVarint(output, 0);
+                WriteVarint(output, (uint)length);
+                output.Write(completion);
+            }
+        }
+    }
+
+    internal static void WriteVarint(IBufferWriter<byte> output, uint value)
+    {
+        var span = output.GetSpan(5);
+        var n = 0;
+        while (value >= 0x80)
+        {
+            span[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[n++] = (byte)value;
+        output.Advance(n);
+    }
+
+    private static byte[] RestoreNode(ReadOnlySpan<byte> value, IReadOnlyList<byte[]> texts, string what)
+    {
+        var reader = new SpanReader(value, what);
+        var mode = reader.Byte();
+        if (mode == NodeInline)
+        {
+            return value[1..].ToArray();
+        }
+
+        if (mode != NodeReferenced)
+        {
+            throw new InvalidDataException($"{what}: unknown node mode {mode}.");
+        }
+
+        var output = new ArrayBufferWriter<byte>(value.Length * 3);
+        var count = reader.Length(value.Length);
+        for (var i = 0; i < count; i++)
+        {
+            var reference = reader.Length(int.MaxValue);
+            var rest = reader.Bytes(reader.Length(value.Length));
+            if (reference == 0)
+            {
+                output.GetSpan(1)[0] = TextFieldTag;
+                output.Advance(1);
+                WriteVarint(output, (uint)rest.Length);
+                output.Write(rest);
+                continue;
+            }
+
+            if (reference > texts.Count)
+            {
+                throw new InvalidDataException($"{what}: text {reference - 1} is not in the text table ({texts.Count} texts).");
+            }
+
+            var text = texts[reference - 1];
+            var textField = 1 + VarintLength((uint)text.Length) + text.Length;
+            output.GetSpan(1)[0] = TextFieldTag;
+            output.Advance(1);
+            WriteVarint(output, (uint)(textField + rest.Length));
+            output.GetSpan(1)[0] = TextFieldTag;
+            output.Advance(1);
+            WriteVarint(output, (uint)text.Length);
+            output.Write(text);
+            output.Write(rest);
+        }
+
+        reader.End();
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Splits a serialized PrefixNode into its completions; false when it holds anything else.</summary>
+    private static bool TrySplitNode(ReadOnlySpan<byte> node, out List<(int Start, int Length)> completions)
+    {
+        completions = [];
+        var position = 0;
+        while (position < node.Length)
+        {
+            if (node[position] != TextFieldTag || !TryVarint(node, position + 1, out var length, out var next) || length > node.Length - next)
+            {
+                return false;
+            }
+
+            completions.Add((next, (int)length));
+            position = next + (int)length;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a serialized Completion starts with its text field (valid UTF-8), and where the rest starts.</summary>
+    private static bool TryText(ReadOnlySpan<byte> completion, out int textStart, out int textLength, out int rest)
+    {
+        textStart = textLength = rest = 0;
+        if (completion.Length == 0 || completion[0] != TextFieldTag || !TryVarint(completion, 1, out var length, out var next)
+            || length > completion.Length - next || !Utf8.IsValid(completion.Slice(next, (int)length)))
+        {
+            return false;
+        }
+
+        textStart = next;
+        textLength = (int)length;
+        rest = next + (int)length;
+        return true;
+    }
+
+    private static bool TryVarint(ReadOnlySpan<byte> span, int position, out uint value, out int next)
+    {
+        value = 0;
+        for (var shift = 0; shift < 35 && position < span.Length; shift += 7)
+        {
+            var b = span[position++];
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                next = position;
+                return value <= int.MaxValue;
+            }
+        }
+
+        next = position;
+        return false;
+    }
+
+    private static int VarintLength(uint value)
+    {
+        var n = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            n++;
+        }
+
+        return n;
+    }
+
+    private static int WriteHeader(Span<byte> buffer, byte codec, int length)
+    {
+        buffer[0] = codec;
+        var n = 1;
+        var value = (uint)length;
+        while (value >= 0x80)
+        {
+            buffer[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        buffer[n++] = (byte)value;
+        return n;
+    }
+
+    /// <summary>A bounds-checked reader of varints and byte runs; any overrun is an <see cref="InvalidDataException"/>.</summary>
+    private ref struct SpanReader(ReadOnlySpan<byte> span, string what)
+    {
+        private readonly ReadOnlySpan<byte> _span = span;
+        private readonly string _what = what;
+
+        public int Position { get; private set; }
+
+        public readonly bool AtEnd => Position >= _span.Length;
+
+        public byte Byte()
+        {
+            if (Position >= _span.Length)
+            {
+                throw Truncated();
+            }
+
+            return _span[Position++];
+        }
+
+        public int Length(int max)
+        {
+            if (!TryVarint(_span, Position, out var value, out var next) || value > (uint)max)
+            {
+                throw new InvalidDataException($"{_what} is corrupted (bad length at byte {Position.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            Position = next;
+            return (int)value;
+        }
+
+        public ReadOnlySpan<byte> Bytes(int length)
+        {
+            if (length > _span.Length - Position)
+            {
+                throw Truncated();
+            }
+
+            var bytes = _span.Slice(Position, length);
+            Position += length;
+            return bytes;
+        }
+
+        public readonly void End()
+        {
+            if (!AtEnd)
+            {
+                throw new InvalidDataException($"{_what} has {(_span.Length - Position).ToString(CultureInfo.InvariantCulture)} trailing bytes.");
+            }
+        }
+
+        private readonly InvalidDataException Truncated() => new($"{_what} is truncated.");
+    }
+}
+
+/// <summary>The packing of one build: bucket boundaries over its sorted records and the sorted text table.</summary>
+internal sealed class PackPlan(IReadOnlyList<IndexRecord> records, int[] starts, string[] texts, Dictionary<string, int> ids)
+{
+    /// <summary>Number of buckets.</summary>
+    public int BucketCount => starts.Length - 1;
+
+    /// <summary>Number of text-table chunks.</summary>
+    public int TextChunkCount => (texts.Length + PackedLayout.TextsPerChunk - 1) / PackedLayout.TextsPerChunk;
+
+    /// <summary>Number of records in a bucket.</summary>
+    public int RecordsIn(int bucket) => starts[bucket + 1] - starts[bucket];
+
+    /// <summary>The compressed directory.</summary>
+    public byte[] EncodeDirectory()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        output.GetSpan(1)[0] = PackedLayout.DirectoryFormat;
+        output.Advance(1);
+        PackedLayout.WriteVarint(output, (uint)BucketCount);
+        PackedLayout.WriteVarint(output, (uint)texts.Length);
+        PackedLayout.WriteVarint(output, PackedLayout.TextsPerChunk);
+        for (var i = 0; i < BucketCount; i++)
+        {
+            PackedLayout.WriteVarint(output, (uint)RecordsIn(i));
+            WriteString(output, records[starts[i]].Key);
+        }
+
+        return PackedLayout.Compress(output.WrittenSpan);
+    }
+
+    /// <summary>The compressed bucket <paramref name="bucket"/>.</summary>
+    public byte[] EncodeBucket(int bucket)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var value = new ArrayBufferWriter<byte>();
+        for (var i = starts[bucket]; i < starts[bucket + 1]; i++)
+        {
+            var record = records[i];
+            WriteString(output, record.Key);
+            if (PackedLayout.IsNodeKey(record.Key))
+            {
+                value.ResetWrittenCount();
+                PackedLayout.WriteNode(value, record.Value, ids);
+                PackedLayout.WriteVarint(output, (uint)value.WrittenCount);
+                output.Write(value.WrittenSpan);
+            }
+            else
+            {
+                PackedLayout.WriteVarint(output, (uint)record.Value.Length);
+                output.Write(record.Value);
+            }
+        }
+
+        return PackedLayout.Compress(output.WrittenSpan);
+    }
+
+    /// <summary>The compressed text-table chunk <paramref name="chunk"/>.</summary>
+    public byte[] EncodeTextChunk(int chunk)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var end = Math.Min(texts.Length, (chunk + 1) * PackedLayout.TextsPerChunk);
+        for (var i = chunk * PackedLayout.TextsPerChunk; i < end; i++)
+        {
+            WriteString(output, texts[i]);
+        }
+
+        return PackedLayout.Compress(output.WrittenSpan);
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> output, string text)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        PackedLayout.WriteVarint(output, (uint)length);
+        Encoding.UTF8.GetBytes(text, output.GetSpan(length));
+        output.Advance(length);
+    }
+}
+
+/// <summary>A version's bucket directory: the first key and record count of each bucket, and the text table's size.</summary>
+internal sealed class PackedDirectory(string[] firstKeys, int[] counts, int textCount, int textsPerChunk)
+{
+    /// <summary>Number of buckets.</summary>
+    public int BucketCount => firstKeys.Length;
+
+    /// <summary>Number of texts in the text table.</summary>
+    public int TextCount => textCount;
+
+    /// <summary>Texts per text-table chunk.</summary>
+    public int TextsPerChunk => textsPerChunk;
+
+    /// <summary>Number of text-table chunks.</summary>
+    public int TextChunkCount => (int)(((long)textCount + textsPerChunk - 1) / textsPerChunk);
+
+    /// <summary>Total records over all buckets.</summary>
+    public long TotalRecords => counts.Sum(static c => (long)c);
+
+    /// <summary>The first key of a bucket.</summary>
+    public string FirstKey(int bucket) => firstKeys[bucket];
+
+    /// <summary>The record count of a bucket.</summary>
+    public int RecordsIn(int bucket) => counts[bucket];
+
+    /// <summary>Texts in chunk <paramref name="chunk"/>.</summary>
+    public int TextsIn(int chunk) => Math.Min(textsPerChunk, textCount - (chunk * textsPerChunk));
+
+    /// <summary>The bucket that would hold <paramref name="key"/>, or -1 when the key sorts before every bucket.</summary>
+    public int BucketOf(string key)
+    {
+        int lo = 0, hi = firstKeys.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (string.CompareOrdinal(firstKeys[mid], key) <= 0)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found;
+    }
+}
