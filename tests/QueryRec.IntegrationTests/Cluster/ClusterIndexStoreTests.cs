@@ -42,7 +42,10 @@ public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster, ITestOut
         }
     }
 
-    private RedisIndexStore Store(IConnectionMultiplexer redis) => new(redis, new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = 2, WriteBatchSize = 64 }, _time);
+    /// <summary>The smallest bucket the options allow: the small test index then spans enough keys to reach every master.</summary>
+    internal const int MinimumBucketBytes = 256;
+
+    private RedisIndexStore Store(IConnectionMultiplexer redis) => new(redis, new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = 2, WriteBatchSize = 64, BucketBytes = MinimumBucketBytes }, _time);
 
     [Fact]
     public async Task IndexStore_EveryOperation_RunsOnTheCluster()

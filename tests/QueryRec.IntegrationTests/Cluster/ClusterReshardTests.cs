@@ -27,7 +27,7 @@ public sealed class ClusterReshardTests(RedisClusterFixture cluster) : IAsyncLif
     {
         // Opened before the reshard, so its slot map goes stale.
         await using var redis = await RedisConnection.ConnectAsync(cluster.ConnectionString);
-        var store = new RedisIndexStore(redis, new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = 3 }, _time);
+        var store = new RedisIndexStore(redis, new RedisIndexOptions { KeyPrefix = _prefix, RetainVersions = 3, BucketBytes = ClusterIndexStoreTests.MinimumBucketBytes }, _time);
         var realtime = new RedisRealtimeStore(redis, _prefix, new RealtimeOptions(), _time);
         var v1 = await ClusterBuilds.BuildAsync("r-v1");
         await store.PublishAsync(v1);
