@@ -14,8 +14,9 @@
 #   bash tests/load/scale.sh [--sizes "10000 100000 1000000"] [--duration 10] [--warmup 10] [--concurrency 16]
 #                            [--requests 5000] [--no-build] [--keep]
 #
-# 10^7 is opt-in (--sizes "... 10000000"): before publishing it, the script checks MemAvailable against the Redis
-# memory per query measured at the previous size, and skips the publish and the Suggest run when it would not fit.
+# 10^7 is opt-in (--sizes "... 10000000"). On a shared machine the script checks MemAvailable first: it skips a
+# build whose max RSS, scaled linearly from the previous size, would exceed 70 % of it, and skips the publish and the
+# Suggest run when Redis, at the previous size's bytes per query, would not fit. --keep keeps the index files.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -120,6 +121,15 @@ for n in $sizes; do
   fi
 
   index="$work/scale-$n.qrx"
+  # Will the build fit? The build's memory grows about linearly with N: scale the previous size's max RSS.
+  if [[ -n "${prev_rss_kb:-}" ]]; then
+    need_kb=$(( prev_rss_kb * (n / prev_n) ))
+    avail_kb=$(mem_available_kb)
+    if (( need_kb > avail_kb * 7 / 10 )); then
+      echo "    SKIPPED: the build would need ~$(( need_kb / 1048576 )) GB (linear from N=$prev_n), $(( avail_kb / 1048576 )) GB available (shared machine)"
+      continue
+    fi
+  fi
   echo "==> build --queries (time -v)"
   /usr/bin/time -v -o "$work/build-$n.time" "${indexer[@]}" build --queries "$list" --model "$model" \
     --version "scale-$n" --output "$index" > "$work/build-$n.out"
@@ -128,6 +138,7 @@ for n in $sizes; do
   build_rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/build-$n.time")
   # CPU seconds (user + system): on a shared machine the wall time mostly measures the other processes.
   build_cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$work/build-$n.time")
+  prev_rss_kb=$build_rss_kb prev_n=$n
   records=$(sed -n 's/.*│ records  *│ \([0-9,]*\).*/\1/p' "$work/build-$n.out" | head -1 | tr -d ,)
   file_bytes=$(stat -c %s "$index")
   echo "    build ${build_s} s (${build_cpu} s CPU), max RSS $(( build_rss_kb / 1024 )) MB, ${records:-?} records, $(( file_bytes / 1048576 )) MB file"
