@@ -2,6 +2,8 @@
 """Builds the load-test request bodies.
 
   prepare.py prefixes EVENTS.jsonl OUT.txt N SEED   -> N keystroke prefixes replayed from the log's searches, one a line
+  prepare.py prefixes-list LIST.tsv OUT.txt N SEED -> N keystroke prefixes of queries drawn from a 'query<TAB>count' list
+                                                       (simulate --vocabulary), each query with probability count / total
   prepare.py textproto PREFIXES.txt OUT.txtpb       -> a queryrec.load.SuggestBatch in protobuf text format
   prepare.py frame BATCH.bin PREFIXES.txt OUTDIR                -> OUTDIR/suggest.frames (every request, gRPC-framed, concatenated)
                                                        and OUTDIR/bodies/NNNNN.bin (one framed body per distinct prefix)
@@ -36,6 +38,29 @@ def prefixes(events_path, out_path, n, seed):
         for p in out:
             f.write(p.replace("\n", " ") + "\n")
     print(f"{len(out)} requests, {len(set(out))} distinct prefixes", file=sys.stderr)
+
+
+def prefixes_list(list_path, out_path, n, seed):
+    """Draws N queries from a 'query<TAB>count' list with probability proportional to the count (the list's Zipf
+    popularity), and types one keystroke prefix of each (1..min(len, 16) characters, uniform), as prefixes() does."""
+    rng = random.Random(seed)
+    queries, weights = [], []
+    with open(list_path, encoding="utf-8") as f:
+        for line in f:
+            q, _, c = line.rstrip("\n").partition("\t")
+            if q.strip():
+                queries.append(q)
+                weights.append(int(c) if c.isdigit() else 1)
+    drawn = rng.choices(queries, weights=weights, k=n)
+    out = []
+    for q in drawn:
+        p = q[:rng.randint(1, min(len(q), 16))].strip()
+        if p:
+            out.append(p)
+    with open(out_path, "w", encoding="utf-8") as f:
+        for p in out:
+            f.write(p.replace("\n", " ") + "\n")
+    print(f"{len(out)} requests, {len(set(out))} distinct prefixes, from {len(queries)} queries", file=sys.stderr)
 
 
 def textproto(prefixes_path, out_path):
@@ -86,6 +111,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "prefixes":
         prefixes(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    elif cmd == "prefixes-list":
+        prefixes_list(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     elif cmd == "textproto":
         textproto(sys.argv[2], sys.argv[3])
     elif cmd == "frame":

@@ -117,6 +117,19 @@ public sealed record BuildOptions
     /// <summary>Most popular kept queries written to the vocabulary chunks ("v:{n}") for typo tolerance; 0 writes none.</summary>
     public int MaxVocabulary { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// Passes per completion table (0: from the number of entries, <see cref="EntriesPerTablePartition"/> each). Each
+    /// pass holds only the nodes whose key starts with a rune of its partition, so the build's peak memory is a
+    /// fraction of a table's nodes; the output does not depend on it (a node and its parent share their first rune).
+    /// </summary>
+    public int TablePartitions { get; init; }
+
+    /// <summary>Largest accepted <see cref="TablePartitions"/>.</summary>
+    public const int MaxTablePartitions = 256;
+
+    /// <summary>With <see cref="TablePartitions"/> 0: table entries (queries, or pinyin readings levels) per pass.</summary>
+    public const int EntriesPerTablePartition = 50_000;
+
     /// <summary>The operator lists: blacklist, whitelist (pins) and external result counts.</summary>
     public HygieneLists Lists { get; init; } = HygieneLists.Empty;
 
@@ -179,6 +192,11 @@ public sealed record BuildOptions
         if (MinLatinInfixLength < 1 || (MaxInfixPrefixLength >= 1 && MinLatinInfixLength > MaxInfixPrefixLength))
         {
             problems.Add($"--min-latin-infix must be between 1 and --max-infix-prefix ({MaxInfixPrefixLength}) (got {MinLatinInfixLength}).");
+        }
+
+        if (TablePartitions is < 0 or > MaxTablePartitions)
+        {
+            problems.Add($"table partitions must be between 0 and {MaxTablePartitions} (got {TablePartitions}).");
         }
 
         if (MaxVocabulary is < 0 or > MaxVocabularyLimit)

@@ -1,5 +1,6 @@
-using Google.Protobuf;
+using System.Runtime.InteropServices;
 using System.Text;
+using Google.Protobuf;
 using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
 using QueryRec.Storage;
@@ -31,16 +32,22 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         var order = RankingOrder();
         var completions = Completions(topCategories);
         var maxPrefix = options.MaxPrefixLength;
-        var prefixNodes = WriteTable(CompletionTable.Prefix, order, completions, (k, keys) =>
+        var prefixNodes = WriteTable(CompletionTable.Prefix, order, completions, (k, partition, keys) =>
         {
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(_kept[k].Acc.Text, maxPrefix))
+            var text = _kept[k].Acc.Text;
+            if (!partition.Holds(text, 0))
+            {
+                return;
+            }
+
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(text, maxPrefix))
             {
                 keys.Add(prefix);
             }
         });
         var pinyin = options.Pinyin ? WritePinyinTables(order, completions) : default;
         var infixNodes = options.Infix
-            ? WriteTable(CompletionTable.Infix, order, completions, (k, keys) => InfixKeys(_kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys))
+            ? WriteTable(CompletionTable.Infix, order, completions, (k, partition, keys) => InfixKeys(_kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition))
             : 0;
         var vocabulary = WriteVocabulary(order);
         var (relatedLists, relatedPairs) = WriteRelated();
@@ -311,35 +318,45 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 
     /// <summary>
     /// Writes one completion table: every key of every kept query takes the first K queries reaching it in
-    /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query (a query appears at most
-    /// once per node, even when several of its readings or word starts give the same key). With
+    /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query that fall in a partition (a
+    /// query appears at most once per node, even when several of its readings or word starts give the same key). With
     /// <see cref="BuildOptions.PruneCompleteNodes"/>, a key is written only when it is the root of its branch (its
     /// parent, the key one rune shorter, is not a key of the table), its parent matched more than K queries, or its
     /// node differs from the nearest written ancestor's filtered to the key (pinyin tables only: a match through a
     /// secondary reading scores lower below the key where the primary reading stops matching). Below a complete
     /// node (at most K matches) every other node is a filtered subset of it, and servers filter it themselves.
+    /// The table is built in passes (<see cref="BuildOptions.TablePartitions"/>), each over the keys whose first rune
+    /// falls in its partition: a key and its parent share their first rune, so each pass is self-contained and the
+    /// records are the same whatever the number of passes (the index sorts them by key).
     /// </summary>
-    private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, HashSet<string>> keysOf)
+    private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, TablePartition, HashSet<string>> keysOf)
+    {
+        var partitions = options.TablePartitions > 0
+            ? options.TablePartitions
+            : Math.Clamp((order.Length + BuildOptions.EntriesPerTablePartition - 1) / BuildOptions.EntriesPerTablePartition, 1, BuildOptions.MaxTablePartitions);
+        var written = 0;
+        for (var p = 0; p < partitions; p++)
+        {
+            written += WriteTablePartition(table, order, completions, keysOf, new TablePartition(p, partitions));
+        }
+
+        return written;
+    }
+
+    private int WriteTablePartition(CompletionTable table, int[] order, Completion[] completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition)
     {
         var nodes = new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var topK = options.TopK;
         foreach (var k in order)
         {
             keys.Clear();
-            keysOf(k, keys);
+            keysOf(k, partition, keys);
             foreach (var key in keys)
             {
-                if (!nodes.TryGetValue(key, out var node))
-                {
-                    node = new TableNode();
-                    nodes.Add(key, node);
-                }
-
-                node.Matches++;
-                if (node.Node.Completions.Count < options.TopK)
-                {
-                    node.Node.Completions.Add(completions[k]);
-                }
+                ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(nodes, key, out _);
+                node ??= new TableNode();
+                node.Add(k, topK);
             }
         }
 
@@ -347,7 +364,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         {
             foreach (var (key, node) in nodes)
             {
-                Add(IndexKeys.Completions(table, key), node.Node);
+                Add(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
             }
 
             return nodes.Count;
@@ -371,16 +388,16 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             var node = nodes[key];
             var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
             if (key.Length > last
-                && nodes.TryGetValue(key[..^last], out var parent)
-                && parent.Matches <= options.TopK
-                && IsFilteredAncestor(node, parent.WrittenAncestor!))
+                && nodes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key.AsSpan(0, key.Length - last), out var parent)
+                && parent.Matches <= topK
+                && IsFilteredAncestor(node, parent.WrittenAncestor!, completions))
             {
                 node.WrittenAncestor = parent.WrittenAncestor;
                 continue;
             }
 
             node.WrittenAncestor = node;
-            Add(IndexKeys.Completions(table, key), node.Node);
+            Add(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
             written++;
         }
 
@@ -391,16 +408,16 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
     /// holds, same scores, same order: what a server gets by filtering the ancestor.
     /// </summary>
-    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor)
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Completion[] completions)
     {
-        var mine = node.Node.Completions;
         var next = 0;
-        foreach (var completion in ancestor.Node.Completions)
+        for (var a = 0; a < ancestor.Count; a++)
         {
+            var completion = completions[ancestor.Top[a]];
             var held = false;
-            foreach (var c in mine)
+            for (var m = 0; m < node.Count; m++)
             {
-                if (string.Equals(c.Text, completion.Text, StringComparison.Ordinal))
+                if (string.Equals(completions[node.Top[m]].Text, completion.Text, StringComparison.Ordinal))
                 {
                     held = true;
                     break;
@@ -412,7 +429,13 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
                 continue;
             }
 
-            if (next == mine.Count || !string.Equals(mine[next].Text, completion.Text, StringComparison.Ordinal) || mine[next].Score != completion.Score)
+            if (next == node.Count)
+            {
+                return false;
+            }
+
+            var mine = completions[node.Top[next]];
+            if (!string.Equals(mine.Text, completion.Text, StringComparison.Ordinal) || mine.Score != completion.Score)
             {
                 return false;
             }
@@ -420,7 +443,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             next++;
         }
 
-        return next == mine.Count;
+        return next == node.Count;
     }
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
@@ -472,18 +495,18 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         var entryCompletions = entries.Select(static e => e.Completion).ToArray();
         var max = options.MaxPinyinPrefixLength;
         var lower = new HashSet<string>(StringComparer.Ordinal);
-        void KeysOf(int e, bool initialsTable, HashSet<string> keys)
+        void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
         {
             var (kept, level, _) = entries[e];
             var all = readings[kept]!;
             lower.Clear();
-            PinyinPrefixes(all.Where(r => r.SecondaryReadings < level).ToList(), initialsTable, max, lower);
-            PinyinPrefixes(all.Where(r => r.SecondaryReadings == level).ToList(), initialsTable, max, keys);
+            PinyinPrefixes(all.Where(r => r.SecondaryReadings < level).ToList(), initialsTable, max, lower, partition);
+            PinyinPrefixes(all.Where(r => r.SecondaryReadings == level).ToList(), initialsTable, max, keys, partition);
             keys.ExceptWith(lower);
         }
 
-        var full = WriteTable(CompletionTable.PinyinFull, entryOrder, entryCompletions, (e, keys) => KeysOf(e, initialsTable: false, keys));
-        var initials = WriteTable(CompletionTable.PinyinInitials, entryOrder, entryCompletions, (e, keys) => KeysOf(e, initialsTable: true, keys));
+        var full = WriteTable(CompletionTable.PinyinFull, entryOrder, entryCompletions, (e, partition, keys) => KeysOf(e, initialsTable: false, partition, keys));
+        var initials = WriteTable(CompletionTable.PinyinInitials, entryOrder, entryCompletions, (e, partition, keys) => KeysOf(e, initialsTable: true, partition, keys));
         return (full, initials, queries);
     }
 
@@ -502,7 +525,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     }
 
     /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of the full pinyin or of the initials of each reading.</summary>
-    internal static void PinyinPrefixes(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, ICollection<string> keys)
+    internal static void PinyinPrefixes(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, ICollection<string> keys, TablePartition partition = default)
     {
         if (readings is null)
         {
@@ -511,7 +534,13 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 
         foreach (var reading in readings)
         {
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(initials ? reading.Initials : reading.Full, maxLength))
+            var source = initials ? reading.Initials : reading.Full;
+            if (!partition.Holds(source, 0))
+            {
+                continue;
+            }
+
+            foreach (var prefix in QueryNormalizer.IndexedPrefixes(source, maxLength))
             {
                 keys.Add(prefix);
             }
@@ -524,10 +553,15 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// <paramref name="minLatinRunes"/> from any other start. A word starts after a space, at every hanzi
     /// (characters, no segmenter), and at a letter or digit right after a hanzi (script change).
     /// </summary>
-    internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys)
+    internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys, TablePartition partition = default)
     {
         foreach (var (index, han) in InfixWordStarts.Of(text))
         {
+            if (!partition.Holds(text, index))
+            {
+                continue;
+            }
+
             var min = han ? 1 : minLatinRunes;
             var length = 0;
             foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
@@ -886,15 +920,52 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 
     private void Add(string key, IMessage value) => _records.Add(new IndexRecord(key, value.ToByteArray()));
 
-    /// <summary>A completion-table node being built, with the number of queries that reach its key.</summary>
+    /// <summary>
+    /// A completion-table node being built: the number of entries that reach its key and the first K of them in
+    /// ranking order, as indices into the table's completions (the <see cref="PrefixNode"/> is made when written).
+    /// </summary>
     private sealed class TableNode
     {
-        public PrefixNode Node { get; } = new();
+        /// <summary>Entries reaching the key.</summary>
+        public int Matches { get; private set; }
 
-        public int Matches { get; set; }
+        /// <summary>How many of <see cref="Top"/> are set (at most K).</summary>
+        public int Count { get; private set; }
+
+        /// <summary>The first <see cref="Count"/> entries, in ranking order (grows to K).</summary>
+        public int[] Top { get; private set; } = [];
 
         /// <summary>Pruning: the node itself when written, else the written ancestor a server filters for it.</summary>
         public TableNode? WrittenAncestor { get; set; }
+
+        public void Add(int entry, int topK)
+        {
+            Matches++;
+            if (Count >= topK)
+            {
+                return;
+            }
+
+            if (Count == Top.Length)
+            {
+                var grown = new int[Math.Min(topK, Math.Max(1, Count * 2))];
+                Top.AsSpan().CopyTo(grown);
+                Top = grown;
+            }
+
+            Top[Count++] = entry;
+        }
+
+        public PrefixNode ToPrefixNode(Completion[] completions)
+        {
+            var node = new PrefixNode();
+            for (var i = 0; i < Count; i++)
+            {
+                node.Completions.Add(completions[Top[i]]);
+            }
+
+            return node;
+        }
     }
 
     private sealed class Kept(int id, QueryAcc acc, bool pinned, string pinCategory)
@@ -908,5 +979,27 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         public string PinCategory { get; } = pinCategory;
 
         public string CategoryHint { get; set; } = string.Empty;
+    }
+}
+
+/// <summary>
+/// One pass of a completion table: the keys whose first rune hashes to <see cref="Index"/> of <see cref="Count"/>
+/// (default: one pass holding every key). Every prefix of a source string starts with the source's first rune, so the
+/// filter is applied once per source string.
+/// </summary>
+internal readonly record struct TablePartition(int Index, int Count)
+{
+    /// <summary>True when the keys from <paramref name="source"/>[<paramref name="start"/>..] belong to this pass.</summary>
+    public bool Holds(string source, int start)
+    {
+        if (Count <= 1 || start >= source.Length)
+        {
+            return true;
+        }
+
+        Rune.DecodeFromUtf16(source.AsSpan(start), out var first, out _); // an unpaired surrogate reads as U+FFFD
+        var rune = first.Value;
+        // Fibonacci hashing spreads neighbouring code points (a, b, c; adjacent hanzi) over the passes.
+        return (int)(((uint)rune * 2654435769u) % (uint)Count) == Index;
     }
 }

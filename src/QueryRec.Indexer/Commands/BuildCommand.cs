@@ -26,6 +26,7 @@ internal sealed class BuildCommand
         var minLatinInfix = new Option<int>("--min-latin-infix") { Description = "Shortest infix key from a Latin or digit word start, in characters.", DefaultValueFactory = _ => defaults.MinLatinInfixLength };
         var vocabularyMax = new Option<int>("--vocabulary-max") { Description = "Most popular queries written to the typo-tolerance vocabulary (v:); 0 for none.", DefaultValueFactory = _ => defaults.MaxVocabulary };
         var noPrune = new Option<bool>("--no-prune") { Description = "Write every completion-table node, also those below a complete node (at most top-K matches) that servers can filter from it." };
+        var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var minUsers = new Option<int>("--min-users") { Description = "Minimum distinct users of a query.", DefaultValueFactory = _ => defaults.MinUsers };
@@ -54,7 +55,7 @@ internal sealed class BuildCommand
         {
             input, queries, zipf, seed, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, tablePartitions,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -115,6 +116,7 @@ internal sealed class BuildCommand
                     MinLatinInfixLength = parseResult.GetValue(minLatinInfix),
                     MaxVocabulary = parseResult.GetValue(vocabularyMax),
                     PruneCompleteNodes = !parseResult.GetValue(noPrune),
+                    TablePartitions = parseResult.GetValue(tablePartitions),
                     RankingModel = modelPackage,
                 },
                 cancellationToken));

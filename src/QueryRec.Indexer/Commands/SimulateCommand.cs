@@ -34,12 +34,15 @@ internal sealed class SimulateCommand
         var trending = new Option<int>("--trending") { Description = "Number of new-release queries that burst at the end.", DefaultValueFactory = _ => d.Trending };
         var trendDays = new Option<int>("--trend-days") { Description = "Length of the burst window at the end, in days.", DefaultValueFactory = _ => d.TrendDays };
         var trendShare = new Option<double>("--trend-share") { Description = "Share of intents that go to trending queries in the window (1/50 of it before).", DefaultValueFactory = _ => d.TrendShare };
+        var vocabulary = new Option<int?>("--vocabulary") { Description = "Instead of events, write a query list of N distinct queries ('query<TAB>count', Zipf counts with --zipf) for build --queries: the catalog's queries, then synthesized variants (scale curve)." };
         var command = new Command("simulate", "Generate a seeded, realistic storefront log (JSONL events), streamed in time order.")
         {
-            output, seed, users, events, days, start, sessions, searches, zipf, fragments, fragmentRate, typoRate, correctionRate,
+            output, vocabulary, seed, users, events, days, start, sessions, searches, zipf, fragments, fragmentRate, typoRate, correctionRate,
             reformulationRate, refinementRate, clickRate, clickNoise, cartRate, orderRate, anonymousRate, trending, trendDays, trendShare,
         };
-        command.SetAction(r => Run(
+        command.SetAction(r => r.GetValue(vocabulary) is { } size
+            ? RunVocabulary(context, r.GetRequiredValue(output), size, r.GetValue(zipf), r.GetValue(seed))
+            : Run(
             context,
             r.GetRequiredValue(output),
             new SimulationOptions
@@ -68,6 +71,40 @@ internal sealed class SimulateCommand
                 TrendShare = r.GetValue(trendShare),
             }));
         return command;
+    }
+
+    /// <summary><c>simulate --vocabulary N</c>: writes a query list of N distinct queries (<see cref="VocabularyGenerator"/>).</summary>
+    public static int RunVocabulary(CliContext context, string output, int size, double zipf, int seed)
+    {
+        if (size is < 1 or > VocabularyGenerator.MaxSize)
+        {
+            throw new CliUserException($"--vocabulary must be from 1 to {VocabularyGenerator.MaxSize:N0} (got {size}).");
+        }
+
+        if (!(zipf is >= 0 and <= 10))
+        {
+            throw new CliUserException($"--zipf must be between 0 and 10 (got {zipf.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        var full = Path.GetFullPath(output);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var started = context.Time.GetTimestamp();
+        var (written, fromCatalog) = context.WithProgress("vocabulary", progress =>
+        {
+            using var file = new StreamWriter(full, append: false, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            return VocabularyGenerator.Write(Catalog.Default, size, zipf, seed, file, progress);
+        });
+        var elapsed = context.Time.GetElapsedTime(started);
+        context.Summary("simulate --vocabulary", [
+            ("seed", seed.ToString(CultureInfo.InvariantCulture)),
+            ("zipf", zipf.ToString(CultureInfo.InvariantCulture)),
+            ("queries", BuildCommand.N(written)),
+            ("  from the catalog / synthesized", $"{BuildCommand.N(fromCatalog)} / {BuildCommand.N(written - fromCatalog)}"),
+            ("bytes", BuildCommand.N(new FileInfo(full).Length)),
+            ("time", elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
+            ("output", output),
+        ]);
+        return IndexerCli.ExitOk;
     }
 
     public static int Run(CliContext context, string output, SimulationOptions options)
