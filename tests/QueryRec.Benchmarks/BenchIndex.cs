@@ -43,6 +43,12 @@ internal sealed class BenchIndex : IAsyncDisposable
     /// <summary>The server's services (to build handlers that differ from the server's own in one dependency).</summary>
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>An HTTP handler into the in-process test server (for a gRPC channel that skips the network).</summary>
+    public HttpMessageHandler CreateServerHandler() => _factory.Server.CreateHandler();
+
+    /// <summary>The in-process test server's base address.</summary>
+    public Uri ServerAddress => _factory.Server.BaseAddress;
+
     /// <summary>A temp folder deleted with the index (for files a benchmark's setup writes).</summary>
     public string WorkDirectory => _directory;
 
