@@ -184,6 +184,8 @@ internal sealed class BenchIndex : IAsyncDisposable
             builder.UseSetting("QueryRec:Store:PollInterval", "00:10:00");
             // Generous budgets: a loaded machine must not turn a slow read into a skipped (cheaper) source.
             builder.UseSetting("QueryRec:Suggest:StoreBudget", "00:00:05");
+            // Every call runs the pipeline (HotPathBenchmarks measures a response-cache hit with its own cache).
+            builder.UseSetting("QueryRec:Suggest:ResponseCache:Enabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseEnvironment("Production");
         }

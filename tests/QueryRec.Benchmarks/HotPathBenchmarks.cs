@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using QueryRec.Api.Hosting;
 using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
+using QueryRec.Api.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Normalization;
 
@@ -72,8 +73,20 @@ public class HotPathBenchmarks
     [Benchmark(Description = "Suggest handler, server's own (heuristic)")]
     public Task<SuggestResponse> SuggestServer() => BenchIndex.Shared.Handler.HandleAsync(Pick(_in.Ranking.Requests), CancellationToken.None);
 
+    [Benchmark(Description = "Suggest handler, response cache hit (anonymous)")]
+    public Task<SuggestResponse> SuggestCached() => _in.CachedHandler.HandleAsync(Pick(_in.Ranking.Requests), CancellationToken.None);
+
     [Benchmark(Description = "Suggest through the in-process gRPC channel")]
     public Task<SuggestResponse> SuggestChannel() => _in.Client.SuggestAsync(Pick(_in.Ranking.Requests)).ResponseAsync;
+
+    /// <summary>The server's handler with a response cache of its own (the server's is off in the benchmark host).</summary>
+    private static SuggestHandler CachedHandler(BenchIndex index)
+    {
+        var settings = new SuggestOptions();
+        settings.ResponseCache.Ttl = TimeSpan.FromMinutes(5);
+        var cache = new SuggestResponseCache(Options.Create(settings), TimeProvider.System, index.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        return ActivatorUtilities.CreateInstance<SuggestHandler>(index.Services, cache);
+    }
 
     private T Pick<T>(T[] items) => items[_next++ % items.Length];
 
@@ -107,6 +120,8 @@ public class HotPathBenchmarks
         public required FuzzySource Fuzzy { get; init; }
 
         public required QueryRecService.QueryRecServiceClient Client { get; init; }
+
+        public required SuggestHandler CachedHandler { get; init; }
 
         public static Inputs Create()
         {
@@ -148,7 +163,13 @@ public class HotPathBenchmarks
                 Infix = new InfixSource(matching),
                 Fuzzy = new FuzzySource(matching),
                 Client = new QueryRecService.QueryRecServiceClient(channel),
+                CachedHandler = CachedHandler(index),
             };
+            foreach (var request in ranking.Requests)
+            {
+                inputs.CachedHandler.HandleAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// hot-path inputs ready in {started.Elapsed.TotalSeconds:F1} s"));
             return inputs;
         }
