@@ -295,6 +295,13 @@ internal sealed class SuggestHandler(
             return recall;
         }
 
+        if (!sources.FallbackApplies(fallback))
+        {
+            // No fallback source would look anything up (e.g. one short Latin word: no hanzi to correct, no second
+            // word to reorder, below the typo length): skip the round instead of running three empty sources.
+            return recall;
+        }
+
         var more = await RecallRunner.RunAsync(sources.Fallback, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
         return RecallRunner.Combine(recall, more);
     }
@@ -460,12 +467,15 @@ internal sealed class SuggestHandler(
 
         public FuzzySource Fuzzy { get; } = new(matching);
 
+        public HomophoneSource Homophone { get; } = new(matching);
+
+        public AnyOrderInfixSource AnyOrder { get; } = new(matching);
+
         /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
-        public IRecallSource<SuggestContext>[] Fallback => _fallback ??=
-        [
-            new HomophoneSource(matching),
-            new AnyOrderInfixSource(matching),
-            Fuzzy,
-        ];
+        public IRecallSource<SuggestContext>[] Fallback => _fallback ??= [Homophone, AnyOrder, Fuzzy];
+
+        /// <summary>True when some fallback source would look anything up for <paramref name="context"/>.</summary>
+        public bool FallbackApplies(SuggestContext context)
+            => Homophone.Applies(context) || AnyOrder.Applies(context) || Fuzzy.Applies(context);
     }
 }
