@@ -87,7 +87,14 @@ internal sealed class SuggestHandler(
                 viewed = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
             }
 
-            if (subject is null || await WithoutHistoryAsync(recentQueries!, viewed!, budget, cancellationToken))
+            if (subject is not null && !await WithoutHistoryAsync(recentQueries!, viewed!, budget, cancellationToken))
+            {
+                // Personal signal, or a read that failed or was late: the pipeline answers, with its own full budget
+                // (a late read then delays the answer by this wait; its source reports it as before).
+                started = timeProvider.GetTimestamp();
+                budget = Resilience.CallScope.Limit(options.StoreBudget);
+            }
+            else
             {
                 cacheKey = SuggestResponseCache.KeyOf(request, normalizedPrefix, limit, serving.Version, modelVersion, arm, trendingSnapshot);
                 if (responseCache.TryGet(cacheKey.Value, requestId) is { } cached)
@@ -244,6 +251,12 @@ internal sealed class SuggestHandler(
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // A late read may still fail: observe it (the viewed items may have no other reader).
+            foreach (var read in (Task[])[recentQueries, viewed])
+            {
+                _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             return false;
         }
 

@@ -100,10 +100,11 @@ public sealed class SuggestResponseCacheFlipTests
         QueryRecFactory.WriteTempIndex(
             TestIndexes.FromQueries("cache-v2", new Dictionary<string, long> { ["gears of war"] = 10, ["gear head"] = 50 }), Path.GetDirectoryName(path));
         await Polling.ForIndexAsync(client, "cache-v2", TimeSpan.FromSeconds(30));
-        var missesBefore = misses.Count;
+        // The polls of "zz" above may have been hits themselves (a repeated call while v1 still served).
+        var (hitsBefore, missesBefore) = (hits.Count, misses.Count);
         var after = await client.SuggestAsync(request);
 
-        Assert.Equal(1, hits.Count);
+        Assert.Equal(hitsBefore, hits.Count);
         Assert.Equal(missesBefore + 1, misses.Count);
         Assert.Equal("cache-v2", after.Metadata.IndexVersion);
         Assert.Equal("gear head", after.Items[0].Text);
