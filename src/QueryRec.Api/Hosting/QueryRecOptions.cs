@@ -91,6 +91,12 @@ public sealed class SuggestResponseCacheSettings
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan Ttl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Also serve a caller with a user or device id from the cache when its recent queries and viewed items are both
+    /// empty (read first, before recall: those reads then are not under the <c>recall.history</c> span). Off by default.
+    /// </summary>
+    public bool IncludeSubjectsWithoutHistory { get; set; }
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="StoreOptions"/>.</summary>

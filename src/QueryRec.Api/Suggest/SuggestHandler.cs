@@ -78,7 +78,8 @@ internal sealed class SuggestHandler(
         Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
         Task<IReadOnlyList<RecentEntry>>? viewed = null;
         SuggestResponseCache.Key? cacheKey = null;
-        if (responseCache is { Enabled: true } && featureLog is null && serving is not null && !trending.IsStale
+        if (responseCache is { Enabled: true } && (subject is null || responseCache.IncludeSubjectsWithoutHistory)
+            && featureLog is null && serving is not null && !trending.IsStale
             && arm?.InvalidReason is null && arm?.ModelId is null && CacheModelVersion(arm) is { } modelVersion)
         {
             if (subject is not null)
@@ -305,13 +306,6 @@ internal sealed class SuggestHandler(
         {
             // A first-round source spent the whole budget and is already reported (source_timeout:{name}):
             // answer with what the round found.
-            return recall;
-        }
-
-        if (!sources.FallbackApplies(fallback))
-        {
-            // No fallback source would look anything up (e.g. one short Latin word: no hanzi to correct, no second
-            // word to reorder, below the typo length): skip the round instead of running three empty sources.
             return recall;
         }
 

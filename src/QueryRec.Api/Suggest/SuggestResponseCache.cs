@@ -39,6 +39,7 @@ internal sealed class SuggestResponseCache
         _timeProvider = timeProvider;
         _ttlTicks = (long)(settings.Ttl.TotalSeconds * timeProvider.TimestampFrequency);
         Capacity = settings.MaxEntries;
+        IncludeSubjectsWithoutHistory = settings.IncludeSubjectsWithoutHistory;
         _lru = settings.Enabled ? new ConcurrentLru<Key, Entry>(settings.MaxEntries) : null;
         var meter = meterFactory.Create(RankingModelHost.MeterName);
         _hits = meter.CreateCounter<long>(HitsName, description: "Suggest answers served from the response cache.");
@@ -47,6 +48,9 @@ internal sealed class SuggestResponseCache
 
     /// <summary>Whether the cache is on.</summary>
     public bool Enabled => _lru is not null;
+
+    /// <summary>Whether a caller with a subject but no history may be answered from the cache.</summary>
+    public bool IncludeSubjectsWithoutHistory { get; }
 
     /// <summary>The most entries held.</summary>
     public int Capacity { get; }
