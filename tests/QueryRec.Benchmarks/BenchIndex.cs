@@ -43,6 +43,12 @@ internal sealed class BenchIndex : IAsyncDisposable
     /// <summary>The server's services (to build handlers that differ from the server's own in one dependency).</summary>
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>An HTTP handler into the in-process test server (for a gRPC channel that skips the network).</summary>
+    public HttpMessageHandler CreateServerHandler() => _factory.Server.CreateHandler();
+
+    /// <summary>The in-process test server's base address.</summary>
+    public Uri ServerAddress => _factory.Server.BaseAddress;
+
     /// <summary>A temp folder deleted with the index (for files a benchmark's setup writes).</summary>
     public string WorkDirectory => _directory;
 
@@ -178,6 +184,8 @@ internal sealed class BenchIndex : IAsyncDisposable
             builder.UseSetting("QueryRec:Store:PollInterval", "00:10:00");
             // Generous budgets: a loaded machine must not turn a slow read into a skipped (cheaper) source.
             builder.UseSetting("QueryRec:Suggest:StoreBudget", "00:00:05");
+            // Every call runs the pipeline (HotPathBenchmarks measures a response-cache hit with its own cache).
+            builder.UseSetting("QueryRec:Suggest:ResponseCache:Enabled", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseEnvironment("Production");
         }

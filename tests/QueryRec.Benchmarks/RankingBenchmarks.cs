@@ -30,17 +30,21 @@ public class RankingBenchmarks
     private RankingSetup _setup = null!;
     private int _next;
 
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>The trained model, handlers and candidate sets, made once per process (shared with <see cref="HotPathBenchmarks"/>).</summary>
+    internal static RankingSetup Shared
     {
-        var index = BenchIndex.Shared;
-        lock (Gate)
+        get
         {
-            _shared ??= RankingSetup.Create(index);
+            var index = BenchIndex.Shared;
+            lock (Gate)
+            {
+                return _shared ??= RankingSetup.Create(index);
+            }
         }
-
-        _setup = _shared;
     }
+
+    [GlobalSetup]
+    public void Setup() => _setup = Shared;
 
     [Benchmark(Description = "rank 64 candidates (features + ONNX)")]
     public float Rank64()
@@ -67,10 +71,10 @@ public class RankingBenchmarks
     private SuggestRequest Next() => _setup.Requests[_next++ % _setup.Requests.Length];
 
     /// <summary>One ranking input: real recalled candidates and the prefix they were recalled for.</summary>
-    private sealed record CandidateSet(string Prefix, Candidate[] Candidates);
+    internal sealed record CandidateSet(string Prefix, Candidate[] Candidates);
 
     /// <summary>The trained model, the two handlers and the inputs, made once per process.</summary>
-    private sealed class RankingSetup
+    internal sealed class RankingSetup
     {
         private RankingSetup(
             OnnxRanker modelRanker,

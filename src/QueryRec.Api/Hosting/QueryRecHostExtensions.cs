@@ -120,6 +120,7 @@ public static class QueryRecHostExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<RankingModelHost>());
         services.TryAddSingleton<OnnxRanker>();
         services.TryAddSingleton<Reranker>();
+        services.TryAddSingleton<SuggestResponseCache>();
         services.TryAddSingleton<SuggestHandler>();
         services.TryAddSingleton<ReportEventsHandler>();
         services.TryAddSingleton<StrategyRegistry>();

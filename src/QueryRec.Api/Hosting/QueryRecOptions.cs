@@ -68,6 +68,35 @@ public sealed class SuggestOptions
     /// <summary>In <c>Boost</c> mode, how much completions outside the category filters are lowered (0.001–1; for none at all use <c>Filter</c>).</summary>
     [Range(0.001, 1.0)]
     public double CategoryBoostFactor { get; set; } = 0.3;
+
+    /// <summary>The short-lived cache of answers to calls that carry no personal signal (<see cref="Suggest.SuggestResponseCache"/>).</summary>
+    [Required]
+    [ValidateObjectMembers]
+    public SuggestResponseCacheSettings ResponseCache { get; set; } = new();
+}
+
+/// <summary>The Suggest response cache. Section <c>QueryRec:Suggest:ResponseCache</c>.</summary>
+public sealed class SuggestResponseCacheSettings
+{
+    /// <summary>Turns the response cache on or off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Most answers held (least recently used are evicted first).</summary>
+    [Range(16, 1_000_000)]
+    public int MaxEntries { get; set; } = 20_000;
+
+    /// <summary>
+    /// How long an answer is served from the cache at most. Answers are also keyed by the trending snapshot, so a
+    /// trending refresh already starts new entries; the TTL bounds what no key covers (options reloads).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Also serve a caller with a user or device id from the cache when its recent queries and viewed items are both
+    /// empty (read first, before recall: those reads then are not under the <c>recall.history</c> span). Off by default.
+    /// </summary>
+    public bool IncludeSubjectsWithoutHistory { get; set; }
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="StoreOptions"/>.</summary>

@@ -86,6 +86,9 @@ internal static class QueryRecTelemetry
 
         /// <summary>The gRPC status code name of the call.</summary>
         public const string Status = "queryrec.status";
+
+        /// <summary>A Suggest call without personal signal: <c>hit</c> (answered from the response cache) or <c>miss</c>.</summary>
+        public const string ResponseCache = "queryrec.response_cache";
     }
 
     /// <summary>Starts the span of one recall source, building its name only when someone listens.</summary>

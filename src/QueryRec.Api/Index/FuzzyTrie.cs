@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace QueryRec.Api.Index;
@@ -19,6 +20,11 @@ internal readonly record struct FuzzyMatch(string Prefix, int Distance, int Rank
 internal sealed class FuzzyTrie
 {
     private const int Root = 0;
+
+    /// <summary>The calling thread's working memory for <see cref="Search"/>.</summary>
+    [ThreadStatic]
+    private static Scratch? _scratch;
+
     private readonly int[] _childStart;
     private readonly int[] _label;
     private readonly int[] _bestRank;
@@ -159,29 +165,41 @@ internal sealed class FuzzyTrie
     /// The vocabulary prefixes within <paramref name="maxEdits"/> of <paramref name="input"/> (distance 0 excluded:
     /// that is the exact prefix), nearest first, then most popular, then shortest, at most <paramref name="take"/>.
     /// </summary>
+    /// <remarks>
+    /// The walk's working memory (DP rows, path, stack, matches) is one per thread and reused across calls (the search
+    /// is synchronous): only the returned list and the texts of the matches taken are allocated.
+    /// </remarks>
     public IReadOnlyList<FuzzyMatch> Search(string input, int maxEdits, int take)
     {
-        var query = input.EnumerateRunes().Select(static r => r.Value).ToArray();
-        var cap = maxEdits + 1;
-
-        var found = new List<(int Node, string Text, int Distance)>();
-        var n = query.Length;
-        var depthLimit = Math.Min(MaxDepth, n + maxEdits);
-        var rows = new int[depthLimit + 1][];
-        for (var d = 0; d <= depthLimit; d++)
+        var scratch = _scratch ??= new Scratch();
+        scratch.Query.Clear();
+        foreach (var rune in input.EnumerateRunes())
         {
-            rows[d] = new int[n + 1];
+            scratch.Query.Add(rune.Value);
         }
 
+        var query = CollectionsMarshal.AsSpan(scratch.Query);
+        var cap = maxEdits + 1;
+        var n = query.Length;
+        var width = n + 1;
+        var depthLimit = Math.Min(MaxDepth, n + maxEdits);
+
+        // The rows of the current path, one per depth, in one flat array (row d at d * width).
+        var rows = scratch.Rows(depthLimit + 1, width);
         for (var j = 0; j <= n; j++)
         {
-            rows[0][j] = Math.Min(j, cap);
+            rows[j] = Math.Min(j, cap);
         }
 
-        var pathLabels = new int[depthLimit + 1];
+        var pathLabels = scratch.Path(depthLimit + 1);
+        var found = scratch.Found;
+        var foundLabels = scratch.FoundLabels;
+        found.Clear();
+        foundLabels.Clear();
 
         // Iterative depth-first walk: (node, depth) pairs; the rows of the current path are kept per depth.
-        var stack = new Stack<(int Node, int Depth)>();
+        var stack = scratch.Stack;
+        stack.Clear();
         for (var child = _childStart[Root]; child < _childStart[Root + 1]; child++)
         {
             stack.Push((child, 1));
@@ -194,8 +212,8 @@ internal sealed class FuzzyTrie
             var (node, depth) = stack.Pop();
             var c = _label[node];
             pathLabels[depth] = c;
-            var cur = rows[depth];
-            var prev = rows[depth - 1];
+            var cur = rows.AsSpan(depth * width, width);
+            var prev = rows.AsSpan((depth - 1) * width, width);
 
             // Only the diagonal band |depth - j| <= maxEdits can be within the bound; the cells just outside it
             // are set to the cap so the next rows read "too far" there.
@@ -218,7 +236,7 @@ internal sealed class FuzzyTrie
                 var value = Math.Min(Math.Min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
                 if (depth > 1 && j > 1 && c == query[j - 2] && pathLabels[depth - 1] == query[j - 1])
                 {
-                    value = Math.Min(value, rows[depth - 2][j - 2] + 1);
+                    value = Math.Min(value, rows[((depth - 2) * width) + j - 2] + 1);
                 }
 
                 value = Math.Min(value, cap);
@@ -234,7 +252,15 @@ internal sealed class FuzzyTrie
             var distance = n >= lo && n <= hi ? cur[n] : cap;
             if (distance <= maxEdits && distance > 0)
             {
-                found.Add((node, Text(pathLabels, depth), distance));
+                // The text is built only for the matches taken: keep its runes and its UTF-16 length (the sort key).
+                var chars = 0;
+                for (var d = 1; d <= depth; d++)
+                {
+                    foundLabels.Add(pathLabels[d]);
+                    chars += pathLabels[d] > 0xFFFF ? 2 : 1;
+                }
+
+                found.Add(new Found(node, foundLabels.Count - depth, depth, chars, distance));
             }
 
             // The row minimum never decreases with depth (transpositions included), so nothing below can match.
@@ -289,30 +315,72 @@ internal sealed class FuzzyTrie
         }
 
         // Nearest first, then most popular, then shortest (a shorter prefix holds more completions), then stable.
-        found.Sort((a, b) =>
+        var bestRank = _bestRank;
+        CollectionsMarshal.AsSpan(found).Sort((a, b) =>
         {
             var order = a.Distance.CompareTo(b.Distance);
-            order = order != 0 ? order : _bestRank[a.Node].CompareTo(_bestRank[b.Node]);
-            order = order != 0 ? order : a.Text.Length.CompareTo(b.Text.Length);
+            order = order != 0 ? order : bestRank[a.Node].CompareTo(bestRank[b.Node]);
+            order = order != 0 ? order : a.Chars.CompareTo(b.Chars);
             return order != 0 ? order : a.Node.CompareTo(b.Node);
         });
-        var result = new List<FuzzyMatch>(Math.Min(take, found.Count));
-        foreach (var (node, text, distance) in found.Take(take))
+        var count = Math.Min(take, found.Count);
+        var result = new List<FuzzyMatch>(count);
+        for (var i = 0; i < count; i++)
         {
-            result.Add(new FuzzyMatch(text, distance, _bestRank[node]));
+            var match = found[i];
+            result.Add(new FuzzyMatch(Text(CollectionsMarshal.AsSpan(foundLabels).Slice(match.Start, match.Depth), match.Chars), match.Distance, bestRank[match.Node]));
         }
 
         return result;
     }
 
-    private static string Text(int[] pathLabels, int depth)
+    private static string Text(ReadOnlySpan<int> labels, int chars)
     {
-        var builder = new StringBuilder(depth);
-        for (var d = 1; d <= depth; d++)
+        Span<char> buffer = chars <= 256 ? stackalloc char[chars] : new char[chars];
+        var at = 0;
+        foreach (var label in labels)
         {
-            builder.Append(new Rune(pathLabels[d]).ToString());
+            at += new Rune(label).EncodeToUtf16(buffer[at..]);
         }
 
-        return builder.ToString();
+        return new string(buffer[..at]);
+    }
+
+    /// <summary>A match of the walk: its node, its runes in <see cref="Scratch.FoundLabels"/>, its UTF-16 length and distance.</summary>
+    private readonly record struct Found(int Node, int Start, int Depth, int Chars, int Distance);
+
+    /// <summary>The working memory of one thread's searches, reused across calls.</summary>
+    private sealed class Scratch
+    {
+        private int[] _rows = new int[256];
+        private int[] _path = new int[32];
+
+        public List<int> Query { get; } = new(32);
+
+        public Stack<(int Node, int Depth)> Stack { get; } = new(1024);
+
+        public List<Found> Found { get; } = new(64);
+
+        public List<int> FoundLabels { get; } = new(512);
+
+        public int[] Rows(int depths, int width)
+        {
+            if (_rows.Length < depths * width)
+            {
+                _rows = new int[depths * width];
+            }
+
+            return _rows;
+        }
+
+        public int[] Path(int depths)
+        {
+            if (_path.Length < depths)
+            {
+                _path = new int[depths];
+            }
+
+            return _path;
+        }
     }
 }

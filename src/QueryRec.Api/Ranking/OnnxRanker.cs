@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Recall;
@@ -27,7 +28,24 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
             return;
         }
 
-        Score(model, candidates, FeatureBatch(candidates, normalizedPrefix, now, trending));
+        // One pooled feature buffer and score buffer per call: rented here, returned below, never shared.
+        var rows = candidates.Count;
+        var features = ArrayPool<float>.Shared.Rent(rows * FeatureSchema.Count);
+        var scores = ArrayPool<float>.Shared.Rent(rows);
+        try
+        {
+            FeatureBatch(candidates, normalizedPrefix, now, trending, heuristicOptions.CurrentValue.HistoryHalfLife, features);
+            model.Score(features, rows, scores.AsSpan(0, rows));
+            for (var i = 0; i < rows; i++)
+            {
+                candidates[i].Score = scores[i];
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(features);
+            ArrayPool<float>.Shared.Return(scores);
+        }
     }
 
     /// <summary>Scores <paramref name="candidates"/> in place with <paramref name="model"/> from their <see cref="FeatureBatch(IReadOnlyList{Candidate}, string, DateTimeOffset, TrendingSnapshot)"/>.</summary>
@@ -60,31 +78,38 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
     /// <summary>The model input of <paramref name="candidates"/> with the history half-life given.</summary>
     public static float[] FeatureBatch(IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, TimeSpan historyHalfLife)
     {
+        var features = new float[candidates.Count * FeatureSchema.Count];
+        FeatureBatch(candidates, normalizedPrefix, now, trending, historyHalfLife, features);
+        return features;
+    }
+
+    /// <summary>Writes the model input of <paramref name="candidates"/> into the first rows of <paramref name="features"/>.</summary>
+    public static void FeatureBatch(
+        IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, TimeSpan historyHalfLife, Span<float> features)
+    {
         var width = FeatureSchema.Count;
-        var features = new float[candidates.Count * width];
         var prefixLength = QueryNormalizer.RuneCount(normalizedPrefix);
         var halfLife = historyHalfLife;
-        var recent = new TrendingCount[candidates.Count];
+
+        // Two passes over the recent counts (the request's maximum first) instead of an array of them.
         long requestMax = 0;
         for (var i = 0; i < candidates.Count; i++)
         {
-            recent[i] = Recent(candidates[i], trending);
-            requestMax = Math.Max(requestMax, recent[i].Count);
+            requestMax = Math.Max(requestMax, Recent(candidates[i], trending).Count);
         }
 
         for (var i = 0; i < candidates.Count; i++)
         {
+            var recent = Recent(candidates[i], trending);
             var values = Features(candidates[i], prefixLength, now, trending.MaxCount, halfLife) with
             {
-                RecentCount = recent[i].Count,
-                NodeMaxRecentCount = Math.Max(trending.MaxCount, recent[i].Count),
-                RecentDistinctUsers = recent[i].DistinctSubjects,
+                RecentCount = recent.Count,
+                NodeMaxRecentCount = Math.Max(trending.MaxCount, recent.Count),
+                RecentDistinctUsers = recent.DistinctSubjects,
                 RequestMaxRecentCount = requestMax,
             };
-            FeatureSchema.Fill(values, features.AsSpan(i * width, width));
+            FeatureSchema.Fill(values, features.Slice(i * width, width));
         }
-
-        return features;
     }
 
     /// <summary>The candidate's recent count and distinct users: its own when recalled as trending, else the snapshot's.</summary>

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using QueryRec.Api.Index;
 using QueryRec.Core.Ranking;
 using QueryRec.Storage;
@@ -41,6 +40,9 @@ internal sealed partial class RankingModelOptionsValidator : IValidateOptions<Ra
 internal sealed class RankingModel
 {
     private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
     private int _references = 1;
 
     private RankingModel(InferenceSession session, string input, string output, string version)
@@ -49,6 +51,8 @@ internal sealed class RankingModel
         InputName = input;
         OutputName = output;
         Version = version;
+        _inputNames = [input];
+        _outputNames = [output];
     }
 
     /// <summary>The input tensor name (float [N, <see cref="FeatureSchema.Count"/>]).</summary>
@@ -66,15 +70,28 @@ internal sealed class RankingModel
     /// <summary>Scores <paramref name="rows"/> vectors of <see cref="FeatureSchema.Count"/> floats laid out row after row.</summary>
     public float[] Score(float[] features, int rows)
     {
-        var tensor = new DenseTensor<float>(features, [rows, FeatureSchema.Count]);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(InputName, tensor)], [OutputName]);
-        var scores = results[0].AsEnumerable<float>().ToArray();
-        if (scores.Length != rows)
+        var scores = new float[rows];
+        Score(features, rows, scores);
+        return scores;
+    }
+
+    /// <summary>
+    /// Scores the first <paramref name="rows"/> vectors of <paramref name="features"/> (which may be longer, e.g. a
+    /// pooled buffer) into <paramref name="scores"/>: one run over an <see cref="OrtValue"/> that wraps the caller's
+    /// buffer (no copy, no tensor object).
+    /// </summary>
+    public void Score(float[] features, int rows, Span<float> scores)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(
+            OrtMemoryInfo.DefaultInstance, features.AsMemory(0, rows * FeatureSchema.Count), [rows, FeatureSchema.Count]);
+        using var results = _session.Run(_runOptions, _inputNames, [input], _outputNames);
+        var output = results[0].GetTensorDataAsSpan<float>();
+        if (output.Length != rows)
         {
-            throw new InvalidOperationException($"The model returned {scores.Length} scores for {rows} rows.");
+            throw new InvalidOperationException($"The model returned {output.Length} scores for {rows} rows.");
         }
 
-        return scores;
+        output.CopyTo(scores);
     }
 
     /// <summary>Takes a reference unless the model is already disposed.</summary>
@@ -101,6 +118,7 @@ internal sealed class RankingModel
         if (Interlocked.Decrement(ref _references) == 0)
         {
             _session.Dispose();
+            _runOptions.Dispose();
         }
     }
 

@@ -273,6 +273,13 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
 {
     public string Name => "homophone";
 
+    /// <summary>True when the source would look anything up for <paramref name="context"/> (else it recalls nothing).</summary>
+    public bool Applies(SuggestContext context)
+        => options.Pinyin
+           && context.ExactRecallThin
+           && context.Serving is { Info.MaxPinyinPrefixLength: > 0 }
+           && MatchInput.AllHanzi(context.Prefix) is { Length: >= 2 };
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         if (!options.Pinyin
@@ -336,6 +343,13 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
 internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSource<SuggestContext>
 {
     public string Name => "any_order";
+
+    /// <summary>True when the source would look anything up for <paramref name="context"/> (else it recalls nothing).</summary>
+    public bool Applies(SuggestContext context)
+        => options.Infix
+           && context.InfixRecallThin
+           && context.Serving is { Info.MaxInfixPrefixLength: > 0 }
+           && Splits(context.Prefix, options.MaxAnyOrderSplits).Count > 0;
 
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
@@ -419,6 +433,10 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
     /// <summary>True when the source would run for this request but the version's matcher is not built yet.</summary>
     public bool Unavailable(SuggestContext context)
         => WouldRun(context, out var serving) && serving.Fuzzy.Ready is null;
+
+    /// <summary>True when the source would walk the trie for <paramref name="context"/> (else it recalls nothing).</summary>
+    public bool Applies(SuggestContext context)
+        => WouldRun(context, out var serving) && serving.Fuzzy.Ready is not null;
 
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {

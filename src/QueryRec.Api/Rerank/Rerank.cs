@@ -46,13 +46,42 @@ internal sealed class Reranker : IDisposable
     public List<Candidate> Apply(IReadOnlyList<Candidate> candidates, int limit)
     {
         var blacklist = _blacklist;
-        IEnumerable<Candidate> kept = candidates;
-        if (!blacklist.IsEmpty)
+        var kept = new List<Candidate>(candidates.Count);
+        foreach (var candidate in candidates)
         {
-            kept = kept.Where(c => !blacklist.IsBlacklisted(c.Text));
+            if (blacklist.IsEmpty || !blacklist.IsBlacklisted(candidate.Text))
+            {
+                kept.Add(candidate);
+            }
         }
 
-        return kept.OrderBy(static c => c.Features.Tier).ThenByDescending(static c => c.Score).Take(limit).ToList();
+        // Tier, then score descending, then recall order (a stable sort, as OrderBy/ThenByDescending was).
+        if (kept.Count > 1)
+        {
+            var keyed = new (Candidate Candidate, int Index)[kept.Count];
+            for (var i = 0; i < keyed.Length; i++)
+            {
+                keyed[i] = (kept[i], i);
+            }
+
+            Array.Sort(keyed, static (a, b) =>
+            {
+                var c = a.Candidate.Features.Tier.CompareTo(b.Candidate.Features.Tier);
+                c = c != 0 ? c : b.Candidate.Score.CompareTo(a.Candidate.Score);
+                return c != 0 ? c : a.Index.CompareTo(b.Index);
+            });
+            for (var i = 0; i < keyed.Length; i++)
+            {
+                kept[i] = keyed[i].Candidate;
+            }
+        }
+
+        if (kept.Count > limit)
+        {
+            kept.RemoveRange(limit, kept.Count - limit);
+        }
+
+        return kept;
     }
 
     /// <summary>Whether the serving-time blacklist removes <paramref name="text"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Experiments;
@@ -36,7 +37,8 @@ internal sealed class SuggestHandler(
     TimeProvider timeProvider,
     ILogger<SuggestHandler> logger,
     ExperimentModels experimentModels,
-    IRankingFeatureLog? featureLog = null)
+    IRankingFeatureLog? featureLog = null,
+    SuggestResponseCache? responseCache = null)
 {
     /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
     public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
@@ -61,19 +63,60 @@ internal sealed class SuggestHandler(
             : _sources;
         var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
         var now = timeProvider.GetUtcNow();
+        var requestId = Guid.CreateVersion7(now).ToString("N");
+
+        // One snapshot for the whole request: every index read comes from the same version.
+        var serving = activeIndex.Current;
+        var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
+        var trendingSnapshot = trending.Current;
+        var started = timeProvider.GetTimestamp();
+
+        // The budget never runs past the call's gRPC deadline (less a reserve to answer).
+        var budget = Resilience.CallScope.Limit(options.StoreBudget);
+
+        // A call without personal signal may be answered from the response cache (see SuggestResponseCache).
+        Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
+        Task<IReadOnlyList<RecentEntry>>? viewed = null;
+        SuggestResponseCache.Key? cacheKey = null;
+        if (responseCache is { Enabled: true } && (subject is null || responseCache.IncludeSubjectsWithoutHistory)
+            && featureLog is null && serving is not null && !trending.IsStale
+            && arm?.InvalidReason is null && arm?.ModelId is null && CacheModelVersion(arm) is { } modelVersion)
+        {
+            if (subject is not null)
+            {
+                recentQueries = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
+                viewed = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+            }
+
+            if (subject is not null && !await WithoutHistoryAsync(recentQueries!, viewed!, budget, cancellationToken))
+            {
+                // Personal signal, or a read that failed or was late: the pipeline answers, with its own full budget
+                // (a late read then delays the answer by this wait; its source reports it as before).
+                started = timeProvider.GetTimestamp();
+                budget = Resilience.CallScope.Limit(options.StoreBudget);
+            }
+            else
+            {
+                cacheKey = SuggestResponseCache.KeyOf(request, normalizedPrefix, limit, serving.Version, modelVersion, arm, trendingSnapshot);
+                if (responseCache.TryGet(cacheKey.Value, requestId) is { } cached)
+                {
+                    Activity.Current?.SetTag(QueryRecTelemetry.Attributes.ResponseCache, "hit");
+                    return cached;
+                }
+            }
+        }
+
         var response = new SuggestResponse
         {
             Metadata = new ResponseMetadata
             {
                 ModelVersion = HeuristicModelVersion,
-                RequestId = Guid.CreateVersion7(now).ToString("N"),
+                RequestId = requestId,
                 Strategy = Strategies.StrategyRegistry.SuggestStrategy,
             },
         };
         ExperimentScope.Stamp(response.Metadata);
 
-        // One snapshot for the whole request: every index read comes from the same version.
-        var serving = activeIndex.Current;
         if (serving is null)
         {
             MarkDegraded(response.Metadata, "index_unavailable");
@@ -83,26 +126,20 @@ internal sealed class SuggestHandler(
             response.Metadata.IndexVersion = serving.Version;
         }
 
-        var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
-        var trendingSnapshot = trending.Current;
-
         // Session features (q2q, i2q, category affinity) feed only the model and the feature log: read for a caller
-        // with a subject, concurrently with recall, sharing recall's read of the recent queries.
-        Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
+        // with a subject, concurrently with recall, sharing recall's read of the recent queries (read already when the
+        // response cache checked the call for personal signal).
         Task<SessionSignals>? session = null;
         if (subject is not null && serving is not null && (ranker.Configured || featureLog is not null || arm?.ModelId is not null))
         {
-            recentQueries = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
-            var viewed = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+            recentQueries ??= Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
+            viewed ??= Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
             session = SessionSignals.LoadAsync(serving.Snapshot, recentQueries, viewed, now, cancellationToken);
         }
 
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
-        var started = timeProvider.GetTimestamp();
-
-        // The budget never runs past the call's gRPC deadline (less a reserve to answer).
-        var budget = Resilience.CallScope.Limit(options.StoreBudget);
-        var recall = await RecallRunner.RunAsync(sources.First, context, budget, timeProvider, logger, "Suggest", cancellationToken);
+        var firstBudget = budget - timeProvider.GetElapsedTime(started);
+        var recall = await RecallRunner.RunAsync(sources.First, context, firstBudget > TimeSpan.Zero ? firstBudget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
         recall = await FallbackAsync(sources, recall, context, limit, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
         foreach (var reason in recall.DegradedReasons)
         {
@@ -165,7 +202,66 @@ internal sealed class SuggestHandler(
             });
         }
 
+        if (cacheKey is { } key && response.Metadata.ModelVersion == key.ModelVersion)
+        {
+            responseCache!.Set(key, response);
+            Activity.Current?.SetTag(QueryRecTelemetry.Attributes.ResponseCache, "miss");
+        }
+
         return response;
+    }
+
+    /// <summary>
+    /// The model version that would rank a call for the response cache's key: the heuristic's when no model ranks,
+    /// the loaded default model's otherwise; null when a configured model is not loaded (the answer is degraded).
+    /// </summary>
+    private string? CacheModelVersion(ExperimentAssignment? arm)
+    {
+        if (arm?.RankingEnabled == false || !ranker.Configured)
+        {
+            return HeuristicModelVersion;
+        }
+
+        var model = ranker.Acquire();
+        if (model is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return model.Version;
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <summary>
+    /// True when the caller's recent queries and viewed items were both read within the budget and are empty: the
+    /// subject then carries no personal signal and the answer is the anonymous one. A failed or late read is false
+    /// (the pipeline's own reads of the same tasks report it).
+    /// </summary>
+    private async Task<bool> WithoutHistoryAsync(
+        Task<IReadOnlyList<RecentEntry>> recentQueries, Task<IReadOnlyList<RecentEntry>> viewed, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(recentQueries, viewed).WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, timeProvider, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A late read may still fail: observe it (the viewed items may have no other reader).
+            foreach (var read in (Task[])[recentQueries, viewed])
+            {
+                _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            return false;
+        }
+
+        return recentQueries.Result.Count == 0 && viewed.Result.Count == 0;
     }
 
     /// <summary>
@@ -378,12 +474,15 @@ internal sealed class SuggestHandler(
 
         public FuzzySource Fuzzy { get; } = new(matching);
 
+        public HomophoneSource Homophone { get; } = new(matching);
+
+        public AnyOrderInfixSource AnyOrder { get; } = new(matching);
+
         /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
-        public IRecallSource<SuggestContext>[] Fallback => _fallback ??=
-        [
-            new HomophoneSource(matching),
-            new AnyOrderInfixSource(matching),
-            Fuzzy,
-        ];
+        public IRecallSource<SuggestContext>[] Fallback => _fallback ??= [Homophone, AnyOrder, Fuzzy];
+
+        /// <summary>True when some fallback source would look anything up for <paramref name="context"/>.</summary>
+        public bool FallbackApplies(SuggestContext context)
+            => Homophone.Applies(context) || AnyOrder.Applies(context) || Fuzzy.Applies(context);
     }
 }
