@@ -1,3 +1,4 @@
+using System.Globalization;
 using QueryRec.Core;
 
 namespace QueryRec.Indexer.Build;
@@ -19,6 +20,12 @@ public sealed record BuildOptions
 
     /// <summary>Minimum number of searches of a query to keep it.</summary>
     public int MinCount { get; init; } = 2;
+
+    /// <summary>
+    /// A query one letter away from a query searched at least this many times as often is taken for its misspelling
+    /// and left out of the index (see <see cref="Misspellings"/>); 0 turns the rule off.
+    /// </summary>
+    public double MisspellingRatio { get; init; } = 20;
 
     /// <summary>Minimum number of distinct users who searched a query to keep it.</summary>
     public int MinUsers { get; init; } = 1;
@@ -154,6 +161,11 @@ public sealed record BuildOptions
             problems.Add($"--min-count must be at least 1 (got {MinCount}).");
         }
 
+        if (MisspellingRatio is not 0 and (< 1 or > 1_000_000) || double.IsNaN(MisspellingRatio))
+        {
+            problems.Add($"--misspelling-ratio must be 0 (off) or between 1 and 1000000 (got {MisspellingRatio.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
         if (MinUsers < 1)
         {
             problems.Add($"--min-users must be at least 1 (got {MinUsers}).");
@@ -171,7 +183,7 @@ public sealed record BuildOptions
 
         if (PinyinSecondaryWeight is < 0 or > 1 || double.IsNaN(PinyinSecondaryWeight))
         {
-            problems.Add($"--pinyin-secondary-weight must be between 0 and 1 (got {PinyinSecondaryWeight.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+            problems.Add($"--pinyin-secondary-weight must be between 0 and 1 (got {PinyinSecondaryWeight.ToString(CultureInfo.InvariantCulture)}).");
         }
 
         if (MaxPinyinVariants is < 1 or > MaxPinyinVariantsLimit)

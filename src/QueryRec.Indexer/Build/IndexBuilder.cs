@@ -65,6 +65,9 @@ public sealed record BuildSummary
     /// <summary>Queries removed because they were searched fewer than MinCount times.</summary>
     public int RemovedByMinCount { get; init; }
 
+    /// <summary>Queries removed as misspellings of a much more popular query (see <see cref="Misspellings"/>).</summary>
+    public int RemovedByMisspelling { get; init; }
+
     /// <summary>Queries removed (after the count rule) because fewer than MinUsers distinct users searched them.</summary>
     public int RemovedByMinUsers { get; init; }
 
@@ -240,7 +243,7 @@ public static class IndexBuilder
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
         var build = IndexBuild.Create(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, records);
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         var summary = output.Summary with

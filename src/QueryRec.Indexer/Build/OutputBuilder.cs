@@ -165,9 +165,32 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             kept.Add(new Kept(id, q, pinned, pinned ? pin!.Category : string.Empty));
         }
 
+        var misspellings = 0;
+        if (options.MisspellingRatio > 0 && kept.Count > 0)
+        {
+            // Misspellings of a much more popular kept query leave the completion tables (pinned ones stay).
+            var dominant = Misspellings.Find(kept.ConvertAll(k => k.Acc.Text), kept.ConvertAll(k => k.Acc.Count), options.MisspellingRatio);
+            var correct = new List<Kept>(kept.Count);
+            for (var k = 0; k < kept.Count; k++)
+            {
+                if (dominant[k] >= 0 && !kept[k].Pinned)
+                {
+                    _keptIndex[kept[k].Id] = -1;
+                    misspellings++;
+                    continue;
+                }
+
+                _keptIndex[kept[k].Id] = correct.Count;
+                correct.Add(kept[k]);
+            }
+
+            kept = correct;
+        }
+
         _kept = [.. kept];
         Summary = Summary with
         {
+            RemovedByMisspelling = misspellings,
             QueriesSeen = seen,
             RemovedByNumeric = numeric,
             RemovedByBlacklist = blacklist,

@@ -29,6 +29,7 @@ internal sealed class BuildCommand
         var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
+        var misspellingRatio = new Option<double>("--misspelling-ratio") { Description = "Leave out a query one letter away (inside a word of 5+ letters) from a query searched this many times as often: its misspelling. 0: off.", DefaultValueFactory = _ => defaults.MisspellingRatio };
         var minUsers = new Option<int>("--min-users") { Description = "Minimum distinct users of a query.", DefaultValueFactory = _ => defaults.MinUsers };
         var topK = new Option<int>("--top-k") { Description = "Completions per prefix.", DefaultValueFactory = _ => defaults.TopK };
         var maxPrefix = new Option<int>("--max-prefix-length") { Description = "Longest indexed prefix, in characters (runes).", DefaultValueFactory = _ => defaults.MaxPrefixLength };
@@ -53,7 +54,7 @@ internal sealed class BuildCommand
         var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
         var command = new Command("build", "Build an index file from JSONL events.")
         {
-            input, queries, zipf, seed, output, minCount, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
+            input, queries, zipf, seed, output, minCount, misspellingRatio, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
             noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, tablePartitions,
         };
@@ -88,6 +89,7 @@ internal sealed class BuildCommand
                 {
                     MinCount = queriesPath is not null && !minCountGiven ? 1 : parseResult.GetValue(minCount),
                     MinUsers = parseResult.GetValue(minUsers),
+                    MisspellingRatio = parseResult.GetValue(misspellingRatio),
                     TopK = parseResult.GetValue(topK),
                     MaxPrefixLength = parseResult.GetValue(maxPrefix),
                     Version = parseResult.GetValue(version),
@@ -203,6 +205,7 @@ internal sealed class BuildCommand
             ($"removed: zero results (share >= {options.ZeroResultShare.ToString(CultureInfo.InvariantCulture)}, {options.Lists.ResultCounts.Count} external counts)", N(s.RemovedByZeroResults)),
             ($"removed: min-count ({options.MinCount})", N(s.RemovedByMinCount)),
             ($"removed: min-users ({options.MinUsers})", N(s.RemovedByMinUsers)),
+            ($"removed: misspellings (ratio {options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)})", N(s.RemovedByMisspelling)),
             ($"pinned (whitelist) / kept despite a rule or unseen", $"{N(s.Pinned)} / {N(s.PinnedRescued)}"),
             ("queries kept (q: records)", N(s.QueriesKept)),
             ("prefix nodes (p:)", N(s.PrefixNodes)),
