@@ -136,7 +136,7 @@ public sealed class ReportEventsRedisDownTests
     [Fact]
     public async Task ReportEvents_RedisUnreachable_AnswersDegradedWithNothingAccepted()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var factory = new QueryRecFactory(new Dictionary<string, string?>
         {
             ["QueryRec:Store:Redis"] = $"127.0.0.1:{port},connectTimeout=200",
@@ -153,14 +153,5 @@ public sealed class ReportEventsRedisDownTests
         Assert.True(response.Metadata.Degraded);
         Assert.Contains(Assert.Single(response.Metadata.DegradedReasons), new[] { "realtime_store_error", "realtime_store_timeout" });
         Assert.Equal(0, response.Accepted);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

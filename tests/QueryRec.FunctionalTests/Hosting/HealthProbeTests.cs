@@ -63,7 +63,7 @@ public sealed class HealthProbeTests
     {
         var output = new StringWriter();
 
-        var code = await HealthProbe.RunAsync([HealthProbe.Argument, $"http://127.0.0.1:{FreePort()}"], output);
+        var code = await HealthProbe.RunAsync([HealthProbe.Argument, $"http://127.0.0.1:{Loopback.FreePort()}"], output);
 
         Assert.Equal(HealthProbe.Unhealthy, code);
         Assert.Contains("Unavailable", output.ToString(), StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class HealthProbeTests
         await WaitForIndexAsync(address, "probe-v2");
 
         var (serving, servingOutput) = await RunApiAsync(HealthProbe.Argument, address);
-        var (unreachable, unreachableOutput) = await RunApiAsync(HealthProbe.Argument, $"http://127.0.0.1:{FreePort()}");
+        var (unreachable, unreachableOutput) = await RunApiAsync(HealthProbe.Argument, $"http://127.0.0.1:{Loopback.FreePort()}");
 
         Assert.True(serving == HealthProbe.Healthy, servingOutput);
         Assert.True(unreachable == HealthProbe.Unhealthy, unreachableOutput);
@@ -134,13 +134,13 @@ public sealed class HealthProbeTests
 
     private static QueryRecFactory Start(string indexPath, out string grpcAddress)
     {
-        grpcAddress = $"http://127.0.0.1:{FreePort()}";
+        grpcAddress = $"http://127.0.0.1:{Loopback.FreePort()}";
         var factory = new QueryRecFactory(new()
         {
             ["QueryRec:Store:IndexPath"] = indexPath,
             ["Kestrel:Endpoints:Grpc:Url"] = grpcAddress,
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{Loopback.FreePort()}",
             ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
         });
         factory.UseKestrel();
@@ -184,12 +184,5 @@ public sealed class HealthProbeTests
         }
 
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -15,8 +15,8 @@ public sealed class KestrelEndpointTests : IDisposable
 {
     private static readonly Dictionary<string, long> Counts = new(StringComparer.Ordinal) { ["xbox 360"] = 9, ["xbox one"] = 4 };
     private readonly QueryRecFactory _factory;
-    private readonly int _grpcPort = FreePort();
-    private readonly int _webPort = FreePort();
+    private readonly int _grpcPort = Loopback.FreePort();
+    private readonly int _webPort = Loopback.FreePort();
 
     public KestrelEndpointTests()
     {
@@ -71,12 +71,5 @@ public sealed class KestrelEndpointTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(new Version(1, 1), response.Version);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -23,11 +23,11 @@ public sealed class StorefrontBrowserTests(ITestOutputHelper output) : IDisposab
     {
         NodeTools.Require(chromium: true, "tests/browser");
         var index = await BuildDemoIndexAsync();
-        var webPort = FreePort();
+        var webPort = Loopback.FreePort();
         using var factory = new QueryRecFactory(new()
         {
             ["QueryRec:Store:IndexPath"] = index,
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{Loopback.FreePort()}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
             ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
@@ -83,12 +83,5 @@ public sealed class StorefrontBrowserTests(ITestOutputHelper output) : IDisposab
         using var stderr = new StringWriter();
         var code = await IndexerCli.RunAsync(args, stdout, stderr);
         Assert.True(code == 0, $"indexer {string.Join(' ', args)} exited {code}: {stderr}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

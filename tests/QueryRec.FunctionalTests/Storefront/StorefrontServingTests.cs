@@ -12,8 +12,8 @@ public sealed class StorefrontServingTests : IDisposable
 {
     private static readonly Dictionary<string, long> Counts = new(StringComparer.Ordinal) { ["xbox 360"] = 9 };
     private readonly QueryRecFactory _factory;
-    private readonly int _grpcPort = FreePort();
-    private readonly int _webPort = FreePort();
+    private readonly int _grpcPort = Loopback.FreePort();
+    private readonly int _webPort = Loopback.FreePort();
     private readonly HttpClient _http = new()
     {
         DefaultRequestVersion = HttpVersion.Version11,
@@ -106,12 +106,12 @@ public sealed class StorefrontServingTests : IDisposable
     [Fact]
     public async Task StorefrontDisabled_ServesNoPage_KeepsAboutAndGrpcWeb()
     {
-        var webPort = FreePort();
+        var webPort = Loopback.FreePort();
         using var factory = new QueryRecFactory(new()
         {
             ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("static-off-v1", Counts)),
             ["QueryRec:Storefront:Enabled"] = "false",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{Loopback.FreePort()}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
         });
@@ -125,12 +125,5 @@ public sealed class StorefrontServingTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, bundle.StatusCode);
         Assert.Equal(HttpStatusCode.OK, about.StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
