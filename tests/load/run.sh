@@ -13,6 +13,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 duration=10 warmup=15 concurrency=32 requests=10000 driver=both events="" build=1
@@ -54,14 +56,8 @@ if (( build )); then
   dotnet build QueryRec.sln -c Release -v quiet -nologo
 fi
 
-# protoc from the Grpc.Tools package the build restored (version from Directory.Packages.props).
-grpc_tools_version=$(sed -n 's/.*PackageVersion Include="Grpc.Tools" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)
-packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')
-case "$(uname -m)" in x86_64) arch=linux_x64 ;; aarch64|arm64) arch=linux_arm64 ;; *) arch=linux_x86 ;; esac
-protoc="$packages/grpc.tools/$grpc_tools_version/tools/$arch/protoc"
-protoc_include="$packages/grpc.tools/$grpc_tools_version/build/native/include"
-[[ -x "$protoc" ]] || chmod +x "$protoc" 2>/dev/null || true
-[[ -x "$protoc" ]] || { echo "protoc not found at $protoc (run dotnet build first so Grpc.Tools is restored)" >&2; exit 2; }
+# protoc from the Grpc.Tools package the build restored.
+find_protoc
 
 indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 
@@ -85,11 +81,7 @@ distinct_prefixes=$(sort -u "$work/prefixes.txt" | wc -l)
 printf '\0\0\0\0\0' > "$work/health.frames"   # an empty HealthCheckRequest (service ""), gRPC-framed
 
 # ---- redis and the service ----------------------------------------------------------------------------------------
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 redis_port=$(free_port)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
 echo "==> redis-server on 127.0.0.1:$redis_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &

@@ -21,6 +21,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 sizes="10000 100000 1000000" duration=10 warmup=10 concurrency=16 requests=5000 build=1 keep=0
@@ -51,13 +53,8 @@ if (( build )); then
   dotnet build QueryRec.sln -c Release -v quiet -nologo
 fi
 
-# protoc from the Grpc.Tools package the build restored (as run.sh).
-grpc_tools_version=$(sed -n 's/.*PackageVersion Include="Grpc.Tools" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)
-packages=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')
-case "$(uname -m)" in x86_64) arch=linux_x64 ;; aarch64|arm64) arch=linux_arm64 ;; *) arch=linux_x86 ;; esac
-protoc="$packages/grpc.tools/$grpc_tools_version/tools/$arch/protoc"
-protoc_include="$packages/grpc.tools/$grpc_tools_version/build/native/include"
-[[ -x "$protoc" ]] || { echo "protoc not found at $protoc (run dotnet build first so Grpc.Tools is restored)" >&2; exit 2; }
+# protoc from the Grpc.Tools package the build restored.
+find_protoc
 indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 
 # The learned ranker: the one run.sh trains on the seeded simulator log (made here the same way when missing).
@@ -69,10 +66,6 @@ if [[ ! -s "$model" ]]; then
   "${indexer[@]}" train --events "$here/.work/events.jsonl" --until 2026-11-09T00:00:00Z --window 3d --output "$model" >/dev/null
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 stop_all() { cleanup; pids=(); }
 used_memory() { redis-cli -p "$1" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
 mem_available_kb() { sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
