@@ -703,11 +703,12 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             {
                 // One GET per distinct bucket, issued together (one round trip; no multi-key command, so cluster-safe).
                 var relative = new string[keys.Count];
+                var bucketOf = new int[keys.Count];
                 var buckets = new Dictionary<int, Task<RedisValue>>();
                 for (var i = 0; i < keys.Count; i++)
                 {
                     relative[i] = IndexKeys.Completions(table, keys[i]);
-                    var bucket = directory.BucketOf(relative[i]);
+                    var bucket = bucketOf[i] = directory.BucketOf(relative[i]);
                     if (bucket >= 0 && !buckets.ContainsKey(bucket))
                     {
                         buckets[bucket] = _db.StringGetAsync(RedisKeyspace.Bucket(_ns, bucket));
@@ -718,18 +719,19 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
                 var raw = new Dictionary<int, byte[]>(buckets.Count);
                 for (var i = 0; i < keys.Count; i++)
                 {
-                    var bucket = directory.BucketOf(relative[i]);
+                    var bucket = bucketOf[i];
                     if (bucket < 0)
                     {
                         continue;
                     }
 
+                    var what = What(bucket);
                     if (!raw.TryGetValue(bucket, out var bytes))
                     {
-                        raw[bucket] = bytes = Decompress(buckets[bucket].Result, bucket);
+                        raw[bucket] = bytes = Decompress(buckets[bucket].Result, what);
                     }
 
-                    var value = PackedLayout.FindInBucket(bytes, relative[i], layout.Texts, What(bucket));
+                    var value = PackedLayout.FindInBucket(bytes, relative[i], layout.Texts, what);
                     nodes[i] = value is null ? null : PrefixNode.Parser.ParseFrom(value);
                 }
 
@@ -811,7 +813,8 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
                 }
 
                 var stored = await _db.StringGetAsync(RedisKeyspace.Bucket(_ns, bucket)).WithCancellation(cancellationToken);
-                var value = PackedLayout.FindInBucket(Decompress(stored, bucket), relativeKey, layout.Texts, What(bucket));
+                var what = What(bucket);
+                var value = PackedLayout.FindInBucket(Decompress(stored, what), relativeKey, layout.Texts, what);
                 return value is null ? null : parser.ParseFrom(value);
             }
 
@@ -819,10 +822,10 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             return lease is null ? null : parser.ParseFrom(lease.Span);
         }
 
-        private byte[] Decompress(RedisValue stored, int bucket)
+        private static byte[] Decompress(RedisValue stored, string what)
             => stored.IsNull
-                ? throw new InvalidDataException($"{What(bucket)} is missing.")
-                : PackedLayout.Decompress((byte[])stored!, What(bucket));
+                ? throw new InvalidDataException($"{what} is missing.")
+                : PackedLayout.Decompress((byte[])stored!, what);
 
         private string What(int bucket) => $"Index {Version}: bucket {bucket.ToString(CultureInfo.InvariantCulture)}";
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
@@ -125,8 +124,8 @@ public sealed class HealthProbeTests
         using var server = Start(QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("probe-v2", Counts)), out var address);
         await WaitForIndexAsync(address, "probe-v2");
 
-        var (serving, servingOutput) = await RunApiAsync(HealthProbe.Argument, address);
-        var (unreachable, unreachableOutput) = await RunApiAsync(HealthProbe.Argument, $"http://127.0.0.1:{Loopback.FreePort()}");
+        var (serving, servingOutput) = ApiProcess.RunUntilExit([HealthProbe.Argument, address]);
+        var (unreachable, unreachableOutput) = ApiProcess.RunUntilExit([HealthProbe.Argument, $"http://127.0.0.1:{Loopback.FreePort()}"]);
 
         Assert.True(serving == HealthProbe.Healthy, servingOutput);
         Assert.True(unreachable == HealthProbe.Unhealthy, unreachableOutput);
@@ -152,37 +151,5 @@ public sealed class HealthProbeTests
     {
         using var channel = GrpcChannel.ForAddress(address);
         await Polling.ForIndexAsync(new QueryRecService.QueryRecServiceClient(channel), version, TimeSpan.FromSeconds(30));
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunApiAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "QueryRec.Api.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using QueryRec.Contracts.V1;

@@ -12,14 +12,6 @@ internal static class ApiProcess
     /// <summary>Starts the API with these settings and returns its exit code and output once it stops.</summary>
     public static (int ExitCode, string Output) RunUntilExit(IReadOnlyDictionary<string, string?> settings)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "QueryRec.Api.dll"));
         var all = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
@@ -31,9 +23,23 @@ internal static class ApiProcess
             all[key] = value;
         }
 
-        foreach (var (key, value) in all)
+        return RunUntilExit(all.Select(setting => $"--{setting.Key}={setting.Value}"));
+    }
+
+    /// <summary>Runs <c>QueryRec.Api.dll</c> with these command-line arguments and returns its exit code and output once it stops (killed after 60 s).</summary>
+    public static (int ExitCode, string Output) RunUntilExit(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
         {
-            start.ArgumentList.Add($"--{key}={value}");
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "QueryRec.Api.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API.");

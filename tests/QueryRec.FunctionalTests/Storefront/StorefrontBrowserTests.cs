@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Commands;
 using Xunit.Abstractions;

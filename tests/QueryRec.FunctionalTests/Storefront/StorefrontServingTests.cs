@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using QueryRec.FunctionalTests.Infrastructure;
 
 namespace QueryRec.FunctionalTests.Storefront;
