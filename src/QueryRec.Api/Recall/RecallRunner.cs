@@ -134,6 +134,7 @@ internal static class RecallRunner
         }
     }
 
-    private static void ObserveLate(Task task)
+    /// <summary>Observes a read that is no longer awaited, so that its late failure is not an unobserved task exception.</summary>
+    internal static void ObserveLate(Task task)
         => _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

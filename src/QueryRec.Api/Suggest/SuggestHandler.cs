@@ -255,7 +255,7 @@ internal sealed class SuggestHandler(
             // A late read may still fail: observe it (the viewed items may have no other reader).
             foreach (var read in (Task[])[recentQueries, viewed])
             {
-                _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                RecallRunner.ObserveLate(read);
             }
 
             return false;
@@ -326,7 +326,7 @@ internal sealed class SuggestHandler(
         catch (TimeoutException)
         {
             Log.StoreReadDegraded(logger, null, "Suggest", "features_timeout:session");
-            _ = session.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            RecallRunner.ObserveLate(session);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
