@@ -66,6 +66,29 @@ try {
   assert.ok((await hot.count()) >= 3, "the hot list has a few queries");
   const hotQuery = (await hot.first().innerText()).replace(/^1\s*/, "").trim();
 
+  step("the discovery chips are reachable by keyboard: Tab and arrows move through them, Escape returns to the box");
+  const chips = discovery.locator(".chips button");
+  const focusedChip = () => page.evaluate(() => {
+    const chipList = Array.from(document.querySelectorAll("#discovery .chips button"));
+    return chipList.indexOf(document.activeElement);
+  });
+  await box.press("Tab"); // the Search button: still inside the form, the panel stays
+  assert.equal(await discovery.isVisible(), true, "discovery stays open while the focus is in the search form");
+  await page.keyboard.press("Tab");
+  assert.equal(await focusedChip(), 0, "Tab reaches the first chip");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await focusedChip(), 1, "ArrowRight moves to the next chip");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "q", "ArrowLeft from the first chip returns to the box");
+  assert.equal(await discovery.isVisible(), true, "and the panel is still open");
+  await box.press("ArrowDown");
+  assert.equal(await focusedChip(), 0, "ArrowDown from the empty box enters the chips");
+  assert.ok((await chips.count()) >= 3);
+  await page.keyboard.press("Escape");
+  await discovery.waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "q", "Escape returns to the box");
+
   step(`typing a prefix of a hot query ("${hotQuery}") shows suggestions`);
   const prefix = [...hotQuery].slice(0, Math.min(3, [...hotQuery].length)).join("");
   await box.pressSequentially(prefix, { delay: 40 });

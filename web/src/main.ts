@@ -491,18 +491,57 @@ async function loadClickBack(itemId: string): Promise<void> {
 
 // ---- wiring ----
 input.addEventListener("input", onInput);
-input.addEventListener("focus", () => {
-  if (input.value.trim() === "") void showDiscovery();
+input.addEventListener("focus", (ev) => {
+  // Coming back from a chip (ArrowUp, Escape) keeps the panel as it is; a focus from outside opens it.
+  if (input.value.trim() === "" && !(ev.relatedTarget instanceof Node && discovery.contains(ev.relatedTarget))) void showDiscovery();
 });
-input.addEventListener("blur", () => {
+// The discovery panel stays open while the focus is anywhere in the search form, so its chips can be reached by
+// keyboard (Tab, or ArrowDown from an empty box); it closes when the focus leaves the form.
+function focusLeavesForm(ev: FocusEvent): boolean {
+  return !(ev.relatedTarget instanceof Node && form.contains(ev.relatedTarget));
+}
+input.addEventListener("blur", (ev) => {
   closeSuggestions();
-  hideDiscovery();
+  if (focusLeavesForm(ev)) hideDiscovery();
+});
+form.addEventListener("focusout", (ev) => {
+  if (ev.target !== input && focusLeavesForm(ev)) hideDiscovery();
+});
+
+function discoveryChips(): HTMLButtonElement[] {
+  return Array.from(discovery.querySelectorAll<HTMLButtonElement>(".chips button"));
+}
+
+// Arrow keys move between the chips in reading order; Escape closes the panel and returns to the box.
+discovery.addEventListener("keydown", (ev) => {
+  const chips = discoveryChips();
+  const at = chips.indexOf(document.activeElement as HTMLButtonElement);
+  if (at < 0) return;
+  switch (ev.key) {
+    case "ArrowDown":
+    case "ArrowRight":
+      ev.preventDefault();
+      chips[Math.min(at + 1, chips.length - 1)].focus();
+      break;
+    case "ArrowUp":
+    case "ArrowLeft":
+      ev.preventDefault();
+      if (at === 0) input.focus();
+      else chips[at - 1].focus();
+      break;
+    case "Escape":
+      ev.preventDefault();
+      hideDiscovery();
+      input.focus();
+      break;
+  }
 });
 input.addEventListener("keydown", (ev) => {
   switch (ev.key) {
     case "ArrowDown":
       ev.preventDefault();
-      move(1);
+      if (list.hidden && !discovery.hidden) discoveryChips()[0]?.focus();
+      else move(1);
       break;
     case "ArrowUp":
       ev.preventDefault();
