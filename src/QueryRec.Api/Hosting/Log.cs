@@ -36,6 +36,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, EventName = "ReplayClockOn", Level = LogLevel.Warning, Message = "Replay clock on (QueryRec:Clock:Replay, start {Start}): \"now\" is the newest reported event time. For evaluation only, never in production.")]
     public static partial void ReplayClockOn(ILogger logger, DateTimeOffset? start);
 
+    [LoggerMessage(EventId = 12, EventName = "BackgroundStillFailing", Level = LogLevel.Warning, Message = "{Task} still failing: {Failures} failures since {Since:O}; latest: {Error}")]
+    public static partial void BackgroundStillFailing(ILogger logger, string task, int failures, DateTimeOffset since, string error);
+
+    [LoggerMessage(EventId = 13, EventName = "BackgroundFailedAgain", Level = LogLevel.Debug, Message = "{Task} failed again ({Failures} in a row): {Error}")]
+    public static partial void BackgroundFailedAgain(ILogger logger, string task, int failures, string error);
+
+    [LoggerMessage(EventId = 14, EventName = "BackgroundRecovered", Level = LogLevel.Information, Message = "{Task} recovered after {Failures} failures over {Duration}.")]
+    public static partial void BackgroundRecovered(ILogger logger, string task, int failures, TimeSpan duration);
+
     [LoggerMessage(EventId = 30, EventName = "StrategySelected", Level = LogLevel.Debug, Message = "{Rpc} at stage {Stage}, scene {Scene}: strategy {Strategy}.")]
     public static partial void StrategySelected(ILogger logger, string rpc, string stage, string scene, string strategy);
 

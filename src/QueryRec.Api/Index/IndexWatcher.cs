@@ -16,6 +16,7 @@ internal sealed class IndexWatcher(
     ILogger<IndexWatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refreshSignal = new(0, 1);
+    private readonly FailureStreak _refreshFailures = new($"Index refresh from store {activeIndex.Store.Name}", timeProvider);
     private DateTime _fileStamp;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -98,10 +99,12 @@ internal sealed class IndexWatcher(
                     Log.IndexActivated(logger, version, activeIndex.Store.Name, previous);
                 }
             }
+
+            _refreshFailures.Succeeded(logger);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.IndexRefreshFailed(logger, ex, activeIndex.Store.Name, activeIndex.Current?.Version);
+            _refreshFailures.Failed(logger, ex, (l, e) => Log.IndexRefreshFailed(l, e, activeIndex.Store.Name, activeIndex.Current?.Version));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using QueryRec.Api.Hosting;
 using QueryRec.Api.Index;
 using QueryRec.Core.Ranking;
 using QueryRec.Storage;
@@ -269,6 +270,7 @@ internal sealed partial class RankingModelHost : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RankingModelHost> _logger;
     private readonly Counter<long> _refused;
+    private readonly FailureStreak _sourceFailures;
     private RankingModel? _current;
     private (DateTime, long, DateTime) _stamp;
     private string? _wanted;
@@ -288,6 +290,7 @@ internal sealed partial class RankingModelHost : BackgroundService
         _timeProvider = timeProvider;
         _logger = logger;
         var meter = meterFactory.Create(MeterName);
+        _sourceFailures = new FailureStreak("Ranking model source check", timeProvider);
         _refused = meter.CreateCounter<long>(RefusedCounterName, description: "Ranking models refused because they failed to load or to validate.");
         Path = string.IsNullOrWhiteSpace(options.Value.Path) ? null : System.IO.Path.GetFullPath(options.Value.Path);
         _expected = Path is not null;
@@ -360,11 +363,12 @@ internal sealed partial class RankingModelHost : BackgroundService
         try
         {
             await CheckStoresAsync(cancellationToken);
+            _sourceFailures.Succeeded(_logger);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Redis down or slow: keep serving what is loaded, try again at the next poll.
-            ModelSourceFailed(_logger, ex, Volatile.Read(ref _current)?.Version);
+            _sourceFailures.Failed(_logger, ex, (l, e) => ModelSourceFailed(l, e, Volatile.Read(ref _current)?.Version));
         }
     }
 

@@ -87,6 +87,7 @@ internal sealed class TrendingQueries(
 {
     private volatile TrendingSnapshot _current = TrendingSnapshot.Empty;
     private volatile bool _lastRefreshFailed;
+    private readonly FailureStreak _refreshFailures = new($"Trending refresh from real-time store {store.Name}", timeProvider);
 
     /// <summary>The published snapshot.</summary>
     public TrendingSnapshot Current => _current;
@@ -119,11 +120,12 @@ internal sealed class TrendingQueries(
             eligible.Sort(static (a, b) => string.CompareOrdinal(a.Query, b.Query));
             _current = new TrendingSnapshot(counts.ToFrozenDictionary(StringComparer.Ordinal), [.. eligible], max, now);
             _lastRefreshFailed = false;
+            _refreshFailures.Succeeded(logger);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _lastRefreshFailed = true;
-            Log.TrendingRefreshFailed(logger, ex, store.Name);
+            _refreshFailures.Failed(logger, ex, (l, e) => Log.TrendingRefreshFailed(l, e, store.Name));
         }
     }
 
