@@ -20,6 +20,12 @@ public static class TelemetryExtensions
     /// <summary>The environment variable (or configuration key) that turns on the OTLP exporter.</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>
+    /// The environment variable (or configuration key) that names the service in traces and metrics
+    /// (<c>service.name</c>); the service's own name when unset. Set it to tell deployments apart (e.g. per region).
+    /// </summary>
+    public const string ServiceNameKey = "OTEL_SERVICE_NAME";
+
     /// <summary>Configuration key: true registers the providers even when nothing is exported.</summary>
     public const string EnabledKey = "QueryRec:Telemetry:Enabled";
 
@@ -27,7 +33,7 @@ public static class TelemetryExtensions
     /// Registers the tracer and meter providers when an exporter is configured or <see cref="EnabledKey"/> is true.
     /// </summary>
     /// <param name="builder">The host builder.</param>
-    /// <param name="serviceName">The <c>service.name</c> resource attribute.</param>
+    /// <param name="serviceName">The <c>service.name</c> resource attribute, unless <see cref="ServiceNameKey"/> is set.</param>
     /// <param name="names">The service's own ActivitySource and Meter names (one name serves both).</param>
     /// <param name="tracing">Adds the service's own trace instrumentation (e.g. its Redis connection).</param>
     public static TBuilder AddTelemetryDefaults<TBuilder>(
@@ -42,7 +48,8 @@ public static class TelemetryExtensions
         }
 
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration[ServiceNameKey] is { Length: > 0 } configured ? configured.Trim() : serviceName))
             .WithTracing(traces =>
             {
                 traces.AddSource([.. names]);

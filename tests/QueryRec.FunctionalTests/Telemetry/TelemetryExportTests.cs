@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using QueryRec.Api.Hosting;
@@ -44,6 +45,23 @@ public sealed class TelemetryExportTests
         Assert.Equal(2, response.Items.Count);
         Assert.NotNull(factory.Services.GetService<TracerProvider>());
         Assert.NotNull(factory.Services.GetService<MeterProvider>());
+    }
+
+    [Theory]
+    [InlineData(null, QueryRecTelemetry.ServiceName)]
+    [InlineData("queryrec-eu", "queryrec-eu")]
+    public void ServiceName_IsOtelServiceNameWhenSet(string? configured, string expected)
+    {
+        using var factory = new QueryRecFactory(new()
+        {
+            ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("v1", Counts)),
+            [TelemetryExtensions.EnabledKey] = "true",
+            [TelemetryExtensions.ServiceNameKey] = configured,
+        });
+
+        var resource = factory.Services.GetRequiredService<TracerProvider>().GetResource();
+
+        Assert.Equal(expected, resource.Attributes.Single(static a => a.Key == "service.name").Value);
     }
 
     [Fact]
