@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -87,6 +88,20 @@ public static class TelemetryExtensions
                     metrics.AddConsoleExporter();
                 }
             });
+        if (otlp)
+        {
+            // Log records go over OTLP too, with the trace and span ids of the call that wrote them (the console
+            // logger keeps writing as configured). Only the formatted message and its structured values are sent:
+            // the service's own log messages carry no raw user or device ids.
+            builder.Services.AddOpenTelemetry().WithLogging(
+                static logs => logs.AddOtlpExporter(),
+                static options =>
+                {
+                    options.IncludeFormattedMessage = true;
+                    options.IncludeScopes = false;
+                });
+        }
+
         return builder;
     }
 

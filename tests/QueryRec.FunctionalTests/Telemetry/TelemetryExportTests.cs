@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -45,6 +48,62 @@ public sealed class TelemetryExportTests
         Assert.Equal(2, response.Items.Count);
         Assert.NotNull(factory.Services.GetService<TracerProvider>());
         Assert.NotNull(factory.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task OtlpEndpointSet_ExportsLogRecordsToTheCollector()
+    {
+        // A stand-in collector: an HTTP listener on loopback that keeps every OTLP/HTTP request body by path.
+        var port = Loopback.FreePort();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = new ConcurrentQueue<(string Path, byte[] Body)>();
+        var receiving = Task.Run(async () =>
+        {
+            while (collector.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await collector.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                received.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/x-protobuf";
+                context.Response.Close();
+            }
+        });
+
+        using (var factory = new QueryRecFactory(new()
+        {
+            ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("v-otlp-logs", Counts)),
+            [TelemetryExtensions.OtlpEndpointKey] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
+        }))
+        {
+            var client = factory.CreateClient(factory.CreateChannel());
+            await client.SuggestAsync(new SuggestRequest { Prefix = "la" });
+
+            // The host logs "Index version v-otlp-logs is now active" at start; the record reaches the collector.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!received.Any(static r => r.Path == "/v1/logs" && Encoding.UTF8.GetString(r.Body).Contains("v-otlp-logs is now active", StringComparison.Ordinal)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no log record reached the collector; paths seen: " + string.Join(", ", received.Select(static r => r.Path).Distinct()));
+                await Task.Delay(50);
+            }
+        }
+
+        collector.Stop();
+        await receiving;
     }
 
     [Theory]

@@ -107,6 +107,23 @@ public sealed class ComposeTests
     }
 
     [Fact]
+    public void Collector_HasAPipelinePerSignal_FromOtlp_ToDefinedExporters()
+    {
+        var collector = DeployFiles.YamlObject(DeployFiles.Read("deploy/otel-collector.yaml"));
+        var pipelines = collector["service"]!["pipelines"]!.AsObject();
+
+        // QueryRec exports traces, metrics and log records over OTLP: each needs a pipeline or the collector drops it.
+        Assert.Equal(["logs", "metrics", "traces"], pipelines.Select(static p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var (_, pipeline) in pipelines)
+        {
+            Assert.Equal(["otlp"], pipeline!["receivers"]!.AsArray().Select(static r => (string)r!));
+            var exporters = pipeline["exporters"]!.AsArray().Select(static e => (string)e!).ToList();
+            Assert.NotEmpty(exporters);
+            Assert.All(exporters, e => Assert.NotNull(collector["exporters"]![e]));
+        }
+    }
+
+    [Fact]
     public void Traces_GoFromQueryRecToTheCollectorToJaeger()
     {
         var collector = DeployFiles.YamlObject(DeployFiles.Read("deploy/otel-collector.yaml"));
