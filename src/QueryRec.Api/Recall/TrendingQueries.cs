@@ -138,7 +138,7 @@ internal sealed class TrendingQueries(
 
     /// <summary>
     /// Replay clock: refreshes when "now" is at least <see cref="TrendingOptions.RefreshInterval"/> away from the
-    /// snapshot's time (replayed time replaces the timer).
+    /// last refresh's time (replayed time replaces the timer).
     /// </summary>
     public Task RefreshIfDueAsync(CancellationToken cancellationToken = default)
         => TimeSpan.FromTicks(Math.Abs(timeProvider.GetUtcNow().UtcTicks - Volatile.Read(ref _refreshedAtTicks))) >= options.CurrentValue.RefreshInterval
