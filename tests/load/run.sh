@@ -4,7 +4,7 @@
 # simulator log. See docs/performance.md, "Load harness".
 #
 #   bash tests/load/run.sh [--duration 10] [--warmup 15] [--concurrency 32] [--requests 10000] [--driver both|h2load|node]
-#                          [--events FILE.jsonl] [--no-build]
+#                          [--events FILE.jsonl] [--cache-ratio] [--set KEY=VALUE]... [--no-build]
 #
 # Starts its own redis-server (free port) and QueryRec.Api (free ports), builds the demo index with the ranking model
 # (as scripts/demo.sh), publishes it to that Redis, checks grpc-status on a sample, then measures. Exits 1 when a
@@ -17,7 +17,7 @@ cd "$root"
 source "$here/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-duration=10 warmup=15 concurrency=32 requests=10000 driver=both events="" build=1
+duration=10 warmup=15 concurrency=32 requests=10000 driver=both events="" build=1 cache_ratio=0 service_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -27,6 +27,8 @@ while [[ $# -gt 0 ]]; do
     --driver) driver="$2"; shift 2 ;;
     --events) events="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --cache-ratio) cache_ratio=1; shift ;;
+    --set) service_args+=("--$2"); shift 2 ;;   # a service setting, e.g. --set QueryRec:Suggest:ResponseCache:Ttl=00:00:30
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -48,6 +50,14 @@ fi
 for tool in redis-server redis-cli node python3 curl dotnet; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (needed by the load harness)" >&2; exit 2; }
 done
+# --cache-ratio: the response cache's hits and misses during each Suggest run, read by dotnet-counters (its own
+# process shares the cores during those runs, so the figures of such a run are slightly lower).
+counters=""
+if (( cache_ratio )); then
+  counters=$(command -v dotnet-counters || true)
+  [[ -n "$counters" || ! -x /tmp/tools/dotnet-counters ]] || counters=/tmp/tools/dotnet-counters
+  [[ -n "$counters" ]] || { echo "--cache-ratio needs dotnet-counters: dotnet tool install dotnet-counters --tool-path /tmp/tools" >&2; exit 2; }
+fi
 
 work="$here/.work"
 mkdir -p "$work"
@@ -98,7 +108,7 @@ for attempt in 1 2 3; do
     --QueryRec:Store:Redis="127.0.0.1:$redis_port" \
     --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$grpc_port" \
     --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$web_port" \
-    --Logging:LogLevel:Default=Warning >"$work/api.log" 2>&1 &
+    --Logging:LogLevel:Default=Warning "${service_args[@]}" >"$work/api.log" 2>&1 &
   api_pid=$!
   pids+=($api_pid)
   echo "$api_pid" > "$work/api.pid"   # for attaching dotnet-counters / dotnet-trace during a run
@@ -170,11 +180,21 @@ h2round() { # $1 path, $2 label, $3 rps per client (0 = as fast as possible); pr
 
 results="$work/results.txt"
 : > "$results"
+: > "$work/cache-ratio.txt"
 api_ticks() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }   # user + system CPU of the service, in clock ticks
 hz=$(getconf CLK_TCK)
 measure() { # $1 driver, $2 path, $3 label, $4 rps (0 = peak); prints the figure line plus the service's CPU ms/request
   local d="$1" path="$2" label="$3" rate="$4" c0 c1 line frames=suggest.frames
   [[ "$path" == "$health" ]] && frames=health.frames
+  local watch=""
+  if [[ -n "$counters" && "$path" == "$suggest" ]]; then
+    rm -f "$work/counters-$d-$label.csv"
+    # It stops by itself (--duration): a background job of a script ignores SIGINT, its only clean stop.
+    "$counters" collect -p "$api_pid" --counters QueryRec --format csv --refresh-interval 1 \
+      --duration "$(printf '00:00:%02d:%02d' $(( (duration + 6) / 60 )) $(( (duration + 6) % 60 )))" -o "$work/counters-$d-$label.csv" >/dev/null 2>&1 &
+    watch=$!
+    sleep 2   # the tool attaches before the run starts
+  fi
   c0=$(api_ticks)
   if [[ "$d" == h2load ]]; then
     local per_client=0
@@ -187,6 +207,10 @@ measure() { # $1 driver, $2 path, $3 label, $4 rps (0 = peak); prints the figure
       | tee "$work/node-$label.json" | python3 "$here/summarize.py" node "$distinct_prefixes")
   fi
   c1=$(api_ticks)
+  if [[ -n "$watch" ]]; then
+    wait "$watch" 2>/dev/null || true
+    python3 "$here/summarize.py" cache "$work/counters-$d-$label.csv" "$d $label" >> "$work/cache-ratio.txt"
+  fi
   echo "$line $(python3 -c "import sys; print(round((int(sys.argv[2]) - int(sys.argv[1])) * 1000 / int(sys.argv[3]) / max(1, int(sys.argv[4])), 3))" "$c0" "$c1" "$hz" "${line##* }")"
 }
 run_pair() { # $1 driver; prints and records peak and half-peak figures for Suggest and Health
@@ -206,6 +230,7 @@ check after
 echo
 echo "==> results ($(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 "$here/summarize.py" table "$results" "$concurrency"
+[[ -z "$counters" ]] || { echo; cat "$work/cache-ratio.txt"; }
 # The measured runs count failures too (Node: any grpc-status other than 0; h2load: failed, errored or non-200).
 bad=$(awk '{ s += $8 } END { print s + 0 }' "$results")
 if (( bad > 0 )); then echo "FAILED: $bad measured calls failed (column 'bad'); see $work" >&2; exit 1; fi

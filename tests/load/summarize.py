@@ -6,6 +6,7 @@ service's CPU milliseconds per request (from /proc/PID/stat around the run).
   summarize.py h2load LOGDIR PARALLEL N    -> the figure line of one h2round (h2load --log-file logs, PARALLEL per round,
                                              N distinct bodies)
   summarize.py table RESULTS CONCURRENCY   -> the Markdown table and the two ratios
+  summarize.py cache CSV LABEL             -> the response cache's hit ratio in one run (dotnet-counters CSV)
 """
 import glob
 import json
@@ -80,12 +81,40 @@ def table(results, concurrency):
             print(f"{d}: Suggest p99 / Health p99 at half of peak = {r:.2f} (target <= 3: {'met' if r <= 3 else 'missed'})")
 
 
+def cache(csv_path, label):
+    """Response cache hits and misses during one run, from a dotnet-counters CSV (--counters QueryRec)."""
+    import csv
+    hits = misses = 0.0
+    try:
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                if len(row) < 5:
+                    continue
+                name, value = row[2], row[-1]
+                try:
+                    v = float(value)
+                except ValueError:
+                    continue
+                if "queryrec.suggest.cache.hits" in name:
+                    hits += v
+                elif "queryrec.suggest.cache.misses" in name:
+                    misses += v
+    except FileNotFoundError:
+        print(f"{label}: response cache: no dotnet-counters output")
+        return
+    total = hits + misses
+    ratio = f"{hits / total:.3f}" if total else "n/a"
+    print(f"{label}: response cache hit ratio {ratio} ({int(hits):,} hits, {int(misses):,} misses)")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "node":
         node()
     elif cmd == "h2load":
         h2load(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "cache":
+        cache(sys.argv[2], sys.argv[3])
     elif cmd == "table":
         table(sys.argv[2], sys.argv[3])
     else:

@@ -14,14 +14,17 @@ namespace QueryRec.Api.Events;
 /// the rest to the real-time namespace. When the real-time store fails or misses its budget the answer is degraded
 /// with <c>accepted = 0</c>: nothing is claimed stored, and a retry with the same ids is safe. With the
 /// <see cref="ReplayClock"/> on, the batch first moves "now" to its newest event time, and an accepted batch
-/// refreshes the trending list once replay time has moved past its refresh interval.
+/// refreshes the trending list once replay time has moved past its refresh interval. Once the write has ended (even
+/// failed), the Suggest response cache forgets what it knew of the history of the batch's subjects, so that their next
+/// Suggest call on this instance reads the new history.
 /// </summary>
 internal sealed class ReportEventsHandler(
     IRealtimeStore store,
     IOptions<RealtimeOptions> realtimeOptions,
     TimeProvider timeProvider,
     ILogger<ReportEventsHandler> logger,
-    TrendingQueries? trending = null)
+    TrendingQueries? trending = null,
+    Suggest.SuggestResponseCache? responseCache = null)
 {
     /// <summary>Degraded reason when the real-time store threw.</summary>
     public const string StoreErrorReason = "realtime_store_error";
@@ -137,6 +140,7 @@ internal sealed class ReportEventsHandler(
             }
             catch (Exception)
             {
+                ForgetHistory(updates);
                 try
                 {
                     await store.ForgetEventsAsync(fresh, CancellationToken.None);
@@ -148,9 +152,31 @@ internal sealed class ReportEventsHandler(
 
                 throw;
             }
+
+            ForgetHistory(updates);
         }
 
         return (fresh.Count, ids.Length - fresh.Count);
+    }
+
+    /// <summary>
+    /// The subjects whose recent queries or viewed items the updates touched: the response cache must read their
+    /// history again (called after the write, so that a read that raced it cannot leave "no history" behind).
+    /// </summary>
+    private void ForgetHistory(List<RealtimeUpdate> updates)
+    {
+        if (responseCache is null)
+        {
+            return;
+        }
+
+        foreach (var update in updates)
+        {
+            if (update.Kind is RealtimeUpdateKind.RecentQuery or RealtimeUpdateKind.ViewedItem)
+            {
+                responseCache.ForgetHistory(update.Subject);
+            }
+        }
     }
 
     private void LogLateFailure(Task work)

@@ -94,9 +94,24 @@ public sealed class SuggestResponseCacheSettings
 
     /// <summary>
     /// Also serve a caller with a user or device id from the cache when its recent queries and viewed items are both
-    /// empty (read first, before recall: those reads then are not under the <c>recall.history</c> span). Off by default.
+    /// empty. On by default: storefront calls carry a device id, so without it no call is cached. Whether a subject has
+    /// history is read once (before recall, under its own <c>history.check</c> span) and remembered for
+    /// <see cref="HistoryPresenceTtl"/>.
     /// </summary>
-    public bool IncludeSubjectsWithoutHistory { get; set; }
+    public bool IncludeSubjectsWithoutHistory { get; set; } = true;
+
+    /// <summary>
+    /// How long this instance remembers that a subject has (or has not) any recent query or viewed item, so that a
+    /// call of a subject known to have none is a cache hit without a store read. A ReportEvents call on this instance
+    /// forgets its subjects at once; events reported to another instance show here after at most this long.
+    /// Zero turns the memory off (every call with a subject reads its history first).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan HistoryPresenceTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most subjects whose history presence is remembered (least recently used are evicted first).</summary>
+    [Range(16, 10_000_000)]
+    public int HistoryPresenceMaxEntries { get; set; } = 100_000;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="StoreOptions"/>.</summary>

@@ -38,6 +38,12 @@ internal static class QueryRecTelemetry
         /// <summary>Merging the sources' candidates by normalized text.</summary>
         public const string Merge = "merge";
 
+        /// <summary>
+        /// Suggest: reading whether the caller's subject has any recent query or viewed item, before the response
+        /// cache is asked (only when this instance does not know it yet).
+        /// </summary>
+        public const string HistoryCheck = "history.check";
+
         /// <summary>Session features and the model's feature batch.</summary>
         public const string Features = "features";
 

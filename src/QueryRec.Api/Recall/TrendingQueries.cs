@@ -40,7 +40,7 @@ internal sealed partial class TrendingOptionsValidator : IValidateOptions<Trendi
 /// <param name="Counts">The eligible queries (enough distinct submitters in the window) by text: a ranking feature.</param>
 /// <param name="Eligible">The same queries sorted ordinally, for prefix search.</param>
 /// <param name="MaxCount">The highest count among them (normalizer), at least 1.</param>
-/// <param name="RefreshedAt">When it was read.</param>
+/// <param name="RefreshedAt">When its content was first read (a refresh that reads the same content keeps the snapshot).</param>
 internal sealed record TrendingSnapshot(
     FrozenDictionary<string, TrendingCount> Counts,
     TrendingCount[] Eligible,
@@ -77,7 +77,9 @@ internal sealed record TrendingSnapshot(
 /// <summary>
 /// The in-memory trending list shared by strategies: a singleton refreshed from
 /// <see cref="IRealtimeStore.GetTrendingAsync"/> every <see cref="TrendingOptions.RefreshInterval"/> (by the injected
-/// <see cref="TimeProvider"/>). Reads never touch the store. A failed refresh keeps the previous snapshot.
+/// <see cref="TimeProvider"/>). Reads never touch the store. A failed refresh keeps the previous snapshot, and so does a
+/// refresh that read the same content: the snapshot's reference is part of the Suggest response cache's key, so a
+/// quiet trending list does not empty that cache every interval.
 /// </summary>
 internal sealed class TrendingQueries(
     IRealtimeStore store,
@@ -88,6 +90,7 @@ internal sealed class TrendingQueries(
     private volatile TrendingSnapshot _current = TrendingSnapshot.Empty;
     private volatile bool _lastRefreshFailed;
     private readonly FailureStreak _refreshFailures = new($"Trending refresh from real-time store {store.Name}", timeProvider);
+    private long _refreshedAtTicks = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>The published snapshot.</summary>
     public TrendingSnapshot Current => _current;
@@ -118,7 +121,13 @@ internal sealed class TrendingQueries(
             }
 
             eligible.Sort(static (a, b) => string.CompareOrdinal(a.Query, b.Query));
-            _current = new TrendingSnapshot(counts.ToFrozenDictionary(StringComparer.Ordinal), [.. eligible], max, now);
+            var current = _current;
+            if (eligible.Count != current.Eligible.Length || max != current.MaxCount || !eligible.SequenceEqual(current.Eligible))
+            {
+                _current = new TrendingSnapshot(counts.ToFrozenDictionary(StringComparer.Ordinal), [.. eligible], max, now);
+            }
+
+            Volatile.Write(ref _refreshedAtTicks, now.UtcTicks);
             _lastRefreshFailed = false;
             _refreshFailures.Succeeded(logger);
         }
@@ -131,10 +140,10 @@ internal sealed class TrendingQueries(
 
     /// <summary>
     /// Replay clock: refreshes when "now" is at least <see cref="TrendingOptions.RefreshInterval"/> away from the
-    /// snapshot's time (replayed time replaces the timer).
+    /// last refresh's time (replayed time replaces the timer).
     /// </summary>
     public Task RefreshIfDueAsync(CancellationToken cancellationToken = default)
-        => (timeProvider.GetUtcNow() - _current.RefreshedAt).Duration() >= options.CurrentValue.RefreshInterval
+        => TimeSpan.FromTicks(Math.Abs(timeProvider.GetUtcNow().UtcTicks - Volatile.Read(ref _refreshedAtTicks))) >= options.CurrentValue.RefreshInterval
             ? RefreshAsync(cancellationToken)
             : Task.CompletedTask;
 

@@ -43,6 +43,9 @@ internal sealed class SuggestHandler(
     /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
     public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
 
+    /// <summary>The history of a subject known to have none (see <see cref="SuggestResponseCache.HistoryOf"/>).</summary>
+    private static readonly Task<IReadOnlyList<RecentEntry>> NoHistory = Task.FromResult<IReadOnlyList<RecentEntry>>([]);
+
     private readonly SourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
 
     /// <summary>The sources of experiment arms that override matching or history options, one set per assignment.</summary>
@@ -82,20 +85,49 @@ internal sealed class SuggestHandler(
             && featureLog is null && serving is not null && !trending.IsStale
             && arm?.InvalidReason is null && arm?.ModelId is null && CacheModelVersion(arm) is { } modelVersion)
         {
-            if (subject is not null)
+            var withoutHistory = subject is null;
+            var known = subject is null ? SubjectHistory.Unknown : responseCache.HistoryOf(subject);
+            if (known == SubjectHistory.None)
             {
-                recentQueries = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
-                viewed = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+                // Read as empty on this instance within the presence TTL: no read now; a miss runs the pipeline on the
+                // same empty lists.
+                (recentQueries, viewed, withoutHistory) = (NoHistory, NoHistory, true);
+            }
+            else if (subject is not null && known == SubjectHistory.Unknown)
+            {
+                var generation = responseCache.GenerationOf(subject);
+                Task<IReadOnlyList<RecentEntry>> queriesRead, viewedRead;
+                bool? hasHistory;
+                using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.HistoryCheck))
+                {
+                    queriesRead = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
+                    viewedRead = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+                    hasHistory = await HasHistoryAsync(queriesRead, viewedRead, budget, cancellationToken);
+                }
+
+                if (hasHistory is { } read)
+                {
+                    responseCache.RecordHistory(subject, read, generation);
+                }
+
+                if (hasHistory != true)
+                {
+                    // Empty: the pipeline, on a miss, shares these reads. Failed or late: the pipeline's reads of the
+                    // same tasks report it (and nothing was remembered).
+                    (recentQueries, viewed, withoutHistory) = (queriesRead, viewedRead, hasHistory == false);
+                }
+
+                if (!withoutHistory)
+                {
+                    // History (the pipeline reads it again, under its own spans), or a failed or late read: the
+                    // pipeline answers, with its own full budget (a late read delays the answer by this wait).
+                    started = timeProvider.GetTimestamp();
+                    budget = Resilience.CallScope.Limit(options.StoreBudget);
+                }
             }
 
-            if (subject is not null && !await WithoutHistoryAsync(recentQueries!, viewed!, budget, cancellationToken))
-            {
-                // Personal signal, or a read that failed or was late: the pipeline answers, with its own full budget
-                // (a late read then delays the answer by this wait; its source reports it as before).
-                started = timeProvider.GetTimestamp();
-                budget = Resilience.CallScope.Limit(options.StoreBudget);
-            }
-            else
+            // SubjectHistory.Some (history when last read): the pipeline answers, as for a call the cache does not serve.
+            if (withoutHistory)
             {
                 cacheKey = SuggestResponseCache.KeyOf(request, normalizedPrefix, limit, serving.Version, modelVersion, arm, trendingSnapshot);
                 if (responseCache.TryGet(cacheKey.Value, requestId) is { } cached)
@@ -239,11 +271,10 @@ internal sealed class SuggestHandler(
     }
 
     /// <summary>
-    /// True when the caller's recent queries and viewed items were both read within the budget and are empty: the
-    /// subject then carries no personal signal and the answer is the anonymous one. A failed or late read is false
-    /// (the pipeline's own reads of the same tasks report it).
+    /// Whether the caller's recent queries or viewed items hold anything, when both were read within the budget; null
+    /// when a read failed or was late (the pipeline's own reads of the same tasks report it).
     /// </summary>
-    private async Task<bool> WithoutHistoryAsync(
+    private async Task<bool?> HasHistoryAsync(
         Task<IReadOnlyList<RecentEntry>> recentQueries, Task<IReadOnlyList<RecentEntry>> viewed, TimeSpan budget, CancellationToken cancellationToken)
     {
         try
@@ -258,10 +289,10 @@ internal sealed class SuggestHandler(
                 RecallRunner.ObserveLate(read);
             }
 
-            return false;
+            return null;
         }
 
-        return recentQueries.Result.Count == 0 && viewed.Result.Count == 0;
+        return recentQueries.Result.Count > 0 || viewed.Result.Count > 0;
     }
 
     /// <summary>

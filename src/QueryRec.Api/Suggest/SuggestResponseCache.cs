@@ -14,10 +14,17 @@ namespace QueryRec.Api.Suggest;
 /// personal signal: no user or device subject, or one whose recent queries and viewed items are both empty. The key
 /// holds everything else the answer depends on: index version, ranking model version, experiment assignment, trending
 /// snapshot, normalized prefix, limit, stage, scene, page context and category filters. So a hit is the answer the
-/// pipeline would compute, with a new request id; an index or model flip or a trending refresh makes the old entries
-/// unreachable (and an index flip clears the cache). Degraded answers are never cached. The TTL bounds what no key
-/// covers (options reloads).
+/// pipeline would compute, with a new request id; an index or model flip or a trending refresh that changed the list
+/// makes the old entries unreachable (and an index flip clears the cache). Degraded answers are never cached. The TTL
+/// bounds what no key covers (options reloads).
 /// </summary>
+/// <remarks>
+/// It also remembers, per subject and for <see cref="SuggestResponseCacheSettings.HistoryPresenceTtl"/>, whether the
+/// subject's recent queries and viewed items were read as empty (or not), so that a subject known to have none is
+/// answered from the cache without a store read (<see cref="HistoryOf"/>). Only successful reads are remembered.
+/// <see cref="ForgetHistory"/> (ReportEvents on this instance) drops a subject at once, and a read that started before
+/// it cannot record "empty" after it (a per-stripe generation, checked before and after the write).
+/// </remarks>
 internal sealed class SuggestResponseCache
 {
     /// <summary>Answers served from the cache.</summary>
@@ -26,7 +33,13 @@ internal sealed class SuggestResponseCache
     /// <summary>Cache-eligible answers that were computed (and cached unless degraded).</summary>
     public const string MissesName = "queryrec.suggest.cache.misses";
 
+    /// <summary>Stripes of the subjects' invalidation generations (a power of two).</summary>
+    private const int GenerationStripes = 1024;
+
     private readonly ConcurrentLru<Key, Entry>? _lru;
+    private readonly ConcurrentLru<string, Presence>? _presence;
+    private readonly long[] _generations = new long[GenerationStripes];
+    private readonly long _presenceTtlTicks;
     private readonly TimeProvider _timeProvider;
     private readonly long _ttlTicks;
     private readonly Counter<long> _hits;
@@ -41,6 +54,11 @@ internal sealed class SuggestResponseCache
         Capacity = settings.MaxEntries;
         IncludeSubjectsWithoutHistory = settings.IncludeSubjectsWithoutHistory;
         _lru = settings.Enabled ? new ConcurrentLru<Key, Entry>(settings.MaxEntries) : null;
+        _presenceTtlTicks = (long)(settings.HistoryPresenceTtl.TotalSeconds * timeProvider.TimestampFrequency);
+        PresenceCapacity = settings.HistoryPresenceMaxEntries;
+        _presence = settings.Enabled && IncludeSubjectsWithoutHistory && _presenceTtlTicks > 0
+            ? new ConcurrentLru<string, Presence>(settings.HistoryPresenceMaxEntries)
+            : null;
         var meter = meterFactory.Create(RankingModelHost.MeterName);
         _hits = meter.CreateCounter<long>(HitsName, description: "Suggest answers served from the response cache.");
         _misses = meter.CreateCounter<long>(MissesName, description: "Suggest calls without personal signal whose answer was not in the response cache.");
@@ -57,6 +75,51 @@ internal sealed class SuggestResponseCache
 
     /// <summary>Entries held now (never more than <see cref="Capacity"/>).</summary>
     public int Count => _lru?.Count ?? 0;
+
+    /// <summary>The most subjects whose history presence is remembered.</summary>
+    public int PresenceCapacity { get; }
+
+    /// <summary>Subjects whose history presence is remembered now (never more than <see cref="PresenceCapacity"/>).</summary>
+    public int PresenceCount => _presence?.Count ?? 0;
+
+    /// <summary>What this instance knows of the subject's history (within the presence TTL).</summary>
+    public SubjectHistory HistoryOf(string subject)
+        => _presence is not null && _presence.TryGet(subject, out var presence) && _timeProvider.GetTimestamp() < presence.Expires
+            ? presence.HasHistory ? SubjectHistory.Some : SubjectHistory.None
+            : SubjectHistory.Unknown;
+
+    /// <summary>
+    /// The subject's invalidation generation: take it before reading its history and hand it to
+    /// <see cref="RecordHistory"/>, so that a read overtaken by <see cref="ForgetHistory"/> records nothing.
+    /// </summary>
+    public long GenerationOf(string subject) => Volatile.Read(ref _generations[Stripe(subject)]);
+
+    /// <summary>
+    /// Remembers the outcome of a successful read of the subject's history (both lists), unless the subject was
+    /// forgotten since <paramref name="generation"/> was taken.
+    /// </summary>
+    public void RecordHistory(string subject, bool hasHistory, long generation)
+    {
+        if (_presence is null || GenerationOf(subject) != generation)
+        {
+            return;
+        }
+
+        _presence.AddOrUpdate(subject, new Presence(hasHistory, _timeProvider.GetTimestamp() + _presenceTtlTicks));
+
+        // A ForgetHistory between the check and the write bumped the generation before removing: undo the write.
+        if (GenerationOf(subject) != generation)
+        {
+            _presence.TryRemove(subject);
+        }
+    }
+
+    /// <summary>Forgets what is known of the subject's history (its events were just written on this instance).</summary>
+    public void ForgetHistory(string subject)
+    {
+        Interlocked.Increment(ref _generations[Stripe(subject)]);
+        _presence?.TryRemove(subject);
+    }
 
     /// <summary>The cache key of a call (its subject, if any, is known to carry no personal signal).</summary>
     public static Key KeyOf(
@@ -152,5 +215,23 @@ internal sealed class SuggestResponseCache
         PageContext? Context,
         string Filters);
 
+    private static int Stripe(string subject) => subject.GetHashCode() & (GenerationStripes - 1);
+
     private sealed record Entry(ResponseMetadata Metadata, RepeatedField<RecommendedQuery> Items, long Expires);
+
+    /// <summary>Whether a subject had history when read, and until when that is trusted.</summary>
+    private readonly record struct Presence(bool HasHistory, long Expires);
+}
+
+/// <summary>What one instance knows of a subject's recent queries and viewed items.</summary>
+internal enum SubjectHistory
+{
+    /// <summary>Not read within the presence TTL, forgotten since, or the last read failed.</summary>
+    Unknown,
+
+    /// <summary>Both lists were read as empty: the subject carries no personal signal.</summary>
+    None,
+
+    /// <summary>At least one list was not empty.</summary>
+    Some,
 }

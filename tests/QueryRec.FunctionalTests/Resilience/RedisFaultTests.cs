@@ -64,8 +64,25 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var calls = 0;
         var failures = new List<string>();
 
-        // A caller with a user id: every call reads the caller's history from Redis, so no call can be answered in
-        // full from the near-cache alone while Redis is down.
+        // A caller with history (one past search that completes none of the prefixes): every call reads it from
+        // Redis, so no call can be answered in full from the near-cache alone while Redis is down. (A caller without
+        // history is answered from the response cache once known to have none, which needs no Redis read.)
+        var searched = await client.ReportEventsAsync(new ReportEventsRequest
+        {
+            Events =
+            {
+                new Event
+                {
+                    EventId = "fault-" + Guid.NewGuid().ToString("N"),
+                    Type = EventType.SearchSubmitted,
+                    Time = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+                    UserId = "fault-user",
+                    Query = "zzz earlier search",
+                },
+            },
+        });
+        Assert.Equal(1, searched.Accepted);
+
         async Task<SuggestResponse?> CallAsync()
         {
             var prefix = Prefixes[calls++ % Prefixes.Length];

@@ -6,7 +6,8 @@ namespace QueryRec.FunctionalTests.Suggest;
 
 /// <summary>
 /// The Suggest response cache through the real host and channel: a repeated call without personal signal is a hit with
-/// the same answer; a caller with history is never answered from it; an index flip misses and serves the new version.
+/// the same answer, also for a device without history; a caller with history is never answered from it; an index flip
+/// misses and serves the new version.
 /// Each test uses its own prefix or caller, so the shared host's cache does not carry one test's entry into another.
 /// </summary>
 public sealed class SuggestResponseCacheTests(EmbeddedSuggestRealtimeHost host) : IClassFixture<EmbeddedSuggestRealtimeHost>
@@ -61,15 +62,16 @@ public sealed class SuggestResponseCacheTests(EmbeddedSuggestRealtimeHost host) 
     }
 
     [Fact]
-    public async Task Suggest_DeviceWithoutHistory_IsNotCachedByDefault()
+    public async Task Suggest_DeviceWithoutHistory_IsCachedByDefault()
     {
+        // IncludeSubjectsWithoutHistory is on by default (storefront calls all carry a device id).
         using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
         var device = _run + "-device";
 
         var first = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "halo", DeviceId = device });
         var second = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "halo", DeviceId = device });
 
-        Assert.Equal(0, hits.Count);
+        Assert.Equal(1, hits.Count);
         Assert.Equal(first.Items, second.Items);
     }
 }

@@ -16,11 +16,13 @@ public sealed class SuggestResponseCacheTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private SuggestResponseCache Cache(int maxEntries = 100, TimeSpan? ttl = null)
+    private SuggestResponseCache Cache(int maxEntries = 100, TimeSpan? ttl = null, int presenceEntries = 100, TimeSpan? presenceTtl = null)
     {
         var options = new SuggestOptions();
         options.ResponseCache.MaxEntries = maxEntries;
         options.ResponseCache.Ttl = ttl ?? TimeSpan.FromSeconds(5);
+        options.ResponseCache.HistoryPresenceMaxEntries = presenceEntries;
+        options.ResponseCache.HistoryPresenceTtl = presenceTtl ?? TimeSpan.FromSeconds(5);
         return new SuggestResponseCache(Options.Create(options), _time, _services.GetRequiredService<IMeterFactory>());
     }
 
@@ -96,5 +98,80 @@ public sealed class SuggestResponseCacheTests : IDisposable
 
         Assert.Null(cache.TryGet(Key("q0"), "r"));
         Assert.NotNull(cache.TryGet(Key("q499"), "r"));
+    }
+
+    [Fact]
+    public void HistoryOf_AfterRecordHistory_IsWhatWasRead()
+    {
+        var cache = Cache();
+        cache.RecordHistory("d:empty", hasHistory: false, cache.GenerationOf("d:empty"));
+        cache.RecordHistory("u:some", hasHistory: true, cache.GenerationOf("u:some"));
+
+        Assert.Equal(SubjectHistory.None, cache.HistoryOf("d:empty"));
+        Assert.Equal(SubjectHistory.Some, cache.HistoryOf("u:some"));
+        Assert.Equal(SubjectHistory.Unknown, cache.HistoryOf("d:never-read"));
+    }
+
+    [Fact]
+    public void HistoryOf_PastThePresenceTtl_IsUnknown()
+    {
+        var cache = Cache(presenceTtl: TimeSpan.FromSeconds(2));
+        cache.RecordHistory("d:1", hasHistory: false, cache.GenerationOf("d:1"));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(SubjectHistory.None, cache.HistoryOf("d:1"));
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(SubjectHistory.Unknown, cache.HistoryOf("d:1"));
+    }
+
+    [Fact]
+    public void ForgetHistory_OfAKnownSubject_MakesItUnknown()
+    {
+        var cache = Cache();
+        cache.RecordHistory("d:1", hasHistory: false, cache.GenerationOf("d:1"));
+
+        cache.ForgetHistory("d:1");
+
+        Assert.Equal(SubjectHistory.Unknown, cache.HistoryOf("d:1"));
+    }
+
+    [Fact]
+    public void RecordHistory_OfAReadStartedBeforeForgetHistory_RecordsNothing()
+    {
+        // A Suggest read the empty lists, then ReportEvents wrote the subject's first event and forgot it: the read's
+        // "empty" is out of date and must not be remembered.
+        var cache = Cache();
+        var generation = cache.GenerationOf("d:1");
+        cache.ForgetHistory("d:1");
+
+        cache.RecordHistory("d:1", hasHistory: false, generation);
+
+        Assert.Equal(SubjectHistory.Unknown, cache.HistoryOf("d:1"));
+        cache.RecordHistory("d:1", hasHistory: false, cache.GenerationOf("d:1"));
+        Assert.Equal(SubjectHistory.None, cache.HistoryOf("d:1"));
+    }
+
+    [Fact]
+    public void RecordHistory_MoreSubjectsThanCapacity_CountStaysWithinBound()
+    {
+        var cache = Cache(presenceEntries: 16);
+        for (var i = 0; i < 500; i++)
+        {
+            cache.RecordHistory("d:" + i, hasHistory: false, cache.GenerationOf("d:" + i));
+            Assert.InRange(cache.PresenceCount, 1, 16);
+        }
+
+        Assert.Equal(SubjectHistory.Unknown, cache.HistoryOf("d:0"));
+        Assert.Equal(SubjectHistory.None, cache.HistoryOf("d:499"));
+    }
+
+    [Fact]
+    public void HistoryOf_WithAZeroPresenceTtl_IsAlwaysUnknown()
+    {
+        var cache = Cache(presenceTtl: TimeSpan.Zero);
+        cache.RecordHistory("d:1", hasHistory: false, cache.GenerationOf("d:1"));
+
+        Assert.Equal(SubjectHistory.Unknown, cache.HistoryOf("d:1"));
+        Assert.Equal(0, cache.PresenceCount);
     }
 }
