@@ -22,11 +22,17 @@ internal sealed class PublishCommand
             Description = "Target bytes of records per packed Redis bucket (256..1048576): larger buckets use less Redis memory and cost more per cache miss.",
             DefaultValueFactory = _ => new RedisIndexOptions().BucketBytes,
         };
+        var quality = new Option<int>("--compression-quality")
+        {
+            Description = "Brotli quality of the packed buckets (0..11): lower publishes faster and takes a little more Redis memory.",
+            DefaultValueFactory = _ => new RedisIndexOptions().CompressionQuality,
+        };
         var command = new Command("publish", "Publish an index file to Redis and make it active.") { index };
         redis.AddTo(command);
         command.Options.Add(retain);
         command.Options.Add(batchSize);
         command.Options.Add(bucketBytes);
+        command.Options.Add(quality);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             context,
             parseResult.GetRequiredValue(index),
@@ -35,13 +41,14 @@ internal sealed class PublishCommand
             parseResult.GetValue(retain),
             parseResult.GetValue(batchSize),
             parseResult.GetValue(bucketBytes),
+            parseResult.GetValue(quality),
             cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, int compressionQuality, CancellationToken cancellationToken)
     {
-        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes);
+        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes, compressionQuality);
         var phases = new PhaseTimer(context.Time);
         using var file = IndexerCli.OpenIndexFile(indexPath);
         var version = file.Manifest.Version;

@@ -45,6 +45,7 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     private byte[] _kind = new byte[16];
     private int _kindLength = -1;
     private string _kindName = string.Empty;
+    private long _kindCount;
     private int _keyStart, _keyLength, _valueStart, _valueLength;
     private bool _done;
 
@@ -304,6 +305,7 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
         var kind = colon < 0 ? key : key[..colon];
         if (_kindLength < 0 || !kind.SequenceEqual(_kind.AsSpan(0, _kindLength)))
         {
+            FlushKindCount();
             if (_kind.Length < kind.Length)
             {
                 _kind = new byte[kind.Length * 2];
@@ -314,7 +316,7 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
             _kindName = Encoding.UTF8.GetString(kind);
         }
 
-        _counts[_kindName] = _counts.GetValueOrDefault(_kindName) + 1;
+        _kindCount++;
 
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, key.Length);
@@ -326,6 +328,15 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     }
 
     /// <summary>After the last declared record: the file must end, and counts and checksum must match the manifest.</summary>
+    private void FlushKindCount()
+    {
+        if (_kindCount > 0)
+        {
+            _counts[_kindName] = _counts.GetValueOrDefault(_kindName) + _kindCount;
+            _kindCount = 0;
+        }
+    }
+
     private void Finish()
     {
         if (Ensure(1))
@@ -333,6 +344,7 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
             throw Error($"has trailing bytes after its {N(Manifest.TotalRecords)} records");
         }
 
+        FlushKindCount();
         var actual = new IndexManifest { Version = Manifest.Version, TotalRecords = RecordsRead, Checksum = _hash.GetCurrentHashAsUInt64() };
         foreach (var (kind, count) in _counts)
         {

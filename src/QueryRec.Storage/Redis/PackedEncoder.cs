@@ -192,10 +192,11 @@ internal sealed class PackedEncoder
         {
             PackedLayout.NextField(node, ref position, out var start, out var length);
             var completion = node.Slice(start, length);
-            if (PackedLayout.TryText(completion, out var textStart, out var textLength, out var rest)
-                && textLength <= MaxTableText)
+            // A text already in the table is valid UTF-8; a new one is checked before it is added.
+            if (PackedLayout.TryText(completion, out var textStart, out var textLength, out var rest, checkUtf8: false)
+                && textLength <= MaxTableText
+                && _texts.TryGetOrAdd(completion.Slice(textStart, textLength), out var id, out var added))
             {
-                var id = _texts.GetOrAdd(completion.Slice(textStart, textLength), out var added);
                 if (added)
                 {
                     AddToChunk(completion.Slice(textStart, textLength));
@@ -239,11 +240,30 @@ internal sealed class PackedEncoder
 
         public int Count { get; private set; }
 
-        public int GetOrAdd(ReadOnlySpan<byte> text, out bool added)
+        /// <summary>The id of a text, added when new and valid UTF-8; false for a new text that is not.</summary>
+        public bool TryGetOrAdd(ReadOnlySpan<byte> text, out int id, out bool added)
+        {
+            id = Find(text, out var slot);
+            if (id >= 0)
+            {
+                added = false;
+                return true;
+            }
+
+            added = System.Text.Unicode.Utf8.IsValid(text);
+            if (added)
+            {
+                id = Add(text, slot);
+            }
+
+            return added;
+        }
+
+        private int Find(ReadOnlySpan<byte> text, out int slot)
         {
             var hash = (uint)XxHash3.HashToUInt64(text);
             var mask = _slots.Length - 1;
-            var slot = (int)(hash & (uint)mask);
+            slot = (int)(hash & (uint)mask);
             while (true)
             {
                 var entry = _slots[slot];
@@ -255,13 +275,17 @@ internal sealed class PackedEncoder
                 var id = entry - 1;
                 if (_lengths[id] == text.Length && Text(id).SequenceEqual(text))
                 {
-                    added = false;
                     return id;
                 }
 
                 slot = (slot + 1) & mask;
             }
 
+            return -1;
+        }
+
+        private int Add(ReadOnlySpan<byte> text, int slot)
+        {
             var newId = Count++;
             if (newId == _locations.Length)
             {
@@ -285,7 +309,6 @@ internal sealed class PackedEncoder
                 Grow();
             }
 
-            added = true;
             return newId;
         }
 

@@ -278,11 +278,11 @@ internal static class PackedLayout
     }
 
     /// <summary>Whether a serialized Completion starts with its text field (valid UTF-8), and where the rest starts.</summary>
-    internal static bool TryText(ReadOnlySpan<byte> completion, out int textStart, out int textLength, out int rest)
+    internal static bool TryText(ReadOnlySpan<byte> completion, out int textStart, out int textLength, out int rest, bool checkUtf8 = true)
     {
         textStart = textLength = rest = 0;
         if (completion.Length == 0 || completion[0] != TextFieldTag || !TryVarint(completion, 1, out var length, out var next)
-            || length > completion.Length - next || !Utf8.IsValid(completion.Slice(next, (int)length)))
+            || length > completion.Length - next || (checkUtf8 && !Utf8.IsValid(completion.Slice(next, (int)length))))
         {
             return false;
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using QueryRec.Storage.V1;
 using StackExchange.Redis;
 
@@ -70,30 +69,11 @@ internal static class PackedPublisher
     {
         var version = manifest.Version;
         var total = manifest.TotalRecords;
-        var quality = options.CompressionQuality;
-        var workers = Math.Max(1, Environment.ProcessorCount);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var units = Channel.CreateBounded<PackedUnit>(new BoundedChannelOptions(workers) { SingleWriter = true });
-        var sent = Channel.CreateBounded<SentUnit>(new BoundedChannelOptions(options.WriteBatchSize) { SingleReader = true });
-        var reservation = new Reservation(db, RedisKeyspace.Reservation(ns));
-        var encoder = new PackedEncoder(options.BucketBytes, unit =>
-        {
-            try
-            {
-                reservation.Cover(unit);
-                if (!units.Writer.TryWrite(unit))
-                {
-                    units.Writer.WriteAsync(unit, stop.Token).AsTask().GetAwaiter().GetResult();
-                }
-            }
-            catch
-            {
-                unit.Dispose();
-                throw;
-            }
-        });
+        using var pipeline = new Pipeline(db, ns, version, options, total, progress, cancellationToken);
+        var encoder = new PackedEncoder(options.BucketBytes, pipeline.Add);
+        progress?.Report(new PublishProgress("write", 0, total));
 
-        // The reader and packer: one thread, as the records come in key order.
+        // The reader and packer: one thread, as the records come in key order; it compresses too when the others lag.
         var producer = Task.Factory.StartNew(
             () =>
             {
@@ -105,116 +85,51 @@ internal static class PackedPublisher
                         encoder.Add(records.Key, records.Value);
                         if ((++n & 1023) == 0)
                         {
-                            stop.Token.ThrowIfCancellationRequested();
+                            pipeline.ThrowIfStopped();
                         }
                     }
 
                     encoder.Complete();
-                    units.Writer.TryComplete();
                 }
-                catch (Exception ex)
+                finally
                 {
-                    units.Writer.TryComplete(ex);
-                    throw;
+                    pipeline.CompleteAdding();
                 }
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-        // Compress and send, one worker per core.
-        var senders = new Task[workers];
-        for (var w = 0; w < workers; w++)
-        {
-            senders[w] = Task.Run(async () =>
-            {
-                await foreach (var unit in units.Reader.ReadAllAsync(stop.Token))
-                {
-                    byte[] value;
-                    using (unit)
-                    {
-                        value = PackedLayout.Compress(unit.Raw, quality);
-                    }
-
-                    var key = unit.Kind == PackedUnitKind.Bucket ? RedisKeyspace.Bucket(ns, unit.Index) : RedisKeyspace.Texts(ns, unit.Index);
-                    var write = db.StringSetAsync(key, value);
-                    await sent.Writer.WriteAsync(new SentUnit(unit.Kind, unit.Index, SHA1.HashData(value), unit.Records, write), stop.Token);
-                }
-            });
-        }
-
-        var sending = Task.WhenAll(senders).ContinueWith(
-            t => sent.Writer.TryComplete(t.Exception?.GetBaseException()),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-
-        var buckets = new List<WrittenKey?>();
-        var chunks = new List<WrittenKey?>();
-        long done = 0;
-        progress?.Report(new PublishProgress("write", 0, total));
+        List<WrittenKey?> buckets, chunks;
         try
         {
-            await foreach (var unit in sent.Reader.ReadAllAsync(cancellationToken))
-            {
-                await unit.Write.WithCancellation(cancellationToken);
-                var list = unit.Kind == PackedUnitKind.Bucket ? buckets : chunks;
-                while (list.Count <= unit.Index)
-                {
-                    list.Add(null);
-                }
-
-                list[unit.Index] = new WrittenKey(
-                    unit.Kind == PackedUnitKind.Bucket ? RedisKeyspace.Bucket(ns, unit.Index) : RedisKeyspace.Texts(ns, unit.Index),
-                    $"Index {version}: {(unit.Kind == PackedUnitKind.Bucket ? "bucket" : "text chunk")} {unit.Index.ToString(CultureInfo.InvariantCulture)}",
-                    unit.Digest,
-                    unit.Records);
-                done += unit.Records;
-                if (unit.Records > 0 && done < total)
-                {
-                    progress?.Report(new PublishProgress("write", done, total));
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
             await producer;
-            await Task.WhenAll(senders);
+            (buckets, chunks) = await pipeline.DrainAsync();
         }
         catch (Exception)
         {
-            await stop.CancelAsync();
-            units.Writer.TryComplete();
-            sent.Writer.TryComplete();
-            await Task.WhenAll(producer, sending).ContinueWith(static _ => { }, TaskScheduler.Default);
-            await Task.WhenAll(senders).ContinueWith(static _ => { }, TaskScheduler.Default);
-            while (units.Reader.TryRead(out var left))
-            {
-                left.Dispose();
-            }
+            pipeline.Stop();
+            await producer.ContinueWith(static _ => { }, TaskScheduler.Default);
+            await pipeline.JoinAsync();
 
-            while (sent.Reader.TryRead(out var left))
-            {
-                _ = left.Write.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-            }
-
-            // The root cause: the source's (a truncated or corrupted file), else a sender's, else what stopped us.
-            var root = Cause(producer) ?? senders.Select(Cause).FirstOrDefault(e => e is not null);
-            if (root is not null && !cancellationToken.IsCancellationRequested)
+            // The root cause: the source's (a truncated or corrupted file), else a write's, else what stopped us.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Cause(producer) is { } root)
             {
                 ExceptionDispatchInfo.Throw(root);
             }
 
+            pipeline.ThrowIfFailed();
             throw;
         }
 
-        if (encoder.RecordCount != total || done != total)
+        if (encoder.RecordCount != total || pipeline.Done != total)
         {
-            throw new InvalidDataException($"Index {version}: {encoder.RecordCount} records read and {done} written, the manifest declares {total}.");
+            throw new InvalidDataException($"Index {version}: {encoder.RecordCount} records read and {pipeline.Done} written, the manifest declares {total}.");
         }
 
         // The directory, once every record has been read and verified; then the reservation is no longer needed.
-        var directory = encoder.EncodeDirectory(quality);
+        var directory = encoder.EncodeDirectory(options.CompressionQuality);
         await db.StringSetAsync(RedisKeyspace.Directory(ns), directory).WithCancellation(cancellationToken);
         await db.KeyDeleteAsync(RedisKeyspace.Reservation(ns)).WithCancellation(cancellationToken);
         progress?.Report(new PublishProgress("write", total, total));
@@ -241,7 +156,7 @@ internal static class PackedPublisher
     }
 
     private static Exception? Cause(Task task)
-        => task.Exception?.GetBaseException() is { } e && e is not OperationCanceledException && e is not ChannelClosedException ? e : null;
+        => task.Exception?.GetBaseException() is { } e && e is not OperationCanceledException ? e : null;
 
     /// <summary>Compares Redis's SHA-1 of every written key with the SHA-1 of the bytes sent, a batch at a time.</summary>
     private static async Task ValidateAsync(IDatabase db, IndexManifest manifest, List<WrittenKey> written, int batchSize, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
@@ -282,11 +197,291 @@ internal static class PackedPublisher
         }
     }
 
-    /// <summary>A unit handed to Redis: its write, and the SHA-1 of the value sent.</summary>
-    private sealed record SentUnit(PackedUnitKind Kind, int Index, byte[] Digest, int Records, Task Write);
-
     /// <summary>A key written and acknowledged: what to call it in errors, the SHA-1 of its value, records it holds.</summary>
     private sealed record WrittenKey(RedisKey Key, string What, byte[] Digest, int Records);
+
+    /// <summary>
+    /// Compression and sending of the units the encoder emits. Compressor threads (one per core beyond the producer's)
+    /// take units from a short queue; when the queue is full the producer compresses one itself instead of waiting, so
+    /// both cores stay busy and nobody spins. Writes are pipelined on the multiplexer, at most
+    /// <see cref="RedisIndexOptions.WriteBatchSize"/> unacknowledged; an acknowledgement only counts (no continuation on
+    /// the thread pool). Progress is reported from the producer thread.
+    /// </summary>
+    private sealed class Pipeline : IDisposable
+    {
+        private readonly IDatabase _db;
+        private readonly byte[] _ns;
+        private readonly int _quality;
+        private readonly long _total;
+        private readonly IProgress<PublishProgress>? _progress;
+        private readonly CancellationToken _cancellationToken;
+        private readonly CancellationTokenSource _stop;
+        private readonly Reservation _reservation;
+        private readonly Queue<PackedUnit> _queue = new();
+        private readonly int _queueLimit;
+        private readonly SemaphoreSlim _inFlight;
+        private readonly Thread[] _compressors;
+        private readonly TaskCompletionSource _compressorsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<WrittenKey?> _buckets = [];
+        private readonly List<WrittenKey?> _chunks = [];
+        private readonly List<Task> _writes = [];
+        private readonly string _version;
+        private int _running;
+        private bool _adding = true;
+        private long _done;
+        private long _reported;
+        private Exception? _failure;
+
+        public Pipeline(IDatabase db, byte[] ns, string version, RedisIndexOptions options, long total, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+        {
+            _db = db;
+            _ns = ns;
+            _quality = options.CompressionQuality;
+            _total = total;
+            _progress = progress;
+            _cancellationToken = cancellationToken;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _reservation = new Reservation(db, RedisKeyspace.Reservation(ns));
+            _inFlight = new SemaphoreSlim(options.WriteBatchSize, options.WriteBatchSize);
+            _version = version;
+            var count = Math.Max(1, Environment.ProcessorCount - 1);
+            _queueLimit = 2 * count;
+            _compressors = new Thread[count];
+            _running = count;
+            for (var i = 0; i < count; i++)
+            {
+                _compressors[i] = new Thread(Compress) { IsBackground = true, Name = "queryrec-publish-compress" };
+                _compressors[i].Start();
+            }
+        }
+
+        /// <summary>Records in acknowledged buckets.</summary>
+        public long Done => Interlocked.Read(ref _done);
+
+        /// <summary>Takes a finished unit (producer thread): reserves its number, queues it or compresses it here.</summary>
+        public void Add(PackedUnit unit)
+        {
+            var queued = false;
+            try
+            {
+                ThrowIfStopped();
+                _reservation.Cover(unit);
+                PackedUnit? mine = null;
+                lock (_queue)
+                {
+                    _queue.Enqueue(unit);
+                    queued = true;
+                    if (_queue.Count > _queueLimit)
+                    {
+                        mine = _queue.Dequeue();
+                    }
+                    else
+                    {
+                        Monitor.Pulse(_queue);
+                    }
+                }
+
+                if (mine is not null)
+                {
+                    Send(mine);
+                }
+
+                Report();
+            }
+            catch when (!queued)
+            {
+                unit.Dispose();
+                throw;
+            }
+        }
+
+        public void ThrowIfStopped()
+        {
+            ThrowIfFailed();
+            _stop.Token.ThrowIfCancellationRequested();
+        }
+
+        public void ThrowIfFailed()
+        {
+            if (Volatile.Read(ref _failure) is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+
+        /// <summary>No more units: the compressors finish the queue and end.</summary>
+        public void CompleteAdding()
+        {
+            lock (_queue)
+            {
+                _adding = false;
+                Monitor.PulseAll(_queue);
+            }
+        }
+
+        /// <summary>Stops everything after a failure or cancellation (queued units are dropped).</summary>
+        public void Stop()
+        {
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A registration's failure; the pipeline stops anyway.
+            }
+
+            CompleteAdding();
+        }
+
+        /// <summary>Waits for the compressors and every write, then returns what was written.</summary>
+        public async Task<(List<WrittenKey?> Buckets, List<WrittenKey?> Chunks)> DrainAsync()
+        {
+            await _compressorsDone.Task.WithCancellation(_cancellationToken);
+            ThrowIfStopped();
+            Task[] writes;
+            lock (_writes)
+            {
+                writes = [.. _writes];
+            }
+
+            await Task.WhenAll(writes).WithCancellation(_cancellationToken);
+            ThrowIfStopped();
+            return (_buckets, _chunks);
+        }
+
+        /// <summary>Waits for the compressors to end (after <see cref="Stop"/>); writes already sent complete on their own.</summary>
+        public Task JoinAsync() => _compressorsDone.Task;
+
+        public void Dispose()
+        {
+            Stop();
+            lock (_queue)
+            {
+                while (_queue.Count > 0)
+                {
+                    _queue.Dequeue().Dispose();
+                }
+            }
+
+            _stop.Dispose();
+        }
+
+        private void Compress()
+        {
+            try
+            {
+                while (true)
+                {
+                    PackedUnit unit;
+                    lock (_queue)
+                    {
+                        while (_queue.Count == 0 && _adding)
+                        {
+                            Monitor.Wait(_queue);
+                        }
+
+                        if (_queue.Count == 0 || _stop.IsCancellationRequested)
+                        {
+                            return;
+                        }
+
+                        unit = _queue.Dequeue();
+                    }
+
+                    Send(unit);
+                }
+            }
+            catch (Exception ex)
+            {
+                Fail(ex);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _running) == 0)
+                {
+                    _compressorsDone.TrySetResult();
+                }
+            }
+        }
+
+        /// <summary>Compresses a unit, records its digest and sends it (any thread).</summary>
+        private void Send(PackedUnit unit)
+        {
+            byte[] value;
+            PackedUnitKind kind;
+            int index, records;
+            using (unit)
+            {
+                value = PackedLayout.Compress(unit.Raw, _quality);
+                (kind, index, records) = (unit.Kind, unit.Index, unit.Records);
+            }
+
+            var digest = SHA1.HashData(value);
+            var key = kind == PackedUnitKind.Bucket ? RedisKeyspace.Bucket(_ns, index) : RedisKeyspace.Texts(_ns, index);
+            _inFlight.Wait(_stop.Token);
+            // The acknowledgement (the continuation, so that Done counts it once the task is awaited); a failure stops the pipeline.
+            var write = _db.StringSetAsync(key, value).ContinueWith(
+                (t, state) =>
+                {
+                    var self = (Pipeline)state!;
+                    self._inFlight.Release();
+                    if (t.IsFaulted)
+                    {
+                        self.Fail(t.Exception!.GetBaseException());
+                    }
+                    else
+                    {
+                        Interlocked.Add(ref self._done, records);
+                    }
+                },
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            var what = $"Index {_version}: {(kind == PackedUnitKind.Bucket ? "bucket" : "text chunk")} {index.ToString(CultureInfo.InvariantCulture)}";
+            var written = new WrittenKey(key, what, digest, records);
+            lock (_writes)
+            {
+                _writes.Add(write);
+                var list = kind == PackedUnitKind.Bucket ? _buckets : _chunks;
+                while (list.Count <= index)
+                {
+                    list.Add(null);
+                }
+
+                list[index] = written;
+            }
+        }
+
+        private void Fail(Exception ex)
+        {
+            if (ex is not OperationCanceledException)
+            {
+                Interlocked.CompareExchange(ref _failure, ex, null);
+            }
+
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // Stopping anyway.
+            }
+        }
+
+        /// <summary>Reports the records acknowledged so far (the final count is reported once everything is written).</summary>
+        private void Report()
+        {
+            var done = Done;
+            if (_progress is not null && done != _reported && done < _total)
+            {
+                _reported = done;
+                _progress.Report(new PublishProgress("write", done, _total));
+            }
+        }
+    }
 
     /// <summary>The reservation key, raised (and acknowledged) before a unit beyond it is sent; used by the producer thread only.</summary>
     private sealed class Reservation(IDatabase db, RedisKey key)
