@@ -8,10 +8,10 @@ namespace QueryRec.Storage.Redis;
 
 /// <summary>
 /// Writes a version in the <see cref="PackedLayout"/> from a stream of sorted records, then validates it, for
-/// <see cref="RedisIndexStore"/>. One thread reads and packs (<see cref="PackedEncoder"/>); one worker per core compresses
-/// the finished buckets and text chunks and sends them (pipelined, at most <see cref="RedisIndexOptions.WriteBatchSize"/>
-/// unacknowledged); the caller's task awaits the acknowledgements in order and reports progress. Memory: a few raw units
-/// per worker and the compressed values in flight, beside the encoder's text table.
+/// <see cref="RedisIndexStore"/>. One thread reads and packs (<see cref="PackedEncoder"/>); compressor threads (one per
+/// further core, and the reader itself when they lag) compress the finished buckets and text chunks and send them
+/// (pipelined, at most <see cref="RedisIndexOptions.WriteBatchSize"/> unacknowledged); the caller's task awaits them all
+/// at the end. Memory: a few raw units and the compressed values in flight, beside the encoder's text table.
 /// </summary>
 /// <remarks>
 /// Crash safety: before a bucket or text chunk with a number beyond the current reservation is sent, the reservation key
