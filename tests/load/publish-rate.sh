@@ -2,8 +2,9 @@
 # Publish rate against the Redis write ceiling (issue #8, the "publish rate ÷ redis-benchmark pipelined SET rate"
 # target), side by side on one throw-away redis-server in one run:
 #   1. builds an index from the first N queries of the Taobao list in ../shared/data (cached in tests/load/.work);
-#   2. times `indexer publish` of it (records written per second, the whole command: process start, file read,
-#      pipelined writes, the read-back validation of every record, the manifest and the pointer flip);
+#   2. times `indexer publish` of it (records written per second, the whole command: process start, the one streaming
+#      pass that reads, packs, compresses and writes, the server-side digest check of every key written, the manifest
+#      and the pointer flip), with its CPU time and peak RSS (GNU time);
 #   3. runs `redis-benchmark -t set -P 64` with as many SETs as the publish wrote records, each of the index's mean
 #      record size, on the same server;
 #   4. prints both rates and their ratio.
@@ -12,7 +13,7 @@
 #      publish really wrote (packed buckets), i.e. Redis's own ceiling for the same bytes.
 # Above 100,000 queries (the Taobao list's size) the list is extended deterministically: query k*100000+j (k >= 1) is
 # Taobao line j followed by a space and the last 2-4 characters of the query of Taobao line (j*7919 + k*104729) mod 100000.
-# Usage: bash tests/load/publish-rate.sh [--queries N] [--pipeline P] [--bucket-bytes B] [--no-build]
+# Usage: bash tests/load/publish-rate.sh [--queries N] [--pipeline P] [--bucket-bytes B] [--compression-quality Q] [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -25,9 +26,10 @@ while (($#)); do
   case "$1" in
     --queries) queries="$2"; shift 2 ;;
     --pipeline) pipeline="$2"; shift 2 ;;
-    --bucket-bytes) bucket_args=(--bucket-bytes "$2"); shift 2 ;;
+    --bucket-bytes) bucket_args+=(--bucket-bytes "$2"); shift 2 ;;
+    --compression-quality) bucket_args+=(--compression-quality "$2"); shift 2 ;;
     --no-build) build=0; shift ;;
-    *) echo "error: unknown option $1 (use --queries N, --pipeline P, --bucket-bytes B, --no-build)" >&2; exit 2 ;;
+    *) echo "error: unknown option $1 (use --queries N, --pipeline P, --bucket-bytes B, --compression-quality Q, --no-build)" >&2; exit 2 ;;
   esac
 done
 [[ "$queries" =~ ^[0-9]+$ && "$queries" -ge 100 && "$queries" -le 2000000 ]] || { echo "error: --queries must be 100..2000000 (above 100k the Taobao list is extended, see the header)" >&2; exit 2; }
@@ -75,9 +77,16 @@ redis-cli -p "$port" ping >/dev/null
 
 used_before=$(redis-cli -p "$port" info memory | grep -oE '^used_memory:[0-9]+' | cut -d: -f2)
 echo "==> publishing $index to 127.0.0.1:$port (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+timing=(); [[ -x /usr/bin/time ]] && timing=(/usr/bin/time -v -o "$redis_dir/time")
 start=$(date +%s%N)
-out=$("${indexer[@]}" publish --index "$index" --redis "127.0.0.1:$port" "${bucket_args[@]}")
+out=$("${timing[@]}" "${indexer[@]}" publish --index "$index" --redis "127.0.0.1:$port" "${bucket_args[@]}")
 end=$(date +%s%N)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu="n/a"; rss="n/a"
+if [[ -f "$redis_dir/time" ]]; then
+  cpu=$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f s", t}' "$redis_dir/time")
+  rss=$(awk -F': ' '/Maximum resident/ {printf "%.0f MB", $2 / 1024}' "$redis_dir/time")
+fi
 records=$(grep -oE 'records written[^0-9]*[0-9][0-9,]*' <<<"$out" | grep -oE '[0-9][0-9,]*$' | tr -d ',')
 [[ -n "$records" && "$records" -gt 0 ]] || { echo "error: could not read the records written from the publish output:" >&2; echo "$out" >&2; exit 1; }
 publish_s=$(python3 -c "print(($end - $start) / 1e9)")
@@ -120,11 +129,12 @@ import csv, io, sys
 rows = [r for r in csv.reader(io.StringIO(sys.argv[1])) if r and r[0] == 'SET']
 print(rows[0][1] if rows else '0')" "$bench2")
 
-python3 - "$records" "$publish_s" "$set_rps" "$mean" "$bytes" "$used" "$queries" "$used_before" "$data_keys" "$key_mean" "$set2_rps" "$phases" "$keystats" <<'EOF'
+python3 - "$records" "$publish_s" "$set_rps" "$mean" "$bytes" "$used" "$queries" "$used_before" "$data_keys" "$key_mean" "$set2_rps" "$phases" "$keystats" "$cpu" "$rss" "$load_after" <<'EOF'
 import sys
 a = sys.argv
 records, seconds, set_rps, mean, size, used, queries = int(a[1]), float(a[2]), float(a[3]), int(a[4]), int(a[5]), int(a[6]), int(a[7])
 before, keys, key_mean, set2_rps, phases, keystats = int(a[8]), int(a[9]), int(a[10]), float(a[11]), a[12], a[13]
+cpu, rss, load_after = a[14], a[15], a[16]
 rate = records / seconds
 print()
 print(f"index: {queries:,} queries, {records:,} records, {size:,} bytes on disk (mean {mean} B per record)")
@@ -134,6 +144,7 @@ for line in keystats.splitlines():
     kind, n, mem, val = line.split()
     print(f"  {kind:10} {int(n):>9,} {int(mem):>13,} {int(val):>13,} {int(mem) / queries:>7.1f}")
 print(f"publish phases: {phases}")
+print(f"publish CPU (user + sys): {cpu}, peak RSS: {rss}; load average after the publish: {load_after}")
 print(f"| measure | value |")
 print(f"|---|---|")
 print(f"| indexer publish (whole command) | {seconds:.2f} s, {rate:,.0f} records/s |")

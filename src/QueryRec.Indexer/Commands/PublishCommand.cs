@@ -22,11 +22,17 @@ internal sealed class PublishCommand
             Description = "Target bytes of records per packed Redis bucket (256..1048576): larger buckets use less Redis memory and cost more per cache miss.",
             DefaultValueFactory = _ => new RedisIndexOptions().BucketBytes,
         };
+        var quality = new Option<int>("--compression-quality")
+        {
+            Description = "Brotli quality of the packed buckets (0..11): lower publishes faster and takes a little more Redis memory.",
+            DefaultValueFactory = _ => new RedisIndexOptions().CompressionQuality,
+        };
         var command = new Command("publish", "Publish an index file to Redis and make it active.") { index };
         redis.AddTo(command);
         command.Options.Add(retain);
         command.Options.Add(batchSize);
         command.Options.Add(bucketBytes);
+        command.Options.Add(quality);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             context,
             parseResult.GetRequiredValue(index),
@@ -35,22 +41,25 @@ internal sealed class PublishCommand
             parseResult.GetValue(retain),
             parseResult.GetValue(batchSize),
             parseResult.GetValue(bucketBytes),
+            parseResult.GetValue(quality),
             cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, int compressionQuality, CancellationToken cancellationToken)
     {
-        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes);
+        var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes, compressionQuality);
         var phases = new PhaseTimer(context.Time);
-        var build = IndexerCli.ReadIndexFile(indexPath);
+        using var file = IndexerCli.OpenIndexFile(indexPath);
+        var version = file.Manifest.Version;
         phases.Enter("read");
         await using var admin = await context.AdminFactory(redis, options, context.Time);
         PublishResult result;
         try
         {
-            result = await context.WithProgressAsync($"publishing {build.Version}", report => admin.Store.PublishAsync(
-                build,
+            // One streaming pass: the records are read, packed and written as they come ("write" includes the file read).
+            result = await context.WithProgressAsync($"publishing {version}", report => admin.Store.PublishFileAsync(
+                file,
                 new SyncProgress<PublishProgress>(p =>
                 {
                     phases.Enter(p.Phase);
@@ -61,8 +70,13 @@ internal sealed class PublishCommand
         }
         catch (InvalidOperationException ex)
         {
-            throw new CliUserException($"cannot publish {build.Version}: {IndexerCli.FirstLine(ex.Message)}");
+            throw new CliUserException($"cannot publish {version}: {IndexerCli.FirstLine(ex.Message)}");
         }
+        catch (InvalidDataException ex) when (file.IsInvalid)
+        {
+            throw new CliUserException($"{indexPath} is not a valid index file: {IndexerCli.FirstLine(ex.Message)} Nothing was published; the active version is unchanged.");
+        }
+
         context.Summary("publish", [
             ("version", result.Version),
             ("previous version", result.PreviousVersion ?? "(none)"),
@@ -75,7 +89,7 @@ internal sealed class PublishCommand
         return IndexerCli.ExitOk;
     }
 
-    /// <summary>Wall time per publish phase (read the file, connect and prepare, write, validate, flip and retention), for tests/load/publish-rate.sh.</summary>
+    /// <summary>Wall time per publish phase (open the file, connect and prepare, read-pack-write, validate, flip and retention), for tests/load/publish-rate.sh.</summary>
     private sealed class PhaseTimer(TimeProvider time)
     {
         private readonly List<(string Phase, TimeSpan Elapsed)> _done = [];

@@ -49,7 +49,7 @@ internal sealed class RedisAdmin : IAsyncDisposable
     public async Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken)
         => (await Store.GetStatusAsync(cancellationToken)).ActiveVersion;
 
-    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain, int? writeBatchSize = null, int? bucketBytes = null)
+    public static RedisIndexOptions ValidateOptions(string keyPrefix, int retain, int? writeBatchSize = null, int? bucketBytes = null, int? compressionQuality = null)
     {
         var options = new RedisIndexOptions { KeyPrefix = keyPrefix, RetainVersions = retain };
         if (writeBatchSize is { } batch)
@@ -60,6 +60,11 @@ internal sealed class RedisAdmin : IAsyncDisposable
         if (bucketBytes is { } bucket)
         {
             options.BucketBytes = bucket;
+        }
+
+        if (compressionQuality is { } quality)
+        {
+            options.CompressionQuality = quality;
         }
 
         var results = new List<ValidationResult>();
@@ -109,6 +114,7 @@ internal sealed class RedisAdmin : IAsyncDisposable
         nameof(RedisIndexOptions.RetainVersions) => "--retain",
         nameof(RedisIndexOptions.WriteBatchSize) => "--batch-size",
         nameof(RedisIndexOptions.BucketBytes) => "--bucket-bytes",
+        nameof(RedisIndexOptions.CompressionQuality) => "--compression-quality",
         _ => member ?? "an option",
     };
 }
