@@ -175,6 +175,9 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
 {
     public string Name => "pinyin";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         if (!options.Pinyin || context.Serving is not { Info.MaxPinyinPrefixLength: > 0 and var max } serving)
@@ -243,6 +246,9 @@ internal sealed class InfixSource(MatchingOptions options) : IRecallSource<Sugge
 {
     public string Name => "infix";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         if (!options.Infix || context.Serving is not { Info.MaxInfixPrefixLength: > 0 and var max } serving || context.Prefix.Trim().Length == 0)
@@ -272,6 +278,9 @@ internal sealed class InfixSource(MatchingOptions options) : IRecallSource<Sugge
 internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<SuggestContext>
 {
     public string Name => "homophone";
+
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
 
     /// <summary>True when the source would look anything up for <paramref name="context"/> (else it recalls nothing).</summary>
     public bool Applies(SuggestContext context)
@@ -343,6 +352,9 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
 internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSource<SuggestContext>
 {
     public string Name => "any_order";
+
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
 
     /// <summary>True when the source would look anything up for <paramref name="context"/> (else it recalls nothing).</summary>
     public bool Applies(SuggestContext context)
@@ -430,6 +442,9 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
 {
     public string Name => "fuzzy";
 
+    /// <summary>Inline when it does not apply; the trie walk itself runs after a thread-pool hop (see <see cref="RecallAsync"/>).</summary>
+    public bool RunsInline => true;
+
     /// <summary>True when the source would run for this request but the version's matcher is not built yet.</summary>
     public bool Unavailable(SuggestContext context)
         => WouldRun(context, out var serving) && serving.Fuzzy.Ready is null;
@@ -445,6 +460,9 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
             return [];
         }
 
+        // The walk is long synchronous work (milliseconds for two edits): off the caller's thread, so that the other
+        // sources are not held up and the round's budget can still cut it.
+        await Task.Yield();
         var input = QueryNormalizer.TruncateRunes(context.Prefix, serving.MaxPrefixLength);
         var runes = input.EnumerateRunes().Count();
         var maxEdits = runes >= options.FuzzyTwoEditsLength ? 2 : 1;

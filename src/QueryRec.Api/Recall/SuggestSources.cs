@@ -39,6 +39,9 @@ internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
 {
     public string Name => "prefix";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     /// <summary>Keeps the reasons published before the pipeline: <c>store_timeout:prefix</c>, <c>store_error:prefix</c>.</summary>
     public string ReasonKind => "store";
 
@@ -93,6 +96,9 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
 {
     public string Name => "history";
 
+    /// <summary>A filter over the caller's recent queries (read asynchronously when the store is remote): runs inline.</summary>
+    public bool RunsInline => true;
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         if (context.Subject is null)
@@ -123,6 +129,9 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
 internal sealed class TrendingSource(IOptionsMonitor<TrendingOptions> options) : IRecallSource<SuggestContext>
 {
     public string Name => "trending";
+
+    /// <summary>A search of the in-memory trending snapshot: runs inline.</summary>
+    public bool RunsInline => true;
 
     public ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
