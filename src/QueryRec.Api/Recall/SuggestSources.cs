@@ -135,13 +135,30 @@ internal sealed class TrendingSource(IOptionsMonitor<TrendingOptions> options) :
 
     public ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
-        // A short prefix can match many trending queries: keep the most submitted (ties: ordinal order).
-        var matches = context.Trending.StartingWith(context.Prefix)
-            .OrderByDescending(static t => t.Count)
-            .Take(options.CurrentValue.MaxPerRequest);
-        var result = new List<Candidate>();
-        foreach (var t in matches)
+        // A short prefix can match many trending queries: keep the most submitted (ties: ordinal order, the order
+        // of the snapshot's matches, which a sort by count then text keeps since the texts are distinct).
+        List<TrendingCount>? matches = null;
+        if (context.Trending.Eligible.Length == 0)
         {
+            return ValueTask.FromResult<IReadOnlyList<Candidate>>([]);
+        }
+
+        foreach (var t in context.Trending.StartingWith(context.Prefix))
+        {
+            (matches ??= []).Add(t);
+        }
+
+        if (matches is null)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Candidate>>([]);
+        }
+
+        matches.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Query, b.Query));
+        var take = Math.Min(matches.Count, options.CurrentValue.MaxPerRequest);
+        var result = new List<Candidate>(take);
+        for (var i = 0; i < take; i++)
+        {
+            var t = matches[i];
             var candidate = new Candidate(t.Query) { Reason = Reason.Trending };
             candidate.AddSource(Source.Trending);
             candidate.Features.RecentCount = t.Count;

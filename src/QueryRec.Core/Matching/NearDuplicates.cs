@@ -28,7 +28,7 @@ public static class NearDuplicates
     private const int StackChars = 256;
 
     /// <summary>Texts with more tokens than this take the list-based path.</summary>
-    private const int StackTokens = 32;
+    private const int StackTokens = 16;
 
     /// <summary>The collapse key of a normalized query.</summary>
     /// <remarks>
@@ -89,7 +89,7 @@ public static class NearDuplicates
         }
 
         // The forms side by side in one buffer (a form is never longer than its token plus one), then sorted.
-        Span<char> forms = stackalloc char[StackChars + StackTokens];
+        Span<char> forms = stackalloc char[normalized.Length + count];
         Span<int> offsets = stackalloc int[StackTokens];
         Span<int> lengths = stackalloc int[StackTokens];
         var used = 0;
@@ -120,7 +120,7 @@ public static class NearDuplicates
             order[j] = i;
         }
 
-        Span<char> key = stackalloc char[StackChars + (2 * StackTokens)];
+        Span<char> key = stackalloc char[used + count];
         var length = 0;
         for (var i = 0; i < count; i++)
         {
@@ -238,6 +238,13 @@ public static class NearDuplicates
                 return current;
             case '.' or '*' when current is TokenClass.Digit && index + 1 < text.Length && char.IsAsciiDigit(text[index + 1]):
                 return TokenClass.Digit;
+        }
+
+        // ASCII first, without the pinyin table (no ASCII character has a reading).
+        if (rune.IsAscii)
+        {
+            var ch = (char)rune.Value;
+            return char.IsAsciiLetter(ch) ? TokenClass.Letter : char.IsAsciiDigit(ch) ? TokenClass.Digit : TokenClass.None;
         }
 
         if (PinyinConverter.Default.IsHanzi(rune))
