@@ -9,9 +9,15 @@ using QueryRec.Benchmarks;
 // --quick: 1 warm-up and 3 measured iterations (a short job) instead of BenchmarkDotNet's default run.
 // Or: dotnet run -c Release --project tests/QueryRec.Benchmarks -- mrr [--input /tmp/bb.jsonl] [--split 2011-10-01T00:00:00Z]
 //   [--settings tests/eval/bestbuy.settings.json] [--rebuild-every 1d] [--no-service]: the Lucene peer's MRR@10 (LuceneReplay).
+// Or: ... -- profile [--dump FILE | --loop SET --seconds N]: answers of every input for a diff, or a call loop (ProfileLoop).
 if (args is ["mrr", .. var mrrArgs])
 {
     return await LuceneReplay.RunAsync(mrrArgs);
+}
+
+if (args is ["profile", .. var profileArgs])
+{
+    return await ProfileLoop.RunAsync(profileArgs);
 }
 
 var quick = args.Contains("--quick", StringComparer.Ordinal);

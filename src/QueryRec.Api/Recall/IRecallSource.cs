@@ -16,6 +16,14 @@ internal interface IRecallSource<in TContext>
     /// </summary>
     string ReasonKind => "source";
 
+    /// <summary>
+    /// True when the source's synchronous part is short (index node reads, in-memory lists, a few string checks):
+    /// <see cref="RecallRunner"/> then calls it on the caller's thread instead of after a thread-pool hop. A read
+    /// that goes asynchronous (Redis, a near-cache miss) still runs concurrently with the other sources and within
+    /// the budget; a source that does long synchronous work leaves this false (or yields itself before that work).
+    /// </summary>
+    bool RunsInline => false;
+
     /// <summary>Recalls candidates; an empty list when the source has nothing for this request.</summary>
     ValueTask<IReadOnlyList<Candidate>> RecallAsync(TContext context, CancellationToken cancellationToken);
 }

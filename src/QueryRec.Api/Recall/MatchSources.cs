@@ -25,27 +25,37 @@ internal static class MatchInput
     /// </summary>
     public static bool TryLatinKey(string prefix, out string key)
     {
-        var builder = new StringBuilder(prefix.Length);
         var letters = 0;
+        var spaces = 0;
         foreach (var ch in prefix)
         {
             if (ch is >= 'a' and <= 'z')
             {
                 letters++;
-                builder.Append(ch);
             }
-            else if (ch is >= '0' and <= '9')
+            else if (ch == ' ')
             {
-                builder.Append(ch);
+                spaces++;
             }
-            else if (ch != ' ')
+            else if (ch is not (>= '0' and <= '9'))
             {
                 key = string.Empty;
                 return false;
             }
         }
 
-        key = builder.ToString();
+        // Most inputs have no space: the key is the input itself.
+        key = spaces == 0 ? prefix : string.Create(prefix.Length - spaces, prefix, static (span, text) =>
+        {
+            var at = 0;
+            foreach (var ch in text)
+            {
+                if (ch != ' ')
+                {
+                    span[at++] = ch;
+                }
+            }
+        });
         return letters > 0;
     }
 
@@ -117,11 +127,16 @@ internal static class MatchInput
     /// <summary>Truncates an ASCII key to the indexed length.</summary>
     public static string Truncate(string key, int max) => key.Length <= max ? key : key[..max];
 
-    /// <summary>Turns completions into candidates of one matcher.</summary>
-    public static void Add(
-        Dictionary<string, Candidate> into,
+    /// <summary>
+    /// Turns the completions of <paramref name="node"/> that <paramref name="keep"/> accepts (all when null) into
+    /// candidates of one matcher, appended to <paramref name="into"/> in node order; a text already there is merged
+    /// into its candidate instead (a linear search: a source's list holds a few nodes' completions).
+    /// </summary>
+    public static void Add<TState>(
+        List<Candidate> into,
         PrefixNode? node,
-        Func<Completion, bool> keep,
+        TState state,
+        Func<Completion, TState, bool>? keep,
         Source source,
         Reason reason,
         MatchKind matchType,
@@ -140,7 +155,7 @@ internal static class MatchInput
 
         foreach (var completion in node.Completions)
         {
-            if (!keep(completion))
+            if (keep is not null && !keep(completion, state))
             {
                 continue;
             }
@@ -151,15 +166,29 @@ internal static class MatchInput
             candidate.Features.PopularityMax = max;
             candidate.Features.MatchType = matchType;
             candidate.Features.EditDistance = editDistance?.Invoke(completion) ?? 0;
-            if (into.TryGetValue(completion.Text, out var existing))
+            var existing = IndexOf(into, completion.Text);
+            if (existing >= 0)
             {
-                existing.Merge(candidate);
+                into[existing].Merge(candidate);
             }
             else
             {
-                into.Add(completion.Text, candidate);
+                into.Add(candidate);
             }
         }
+    }
+
+    private static int IndexOf(List<Candidate> candidates, string text)
+    {
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (string.Equals(candidates[i].Text, text, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
 
@@ -175,6 +204,9 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
 {
     public string Name => "pinyin";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         if (!options.Pinyin || context.Serving is not { Info.MaxPinyinPrefixLength: > 0 and var max } serving)
@@ -183,26 +215,30 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
         }
 
         var variants = MatchInput.MaxVariants(serving.Info);
-        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var into = new List<Candidate>();
         if (MatchInput.TryLatinKey(context.Prefix, out var key))
         {
             var lookup = MatchInput.Truncate(key, max);
             var truncated = lookup.Length < key.Length;
-            var full = CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinFull, lookup, serving.Info, cancellationToken).AsTask();
+
+            // Both reads start before either is awaited (concurrent on Redis; synchronous on the embedded store).
+            var full = CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinFull, lookup, serving.Info, cancellationToken);
             var initials = key.Length >= 2
-                ? CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinInitials, lookup, serving.Info, cancellationToken).AsTask()
-                : Task.FromResult<PrefixNode?>(null);
+                ? CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinInitials, lookup, serving.Info, cancellationToken)
+                : default;
             MatchInput.Add(
                 into,
                 await full,
-                c => !truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => k.Full.StartsWith(key, StringComparison.Ordinal)),
+                (Key: key, Variants: variants),
+                truncated ? static (c, s) => PinyinConverter.Default.Keys(c.Text, s.Variants).Any(k => k.Full.StartsWith(s.Key, StringComparison.Ordinal)) : null,
                 Source.PinyinFull,
                 Reason.PinyinMatch,
                 MatchKind.PinyinFull);
             MatchInput.Add(
                 into,
                 await initials,
-                c => !truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => k.Initials.StartsWith(key, StringComparison.Ordinal)),
+                (Key: key, Variants: variants),
+                truncated ? static (c, s) => PinyinConverter.Default.Keys(c.Text, s.Variants).Any(k => k.Initials.StartsWith(s.Key, StringComparison.Ordinal)) : null,
                 Source.PinyinInitials,
                 Reason.PinyinMatch,
                 MatchKind.PinyinInitials);
@@ -222,7 +258,8 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
                 MatchInput.Add(
                     into,
                     node,
-                    c => c.Text.StartsWith(head, StringComparison.Ordinal)
+                    0,
+                    (c, _) => c.Text.StartsWith(head, StringComparison.Ordinal)
                          && (!truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => keys.Exists(key => k.Full.StartsWith(key, StringComparison.Ordinal)))),
                     Source.PinyinMixed,
                     Reason.PinyinMatch,
@@ -230,7 +267,7 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
             }
         }
 
-        return [.. into.Values];
+        return into;
     }
 }
 
@@ -243,24 +280,28 @@ internal sealed class InfixSource(MatchingOptions options) : IRecallSource<Sugge
 {
     public string Name => "infix";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
-        if (!options.Infix || context.Serving is not { Info.MaxInfixPrefixLength: > 0 and var max } serving || context.Prefix.Trim().Length == 0)
+        if (!options.Infix || context.Serving is not { Info.MaxInfixPrefixLength: > 0 and var max } serving || context.Prefix.AsSpan().Trim().IsEmpty)
         {
             return [];
         }
 
         var prefix = context.Prefix;
         var node = await CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.Infix, QueryNormalizer.TruncateRunes(prefix, max), serving.Info, cancellationToken);
-        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var into = new List<Candidate>(node?.Completions.Count ?? 0);
         MatchInput.Add(
             into,
             node,
-            c => !c.Text.StartsWith(prefix, StringComparison.Ordinal) && MatchInput.StartsWordIn(c.Text, prefix, allowStart: false),
+            prefix,
+            static (c, prefix) => !c.Text.StartsWith(prefix, StringComparison.Ordinal) && MatchInput.StartsWordIn(c.Text, prefix, allowStart: false),
             Source.Infix,
             Reason.InfixMatch,
             MatchKind.Infix);
-        return [.. into.Values];
+        return into;
     }
 }
 
@@ -272,6 +313,9 @@ internal sealed class InfixSource(MatchingOptions options) : IRecallSource<Sugge
 internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<SuggestContext>
 {
     public string Name => "homophone";
+
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
 
     /// <summary>True when the source would look anything up for <paramref name="context"/> (else it recalls nothing).</summary>
     public bool Applies(SuggestContext context)
@@ -299,13 +343,14 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
         var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
         var truncated = keys.Exists(k => k.Length > max);
         var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.PinyinFull, lookups, serving.Info, cancellationToken);
-        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var into = new List<Candidate>();
         foreach (var node in nodes)
         {
             MatchInput.Add(
                 into,
                 node,
-                c => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal)
+                0,
+                (c, _) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal)
                      && (!truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => keys.Exists(key => k.Full.StartsWith(key, StringComparison.Ordinal)))),
                 Source.Fuzzy,
                 Reason.TypoCorrected,
@@ -313,7 +358,7 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
                 c => Differences(runes, c.Text));
         }
 
-        return [.. into.Values];
+        return into;
     }
 
     private static int Differences(Rune[] input, string text)
@@ -344,6 +389,9 @@ internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSour
 {
     public string Name => "any_order";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     /// <summary>True when the source would look anything up for <paramref name="context"/> (else it recalls nothing).</summary>
     public bool Applies(SuggestContext context)
         => options.Infix
@@ -371,14 +419,14 @@ internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSour
             serving.Snapshot, CompletionTable.Prefix, parts.Select(p => QueryNormalizer.TruncateRunes(p, serving.MaxPrefixLength)).ToList(), serving.Info, cancellationToken).AsTask();
         var infixNodes = CompletionNodes.ReadNodesAsync(
             serving.Snapshot, CompletionTable.Infix, parts.Select(p => QueryNormalizer.TruncateRunes(p, maxInfix)).ToList(), serving.Info, cancellationToken).AsTask();
-        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
-        bool Keep(Completion c) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal) && splits.Exists(split => Matches(c.Text, split));
+        var into = new List<Candidate>();
+        bool Keep(Completion c, int unused) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal) && splits.Exists(split => Matches(c.Text, split));
         foreach (var node in (await prefixNodes).Concat(await infixNodes))
         {
-            MatchInput.Add(into, node, Keep, Source.Infix, Reason.InfixMatch, MatchKind.AnyOrderInfix);
+            MatchInput.Add(into, node, 0, Keep, Source.Infix, Reason.InfixMatch, MatchKind.AnyOrderInfix);
         }
 
-        return [.. into.Values];
+        return into;
     }
 
     /// <summary>The ways to cut the input into parts: its words, or central splits of an all-hanzi input.</summary>
@@ -430,6 +478,9 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
 {
     public string Name => "fuzzy";
 
+    /// <summary>Inline when it does not apply; the trie walk itself runs after a thread-pool hop (see <see cref="RecallAsync"/>).</summary>
+    public bool RunsInline => true;
+
     /// <summary>True when the source would run for this request but the version's matcher is not built yet.</summary>
     public bool Unavailable(SuggestContext context)
         => WouldRun(context, out var serving) && serving.Fuzzy.Ready is null;
@@ -445,6 +496,9 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
             return [];
         }
 
+        // The walk is long synchronous work (milliseconds for two edits): off the caller's thread, so that the other
+        // sources are not held up and the round's budget can still cut it.
+        await Task.Yield();
         var input = QueryNormalizer.TruncateRunes(context.Prefix, serving.MaxPrefixLength);
         var runes = input.EnumerateRunes().Count();
         var maxEdits = runes >= options.FuzzyTwoEditsLength ? 2 : 1;
@@ -455,21 +509,22 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
         }
 
         var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.Prefix, matches.Select(static m => m.Prefix).ToList(), serving.Info, cancellationToken);
-        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var into = new List<Candidate>();
         for (var i = 0; i < nodes.Count; i++)
         {
             var distance = matches[i].Distance;
             MatchInput.Add(
                 into,
                 nodes[i],
-                c => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal),
+                0,
+                (c, _) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal),
                 Source.Fuzzy,
                 Reason.TypoCorrected,
                 MatchKind.Fuzzy,
                 _ => distance);
         }
 
-        return [.. into.Values];
+        return into;
     }
 
     private bool WouldRun(SuggestContext context, out Index.ServingIndex serving)

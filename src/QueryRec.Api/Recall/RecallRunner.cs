@@ -12,6 +12,13 @@ internal sealed record RecallResult(IReadOnlyList<Candidate> Candidates, IReadOn
 /// </summary>
 internal static class RecallRunner
 {
+    /// <remarks>
+    /// Sources that do not run inline start first, each after a thread-pool hop; then the inline ones
+    /// (<see cref="IRecallSource{TContext}.RunsInline"/>) are called on the caller's thread. A source that completes
+    /// synchronously costs no task, hop or timer; one that went asynchronous is awaited with the others within what
+    /// is left of the budget. An inline source that completes synchronously but after the budget is dropped as late,
+    /// exactly like one whose read is still pending at the deadline.
+    /// </remarks>
     public static async Task<RecallResult> RunAsync<TContext>(
         IReadOnlyList<IRecallSource<TContext>> sources,
         TContext context,
@@ -23,49 +30,95 @@ internal static class RecallRunner
         string span = QueryRecTelemetry.Spans.Recall)
     {
         using var activity = QueryRecTelemetry.Source.StartActivity(span);
-        var tasks = new Task<IReadOnlyList<Candidate>>[sources.Count];
-        for (var i = 0; i < sources.Count; i++)
+        var started = timeProvider.GetTimestamp();
+        var count = sources.Count;
+        var results = new IReadOnlyList<Candidate>?[count];
+        Task<IReadOnlyList<Candidate>>?[]? tasks = null;
+        bool[]? late = null;
+        var pending = 0;
+        for (var i = 0; i < count; i++)
         {
-            tasks[i] = StartAsync(sources[i], context, cancellationToken);
+            if (!sources[i].RunsInline)
+            {
+                (tasks ??= new Task<IReadOnlyList<Candidate>>?[count])[i] = RecallAsync(sources[i], context, yieldFirst: true, cancellationToken).AsTask();
+                pending++;
+            }
         }
 
-        // One deadline for the whole round: each source gets what is left of the budget.
-        try
+        for (var i = 0; i < count; i++)
         {
-            await Task.WhenAll(tasks).WaitAsync(budget, timeProvider, cancellationToken);
+            if (!sources[i].RunsInline)
+            {
+                continue;
+            }
+
+            var recall = RecallAsync(sources[i], context, yieldFirst: false, cancellationToken);
+            if (!recall.IsCompletedSuccessfully)
+            {
+                (tasks ??= new Task<IReadOnlyList<Candidate>>?[count])[i] = recall.AsTask();
+                pending += recall.IsCompleted ? 0 : 1;
+            }
+            else if (budget <= TimeSpan.Zero || timeProvider.GetElapsedTime(started) > budget)
+            {
+                (late ??= new bool[count])[i] = true;
+            }
+            else
+            {
+                results[i] = recall.Result;
+            }
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+
+        if (pending > 0)
         {
-            // Inspected per source below.
+            // One deadline for the whole round: the sources still running get what is left of the budget.
+            var left = budget - timeProvider.GetElapsedTime(started);
+            try
+            {
+                await Task.WhenAll(Pending(tasks!)).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, timeProvider, cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Inspected per source below.
+            }
         }
 
         using var merge = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Merge);
-        var degraded = new List<string>();
+        List<string>? degraded = null;
         var merged = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         var ordered = new List<Candidate>();
-        for (var i = 0; i < tasks.Length; i++)
+        for (var i = 0; i < count; i++)
         {
-            var task = tasks[i];
-            var name = sources[i].Name;
-            var kind = sources[i].ReasonKind;
-            if (!task.IsCompleted)
+            var candidates = results[i];
+            if (candidates is null)
             {
-                Log.StoreReadDegraded(logger, null, rpc, kind + "_timeout:" + name);
-                degraded.Add(kind + "_timeout:" + name);
-                ObserveLate(task);
-                continue;
+                var name = sources[i].Name;
+                var kind = sources[i].ReasonKind;
+                var task = tasks?[i];
+                if (late?[i] == true || task is { IsCompleted: false })
+                {
+                    Log.StoreReadDegraded(logger, null, rpc, kind + "_timeout:" + name);
+                    (degraded ??= []).Add(kind + "_timeout:" + name);
+                    if (task is not null)
+                    {
+                        ObserveLate(task);
+                    }
+
+                    continue;
+                }
+
+                if (!task!.IsCompletedSuccessfully)
+                {
+                    // A read refused by the open circuit needs no stack trace: the circuit's own log entry has the cause.
+                    var error = task.Exception?.GetBaseException();
+                    Log.StoreReadDegraded(logger, error is Polly.CircuitBreaker.BrokenCircuitException ? null : error, rpc, kind + "_error:" + name);
+                    (degraded ??= []).Add(kind + "_error:" + name);
+                    continue;
+                }
+
+                candidates = task.Result;
             }
 
-            if (!task.IsCompletedSuccessfully)
-            {
-                // A read refused by the open circuit needs no stack trace: the circuit's own log entry has the cause.
-                var error = task.Exception?.GetBaseException();
-                Log.StoreReadDegraded(logger, error is Polly.CircuitBreaker.BrokenCircuitException ? null : error, rpc, kind + "_error:" + name);
-                degraded.Add(kind + "_error:" + name);
-                continue;
-            }
-
-            foreach (var candidate in task.Result)
+            foreach (var candidate in candidates)
             {
                 if (merged.TryGetValue(candidate.Text, out var existing))
                 {
@@ -84,43 +137,66 @@ internal static class RecallRunner
         {
             merge?.SetTag(QueryRecTelemetry.Attributes.Candidates, ordered.Count);
             activity.SetTag(QueryRecTelemetry.Attributes.Candidates, ordered.Count);
-            if (degraded.Count > 0)
+            if (degraded is not null)
             {
                 activity.SetTag(QueryRecTelemetry.Attributes.DegradedReason, string.Join(',', degraded));
             }
         }
 
-        return new RecallResult(ordered, degraded);
+        return new RecallResult(ordered, degraded is null ? [] : degraded);
     }
 
     /// <summary>Merges a later round into an earlier one by normalized text, keeping first-seen order.</summary>
     public static RecallResult Combine(RecallResult first, RecallResult second)
     {
-        var merged = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var merged = new Dictionary<string, Candidate>(first.Candidates.Count + second.Candidates.Count, StringComparer.Ordinal);
         var ordered = new List<Candidate>(first.Candidates.Count + second.Candidates.Count);
-        foreach (var candidate in first.Candidates.Concat(second.Candidates))
+        foreach (var round in (ReadOnlySpan<IReadOnlyList<Candidate>>)[first.Candidates, second.Candidates])
         {
-            if (merged.TryGetValue(candidate.Text, out var existing))
+            foreach (var candidate in round)
             {
-                existing.Merge(candidate);
-            }
-            else
-            {
-                merged.Add(candidate.Text, candidate);
-                ordered.Add(candidate);
+                if (merged.TryGetValue(candidate.Text, out var existing))
+                {
+                    existing.Merge(candidate);
+                }
+                else
+                {
+                    merged.Add(candidate.Text, candidate);
+                    ordered.Add(candidate);
+                }
             }
         }
 
-        return new RecallResult(ordered, [.. first.DegradedReasons, .. second.DegradedReasons]);
+        var degraded = first.DegradedReasons.Count == 0 ? second.DegradedReasons
+            : second.DegradedReasons.Count == 0 ? first.DegradedReasons
+            : [.. first.DegradedReasons, .. second.DegradedReasons];
+        return new RecallResult(ordered, degraded);
     }
 
-    private static async Task<IReadOnlyList<Candidate>> StartAsync<TContext>(IRecallSource<TContext> source, TContext context, CancellationToken cancellationToken)
+    private static IEnumerable<Task> Pending(Task<IReadOnlyList<Candidate>>?[] tasks)
+    {
+        foreach (var task in tasks)
+        {
+            if (task is { IsCompleted: false })
+            {
+                yield return task;
+            }
+        }
+    }
+
+    private static async ValueTask<IReadOnlyList<Candidate>> RecallAsync<TContext>(
+        IRecallSource<TContext> source, TContext context, bool yieldFirst, CancellationToken cancellationToken)
     {
         // One span per source, a child of the round's span, ending when the source does (also past the budget).
         using var activity = QueryRecTelemetry.StartRecallSource(source.Name);
 
-        // Yield first so a source that does synchronous work cannot hold up the others.
-        await Task.Yield();
+        // A source that is not inline yields first, so that its synchronous work cannot hold up the others. Either
+        // way a source that throws synchronously faults its own result instead of the round.
+        if (yieldFirst)
+        {
+            await Task.Yield();
+        }
+
         try
         {
             var candidates = await source.RecallAsync(context, cancellationToken);

@@ -39,6 +39,9 @@ internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
 {
     public string Name => "prefix";
 
+    /// <summary>Index node reads only: runs on the caller's thread (see <see cref="IRecallSource{TContext}.RunsInline"/>).</summary>
+    public bool RunsInline => true;
+
     /// <summary>Keeps the reasons published before the pipeline: <c>store_timeout:prefix</c>, <c>store_error:prefix</c>.</summary>
     public string ReasonKind => "store";
 
@@ -93,6 +96,9 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
 {
     public string Name => "history";
 
+    /// <summary>A filter over the caller's recent queries (read asynchronously when the store is remote): runs inline.</summary>
+    public bool RunsInline => true;
+
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
         if (context.Subject is null)
@@ -124,15 +130,35 @@ internal sealed class TrendingSource(IOptionsMonitor<TrendingOptions> options) :
 {
     public string Name => "trending";
 
+    /// <summary>A search of the in-memory trending snapshot: runs inline.</summary>
+    public bool RunsInline => true;
+
     public ValueTask<IReadOnlyList<Candidate>> RecallAsync(SuggestContext context, CancellationToken cancellationToken)
     {
-        // A short prefix can match many trending queries: keep the most submitted (ties: ordinal order).
-        var matches = context.Trending.StartingWith(context.Prefix)
-            .OrderByDescending(static t => t.Count)
-            .Take(options.CurrentValue.MaxPerRequest);
-        var result = new List<Candidate>();
-        foreach (var t in matches)
+        // A short prefix can match many trending queries: keep the most submitted (ties: ordinal order, the order
+        // of the snapshot's matches, which a sort by count then text keeps since the texts are distinct).
+        List<TrendingCount>? matches = null;
+        if (context.Trending.Eligible.Length == 0)
         {
+            return ValueTask.FromResult<IReadOnlyList<Candidate>>([]);
+        }
+
+        foreach (var t in context.Trending.StartingWith(context.Prefix))
+        {
+            (matches ??= []).Add(t);
+        }
+
+        if (matches is null)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Candidate>>([]);
+        }
+
+        matches.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Query, b.Query));
+        var take = Math.Min(matches.Count, options.CurrentValue.MaxPerRequest);
+        var result = new List<Candidate>(take);
+        for (var i = 0; i < take; i++)
+        {
+            var t = matches[i];
             var candidate = new Candidate(t.Query) { Reason = Reason.Trending };
             candidate.AddSource(Source.Trending);
             candidate.Features.RecentCount = t.Count;

@@ -18,34 +18,53 @@ internal static class NearDuplicateCollapse
             return ordered;
         }
 
-        var leaders = new Dictionary<string, Candidate>(ordered.Count, StringComparer.Ordinal);
-        var shown = new Dictionary<Candidate, (string Text, double Popularity)>(ReferenceEqualityComparer.Instance);
+        // The shown form of each leader (by its index in the result), recorded only once a first duplicate shows up:
+        // until then no leader has been merged, so their own text and popularity are their shown form.
+        var leaders = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
         var result = new List<Candidate>(ordered.Count);
+        (string Text, double Popularity)[]? shown = null;
         foreach (var candidate in ordered)
         {
             var key = NearDuplicates.Key(candidate.Text);
-            if (!leaders.TryGetValue(key, out var leader))
+            if (!leaders.TryGetValue(key, out var at))
             {
-                leaders.Add(key, candidate);
-                shown[candidate] = (candidate.DisplayText, candidate.Features.Popularity);
+                leaders.Add(key, result.Count);
+                if (shown is not null)
+                {
+                    shown[result.Count] = (candidate.DisplayText, candidate.Features.Popularity);
+                }
+
                 result.Add(candidate);
                 continue;
             }
 
-            // The most popular surface form is shown; ties keep the better-ranked one.
-            if (candidate.Features.Popularity > shown[leader].Popularity)
+            if (shown is null)
             {
-                shown[leader] = (candidate.DisplayText, candidate.Features.Popularity);
+                shown = new (string, double)[ordered.Count];
+                for (var i = 0; i < result.Count; i++)
+                {
+                    shown[i] = (result[i].DisplayText, result[i].Features.Popularity);
+                }
             }
 
+            // The most popular surface form is shown; ties keep the better-ranked one.
+            if (candidate.Features.Popularity > shown[at].Popularity)
+            {
+                shown[at] = (candidate.DisplayText, candidate.Features.Popularity);
+            }
+
+            var leader = result[at];
             leader.Merge(candidate);
             leader.CollapsedVariants += 1 + candidate.CollapsedVariants;
             leader.ContextFill &= candidate.ContextFill;
         }
 
-        foreach (var (leader, form) in shown)
+        if (shown is not null)
         {
-            leader.DisplayText = form.Text;
+            for (var i = 0; i < result.Count; i++)
+            {
+                result[i].DisplayText = shown[i].Text;
+            }
         }
 
         return result;

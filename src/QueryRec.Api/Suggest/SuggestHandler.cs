@@ -172,7 +172,11 @@ internal sealed class SuggestHandler(
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
         var firstBudget = budget - timeProvider.GetElapsedTime(started);
         var recall = await RecallRunner.RunAsync(sources.First, context, firstBudget > TimeSpan.Zero ? firstBudget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
-        recall = await FallbackAsync(sources, recall, context, limit, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+        if (ExactCount(recall.Candidates, out var pinyin) < limit && context.Serving is not null)
+        {
+            recall = await FallbackAsync(sources, recall, context, limit, pinyin, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+        }
+
         foreach (var reason in recall.DegradedReasons)
         {
             MarkDegraded(response.Metadata, reason);
@@ -219,9 +223,11 @@ internal sealed class SuggestHandler(
 
         var shown = filters.Count > 0 && options.CategoryFilter == CategoryFilterMode.Filter
             ? SuggestContextFilter.MatchingFirst(ordered, limit)
-            : ordered.Take(limit);
-        foreach (var candidate in shown)
+            : ordered;
+        var count = Math.Min(limit, shown.Count);
+        for (var i = 0; i < count; i++)
         {
+            var candidate = shown[i];
             response.Items.Add(new RecommendedQuery
             {
                 Text = candidate.DisplayText,
@@ -296,21 +302,19 @@ internal sealed class SuggestHandler(
     }
 
     /// <summary>
-    /// When the first round recalled fewer exact-tier candidates than the limit, runs the fallback sources within
-    /// what is left of the budget and merges them in. Typo tolerance that would run while the version's matcher is
+    /// Called when the first round recalled fewer exact-tier candidates than the limit (<see cref="ExactCount"/>):
+    /// runs the fallback sources within what is left of the budget and merges them in. Typo tolerance that would run while the version's matcher is
     /// still being built marks the answer <c>source_unavailable:fuzzy</c>; a first round that spent the whole budget
     /// (already degraded by its late source) skips the fallback.
     /// </summary>
     private async Task<RecallResult> FallbackAsync(
         SourceSet sources,
-        RecallResult recall, SuggestContext context, int limit, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
+        RecallResult recall, SuggestContext context, int limit, bool pinyin, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
     {
         var exact = 0;
         var infix = 0;
-        var pinyin = false;
         foreach (var candidate in recall.Candidates)
         {
-            pinyin |= candidate.Sources.Contains(Source.PinyinFull);
             switch (candidate.Features.Tier)
             {
                 case MatchTier.Exact:
@@ -320,11 +324,6 @@ internal sealed class SuggestHandler(
                     infix++;
                     break;
             }
-        }
-
-        if (exact >= limit || context.Serving is null)
-        {
-            return recall;
         }
 
         var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit, ReadsAsPinyin = pinyin };
@@ -342,6 +341,23 @@ internal sealed class SuggestHandler(
 
         var more = await RecallRunner.RunAsync(sources.Fallback, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
         return RecallRunner.Combine(recall, more);
+    }
+
+    /// <summary>
+    /// The first round's exact-tier candidates (the fallback round runs when they are fewer than the limit), and
+    /// whether any was recalled by full pinyin (the input then reads as pinyin).
+    /// </summary>
+    private static int ExactCount(IReadOnlyList<Candidate> candidates, out bool pinyin)
+    {
+        var exact = 0;
+        pinyin = false;
+        foreach (var candidate in candidates)
+        {
+            pinyin |= candidate.Sources.Contains(Source.PinyinFull);
+            exact += candidate.Features.Tier == MatchTier.Exact ? 1 : 0;
+        }
+
+        return exact;
     }
 
     /// <summary>

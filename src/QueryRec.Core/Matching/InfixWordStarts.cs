@@ -48,12 +48,23 @@ public static class InfixWordStarts
             return false;
         }
 
-        foreach (var (index, _) in Of(text))
+        // The walk of Of, without its enumerator (this runs per completion on the infix path).
+        ArgumentNullException.ThrowIfNull(text);
+        var previous = default(Rune);
+        var index = 0;
+        var first = true;
+        while (index < text.Length)
         {
-            if (string.CompareOrdinal(text, index, key, 0, key.Length) == 0 && text.Length - index >= key.Length)
+            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
+            if (!first && rune.Value != ' ' && (previous.Value == ' ' || IsHan(rune) || (IsHan(previous) && Rune.IsLetterOrDigit(rune)))
+                && text.Length - index >= key.Length && string.CompareOrdinal(text, index, key, 0, key.Length) == 0)
             {
                 return true;
             }
+
+            previous = rune;
+            first = false;
+            index += consumed;
         }
 
         return false;

@@ -24,10 +24,133 @@ public static class NearDuplicates
         Hanzi,
     }
 
+    /// <summary>Texts longer than this (in UTF-16 units) take the list-based path.</summary>
+    private const int StackChars = 256;
+
+    /// <summary>Texts with more tokens than this take the list-based path.</summary>
+    private const int StackTokens = 16;
+
     /// <summary>The collapse key of a normalized query.</summary>
+    /// <remarks>
+    /// Allocation-lean: tokens are found as ranges of the text, singularized and sorted in stack buffers; the text
+    /// itself is returned when it already is its key (one token, or tokens already sorted and single-spaced), so only
+    /// a text that differs from its key allocates, once. Very long texts take the list-based path (same key).
+    /// </remarks>
     public static string Key(string normalized)
     {
         ArgumentNullException.ThrowIfNull(normalized);
+        if (normalized.Length > StackChars)
+        {
+            return KeyOfList(normalized);
+        }
+
+        // Each token as (start, kept length, 'y' appended) of its singular form.
+        Span<int> starts = stackalloc int[StackTokens];
+        Span<int> kept = stackalloc int[StackTokens];
+        Span<bool> withY = stackalloc bool[StackTokens];
+        var count = 0;
+        var start = 0;
+        var current = TokenClass.None;
+        var index = 0;
+        foreach (var rune in normalized.EnumerateRunes())
+        {
+            var cls = Classify(rune, normalized, index, current);
+            if (cls != current)
+            {
+                if (current != TokenClass.None)
+                {
+                    if (count == StackTokens)
+                    {
+                        return KeyOfList(normalized);
+                    }
+
+                    starts[count] = start;
+                    kept[count] = FormOf(normalized.AsSpan(start, index - start), current, out withY[count]);
+                    count++;
+                }
+
+                start = index;
+                current = cls;
+            }
+
+            index += rune.Utf16SequenceLength;
+        }
+
+        if (current != TokenClass.None)
+        {
+            if (count == StackTokens)
+            {
+                return KeyOfList(normalized);
+            }
+
+            starts[count] = start;
+            kept[count] = FormOf(normalized.AsSpan(start, index - start), current, out withY[count]);
+            count++;
+        }
+
+        // The forms side by side in one buffer (a form is never longer than its token plus one), then sorted.
+        Span<char> forms = stackalloc char[normalized.Length + count];
+        Span<int> offsets = stackalloc int[StackTokens];
+        Span<int> lengths = stackalloc int[StackTokens];
+        var used = 0;
+        for (var i = 0; i < count; i++)
+        {
+            normalized.AsSpan(starts[i], kept[i]).CopyTo(forms[used..]);
+            offsets[i] = used;
+            used += kept[i];
+            if (withY[i])
+            {
+                forms[used++] = 'y';
+            }
+
+            lengths[i] = used - offsets[i];
+        }
+
+        // Insertion sort of the token order by ordinal comparison of the forms (equal forms are interchangeable).
+        Span<int> order = stackalloc int[StackTokens];
+        for (var i = 0; i < count; i++)
+        {
+            var j = i;
+            while (j > 0 && forms.Slice(offsets[order[j - 1]], lengths[order[j - 1]]).SequenceCompareTo(forms.Slice(offsets[i], lengths[i])) > 0)
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+
+            order[j] = i;
+        }
+
+        Span<char> key = stackalloc char[used + count];
+        var length = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                key[length++] = ' ';
+            }
+
+            forms.Slice(offsets[order[i]], lengths[order[i]]).CopyTo(key[length..]);
+            length += lengths[order[i]];
+        }
+
+        var result = key[..length];
+        return result.SequenceEqual(normalized) ? normalized : new string(result);
+    }
+
+    /// <summary>
+    /// The singular of a lower-case English word by simple rules: "ies" to "y" (when more than 4 letters),
+    /// "sses", "xes", "ches", "shes" drop "es", and a trailing "s" is dropped when the word has more than 3
+    /// letters and does not end in "ss", "us" or "is". Anything else is returned as is.
+    /// </summary>
+    internal static string Singular(ReadOnlySpan<char> word)
+    {
+        var keep = SingularLength(word, out var y);
+        return y ? string.Concat(word[..keep], "y") : word[..keep].ToString();
+    }
+
+    /// <summary>The key by the straightforward list of token strings: for texts past the stack buffers.</summary>
+    private static string KeyOfList(string normalized)
+    {
         var tokens = new List<string>();
         var start = 0;
         var current = TokenClass.None;
@@ -64,30 +187,42 @@ public static class NearDuplicates
     }
 
     /// <summary>
-    /// The singular of a lower-case English word by simple rules: "ies" to "y" (when more than 4 letters),
-    /// "sses", "xes", "ches", "shes" drop "es", and a trailing "s" is dropped when the word has more than 3
-    /// letters and does not end in "ss", "us" or "is". Anything else is returned as is.
+    /// The singular form of <see cref="Singular"/> as the length of the word kept, and whether a "y" follows it.
     /// </summary>
-    internal static string Singular(ReadOnlySpan<char> word)
+    private static int SingularLength(ReadOnlySpan<char> word, out bool appendY)
     {
+        appendY = false;
         if (word.Length > 4 && word.EndsWith("ies", StringComparison.Ordinal))
         {
-            return string.Concat(word[..^3], "y");
+            appendY = true;
+            return word.Length - 3;
         }
 
         if (word.EndsWith("sses", StringComparison.Ordinal) || word.EndsWith("xes", StringComparison.Ordinal)
             || word.EndsWith("ches", StringComparison.Ordinal) || word.EndsWith("shes", StringComparison.Ordinal))
         {
-            return word[..^2].ToString();
+            return word.Length - 2;
         }
 
         if (word.Length > 3 && word[^1] == 's' && !word.EndsWith("ss", StringComparison.Ordinal)
             && !word.EndsWith("us", StringComparison.Ordinal) && !word.EndsWith("is", StringComparison.Ordinal))
         {
-            return word[..^1].ToString();
+            return word.Length - 1;
         }
 
-        return word.ToString();
+        return word.Length;
+    }
+
+    /// <summary>A token's form in the key (see <see cref="Token"/>): its kept length and whether a "y" follows.</summary>
+    private static int FormOf(ReadOnlySpan<char> text, TokenClass cls, out bool appendY)
+    {
+        if (cls == TokenClass.Letter && Ascii.IsValid(text))
+        {
+            return SingularLength(text, out appendY);
+        }
+
+        appendY = false;
+        return text.Length;
     }
 
     private static string Token(ReadOnlySpan<char> text, TokenClass cls) =>
@@ -103,6 +238,13 @@ public static class NearDuplicates
                 return current;
             case '.' or '*' when current is TokenClass.Digit && index + 1 < text.Length && char.IsAsciiDigit(text[index + 1]):
                 return TokenClass.Digit;
+        }
+
+        // ASCII first, without the pinyin table (no ASCII character has a reading).
+        if (rune.IsAscii)
+        {
+            var ch = (char)rune.Value;
+            return char.IsAsciiLetter(ch) ? TokenClass.Letter : char.IsAsciiDigit(ch) ? TokenClass.Digit : TokenClass.None;
         }
 
         if (PinyinConverter.Default.IsHanzi(rune))

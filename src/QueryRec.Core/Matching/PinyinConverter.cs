@@ -91,10 +91,10 @@ public sealed class PinyinConverter
         // any other kept char is copied twice.
         var capacity = normalized.Length * 7;
         char[]? rented = null;
-        Span<char> buffer = capacity <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(capacity));
+        Span<char> buffer = capacity <= StackChars ? stackalloc char[capacity] : (rented = ArrayPool<char>.Shared.Rent(capacity));
         int[]? rentedChoice = null;
         Span<int> choice = polyphones <= StackPolyphones
-            ? stackalloc int[StackPolyphones * 2]
+            ? stackalloc int[polyphones * 2]
             : (rentedChoice = ArrayPool<int>.Shared.Rent(polyphones * 2));
         try
         {
@@ -132,7 +132,7 @@ public sealed class PinyinConverter
     private static void Expand(
         List<PinyinKey> keys, PinyinTable table, string normalized, Span<int> readingIndex, Span<int> positions, Span<char> buffer, int maxVariants)
     {
-        Span<int> counts = readingIndex.Length <= StackPolyphones ? stackalloc int[StackPolyphones] : new int[readingIndex.Length];
+        Span<int> counts = readingIndex.Length <= StackPolyphones ? stackalloc int[readingIndex.Length] : new int[readingIndex.Length];
         var n = 0;
         foreach (var rune in normalized.EnumerateRunes())
         {
