@@ -25,7 +25,7 @@ public static class InfixWordStarts
         {
             Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
             var han = IsHan(rune);
-            if (!first && rune.Value != ' ' && (previous.Value == ' ' || han || (IsHan(previous) && Rune.IsLetterOrDigit(rune))))
+            if (!first && StartsWord(previous, rune, han))
             {
                 yield return (index, han);
             }
@@ -56,7 +56,7 @@ public static class InfixWordStarts
         while (index < text.Length)
         {
             Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
-            if (!first && rune.Value != ' ' && (previous.Value == ' ' || IsHan(rune) || (IsHan(previous) && Rune.IsLetterOrDigit(rune)))
+            if (!first && StartsWord(previous, rune, IsHan(rune))
                 && text.Length - index >= key.Length && string.CompareOrdinal(text, index, key, 0, key.Length) == 0)
             {
                 return true;
@@ -69,4 +69,8 @@ public static class InfixWordStarts
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="rune"/>, after <paramref name="previous"/>, starts a word (not at position 0).</summary>
+    private static bool StartsWord(Rune previous, Rune rune, bool han)
+        => rune.Value != ' ' && (previous.Value == ' ' || han || (IsHan(previous) && Rune.IsLetterOrDigit(rune)));
 }
