@@ -84,6 +84,32 @@ public sealed class ScaleBuildTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1, 1L << 30)]
+    [InlineData(5, 200_000L)]
+    public void Build_StreamedToFile_SameBytesAsInMemoryBuild(int partitions, long runBytes)
+    {
+        var list = Vocabulary(3000);
+        var options = new BuildOptions { MinCount = 1, TablePartitions = partitions, Version = "scale-test" };
+        var path = Path.Combine(_dir.Path, "streamed.qrx");
+
+        var inMemory = IndexBuilder.BuildFromQueryList(new StringReader(list), new QueryListReader(1.0, 1, _ => { }), options, Clock, CancellationToken.None);
+        int runs;
+        BuildSummary streamed;
+        using (var writer = new IndexFileWriter(path, runBytes))
+        {
+            (_, streamed) = IndexBuilder.BuildFromQueryList(new StringReader(list), new QueryListReader(1.0, 1, _ => { }), options, Clock, writer, CancellationToken.None);
+            runs = writer.Runs;
+        }
+
+        using var expected = new MemoryStream();
+        IndexFile.Write(inMemory.Build, expected);
+        Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
+        Assert.Equal(inMemory.Summary.Checksum, streamed.Checksum);
+        Assert.Equal(inMemory.Summary.TotalRecords, streamed.TotalRecords);
+        Assert.Equal(runBytes < 1_000_000, runs > 1);
+    }
+
     [Fact]
     public async Task Cli_SimulateVocabularyThenBuildQueries_BuildsEveryQuery()
     {
