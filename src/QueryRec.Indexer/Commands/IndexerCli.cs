@@ -128,6 +128,24 @@ public static class IndexerCli
         }
     }
 
+    /// <summary>Opens an index file given by the user for one streaming pass: a missing file or a bad header is a user error.</summary>
+    internal static Storage.IndexFileReader OpenIndexFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliUserException($"index file not found: {path}");
+        }
+
+        try
+        {
+            return Storage.IndexFileReader.Open(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUserException($"{path} is not a valid index file: {FirstLine(ex.Message)}");
+        }
+    }
+
     internal static string OneLine(string s)
         => string.Join(' ', s.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 

@@ -43,14 +43,16 @@ internal sealed class PublishCommand
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes);
         var phases = new PhaseTimer(context.Time);
-        var build = IndexerCli.ReadIndexFile(indexPath);
+        using var file = IndexerCli.OpenIndexFile(indexPath);
+        var version = file.Manifest.Version;
         phases.Enter("read");
         await using var admin = await context.AdminFactory(redis, options, context.Time);
         PublishResult result;
         try
         {
-            result = await context.WithProgressAsync($"publishing {build.Version}", report => admin.Store.PublishAsync(
-                build,
+            // One streaming pass: the records are read, packed and written as they come ("write" includes the file read).
+            result = await context.WithProgressAsync($"publishing {version}", report => admin.Store.PublishFileAsync(
+                file,
                 new SyncProgress<PublishProgress>(p =>
                 {
                     phases.Enter(p.Phase);
@@ -61,8 +63,13 @@ internal sealed class PublishCommand
         }
         catch (InvalidOperationException ex)
         {
-            throw new CliUserException($"cannot publish {build.Version}: {IndexerCli.FirstLine(ex.Message)}");
+            throw new CliUserException($"cannot publish {version}: {IndexerCli.FirstLine(ex.Message)}");
         }
+        catch (InvalidDataException ex) when (file.IsInvalid)
+        {
+            throw new CliUserException($"{indexPath} is not a valid index file: {IndexerCli.FirstLine(ex.Message)} Nothing was published; the active version is unchanged.");
+        }
+
         context.Summary("publish", [
             ("version", result.Version),
             ("previous version", result.PreviousVersion ?? "(none)"),
@@ -75,7 +82,7 @@ internal sealed class PublishCommand
         return IndexerCli.ExitOk;
     }
 
-    /// <summary>Wall time per publish phase (read the file, connect and prepare, write, validate, flip and retention), for tests/load/publish-rate.sh.</summary>
+    /// <summary>Wall time per publish phase (open the file, connect and prepare, read-pack-write, validate, flip and retention), for tests/load/publish-rate.sh.</summary>
     private sealed class PhaseTimer(TimeProvider time)
     {
         private readonly List<(string Phase, TimeSpan Elapsed)> _done = [];

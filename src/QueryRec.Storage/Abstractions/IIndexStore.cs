@@ -90,6 +90,16 @@ public interface IIndexAdmin
     Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Publishes an index file as <see cref="PublishAsync(IndexBuild, IProgress{PublishProgress}?, CancellationToken)"/>
+    /// does. A store may stream it (the Redis store does: memory bounded by what is in flight); by default the file is read
+    /// into a build first. A file that does not verify (truncated, corrupted, counts or checksum) is refused before the flip.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a valid index file.</exception>
+    /// <exception cref="InvalidOperationException">The version was already published.</exception>
+    Task<PublishResult> PublishFileAsync(IndexFileReader file, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
+        => PublishAsync(file.ReadToEnd(), progress, cancellationToken);
+
+    /// <summary>
     /// Re-activates the version published before the active one (or <paramref name="toVersion"/>, which must
     /// be retained), and returns the version now active.
     /// </summary>

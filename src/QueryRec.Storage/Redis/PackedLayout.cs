@@ -11,8 +11,8 @@ namespace QueryRec.Storage.Redis;
 /// the records (sorted by key) are cut into buckets of about <see cref="RedisIndexOptions.BucketBytes"/> bytes, each
 /// stored as one Brotli-compressed string <c>{ns}b:{i}</c>; the completion texts of the completion-table nodes
 /// (p:, py:, pi:, x:) are replaced by ids into a per-version text table (<c>{ns}s:{i}</c>, <see cref="TextsPerChunk"/>
-/// texts per chunk, sorted); a directory (<c>{ns}dir</c>: the first key and record count of every bucket, and the
-/// text count) is written first, so it also serves as the catalog of the version's keys. Decoding gives back the
+/// texts per chunk, in the order first seen, see <see cref="PackedEncoder"/>); a directory (<c>{ns}dir</c>: the first key and record count of every bucket, and the
+/// text count) is written once every bucket is (until then a reservation key bounds the bucket and chunk numbers), and serves as the catalog of the version's keys. Decoding gives back the
 /// records' exact bytes, so the manifest's checksum validates a packed version as it validates a file.
 /// </summary>
 /// <remarks>
@@ -36,8 +36,12 @@ internal static class PackedLayout
 
     private const byte CodecStored = 0;
     private const byte CodecBrotli = 1;
-    private const byte NodeInline = 0;
-    private const byte NodeReferenced = 1;
+    /// <summary>Node mode: the PrefixNode bytes as they are.</summary>
+    internal const byte NodeInline = 0;
+
+    /// <summary>Node mode: completions with their texts referenced into the text table.</summary>
+    internal const byte NodeReferenced = 1;
+
     private const byte TextFieldTag = 0x0A; // field 1, length-delimited: PrefixNode.completions and Completion.text
 
     /// <summary>Whether the values of a record key are <see cref="V1.PrefixNode"/>s whose completion texts go to the text table.</summary>
@@ -47,56 +51,21 @@ internal static class PackedLayout
         return kind is IndexKeys.PrefixKind or IndexKeys.PinyinFullKind or IndexKeys.PinyinInitialsKind or IndexKeys.InfixKind;
     }
 
-    /// <summary>Plans the packing of sorted records: bucket boundaries (cut at a kind change too) and the text table.</summary>
-    public static PackPlan Plan(IReadOnlyList<IndexRecord> records, int bucketBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bucketBytes, 1);
-        var starts = new List<int>();
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        long size = 0;
-        string? kind = null;
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            var recordKind = IndexKeys.KindOf(record.Key);
-            var bytes = record.Key.Length + record.Value.Length + 4;
-            if (starts.Count == 0 || size + bytes > bucketBytes || !string.Equals(kind, recordKind, StringComparison.Ordinal))
-            {
-                starts.Add(i);
-                size = 0;
-                kind = recordKind;
-            }
+    /// <summary>The Brotli quality of <see cref="Compress(ReadOnlySpan{byte})"/>.</summary>
+    public const int DefaultQuality = 5;
 
-            size += bytes;
-            if (IsNodeKey(record.Key))
-            {
-                foreach (var text in CompletionTexts(record.Value))
-                {
-                    ids.TryAdd(text, 0);
-                }
-            }
-        }
+    /// <summary>Compresses a payload (Brotli, quality <see cref="DefaultQuality"/>), or stores it when that is not smaller.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> raw) => Compress(raw, DefaultQuality);
 
-        starts.Add(records.Count);
-        var texts = ids.Keys.ToArray();
-        Array.Sort(texts, StringComparer.Ordinal);
-        for (var i = 0; i < texts.Length; i++)
-        {
-            ids[texts[i]] = i;
-        }
-
-        return new PackPlan(records, [.. starts], texts, ids);
-    }
-
-    /// <summary>Compresses a payload (Brotli, quality 5), or stores it when that is not smaller.</summary>
-    public static byte[] Compress(ReadOnlySpan<byte> raw)
+    /// <summary>Compresses a payload (Brotli at <paramref name="quality"/>, 0..11), or stores it when that is not smaller.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> raw, int quality)
     {
         var max = BrotliEncoder.GetMaxCompressedLength(raw.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(max + 6);
         try
         {
             var head = WriteHeader(buffer, CodecBrotli, raw.Length);
-            using var encoder = new BrotliEncoder(quality: 5, window: 22);
+            using var encoder = new BrotliEncoder(quality, window: 22);
             if (encoder.Compress(raw, buffer.AsSpan(head), out _, out var written, isFinalBlock: true) == OperationStatus.Done
                 && written < raw.Length)
             {
@@ -217,56 +186,6 @@ internal static class PackedLayout
         return null;
     }
 
-    /// <summary>The texts of the completions of a serialized PrefixNode that can go to the text table.</summary>
-    private static IEnumerable<string> CompletionTexts(byte[] node)
-    {
-        if (!TrySplitNode(node, out var completions))
-        {
-            yield break;
-        }
-
-        foreach (var (start, length) in completions)
-        {
-            if (TryText(node.AsSpan(start, length), out var textStart, out var textLength, out _))
-            {
-                yield return Encoding.UTF8.GetString(node, start + textStart, textLength);
-            }
-        }
-    }
-
-    /// <summary>Encodes a node value (mode byte first) with its texts referenced into the table.</summary>
-    internal static void WriteNode(ArrayBufferWriter<byte> output, byte[] node, Dictionary<string, int> ids)
-    {
-        if (!TrySplitNode(node, out var completions))
-        {
-            output.GetSpan(1)[0] = NodeInline;
-            output.Advance(1);
-            output.Write(node);
-            return;
-        }
-
-        output.GetSpan(1)[0] = NodeReferenced;
-        output.Advance(1);
-        WriteVarint(output, (uint)completions.Count);
-        foreach (var (start, length) in completions)
-        {
-            var completion = node.AsSpan(start, length);
-            if (TryText(completion, out var textStart, out var textLength, out var rest)
-                && ids.TryGetValue(Encoding.UTF8.GetString(node, start + textStart, textLength), out var id))
-            {
-                WriteVarint(output, (uint)id + 1);
-                WriteVarint(output, (uint)(length - rest));
-                output.Write(completion[rest..]);
-            }
-            else
-            {
-                WriteVarint(output, 0);
-                WriteVarint(output, (uint)length);
-                output.Write(completion);
-            }
-        }
-    }
-
     internal static void WriteVarint(IBufferWriter<byte> output, uint value)
     {
         var span = output.GetSpan(5);
@@ -331,27 +250,35 @@ internal static class PackedLayout
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Splits a serialized PrefixNode into its completions; false when it holds anything else.</summary>
-    private static bool TrySplitNode(ReadOnlySpan<byte> node, out List<(int Start, int Length)> completions)
+    /// <summary>The number of completions of a serialized PrefixNode; -1 when it holds anything else.</summary>
+    internal static int CountCompletions(ReadOnlySpan<byte> node)
     {
-        completions = [];
+        var count = 0;
         var position = 0;
         while (position < node.Length)
         {
             if (node[position] != TextFieldTag || !TryVarint(node, position + 1, out var length, out var next) || length > node.Length - next)
             {
-                return false;
+                return -1;
             }
 
-            completions.Add((next, (int)length));
+            count++;
             position = next + (int)length;
         }
 
-        return true;
+        return count;
+    }
+
+    /// <summary>The next completion of a node that <see cref="CountCompletions"/> accepted.</summary>
+    internal static void NextField(ReadOnlySpan<byte> node, ref int position, out int start, out int length)
+    {
+        TryVarint(node, position + 1, out var value, out start);
+        length = (int)value;
+        position = start + length;
     }
 
     /// <summary>Whether a serialized Completion starts with its text field (valid UTF-8), and where the rest starts.</summary>
-    private static bool TryText(ReadOnlySpan<byte> completion, out int textStart, out int textLength, out int rest)
+    internal static bool TryText(ReadOnlySpan<byte> completion, out int textStart, out int textLength, out int rest)
     {
         textStart = textLength = rest = 0;
         if (completion.Length == 0 || completion[0] != TextFieldTag || !TryVarint(completion, 1, out var length, out var next)
@@ -463,84 +390,6 @@ internal static class PackedLayout
         }
 
         private readonly InvalidDataException Truncated() => new($"{_what} is truncated.");
-    }
-}
-
-/// <summary>The packing of one build: bucket boundaries over its sorted records and the sorted text table.</summary>
-internal sealed class PackPlan(IReadOnlyList<IndexRecord> records, int[] starts, string[] texts, Dictionary<string, int> ids)
-{
-    /// <summary>Number of buckets.</summary>
-    public int BucketCount => starts.Length - 1;
-
-    /// <summary>Number of text-table chunks.</summary>
-    public int TextChunkCount => (texts.Length + PackedLayout.TextsPerChunk - 1) / PackedLayout.TextsPerChunk;
-
-    /// <summary>Number of records in a bucket.</summary>
-    public int RecordsIn(int bucket) => starts[bucket + 1] - starts[bucket];
-
-    /// <summary>The compressed directory.</summary>
-    public byte[] EncodeDirectory()
-    {
-        var output = new ArrayBufferWriter<byte>();
-        output.GetSpan(1)[0] = PackedLayout.DirectoryFormat;
-        output.Advance(1);
-        PackedLayout.WriteVarint(output, (uint)BucketCount);
-        PackedLayout.WriteVarint(output, (uint)texts.Length);
-        PackedLayout.WriteVarint(output, PackedLayout.TextsPerChunk);
-        for (var i = 0; i < BucketCount; i++)
-        {
-            PackedLayout.WriteVarint(output, (uint)RecordsIn(i));
-            WriteString(output, records[starts[i]].Key);
-        }
-
-        return PackedLayout.Compress(output.WrittenSpan);
-    }
-
-    /// <summary>The compressed bucket <paramref name="bucket"/>.</summary>
-    public byte[] EncodeBucket(int bucket)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        var value = new ArrayBufferWriter<byte>();
-        for (var i = starts[bucket]; i < starts[bucket + 1]; i++)
-        {
-            var record = records[i];
-            WriteString(output, record.Key);
-            if (PackedLayout.IsNodeKey(record.Key))
-            {
-                value.ResetWrittenCount();
-                PackedLayout.WriteNode(value, record.Value, ids);
-                PackedLayout.WriteVarint(output, (uint)value.WrittenCount);
-                output.Write(value.WrittenSpan);
-            }
-            else
-            {
-                PackedLayout.WriteVarint(output, (uint)record.Value.Length);
-                output.Write(record.Value);
-            }
-        }
-
-        return PackedLayout.Compress(output.WrittenSpan);
-    }
-
-    /// <summary>The compressed text-table chunk <paramref name="chunk"/>.</summary>
-    public byte[] EncodeTextChunk(int chunk)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        var end = Math.Min(texts.Length, (chunk + 1) * PackedLayout.TextsPerChunk);
-        for (var i = chunk * PackedLayout.TextsPerChunk; i < end; i++)
-        {
-            WriteString(output, texts[i]);
-        }
-
-        return PackedLayout.Compress(output.WrittenSpan);
-    }
-
-    private static void WriteString(ArrayBufferWriter<byte> output, string text)
-    {
-        var length = Encoding.UTF8.GetByteCount(text);
-        PackedLayout.WriteVarint(output, (uint)length);
-        Encoding.UTF8.GetBytes(text, output.GetSpan(length));
-        output.Advance(length);
     }
 }
 

@@ -30,6 +30,13 @@ public sealed class RedisIndexOptions
     [Range(256, 1 << 20)]
     public int BucketBytes { get; set; } = 16384;
 
+    /// <summary>
+    /// Brotli quality (0..11) of the packed buckets, text chunks and directory. Lower is faster to publish and takes more
+    /// Redis memory; readers decompress any quality alike. See docs/performance.md "Publish rate".
+    /// </summary>
+    [Range(0, 11)]
+    public int CompressionQuality { get; set; } = PackedLayout.DefaultQuality;
+
     /// <summary>Test hook: publish in the layout of format 1 (one key per record), as versions published before the packed layout.</summary>
     internal bool WriteUnpackedLayout { get; set; }
 }

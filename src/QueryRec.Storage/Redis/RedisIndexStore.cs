@@ -14,13 +14,15 @@ namespace QueryRec.Storage.Redis;
 /// No command touches keys of different slots, so it runs on Redis Cluster. See <see cref="RedisKeyspace"/>.
 /// </summary>
 /// <remarks>
-/// Publish order: clean leftovers of an unfinished publish of the same version, write the directory,
-/// write the text table and the buckets (pipelined), read everything back and verify the directory, counts and
-/// checksum, write the manifest,
+/// Publish order (packed, <see cref="PackedPublisher"/>): clean leftovers of an unfinished publish of the same version;
+/// stream the records (from a file or a build) into text-table chunks and buckets, compressed and written pipelined as
+/// they fill, while a reservation key says how many of them may exist; once the source has verified its counts and
+/// checksum, write the directory and drop the reservation; check a server-side SHA-1 of every key written against the
+/// bytes sent; write the manifest,
 /// flip (Lua), announce (pub/sub), then delete versions beyond the retention count. A publish holds a lock
 /// (<c>{prefix}{ctl}:publishing</c>, renewed while it runs, expiring 60 s after a crash) so that two publishers
-/// never clean up or write the same namespace at once. The directory is written
-/// before the data so that a crashed publish can always be cleaned up without SCAN. Until the flip
+/// never clean up or write the same namespace at once. The reservation (then the directory) always bounds the keys a
+/// crashed publish may have left, so it can be cleaned up without SCAN. Until the flip
 /// nothing the readers use changes, so a failure or cancellation leaves the previous version serving.
 /// </remarks>
 public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
@@ -92,7 +94,7 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
     }
 
     /// <inheritdoc />
-    public async Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<PublishResult> PublishAsync(IndexBuild build, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         cancellationToken.ThrowIfCancellationRequested();
@@ -104,8 +106,29 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             }
         }
 
+        return PublishCoreAsync(build.Manifest, build, new BuildRecordSource(build.Records), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes an index file in one streaming pass: records are packed, compressed and written as they are read, with
+    /// memory bounded by the buckets in flight (and the text table's dictionary), not by the file. The file's counts and
+    /// checksum are verified when its last record has been read; a file that does not verify is refused before the flip.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is truncated or corrupted, or Redis does not hold what was written.</exception>
+    /// <exception cref="InvalidOperationException">The version was already published.</exception>
+    public Task<PublishResult> PublishFileAsync(IndexFileReader file, IProgress<PublishProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return _options.WriteUnpackedLayout
+            ? PublishAsync(file.ReadToEnd(), progress, cancellationToken)
+            : PublishCoreAsync(file.Manifest, null, file, progress, cancellationToken);
+    }
+
+    private async Task<PublishResult> PublishCoreAsync(IndexManifest buildManifest, IndexBuild? build, IIndexRecordSource records, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         var db = Db;
-        var version = build.Version;
+        var version = buildManifest.Version;
         await using var publishLock = await PublishLock.AcquireAsync(db, _keys.PublishLock, _time, cancellationToken);
         if (await IsRegisteredAsync(db, version, cancellationToken))
         {
@@ -117,22 +140,20 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
         // 1. Leftovers of an unfinished publish of this version (never registered, so no reader uses them).
         await DeleteVersionKeysAsync(db, ns, cancellationToken);
 
-        // 2. The directory (which lists every key the version will have), then 3. the text table and the buckets;
-        // 4. validate what Redis holds now against the build's counts and checksum.
-        var manifest = build.Manifest.Clone();
+        // 2.-4. Packed: the text table and the buckets as the records stream by (a reservation key names how far they
+        // may go, for a crashed publish's cleanup), then the directory; validate that Redis holds every byte that was
+        // written. One key per record (test hook): the catalog, the records, then read everything back.
+        var manifest = buildManifest.Clone();
         if (_options.WriteUnpackedLayout)
         {
-            manifest.CatalogChunks = await WriteCatalogAsync(db, ns, build.Records, cancellationToken);
+            manifest.CatalogChunks = await WriteCatalogAsync(db, ns, build!.Records, cancellationToken);
             await WriteRecordsAsync(db, ns, build.Records, progress, cancellationToken);
             await ValidateAsync(db, ns, manifest, progress, cancellationToken);
         }
         else
         {
-            var plan = PackedLayout.Plan(build.Records, _options.BucketBytes);
-            await db.StringSetAsync(RedisKeyspace.Directory(ns), plan.EncodeDirectory()).WithCancellation(cancellationToken);
-            await WritePackedAsync(db, ns, plan, build.Records.Count, progress, cancellationToken);
+            await PackedPublisher.WriteAndValidateAsync(db, ns, manifest, records, _options, progress, cancellationToken);
             manifest.CatalogChunks = 0;
-            _ = FromStored(manifest, await ReadPackedAsync(db, ns, version, progress, cancellationToken));
         }
 
         // 5. The manifest, written last among the version's keys.
@@ -180,7 +201,7 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             warnings.Add($"retention failed ({ex.Message}); old versions are deleted by the next publish.");
         }
 
-        return new PublishResult(version, previous, build.Records.Count, deleted, warnings);
+        return new PublishResult(version, previous, manifest.TotalRecords, deleted, warnings);
     }
 
     /// <inheritdoc />
@@ -327,60 +348,6 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             progress?.Report(new PublishProgress("write", after, records.Count));
             cancellationToken.ThrowIfCancellationRequested();
             return after;
-        }
-    }
-
-    /// <summary>
-    /// Writes the text table, then the buckets, <see cref="RedisIndexOptions.WriteBatchSize"/> at a time: the next
-    /// batch is encoded (on every core) while the previous one is on the wire. Progress counts the records covered.
-    /// </summary>
-    private async Task WritePackedAsync(IDatabase db, byte[] ns, PackPlan plan, int totalRecords, IProgress<PublishProgress>? progress, CancellationToken cancellationToken)
-    {
-        var units = plan.TextChunkCount + plan.BucketCount;
-        var batchSize = _options.WriteBatchSize;
-        progress?.Report(new PublishProgress("write", 0, totalRecords));
-        Task? inFlight = null;
-        long done = 0, pending = 0;
-        for (var start = 0; start < units; start += batchSize)
-        {
-            var count = Math.Min(batchSize, units - start);
-            var values = new byte[count][];
-            var first = start;
-            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, j =>
-            {
-                var unit = first + j;
-                values[j] = unit < plan.TextChunkCount ? plan.EncodeTextChunk(unit) : plan.EncodeBucket(unit - plan.TextChunkCount);
-            });
-            await FlushAsync();
-
-            var writes = new Task[count];
-            for (var j = 0; j < count; j++)
-            {
-                var unit = start + j;
-                writes[j] = db.StringSetAsync(
-                    unit < plan.TextChunkCount ? RedisKeyspace.Texts(ns, unit) : RedisKeyspace.Bucket(ns, unit - plan.TextChunkCount),
-                    values[j]);
-                pending += unit < plan.TextChunkCount ? 0 : plan.RecordsIn(unit - plan.TextChunkCount);
-            }
-
-            inFlight = Task.WhenAll(writes);
-        }
-
-        await FlushAsync();
-
-        async Task FlushAsync()
-        {
-            if (inFlight is null)
-            {
-                return;
-            }
-
-            await inFlight.WithCancellation(cancellationToken);
-            inFlight = null;
-            done += pending;
-            pending = 0;
-            progress?.Report(new PublishProgress("write", done, totalRecords));
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -563,6 +530,16 @@ public sealed class RedisIndexStore : IIndexStore, IIndexAdmin
             await UnlinkAsync(db, Enumerable.Range(0, directory.BucketCount).Select(i => RedisKeyspace.Bucket(ns, i)), cancellationToken);
             own.Add(RedisKeyspace.Directory(ns));
         }
+
+        // A publish that stopped before its directory: the reservation names how many buckets and text chunks it may have written.
+        var reserved = (string?)await db.StringGetAsync(RedisKeyspace.Reservation(ns)).WithCancellation(cancellationToken);
+        if (reserved is not null && PackedPublisher.TryParseReservation(reserved, out var buckets, out var chunks))
+        {
+            await UnlinkAsync(db, Enumerable.Range(0, chunks).Select(i => RedisKeyspace.Texts(ns, i)), cancellationToken);
+            await UnlinkAsync(db, Enumerable.Range(0, buckets).Select(i => RedisKeyspace.Bucket(ns, i)), cancellationToken);
+        }
+
+        own.Add(RedisKeyspace.Reservation(ns));
 
         for (var i = 0; ; i++)
         {

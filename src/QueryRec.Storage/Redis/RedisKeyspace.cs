@@ -104,6 +104,12 @@ internal sealed class RedisKeyspace
     public static RedisKey Texts(byte[] versionNamespace, int index)
         => Join(versionNamespace, "s:" + index.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// The reservation of a packed publish in progress: how many buckets and text chunks it may have written before its
+    /// directory exists (deleted once the directory is written).
+    /// </summary>
+    public static RedisKey Reservation(byte[] versionNamespace) => Concat(versionNamespace, "reserved"u8);
+
     /// <summary>Whether a relative key collides with the manifest or catalog keys of a namespace.</summary>
     public static bool IsReserved(string relativeKey)
         => relativeKey == ManifestName || IndexKeys.KindOf(relativeKey) == CatalogKind;

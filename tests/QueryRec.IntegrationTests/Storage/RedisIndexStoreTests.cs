@@ -24,7 +24,8 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         await PublishCancelledAfterEightWritesAsync(store, v2);
 
         var written = CountKeys("idx:v2:b:*");
-        Assert.InRange(written, 1, PackedLayout.Plan(v2.Records, BucketBytes).BucketCount - 1);
+        Assert.InRange(written, 1, TestIndexes.Packed(v2, BucketBytes).Buckets - 1);
+        Assert.False(await redis.Redis.GetDatabase().KeyExistsAsync(_prefix + "idx:v2:dir"));
         Assert.Equal("v1", await store.GetActiveVersionAsync());
         Assert.Equal(1, (await store.OpenSnapshot("v1").GetQueryStatsAsync("gear"))?.Count);
         Assert.Equal(["v1"], (await store.GetStatusAsync()).Versions.Select(v => v.Version));
@@ -84,7 +85,9 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
             }
         });
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(v2, corruptAfterWrite));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(v2, corruptAfterWrite));
+
+        Assert.Contains("bucket 0 is not what was written", ex.Message, StringComparison.Ordinal);
 
         Assert.Equal("v1", await store.GetActiveVersionAsync());
         Assert.Equal(["v1"], (await store.GetStatusAsync()).Versions.Select(v => v.Version));
@@ -104,7 +107,9 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
             }
         });
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1"), deleteAfterWrite));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1"), deleteAfterWrite));
+
+        Assert.Contains("bucket 1 is missing", ex.Message, StringComparison.Ordinal);
 
         Assert.Null(await store.GetActiveVersionAsync());
     }
@@ -139,8 +144,8 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         var store = CreateStore(retainVersions: 1);
         var v1 = TestIndexes.Build("v1", fillerQueries: 40);
         await store.PublishAsync(v1);
-        var plan = PackedLayout.Plan(v1.Records, BucketBytes);
-        Assert.Equal(plan.BucketCount + plan.TextChunkCount + 2, CountKeys("idx:v1:*")); // buckets, text chunks, directory, manifest
+        var (buckets, textChunks) = TestIndexes.Packed(v1, BucketBytes);
+        Assert.Equal(buckets + textChunks + 2, CountKeys("idx:v1:*")); // buckets, text chunks, directory, manifest
 
         var result = await store.PublishAsync(TestIndexes.Build("v2"));
 
@@ -217,7 +222,7 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
 
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1", fillerQueries: 30), swapAfterWrite));
 
-        Assert.Contains("directory", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("bucket 0 is not what was written", ex.Message, StringComparison.Ordinal);
         Assert.Null(await store.GetActiveVersionAsync());
     }
 
@@ -235,7 +240,9 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
             }
         });
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1"), replaceTexts));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v1"), replaceTexts));
+
+        Assert.Contains("text chunk 0 is not what was written", ex.Message, StringComparison.Ordinal);
 
         Assert.Null(await store.GetActiveVersionAsync());
         Assert.False(await db.KeyExistsAsync(_prefix + "idx:v1:manifest"));
@@ -264,6 +271,93 @@ public sealed class RedisIndexStoreTests(RedisServerFixture redis)
         Assert.Equal(v1.Manifest.Checksum, exported.Manifest.Checksum);
         Assert.Equal(0, CountKeys("idx:v1:*"));
         Assert.Equal(8, (await store.OpenSnapshot("v2").GetPrefixNodeAsync("ge"))?.Completions.Single().Count);
+    }
+
+    [Fact]
+    public async Task PublishAsync_DirectoryOverwrittenBeforeValidation_RefusesFlip()
+    {
+        var store = CreateStore();
+        await store.PublishAsync(TestIndexes.Build("v1", fillerQueries: 30));
+        var db = redis.Redis.GetDatabase();
+        var overwrite = new SyncProgress(p =>
+        {
+            if (p.Phase == "write" && p.Done == p.Total)
+            {
+                // A valid directory of another version: readers would look records up in the wrong buckets.
+                db.StringSet(_prefix + "idx:v2:dir", db.StringGet(_prefix + "idx:v1:dir"));
+            }
+        });
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishAsync(TestIndexes.Build("v2", fillerQueries: 3), overwrite));
+
+        Assert.Contains("the bucket directory is not what was written", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("v1", await store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task PublishAsync_AfterPublishStoppedBeforeItsDirectory_UnlinksEveryReservedKey()
+    {
+        var store = CreateStore(writeBatchSize: 4);
+        var big = TestIndexes.Build("v1", count: 2, fillerQueries: 60);
+        await PublishCancelledAfterEightWritesAsync(store, big);
+        Assert.True(await redis.Redis.GetDatabase().KeyExistsAsync(_prefix + "idx:v1:reserved"));
+        Assert.False(await redis.Redis.GetDatabase().KeyExistsAsync(_prefix + "idx:v1:dir"));
+
+        var small = TestIndexes.Build("v1", count: 2);
+        await store.PublishAsync(small);
+
+        var (buckets, textChunks) = TestIndexes.Packed(small, BucketBytes);
+        Assert.Equal(buckets + textChunks + 2, CountKeys("idx:v1:*")); // no bucket of the stopped publish is left
+        Assert.Equal(small.Manifest.Checksum, (await store.ReadBuildAsync("v1")).Manifest.Checksum);
+    }
+
+    [Fact]
+    public async Task PublishFileAsync_TruncatedFile_RefusesFlipAndKeepsPreviousVersion()
+    {
+        var store = CreateStore();
+        await store.PublishAsync(TestIndexes.Build("v1", count: 1));
+        var bytes = TestIndexes.FileBytes(TestIndexes.Build("v2", count: 2, fillerQueries: 60));
+        using var file = new IndexFileReader(new MemoryStream(bytes[..^5]), "v2.qrx");
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishFileAsync(file));
+
+        Assert.True(file.IsInvalid);
+        Assert.StartsWith("v2.qrx is truncated", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("v1", await store.GetActiveVersionAsync());
+        Assert.Equal(["v1"], (await store.GetStatusAsync()).Versions.Select(v => v.Version));
+        Assert.False(await redis.Redis.GetDatabase().KeyExistsAsync(_prefix + "idx:v2:manifest"));
+        Assert.Equal(1, (await store.OpenSnapshot("v1").GetQueryStatsAsync("gear"))?.Count);
+    }
+
+    [Fact]
+    public async Task PublishFileAsync_CorruptedValue_RefusesFlipOnTheChecksum()
+    {
+        var store = CreateStore();
+        var build = TestIndexes.Build("v1", count: 2, fillerQueries: 10);
+        var bytes = TestIndexes.FileBytes(build);
+        bytes[^3] ^= 0x01; // inside the last record's value: only the checksum can tell
+        using var file = new IndexFileReader(new MemoryStream(bytes), "v1.qrx");
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.PublishFileAsync(file));
+
+        Assert.Contains("checksum mismatch", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetActiveVersionAsync());
+    }
+
+    [Fact]
+    public async Task PublishFileAsync_ValidFile_ServesTheSameRecordsAsTheBuild()
+    {
+        var store = CreateStore(bucketBytes: 1024);
+        var build = TestIndexes.Build("v1", count: 4, fillerQueries: 120);
+        using var file = new IndexFileReader(new MemoryStream(TestIndexes.FileBytes(build)), "v1.qrx");
+
+        var result = await store.PublishFileAsync(file);
+
+        Assert.Equal(build.Records.Count, result.RecordsWritten);
+        var read = await store.ReadBuildAsync("v1");
+        Assert.Equal(build.Records.Select(r => r.Key), read.Records.Select(r => r.Key));
+        Assert.All(build.Records.Zip(read.Records), pair => Assert.Equal(pair.First.Value, pair.Second.Value));
+        Assert.Equal(4, (await store.OpenSnapshot("v1").GetPrefixNodeAsync("gea"))?.Completions.Single().Count);
     }
 
     [Fact]

@@ -35,6 +35,28 @@ internal static class TestIndexes
         return IndexBuild.Create(version, CreatedAt, "test build " + version, records);
     }
 
+    /// <summary>How many buckets and text chunks the packed layout gives <paramref name="build"/> (as a publish packs it).</summary>
+    public static (int Buckets, int TextChunks) Packed(IndexBuild build, int bucketBytes)
+    {
+        var encoder = new QueryRec.Storage.Redis.PackedEncoder(bucketBytes, static unit => unit.Dispose());
+        var source = new BuildRecordSource(build.Records);
+        while (source.Read())
+        {
+            encoder.Add(source.Key, source.Value);
+        }
+
+        encoder.Complete();
+        return (encoder.BucketCount, encoder.TextChunkCount);
+    }
+
+    /// <summary>The index file of a build, as bytes.</summary>
+    public static byte[] FileBytes(IndexBuild build)
+    {
+        var stream = new MemoryStream();
+        IndexFile.Write(build, stream);
+        return stream.ToArray();
+    }
+
     public static QueryStats Stats(string query, long count)
         => new() { Text = query, Count = count, DistinctUsers = 3, Popularity = count * 0.5, CategoryHint = "tools", Clicks = 2 };
 }

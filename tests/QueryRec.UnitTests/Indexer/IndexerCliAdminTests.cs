@@ -72,6 +72,22 @@ public sealed class IndexerCliAdminTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_TruncatedIndexFile_ExitCode1NamingTheFileAndKeepsTheActiveVersion()
+    {
+        await Run("publish", "--index", await BuildIndex("v1", "halo"), "--redis", "r:1");
+        var index = await BuildIndex("v2", "zelda");
+        var bytes = await File.ReadAllBytesAsync(index);
+        await File.WriteAllBytesAsync(index, bytes[..^3]);
+
+        var (code, _, stderr) = await Run("publish", "--index", index, "--redis", "r:1");
+
+        Assert.Equal(1, code);
+        Assert.Contains(index + " is not a valid index file", stderr, StringComparison.Ordinal);
+        Assert.Contains("truncated", stderr, StringComparison.Ordinal);
+        Assert.Equal("v1", await _store.GetActiveVersionAsync());
+    }
+
+    [Fact]
     public async Task Rollback_AfterTwoPublishes_ReactivatesTheFirst()
     {
         await Run("publish", "--index", await BuildIndex("v1", "halo"), "--redis", "r:1");

@@ -65,20 +65,47 @@ public sealed class PackedLayoutTests
     }
 
     [Fact]
-    public void Plan_SharedCompletionTexts_StoresEachTextOnce()
+    public void Encoder_SharedCompletionTexts_StoresEachTextOnceInTheOrderFirstSeen()
     {
         var records = Build(("p:g", Node("gear", "gadget")), ("p:ge", Node("gear")), ("py:g", Node("gadget", "gear")), ("x:ge", Node("big gear"))).Records;
 
-        var plan = PackedLayout.Plan(records, 1 << 16);
-        var texts = new List<byte[]>();
-        PackedLayout.ReadTextChunk(PackedLayout.Decompress(plan.EncodeTextChunk(0), "texts"), 3, texts, "texts");
+        var (directory, _, texts) = Pack(records, 1 << 16);
 
-        Assert.Equal(1, plan.TextChunkCount);
-        Assert.Equal(["big gear", "gadget", "gear"], texts.Select(t => System.Text.Encoding.UTF8.GetString(t)));
+        Assert.Equal(1, directory.TextChunkCount);
+        Assert.Equal(["gear", "gadget", "big gear"], texts.Select(t => System.Text.Encoding.UTF8.GetString(t)));
     }
 
     [Fact]
-    public void Plan_RecordsOfTwoKinds_NeverShareABucket()
+    public void Encoder_MoreTextsThanAChunk_EmitsFullChunksWhileEncodingAndThePartialOneLast()
+    {
+        var texts = Enumerable.Range(0, PackedLayout.TextsPerChunk + 5).Select(i => "q" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var records = Build([.. texts.Select(t => ("p:" + t, Node(t)))]).Records;
+        var emitted = new List<(PackedUnitKind Kind, int Index)>();
+        var encoder = new PackedEncoder(256, unit =>
+        {
+            using (unit)
+            {
+                emitted.Add((unit.Kind, unit.Index));
+            }
+        });
+
+        var source = new BuildRecordSource(records);
+        while (source.Read())
+        {
+            encoder.Add(source.Key, source.Value);
+        }
+
+        var beforeComplete = emitted.Count(u => u.Kind == PackedUnitKind.TextChunk);
+        encoder.Complete();
+
+        Assert.Equal(1, beforeComplete);
+        Assert.Equal([0, 1], emitted.Where(u => u.Kind == PackedUnitKind.TextChunk).Select(u => u.Index));
+        Assert.Equal(Enumerable.Range(0, encoder.BucketCount), emitted.Where(u => u.Kind == PackedUnitKind.Bucket).Select(u => u.Index));
+        Assert.Equal(texts.Count, encoder.TextCount);
+    }
+
+    [Fact]
+    public void Encoder_RecordsOfTwoKinds_NeverShareABucket()
     {
         var records = Build(("p:g", Node("gear")), ("pi:g", Node("gear")), ("q:gear", [1])).Records;
 
@@ -91,7 +118,7 @@ public sealed class PackedLayoutTests
     public void Decompress_CorruptedOrTruncatedBytes_ThrowsInvalidData()
     {
         var records = Build(("p:ga", Node("gadget", "gear", "game")), ("q:gear", new byte[200])).Records;
-        var stored = PackedLayout.Plan(records, 1 << 16).EncodeBucket(0);
+        var stored = PackedLayout.Compress(Pack(records, 1 << 16).Raw[0]);
 
         Gen.Int[0, stored.Length - 1].Select(Gen.Byte).Sample((index, value) =>
         {
@@ -127,18 +154,36 @@ public sealed class PackedLayoutTests
         Assert.Contains("v7", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Packs records as a publish does, returning the directory, the decompressed buckets and the text table.</summary>
     private static (PackedDirectory Directory, List<byte[]> Raw, List<byte[]> Texts) Pack(IReadOnlyList<IndexRecord> records, int bucketBytes)
     {
-        var plan = PackedLayout.Plan(records, bucketBytes);
-        var directory = PackedLayout.ReadDirectory(plan.EncodeDirectory(), "v1");
-        var texts = new List<byte[]>();
-        for (var i = 0; i < plan.TextChunkCount; i++)
+        var buckets = new List<byte[]>();
+        var chunks = new List<byte[]>();
+        var encoder = new PackedEncoder(bucketBytes, unit =>
         {
-            PackedLayout.ReadTextChunk(PackedLayout.Decompress(plan.EncodeTextChunk(i), "texts"), directory.TextsIn(i), texts, "texts");
+            using (unit)
+            {
+                (unit.Kind == PackedUnitKind.Bucket ? buckets : chunks).Add(PackedLayout.Compress(unit.Raw, 1));
+            }
+        });
+        var source = new BuildRecordSource(records);
+        while (source.Read())
+        {
+            encoder.Add(source.Key, source.Value);
         }
 
+        encoder.Complete();
+        var directory = PackedLayout.ReadDirectory(encoder.EncodeDirectory(1), "v1");
+        var texts = new List<byte[]>();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            PackedLayout.ReadTextChunk(PackedLayout.Decompress(chunks[i], "texts"), directory.TextsIn(i), texts, "texts");
+        }
+
+        Assert.Equal(directory.TextChunkCount, chunks.Count);
         Assert.Equal(directory.TextCount, texts.Count);
-        var raw = Enumerable.Range(0, plan.BucketCount).Select(i => PackedLayout.Decompress(plan.EncodeBucket(i), "bucket")).ToList();
+        Assert.Equal(directory.BucketCount, buckets.Count);
+        var raw = buckets.Select(b => PackedLayout.Decompress(b, "bucket")).ToList();
         return (directory, raw, texts);
     }
 
