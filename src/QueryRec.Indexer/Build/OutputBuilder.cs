@@ -37,7 +37,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         var prefixNodes = Timed("p:", () => WriteTable(
             CompletionTable.Prefix,
             order,
-            completions,
+            k => completions[k],
             (k, partition, keys) =>
             {
                 var text = _kept[k].Acc.Text;
@@ -57,7 +57,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             ? Timed("x:", () => WriteTable(
                 CompletionTable.Infix,
                 order,
-                completions,
+                k => completions[k],
                 (k, partition, keys) => InfixKeys(_kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition),
                 (k, sources) =>
                 {
@@ -386,7 +386,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// falls in its partition: a key and its parent share their first rune, so each pass is self-contained and the
     /// records are the same whatever the number of passes (the index sorts them by key).
     /// </summary>
-    private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
+    private int WriteTable(CompletionTable table, int[] order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
     {
         var partitions = options.TablePartitions > 0
             ? options.TablePartitions
@@ -431,7 +431,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         return written;
     }
 
-    private int WriteTablePartition(CompletionTable table, ReadOnlySpan<int> order, Completion[] completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition)
+    private int WriteTablePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition)
     {
         var nodes = new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -496,16 +496,16 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
     /// holds, same scores, same order: what a server gets by filtering the ancestor.
     /// </summary>
-    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Completion[] completions)
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Func<int, Completion> completions)
     {
         var next = 0;
         for (var a = 0; a < ancestor.Count; a++)
         {
-            var completion = completions[ancestor.Top[a]];
+            var completion = completions(ancestor.Top[a]);
             var held = false;
             for (var m = 0; m < node.Count; m++)
             {
-                if (string.Equals(completions[node.Top[m]].Text, completion.Text, StringComparison.Ordinal))
+                if (string.Equals(completions(node.Top[m]).Text, completion.Text, StringComparison.Ordinal))
                 {
                     held = true;
                     break;
@@ -522,7 +522,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 return false;
             }
 
-            var mine = completions[node.Top[next]];
+            var mine = completions(node.Top[next]);
             if (!string.Equals(mine.Text, completion.Text, StringComparison.Ordinal) || mine.Score != completion.Score)
             {
                 return false;
@@ -554,7 +554,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
         // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
         // likely reading of the same query gave (a query appears once per node, at its best weight).
-        var entries = new List<(int Kept, int Level, Completion Completion)>();
+        // An entry is (query, level, score); the Completion of a secondary level (a clone of the query's, with the
+        // lower score) is made when a node holding it is written, not kept for every entry.
+        var entries = new List<(int Kept, int Level, double Score)>();
         for (var k = 0; k < _kept.Length; k++)
         {
             if (readings[k] is not { } keysOfQuery)
@@ -564,9 +566,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 
             foreach (var level in keysOfQuery.Select(static r => r.SecondaryReadings).Distinct())
             {
-                var completion = level == 0 ? completions[k] : completions[k].Clone();
-                completion.Score = completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level);
-                entries.Add((k, level, completion));
+                entries.Add((k, level, completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level)));
             }
         }
 
@@ -577,11 +577,34 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         }
 
         var entryOrder = Enumerable.Range(0, entries.Count)
-            .OrderByDescending(e => entries[e].Completion.Score)
+            .OrderByDescending(e => entries[e].Score)
             .ThenBy(e => rank[entries[e].Kept])
             .ThenBy(e => entries[e].Level)
             .ToArray();
-        var entryCompletions = entries.Select(static e => e.Completion).ToArray();
+        var clones = new Dictionary<int, Completion>();
+        Completion CompletionOf(int e)
+        {
+            var (kept, level, score) = entries[e];
+            if (level == 0)
+            {
+                return completions[kept]; // weight^0 = 1: the query's own completion and score
+            }
+
+            if (!clones.TryGetValue(e, out var clone))
+            {
+                if (clones.Count >= 1 << 20)
+                {
+                    clones.Clear(); // bounded: a clone made again is equal to the one dropped
+                }
+
+                clone = completions[kept].Clone();
+                clone.Score = score;
+                clones.Add(e, clone);
+            }
+
+            return clone;
+        }
+
         var max = options.MaxPinyinPrefixLength;
         var lower = new HashSet<string>(StringComparer.Ordinal);
         void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
@@ -607,8 +630,8 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         }
 
         _phases.Add(new("pinyin readings", Stopwatch.GetElapsedTime(readingsStart).TotalSeconds));
-        var full = Timed("py:", () => WriteTable(CompletionTable.PinyinFull, entryOrder, entryCompletions, (e, partition, keys) => KeysOf(e, initialsTable: false, partition, keys), (e, sources) => SourcesOf(e, initialsTable: false, sources)));
-        var initials = Timed("pi:", () => WriteTable(CompletionTable.PinyinInitials, entryOrder, entryCompletions, (e, partition, keys) => KeysOf(e, initialsTable: true, partition, keys), (e, sources) => SourcesOf(e, initialsTable: true, sources)));
+        var full = Timed("py:", () => WriteTable(CompletionTable.PinyinFull, entryOrder, CompletionOf, (e, partition, keys) => KeysOf(e, initialsTable: false, partition, keys), (e, sources) => SourcesOf(e, initialsTable: false, sources)));
+        var initials = Timed("pi:", () => WriteTable(CompletionTable.PinyinInitials, entryOrder, CompletionOf, (e, partition, keys) => KeysOf(e, initialsTable: true, partition, keys), (e, sources) => SourcesOf(e, initialsTable: true, sources)));
         return (full, initials, queries);
     }
 
@@ -1101,12 +1124,12 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             Top[Count++] = entry;
         }
 
-        public PrefixNode ToPrefixNode(Completion[] completions)
+        public PrefixNode ToPrefixNode(Func<int, Completion> completions)
         {
             var node = new PrefixNode();
             for (var i = 0; i < Count; i++)
             {
-                node.Completions.Add(completions[Top[i]]);
+                node.Completions.Add(completions(Top[i]));
             }
 
             return node;
