@@ -12,7 +12,10 @@
 # then prints one Markdown table and p50(largest N) / p50(smallest N) (target at 10^7 ÷ 10^4: <= 1.2).
 #
 #   bash tests/load/scale.sh [--sizes "10000 100000 1000000"] [--duration 10] [--warmup 10] [--concurrency 16]
-#                            [--requests 5000] [--no-build] [--keep]
+#                            [--requests 5000] [--no-build] [--keep] [--reuse] [--no-memory-check]
+#
+# --reuse takes the index file of an earlier run with --keep (and its build figures) instead of building it again;
+# --no-memory-check skips the MemAvailable estimates below (the streaming build's memory is not linear in N).
 #
 # 10^7 is opt-in (--sizes "... 10000000"). On a shared machine the script checks MemAvailable first: it skips a
 # build whose max RSS, scaled linearly from the previous size, would exceed 70 % of it, and skips the publish and the
@@ -25,7 +28,7 @@ cd "$root"
 source "$here/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-sizes="10000 100000 1000000" duration=10 warmup=10 concurrency=16 requests=5000 build=1 keep=0
+sizes="10000 100000 1000000" duration=10 warmup=10 concurrency=16 requests=5000 build=1 keep=0 reuse=0 memcheck=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -35,7 +38,9 @@ while [[ $# -gt 0 ]]; do
     --requests) requests="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --reuse) reuse=1 keep=1; shift ;;
+    --no-memory-check) memcheck=0; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -115,7 +120,9 @@ for n in $sizes; do
 
   index="$work/scale-$n.qrx"
   # Will the build fit? The build's memory grows about linearly with N: scale the previous size's max RSS.
-  if [[ -n "${prev_rss_kb:-}" ]]; then
+  if (( reuse )) && [[ -s "$index" && -s "$work/build-$n.time" && -s "$work/build-$n.out" ]]; then
+    echo "==> reusing $index (built earlier: $work/build-$n.out)"
+  elif (( memcheck )) && [[ -n "${prev_rss_kb:-}" ]]; then
     need_kb=$(( prev_rss_kb * (n / prev_n) ))
     avail_kb=$(mem_available_kb)
     if (( need_kb > avail_kb * 7 / 10 )); then
@@ -123,9 +130,11 @@ for n in $sizes; do
       continue
     fi
   fi
-  echo "==> build --queries (time -v)"
-  /usr/bin/time -v -o "$work/build-$n.time" "${indexer[@]}" build --queries "$list" --model "$model" \
-    --version "scale-$n" --output "$index" > "$work/build-$n.out"
+  if ! (( reuse )) || [[ ! -s "$index" || ! -s "$work/build-$n.time" || ! -s "$work/build-$n.out" ]]; then
+    echo "==> build --queries (time -v)"
+    /usr/bin/time -v -o "$work/build-$n.time" "${indexer[@]}" build --queries "$list" --model "$model" \
+      --version "scale-$n" --output "$index" > "$work/build-$n.out"
+  fi
   build_s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/build-$n.time" \
     | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
   build_rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/build-$n.time")
@@ -137,7 +146,7 @@ for n in $sizes; do
   echo "    build ${build_s} s (${build_cpu} s CPU), max RSS $(( build_rss_kb / 1024 )) MB, ${records:-?} records, $(( file_bytes / 1048576 )) MB file"
 
   # Will Redis hold it? Estimate from the previous size's bytes per query (plus 30 % headroom for the publish).
-  if [[ -n "$prev_bytes_per_query" ]]; then
+  if (( memcheck )) && [[ -n "$prev_bytes_per_query" ]]; then
     need_kb=$(python3 -c "print(int($prev_bytes_per_query * $n * 1.3 / 1024))")
     avail_kb=$(mem_available_kb)
     if (( need_kb > avail_kb * 7 / 10 )); then
@@ -153,13 +162,14 @@ for n in $sizes; do
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   before=$(used_memory "$redis_port")
   t0=$(date +%s%N)
-  "${indexer[@]}" publish --index "$index" --redis "127.0.0.1:$redis_port" > "$work/publish-$n.out"
+  /usr/bin/time -v -o "$work/publish-$n.time" "${indexer[@]}" publish --index "$index" --redis "127.0.0.1:$redis_port" > "$work/publish-$n.out"
   t1=$(date +%s%N)
+  publish_rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/publish-$n.time")
   after=$(used_memory "$redis_port")
   publish_s=$(python3 -c "print(round(($t1 - $t0) / 1e9, 2))")
   bytes_per_query=$(python3 -c "print(round(($after - $before) / $n))")
   prev_bytes_per_query=$bytes_per_query
-  echo "    publish ${publish_s} s; Redis used_memory $before -> $after B: $bytes_per_query B per indexed query"
+  echo "    publish ${publish_s} s (max RSS $(( publish_rss_kb / 1024 )) MB); Redis used_memory $before -> $after B: $bytes_per_query B per indexed query"
 
   echo "==> Suggest: $requests prefixes drawn from the vocabulary by popularity"
   python3 "$here/prepare.py" prefixes-list "$list" "$work/prefixes.txt" "$requests" 7

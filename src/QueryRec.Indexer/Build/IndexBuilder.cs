@@ -131,6 +131,9 @@ public sealed record BuildSummary
     /// <summary>Seconds spent on the outputs (hygiene, lists, prefix table, checksum).</summary>
     public double OutputSeconds { get; init; }
 
+    /// <summary>Seconds per output step (hygiene, each table and list, then the sort, checksum and, when streaming, the file write), in build order.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> OutputPhaseSeconds { get; init; } = [];
+
     /// <summary>The log's last event time: the decay anchor and the end of the trending window.</summary>
     public DateTimeOffset? LastEventTime { get; init; }
 
@@ -196,7 +199,42 @@ public static class IndexBuilder
     internal static BuildResult BuildFromQueryList(TextReader list, QueryListReader reader, BuildOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
         => Build(agg => reader.Read(list, agg, cancellationToken), options, timeProvider, null);
 
+    /// <summary>
+    /// Builds an index from a plain query list straight into an index file (<paramref name="writer"/>): records go to
+    /// disk as they are made, so memory does not hold them all (the file is what <see cref="IndexFile.Write"/> writes
+    /// for the in-memory build).
+    /// </summary>
+    internal static (IndexManifest Manifest, BuildSummary Summary) BuildFromQueryList(TextReader list, QueryListReader reader, BuildOptions options, TimeProvider timeProvider, IndexFileWriter writer, CancellationToken cancellationToken)
+        => Build(agg => reader.Read(list, agg, cancellationToken), options, timeProvider, null, writer);
+
+    /// <summary>Builds an index from a JSONL stream (as <see cref="BuildFromJsonl(Stream, BuildOptions, TimeProvider, Action{ImportError}, Action{long}?, CancellationToken)"/>) straight into an index file.</summary>
+    internal static (IndexManifest Manifest, BuildSummary Summary) BuildFromJsonl(Stream jsonl, BuildOptions options, TimeProvider timeProvider, Action<ImportError> onBadLine, Action<long>? onProgress, IndexFileWriter writer, CancellationToken cancellationToken)
+        => Build(agg => new JsonlFastReader(agg, onBadLine).Read(jsonl, onProgress, cancellationToken), options, timeProvider, null, writer);
+
     private static BuildResult Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase)
+    {
+        var records = new List<IndexRecord>();
+        IndexBuild? build = null;
+        var summary = Build(feed, options, timeProvider, onPhase, records.Add, (versionOf, now, description) =>
+        {
+            build = IndexBuild.Create(versionOf, now, description, records);
+            return build.Manifest;
+        });
+        return new BuildResult(build!, summary);
+    }
+
+    private static (IndexManifest Manifest, BuildSummary Summary) Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase, IndexFileWriter writer)
+    {
+        IndexManifest? manifest = null;
+        var summary = Build(feed, options, timeProvider, onPhase, writer.Add, (versionOf, now, description) => manifest = writer.Complete(versionOf, now, description));
+        return (manifest!, summary);
+    }
+
+    /// <summary>
+    /// The build: aggregates, hands every record to <paramref name="sink"/>, then lets <paramref name="complete"/> sort,
+    /// count and hash them into the manifest (the version named from the checksum, the creation time, the description).
+    /// </summary>
+    private static BuildSummary Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase, Action<IndexRecord> sink, Func<Func<ulong, string>, DateTimeOffset, string, IndexManifest> complete)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -218,9 +256,9 @@ public static class IndexBuilder
 
         onPhase?.Invoke("outputs");
         var outStart = Stopwatch.GetTimestamp();
-        var output = new OutputBuilder(agg, options);
-        var records = output.Build();
-        records.Add(new IndexRecord(IndexKeys.Info, new IndexInfo
+        var output = new OutputBuilder(agg, options, sink);
+        output.Build();
+        sink(new IndexRecord(IndexKeys.Info, new IndexInfo
         {
             MaxPrefixLength = options.MaxPrefixLength,
             TopK = options.TopK,
@@ -236,7 +274,7 @@ public static class IndexBuilder
         }.ToByteArray()));
         if (options.RankingModel is { } model)
         {
-            records.Add(new IndexRecord(IndexKeys.Model, model.ToByteArray()));
+            sink(new IndexRecord(IndexKeys.Model, model.ToByteArray()));
         }
 
         onPhase?.Invoke("checksum");
@@ -244,9 +282,11 @@ public static class IndexBuilder
         var description = string.Create(
             CultureInfo.InvariantCulture,
             $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
-        var build = IndexBuild.Create(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, records);
+        var completeStart = Stopwatch.GetTimestamp();
+        var manifest = complete(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description);
+        var completeSeconds = Stopwatch.GetElapsedTime(completeStart).TotalSeconds;
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
-        var summary = output.Summary with
+        return output.Summary with
         {
             EventsRead = agg.EventsRead,
             SearchEvents = agg.SearchEvents,
@@ -261,15 +301,15 @@ public static class IndexBuilder
             Fragments = agg.Fragments,
             FinalSearches = agg.FinalSearches,
             UnattributedActions = agg.UnattributedActions,
-            TotalRecords = build.Records.Count,
+            TotalRecords = (int)manifest.TotalRecords,
             ReadSeconds = Stopwatch.GetElapsedTime(0, readTicks).TotalSeconds,
             AggregateSeconds = Stopwatch.GetElapsedTime(0, aggTicks).TotalSeconds,
             OutputSeconds = Stopwatch.GetElapsedTime(0, outputTicks).TotalSeconds,
+            OutputPhaseSeconds = [.. output.Summary.OutputPhaseSeconds, new("sort+checksum+write", completeSeconds)],
             LastEventTime = agg.LastEventTime,
-            Version = build.Version,
-            Checksum = build.Manifest.Checksum,
+            Version = manifest.Version,
+            Checksum = manifest.Checksum,
         };
-        return new BuildResult(build, summary);
     }
 
     /// <summary>True when a normalized query is only digits, spaces and '-', with at least <paramref name="minDigits"/> digits.</summary>

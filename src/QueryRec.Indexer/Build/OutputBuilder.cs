@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
@@ -13,47 +14,65 @@ namespace QueryRec.Indexer.Build;
 /// full pinyin, initials, word-start infix), the vocabulary chunks, q2q, i2q, refinements, hot and trending
 /// lists and pins. Formulas: docs/indexer-build.md.
 /// </summary>
-internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
+internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Action<IndexRecord> sink)
 {
     /// <summary>Top categories carried by each completion (best first).</summary>
     internal const int CompletionCategories = 3;
 
-    private readonly List<IndexRecord> _records = [];
+    private readonly List<KeyValuePair<string, double>> _phases = [];
     private Kept[] _kept = [];
     private int[] _keptIndex = []; // query id -> index in _kept, or -1
 
     public BuildSummary Summary { get; private set; } = new();
 
-    public List<IndexRecord> Build()
+    /// <summary>Builds every output, handing each record to the sink (in no particular order).</summary>
+    public void Build()
     {
-        ApplyHygiene();
-        var topCategories = TopCategories();
-        WriteQueries(topCategories);
-        var order = RankingOrder();
-        var completions = Completions(topCategories);
+        Timed("hygiene", ApplyHygiene);
+        var topCategories = Timed("categories", TopCategories);
+        Timed("q:", () => WriteQueries(topCategories));
+        var order = Timed("order", RankingOrder);
+        var completions = Timed("completions", () => Completions(topCategories));
         var maxPrefix = options.MaxPrefixLength;
-        var prefixNodes = WriteTable(CompletionTable.Prefix, order, completions, (k, partition, keys) =>
-        {
-            var text = _kept[k].Acc.Text;
-            if (!partition.Holds(text, 0))
+        var prefixNodes = Timed("p:", () => WriteTable(
+            CompletionTable.Prefix,
+            order,
+            k => completions[k],
+            (k, partition, keys) =>
             {
-                return;
-            }
+                var text = _kept[k].Acc.Text;
+                if (!partition.Holds(text, 0))
+                {
+                    return;
+                }
 
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(text, maxPrefix))
-            {
-                keys.Add(prefix);
-            }
-        });
+                foreach (var prefix in QueryNormalizer.IndexedPrefixes(text, maxPrefix))
+                {
+                    keys.Add(prefix);
+                }
+            },
+            (k, sources) => sources.Add((_kept[k].Acc.Text, 0))));
         var pinyin = options.Pinyin ? WritePinyinTables(order, completions) : default;
         var infixNodes = options.Infix
-            ? WriteTable(CompletionTable.Infix, order, completions, (k, partition, keys) => InfixKeys(_kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition))
+            ? Timed("x:", () => WriteTable(
+                CompletionTable.Infix,
+                order,
+                k => completions[k],
+                (k, partition, keys) => InfixKeys(_kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition),
+                (k, sources) =>
+                {
+                    var text = _kept[k].Acc.Text;
+                    foreach (var (index, _) in InfixWordStarts.Of(text))
+                    {
+                        sources.Add((text, index));
+                    }
+                }))
             : 0;
-        var vocabulary = WriteVocabulary(order);
-        var (relatedLists, relatedPairs) = WriteRelated();
-        var itemLists = WriteItemQueries();
-        var refinementLists = WriteRefinements();
-        var (hotLists, trendingLists) = WriteHotAndTrending(topCategories);
+        var vocabulary = Timed("v:", () => WriteVocabulary(order));
+        var (relatedLists, relatedPairs) = Timed("r:", WriteRelated);
+        var itemLists = Timed("it:", WriteItemQueries);
+        var refinementLists = Timed("rf:", WriteRefinements);
+        var (hotLists, trendingLists) = Timed("h: t:", () => WriteHotAndTrending(topCategories));
         if (options.Lists.Pins.Count > 0)
         {
             var pins = new PinList();
@@ -77,9 +96,24 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             RefinementLists = refinementLists,
             HotLists = hotLists,
             TrendingLists = trendingLists,
+            OutputPhaseSeconds = _phases,
         };
-        return _records;
     }
+
+    /// <summary>Runs one output step, recording its wall time under <paramref name="name"/> (the build summary's per-output timings).</summary>
+    private T Timed<T>(string name, Func<T> step)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var result = step();
+        _phases.Add(new(name, Stopwatch.GetElapsedTime(start).TotalSeconds));
+        return result;
+    }
+
+    private void Timed(string name, Action step) => Timed<bool>(name, () =>
+    {
+        step();
+        return true;
+    });
 
     /// <summary>Hygiene, in this order (the first rule that matches counts the removal): pins keep, then numeric, blacklist, zero results, min count, min users.</summary>
     private void ApplyHygiene()
@@ -352,21 +386,52 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// falls in its partition: a key and its parent share their first rune, so each pass is self-contained and the
     /// records are the same whatever the number of passes (the index sorts them by key).
     /// </summary>
-    private int WriteTable(CompletionTable table, int[] order, Completion[] completions, Action<int, TablePartition, HashSet<string>> keysOf)
+    private int WriteTable(CompletionTable table, int[] order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
     {
         var partitions = options.TablePartitions > 0
             ? options.TablePartitions
             : Math.Clamp((order.Length + BuildOptions.EntriesPerTablePartition - 1) / BuildOptions.EntriesPerTablePartition, 1, BuildOptions.MaxTablePartitions);
+        if (partitions == 1)
+        {
+            return WriteTablePartition(table, order, completions, keysOf, new TablePartition(0, 1));
+        }
+
+        // Each entry goes once, in order, to the passes its key sources start in (the partition of a key is its
+        // source's), so a pass visits only its own entries instead of every entry: linear in the entries, not in
+        // entries × passes.
+        var passes = new List<int>[partitions];
+        var seenIn = new int[partitions];
+        Array.Fill(seenIn, -1);
+        var sources = new List<(string Source, int Start)>();
+        foreach (var e in order)
+        {
+            sources.Clear();
+            sourcesOf(e, sources);
+            foreach (var (source, start) in sources)
+            {
+                var p = TablePartition.Of(source, start, partitions);
+                if (seenIn[p] != e)
+                {
+                    seenIn[p] = e;
+                    (passes[p] ??= []).Add(e);
+                }
+            }
+        }
+
         var written = 0;
         for (var p = 0; p < partitions; p++)
         {
-            written += WriteTablePartition(table, order, completions, keysOf, new TablePartition(p, partitions));
+            if (passes[p] is { } entries)
+            {
+                passes[p] = null!;
+                written += WriteTablePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions));
+            }
         }
 
         return written;
     }
 
-    private int WriteTablePartition(CompletionTable table, int[] order, Completion[] completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition)
+    private int WriteTablePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition)
     {
         var nodes = new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -431,16 +496,16 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
     /// holds, same scores, same order: what a server gets by filtering the ancestor.
     /// </summary>
-    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Completion[] completions)
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Func<int, Completion> completions)
     {
         var next = 0;
         for (var a = 0; a < ancestor.Count; a++)
         {
-            var completion = completions[ancestor.Top[a]];
+            var completion = completions(ancestor.Top[a]);
             var held = false;
             for (var m = 0; m < node.Count; m++)
             {
-                if (string.Equals(completions[node.Top[m]].Text, completion.Text, StringComparison.Ordinal))
+                if (string.Equals(completions(node.Top[m]).Text, completion.Text, StringComparison.Ordinal))
                 {
                     held = true;
                     break;
@@ -457,7 +522,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
                 return false;
             }
 
-            var mine = completions[node.Top[next]];
+            var mine = completions(node.Top[next]);
             if (!string.Equals(mine.Text, completion.Text, StringComparison.Ordinal) || mine.Score != completion.Score)
             {
                 return false;
@@ -472,6 +537,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
     private (int Full, int Initials, int Queries) WritePinyinTables(int[] order, Completion[] completions)
     {
+        var readingsStart = Stopwatch.GetTimestamp();
         var converter = PinyinConverter.Default;
         var readings = new IReadOnlyList<PinyinKey>?[_kept.Length];
         var queries = 0;
@@ -488,7 +554,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
         // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
         // likely reading of the same query gave (a query appears once per node, at its best weight).
-        var entries = new List<(int Kept, int Level, Completion Completion)>();
+        // An entry is (query, level, score); the Completion of a secondary level (a clone of the query's, with the
+        // lower score) is made when a node holding it is written, not kept for every entry.
+        var entries = new List<(int Kept, int Level, double Score)>();
         for (var k = 0; k < _kept.Length; k++)
         {
             if (readings[k] is not { } keysOfQuery)
@@ -498,9 +566,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 
             foreach (var level in keysOfQuery.Select(static r => r.SecondaryReadings).Distinct())
             {
-                var completion = level == 0 ? completions[k] : completions[k].Clone();
-                completion.Score = completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level);
-                entries.Add((k, level, completion));
+                entries.Add((k, level, completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level)));
             }
         }
 
@@ -511,11 +577,34 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         }
 
         var entryOrder = Enumerable.Range(0, entries.Count)
-            .OrderByDescending(e => entries[e].Completion.Score)
+            .OrderByDescending(e => entries[e].Score)
             .ThenBy(e => rank[entries[e].Kept])
             .ThenBy(e => entries[e].Level)
             .ToArray();
-        var entryCompletions = entries.Select(static e => e.Completion).ToArray();
+        var clones = new Dictionary<int, Completion>();
+        Completion CompletionOf(int e)
+        {
+            var (kept, level, score) = entries[e];
+            if (level == 0)
+            {
+                return completions[kept]; // weight^0 = 1: the query's own completion and score
+            }
+
+            if (!clones.TryGetValue(e, out var clone))
+            {
+                if (clones.Count >= 1 << 20)
+                {
+                    clones.Clear(); // bounded: a clone made again is equal to the one dropped
+                }
+
+                clone = completions[kept].Clone();
+                clone.Score = score;
+                clones.Add(e, clone);
+            }
+
+            return clone;
+        }
+
         var max = options.MaxPinyinPrefixLength;
         var lower = new HashSet<string>(StringComparer.Ordinal);
         void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
@@ -528,8 +617,21 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             keys.ExceptWith(lower);
         }
 
-        var full = WriteTable(CompletionTable.PinyinFull, entryOrder, entryCompletions, (e, partition, keys) => KeysOf(e, initialsTable: false, partition, keys));
-        var initials = WriteTable(CompletionTable.PinyinInitials, entryOrder, entryCompletions, (e, partition, keys) => KeysOf(e, initialsTable: true, partition, keys));
+        void SourcesOf(int e, bool initialsTable, List<(string Source, int Start)> sources)
+        {
+            var (kept, level, _) = entries[e];
+            foreach (var r in readings[kept]!)
+            {
+                if (r.SecondaryReadings == level)
+                {
+                    sources.Add((initialsTable ? r.Initials : r.Full, 0));
+                }
+            }
+        }
+
+        _phases.Add(new("pinyin readings", Stopwatch.GetElapsedTime(readingsStart).TotalSeconds));
+        var full = Timed("py:", () => WriteTable(CompletionTable.PinyinFull, entryOrder, CompletionOf, (e, partition, keys) => KeysOf(e, initialsTable: false, partition, keys), (e, sources) => SourcesOf(e, initialsTable: false, sources)));
+        var initials = Timed("pi:", () => WriteTable(CompletionTable.PinyinInitials, entryOrder, CompletionOf, (e, partition, keys) => KeysOf(e, initialsTable: true, partition, keys), (e, sources) => SourcesOf(e, initialsTable: true, sources)));
         return (full, initials, queries);
     }
 
@@ -738,10 +840,12 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             var c = score[b].CompareTo(score[a]);
             return c != 0 ? c : string.CompareOrdinal(_kept[a].Acc.Text, _kept[b].Acc.Text);
         });
+        // Postings hold ranks in byScore (ascending), so the candidates holding every word of q are the intersection
+        // of its words' lists, walked in score order without reading any candidate's text.
         var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (var k in byScore)
+        for (var rank = 0; rank < byScore.Length; rank++)
         {
-            foreach (var w in _kept[k].Acc.Text.Split(' ').Distinct(StringComparer.Ordinal))
+            foreach (var w in _kept[byScore[rank]].Acc.Text.Split(' ').Distinct(StringComparer.Ordinal))
             {
                 if (!postings.TryGetValue(w, out var list))
                 {
@@ -749,7 +853,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
                     postings.Add(w, list);
                 }
 
-                list.Add(k);
+                list.Add(rank);
             }
         }
 
@@ -757,24 +861,39 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
         Array.Sort(byText, (a, b) => string.CompareOrdinal(_kept[a].Acc.Text, _kept[b].Acc.Text));
         var lists = 0;
         var found = new List<int>();
+        var others = new List<List<int>>();
+        var cursors = new List<int>();
         for (var k = 0; k < _kept.Length; k++)
         {
             var text = _kept[k].Acc.Text;
             var qWords = text.Split(' ').Distinct(StringComparer.Ordinal).ToArray();
             found.Clear();
             var rarest = qWords.Select(w => postings[w]).MinBy(l => l.Count)!;
-            var scanned = 0;
-            foreach (var r in rarest)
+            others.Clear();
+            cursors.Clear();
+            foreach (var w in qWords)
             {
-                if (found.Count >= options.RefinementTop || ++scanned > IndexBuilder.RefinementScanLimit)
+                var posting = postings[w];
+                if (!ReferenceEquals(posting, rarest))
                 {
-                    break;
+                    others.Add(posting);
+                    cursors.Add(0);
+                }
+            }
+
+            // The first RefinementScanLimit candidates of the rarest word's list, in score order, that hold every
+            // other word (a word superset) and more words: the first RefinementTop of them.
+            var scan = Math.Min(rarest.Count, IndexBuilder.RefinementScanLimit);
+            for (var i = 0; i < scan && found.Count < options.RefinementTop; i++)
+            {
+                var rank = rarest[i];
+                var r = byScore[rank];
+                if (r == k || words[r] <= words[k] || !InEvery(rank))
+                {
+                    continue;
                 }
 
-                if (r != k && words[r] > words[k] && qWords.All(w => HasWord(_kept[r].Acc.Text, w)))
-                {
-                    found.Add(r);
-                }
+                found.Add(r);
             }
 
             if (IsCjk(text[^1]))
@@ -813,6 +932,53 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
 
         return lists;
 
+        // True when every other word's list holds rank; the cursors only move forward (ranks are visited ascending).
+        bool InEvery(int rank)
+        {
+            for (var o = 0; o < others.Count; o++)
+            {
+                var list = others[o];
+                var at = cursors[o];
+                if (at < list.Count && list[at] < rank)
+                {
+                    // Gallop, then binary search, to the first element >= rank.
+                    var step = 1;
+                    var hi = at + 1;
+                    while (hi < list.Count && list[hi] < rank)
+                    {
+                        at = hi;
+                        step <<= 1;
+                        hi = at + step;
+                    }
+
+                    var lo = at + 1;
+                    hi = Math.Min(hi, list.Count);
+                    while (lo < hi)
+                    {
+                        var mid = (lo + hi) >>> 1;
+                        if (list[mid] < rank)
+                        {
+                            lo = mid + 1;
+                        }
+                        else
+                        {
+                            hi = mid;
+                        }
+                    }
+
+                    at = lo;
+                    cursors[o] = at;
+                }
+
+                if (at >= list.Count || list[at] != rank)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         int LowerBound(int[] sorted, string key)
         {
             int lo = 0, hi = sorted.Length;
@@ -836,27 +1002,6 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     internal static double RefinementScore(QueryAcc q) => q.Decayed * (1 + Math.Min(Ctr(q), 1));
 
     private static int WordCount(string text) => text.Count(c => c == ' ') + 1;
-
-    private static bool HasWord(string text, string word)
-    {
-        var from = 0;
-        while (true)
-        {
-            var at = text.IndexOf(word, from, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            var end = at + word.Length;
-            if ((at == 0 || text[at - 1] == ' ') && (end == text.Length || text[end] == ' '))
-            {
-                return true;
-            }
-
-            from = at + 1;
-        }
-    }
 
     private static bool IsCjk(char c) => c is >= '\u2E80' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
 
@@ -941,7 +1086,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
     internal static double TrendScore(long recent, long baseline, double windowOverBaseline, double smoothing)
         => (recent + smoothing) / ((baseline * windowOverBaseline) + smoothing);
 
-    private void Add(string key, IMessage value) => _records.Add(new IndexRecord(key, value.ToByteArray()));
+    private void Add(string key, IMessage value) => sink(new IndexRecord(key, value.ToByteArray()));
 
     /// <summary>
     /// A completion-table node being built: the number of entries that reach its key and the first K of them in
@@ -979,12 +1124,12 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options)
             Top[Count++] = entry;
         }
 
-        public PrefixNode ToPrefixNode(Completion[] completions)
+        public PrefixNode ToPrefixNode(Func<int, Completion> completions)
         {
             var node = new PrefixNode();
             for (var i = 0; i < Count; i++)
             {
-                node.Completions.Add(completions[Top[i]]);
+                node.Completions.Add(completions(Top[i]));
             }
 
             return node;
@@ -1020,9 +1165,20 @@ internal readonly record struct TablePartition(int Index, int Count)
             return true;
         }
 
+        return Of(source, start, Count) == Index;
+    }
+
+    /// <summary>The pass (of <paramref name="count"/>) that holds the keys from <paramref name="source"/>[<paramref name="start"/>..].</summary>
+    public static int Of(string source, int start, int count)
+    {
+        if (count <= 1 || start >= source.Length)
+        {
+            return 0;
+        }
+
         Rune.DecodeFromUtf16(source.AsSpan(start), out var first, out _); // an unpaired surrogate reads as U+FFFD
         var rune = first.Value;
         // Fibonacci hashing spreads neighbouring code points (a, b, c; adjacent hanzi) over the passes.
-        return (int)(((uint)rune * 2654435769u) % (uint)Count) == Index;
+        return (int)(((uint)rune * 2654435769u) % (uint)count);
     }
 }

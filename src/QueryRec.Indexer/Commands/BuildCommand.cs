@@ -157,7 +157,9 @@ internal sealed class BuildCommand
 
         QueryListReader? listReader = null;
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        var result = context.WithProgress("building index", report =>
+        // The records stream to disk (sorted runs merged into the file), so memory does not hold them all.
+        using var writer = new IndexFileWriter(output);
+        var (_, s) = context.WithProgress("building index", report =>
         {
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (source.Queries is not null)
@@ -166,7 +168,7 @@ internal sealed class BuildCommand
                 using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
                 try
                 {
-                    return IndexBuilder.BuildFromQueryList(text, listReader, options, context.Time, cancellationToken);
+                    return IndexBuilder.BuildFromQueryList(text, listReader, options, context.Time, writer, cancellationToken);
                 }
                 catch (InvalidDataException ex)
                 {
@@ -174,13 +176,11 @@ internal sealed class BuildCommand
                 }
             }
 
-            return IndexBuilder.BuildFromJsonl(stream, options, context.Time, OnBadLine, done => report(done, inputSize), cancellationToken);
+            return IndexBuilder.BuildFromJsonl(stream, options, context.Time, OnBadLine, done => report(done, inputSize), writer, cancellationToken);
         });
 
         cancellationToken.ThrowIfCancellationRequested();
-        IndexFile.WriteFile(result.Build, output);
         var buildSeconds = stopwatch.Elapsed.TotalSeconds;
-        var s = result.Summary;
         if (badLines > ImportCommand.PrintedErrors)
         {
             context.Error.WriteLine($"… {badLines - ImportCommand.PrintedErrors} more bad lines");
@@ -218,10 +218,12 @@ internal sealed class BuildCommand
             ("hot lists (h:)", N(s.HotLists)),
             ("trending lists (t:)", N(s.TrendingLists)),
             ("records", N(s.TotalRecords)),
-            .. KindRows(result.Build),
+            .. KindRows(writer),
             ("index file bytes", N(new FileInfo(output).Length)),
             ("last event (decay anchor)", s.LastEventTime?.ToString("u", CultureInfo.InvariantCulture) ?? "-"),
             ("time: read+parse / aggregate / outputs (s)", string.Create(CultureInfo.InvariantCulture, $"{s.ReadSeconds:F2} / {s.AggregateSeconds:F2} / {s.OutputSeconds:F2}")),
+            ("time per output (s)", string.Join(", ", s.OutputPhaseSeconds.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:F1}")))),
+            ("sorted runs spilled", N(writer.Runs)),
             ("aggregation rate (events/s)", N((long)eventsPerSecond)),
             ("time: whole build incl. file write (s)", buildSeconds.ToString("F2", CultureInfo.InvariantCulture)),
             ("version", s.Version),
@@ -233,12 +235,10 @@ internal sealed class BuildCommand
     }
 
     /// <summary>Records and bytes (UTF-8 key + value) per record kind, largest first.</summary>
-    private static IEnumerable<(string Name, string Value)> KindRows(IndexBuild build)
-        => build.Records
-            .GroupBy(r => IndexKeys.KindOf(r.Key), StringComparer.Ordinal)
-            .Select(g => (Kind: g.Key, Records: g.LongCount(), Bytes: g.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Key) + r.Value.Length)))
-            .OrderByDescending(k => k.Bytes)
-            .Select(k => ($"records / bytes of {k.Kind}:", $"{N(k.Records)} / {N(k.Bytes)}"));
+    private static IEnumerable<(string Name, string Value)> KindRows(IndexFileWriter writer)
+        => writer.Kinds
+            .OrderByDescending(k => k.Value.Bytes)
+            .Select(k => ($"records / bytes of {k.Key}:", $"{N(k.Value.Records)} / {N(k.Value.Bytes)}"));
 
     private static IEnumerable<(string Name, string Value)> QueryListRows(QueryListReader? reader, BuildSource source)
     {

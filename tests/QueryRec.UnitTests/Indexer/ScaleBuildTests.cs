@@ -84,6 +84,121 @@ public sealed class ScaleBuildTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1, 1L << 30)]
+    [InlineData(5, 200_000L)]
+    public void Build_StreamedToFile_SameBytesAsInMemoryBuild(int partitions, long runBytes)
+    {
+        var list = Vocabulary(3000);
+        var options = new BuildOptions { MinCount = 1, TablePartitions = partitions, Version = "scale-test" };
+        var path = Path.Combine(_dir.Path, "streamed.qrx");
+
+        var inMemory = IndexBuilder.BuildFromQueryList(new StringReader(list), new QueryListReader(1.0, 1, _ => { }), options, Clock, CancellationToken.None);
+        int runs;
+        BuildSummary streamed;
+        using (var writer = new IndexFileWriter(path, runBytes))
+        {
+            (_, streamed) = IndexBuilder.BuildFromQueryList(new StringReader(list), new QueryListReader(1.0, 1, _ => { }), options, Clock, writer, CancellationToken.None);
+            runs = writer.Runs;
+        }
+
+        using var expected = new MemoryStream();
+        IndexFile.Write(inMemory.Build, expected);
+        Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
+        Assert.Equal(inMemory.Summary.Checksum, streamed.Checksum);
+        Assert.Equal(inMemory.Summary.TotalRecords, streamed.TotalRecords);
+        Assert.Equal(runBytes < 1_000_000, runs > 1);
+    }
+
+    [Fact]
+    public void Build_Refinements_SameAsTextScanReference()
+    {
+        // The simulated mix, plus common words whose supersets are rare and late in score order, so that the
+        // 2,000-candidate scan limit decides which refinements are found.
+        var lines = new List<string>(Vocabulary(6000).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        for (var i = 0; i < 3000; i++)
+        {
+            lines.Add($"alpha b{i}\t{5000 + i}");
+            lines.Add($"gamma d{i}\t{4000 + i}");
+        }
+
+        lines.Add("alpha gamma early\t100000");
+        for (var j = 0; j < 40; j++)
+        {
+            lines.Add($"alpha gamma late{j}\t{1 + j}");
+        }
+
+        lines.Add("alpha gamma\t2");
+        var result = BuildList(string.Join('\n', lines) + "\n", 0, prune: true);
+
+        var stats = result.Build.Records
+            .Where(r => r.Key.StartsWith(IndexKeys.Query(string.Empty), StringComparison.Ordinal))
+            .Select(r => QueryRec.Storage.V1.QueryStats.Parser.ParseFrom(r.Value))
+            .ToArray();
+        var expected = ReferenceRefinements(stats, IndexBuilder.RefinementScanLimit, new BuildOptions().RefinementTop);
+        var actual = result.Build.Records
+            .Where(r => r.Key.StartsWith(IndexKeys.Refinements(string.Empty), StringComparison.Ordinal))
+            .ToDictionary(
+                r => r.Key[IndexKeys.Refinements(string.Empty).Length..],
+                r => QueryRec.Storage.V1.RelatedQueries.Parser.ParseFrom(r.Value).Queries.Select(q => q.Text).ToArray(),
+                StringComparer.Ordinal);
+
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.All(expected, e => Assert.Equal(e.Value, actual[e.Key]));
+        // The scan limit mattered: "alpha gamma" finds the early superset but not the late ones.
+        Assert.Contains("alpha gamma early", actual["alpha gamma"]);
+        Assert.DoesNotContain(actual["alpha gamma"], t => t.StartsWith("alpha gamma late", StringComparison.Ordinal));
+        Assert.True(actual.Count > 1000);
+    }
+
+    /// <summary>
+    /// Refinements as first written (docs/indexer-build.md): scan the rarest word's queries in score order, at most
+    /// <paramref name="scanLimit"/>, keeping word supersets with more words (by their text); then, for a query ending
+    /// with a CJK character, the queries that start with it (in text order, at most the limit); best score first.
+    /// </summary>
+    private static Dictionary<string, string[]> ReferenceRefinements(QueryRec.Storage.V1.QueryStats[] queries, int scanLimit, int top)
+    {
+        static double Score(QueryRec.Storage.V1.QueryStats q) => q.Popularity * (1 + Math.Min(q.Ctr, 1));
+        static bool HasWord(string text, string word) => text.Split(' ').Contains(word, StringComparer.Ordinal);
+        var byScore = queries.OrderByDescending(Score).ThenBy(q => q.Text, StringComparer.Ordinal).ToArray();
+        var byText = queries.Select(q => q.Text).Order(StringComparer.Ordinal).ToArray();
+        var ofText = queries.ToDictionary(q => q.Text, StringComparer.Ordinal);
+        var withWord = byScore
+            .SelectMany(r => r.Text.Split(' ').Distinct(StringComparer.Ordinal).Select(w => (Word: w, Query: r)))
+            .GroupBy(p => p.Word, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Query).ToArray(), StringComparer.Ordinal);
+        var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var q in queries)
+        {
+            var words = q.Text.Split(' ').Distinct(StringComparer.Ordinal).ToArray();
+            var rarest = words.Select(w => withWord[w]).MinBy(l => l.Length)!;
+            var found = rarest
+                .Take(scanLimit)
+                .Where(r => r.Text != q.Text && r.Text.Split(' ').Length > q.Text.Split(' ').Length && words.All(w => HasWord(r.Text, w)))
+                .Take(top)
+                .ToList();
+            var last = q.Text[^1];
+            if (last is >= '\u2E80' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF')
+            {
+                var lo = Array.BinarySearch(byText, q.Text, StringComparer.Ordinal);
+                foreach (var t in byText.Skip(lo).Take(scanLimit).TakeWhile(t => t.StartsWith(q.Text, StringComparison.Ordinal)))
+                {
+                    if (t.Length > q.Text.Length && found.All(f => f.Text != t))
+                    {
+                        found.Add(ofText[t]);
+                    }
+                }
+            }
+
+            if (found.Count > 0)
+            {
+                result[q.Text] = [.. found.OrderByDescending(Score).ThenBy(r => r.Text, StringComparer.Ordinal).Take(top).Select(r => r.Text)];
+            }
+        }
+
+        return result;
+    }
+
     [Fact]
     public async Task Cli_SimulateVocabularyThenBuildQueries_BuildsEveryQuery()
     {
