@@ -25,8 +25,24 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Most records of one version held parsed (<see cref="IIndexSnapshot"/> reads hand out the same message for the
+    /// same record of the same version, as the Redis near-cache does; readers never mutate them). Past this, a record
+    /// is parsed on every read. About 2 KB per completion node: 64 MB per version at most for nodes.
+    /// </summary>
+    public const int ParsedCapacity = 32_768;
+
     /// <summary>How many versions are kept, the active one included.</summary>
     public int RetainVersions { get; }
+
+    /// <summary>How many records of <paramref name="version"/> are held parsed (0 when the version is not retained).</summary>
+    public int ParsedRecords(string version)
+    {
+        lock (_gate)
+        {
+            return _history.FirstOrDefault(e => e.Build.Version == version)?.ParsedCount ?? 0;
+        }
+    }
 
     /// <inheritdoc />
     public string Name => "embedded";
@@ -198,18 +214,63 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
 
     private sealed class Entry
     {
+        private int _parsedCount;
+
         public Entry(IndexBuild build, DateTimeOffset publishedAt)
         {
             Build = build;
             PublishedAt = publishedAt;
-            Values = build.Records.ToFrozenDictionary(static r => r.Key, static r => r.Value, StringComparer.Ordinal);
+            Values = build.Records.ToFrozenDictionary(static r => r.Key, static r => new Slot(r.Value), StringComparer.Ordinal);
         }
 
         public IndexBuild Build { get; }
 
         public DateTimeOffset PublishedAt { get; }
 
-        public FrozenDictionary<string, byte[]> Values { get; }
+        public FrozenDictionary<string, Slot> Values { get; }
+
+        /// <summary>How many records of this version hold their parsed message (at most <see cref="ParsedCapacity"/>).</summary>
+        public int ParsedCount => Volatile.Read(ref _parsedCount);
+
+        /// <summary>
+        /// The parsed message of <paramref name="key"/>, or null when the version has no such record. Parsed once per
+        /// version and record while fewer than <see cref="ParsedCapacity"/> are held; past that, parsed per read.
+        /// </summary>
+        public T? Read<T>(string key, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+        {
+            if (!Values.TryGetValue(key, out var slot))
+            {
+                return null;
+            }
+
+            if (slot.Parsed is T cached)
+            {
+                return cached;
+            }
+
+            var parsed = parser.ParseFrom(slot.Bytes);
+            if (Volatile.Read(ref _parsedCount) < ParsedCapacity
+                && Interlocked.CompareExchange(ref slot.Parsed, parsed, null) is null)
+            {
+                Interlocked.Increment(ref _parsedCount);
+            }
+
+            return parsed;
+        }
+
+        /// <summary>The parsed message of <paramref name="key"/>, parsed on every read (large records read once per version).</summary>
+        public T? ReadUncached<T>(string key, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+            => Values.TryGetValue(key, out var slot) ? parser.ParseFrom(slot.Bytes) : null;
+    }
+
+    /// <summary>One record of a version: its bytes and, once read, its parsed message (shared by every reader, never mutated).</summary>
+    private sealed class Slot(byte[] bytes)
+    {
+        public readonly byte[] Bytes = bytes;
+
+        public object? Parsed;
     }
 
     private sealed class Snapshot(Entry entry) : IIndexSnapshot
@@ -217,27 +278,28 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public string Version => entry.Build.Version;
 
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Prefix(normalizedPrefix), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null);
+            => ValueTask.FromResult(entry.Read(IndexKeys.Prefix(normalizedPrefix), PrefixNode.Parser));
 
         public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
-            => Get(IndexKeys.Completions(table, key), PrefixNode.Parser);
+            => ValueTask.FromResult(entry.Read(IndexKeys.Completions(table, key), PrefixNode.Parser));
 
         public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             var nodes = new PrefixNode?[keys.Count];
             for (var i = 0; i < keys.Count; i++)
             {
-                nodes[i] = entry.Values.TryGetValue(IndexKeys.Completions(table, keys[i]), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null;
+                nodes[i] = entry.Read(IndexKeys.Completions(table, keys[i]), PrefixNode.Parser);
             }
 
             return ValueTask.FromResult<IReadOnlyList<PrefixNode?>>(nodes);
         }
 
+        // Vocabulary chunks and the model package are large and read once per version: not held parsed.
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
-            => Get(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser);
+            => ValueTask.FromResult(entry.ReadUncached(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser));
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Query(normalizedQuery), out var bytes) ? QueryStats.Parser.ParseFrom(bytes) : null);
+            => Get(IndexKeys.Query(normalizedQuery), QueryStats.Parser);
 
         public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
             => Get(IndexKeys.Info, IndexInfo.Parser);
@@ -261,10 +323,10 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
             => Get(IndexKeys.Pins, PinList.Parser);
 
         public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
-            => Get(IndexKeys.Model, RankingModelPackage.Parser);
+            => ValueTask.FromResult(entry.ReadUncached(IndexKeys.Model, RankingModelPackage.Parser));
 
         private ValueTask<T?> Get<T>(string key, Google.Protobuf.MessageParser<T> parser)
             where T : class, Google.Protobuf.IMessage<T>
-            => ValueTask.FromResult(entry.Values.TryGetValue(key, out var bytes) ? parser.ParseFrom(bytes) : null);
+            => ValueTask.FromResult(entry.Read(key, parser));
     }
 }
