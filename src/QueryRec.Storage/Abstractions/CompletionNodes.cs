@@ -50,6 +50,11 @@ public static class CompletionNodes
     private static async ValueTask<IReadOnlyList<PrefixNode?>> FromAncestorsAsync(
         IIndexSnapshot snapshot, CompletionTable table, IReadOnlyList<string> keys, IReadOnlyList<PrefixNode?> nodes, IndexInfo info, CancellationToken cancellationToken)
     {
+        if (snapshot is ILocalCompletionReader local)
+        {
+            return FromAncestorsLocal(local, table, keys, nodes, info);
+        }
+
         var max = MaxLength(table, info);
         var ancestors = new List<string>();
         var wanted = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -91,6 +96,39 @@ public static class CompletionNodes
                 if (found[wanted[ancestor]] is { } node)
                 {
                     result[i] = FilterCached(node, table, keys[i], variants);
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="FromAncestorsAsync"/> on an in-memory snapshot: each key's ancestors are probed longest first, without
+    /// building their strings, and the walk stops at the first written one (the one the batched read would keep).
+    /// </summary>
+    private static PrefixNode?[] FromAncestorsLocal(
+        ILocalCompletionReader local, CompletionTable table, IReadOnlyList<string> keys, IReadOnlyList<PrefixNode?> nodes, IndexInfo info)
+    {
+        var max = MaxLength(table, info);
+        var variants = MaxVariants(info);
+        var result = nodes.ToArray();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (result[i] is not null || Runes(key) > max)
+            {
+                continue;
+            }
+
+            var end = key.Length;
+            while (end > 0)
+            {
+                end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+                if (end > 0 && local.ReadCompletionNode(table, key.AsSpan(0, end)) is { } node)
+                {
+                    result[i] = FilterCached(node, table, key, variants);
                     break;
                 }
             }
@@ -194,4 +232,15 @@ public static class CompletionNodes
 
         public int Count;
     }
+}
+
+/// <summary>
+/// A snapshot held in memory (the embedded store's) that reads a completion node synchronously by a key given as
+/// characters, so that <see cref="CompletionNodes"/> can probe a key's ancestors one at a time, longest first, without
+/// building their key strings and without reading the shorter ones once a longer one is found.
+/// </summary>
+internal interface ILocalCompletionReader
+{
+    /// <summary>The node of <paramref name="key"/> in <paramref name="table"/> as written (no ancestor walk), or null.</summary>
+    PrefixNode? ReadCompletionNode(CompletionTable table, ReadOnlySpan<char> key);
 }

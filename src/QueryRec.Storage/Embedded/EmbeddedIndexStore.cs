@@ -212,7 +212,7 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         }
     }
 
-    private sealed class Entry
+    internal sealed class Entry
     {
         private int _parsedCount;
 
@@ -221,6 +221,7 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
             Build = build;
             PublishedAt = publishedAt;
             Values = build.Records.ToFrozenDictionary(static r => r.Key, static r => new Slot(r.Value), StringComparer.Ordinal);
+            ByChars = Values.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public IndexBuild Build { get; }
@@ -228,6 +229,9 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public DateTimeOffset PublishedAt { get; }
 
         public FrozenDictionary<string, Slot> Values { get; }
+
+        /// <summary>The records by a key given as characters (no key string built).</summary>
+        public FrozenDictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> ByChars { get; }
 
         /// <summary>How many records of this version hold their parsed message (at most <see cref="ParsedCapacity"/>).</summary>
         public int ParsedCount => Volatile.Read(ref _parsedCount);
@@ -239,11 +243,13 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public T? Read<T>(string key, Google.Protobuf.MessageParser<T> parser)
             where T : class, Google.Protobuf.IMessage<T>
         {
-            if (!Values.TryGetValue(key, out var slot))
-            {
-                return null;
-            }
+            return Values.TryGetValue(key, out var slot) ? Read(slot, parser) : null;
+        }
 
+        /// <summary>The parsed message of a record, parsed once while fewer than <see cref="ParsedCapacity"/> are held.</summary>
+        public T Read<T>(Slot slot, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+        {
             if (slot.Parsed is T cached)
             {
                 return cached;
@@ -266,32 +272,52 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
     }
 
     /// <summary>One record of a version: its bytes and, once read, its parsed message (shared by every reader, never mutated).</summary>
-    private sealed class Slot(byte[] bytes)
+    internal sealed class Slot(byte[] bytes)
     {
         public readonly byte[] Bytes = bytes;
 
         public object? Parsed;
     }
 
-    private sealed class Snapshot(Entry entry) : IIndexSnapshot
+    private sealed class Snapshot(Entry entry) : IIndexSnapshot, ILocalCompletionReader
     {
+        /// <summary>The key prefix of each completion table ("p:", "py:", "pi:", "x:"), by <see cref="CompletionTable"/>.</summary>
+        private static readonly string[] TablePrefixes =
+            [.. Enum.GetValues<CompletionTable>().Select(static t => IndexKeys.Completions(t, string.Empty))];
+
         public string Version => entry.Build.Version;
 
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Read(IndexKeys.Prefix(normalizedPrefix), PrefixNode.Parser));
+            => ValueTask.FromResult(ReadCompletionNode(CompletionTable.Prefix, normalizedPrefix));
 
         public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Read(IndexKeys.Completions(table, key), PrefixNode.Parser));
+            => ValueTask.FromResult(ReadCompletionNode(table, key));
 
         public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             var nodes = new PrefixNode?[keys.Count];
             for (var i = 0; i < keys.Count; i++)
             {
-                nodes[i] = entry.Read(IndexKeys.Completions(table, keys[i]), PrefixNode.Parser);
+                nodes[i] = ReadCompletionNode(table, keys[i]);
             }
 
             return ValueTask.FromResult<IReadOnlyList<PrefixNode?>>(nodes);
+        }
+
+        /// <inheritdoc />
+        public PrefixNode? ReadCompletionNode(CompletionTable table, ReadOnlySpan<char> key)
+        {
+            var prefix = TablePrefixes[(int)table];
+            var length = prefix.Length + key.Length;
+            if (length > 256)
+            {
+                return entry.Read(IndexKeys.Completions(table, key.ToString()), PrefixNode.Parser);
+            }
+
+            Span<char> full = stackalloc char[length];
+            prefix.CopyTo(full);
+            key.CopyTo(full[prefix.Length..]);
+            return entry.ByChars.TryGetValue(full, out var slot) ? entry.Read(slot, PrefixNode.Parser) : null;
         }
 
         // Vocabulary chunks and the model package are large and read once per version: not held parsed.
