@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using QueryRec.Core.Matching;
 using QueryRec.Storage.V1;
 
@@ -10,9 +12,18 @@ namespace QueryRec.Storage;
 /// the longest one written and filters its completions to the key, which gives exactly the node the key would have
 /// had. A key without any match costs that second round trip too, and nothing more. Used by every Suggest source
 /// that reads a completion table and by <c>indexer inspect</c>; docs/data-formats.md.
+/// The filtered node is remembered per ancestor message (<see cref="FilteredPerAncestor"/> keys at most), so a store
+/// that hands out the same parsed ancestor again (the embedded store, the near-cache) filters a key once: the filter
+/// is a pure function of the ancestor's contents, the table, the key and the variant count, and messages handed out by
+/// a store are never mutated.
 /// </summary>
 public static class CompletionNodes
 {
+    /// <summary>Most filtered keys remembered per ancestor message; past that, a key is filtered on every read.</summary>
+    public const int FilteredPerAncestor = 1024;
+
+    private static readonly ConditionalWeakTable<PrefixNode, FilterCache> FilterCaches = new();
+
     /// <summary>The node of <paramref name="key"/> (already cut to the table's indexed length), or null when nothing matches it.</summary>
     public static async ValueTask<PrefixNode?> ReadNodeAsync(IIndexSnapshot snapshot, CompletionTable table, string key, IndexInfo info, CancellationToken cancellationToken)
     {
@@ -39,6 +50,11 @@ public static class CompletionNodes
     private static async ValueTask<IReadOnlyList<PrefixNode?>> FromAncestorsAsync(
         IIndexSnapshot snapshot, CompletionTable table, IReadOnlyList<string> keys, IReadOnlyList<PrefixNode?> nodes, IndexInfo info, CancellationToken cancellationToken)
     {
+        if (snapshot is ILocalCompletionReader local)
+        {
+            return FromAncestorsLocal(local, table, keys, nodes, info);
+        }
+
         var max = MaxLength(table, info);
         var ancestors = new List<string>();
         var wanted = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -79,7 +95,40 @@ public static class CompletionNodes
             {
                 if (found[wanted[ancestor]] is { } node)
                 {
-                    result[i] = Filter(node, table, keys[i], variants);
+                    result[i] = FilterCached(node, table, keys[i], variants);
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="FromAncestorsAsync"/> on an in-memory snapshot: each key's ancestors are probed longest first, without
+    /// building their strings, and the walk stops at the first written one (the one the batched read would keep).
+    /// </summary>
+    private static PrefixNode?[] FromAncestorsLocal(
+        ILocalCompletionReader local, CompletionTable table, IReadOnlyList<string> keys, IReadOnlyList<PrefixNode?> nodes, IndexInfo info)
+    {
+        var max = MaxLength(table, info);
+        var variants = MaxVariants(info);
+        var result = nodes.ToArray();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (result[i] is not null || Runes(key) > max)
+            {
+                continue;
+            }
+
+            var end = key.Length;
+            while (end > 0)
+            {
+                end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+                if (end > 0 && local.ReadCompletionNode(table, key.AsSpan(0, end)) is { } node)
+                {
+                    result[i] = FilterCached(node, table, key, variants);
                     break;
                 }
             }
@@ -112,7 +161,27 @@ public static class CompletionNodes
         _ => info.MaxPrefixLength > 0 ? info.MaxPrefixLength : int.MaxValue,
     };
 
-    private static PrefixNode? Filter(PrefixNode ancestor, CompletionTable table, string key, int maxVariants)
+    /// <summary>The filter of <paramref name="ancestor"/> to <paramref name="key"/>, remembered with the ancestor message.</summary>
+    private static PrefixNode? FilterCached(PrefixNode ancestor, CompletionTable table, string key, int maxVariants)
+    {
+        var cache = FilterCaches.GetOrCreateValue(ancestor);
+        var cacheKey = new FilterKey(table, key, maxVariants);
+        if (cache.Filtered.TryGetValue(cacheKey, out var hit))
+        {
+            return hit;
+        }
+
+        var node = Filter(ancestor, table, key, maxVariants);
+        if (Volatile.Read(ref cache.Count) < FilteredPerAncestor && cache.Filtered.TryAdd(cacheKey, node))
+        {
+            Interlocked.Increment(ref cache.Count);
+        }
+
+        return node;
+    }
+
+    /// <summary>The completions of <paramref name="ancestor"/> that belong to the node of <paramref name="key"/> (null when none does).</summary>
+    internal static PrefixNode? Filter(PrefixNode ancestor, CompletionTable table, string key, int maxVariants)
     {
         var node = new PrefixNode();
         foreach (var completion in ancestor.Completions)
@@ -153,4 +222,25 @@ public static class CompletionNodes
 
         return runes;
     }
+
+    private readonly record struct FilterKey(CompletionTable Table, string Key, int MaxVariants);
+
+    /// <summary>The filtered nodes of one ancestor message, by key.</summary>
+    private sealed class FilterCache
+    {
+        public readonly ConcurrentDictionary<FilterKey, PrefixNode?> Filtered = new();
+
+        public int Count;
+    }
+}
+
+/// <summary>
+/// A snapshot held in memory (the embedded store's) that reads a completion node synchronously by a key given as
+/// characters, so that <see cref="CompletionNodes"/> can probe a key's ancestors one at a time, longest first, without
+/// building their key strings and without reading the shorter ones once a longer one is found.
+/// </summary>
+internal interface ILocalCompletionReader
+{
+    /// <summary>The node of <paramref name="key"/> in <paramref name="table"/> as written (no ancestor walk), or null.</summary>
+    PrefixNode? ReadCompletionNode(CompletionTable table, ReadOnlySpan<char> key);
 }

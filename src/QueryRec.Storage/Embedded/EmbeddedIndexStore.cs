@@ -25,8 +25,24 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Most records of one version held parsed (<see cref="IIndexSnapshot"/> reads hand out the same message for the
+    /// same record of the same version, as the Redis near-cache does; readers never mutate them). Past this, a record
+    /// is parsed on every read. About 2 KB per completion node: 64 MB per version at most for nodes.
+    /// </summary>
+    public const int ParsedCapacity = 32_768;
+
     /// <summary>How many versions are kept, the active one included.</summary>
     public int RetainVersions { get; }
+
+    /// <summary>How many records of <paramref name="version"/> are held parsed (0 when the version is not retained).</summary>
+    public int ParsedRecords(string version)
+    {
+        lock (_gate)
+        {
+            return _history.FirstOrDefault(e => e.Build.Version == version)?.ParsedCount ?? 0;
+        }
+    }
 
     /// <inheritdoc />
     public string Name => "embedded";
@@ -196,48 +212,120 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         }
     }
 
-    private sealed class Entry
+    internal sealed class Entry
     {
+        private int _parsedCount;
+
         public Entry(IndexBuild build, DateTimeOffset publishedAt)
         {
             Build = build;
             PublishedAt = publishedAt;
-            Values = build.Records.ToFrozenDictionary(static r => r.Key, static r => r.Value, StringComparer.Ordinal);
+            Values = build.Records.ToFrozenDictionary(static r => r.Key, static r => new Slot(r.Value), StringComparer.Ordinal);
+            ByChars = Values.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
         public IndexBuild Build { get; }
 
         public DateTimeOffset PublishedAt { get; }
 
-        public FrozenDictionary<string, byte[]> Values { get; }
+        public FrozenDictionary<string, Slot> Values { get; }
+
+        /// <summary>The records by a key given as characters (no key string built).</summary>
+        public FrozenDictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> ByChars { get; }
+
+        /// <summary>How many records of this version hold their parsed message (at most <see cref="ParsedCapacity"/>).</summary>
+        public int ParsedCount => Volatile.Read(ref _parsedCount);
+
+        /// <summary>
+        /// The parsed message of <paramref name="key"/>, or null when the version has no such record. Parsed once per
+        /// version and record while fewer than <see cref="ParsedCapacity"/> are held; past that, parsed per read.
+        /// </summary>
+        public T? Read<T>(string key, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+        {
+            return Values.TryGetValue(key, out var slot) ? Read(slot, parser) : null;
+        }
+
+        /// <summary>The parsed message of a record, parsed once while fewer than <see cref="ParsedCapacity"/> are held.</summary>
+        public T Read<T>(Slot slot, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+        {
+            if (slot.Parsed is T cached)
+            {
+                return cached;
+            }
+
+            var parsed = parser.ParseFrom(slot.Bytes);
+            if (Volatile.Read(ref _parsedCount) < ParsedCapacity
+                && Interlocked.CompareExchange(ref slot.Parsed, parsed, null) is null)
+            {
+                Interlocked.Increment(ref _parsedCount);
+            }
+
+            return parsed;
+        }
+
+        /// <summary>The parsed message of <paramref name="key"/>, parsed on every read (large records read once per version).</summary>
+        public T? ReadUncached<T>(string key, Google.Protobuf.MessageParser<T> parser)
+            where T : class, Google.Protobuf.IMessage<T>
+            => Values.TryGetValue(key, out var slot) ? parser.ParseFrom(slot.Bytes) : null;
     }
 
-    private sealed class Snapshot(Entry entry) : IIndexSnapshot
+    /// <summary>One record of a version: its bytes and, once read, its parsed message (shared by every reader, never mutated).</summary>
+    internal sealed class Slot(byte[] bytes)
     {
+        public readonly byte[] Bytes = bytes;
+
+        public object? Parsed;
+    }
+
+    private sealed class Snapshot(Entry entry) : IIndexSnapshot, ILocalCompletionReader
+    {
+        /// <summary>The key prefix of each completion table ("p:", "py:", "pi:", "x:"), by <see cref="CompletionTable"/>.</summary>
+        private static readonly string[] TablePrefixes =
+            [.. Enum.GetValues<CompletionTable>().Select(static t => IndexKeys.Completions(t, string.Empty))];
+
         public string Version => entry.Build.Version;
 
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Prefix(normalizedPrefix), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null);
+            => ValueTask.FromResult(ReadCompletionNode(CompletionTable.Prefix, normalizedPrefix));
 
         public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
-            => Get(IndexKeys.Completions(table, key), PrefixNode.Parser);
+            => ValueTask.FromResult(ReadCompletionNode(table, key));
 
         public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             var nodes = new PrefixNode?[keys.Count];
             for (var i = 0; i < keys.Count; i++)
             {
-                nodes[i] = entry.Values.TryGetValue(IndexKeys.Completions(table, keys[i]), out var bytes) ? PrefixNode.Parser.ParseFrom(bytes) : null;
+                nodes[i] = ReadCompletionNode(table, keys[i]);
             }
 
             return ValueTask.FromResult<IReadOnlyList<PrefixNode?>>(nodes);
         }
 
+        /// <inheritdoc />
+        public PrefixNode? ReadCompletionNode(CompletionTable table, ReadOnlySpan<char> key)
+        {
+            var prefix = TablePrefixes[(int)table];
+            var length = prefix.Length + key.Length;
+            if (length > 256)
+            {
+                return entry.Read(IndexKeys.Completions(table, key.ToString()), PrefixNode.Parser);
+            }
+
+            Span<char> full = stackalloc char[length];
+            prefix.CopyTo(full);
+            key.CopyTo(full[prefix.Length..]);
+            return entry.ByChars.TryGetValue(full, out var slot) ? entry.Read(slot, PrefixNode.Parser) : null;
+        }
+
+        // Vocabulary chunks and the model package are large and read once per version: not held parsed.
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
-            => Get(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser);
+            => ValueTask.FromResult(entry.ReadUncached(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser));
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => ValueTask.FromResult(entry.Values.TryGetValue(IndexKeys.Query(normalizedQuery), out var bytes) ? QueryStats.Parser.ParseFrom(bytes) : null);
+            => Get(IndexKeys.Query(normalizedQuery), QueryStats.Parser);
 
         public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
             => Get(IndexKeys.Info, IndexInfo.Parser);
@@ -261,10 +349,10 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
             => Get(IndexKeys.Pins, PinList.Parser);
 
         public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
-            => Get(IndexKeys.Model, RankingModelPackage.Parser);
+            => ValueTask.FromResult(entry.ReadUncached(IndexKeys.Model, RankingModelPackage.Parser));
 
         private ValueTask<T?> Get<T>(string key, Google.Protobuf.MessageParser<T> parser)
             where T : class, Google.Protobuf.IMessage<T>
-            => ValueTask.FromResult(entry.Values.TryGetValue(key, out var bytes) ? parser.ParseFrom(bytes) : null);
+            => ValueTask.FromResult(entry.Read(key, parser));
     }
 }

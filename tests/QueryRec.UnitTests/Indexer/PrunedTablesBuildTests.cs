@@ -208,7 +208,8 @@ public sealed class PrunedTablesBuildTests
     /// <summary>
     /// For random query sets and typed keys, every table read through <see cref="CompletionNodes"/> on a pruned build
     /// returns the same completions, in the same order, as the node of the same key on an unpruned build: one key at
-    /// a time and batched.
+    /// a time and batched, through the embedded store's in-memory ancestor probe and through the batched ancestor read
+    /// of any other store (and again once the filtered nodes are remembered).
     /// </summary>
     [Fact]
     public void ReadNodes_PrunedBuild_MatchesTheUnprunedBuild_Property()
@@ -244,6 +245,8 @@ public sealed class PrunedTablesBuildTests
                     var max = table is CompletionTable.PinyinFull or CompletionTable.PinyinInitials ? maxPinyin : maxPrefix;
                     var lookups = keys.Concat(own).Where(static k => k.Length > 0).Select(k => QueryNormalizer.TruncateRunes(k, max)).Distinct(StringComparer.Ordinal).ToList();
                     var batched = CompletionNodes.ReadNodesAsync(prunedSnapshot, table, lookups, prunedInfo, default).AsTask().GetAwaiter().GetResult();
+                    // Through a wrapper that is not an in-memory reader: the batched ancestor read (Redis, near-cache).
+                    var remote = CompletionNodes.ReadNodesAsync(new CountingSnapshot(prunedSnapshot), table, lookups, prunedInfo, default).AsTask().GetAwaiter().GetResult();
                     var expected = fullSnapshot.GetCompletionNodesAsync(table, lookups).AsTask().GetAwaiter().GetResult();
                     for (var i = 0; i < lookups.Count; i++)
                     {
@@ -252,6 +255,7 @@ public sealed class PrunedTablesBuildTests
                         var context = $"{table} '{lookups[i]}' over [{string.Join(", ", distinct.Select(static q => q.Item1 + "x" + q.Item2))}] top-{topK}";
                         Assert.True(want == Describe(single), $"{context}: single read {Describe(single)}, unpruned {want}");
                         Assert.True(want == Describe(batched[i]), $"{context}: batched read {Describe(batched[i])}, unpruned {want}");
+                        Assert.True(want == Describe(remote[i]), $"{context}: batched ancestor read {Describe(remote[i])}, unpruned {want}");
                     }
                 }
 
