@@ -123,19 +123,24 @@ public sealed class IndexBuild
     public static ulong ComputeChecksum(IReadOnlyList<IndexRecord> sortedRecords)
     {
         var hash = new XxHash64();
-        Span<byte> length = stackalloc byte[4];
         foreach (var record in sortedRecords)
         {
-            var key = Encoding.UTF8.GetBytes(record.Key);
-            BinaryPrimitives.WriteInt32LittleEndian(length, key.Length);
-            hash.Append(length);
-            hash.Append(key);
-            BinaryPrimitives.WriteInt32LittleEndian(length, record.Value.Length);
-            hash.Append(length);
-            hash.Append(record.Value);
+            AppendToChecksum(hash, Encoding.UTF8.GetBytes(record.Key), record.Value);
         }
 
         return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>Appends one record to a running <see cref="ComputeChecksum"/> (records must come in key order).</summary>
+    internal static void AppendToChecksum(XxHash64 hash, ReadOnlySpan<byte> keyUtf8, ReadOnlySpan<byte> value)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, keyUtf8.Length);
+        hash.Append(length);
+        hash.Append(keyUtf8);
+        BinaryPrimitives.WriteInt32LittleEndian(length, value.Length);
+        hash.Append(length);
+        hash.Append(value);
     }
 
     /// <summary>A version id is 1 to 64 characters of [A-Za-z0-9._-].</summary>

@@ -318,13 +318,7 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
 
         _kindCount++;
 
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, key.Length);
-        _hash.Append(length);
-        _hash.Append(key);
-        BinaryPrimitives.WriteInt32LittleEndian(length, value.Length);
-        _hash.Append(length);
-        _hash.Append(value);
+        IndexBuild.AppendToChecksum(_hash, key, value);
     }
 
     /// <summary>After the last declared record: the file must end, and counts and checksum must match the manifest.</summary>

@@ -94,7 +94,6 @@ public sealed class IndexFileWriter : IDisposable
             Description = description ?? string.Empty,
         };
         var hash = new XxHash64();
-        Span<byte> length = stackalloc byte[4];
         long total = 0;
         using (var records = new FileStream(recordsPath, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize))
         {
@@ -124,12 +123,7 @@ public sealed class IndexFileWriter : IDisposable
 
                     previous = key;
                     var keyBytes = Encoding.UTF8.GetBytes(key);
-                    BinaryPrimitives.WriteInt32LittleEndian(length, keyBytes.Length);
-                    hash.Append(length);
-                    hash.Append(keyBytes);
-                    BinaryPrimitives.WriteInt32LittleEndian(length, record.Value.Length);
-                    hash.Append(length);
-                    hash.Append(record.Value);
+                    IndexBuild.AppendToChecksum(hash, keyBytes, record.Value);
                     var kind = IndexKeys.KindOf(key);
                     if (!_kinds.TryGetValue(kind, out var counts))
                     {
