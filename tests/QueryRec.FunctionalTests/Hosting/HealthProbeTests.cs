@@ -133,18 +133,9 @@ public sealed class HealthProbeTests
 
     private static QueryRecFactory Start(string indexPath, out string grpcAddress)
     {
-        grpcAddress = $"http://127.0.0.1:{Loopback.FreePort()}";
-        var factory = new QueryRecFactory(new()
-        {
-            ["QueryRec:Store:IndexPath"] = indexPath,
-            ["Kestrel:Endpoints:Grpc:Url"] = grpcAddress,
-            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{Loopback.FreePort()}",
-            ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
-        });
-        factory.UseKestrel();
-        factory.StartServer();
-        return factory;
+        var grpcPort = Loopback.FreePort();
+        grpcAddress = $"http://127.0.0.1:{grpcPort}";
+        return QueryRecFactory.StartOnKestrel(grpcPort, Loopback.FreePort(), new() { ["QueryRec:Store:IndexPath"] = indexPath });
     }
 
     private static async Task WaitForIndexAsync(string address, string version)

@@ -44,6 +44,22 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
         ["QueryRec:Suggest:StoreBudget"] = (storeBudget ?? TimeSpan.FromMilliseconds(200)).ToString(),
     });
 
+    /// <summary>
+    /// A host on real Kestrel sockets, started: the h2c gRPC endpoint (HTTP/2 only) and the Web endpoint (HTTP/1.1 and
+    /// HTTP/2: gRPC-Web, health, the storefront page) on the given loopback ports, plus <paramref name="settings"/>.
+    /// </summary>
+    internal static QueryRecFactory StartOnKestrel(int grpcPort, int webPort, Dictionary<string, string?> settings)
+    {
+        settings["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}";
+        settings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
+        settings["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}";
+        settings["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2";
+        var factory = new QueryRecFactory(settings);
+        factory.UseKestrel();
+        factory.StartServer();
+        return factory;
+    }
+
     /// <summary>The host environment; "Testing" unless a test is about environment defaults.</summary>
     internal string? Environment { get; init; }
 

@@ -22,21 +22,15 @@ public sealed class StorefrontBrowserTests(ITestOutputHelper output) : IDisposab
         NodeTools.Require(chromium: true, "tests/browser");
         var index = await BuildDemoIndexAsync();
         var webPort = Loopback.FreePort();
-        using var factory = new QueryRecFactory(new()
+        using var factory = QueryRecFactory.StartOnKestrel(Loopback.FreePort(), webPort, new()
         {
             ["QueryRec:Store:IndexPath"] = index,
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{Loopback.FreePort()}",
-            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{webPort}",
-            ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
 
             // One layer with one arm for everybody: the footer must show the arm the service assigned.
             ["QueryRec:Experiments:Layers:0:Name"] = "storefront-test",
             ["QueryRec:Experiments:Layers:0:Arms:0:Name"] = "everyone",
             ["QueryRec:Experiments:Layers:0:Arms:0:Share"] = "100",
         });
-        factory.UseKestrel();
-        factory.StartServer();
 
         // A test artifact, kept after the run in tests/browser/artifacts (gitignored); docs/images/storefront.png is a copy.
         var screenshot = Path.Combine(NodeTools.RepoRoot, "tests", "browser", "artifacts", "storefront.png");

@@ -21,16 +21,10 @@ public sealed class StorefrontServingTests : IDisposable
 
     public StorefrontServingTests()
     {
-        _factory = new QueryRecFactory(new()
+        _factory = QueryRecFactory.StartOnKestrel(_grpcPort, _webPort, new()
         {
             ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("static-v1", Counts)),
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{_grpcPort}",
-            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:Web:Url"] = $"http://127.0.0.1:{_webPort}",
-            ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2",
         });
-        _factory.UseKestrel();
-        _factory.StartServer();
     }
 
     public void Dispose()
