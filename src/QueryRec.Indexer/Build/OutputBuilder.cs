@@ -46,10 +46,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                     return;
                 }
 
-                foreach (var prefix in QueryNormalizer.IndexedPrefixes(text, maxPrefix))
-                {
-                    keys.Add(prefix);
-                }
+                AddPrefixes(text, maxPrefix, 1, partition, keys);
             },
             (k, sources) => sources.Add((_kept[k].Acc.Text, 0))));
         var pinyin = options.Pinyin ? WritePinyinTables(order, completions) : default;
@@ -393,12 +390,15 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             : Math.Clamp((order.Length + BuildOptions.EntriesPerTablePartition - 1) / BuildOptions.EntriesPerTablePartition, 1, BuildOptions.MaxTablePartitions);
         if (partitions == 1)
         {
-            return WriteTablePartition(table, order, completions, keysOf, new TablePartition(0, 1));
+            return WriteTablePartition(table, order, completions, keysOf, new TablePartition(0, 1), head: null);
         }
 
-        // Each entry goes once, in order, to the passes its key sources start in (the partition of a key is its
-        // source's), so a pass visits only its own entries instead of every entry: linear in the entries, not in
-        // entries × passes.
+        // The one-rune keys first, over every entry; their nodes stay for the two-rune keys' parents.
+        var head = new Dictionary<string, TableNode>(StringComparer.Ordinal);
+        var written = WriteTablePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, keep: head);
+
+        // Each entry goes once, in order, to the passes its key sources fall in, so a pass visits only its own
+        // entries instead of every entry: linear in the entries, not in entries × passes.
         var passes = new List<int>[partitions];
         var seenIn = new int[partitions];
         Array.Fill(seenIn, -1);
@@ -410,7 +410,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             foreach (var (source, start) in sources)
             {
                 var p = TablePartition.Of(source, start, partitions);
-                if (seenIn[p] != e)
+                if (p >= 0 && seenIn[p] != e)
                 {
                     seenIn[p] = e;
                     (passes[p] ??= []).Add(e);
@@ -418,22 +418,25 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             }
         }
 
-        var written = 0;
         for (var p = 0; p < partitions; p++)
         {
             if (passes[p] is { } entries)
             {
                 passes[p] = null!;
-                written += WriteTablePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions));
+                written += WriteTablePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head);
             }
         }
 
         return written;
     }
 
-    private int WriteTablePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition)
+    /// <summary>
+    /// One pass of <see cref="WriteTable"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
+    /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped.
+    /// </summary>
+    private int WriteTablePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
     {
-        var nodes = new Dictionary<string, TableNode>(StringComparer.Ordinal);
+        var nodes = keep ?? new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var topK = options.TopK;
         foreach (var k in order)
@@ -471,12 +474,14 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         }
 
         var written = 0;
+        var inPass = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
+        var inHead = head is null || ReferenceEquals(head, nodes) ? inPass : head.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var key in byLength.SelectMany(static l => l))
         {
             var node = nodes[key];
             var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
             if (key.Length > last
-                && nodes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key.AsSpan(0, key.Length - last), out var parent)
+                && (inPass.TryGetValue(key.AsSpan(0, key.Length - last), out var parent) || inHead.TryGetValue(key.AsSpan(0, key.Length - last), out parent))
                 && parent.Matches <= topK
                 && IsFilteredAncestor(node, parent.WrittenAncestor!, completions))
             {
@@ -539,34 +544,38 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     {
         var readingsStart = Stopwatch.GetTimestamp();
         var converter = PinyinConverter.Default;
-        var readings = new IReadOnlyList<PinyinKey>?[_kept.Length];
+
+        // A query's readings (up to MaxPinyinVariants of two strings each) are packed into one UTF-8 array while the
+        // tables are built: as objects they were the largest part of the build's memory at 10^7 queries.
+        var readings = new PackedPinyinKeys[_kept.Length];
         var queries = 0;
-        for (var k = 0; k < _kept.Length; k++)
-        {
-            var text = _kept[k].Acc.Text;
-            if (HasHanzi(converter, text))
-            {
-                readings[k] = converter.Keys(text, options.MaxPinyinVariants);
-                queries++;
-            }
-        }
 
         // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
         // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
         // likely reading of the same query gave (a query appears once per node, at its best weight).
         // An entry is (query, level, score); the Completion of a secondary level (a clone of the query's, with the
         // lower score) is made when a node holding it is written, not kept for every entry.
-        var entries = new List<(int Kept, int Level, double Score)>();
+        var entryList = new List<PinyinEntry>();
+        var levels = new List<int>();
         for (var k = 0; k < _kept.Length; k++)
         {
-            if (readings[k] is not { } keysOfQuery)
+            var text = _kept[k].Acc.Text;
+            if (!HasHanzi(converter, text))
             {
                 continue;
             }
 
-            foreach (var level in keysOfQuery.Select(static r => r.SecondaryReadings).Distinct())
+            var keysOfQuery = converter.Keys(text, options.MaxPinyinVariants);
+            readings[k] = PackedPinyinKeys.Pack(keysOfQuery);
+            queries++;
+            levels.Clear();
+            foreach (var reading in keysOfQuery)
             {
-                entries.Add((k, level, completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, level)));
+                if (!levels.Contains(reading.SecondaryReadings))
+                {
+                    levels.Add(reading.SecondaryReadings);
+                    entryList.Add(new(k, reading.SecondaryReadings, completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, reading.SecondaryReadings)));
+                }
             }
         }
 
@@ -576,11 +585,28 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             rank[order[i]] = i;
         }
 
-        var entryOrder = Enumerable.Range(0, entries.Count)
-            .OrderByDescending(e => entries[e].Score)
-            .ThenBy(e => rank[entries[e].Kept])
-            .ThenBy(e => entries[e].Level)
-            .ToArray();
+        // Entries sorted in place (best score, then the query's ranking position, then the level: a total order), so
+        // an entry's index is its position in the table order.
+        var entries = entryList.ToArray();
+        entryList = null;
+        Array.Sort(entries, (x, y) =>
+        {
+            var byScore = y.Score.CompareTo(x.Score);
+            if (byScore != 0)
+            {
+                return byScore;
+            }
+
+            var byRank = rank[x.Kept].CompareTo(rank[y.Kept]);
+            return byRank != 0 ? byRank : x.Level.CompareTo(y.Level);
+        });
+        rank = null!;
+        var entryOrder = new int[entries.Length];
+        for (var i = 0; i < entryOrder.Length; i++)
+        {
+            entryOrder[i] = i;
+        }
+
         var clones = new Dictionary<int, Completion>();
         Completion CompletionOf(int e)
         {
@@ -607,20 +633,38 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 
         var max = options.MaxPinyinPrefixLength;
         var lower = new HashSet<string>(StringComparer.Ordinal);
+        var all = new List<PinyinKey>();
+        var atLevel = new List<PinyinKey>();
+        var below = new List<PinyinKey>();
         void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
         {
             var (kept, level, _) = entries[e];
-            var all = readings[kept]!;
+            readings[kept].Unpack(all, initialsTable);
+            atLevel.Clear();
+            below.Clear();
+            foreach (var reading in all)
+            {
+                if (reading.SecondaryReadings < level)
+                {
+                    below.Add(reading);
+                }
+                else if (reading.SecondaryReadings == level)
+                {
+                    atLevel.Add(reading);
+                }
+            }
+
             lower.Clear();
-            PinyinPrefixes(all.Where(r => r.SecondaryReadings < level).ToList(), initialsTable, max, lower, partition);
-            PinyinPrefixes(all.Where(r => r.SecondaryReadings == level).ToList(), initialsTable, max, keys, partition);
+            PinyinPrefixes(below, initialsTable, max, lower, partition);
+            PinyinPrefixes(atLevel, initialsTable, max, keys, partition);
             keys.ExceptWith(lower);
         }
 
         void SourcesOf(int e, bool initialsTable, List<(string Source, int Start)> sources)
         {
             var (kept, level, _) = entries[e];
-            foreach (var r in readings[kept]!)
+            readings[kept].Unpack(all, initialsTable);
+            foreach (var r in all)
             {
                 if (r.SecondaryReadings == level)
                 {
@@ -665,7 +709,18 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 continue;
             }
 
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(source, maxLength))
+            AddPrefixes(source, maxLength, 1, partition, keys);
+        }
+    }
+
+    /// <summary>The prefixes of <paramref name="source"/> from <paramref name="minRunes"/> to <paramref name="maxRunes"/> runes that <paramref name="partition"/> holds.</summary>
+    private static void AddPrefixes(string source, int maxRunes, int minRunes, TablePartition partition, ICollection<string> keys)
+    {
+        var min = Math.Max(minRunes, partition.MinRunes);
+        var runes = 0;
+        foreach (var prefix in QueryNormalizer.IndexedPrefixes(source, partition.MaxRunes(maxRunes)))
+        {
+            if (++runes >= min)
             {
                 keys.Add(prefix);
             }
@@ -687,15 +742,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 continue;
             }
 
-            var min = han ? 1 : minLatinRunes;
-            var length = 0;
-            foreach (var prefix in QueryNormalizer.IndexedPrefixes(text[index..], maxRunes))
-            {
-                if (++length >= min)
-                {
-                    keys.Add(prefix);
-                }
-            }
+            AddPrefixes(text[index..], maxRunes, han ? 1 : minLatinRunes, partition, keys);
         }
     }
 
@@ -1151,34 +1198,185 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 }
 
 /// <summary>
-/// One pass of a completion table: the keys whose first rune hashes to <see cref="Index"/> of <see cref="Count"/>
-/// (default: one pass holding every key). Every prefix of a source string starts with the source's first rune, so the
-/// filter is applied once per source string.
+/// One pass of a completion table (default: one pass holding every key). With more than one pass, the head pass
+/// (<see cref="Head"/>) holds the one-rune keys of every source, and pass <see cref="Index"/> of <see cref="Count"/>
+/// holds the longer keys of the sources whose first two runes hash to it. Every key of two runes or more of a source
+/// string starts with the source's first two runes, so the filter is applied once per source string; a key's
+/// parent is in the same pass, or, for a two-rune key, in the head pass, which is built first and kept. Two runes
+/// rather than one, because pinyin and Latin keys start with one of some 36 letters and digits: one-rune passes
+/// cannot split a table finer than that, and the largest of them held a tenth of the pinyin nodes.
 /// </summary>
 internal readonly record struct TablePartition(int Index, int Count)
 {
-    /// <summary>True when the keys from <paramref name="source"/>[<paramref name="start"/>..] belong to this pass.</summary>
+    /// <summary>The index of the head pass.</summary>
+    public const int HeadIndex = -1;
+
+    /// <summary>The head pass of a table built in <paramref name="count"/> passes: the one-rune keys.</summary>
+    public static TablePartition Head(int count) => new(HeadIndex, count);
+
+    /// <summary>True for the head pass of a table built in more than one pass.</summary>
+    public bool IsHead => Count > 1 && Index == HeadIndex;
+
+    /// <summary>The fewest runes of a key held by this pass.</summary>
+    public int MinRunes => Count > 1 && !IsHead ? 2 : 1;
+
+    /// <summary>The most runes of a key held by this pass, for sources cut to <paramref name="maxRunes"/>.</summary>
+    public int MaxRunes(int maxRunes) => IsHead ? Math.Min(1, maxRunes) : maxRunes;
+
+    /// <summary>True when some key from <paramref name="source"/>[<paramref name="start"/>..] belongs to this pass.</summary>
     public bool Holds(string source, int start)
     {
-        if (Count <= 1 || start >= source.Length)
+        if (Count <= 1 || IsHead)
         {
-            return true;
+            return start < source.Length;
         }
 
         return Of(source, start, Count) == Index;
     }
 
-    /// <summary>The pass (of <paramref name="count"/>) that holds the keys from <paramref name="source"/>[<paramref name="start"/>..].</summary>
+    /// <summary>
+    /// The pass (of <paramref name="count"/>) that holds the keys of two runes or more from
+    /// <paramref name="source"/>[<paramref name="start"/>..]; -1 when it has fewer than two runes (a source of one
+    /// rune gives only a head key).
+    /// </summary>
     public static int Of(string source, int start, int count)
     {
-        if (count <= 1 || start >= source.Length)
+        if (count <= 1)
         {
-            return 0;
+            return start < source.Length ? 0 : -1;
         }
 
-        Rune.DecodeFromUtf16(source.AsSpan(start), out var first, out _); // an unpaired surrogate reads as U+FFFD
-        var rune = first.Value;
+        // The runes as QueryNormalizer.IndexedPrefixes steps over them (a high surrogate takes the next char along).
+        var first = Step(source, start);
+        var second = Step(source, start + first);
+        if (first == 0 || second == 0)
+        {
+            return -1;
+        }
+
+        ulong hash = 0;
+        for (var i = start; i < start + first + second; i++)
+        {
+            hash = (hash * 0x10001) + source[i];
+        }
+
         // Fibonacci hashing spreads neighbouring code points (a, b, c; adjacent hanzi) over the passes.
-        return (int)(((uint)rune * 2654435769u) % (uint)count);
+        return (int)(((hash * 11400714819323198485UL) >> 32) % (uint)count);
+
+        static int Step(string text, int index) => index >= text.Length ? 0
+            : char.IsHighSurrogate(text[index]) && index + 1 < text.Length ? 2 : 1;
+    }
+}
+
+/// <summary>An entry of the pinyin tables: a kept query at one reading level, with its score at that level.</summary>
+internal readonly record struct PinyinEntry(int Kept, int Level, double Score);
+
+/// <summary>
+/// A query's pinyin readings packed into one UTF-8 array while the pinyin tables are built: for each reading, its
+/// level (<see cref="PinyinKey.SecondaryReadings"/>), then its full pinyin and its initials, each length-prefixed.
+/// </summary>
+internal readonly struct PackedPinyinKeys
+{
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly byte[]? _packed;
+    private readonly IReadOnlyList<PinyinKey>? _unpacked; // a reading UTF-8 cannot carry (a lone surrogate): kept as is
+
+    private PackedPinyinKeys(byte[]? packed, IReadOnlyList<PinyinKey>? unpacked)
+    {
+        _packed = packed;
+        _unpacked = unpacked;
+    }
+
+    /// <summary>Packs the readings.</summary>
+    public static PackedPinyinKeys Pack(IReadOnlyList<PinyinKey> readings)
+    {
+        try
+        {
+            var size = 0;
+            foreach (var reading in readings)
+            {
+                size += 3 * 5 + Strict.GetByteCount(reading.Full) + Strict.GetByteCount(reading.Initials);
+            }
+
+            var buffer = new byte[size];
+            var at = 0;
+            foreach (var reading in readings)
+            {
+                at += Write7Bit(buffer.AsSpan(at), (uint)reading.SecondaryReadings);
+                at += WriteString(buffer.AsSpan(at), reading.Full);
+                at += WriteString(buffer.AsSpan(at), reading.Initials);
+            }
+
+            return new(buffer.AsSpan(0, at).ToArray(), null);
+        }
+        catch (EncoderFallbackException)
+        {
+            return new(null, readings);
+        }
+
+        static int WriteString(Span<byte> to, string text)
+        {
+            var length = Write7Bit(to, (uint)Strict.GetByteCount(text));
+            return length + Strict.GetBytes(text, to[length..]);
+        }
+
+        static int Write7Bit(Span<byte> to, uint value)
+        {
+            var i = 0;
+            for (; value >= 0x80; value >>= 7)
+            {
+                to[i++] = (byte)(value | 0x80);
+            }
+
+            to[i++] = (byte)value;
+            return i;
+        }
+    }
+
+    /// <summary>
+    /// The readings, in their order, into <paramref name="readings"/> (cleared first); only the full pinyin, or
+    /// only the initials (<paramref name="initials"/>), is decoded, the other left empty.
+    /// </summary>
+    public void Unpack(List<PinyinKey> readings, bool initials)
+    {
+        readings.Clear();
+        if (_unpacked is not null)
+        {
+            readings.AddRange(_unpacked);
+            return;
+        }
+
+        ReadOnlySpan<byte> span = _packed;
+        while (!span.IsEmpty)
+        {
+            var level = (int)Read7Bit(ref span);
+            var full = ReadString(ref span, decode: !initials);
+            var initialsText = ReadString(ref span, decode: initials);
+            readings.Add(new PinyinKey(full, initialsText) { SecondaryReadings = level });
+        }
+
+        static string ReadString(ref ReadOnlySpan<byte> span, bool decode)
+        {
+            var length = (int)Read7Bit(ref span);
+            var text = decode ? Encoding.UTF8.GetString(span[..length]) : string.Empty;
+            span = span[length..];
+            return text;
+        }
+
+        static uint Read7Bit(ref ReadOnlySpan<byte> span)
+        {
+            uint value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = span[0];
+                span = span[1..];
+                value |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+            return value;
+        }
     }
 }

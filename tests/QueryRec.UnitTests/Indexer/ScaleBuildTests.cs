@@ -84,6 +84,84 @@ public sealed class ScaleBuildTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Build_MorePartitions_SameRecords_WithOneRuneTwoRuneAndSupplementaryQueries()
+    {
+        // One- and two-rune queries (head keys only, or one key past the head), supplementary-plane hanzi (two chars
+        // per rune: the pass of a key is its first two runes, not chars), pinyin that shares its first letters with
+        // many others, and Latin words after hanzi (infix word starts). (Emoji do not survive normalization.)
+        var extra = new[]
+        {
+            "a", "b", "中", "𠀀", "ab", "a b", "中国", "𠀀𠀁", "𠀀a", "a𠀀", "𠀀中", "zh", "zhong", "zhongguo",
+            "中国移动", "中華", "𠀀𠀁𠀂 iphone", "手机 iphone15", "手机壳", "耳机 蓝牙", "长城", "行长", "重庆火锅", "x", "xy",
+        };
+        var list = Vocabulary(3000) + string.Concat(extra.Select((q, i) => $"{q}\t{7000 - (i * 37)}\n"));
+
+        var one = BuildList(list, 1, prune: true);
+        foreach (var partitions in new[] { 2, 5, 64, BuildOptions.MaxTablePartitions })
+        {
+            var other = BuildList(list, partitions, prune: true);
+            Assert.Equal(one.Build.Manifest.Checksum, other.Build.Manifest.Checksum);
+            Assert.True(one.Build.Records.Select(r => r.Key).SequenceEqual(other.Build.Records.Select(r => r.Key)));
+        }
+
+        foreach (var key in new[] { "p:a", "p:中", "p:𠀀", "p:ab", "py:z", "py:zh", "pi:z" })
+        {
+            Assert.True(one.Build.Records.Any(r => r.Key == key), key);
+        }
+    }
+
+    [Fact]
+    public void TablePartition_KeysOfTwoRunesOrMore_ShareTheirSourcesPass_OneRuneKeysGoToTheHead()
+    {
+        const int Count = 16;
+        string[] sources = ["zhongguo", "zhang", "zh", "z", "𠀀𠀁x", "𠀀", "😀a", "中国", "a", ""];
+        foreach (var source in sources)
+        {
+            var pass = TablePartition.Of(source, 0, Count);
+            Assert.Equal(QueryNormalizer.RuneCount(source) >= 2, pass >= 0);
+            var prefixes = QueryNormalizer.IndexedPrefixes(source, 24).ToArray();
+            for (var runes = 1; runes <= prefixes.Length; runes++)
+            {
+                var key = prefixes[runes - 1];
+                // The key's own pass (as a source) is the source's: a key and all its longer prefixes go together.
+                Assert.Equal(runes >= 2 ? pass : -1, TablePartition.Of(key, 0, Count));
+                var holders = Enumerable.Range(0, Count).Select(i => new TablePartition(i, Count)).Append(TablePartition.Head(Count))
+                    .Where(p => runes >= p.MinRunes && runes <= p.MaxRunes(24) && p.Holds(source, 0))
+                    .ToArray();
+                Assert.Equal(runes == 1 ? TablePartition.Head(Count) : new TablePartition(pass, Count), Assert.Single(holders));
+            }
+        }
+
+        // The passes spread: pinyin starting with the same letter no longer lands in one pass.
+        var zPasses = new[] { "za", "zh", "zi", "zo", "zu", "ze", "zy", "zz" }.Select(s => TablePartition.Of(s, 0, Count)).Distinct().Count();
+        Assert.True(zPasses >= 4, $"z-keys in {zPasses} passes");
+    }
+
+    [Fact]
+    public void PackedPinyinKeys_RoundTripsEveryReadingAndLevel()
+    {
+        var converter = QueryRec.Core.Matching.PinyinConverter.Default;
+        string[] texts = ["重庆火锅", "行长 长城", "iphone15 手机壳", "𠀀中😀", "銀行", "a中b"];
+        var all = new List<QueryRec.Core.Matching.PinyinKey>();
+        foreach (var text in texts)
+        {
+            var readings = converter.Keys(text, 16);
+            Assert.NotEmpty(readings);
+            var packed = PackedPinyinKeys.Pack(readings);
+
+            packed.Unpack(all, initials: false);
+            Assert.Equal(readings.Select(r => (r.Full, r.SecondaryReadings)), all.Select(r => (r.Full, r.SecondaryReadings)));
+            packed.Unpack(all, initials: true);
+            Assert.Equal(readings.Select(r => (r.Initials, r.SecondaryReadings)), all.Select(r => (r.Initials, r.SecondaryReadings)));
+        }
+
+        // A lone surrogate cannot be UTF-8: such readings are kept as they are.
+        var odd = new[] { new QueryRec.Core.Matching.PinyinKey("ab\uD800", "a\uD800") { SecondaryReadings = 3 } };
+        PackedPinyinKeys.Pack(odd).Unpack(all, initials: false);
+        Assert.Equal(odd, all);
+    }
+
     [Theory]
     [InlineData(1, 1L << 30)]
     [InlineData(5, 200_000L)]
