@@ -219,7 +219,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IDisposable
     /// <summary>A throw-away CA, a server certificate for localhost and 127.0.0.1, and a client certificate, made with openssl.</summary>
     private void CreateCertificates()
     {
-        var directory = Directory.CreateTempSubdirectory("queryrec-redis-tls-").FullName;
+        var directory = TempDirectories.Create("queryrec-redis-tls-");
         string In(string name) => Path.Combine(directory, name);
         File.WriteAllText(In("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
         File.WriteAllText(In("client.ext"), "extendedKeyUsage=clientAuth\n");

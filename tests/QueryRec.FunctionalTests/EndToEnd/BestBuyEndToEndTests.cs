@@ -20,7 +20,7 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
     [Fact]
     public async Task Suggest_Gea_AfterImportBuildPublish_ReturnsGearsOfWar3FirstWithExpectedPopularity()
     {
-        var work = Directory.CreateTempSubdirectory("queryrec-bestbuy-").FullName;
+        var work = TempDirectories.Create("queryrec-bestbuy-");
         var events = Path.Combine(work, "events.jsonl");
         var index = Path.Combine(work, "index.qrx");
         var keyPrefix = RedisServerFixture.NewKeyPrefix();

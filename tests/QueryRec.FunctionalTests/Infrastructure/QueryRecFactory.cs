@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using QueryRec.Contracts.V1;
 using QueryRec.Storage;
+using QueryRec.TestSupport;
 
 namespace QueryRec.FunctionalTests.Infrastructure;
 
@@ -124,7 +125,7 @@ public sealed class QueryRecFactory : WebApplicationFactory<QueryRec.Api.QueryRe
     /// <summary>Writes a build to a fresh temp index file and returns its path.</summary>
     internal static string WriteTempIndex(IndexBuild build, string? directory = null)
     {
-        directory ??= Directory.CreateTempSubdirectory("queryrec-ft-").FullName;
+        directory ??= TempDirectories.Create("queryrec-ft-");
         var path = Path.Combine(directory, "index.qrx");
         IndexFile.WriteFile(build, path);
         return path;
