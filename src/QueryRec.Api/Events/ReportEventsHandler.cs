@@ -45,7 +45,7 @@ internal sealed class ReportEventsHandler(
         var now = timeProvider.GetUtcNow();
         var response = new ReportEventsResponse
         {
-            Metadata = new ResponseMetadata { RequestId = Guid.CreateVersion7(now).ToString("N") },
+            Metadata = new ResponseMetadata { RequestId = RequestIds.New(now) },
         };
         Experiments.ExperimentScope.Stamp(response.Metadata);
 

@@ -58,16 +58,17 @@ internal sealed class Reranker : IDisposable
         // Tier, then score descending, then recall order (a stable sort, as OrderBy/ThenByDescending was).
         if (kept.Count > 1)
         {
-            var keyed = new (Candidate Candidate, int Index)[kept.Count];
+            // The sort keys copied out once (no enum boxing or candidate dereferences per comparison).
+            var keyed = new (int Tier, double Score, int Index, Candidate Candidate)[kept.Count];
             for (var i = 0; i < keyed.Length; i++)
             {
-                keyed[i] = (kept[i], i);
+                keyed[i] = ((int)kept[i].Features.Tier, kept[i].Score, i, kept[i]);
             }
 
             Array.Sort(keyed, static (a, b) =>
             {
-                var c = a.Candidate.Features.Tier.CompareTo(b.Candidate.Features.Tier);
-                c = c != 0 ? c : b.Candidate.Score.CompareTo(a.Candidate.Score);
+                var c = a.Tier.CompareTo(b.Tier);
+                c = c != 0 ? c : b.Score.CompareTo(a.Score);
                 return c != 0 ? c : a.Index.CompareTo(b.Index);
             });
             for (var i = 0; i < keyed.Length; i++)

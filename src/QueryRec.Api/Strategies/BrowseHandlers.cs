@@ -32,7 +32,7 @@ internal sealed class BrowseServing(
         var metadata = new ResponseMetadata
         {
             ModelVersion = HeuristicScorer.ModelVersion,
-            RequestId = Guid.CreateVersion7(now).ToString("N"),
+            RequestId = RequestIds.New(now),
             Strategy = strategy,
         };
         Experiments.ExperimentScope.Stamp(metadata);

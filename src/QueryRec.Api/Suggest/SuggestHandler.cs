@@ -66,7 +66,7 @@ internal sealed class SuggestHandler(
             : _sources;
         var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
         var now = timeProvider.GetUtcNow();
-        var requestId = Guid.CreateVersion7(now).ToString("N");
+        var requestId = RequestIds.New(now);
 
         // One snapshot for the whole request: every index read comes from the same version.
         var serving = activeIndex.Current;
