@@ -20,6 +20,9 @@ internal static class NearDuplicateCollapse
     private static readonly ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
     private static int _remembered;
 
+    /// <summary>How many keys are remembered now (for tests).</summary>
+    internal static int RememberedCount => Remembered.Count;
+
     /// <summary>The collapse key of a candidate text (<see cref="NearDuplicates.Key"/>), remembered.</summary>
     internal static string KeyOf(string text)
     {
