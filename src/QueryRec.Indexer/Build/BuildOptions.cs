@@ -125,9 +125,10 @@ public sealed record BuildOptions
     public int MaxVocabulary { get; init; } = 1_000_000;
 
     /// <summary>
-    /// Passes per completion table (0: from the number of entries, <see cref="EntriesPerTablePartition"/> each). Each
-    /// pass holds only the nodes whose key starts with a rune of its partition, so the build's peak memory is a
-    /// fraction of a table's nodes; the output does not depend on it (a node and its parent share their first rune).
+    /// Passes per completion table (0: from the number of entries, <see cref="EntriesPerTablePartition"/> each), after a
+    /// head pass that builds and keeps the one-rune keys. Each pass holds only the longer keys whose first two runes
+    /// hash to it, so the build's peak memory is a fraction of a table's nodes; the output does not depend on it (a
+    /// node of two runes or more and its parent share their first two runes; <see cref="TablePartition"/>).
     /// </summary>
     public int TablePartitions { get; init; }
 

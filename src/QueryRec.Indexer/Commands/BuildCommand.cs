@@ -26,7 +26,7 @@ internal sealed class BuildCommand
         var minLatinInfix = new Option<int>("--min-latin-infix") { Description = "Shortest infix key from a Latin or digit word start, in characters.", DefaultValueFactory = _ => defaults.MinLatinInfixLength };
         var vocabularyMax = new Option<int>("--vocabulary-max") { Description = "Most popular queries written to the typo-tolerance vocabulary (v:); 0 for none.", DefaultValueFactory = _ => defaults.MaxVocabulary };
         var noPrune = new Option<bool>("--no-prune") { Description = "Write every completion-table node, also those below a complete node (at most top-K matches) that servers can filter from it." };
-        var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
+        var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table after the head pass of one-rune keys (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var misspellingRatio = new Option<double>("--misspelling-ratio") { Description = "Leave out a query one letter away (inside a word of 5+ letters) from a query searched this many times as often: its misspelling. 0: off.", DefaultValueFactory = _ => defaults.MisspellingRatio };
