@@ -87,7 +87,8 @@ start_api() { # $1 redis port; sets url, api_pid
       --Logging:LogLevel:Default=Warning >"$work/api.log" 2>&1 &
     api_pid=$!
     pids+=("$api_pid")
-    for _ in $(seq 300); do
+    # Up to 10 minutes: at 10^7 queries the service loads a text table of 10^7 entries before it is ready.
+    for _ in $(seq 3000); do
       curl -sf "http://127.0.0.1:$web_port/healthz/ready" >/dev/null 2>&1 && break
       kill -0 "$api_pid" 2>/dev/null || break
       sleep 0.2

@@ -13,6 +13,11 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
 {
     private volatile ServingIndex? _current;
 
+    // The snapshot of a version whose activation has not finished (a read timed out): the next attempt for the same
+    // version goes on with it, so a load that takes longer than one read's timeout (a packed version's text table at
+    // 10^7 queries) carries on in the background instead of starting over on every poll.
+    private IIndexSnapshot? _pending;
+
     /// <summary>The store the snapshots come from.</summary>
     public IIndexStore Store => store;
 
@@ -31,7 +36,11 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
             return (false, previous);
         }
 
-        var snapshot = store.OpenSnapshot(version);
+        var pending = Volatile.Read(ref _pending);
+        var snapshot = pending is not null && string.Equals(pending.Version, version, StringComparison.Ordinal)
+            ? pending
+            : store.OpenSnapshot(version);
+        Volatile.Write(ref _pending, snapshot);
         var info = await snapshot.GetInfoAsync(cancellationToken);
         var maxPrefixLength = info is { MaxPrefixLength: > 0 } ? info.MaxPrefixLength : options.Value.MaxIndexedPrefixLength;
         var fuzzy = matching.Value is { Fuzzy: true } m && info is { VocabularyChunks: > 0 }
@@ -42,6 +51,7 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
             Info = info ?? new IndexInfo(),
             Fuzzy = fuzzy,
         };
+        Interlocked.CompareExchange(ref _pending, null, snapshot);
         return (true, previous);
     }
 }
