@@ -22,38 +22,12 @@ internal sealed class GatedIndexStore(IIndexStore inner) : IIndexStore
 
     public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default) => inner.SubscribeAsync(onAnnounced, cancellationToken);
 
-    private sealed class Snapshot(IIndexSnapshot inner, Task gate) : IIndexSnapshot
+    private sealed class Snapshot(IIndexSnapshot inner, Task gate) : ForwardingIndexSnapshot(inner)
     {
-        public string Version => inner.Version;
-
-        public async ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
+        public override async ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
         {
             await gate.WaitAsync(cancellationToken);
-            return await inner.GetVocabularyChunkAsync(chunk, cancellationToken);
+            return await base.GetVocabularyChunkAsync(chunk, cancellationToken);
         }
-
-        public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default) => inner.GetPrefixNodeAsync(normalizedPrefix, cancellationToken);
-
-        public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default) => inner.GetCompletionNodeAsync(table, key, cancellationToken);
-
-        public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => inner.GetCompletionNodesAsync(table, keys, cancellationToken);
-
-        public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetQueryStatsAsync(normalizedQuery, cancellationToken);
-
-        public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default) => inner.GetInfoAsync(cancellationToken);
-
-        public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetRelatedQueriesAsync(normalizedQuery, cancellationToken);
-
-        public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetRefinementsAsync(normalizedQuery, cancellationToken);
-
-        public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default) => inner.GetItemQueriesAsync(itemId, cancellationToken);
-
-        public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default) => inner.GetHotAsync(category, cancellationToken);
-
-        public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(category, cancellationToken);
-
-        public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default) => inner.GetPinsAsync(cancellationToken);
-
-        public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default) => inner.GetRankingModelAsync(cancellationToken);
     }
 }
