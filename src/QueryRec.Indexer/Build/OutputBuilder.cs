@@ -1204,7 +1204,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 /// string starts with the source's first two runes, so the filter is applied once per source string; a key's
 /// parent is in the same pass, or, for a two-rune key, in the head pass, which is built first and kept. Two runes
 /// rather than one, because pinyin and Latin keys start with one of some 36 letters and digits: one-rune passes
-/// cannot split a table finer than that, and the largest of them held a tenth of the pinyin nodes.
+/// never hold less than every key starting with their letter (at 10^5 the largest of 5 held 34 % of the py: nodes).
 /// </summary>
 internal readonly record struct TablePartition(int Index, int Count)
 {
