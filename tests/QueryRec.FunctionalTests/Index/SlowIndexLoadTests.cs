@@ -10,8 +10,8 @@ namespace QueryRec.FunctionalTests.Index;
 
 /// <summary>
 /// A version whose snapshot takes longer to load than one read's timeout (a packed Redis version's text table at 10^7
-/// queries took tens of seconds): the index poll carries on with the same snapshot until it is loaded, instead of
-/// opening a new one, which starts the load over, on every poll and never serving.
+/// queries takes seconds against a 1 s read timeout): the index poll carries on with the same snapshot until it is
+/// loaded, instead of opening a new one, which started the load over on every poll, so the version was never served.
 /// </summary>
 public sealed class SlowIndexLoadTests
 {
