@@ -118,18 +118,7 @@ internal static class RecallRunner
                 candidates = task.Result;
             }
 
-            foreach (var candidate in candidates)
-            {
-                if (merged.TryGetValue(candidate.Text, out var existing))
-                {
-                    existing.Merge(candidate);
-                }
-                else
-                {
-                    merged.Add(candidate.Text, candidate);
-                    ordered.Add(candidate);
-                }
-            }
+            MergeInto(candidates, merged, ordered);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -151,26 +140,30 @@ internal static class RecallRunner
     {
         var merged = new Dictionary<string, Candidate>(first.Candidates.Count + second.Candidates.Count, StringComparer.Ordinal);
         var ordered = new List<Candidate>(first.Candidates.Count + second.Candidates.Count);
-        foreach (var round in (ReadOnlySpan<IReadOnlyList<Candidate>>)[first.Candidates, second.Candidates])
-        {
-            foreach (var candidate in round)
-            {
-                if (merged.TryGetValue(candidate.Text, out var existing))
-                {
-                    existing.Merge(candidate);
-                }
-                else
-                {
-                    merged.Add(candidate.Text, candidate);
-                    ordered.Add(candidate);
-                }
-            }
-        }
+        MergeInto(first.Candidates, merged, ordered);
+        MergeInto(second.Candidates, merged, ordered);
 
         var degraded = first.DegradedReasons.Count == 0 ? second.DegradedReasons
             : second.DegradedReasons.Count == 0 ? first.DegradedReasons
             : [.. first.DegradedReasons, .. second.DegradedReasons];
         return new RecallResult(ordered, degraded);
+    }
+
+    /// <summary>Adds <paramref name="candidates"/> by normalized text: a text met before merges into its first candidate.</summary>
+    private static void MergeInto(IReadOnlyList<Candidate> candidates, Dictionary<string, Candidate> merged, List<Candidate> ordered)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (merged.TryGetValue(candidate.Text, out var existing))
+            {
+                existing.Merge(candidate);
+            }
+            else
+            {
+                merged.Add(candidate.Text, candidate);
+                ordered.Add(candidate);
+            }
+        }
     }
 
     private static IEnumerable<Task> Pending(Task<IReadOnlyList<Candidate>>?[] tasks)

@@ -18,21 +18,10 @@ public static class InfixWordStarts
     public static IEnumerable<(int Index, bool Han)> Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var previous = default(Rune);
-        var index = 0;
-        var first = true;
-        while (index < text.Length)
+        var walk = new Walk(text);
+        while (walk.Next(out var index, out var han))
         {
-            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
-            var han = IsHan(rune);
-            if (!first && StartsWord(previous, rune, han))
-            {
-                yield return (index, han);
-            }
-
-            previous = rune;
-            first = false;
-            index += consumed;
+            yield return (index, han);
         }
     }
 
@@ -42,29 +31,21 @@ public static class InfixWordStarts
     /// </summary>
     public static bool Contains(string text, string key)
     {
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(key);
         if (key.Length == 0)
         {
             return false;
         }
 
-        // The walk of Of, without its enumerator (this runs per completion on the infix path).
-        ArgumentNullException.ThrowIfNull(text);
-        var previous = default(Rune);
-        var index = 0;
-        var first = true;
-        while (index < text.Length)
+        // The walk of Of without its enumerator (this runs per completion on the infix path).
+        var walk = new Walk(text);
+        while (walk.Next(out var index, out _))
         {
-            Rune.DecodeFromUtf16(text.AsSpan(index), out var rune, out var consumed);
-            if (!first && StartsWord(previous, rune, IsHan(rune))
-                && text.Length - index >= key.Length && string.CompareOrdinal(text, index, key, 0, key.Length) == 0)
+            if (text.Length - index >= key.Length && string.CompareOrdinal(text, index, key, 0, key.Length) == 0)
             {
                 return true;
             }
-
-            previous = rune;
-            first = false;
-            index += consumed;
         }
 
         return false;
@@ -73,4 +54,35 @@ public static class InfixWordStarts
     /// <summary>Whether <paramref name="rune"/>, after <paramref name="previous"/>, starts a word (not at position 0).</summary>
     private static bool StartsWord(Rune previous, Rune rune, bool han)
         => rune.Value != ' ' && (previous.Value == ' ' || han || (IsHan(previous) && Rune.IsLetterOrDigit(rune)));
+
+    /// <summary>The word starts of a text, one at a time, without allocating.</summary>
+    private struct Walk(string text)
+    {
+        private Rune _previous;
+        private int _index;
+        private bool _started;
+
+        /// <summary>Moves to the next word start; false at the end of the text.</summary>
+        public bool Next(out int start, out bool han)
+        {
+            while (_index < text.Length)
+            {
+                Rune.DecodeFromUtf16(text.AsSpan(_index), out var rune, out var consumed);
+                start = _index;
+                han = IsHan(rune);
+                var startsWord = _started && StartsWord(_previous, rune, han);
+                _previous = rune;
+                _started = true;
+                _index += consumed;
+                if (startsWord)
+                {
+                    return true;
+                }
+            }
+
+            start = 0;
+            han = false;
+            return false;
+        }
+    }
 }

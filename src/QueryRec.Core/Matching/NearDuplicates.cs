@@ -57,16 +57,9 @@ public static class NearDuplicates
             var cls = Classify(rune, normalized, index, current);
             if (cls != current)
             {
-                if (current != TokenClass.None)
+                if (current != TokenClass.None && !AddToken(normalized, start, index, current, starts, kept, withY, ref count))
                 {
-                    if (count == StackTokens)
-                    {
-                        return KeyOfList(normalized);
-                    }
-
-                    starts[count] = start;
-                    kept[count] = FormOf(normalized.AsSpan(start, index - start), current, out withY[count]);
-                    count++;
+                    return KeyOfList(normalized);
                 }
 
                 start = index;
@@ -76,16 +69,9 @@ public static class NearDuplicates
             index += rune.Utf16SequenceLength;
         }
 
-        if (current != TokenClass.None)
+        if (current != TokenClass.None && !AddToken(normalized, start, index, current, starts, kept, withY, ref count))
         {
-            if (count == StackTokens)
-            {
-                return KeyOfList(normalized);
-            }
-
-            starts[count] = start;
-            kept[count] = FormOf(normalized.AsSpan(start, index - start), current, out withY[count]);
-            count++;
+            return KeyOfList(normalized);
         }
 
         // The forms side by side in one buffer (a form is never longer than its token plus one), then sorted.
@@ -135,6 +121,23 @@ public static class NearDuplicates
 
         var result = key[..length];
         return result.SequenceEqual(normalized) ? normalized : new string(result);
+    }
+
+    /// <summary>
+    /// Records the token text[<paramref name="start"/>..<paramref name="end"/>) of class <paramref name="cls"/> as
+    /// (start, kept length, 'y' appended) of its singular form; false when the stack buffers are full.
+    /// </summary>
+    private static bool AddToken(string text, int start, int end, TokenClass cls, Span<int> starts, Span<int> kept, Span<bool> withY, ref int count)
+    {
+        if (count == StackTokens)
+        {
+            return false;
+        }
+
+        starts[count] = start;
+        kept[count] = FormOf(text.AsSpan(start, end - start), cls, out withY[count]);
+        count++;
+        return true;
     }
 
     /// <summary>
