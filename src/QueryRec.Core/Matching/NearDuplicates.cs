@@ -49,29 +49,13 @@ public static class NearDuplicates
         Span<int> kept = stackalloc int[StackTokens];
         Span<bool> withY = stackalloc bool[StackTokens];
         var count = 0;
-        var start = 0;
-        var current = TokenClass.None;
-        var index = 0;
-        foreach (var rune in normalized.EnumerateRunes())
+        var tokens = new TokenWalk(normalized);
+        while (tokens.Next(out var start, out var end, out var cls))
         {
-            var cls = Classify(rune, normalized, index, current);
-            if (cls != current)
+            if (!AddToken(normalized, start, end, cls, starts, kept, withY, ref count))
             {
-                if (current != TokenClass.None && !AddToken(normalized, start, index, current, starts, kept, withY, ref count))
-                {
-                    return KeyOfList(normalized);
-                }
-
-                start = index;
-                current = cls;
+                return KeyOfList(normalized);
             }
-
-            index += rune.Utf16SequenceLength;
-        }
-
-        if (current != TokenClass.None && !AddToken(normalized, start, index, current, starts, kept, withY, ref count))
-        {
-            return KeyOfList(normalized);
         }
 
         // The forms side by side in one buffer (a form is never longer than its token plus one), then sorted.
@@ -155,29 +139,10 @@ public static class NearDuplicates
     private static string KeyOfList(string normalized)
     {
         var tokens = new List<string>();
-        var start = 0;
-        var current = TokenClass.None;
-        var index = 0;
-        foreach (var rune in normalized.EnumerateRunes())
+        var walk = new TokenWalk(normalized);
+        while (walk.Next(out var start, out var end, out var cls))
         {
-            var cls = Classify(rune, normalized, index, current);
-            if (cls != current)
-            {
-                if (current != TokenClass.None)
-                {
-                    tokens.Add(Token(normalized.AsSpan(start, index - start), current));
-                }
-
-                start = index;
-                current = cls;
-            }
-
-            index += rune.Utf16SequenceLength;
-        }
-
-        if (current != TokenClass.None)
-        {
-            tokens.Add(Token(normalized.AsSpan(start, index - start), current));
+            tokens.Add(Token(normalized.AsSpan(start, end - start), cls));
         }
 
         if (tokens.Count == 1)
@@ -264,5 +229,48 @@ public static class NearDuplicates
             or System.Globalization.UnicodeCategory.SpacingCombiningMark
             ? TokenClass.Letter
             : TokenClass.None;
+    }
+
+    /// <summary>The tokens of a text, one at a time, as ranges with their class (runs of one class, None dropped).</summary>
+    private struct TokenWalk(string text)
+    {
+        private int _index;
+        private int _start;
+        private TokenClass _current;
+
+        /// <summary>Moves to the next token; false at the end of the text.</summary>
+        public bool Next(out int start, out int end, out TokenClass cls)
+        {
+            while (_index < text.Length)
+            {
+                Rune.DecodeFromUtf16(text.AsSpan(_index), out var rune, out var consumed); // a lone surrogate reads as U+FFFD
+                var next = Classify(rune, text, _index, _current);
+                var at = _index;
+                _index += consumed;
+                if (next == _current)
+                {
+                    continue;
+                }
+
+                var (previous, from) = (_current, _start);
+                _start = at;
+                _current = next;
+                if (previous != TokenClass.None)
+                {
+                    (start, end, cls) = (from, at, previous);
+                    return true;
+                }
+            }
+
+            if (_current != TokenClass.None)
+            {
+                (start, end, cls) = (_start, _index, _current);
+                _current = TokenClass.None;
+                return true;
+            }
+
+            (start, end, cls) = (0, 0, TokenClass.None);
+            return false;
+        }
     }
 }
