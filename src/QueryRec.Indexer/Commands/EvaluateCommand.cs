@@ -59,9 +59,10 @@ internal sealed class EvaluateCommand
         var settingsFile = new Option<string?>("--settings") { Description = "A JSON object of service configuration overrides (\"QueryRec:Trending:MinDistinctUsers\": 1, ...)." };
         var set = new Option<string[]>("--set") { Description = "A service configuration override Key=Value (repeatable; applied after --settings).", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
         var rebuildEvery = new Option<string>("--rebuild-every") { Description = "Streaming columns: rebuild the index from the events before split + k × this span and publish it to the running service, as a nightly indexer job would (e.g. 1d; 0: never). Static MPC stays frozen at the split.", DefaultValueFactory = _ => "0" };
+        var ceilings = new Option<bool>("--ceilings") { Description = "Add upper bounds beside the rankers: the query first whenever it is known, and oracles that know the test period's or the day's query counts in advance (docs/ranking.md, \"Ceilings\")." };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -76,6 +77,7 @@ internal sealed class EvaluateCommand
                 SettingsFile = r.GetValue(settingsFile),
                 Set = r.GetValue(set) ?? [],
                 RebuildEvery = r.GetValue(rebuildEvery) ?? "0",
+                Ceilings = r.GetValue(ceilings),
             },
             ct));
         return command;
@@ -166,6 +168,16 @@ internal sealed class EvaluateCommand
             File.Delete(indexPath);
         }
 
+        if (args.Ceilings)
+        {
+            clock = context.Time.GetTimestamp();
+            var bounds = ReplayCeilings.Compute(events, split, args.MaxPrefix, nearKey);
+            foreach (var name in ReplayCeilings.Names)
+            {
+                runs.Add(Run(name, bounds[name], bounds[name], args, nearKey, context.Time.GetElapsedTime(clock), null) with { Ceiling = true });
+            }
+        }
+
         var elapsed = context.Time.GetElapsedTime(started);
         Print(context, runs, args.MaxPrefix);
         context.Summary("evaluate", [
@@ -203,6 +215,7 @@ internal sealed class EvaluateCommand
                 rankers = runs.Select(r => new
                 {
                     name = r.Name,
+                    kind = r.Ceiling ? "ceiling" : "ranker",
                     seconds = r.Elapsed.TotalSeconds,
                     relativeMrr10VsStaticMpc = baseline == 0 ? 0 : (r.Near.Overall.Mrr10 / baseline) - 1,
                     near = r.Near,
@@ -462,7 +475,11 @@ internal sealed class EvaluateCommand
     private static string Seconds(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>One column of the comparison.</summary>
-    private sealed record RankerRun(string Name, ReplayResult Near, ReplayResult Exact, TimeSpan Elapsed, StreamingReplayStats? Stats);
+    private sealed record RankerRun(string Name, ReplayResult Near, ReplayResult Exact, TimeSpan Elapsed, StreamingReplayStats? Stats)
+    {
+        /// <summary>An upper bound (<see cref="ReplayCeilings"/>), not a ranker.</summary>
+        public bool Ceiling { get; init; }
+    }
 }
 
 /// <summary>The arguments of <c>evaluate</c>.</summary>
@@ -488,4 +505,7 @@ internal sealed record EvaluateArgs(string Input, string Split)
 
     /// <summary>The streaming columns' index rebuild span ("1d"; "0": never).</summary>
     public string RebuildEvery { get; init; } = "0";
+
+    /// <summary>Adds the <see cref="ReplayCeilings"/> columns.</summary>
+    public bool Ceilings { get; init; }
 }
