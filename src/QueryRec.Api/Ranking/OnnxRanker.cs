@@ -126,8 +126,9 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
 
     /// <summary>
     /// The raw feature values the API knows for a candidate. q2q, i2q and category affinity are those the request's
-    /// <see cref="SessionSignals"/> wrote into the candidate (0 for anonymous callers). CTR, CVR and GMV are not known
-    /// at serving time yet and are 0 (the schema's "unknown").
+    /// <see cref="SessionSignals"/> wrote into the candidate (0 for anonymous callers). CTR, CVR and GMV are the
+    /// completion's (<see cref="QueryRec.Storage.CompletionOutcomes"/>); 0 for candidates outside the index (history,
+    /// trending) and for logs without clicks or orders.
     /// </summary>
     public static RankingFeatureValues Features(Candidate candidate, int prefixLength, DateTimeOffset now, long maxRecentCount, TimeSpan historyHalfLife)
     {
@@ -143,6 +144,9 @@ internal sealed class OnnxRanker(RankingModelHost host, IOptionsMonitor<Heuristi
         {
             DecayedPopularity = f.Popularity,
             NodeMaxPopularity = Math.Max(f.PopularityMax, f.Popularity),
+            Ctr = f.Ctr,
+            Cvr = f.Cvr,
+            Gmv = f.Gmv,
             MatchType = MatchType(f.MatchType),
             PrefixLength = prefixLength,
             CandidateLength = QueryNormalizer.RuneCount(candidate.Text),

@@ -1,4 +1,6 @@
 using QueryRec.Contracts.V1;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Api.Recall;
 
@@ -120,6 +122,23 @@ internal sealed class CandidateFeatures
     /// <summary>The caller's affinity for the candidate's top categories, [0, 1].</summary>
     public double CategoryAffinity { get; set; }
 
+    /// <summary>The query's click-through rate from the index, [0, 1]; 0 when not in the index or no clicks.</summary>
+    public double Ctr { get; set; }
+
+    /// <summary>The query's conversion rate (orders per search) from the index, [0, 1].</summary>
+    public double Cvr { get; set; }
+
+    /// <summary>The GMV attributed to the query in the index, whole currency units.</summary>
+    public double Gmv { get; set; }
+
+    /// <summary>Copies the business outcomes a completion carries (<see cref="CompletionOutcomes"/>).</summary>
+    public void SetOutcomes(Completion completion)
+    {
+        Ctr = CompletionOutcomes.Ctr(completion);
+        Cvr = CompletionOutcomes.Cvr(completion);
+        Gmv = completion.Gmv;
+    }
+
     /// <summary>The candidate's match tier: exact matches rank above infix ones, which rank above fuzzy ones.</summary>
     public MatchTier Tier => MatchTiers.Of(MatchType);
 
@@ -138,6 +157,9 @@ internal sealed class CandidateFeatures
         Q2qStrength = Math.Max(Q2qStrength, other.Q2qStrength);
         I2qStrength = Math.Max(I2qStrength, other.I2qStrength);
         CategoryAffinity = Math.Max(CategoryAffinity, other.CategoryAffinity);
+        Ctr = Math.Max(Ctr, other.Ctr);
+        Cvr = Math.Max(Cvr, other.Cvr);
+        Gmv = Math.Max(Gmv, other.Gmv);
 
         // A candidate recalled by several matchers takes its best tier (and the fewest edits).
         if (MatchTiers.Of(other.MatchType) < Tier

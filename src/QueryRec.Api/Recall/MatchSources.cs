@@ -164,6 +164,7 @@ internal static class MatchInput
             candidate.AddSource(source);
             candidate.Features.Popularity = completion.Score;
             candidate.Features.PopularityMax = max;
+            candidate.Features.SetOutcomes(completion);
             candidate.Features.MatchType = matchType;
             candidate.Features.EditDistance = editDistance?.Invoke(completion) ?? 0;
             var existing = IndexOf(into, completion.Text);

@@ -84,6 +84,7 @@ internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
             candidate.AddSource(Source.Prefix);
             candidate.Features.Popularity = completion.Score;
             candidate.Features.PopularityMax = max;
+            candidate.Features.SetOutcomes(completion);
             result.Add(candidate);
         }
 

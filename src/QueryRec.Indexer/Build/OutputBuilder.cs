@@ -302,7 +302,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 Orders = q.Orders,
                 Gmv = q.Gmv,
                 Ctr = Ctr(q),
-                Cvr = q.Count == 0 ? 0 : (double)q.Orders / q.Count,
+                Cvr = Cvr(q),
                 Pinned = kq.Pinned,
                 SearchesWithResultCount = q.KnownResults,
                 ZeroResultSearches = q.ZeroResults,
@@ -317,6 +317,8 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     }
 
     private static double Ctr(QueryAcc q) => q.Count == 0 ? 0 : (double)q.Clicks / q.Count;
+
+    private static double Cvr(QueryAcc q) => q.Count == 0 ? 0 : (double)q.Orders / q.Count;
 
     /// <summary>Kept-query indices in ranking order: popularity desc, distinct users desc, text asc (ordinal).</summary>
     private int[] RankingOrder()
@@ -358,6 +360,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 DistinctUsers = kq.Acc.Users,
                 CategoryHint = kq.CategoryHint,
                 Pinned = kq.Pinned,
+                CtrBp = CompletionOutcomes.BasisPoints(Ctr(kq.Acc)),
+                CvrBp = CompletionOutcomes.BasisPoints(Cvr(kq.Acc)),
+                Gmv = CompletionOutcomes.WholeUnits(kq.Acc.Gmv),
             };
             if (topCategories[k] is { } top)
             {

@@ -4,6 +4,8 @@ using QueryRec.Api.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Indexer.Build;
+using QueryRec.Indexer.Import;
 
 namespace QueryRec.FunctionalTests.Suggest;
 
@@ -124,6 +126,39 @@ public sealed class SuggestFeatureLogTests : IDisposable
         Assert.InRange(p.Candidates[0].Features[history], 0.99f, 1f);
         Assert.All(p.Candidates.Skip(1), c => Assert.Equal(0f, c.Features[history]));
         Assert.All(p.Candidates.Skip(1), c => Assert.Equal(ExpectedPrefixVector("ge", c.Text), c.Features));
+    }
+
+    [Fact]
+    public async Task Suggest_IndexBuiltFromALogWithOutcomes_LogsItsCtrCvrAndGmv()
+    {
+        // "halo reach": 4 searches, 3 clicks, 1 order of 59.60 → CTR 0.75, CVR 0.25, GMV 60 (whole units).
+        // "halo 3": 2 searches and nothing after them → 0, 0, 0.
+        var t0 = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+        List<LogEvent> events =
+        [
+            .. Enumerable.Range(1, 4).Select(i => new LogEvent(LogEventType.Search, $"u{i}", "halo reach", t0.AddMinutes(i))),
+            .. Enumerable.Range(1, 3).Select(i => new LogEvent(LogEventType.Click, $"u{i}", "halo reach", t0.AddMinutes(i).AddSeconds(20), ItemId: "i-reach")),
+            new LogEvent(LogEventType.Order, "u1", "halo reach", t0.AddMinutes(1).AddSeconds(50), ItemId: "i-reach", Amount: 59.60m),
+            .. Enumerable.Range(5, 2).Select(i => new LogEvent(LogEventType.Search, $"u{i}", "halo 3", t0.AddMinutes(i))),
+        ];
+        var built = IndexBuilder.Build(events, new BuildOptions(), TimeProvider.System);
+        var log = new CapturingLog();
+        using var factory = new QueryRecFactory(new() { ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(built.Build) })
+        {
+            TestServices = services => services.AddSingleton<IRankingFeatureLog>(log),
+        };
+        var client = factory.CreateClient(factory.CreateChannel());
+
+        var response = await client.SuggestAsync(new SuggestRequest { Prefix = "halo" });
+
+        var record = log.Records[response.Metadata.RequestId];
+        var names = FeatureSchema.Names.ToList();
+        var rows = record.Candidates.ToDictionary(static c => c.Text, static c => c.Features, StringComparer.Ordinal);
+        Assert.Equal(["halo 3", "halo reach"], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(0.75f, rows["halo reach"][names.IndexOf("ctr")]);
+        Assert.Equal(0.25f, rows["halo reach"][names.IndexOf("cvr")]);
+        Assert.Equal((float)Math.Log(1 + 60.0), rows["halo reach"][names.IndexOf("gmv_log")], 1e-6f);
+        Assert.All(new[] { "ctr", "cvr", "gmv_log" }, f => Assert.Equal(0f, rows["halo 3"][names.IndexOf(f)]));
     }
 
     [Fact]

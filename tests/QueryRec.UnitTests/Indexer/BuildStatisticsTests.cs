@@ -181,6 +181,11 @@ public sealed class BuildStatisticsTests
         Assert.Equal(["A", "B"], stats.TopCategories.Select(c => c.Category));
         Assert.Equal(2.0 / 3, stats.TopCategories[0].Share, 12);
         Assert.Equal(1.0 / 3, stats.TopCategories[1].Share, 12);
+
+        // The completion carries them for the ranker, as integers: CTR clamped to 1 (10,000 bp), CVR 5,000 bp, GMV
+        // 100.5 rounded away from zero to 101.
+        var completion = Assert.Single(Get(Build(events).Build, IndexKeys.Prefix("t"), PrefixNode.Parser)!.Completions);
+        Assert.Equal((10_000u, 5_000u, 101ul), (completion.CtrBp, completion.CvrBp, completion.Gmv));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using QueryRec.Api.Ranking;
 using QueryRec.Api.Recall;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Ranking;
+using QueryRec.Storage.V1;
 using QueryRec.UnitTests.Indexer;
 
 namespace QueryRec.UnitTests.Ranking;
@@ -39,11 +40,27 @@ public sealed class OnnxRankerTests : IDisposable
         Assert.Equal(0.5, At(vector, "user_history_affinity"), 5);
         Assert.Equal(0.25, At(vector, "trend"), 5);
 
-        // Not known at serving time yet: the schema's "unknown".
+        // Not set on this candidate: the schema's "unknown".
         foreach (var name in new[] { "ctr", "cvr", "gmv_log", "q2q_strength", "i2q_strength", "category_affinity", "edit_distance" })
         {
             Assert.Equal(0f, At(vector, name));
         }
+    }
+
+    [Fact]
+    public void Features_OutcomesFromTheCompletion_AndTheLargestOverAMerge()
+    {
+        var fromPrefix = new Candidate("halo reach");
+        fromPrefix.Features.SetOutcomes(new Completion { CtrBp = 7_500, CvrBp = 1_000, Gmv = 60 });
+        var fromInfix = new Candidate("halo reach");
+        fromInfix.Features.SetOutcomes(new Completion { CtrBp = 2_000, CvrBp = 2_500, Gmv = 10 });
+        fromPrefix.Merge(fromInfix);
+
+        var vector = Vector(fromPrefix);
+
+        Assert.Equal(0.75f, At(vector, "ctr"));
+        Assert.Equal(0.25f, At(vector, "cvr"));
+        Assert.Equal(Math.Log(61), At(vector, "gmv_log"), 5);
     }
 
     [Theory]

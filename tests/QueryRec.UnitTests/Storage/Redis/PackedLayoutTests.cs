@@ -10,8 +10,8 @@ public sealed class PackedLayoutTests
 {
     private static readonly Gen<string> Text = Gen.String[Gen.Char["ab游戏é "], 0, 6];
 
-    private static readonly Gen<Completion> CompletionGen = Gen.Select(Text, Gen.Double[0, 100], Gen.Long[0, 1000], Gen.Bool, Text.List[0, 3])
-        .Select((text, score, count, pinned, categories) => new Completion { Text = text, Score = score, Count = count, Pinned = pinned, TopCategories = { categories } });
+    private static readonly Gen<Completion> CompletionGen = Gen.Select(Text, Gen.Double[0, 100], Gen.Long[0, 1000], Gen.Bool, Text.List[0, 3], Gen.UInt[0, 10_000], Gen.UInt[0, 10_000], Gen.ULong[0, 1_000_000])
+        .Select((text, score, count, pinned, categories, ctr, cvr, gmv) => new Completion { Text = text, Score = score, Count = count, Pinned = pinned, TopCategories = { categories }, CtrBp = ctr, CvrBp = cvr, Gmv = gmv });
 
     private static readonly Gen<byte[]> NodeBytes = CompletionGen.List[0, 5].Select(c => new PrefixNode { Completions = { c } }.ToByteArray());
 
