@@ -4,7 +4,8 @@
 # service in process (replay clock on, the week before the split reported first), with the service settings of
 # tests/eval/bestbuy.settings.json, the index rebuilt and published every REBUILD (default 1d, a nightly indexer job;
 # 0: never) during the streaming columns. A learned model is added as a column when MODEL=path/to/model.onnx is set
-# (train it with the same --rebuild-every, see docs/ranking.md).
+# (train it with the same --rebuild-every, see docs/ranking.md). The upper bounds of --ceilings are printed beside
+# (docs/ranking.md, "Ceilings").
 # Usage: tests/eval/ranking.sh [OUT_DIR]. Environment: QUERYREC_DATA (default ../shared/data), MODEL, SPLIT, REBUILD.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,5 +22,5 @@ indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 model=()
 [[ -n "${MODEL:-}" ]] && model=(--model "$MODEL")
 "${indexer[@]}" evaluate --input "$out/bestbuy.jsonl" --split "$split" --settings tests/eval/bestbuy.settings.json \
-  --rebuild-every "$rebuild" "${model[@]}" --json "$out/ranking.json" | tee "$out/ranking.txt"
+  --rebuild-every "$rebuild" "${model[@]}" --ceilings --json "$out/ranking.json" | tee "$out/ranking.txt"
 echo "written: $out/ranking.txt, $out/ranking.json"
