@@ -263,7 +263,6 @@ internal sealed class TrainCommand
             LtrDataset.Write(writer, rows);
         }
 
-        var asked = collector.Groups + collector.WithoutPositive + collector.OverBudget;
         summary.Add(("replay", $"{from:O} .. {until:O} (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
         if (result.Replay.Rebuilds > 0)
         {
@@ -272,7 +271,7 @@ internal sealed class TrainCommand
 
         summary.Add(("replayed searches / suggests", $"{BuildCommand.N(result.Replay.TestSearches)} / {BuildCommand.N(result.Replay.Suggests)} ({BuildCommand.N(result.Replay.DegradedSuggests)} degraded)"));
         summary.Add(("groups kept / without positive", $"{BuildCommand.N(collector.Groups)} / {BuildCommand.N(collector.WithoutPositive)}" + (collector.OverBudget > 0 ? $" ({BuildCommand.N(collector.OverBudget)} over --max-rows)" : string.Empty)));
-        summary.Add(("served MRR@10 on replay", asked == 0 ? "-" : (collector.ServedReciprocalRankSum / asked).ToString("F4", CultureInfo.InvariantCulture)));
+        summary.Add(("served MRR@10 on replay", collector.Answers == 0 ? "-" : (collector.ServedReciprocalRankSum / collector.Answers).ToString("F4", CultureInfo.InvariantCulture)));
         summary.Add(("bad lines skipped", badLines == 0 ? "0" : $"{BuildCommand.N(badLines)} (first: {firstBad})"));
         summary.Add(("replay time", context.Time.GetElapsedTime(started).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s"));
         if (source.RowsOutput is not null)

@@ -20,6 +20,9 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// <summary>The most candidates kept per group (the service's ordered list is cut here; a positive beyond it drops the group).</summary>
     public const int MaxCandidatesPerGroup = 200;
 
+    /// <summary>The list depth of the served MRR (evaluate's).</summary>
+    private const int ServedDepth = 10;
+
     /// <summary>Records received but not yet paired (one per Suggest in flight; bounded by this).</summary>
     private const int MaxPending = 10_000;
 
@@ -46,7 +49,16 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// <summary>Groups not kept because the row budget was spent.</summary>
     public int OverBudget { get; private set; }
 
-    /// <summary>Sum over kept groups of 1 / (1-based rank of the positive in the service's order, counted within the top 10).</summary>
+    /// <summary>Suggest answers seen (paired or not).</summary>
+    public int Answers { get; private set; }
+
+    /// <summary>
+    /// Sum over every answer of 1 / (1-based rank of the searched query in the first 10 texts the service answered),
+    /// 0 when absent, with <c>evaluate</c>'s hit rule (the same <see cref="NearDuplicates.Key"/>): divided by
+    /// <see cref="Answers"/>, it is the MRR@10 <c>evaluate</c> reports for the same replay. Read from the answer, not
+    /// from the logged candidates: those are every scored candidate, before the rerank's near-duplicate collapse and
+    /// filters, so a position there can be lower than the one shown.
+    /// </summary>
     public double ServedReciprocalRankSum { get; private set; }
 
     /// <inheritdoc />
@@ -61,13 +73,23 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// <summary>The replay callback: labels the record of <paramref name="response"/> by <paramref name="query"/>.</summary>
     public ValueTask OnSuggestAsync(LogEvent searchEvent, string query, int prefixLength, SuggestResponse response)
     {
+        var key = NearDuplicates.Key(query);
+        Answers++;
+        for (var i = 0; i < Math.Min(response.Items.Count, ServedDepth); i++)
+        {
+            if (string.Equals(NearDuplicates.Key(response.Items[i].Text), key, StringComparison.Ordinal))
+            {
+                ServedReciprocalRankSum += 1.0 / (i + 1);
+                break;
+            }
+        }
+
         if (!_pending.TryRemove(response.Metadata.RequestId, out var record))
         {
             Unpaired++;
             return ValueTask.CompletedTask;
         }
 
-        var key = NearDuplicates.Key(query);
         var count = Math.Min(record.Candidates.Count, MaxCandidatesPerGroup);
         var positive = -1;
         for (var i = 0; i < count; i++)
@@ -96,11 +118,6 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
         for (var i = 0; i < count; i++)
         {
             _rows.Add(new LtrRow(group, i == positive ? 1 : 0, record.Candidates[i].Features));
-        }
-
-        if (positive < 10)
-        {
-            ServedReciprocalRankSum += 1.0 / (positive + 1);
         }
 
         return ValueTask.CompletedTask;

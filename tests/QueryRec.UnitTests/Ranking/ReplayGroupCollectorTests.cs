@@ -17,12 +17,19 @@ public sealed class ReplayGroupCollectorTests
         return v;
     }
 
+    /// <summary>Logs <paramref name="texts"/> as the scored candidates and answers them (the same list shown).</summary>
     private static SuggestResponse Answer(ReplayGroupCollector collector, string requestId, params string[] texts)
+        => Answer(collector, requestId, texts, texts);
+
+    private static SuggestResponse Answer(ReplayGroupCollector collector, string requestId, string[] logged, string[] shown)
     {
         collector.Record(new RankingFeatureRecord(
-            requestId, "ip", "u1", string.Empty, "heuristic-v1", [.. texts.Select((t, i) => new LoggedCandidate(t, texts.Length - i, Vector(i + 1)))]));
-        return new SuggestResponse { Metadata = new ResponseMetadata { RequestId = requestId } };
+            requestId, "ip", "u1", string.Empty, "heuristic-v1", [.. logged.Select((t, i) => new LoggedCandidate(t, logged.Length - i, Vector(i + 1)))]));
+        return Shown(requestId, shown);
     }
+
+    private static SuggestResponse Shown(string requestId, params string[] texts)
+        => new() { Metadata = new ResponseMetadata { RequestId = requestId }, Items = { texts.Select(static t => new RecommendedQuery { Text = t }) } };
 
     [Fact]
     public async Task OnSuggest_LabelsTheSearchedQueryOrItsNearDuplicate_DropsAnswersWithoutIt()
@@ -36,7 +43,7 @@ public sealed class ReplayGroupCollectorTests
         // Not there: dropped.
         await collector.OnSuggestAsync(Search, "iphone 4s", 1, Answer(collector, "r3", "ipad", "ipod"));
         // An answer whose record never came: counted as unpaired.
-        await collector.OnSuggestAsync(Search, "iphone 4s", 1, new SuggestResponse { Metadata = new ResponseMetadata { RequestId = "r9" } });
+        await collector.OnSuggestAsync(Search, "iphone 4s", 1, Shown("r9", "iphone 4s"));
 
         Assert.Equal(2, collector.Groups);
         Assert.Equal(1, collector.WithoutPositive);
@@ -45,7 +52,25 @@ public sealed class ReplayGroupCollectorTests
         Assert.Equal([0f, 1f, 0f, 1f, 0f], collector.Rows.Select(r => r.Label));
         // The rows are the logged vectors, in the served order.
         Assert.Equal([1f, 2f, 3f, 1f, 2f], collector.Rows.Select(r => r.Features[0]));
-        Assert.Equal(0.5 + 1.0, collector.ServedReciprocalRankSum, 10);
+        // Served MRR over all four answers, as evaluate counts them: 1/2, 1, 0, and 1 for the unpaired one.
+        Assert.Equal(4, collector.Answers);
+        Assert.Equal(0.5 + 1.0 + 0 + 1.0, collector.ServedReciprocalRankSum, 10);
+    }
+
+    [Fact]
+    public async Task OnSuggest_ServedRank_IsTheAnswersNotTheLoggedCandidatesOrder()
+    {
+        var collector = new ReplayGroupCollector(maxRows: 1000);
+
+        // The service scored "iphone case" and "iphone cases" (one near-duplicate key) and showed one of them, so the
+        // searched query is third among the logged candidates (its training row) but second on screen; past the
+        // first 10 shown it counts 0.
+        await collector.OnSuggestAsync(Search, "iphone 4s", 2, Answer(collector, "r1", ["iphone case", "iphone cases", "iphone 4s"], ["iphone case", "iphone 4s"]));
+        await collector.OnSuggestAsync(Search, "iphone 4s", 2, Answer(collector, "r2", ["iphone 4s"], [.. Enumerable.Range(0, 10).Select(static i => $"ipod {i}"), "iphone 4s"]));
+
+        Assert.Equal([0f, 0f, 1f, 1f], collector.Rows.Select(r => r.Label));
+        Assert.Equal(2, collector.Answers);
+        Assert.Equal(0.5, collector.ServedReciprocalRankSum, 10);
     }
 
     [Fact]
