@@ -55,9 +55,9 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// <summary>
     /// Sum over every answer of 1 / (1-based rank of the searched query in the first 10 texts the service answered),
     /// 0 when absent, with <c>evaluate</c>'s hit rule (the same <see cref="NearDuplicates.Key"/>): divided by
-    /// <see cref="Answers"/>, it is the MRR@10 <c>evaluate</c> reports for the same replay. Read from the answer, not
-    /// from the logged candidates: those are every scored candidate, before the rerank's near-duplicate collapse and
-    /// filters, so a position there can be lower than the one shown.
+    /// <see cref="Answers"/>, it is the MRR@10 <c>evaluate</c> reports for the same replay. Read from the answer
+    /// itself, so it does not depend on the logged candidates being in the shown order (they are today: the log
+    /// takes the list after rerank and collapse) or on every answer having a record.
     /// </summary>
     public double ServedReciprocalRankSum { get; private set; }
 
