@@ -56,8 +56,8 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// Sum over every answer of 1 / (1-based rank of the searched query in the first 10 texts the service answered),
     /// 0 when absent, with <c>evaluate</c>'s hit rule (the same <see cref="NearDuplicates.Key"/>): divided by
     /// <see cref="Answers"/>, it is the MRR@10 <c>evaluate</c> reports for the same replay. Read from the answer
-    /// itself, so it does not depend on the logged candidates being in the shown order (they are today: the log
-    /// takes the list after rerank and collapse) or on every answer having a record.
+    /// itself: the log takes the list after rerank and collapse, which is the shown order except when a category
+    /// filter in filter mode shows the matching candidates first.
     /// </summary>
     public double ServedReciprocalRankSum { get; private set; }
 
