@@ -10,14 +10,17 @@ namespace QueryRec.Indexer.Evaluate;
 /// made: searched by anyone before the split or earlier in the test (a ranker that suggests the unseen would have to
 /// invent queries), and near-duplicate forms are one candidate (counts summed per <c>key</c>, the first form shown).
 /// <list type="bullet">
-/// <item><description><see cref="Known"/>: the query first whenever it is known — the best any such ranker can do.</description></item>
+/// <item><description>
+/// <see cref="Known"/>: the query first whenever it, or a form with its key that starts with the prefix, is known —
+/// the best any such ranker can do.
+/// </description></item>
 /// <item><description>
 /// <see cref="Period"/>: one list per prefix, ordered by how often each candidate is searched over the whole test
 /// period (foreknowledge of the future counts; ties: counts before the split, then text).
 /// </description></item>
 /// <item><description>
 /// <see cref="PeriodPersonal"/>: <see cref="Period"/>, plus a perfect personal model: a user who searched anything
-/// before gets the query first whenever it is known.
+/// before gets the query (or that known form) first.
 /// </description></item>
 /// <item><description><see cref="Day"/>: ordered by the counts of the search's own UTC day (which include the search itself).</description></item>
 /// </list>
@@ -104,6 +107,17 @@ internal static class ReplayCeilings
 
         var vocabulary = firstSeen.Keys.ToArray();
         Array.Sort(vocabulary, StringComparer.Ordinal);
+        var forms = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var text in vocabulary)
+        {
+            var k = KeyOf(text);
+            if (!forms.TryGetValue(k, out var list))
+            {
+                forms[k] = list = [];
+            }
+
+            list.Add(text);
+        }
 
         var periodLists = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var dayLists = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -125,7 +139,6 @@ internal static class ReplayCeilings
                 }
             }
 
-            var known = firstSeen[q] < i;
             var n = Math.Min(maxPrefix, QueryNormalizer.RuneCount(q));
             var shownKnown = new IReadOnlyList<string>[n];
             var shownPeriod = new IReadOnlyList<string>[n];
@@ -134,10 +147,11 @@ internal static class ReplayCeilings
             for (var length = 1; length <= n; length++)
             {
                 var prefix = QueryNormalizer.TruncateRunes(q, length);
-                shownKnown[length - 1] = known ? [q] : [];
+                var form = KnownForm(q, prefix, i);
+                shownKnown[length - 1] = form is null ? [] : [form];
                 var ordered = Ordered(periodLists, prefix, static (_, _) => 0);
                 shownPeriod[length - 1] = Top(ordered, i, null);
-                shownPersonal[length - 1] = known && returningAt[i] ? Top(ordered, i, q) : shownPeriod[length - 1];
+                shownPersonal[length - 1] = form is not null && returningAt[i] ? Top(ordered, i, form) : shownPeriod[length - 1];
                 var byDay = Ordered(dayLists, prefix, (a, b) => dayCounts.GetValueOrDefault(KeyOf(b)).CompareTo(dayCounts.GetValueOrDefault(KeyOf(a))));
                 shownDay[length - 1] = Top(byDay, i, null);
             }
@@ -149,6 +163,25 @@ internal static class ReplayCeilings
         }
 
         return result;
+
+        // The query, else another form with its key, known before test search `at` and starting with the prefix.
+        string? KnownForm(string query, string prefix, int at)
+        {
+            if (firstSeen[query] < at)
+            {
+                return query;
+            }
+
+            foreach (var text in forms[KeyOf(query)])
+            {
+                if (firstSeen[text] < at && text.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return text;
+                }
+            }
+
+            return null;
+        }
 
         // Every query starting with the prefix, best first: by `first`, then the test period's counts, the counts
         // before the split, and text.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsCheck;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Evaluate;
 using QueryRec.Indexer.Import;
@@ -141,6 +142,46 @@ public sealed class ReplayCeilingsTests : IDisposable
         // The period oracle knows apricot is searched twice in the test: "a"/"ap" show apricot first, which static
         // MPC (apple 3 > apricot 2) does not.
         Assert.True(mrr[ReplayCeilings.Period] > mrr["static MPC"]);
+    }
+
+    [Fact]
+    public void Compute_AnyLog_ListsHoldOnlyKnownQueriesOncePerKey_AndTheBoundsAreOrdered()
+    {
+        // Random logs over a small alphabet (many shared prefixes and near-duplicate keys: spaces removed) across a
+        // few days on both sides of the split, from a few users (some return).
+        var query = Gen.String[Gen.Char["ab "], 1, 5];
+        var search = Gen.Select(Gen.Int[0, 5], query, Gen.Int[-72, 72]).Select((user, q, hours) => Search($"u{user}", q, Split.AddHours(hours).AddMinutes(user).ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        static string Key(string s) => s.Replace(" ", string.Empty, StringComparison.Ordinal);
+
+        search.List[1, 40].Sample(log =>
+        {
+            var events = log.OrderBy(static e => e.Time).ToList();
+            var ceilings = ReplayCeilings.Compute(events, Split, 4, Key);
+
+            var tests = events.Where(static e => e.Time >= Split).Select(static e => QueryRec.Core.Normalization.QueryNormalizer.Normalize(e.Query)).Where(static q => q.Length > 0).ToList();
+            foreach (var name in ReplayCeilings.Names)
+            {
+                var cases = ceilings[name];
+                Assert.Equal(tests, cases.Select(static c => c.Query));
+                for (var i = 0; i < cases.Count; i++)
+                {
+                    var known = events.Where(e => e.Time < Split).Select(static e => QueryRec.Core.Normalization.QueryNormalizer.Normalize(e.Query)).Concat(tests.Take(i)).ToHashSet(StringComparer.Ordinal);
+                    for (var l = 0; l < cases[i].Shown.Count; l++)
+                    {
+                        var shown = cases[i].Shown[l];
+                        var prefix = cases[i].Query[..(l + 1)];
+                        Assert.True(shown.Count <= ReplayMetrics.Depth);
+                        Assert.All(shown, t => Assert.True(known.Contains(t) && t.StartsWith(prefix, StringComparison.Ordinal), $"{name}: '{t}' for '{prefix}'"));
+                        Assert.Equal(shown.Count, shown.Select(Key).Distinct(StringComparer.Ordinal).Count());
+                    }
+                }
+            }
+
+            double M(string name) => ReplayMetrics.Compute(ceilings[name], 4, 1, Key).Overall.Mrr10;
+            Assert.True(M(ReplayCeilings.Known) >= M(ReplayCeilings.PeriodPersonal) - Tolerance);
+            Assert.True(M(ReplayCeilings.PeriodPersonal) >= M(ReplayCeilings.Period) - Tolerance);
+            Assert.True(M(ReplayCeilings.Known) >= M(ReplayCeilings.Day) - Tolerance);
+        });
     }
 
     private static double Mrr(List<ReplayCase> cases) => ReplayMetrics.Compute(cases, 10, 1, static s => s).Overall.Mrr10;
