@@ -45,6 +45,12 @@ public static class IndexerCli
         {
             console.Profile.Width = 160;
         }
+        else if (Console.IsOutputRedirected)
+        {
+            // A log file or `| tee` has no terminal width: Spectre assumes 80 columns and wraps wide tables (evaluate's
+            // ten columns with the ceilings) into unreadable cells.
+            console.Profile.Width = 200;
+        }
 
         var stdout = output ?? Console.Out;
         var stderr = error ?? Console.Error;
