@@ -1,5 +1,6 @@
 using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Import;
+using QueryRec.Indexer.Replay;
 
 namespace QueryRec.Indexer.Evaluate;
 
@@ -46,7 +47,7 @@ internal static class ReplayCeilings
 
     /// <summary>
     /// The replay cases of each ceiling, keyed by name (<see cref="Names"/>), in the order of the test searches of
-    /// <see cref="Replay.ReplayLog.Split"/>: every search at or after <paramref name="split"/> with a non-empty
+    /// <see cref="ReplayLog.Split"/>: every search at or after <paramref name="split"/> with a non-empty
     /// normalized query.
     /// </summary>
     /// <param name="events">The events in time order, without repeated searches.</param>
@@ -75,22 +76,11 @@ internal static class ReplayCeilings
         var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
         var before = new Dictionary<string, int>(StringComparer.Ordinal);
         var period = new Dictionary<string, int>(StringComparer.Ordinal);
-        var tests = new List<(string User, string Query, DateOnly Day)>();
+        var tests = new List<(string Query, DateOnly Day)>();
         var returningAt = new List<bool>();
         var searchers = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in events)
+        foreach (var (e, q) in ReplayLog.Searches(events))
         {
-            if (e.Type != LogEventType.Search)
-            {
-                continue;
-            }
-
-            var q = QueryNormalizer.Normalize(e.Query);
-            if (q.Length == 0)
-            {
-                continue;
-            }
-
             if (e.Time < split)
             {
                 firstSeen[q] = -1;
@@ -102,7 +92,7 @@ internal static class ReplayCeilings
             firstSeen.TryAdd(q, tests.Count);
             Increment(period, KeyOf(q));
             returningAt.Add(!searchers.Add(e.UserId));
-            tests.Add((e.UserId, q, DateOnly.FromDateTime(e.Time.UtcDateTime)));
+            tests.Add((q, DateOnly.FromDateTime(e.Time.UtcDateTime)));
         }
 
         var vocabulary = firstSeen.Keys.ToArray();
@@ -127,7 +117,7 @@ internal static class ReplayCeilings
 
         for (var i = 0; i < tests.Count; i++)
         {
-            var (_, q, day) = tests[i];
+            var (q, day) = tests[i];
             if (day != currentDay)
             {
                 currentDay = day;

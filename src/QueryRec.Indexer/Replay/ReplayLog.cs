@@ -44,10 +44,20 @@ internal static class ReplayLog
     {
         ArgumentNullException.ThrowIfNull(events);
         var train = events.Where(e => e.Time < split).ToList();
-        var tests = events.Where(e => e.Time >= split && e.Type == LogEventType.Search)
-            .Select(static e => QueryNormalizer.Normalize(e.Query))
-            .Where(static q => q.Length > 0)
-            .ToList();
+        var tests = Searches(events).Where(s => s.Event.Time >= split).Select(static s => s.Query).ToList();
         return (train, tests);
+    }
+
+    /// <summary>The search events of <paramref name="events"/> with their normalized query, those that normalize to nothing dropped, in order.</summary>
+    public static IEnumerable<(LogEvent Event, string Query)> Searches(IEnumerable<LogEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            if (e.Type == LogEventType.Search && QueryNormalizer.Normalize(e.Query) is { Length: > 0 } query)
+            {
+                yield return (e, query);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ namespace QueryRec.FunctionalTests.Infrastructure;
 /// The real API as its own process, for tests of a start that must fail. WebApplicationFactory is not used for
 /// those: it finds the host through a process-wide listener, and a host that failed to start in one test could be
 /// picked up, already disposed, by the next (seen as an ObjectDisposedException instead of the validation message).
+/// The indexer CLI runs the same way where a test needs a real process (redirected output).
 /// </summary>
 internal static class ApiProcess
 {
@@ -28,6 +29,13 @@ internal static class ApiProcess
 
     /// <summary>Runs <c>QueryRec.Api.dll</c> with these command-line arguments and returns its exit code and output once it stops (killed after 60 s).</summary>
     public static (int ExitCode, string Output) RunUntilExit(IEnumerable<string> arguments)
+        => RunUntilExit("QueryRec.Api.dll", arguments);
+
+    /// <summary>
+    /// Runs one of the test's copied programs (<c>QueryRec.Api.dll</c>, <c>QueryRec.Indexer.dll</c>) with its output
+    /// redirected and returns its exit code and output (stdout, then stderr) once it stops (killed after 60 s).
+    /// </summary>
+    public static (int ExitCode, string Output) RunUntilExit(string program, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,13 +44,13 @@ internal static class ApiProcess
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "QueryRec.Api.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using QueryRec.FunctionalTests.Infrastructure;
 
 namespace QueryRec.FunctionalTests.Replay;
 
@@ -21,27 +21,12 @@ public sealed class IndexerRedirectedOutputTests : IDisposable
             """{"type":"search","user":"u2","query":"apple","time":"2011-09-14T11:00:00Z"}""",
             """{"type":"search","user":"u3","query":"apricot","time":"2011-10-02T10:00:00Z"}""",
         ]);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "QueryRec.Indexer.dll"), "evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--mode", "offline", "--ceilings" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the indexer did not stop within 60 s");
+        var (exitCode, output) = ApiProcess.RunUntilExit("QueryRec.Indexer.dll", ["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--mode", "offline", "--ceilings"]);
 
         // At Spectre's default 80 columns the eight column names are cut ("orac…") and wrapped over several lines;
         // a redirected output gets a wide profile, so the header is one line with every name whole.
-        Assert.True(process.ExitCode == 0, await stderr);
-        var lines = (await stdout).Split('\n');
+        Assert.True(exitCode == 0, output);
+        var lines = output.Split('\n');
         Assert.Contains(lines, static l => l.Contains("streaming MPC", StringComparison.Ordinal)
             && l.Contains("oracle: period + personal", StringComparison.Ordinal)
             && l.Contains("oracle: day counts", StringComparison.Ordinal));
