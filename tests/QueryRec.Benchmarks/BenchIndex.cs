@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Api;
-using QueryRec.Api.Index;
-using QueryRec.Api.Suggest;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Suggest;
 using QueryRec.Indexer.Build;
 using QueryRec.Storage;
 

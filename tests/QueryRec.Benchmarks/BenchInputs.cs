@@ -1,6 +1,6 @@
 using System.Text;
-using QueryRec.Api.Index;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Recall;
 using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
 using QueryRec.Storage;

@@ -4,9 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Hosting;
-using QueryRec.Api.Ranking;
-using QueryRec.Api.Recall;
-using QueryRec.Api.Suggest;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Ranking;
 

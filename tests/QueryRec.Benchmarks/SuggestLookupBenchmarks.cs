@@ -1,7 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using QueryRec.Api.Index;
-using QueryRec.Api.Suggest;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Evaluate;
 using QueryRec.Storage;

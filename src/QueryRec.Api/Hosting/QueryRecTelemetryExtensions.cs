@@ -1,3 +1,5 @@
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
@@ -10,7 +12,7 @@ namespace QueryRec.Api.Hosting;
 public static class QueryRecTelemetryExtensions
 {
     /// <summary>
-    /// Adds the telemetry options, the instruments, the RPC interceptor's dependencies and the OpenTelemetry
+    /// Adds the RPC telemetry interceptor and the OpenTelemetry
     /// providers (see <see cref="TelemetryExtensions.AddTelemetryDefaults"/>). With a Redis store configured,
     /// Redis commands become client spans of the span that issued them.
     /// </summary>
@@ -18,9 +20,6 @@ public static class QueryRecTelemetryExtensions
         where TBuilder : IHostApplicationBuilder
     {
         var services = builder.Services;
-        services.AddOptionsWithValidateOnStart<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
-        services.TryAddSingleton<QueryRecInstrumentation>();
         services.TryAddSingleton<TelemetryInterceptor>();
 
         var redis = !string.IsNullOrWhiteSpace(builder.Configuration[StoreOptions.Section + ":Redis"]);

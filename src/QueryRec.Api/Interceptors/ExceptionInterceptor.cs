@@ -1,11 +1,18 @@
+using QueryRec.Api.Validation;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using QueryRec.Api.Hosting;
+using QueryRec.Serving.Browse;
 
 namespace QueryRec.Api.Interceptors;
 
 /// <summary>
-/// Turns exceptions that escape a handler into gRPC statuses: a cancelled call becomes CANCELLED or
+/// Turns exceptions that escape a handler into gRPC statuses: a refused request becomes INVALID_ARGUMENT with its
+/// field violations, a cancelled call becomes CANCELLED or
 /// DEADLINE_EXCEEDED, anything unexpected becomes INTERNAL with a generic message (details go to the log,
 /// never to the caller).
 /// </summary>
@@ -23,6 +30,10 @@ internal sealed class ExceptionInterceptor(TimeProvider timeProvider, ILogger<Ex
         catch (RpcException)
         {
             throw;
+        }
+        catch (InvalidRequestException ex)
+        {
+            throw InvalidArgument.ToRpcException(ex);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {

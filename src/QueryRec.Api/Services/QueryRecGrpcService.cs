@@ -1,24 +1,34 @@
 using Grpc.Core;
-using QueryRec.Api.Events;
-using QueryRec.Api.Strategies;
-using QueryRec.Api.Suggest;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Pipeline;
 
 namespace QueryRec.Api.Services;
 
-/// <summary>The public gRPC service. Thin: each RPC hands off to its handler. Bound by <see cref="QueryRecServiceBinding"/>.</summary>
+/// <summary>
+/// The public gRPC service. Thin: each RPC hands its request, the call's deadline and the QA arm override header to the
+/// serving pipeline. Bound by <see cref="QueryRecServiceBinding"/>.
+/// </summary>
 [BindServiceMethod(typeof(QueryRecServiceBinding), nameof(QueryRecServiceBinding.BindService))]
-internal sealed class QueryRecGrpcService(SuggestHandler suggest, DiscoverHandler discover, ShadingWordsHandler shadingWords, ReportEventsHandler reportEvents) : QueryRecService.QueryRecServiceBase
+internal sealed class QueryRecGrpcService(QueryRecPipeline pipeline) : QueryRecService.QueryRecServiceBase
 {
+    /// <summary>
+    /// The QA override header, <c>layer=arm[,layer=arm]</c>: honoured for layers whose configuration allows overrides,
+    /// ignored for the others; malformed, or an unknown arm of a layer that allows overrides, is INVALID_ARGUMENT.
+    /// </summary>
+    public const string OverrideHeader = "x-queryrec-arm";
+
     public override Task<SuggestResponse> Suggest(SuggestRequest request, ServerCallContext context)
-        => suggest.HandleAsync(request, context.CancellationToken);
+        => pipeline.SuggestAsync(request, Call(context), context.CancellationToken);
 
     public override Task<GetShadingWordsResponse> GetShadingWords(GetShadingWordsRequest request, ServerCallContext context)
-        => shadingWords.HandleAsync(request, context.CancellationToken);
+        => pipeline.GetShadingWordsAsync(request, Call(context), context.CancellationToken);
 
     public override Task<DiscoverResponse> Discover(DiscoverRequest request, ServerCallContext context)
-        => discover.HandleAsync(request, context.CancellationToken);
+        => pipeline.DiscoverAsync(request, Call(context), context.CancellationToken);
 
     public override Task<ReportEventsResponse> ReportEvents(ReportEventsRequest request, ServerCallContext context)
-        => reportEvents.HandleAsync(request, context.CancellationToken);
+        => pipeline.ReportEventsAsync(request, Call(context), context.CancellationToken);
+
+    private PipelineCall Call(ServerCallContext context)
+        => new(context.Deadline, pipeline.ParseForcedArms(context.RequestHeaders.GetValue(OverrideHeader), OverrideHeader));
 }

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Pipeline;
 using System.Globalization;
 using System.Text.Unicode;
 using Google.Protobuf;
@@ -32,7 +33,7 @@ internal static class MalformedRequest
             validation.Add(RequestField, "is not a valid protobuf message: " + error.Message);
         }
 
-        return validation.ToRpcException();
+        return InvalidArgument.ToRpcException(validation.ToException());
     }
 
     /// <summary>The path of the first string field in <paramref name="bytes"/> that is not valid UTF-8, or null.</summary>

@@ -36,7 +36,7 @@ internal enum EvaluateMode
 /// <item><description>static MPC: the index's prefix-table node, frozen;</description></item>
 /// <item><description>streaming MPC: <see cref="StreamingMpc"/>, offline;</description></item>
 /// <item><description>
-/// heuristic and learned: the real service in process (<see cref="InProcessService"/>, replay clock on) fed by
+/// heuristic and learned: the real service in process (<see cref="InProcessPipeline"/>, replay clock on) fed by
 /// <see cref="StreamingReplay"/>: the warmup events are reported first, then each test search asks Suggest for its
 /// prefixes as that user before it is reported.
 /// </description></item>
@@ -343,10 +343,10 @@ internal sealed class EvaluateCommand
         CancellationToken cancellationToken)
     {
         var clock = context.Time.GetTimestamp();
-        InProcessService service;
+        InProcessPipeline service;
         try
         {
-            service = await InProcessService.StartAsync(new InProcessServiceOptions(indexPath) { ModelPath = modelPath, Settings = settings }, cancellationToken);
+            service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { ModelPath = modelPath, Settings = settings }, cancellationToken);
         }
         catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or FormatException)
         {
@@ -362,7 +362,7 @@ internal sealed class EvaluateCommand
             long heuristicAnswers = 0;
             var stats = await StreamingReplay.RunAsync(
                 events,
-                service.Client,
+                service,
                 replay,
                 (e, query, length, response) =>
                 {

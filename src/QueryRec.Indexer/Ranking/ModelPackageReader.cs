@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Ranking;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Commands;
 using QueryRec.Storage;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
 using QueryRec.Indexer.Import;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Ranking;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Replay;
@@ -69,8 +69,8 @@ internal static class ReplayTrainingData
             var replayed = events.Where(e => e.Time < options.Until).ToList();
             var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix, RebuildEvery = options.RebuildEvery };
             StreamingReplayStats stats;
-            await using (var service = await InProcessService.StartAsync(
-                new InProcessServiceOptions(indexPath)
+            await using (var service = await InProcessPipeline.StartAsync(
+                new InProcessPipelineOptions(indexPath)
                 {
                     Settings = replay.ServiceSettings(options.Settings),
                     ConfigureServices = services => services.AddSingleton<IRankingFeatureLog>(collector),
@@ -79,7 +79,7 @@ internal static class ReplayTrainingData
             {
                 stats = await StreamingReplay.RunAsync(
                     replayed,
-                    service.Client,
+                    service,
                     replay,
                     collector.OnSuggestAsync,
                     cancellationToken,

@@ -12,7 +12,7 @@ namespace QueryRec.Indexer.Replay;
 internal static class ReplayIndexRebuild
 {
     /// <summary>The rebuild callback for <see cref="StreamingReplay.RunAsync"/>; <paramref name="events"/> must be sorted by time.</summary>
-    public static Func<DateTimeOffset, CancellationToken, Task> For(IReadOnlyList<LogEvent> events, InProcessService service, TimeProvider timeProvider)
+    public static Func<DateTimeOffset, CancellationToken, Task> For(IReadOnlyList<LogEvent> events, InProcessPipeline service, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(service);

@@ -95,7 +95,7 @@ internal static class StreamingReplay
     /// </summary>
     public static async Task<StreamingReplayStats> RunAsync(
         IReadOnlyList<LogEvent> events,
-        QueryRecService.QueryRecServiceClient client,
+        IReplayTarget client,
         StreamingReplayOptions options,
         Func<LogEvent, string, int, SuggestResponse, ValueTask> onSuggest,
         CancellationToken cancellationToken,
@@ -161,7 +161,7 @@ internal static class StreamingReplay
                         Prefix = QueryNormalizer.TruncateRunes(query, length),
                         Limit = options.Limit,
                     };
-                    var response = await client.SuggestAsync(request, cancellationToken: cancellationToken);
+                    var response = await client.SuggestAsync(request, cancellationToken);
                     suggests++;
                     if (response.Metadata?.Degraded == true)
                     {
@@ -195,7 +195,7 @@ internal static class StreamingReplay
                 return;
             }
 
-            var response = await client.ReportEventsAsync(batch, cancellationToken: cancellationToken);
+            var response = await client.ReportEventsAsync(batch, cancellationToken);
             batches++;
             reported += batch.Events.Count;
             accepted += response.Accepted;

@@ -1,5 +1,5 @@
-using QueryRec.Api.Recall;
-using QueryRec.Api.Rerank;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.FunctionalTests.Discover;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api.Experiments;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.FunctionalTests.Suggest;

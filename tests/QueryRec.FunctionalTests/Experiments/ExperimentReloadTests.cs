@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api.Experiments;
+using QueryRec.Serving.Experiments;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 

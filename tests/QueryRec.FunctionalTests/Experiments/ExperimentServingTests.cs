@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.FunctionalTests.Experiments;

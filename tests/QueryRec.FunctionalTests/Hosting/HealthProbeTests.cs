@@ -1,7 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
+using QueryRec.Api.HealthChecks;
 using QueryRec.Api.Hosting;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.ServiceDefaults;

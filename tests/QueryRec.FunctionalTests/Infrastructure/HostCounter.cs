@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.FunctionalTests.Infrastructure;
 

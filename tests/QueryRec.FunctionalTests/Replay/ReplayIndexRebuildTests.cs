@@ -47,14 +47,14 @@ public sealed class ReplayIndexRebuildTests : IDisposable
         var index = Path.Combine(_dir, "index.qrx");
         IndexFile.WriteFile(TestIndexes.FromQueries("v1", new Dictionary<string, long> { ["xbox 360"] = 2 }), index);
         var shown = new Dictionary<(string Query, int Length), string[]>();
-        await using var service = await InProcessService.StartAsync(
-            new InProcessServiceOptions(index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.AddDays(-7).ToString("O") } },
+        await using var service = await InProcessPipeline.StartAsync(
+            new InProcessPipelineOptions(index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.AddDays(-7).ToString("O") } },
             CancellationToken.None);
         var options = new StreamingReplayOptions(Split) { WarmupFrom = Split.AddDays(-7), MaxPrefix = 2, RebuildEvery = rebuild ? TimeSpan.FromDays(1) : null };
 
         var stats = await StreamingReplay.RunAsync(
             events,
-            service.Client,
+            service,
             options,
             (e, query, length, response) =>
             {
@@ -82,8 +82,8 @@ public sealed class ReplayIndexRebuildTests : IDisposable
     {
         var index = Path.Combine(_dir, "index.qrx");
         IndexFile.WriteFile(TestIndexes.FromQueries("v1", new Dictionary<string, long> { ["xbox 360"] = 2 }), index);
-        await using var service = await InProcessService.StartAsync(
-            new InProcessServiceOptions(index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.ToString("O") } },
+        await using var service = await InProcessPipeline.StartAsync(
+            new InProcessPipelineOptions(index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.ToString("O") } },
             CancellationToken.None);
         LogEvent[] events =
         [
@@ -95,7 +95,7 @@ public sealed class ReplayIndexRebuildTests : IDisposable
 
         var stats = await StreamingReplay.RunAsync(
             events,
-            service.Client,
+            service,
             new StreamingReplayOptions(Split) { MaxPrefix = 1, RebuildEvery = TimeSpan.FromDays(1) },
             (_, _, _, _) => ValueTask.CompletedTask,
             CancellationToken.None,
@@ -114,13 +114,13 @@ public sealed class ReplayIndexRebuildTests : IDisposable
     {
         var index = Path.Combine(_dir, "index.qrx");
         IndexFile.WriteFile(TestIndexes.FromQueries("v1", new Dictionary<string, long> { ["xbox 360"] = 2 }), index);
-        await using var service = await InProcessService.StartAsync(new InProcessServiceOptions(index), CancellationToken.None);
+        await using var service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(index), CancellationToken.None);
         var request = new QueryRec.Contracts.V1.SuggestRequest { Prefix = "ze", Limit = 10 };
-        Assert.Empty((await service.Client.SuggestAsync(request)).Items);
+        Assert.Empty((await service.SuggestAsync(request, CancellationToken.None)).Items);
 
         await service.PublishIndexAsync(TestIndexes.FromQueries("v2", new Dictionary<string, long> { ["zelda"] = 3 }), CancellationToken.None);
 
-        Assert.Equal("zelda", Assert.Single((await service.Client.SuggestAsync(request)).Items).Text);
+        Assert.Equal("zelda", Assert.Single((await service.SuggestAsync(request, CancellationToken.None)).Items).Text);
     }
 
     [Fact]

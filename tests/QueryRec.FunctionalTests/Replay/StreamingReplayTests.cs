@@ -35,13 +35,13 @@ public sealed class StreamingReplayTests : IDisposable
             new(LogEventType.Click, "bob", "zune hd", Split.AddHours(2).AddMinutes(1)),   // no item: not sendable
         ];
         var calls = new List<(string User, string Query, int Length, string First)>();
-        await using var service = await InProcessService.StartAsync(
-            new InProcessServiceOptions(_index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.AddDays(-7).ToString("O") } },
+        await using var service = await InProcessPipeline.StartAsync(
+            new InProcessPipelineOptions(_index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.AddDays(-7).ToString("O") } },
             CancellationToken.None);
 
         var stats = await StreamingReplay.RunAsync(
             events,
-            service.Client,
+            service,
             new StreamingReplayOptions(Split) { WarmupFrom = Split.AddDays(-7), MaxPrefix = 3 },
             (e, query, length, response) =>
             {

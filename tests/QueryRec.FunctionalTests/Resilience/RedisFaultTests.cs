@@ -3,7 +3,7 @@ using Grpc.Core;
 using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
-using QueryRec.Api.Resilience;
+using QueryRec.Serving.Resilience;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Storage;

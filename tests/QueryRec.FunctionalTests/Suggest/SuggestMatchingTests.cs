@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api.Index;
+using QueryRec.Serving.Index;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
 using QueryRec.FunctionalTests.Infrastructure;

@@ -1,4 +1,4 @@
-using QueryRec.Api.Suggest;
+using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 

@@ -3,7 +3,12 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using QueryRec.Api.Hosting;
-using QueryRec.Api.Ranking;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.FunctionalTests.Telemetry;

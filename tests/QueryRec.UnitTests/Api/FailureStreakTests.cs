@@ -2,6 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Api.Hosting;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Api;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using QueryRec.Api.Index;
+using QueryRec.Serving.Index;
 using QueryRec.Core.Normalization;
 using QueryRec.TestSupport;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using CsCheck;
-using QueryRec.Api.Index;
+using QueryRec.Serving.Index;
 
 namespace QueryRec.UnitTests.Api;
 

@@ -1,5 +1,5 @@
-using QueryRec.Api.Ranking;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
 
 namespace QueryRec.UnitTests.Api;
 

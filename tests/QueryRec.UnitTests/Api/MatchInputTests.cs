@@ -1,5 +1,5 @@
 using System.Text;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.UnitTests.Api;

@@ -1,4 +1,4 @@
-using QueryRec.Api.Rerank;
+using QueryRec.Serving.Rerank;
 using QueryRec.Core.Matching;
 
 namespace QueryRec.UnitTests.Api;

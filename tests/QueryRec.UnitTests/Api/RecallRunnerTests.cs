@@ -2,7 +2,12 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Api.Hosting;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.UnitTests.Api;

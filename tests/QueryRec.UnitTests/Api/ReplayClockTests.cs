@@ -1,4 +1,9 @@
 using QueryRec.Api.Hosting;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Api;
 

@@ -1,5 +1,10 @@
 using System.Globalization;
 using QueryRec.Api.Hosting;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Api;
 

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using QueryRec.Api.Validation;
+using QueryRec.Serving.Pipeline;
 using QueryRec.Contracts.V1;
 
 namespace QueryRec.UnitTests.Api;
@@ -17,7 +18,7 @@ public sealed class RequestValidationTests
             validation.Add($"sections[{i}]", "unknown section kind 99.");
         }
 
-        var ex = validation.ToRpcException();
+        var ex = InvalidArgument.ToRpcException(validation.ToException());
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var violations = ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations;
@@ -36,7 +37,7 @@ public sealed class RequestValidationTests
             validation.Add($"f{i}", "bad.");
         }
 
-        var ex = validation.ToRpcException();
+        var ex = InvalidArgument.ToRpcException(validation.ToException());
 
         Assert.Equal(RequestValidation.MaxReportedViolations, ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Count);
         Assert.DoesNotContain("and more", ex.Status.Detail, StringComparison.Ordinal);

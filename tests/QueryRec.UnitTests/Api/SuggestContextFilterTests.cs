@@ -1,5 +1,5 @@
-using QueryRec.Api.Recall;
-using QueryRec.Api.Rerank;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
 
 namespace QueryRec.UnitTests.Api;
 

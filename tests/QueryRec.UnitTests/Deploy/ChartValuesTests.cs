@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Configuration;
-using QueryRec.Api.Experiments;
+using QueryRec.Serving.Experiments;
 
 namespace QueryRec.UnitTests.Deploy;
 

@@ -1,8 +1,13 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
-using QueryRec.Api.Experiments;
+using QueryRec.Serving.Experiments;
 using QueryRec.Api.Hosting;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 using QueryRec.Indexer.Commands;
 using Spectre.Console;
 

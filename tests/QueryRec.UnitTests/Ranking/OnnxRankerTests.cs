@@ -1,5 +1,5 @@
-using QueryRec.Api.Ranking;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Ranking;
 using QueryRec.Storage.V1;

@@ -1,6 +1,6 @@
 using CsCheck;
-using QueryRec.Api.Ranking;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
 using QueryRec.Core.Ranking;
 using QueryRec.Storage.Realtime;
 using QueryRec.Storage.V1;

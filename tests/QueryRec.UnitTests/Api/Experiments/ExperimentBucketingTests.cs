@@ -1,6 +1,6 @@
 using CsCheck;
 using Microsoft.Extensions.Configuration;
-using QueryRec.Api.Experiments;
+using QueryRec.Serving.Experiments;
 
 namespace QueryRec.UnitTests.Api.Experiments;
 

@@ -1,10 +1,15 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using QueryRec.Api.Experiments;
+using QueryRec.Serving.Experiments;
 using QueryRec.Api.Hosting;
-using QueryRec.Api.Ranking;
-using QueryRec.Api.Strategies;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Strategies;
 
 namespace QueryRec.UnitTests.Api.Experiments;
 

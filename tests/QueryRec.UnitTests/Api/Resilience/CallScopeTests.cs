@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using QueryRec.Api.Resilience;
+using QueryRec.Serving.Resilience;
 
 namespace QueryRec.UnitTests.Api.Resilience;
 

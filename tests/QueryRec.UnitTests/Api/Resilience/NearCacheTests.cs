@@ -1,4 +1,4 @@
-using QueryRec.Api.Resilience;
+using QueryRec.Serving.Resilience;
 
 namespace QueryRec.UnitTests.Api.Resilience;
 

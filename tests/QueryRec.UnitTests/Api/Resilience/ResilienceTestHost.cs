@@ -2,8 +2,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using QueryRec.Api.Ranking;
-using QueryRec.Api.Resilience;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Resilience;
 
 namespace QueryRec.UnitTests.Api.Resilience;
 

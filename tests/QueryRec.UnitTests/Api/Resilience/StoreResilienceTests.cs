@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using QueryRec.Api.Resilience;
+using QueryRec.Serving.Resilience;
 using StackExchange.Redis;
 
 namespace QueryRec.UnitTests.Api.Resilience;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using QueryRec.Api.Recall;
+using QueryRec.Serving.Recall;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.UnitTests.Api.Suggest;

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+
+namespace QueryRec.Serving.Index;
+
+/// <summary>
+/// The index version this server answers from. A request reads <see cref="Current"/> once and does all its
+/// reads through that snapshot, so no answer mixes two versions even while a publish flips the pointer.
+/// </summary>
+public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> options, IOptions<MatchingOptions> matching, ILogger<ActiveIndex> logger)
+{
+    private volatile ServingIndex? _current;
+
+    // The snapshot of a version whose activation has not finished (a read timed out): the next attempt for the same
+    // version goes on with it, so a load that takes longer than one read's timeout (a packed version's text table at
+    // 10^7 queries) carries on in the background instead of starting over on every poll.
+    private IIndexSnapshot? _pending;
+
+    /// <summary>The store the snapshots come from.</summary>
+    public IIndexStore Store => store;
+
+    /// <summary>The active version, or null before any index is loaded.</summary>
+    public ServingIndex? Current => _current;
+
+    /// <summary>
+    /// Switches to <paramref name="version"/> if it is not already active, reading how it was built first.
+    /// Returns the previous version when it switched.
+    /// </summary>
+    internal async Task<(bool Switched, string? Previous)> TryActivateAsync(string version, CancellationToken cancellationToken)
+    {
+        var previous = _current?.Snapshot.Version;
+        if (string.Equals(previous, version, StringComparison.Ordinal))
+        {
+            return (false, previous);
+        }
+
+        var pending = Volatile.Read(ref _pending);
+        var snapshot = pending is not null && string.Equals(pending.Version, version, StringComparison.Ordinal)
+            ? pending
+            : store.OpenSnapshot(version);
+        Volatile.Write(ref _pending, snapshot);
+        var info = await snapshot.GetInfoAsync(cancellationToken);
+        var maxPrefixLength = info is { MaxPrefixLength: > 0 } ? info.MaxPrefixLength : options.Value.MaxIndexedPrefixLength;
+        var fuzzy = matching.Value is { Fuzzy: true } m && info is { VocabularyChunks: > 0 }
+            ? FuzzyVocabulary.StartBuilding(snapshot, info.VocabularyChunks, maxPrefixLength, m.MaxFuzzyVocabulary, logger)
+            : FuzzyVocabulary.None;
+        _current = new ServingIndex(snapshot, maxPrefixLength)
+        {
+            Info = info ?? new IndexInfo(),
+            Fuzzy = fuzzy,
+        };
+        Interlocked.CompareExchange(ref _pending, null, snapshot);
+        return (true, previous);
+    }
+}
+
+/// <summary>One index version being served, with how it was built.</summary>
+/// <param name="Snapshot">Reads of that version only.</param>
+/// <param name="MaxPrefixLength">The longest prefix, in runes, that has its own node.</param>
+public sealed record ServingIndex(IIndexSnapshot Snapshot, int MaxPrefixLength)
+{
+    /// <summary>The version id.</summary>
+    public string Version => Snapshot.Version;
+
+    /// <summary>How the version was built (an empty description for an index that has none).</summary>
+    public IndexInfo Info { get; init; } = new();
+
+    /// <summary>The version's typo-tolerant matcher (built in the background after activation).</summary>
+    internal FuzzyVocabulary Fuzzy { get; init; } = FuzzyVocabulary.None;
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using QueryRec.Contracts.V1;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Pipeline;
+
+/// <summary>
+/// The entry of every product of the pipeline, the same for every host (the gRPC service, the indexer's in-process
+/// replay, the benchmarks): assigns the caller to its experiment arms, opens the call's scope (deadline, degraded
+/// reasons raised deep in the stores), runs the product's handler and adds the scope's reasons to the answer.
+/// </summary>
+internal sealed class QueryRecPipeline(
+    SuggestHandler suggest,
+    DiscoverHandler discover,
+    ShadingWordsHandler shadingWords,
+    ReportEventsHandler reportEvents,
+    ExperimentRegistry experiments,
+    TimeProvider timeProvider)
+{
+    public Task<SuggestResponse> SuggestAsync(SuggestRequest request, PipelineCall call, CancellationToken cancellationToken)
+        => RunAsync(request, request.UserId, request.DeviceId, call, suggest.HandleAsync, static r => r.Metadata, cancellationToken);
+
+    public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, PipelineCall call, CancellationToken cancellationToken)
+        => RunAsync(request, request.UserId, request.DeviceId, call, discover.HandleAsync, static r => r.Metadata, cancellationToken);
+
+    public Task<GetShadingWordsResponse> GetShadingWordsAsync(GetShadingWordsRequest request, PipelineCall call, CancellationToken cancellationToken)
+        => RunAsync(request, request.UserId, request.DeviceId, call, shadingWords.HandleAsync, static r => r.Metadata, cancellationToken);
+
+    /// <summary>A batch is assigned to arms when all its events share one caller; otherwise it has none.</summary>
+    public Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, PipelineCall call, CancellationToken cancellationToken)
+    {
+        var (userId, deviceId) = BatchCaller(request);
+        return RunAsync(request, userId, deviceId, call, reportEvents.HandleAsync, static r => r.Metadata, cancellationToken);
+    }
+
+    /// <summary>
+    /// The honoured QA overrides of <paramref name="spec"/> (<c>layer=arm[,layer=arm]</c>) under the current experiment
+    /// configuration; throws <see cref="InvalidRequestException"/> naming <paramref name="field"/> when malformed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ParseForcedArms(string? spec, string field)
+        => ForcedArms.Parse(spec, experiments.Config, field);
+
+    private async Task<TResponse> RunAsync<TRequest, TResponse>(
+        TRequest request,
+        string? userId,
+        string? deviceId,
+        PipelineCall call,
+        Func<TRequest, CancellationToken, Task<TResponse>> handler,
+        Func<TResponse, ResponseMetadata?> metadataOf,
+        CancellationToken cancellationToken)
+    {
+        var assignment = experiments.Assign(userId, deviceId, call.ForcedArms);
+        ExperimentScope.Current = assignment.Arms.Count == 0 ? null : assignment;
+        if (assignment.Arms.Count > 0)
+        {
+            Activity.Current?.SetTag(QueryRecTelemetry.Attributes.Arm, assignment.Tag);
+        }
+
+        // Deadlines are wall-clock times, also when the replay clock is on.
+        var wall = timeProvider is ReplayClock ? TimeProvider.System : timeProvider;
+        using var scope = CallScope.Begin(call.DeadlineUtc, wall);
+        var response = await handler(request, cancellationToken);
+        if (metadataOf(response) is { } metadata)
+        {
+            foreach (var reason in scope.Scope.Reasons())
+            {
+                if (!metadata.DegradedReasons.Contains(reason))
+                {
+                    metadata.Degraded = true;
+                    metadata.DegradedReasons.Add(reason);
+                }
+            }
+        }
+
+        return response;
+    }
+
+    private static (string? UserId, string? DeviceId) BatchCaller(ReportEventsRequest request)
+    {
+        if (request.Events.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var first = request.Events[0];
+        foreach (var e in request.Events)
+        {
+            if (!string.Equals(e.UserId, first.UserId, StringComparison.Ordinal) || !string.Equals(e.DeviceId, first.DeviceId, StringComparison.Ordinal))
+            {
+                return (null, null);
+            }
+        }
+
+        return (first.UserId, first.DeviceId);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using QueryRec.Serving.Recall;
+using QueryRec.Core.Matching;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Rerank;
+
+/// <summary>
+/// Collapses near-duplicate suggestions (<see cref="NearDuplicates.Key"/>: spacing, punctuation, singular and
+/// plural, word order) into one item. The item keeps the rank of its best-ranked form, shows the most popular
+/// form, unions the sources, and counts the folded forms in <see cref="Candidate.CollapsedVariants"/>.
+/// </summary>
+internal static class NearDuplicateCollapse
+{
+    /// <summary>Most texts whose key is remembered; past that the memo starts over.</summary>
+    internal const int MaxRememberedKeys = 1 << 16;
+
+    // A key is a pure function of the text, and the same completions come back call after call (the head of the
+    // vocabulary): remembered, so a call computes the keys of the texts it has not met lately (the key was a fifth
+    // of an uncached Latin call's CPU).
+    private static readonly ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+    private static int _remembered;
+
+    /// <summary>How many keys are remembered now (for tests).</summary>
+    internal static int RememberedCount => Remembered.Count;
+
+    /// <summary>The collapse key of a candidate text (<see cref="NearDuplicates.Key"/>), remembered.</summary>
+    internal static string KeyOf(string text)
+    {
+        if (Remembered.TryGetValue(text, out var key))
+        {
+            return key;
+        }
+
+        key = NearDuplicates.Key(text);
+        if (Interlocked.Increment(ref _remembered) > MaxRememberedKeys)
+        {
+            Remembered.Clear(); // bounded: a key computed again is equal to the one dropped
+            Volatile.Write(ref _remembered, 0);
+        }
+
+        Remembered.TryAdd(text, key);
+        return key;
+    }
+
+    /// <summary>Collapses <paramref name="ordered"/> (best first) in place order; returns the survivors, best first.</summary>
+    public static List<Candidate> Apply(List<Candidate> ordered)
+    {
+        if (ordered.Count < 2)
+        {
+            return ordered;
+        }
+
+        // The shown form of each leader (by its index in the result), recorded only once a first duplicate shows up:
+        // until then no leader has been merged, so their own text and popularity are their shown form.
+        var leaders = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
+        var result = new List<Candidate>(ordered.Count);
+        (string Text, double Popularity)[]? shown = null;
+        foreach (var candidate in ordered)
+        {
+            var key = KeyOf(candidate.Text);
+            if (!leaders.TryGetValue(key, out var at))
+            {
+                leaders.Add(key, result.Count);
+                if (shown is not null)
+                {
+                    shown[result.Count] = (candidate.DisplayText, candidate.Features.Popularity);
+                }
+
+                result.Add(candidate);
+                continue;
+            }
+
+            if (shown is null)
+            {
+                shown = new (string, double)[ordered.Count];
+                for (var i = 0; i < result.Count; i++)
+                {
+                    shown[i] = (result[i].DisplayText, result[i].Features.Popularity);
+                }
+            }
+
+            // The most popular surface form is shown; ties keep the better-ranked one.
+            if (candidate.Features.Popularity > shown[at].Popularity)
+            {
+                shown[at] = (candidate.DisplayText, candidate.Features.Popularity);
+            }
+
+            var leader = result[at];
+            leader.Merge(candidate);
+            leader.CollapsedVariants += 1 + candidate.CollapsedVariants;
+            leader.ContextFill &= candidate.ContextFill;
+        }
+
+        if (shown is not null)
+        {
+            for (var i = 0; i < result.Count; i++)
+            {
+                result[i].DisplayText = shown[i].Text;
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,110 @@
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Resilience;
+
+/// <summary>
+/// What the resilience layer knows about the gRPC call in flight: its deadline, and the degraded reasons that reads
+/// deep in the stores add (<c>store_circuit_open</c>, <c>store_fallback:*</c>). Set by
+/// <see cref="ResilienceInterceptor"/> for the call's async flow; null outside a call (background work).
+/// </summary>
+internal sealed class CallScope
+{
+    private static readonly AsyncLocal<CallScope?> Ambient = new();
+
+    private readonly Lock _gate = new();
+    private List<string>? _reasons;
+
+    private CallScope(DateTime deadlineUtc, TimeProvider wall)
+    {
+        DeadlineUtc = deadlineUtc;
+        Wall = wall;
+    }
+
+    /// <summary>The scope of the call in flight, or null.</summary>
+    public static CallScope? Current => Ambient.Value;
+
+    /// <summary>The call's deadline (UTC; <see cref="DateTime.MaxValue"/> when it has none).</summary>
+    public DateTime DeadlineUtc { get; }
+
+    /// <summary>The wall clock the deadline is measured on.</summary>
+    public TimeProvider Wall { get; }
+
+    /// <summary>Opens the scope of a call; dispose it when the call ends.</summary>
+    public static Restorer Begin(DateTime deadlineUtc, TimeProvider wall)
+    {
+        var previous = Ambient.Value;
+        var scope = new CallScope(deadlineUtc, wall);
+        Ambient.Value = scope;
+        return new Restorer(scope, previous);
+    }
+
+    /// <summary>Adds a degraded reason to the call in flight (once); does nothing outside a call.</summary>
+    public static void AddReason(string reason)
+    {
+        if (Ambient.Value is not { } scope)
+        {
+            return;
+        }
+
+        lock (scope._gate)
+        {
+            scope._reasons ??= [];
+            if (!scope._reasons.Contains(reason))
+            {
+                scope._reasons.Add(reason);
+            }
+        }
+    }
+
+    /// <summary>The reasons added so far.</summary>
+    public IReadOnlyList<string> Reasons()
+    {
+        lock (_gate)
+        {
+            return _reasons is null ? [] : [.. _reasons];
+        }
+    }
+
+    /// <summary>
+    /// The time budget a step of this call may spend: <paramref name="budget"/>, but never past the call's deadline
+    /// less a reserve (a fifth of what remains, at most 100 ms) left to build and send the answer. Zero when the deadline
+    /// has passed. Outside a call, <paramref name="budget"/>.
+    /// </summary>
+    public static TimeSpan Limit(TimeSpan budget)
+    {
+        if (Ambient.Value is not { } scope || scope.DeadlineUtc == DateTime.MaxValue)
+        {
+            return budget;
+        }
+
+        var remaining = scope.DeadlineUtc - scope.Wall.GetUtcNow().UtcDateTime;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(100).Ticks));
+        var usable = remaining - reserve;
+        return usable < budget ? usable : budget;
+    }
+
+    /// <summary>Restores the previous scope on dispose.</summary>
+    internal readonly struct Restorer(CallScope scope, CallScope? previous) : IDisposable
+    {
+        /// <summary>The scope opened.</summary>
+        public CallScope Scope => scope;
+
+        public void Dispose() => Ambient.Value = previous;
+    }
+}

@@ -1,0 +1,92 @@
+using BitFaster.Caching.Lru;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Resilience;
+
+/// <summary>
+/// The in-process near-cache in front of Redis index reads: a bounded LRU (BitFaster <see cref="ConcurrentLru{K,V}"/>)
+/// keyed by (index version, record key). Versions are immutable, so an entry is exact for as long as it lives; a
+/// version flip makes the old version's entries unreachable (no request asks for that version any more) and they are
+/// evicted first as the new version's entries come in. Absent records are cached too. Values larger than
+/// <see cref="NearCacheSettings.MaxEntryBytes"/> are not cached. Cached messages are shared: readers never mutate them.
+/// </summary>
+internal sealed class NearCache
+{
+    private static readonly object Absent = new();
+
+    private readonly ConcurrentLru<NearCacheKey, object>? _lru;
+    private readonly int _maxEntryBytes;
+    private readonly ResilienceMetrics _metrics;
+
+    public NearCache(IOptions<ResilienceOptions> options, ResilienceMetrics metrics)
+    {
+        var settings = options.Value.NearCache;
+        _metrics = metrics;
+        _maxEntryBytes = settings.MaxEntryBytes;
+        Capacity = settings.MaxEntries;
+        _lru = settings.Enabled ? new ConcurrentLru<NearCacheKey, object>(settings.MaxEntries) : null;
+    }
+
+    /// <summary>Whether the cache is on.</summary>
+    public bool Enabled => _lru is not null;
+
+    /// <summary>The most entries held.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Entries held now (never more than <see cref="Capacity"/>).</summary>
+    public int Count => _lru?.Count ?? 0;
+
+    /// <summary>Looks a record up; counts a hit or a miss.</summary>
+    /// <param name="version">The index version.</param>
+    /// <param name="key">The record key (<see cref="Storage.IndexKeys"/>).</param>
+    /// <param name="value">The cached message, or null when the record is known to be absent.</param>
+    public bool TryGet<T>(string version, string key, out T? value)
+        where T : class
+    {
+        if (_lru is not null && _lru.TryGet(new NearCacheKey(version, key), out var cached))
+        {
+            _metrics.NearCacheHit();
+            value = cached as T;
+            return true;
+        }
+
+        if (_lru is not null)
+        {
+            _metrics.NearCacheMiss();
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <summary>Caches a record read from the store (null: the record is absent).</summary>
+    public void Set<T>(string version, string key, T? value)
+        where T : class, IMessage
+    {
+        if (_lru is null || (value is not null && value.CalculateSize() > _maxEntryBytes))
+        {
+            return;
+        }
+
+        _lru.AddOrUpdate(new NearCacheKey(version, key), value ?? Absent);
+    }
+
+    /// <summary>Drops every entry.</summary>
+    public void Clear() => _lru?.Clear();
+
+    /// <summary>A near-cache key: the version is part of it, so a version flip never reads another version's entry.</summary>
+    private readonly record struct NearCacheKey(string Version, string Key);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Resilience;
+
+/// <summary>Registration of the resilience layer: options, the Redis read pipeline and the near-cache.</summary>
+internal static class ResilienceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the resilience services; the stores are wrapped where they are created (Redis only). The per-call
+    /// concurrency limit belongs to the host (the gRPC host sheds calls in an interceptor).
+    /// </summary>
+    public static IServiceCollection AddQueryRecResilience(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<ResilienceOptions>().Bind(configuration.GetSection(ResilienceOptions.Section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton<ResilienceMetrics>();
+        services.TryAddSingleton<StoreResilience>();
+        services.TryAddSingleton<NearCache>();
+        return services;
+    }
+}

@@ -1,0 +1,184 @@
+using BitFaster.Caching.Lru;
+using Microsoft.Extensions.Logging.Abstractions;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Resilience;
+
+/// <summary>
+/// The Redis index store as the server reads it: every read goes through the near-cache (<see cref="NearCache"/>,
+/// keyed by version and key) and, on a miss, through the resilience pipeline (<see cref="StoreResilience"/>: timeout
+/// and circuit breaker). A hot or trending list whose read fails is served from the last good copy held in memory
+/// (possibly of an earlier version), and the call is marked <c>store_fallback:last_good_list</c>. Every other failed
+/// read throws, so that its recall source is dropped with its own degraded reason.
+/// </summary>
+internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience resilience, NearCache cache, ILogger? logger = null) : IIndexStore
+{
+    /// <summary>Most hot and trending lists (one per category) kept as last good copies.</summary>
+    public const int LastGoodCapacity = 1024;
+
+    private readonly ConcurrentLru<string, LastGood> _lastGood = new(LastGoodCapacity);
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly StoreResilience _resilience = resilience;
+    private readonly NearCache _cache = cache;
+
+    /// <summary>The store that is wrapped.</summary>
+    public IIndexStore Inner => inner;
+
+    /// <inheritdoc />
+    public string Name => inner.Name;
+
+    /// <inheritdoc />
+    public Task<string?> GetActiveVersionAsync(CancellationToken cancellationToken = default)
+        => _resilience.ExecuteAsync(static (s, ct) => new ValueTask<string?>(s.GetActiveVersionAsync(ct)), inner, cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public IIndexSnapshot OpenSnapshot(string version) => new Snapshot(this, inner.OpenSnapshot(version));
+
+    /// <inheritdoc />
+    public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default)
+        => inner.SubscribeAsync(onAnnounced, cancellationToken);
+
+    private readonly record struct LastGood(string Version, RankedQueries List);
+
+    private sealed class Snapshot(ResilientIndexStore store, IIndexSnapshot inner) : IIndexSnapshot
+    {
+        public string Version => inner.Version;
+
+        public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Prefix(normalizedPrefix), normalizedPrefix, static (s, a, ct) => s.GetPrefixNodeAsync(a, ct), cancellationToken);
+
+        public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
+            => table == CompletionTable.Prefix
+                ? GetPrefixNodeAsync(key, cancellationToken)
+                : CachedAsync(IndexKeys.Completions(table, key), (table, key), static (s, a, ct) => s.GetCompletionNodeAsync(a.table, a.key, ct), cancellationToken);
+
+        public async ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+        {
+            var nodes = new PrefixNode?[keys.Count];
+            List<int>? missing = null;
+            var open = store.IsOpenForHits();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (store._cache.TryGet<PrefixNode>(Version, IndexKeys.Completions(table, keys[i]), out var hit))
+                {
+                    nodes[i] = hit;
+                    store.CountHitDuringOutage(open);
+                }
+                else
+                {
+                    (missing ??= []).Add(i);
+                }
+            }
+
+            if (missing is null)
+            {
+                return nodes;
+            }
+
+            var missingKeys = missing.ConvertAll(i => keys[i]);
+            var read = await store._resilience.ExecuteAsync(
+                static (state, ct) => state.inner.GetCompletionNodesAsync(state.table, state.missingKeys, ct),
+                (inner, table, missingKeys),
+                cancellationToken);
+            for (var j = 0; j < missing.Count; j++)
+            {
+                nodes[missing[j]] = read[j];
+                store._cache.Set(Version, IndexKeys.Completions(table, missingKeys[j]), read[j]);
+            }
+
+            return nodes;
+        }
+
+        // Vocabulary chunks and the model package are large, read once per version in the background (which has its own
+        // failure handling) and never on a request's path: neither cached nor bound by the per-read timeout.
+        public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
+            => inner.GetVocabularyChunkAsync(chunk, cancellationToken);
+
+        public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
+            => inner.GetRankingModelAsync(cancellationToken);
+
+        public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Query(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetQueryStatsAsync(a, ct), cancellationToken);
+
+        public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Info, 0, static (s, _, ct) => s.GetInfoAsync(ct), cancellationToken);
+
+        public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Related(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetRelatedQueriesAsync(a, ct), cancellationToken);
+
+        public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Refinements(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetRefinementsAsync(a, ct), cancellationToken);
+
+        public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Item(itemId), itemId, static (s, a, ct) => s.GetItemQueriesAsync(a, ct), cancellationToken);
+
+        public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default)
+            => ListAsync(IndexKeys.Hot(category), category, static (s, a, ct) => s.GetHotAsync(a, ct), cancellationToken);
+
+        public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default)
+            => ListAsync(IndexKeys.Trending(category), category, static (s, a, ct) => s.GetTrendingAsync(a, ct), cancellationToken);
+
+        public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Pins, 0, static (s, _, ct) => s.GetPinsAsync(ct), cancellationToken);
+
+        private async ValueTask<T?> CachedAsync<T, TArg>(string key, TArg arg, Func<IIndexSnapshot, TArg, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
+            where T : class, Google.Protobuf.IMessage
+        {
+            if (store._cache.TryGet<T>(Version, key, out var hit))
+            {
+                store.CountHitDuringOutage(store.IsOpenForHits());
+                return hit;
+            }
+
+            var value = await store._resilience.ExecuteAsync(static (s, ct) => s.read(s.inner, s.arg, ct), (inner, arg, read), cancellationToken);
+            store._cache.Set(Version, key, value);
+            return value;
+        }
+
+        /// <summary>A hot or trending list: cached like any read, and kept as the last good copy for when reads fail.</summary>
+        private async ValueTask<RankedQueries?> ListAsync(string key, string category, Func<IIndexSnapshot, string, CancellationToken, ValueTask<RankedQueries?>> read, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var list = await CachedAsync(key, category, read, cancellationToken);
+                if (list is not null)
+                {
+                    store._lastGood.AddOrUpdate(key, new LastGood(Version, list));
+                }
+
+                return list;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && store._lastGood.TryGet(key, out var good))
+            {
+                ResilienceLog.LastGoodListServed(store._logger, ex, key, good.Version);
+                store._resilience.Metrics.Fallback(ResilienceMetrics.KindLastGoodList);
+                CallScope.AddReason("store_fallback:last_good_list");
+                return good.List;
+            }
+        }
+    }
+
+    private bool IsOpenForHits() => _resilience.IsOpen;
+
+    /// <summary>A near-cache hit while the circuit is open is a read Redis could not have served: counted as a fallback.</summary>
+    private void CountHitDuringOutage(bool open)
+    {
+        if (open)
+        {
+            _resilience.Metrics.Fallback(ResilienceMetrics.KindNearCache);
+        }
+    }
+}

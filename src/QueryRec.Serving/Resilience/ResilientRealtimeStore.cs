@@ -1,0 +1,57 @@
+using QueryRec.Storage.Realtime;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+
+namespace QueryRec.Serving.Resilience;
+
+/// <summary>
+/// The Redis real-time store as the server reads it: reads go through the resilience pipeline (timeout and the
+/// circuit breaker shared with the index store); writes (ReportEvents) go straight through, bounded by their own
+/// budget (<c>QueryRec:Realtime:StoreBudget</c>).
+/// </summary>
+internal sealed class ResilientRealtimeStore(IRealtimeStore inner, StoreResilience resilience) : IRealtimeStore
+{
+    /// <summary>The store that is wrapped.</summary>
+    public IRealtimeStore Inner => inner;
+
+    /// <inheritdoc />
+    public string Name => inner.Name;
+
+    /// <inheritdoc />
+    public Task<bool[]> MarkEventsSeenAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
+        => inner.MarkEventsSeenAsync(eventIds, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ForgetEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
+        => inner.ForgetEventsAsync(eventIds, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ApplyAsync(IReadOnlyList<RealtimeUpdate> updates, CancellationToken cancellationToken = default)
+        => inner.ApplyAsync(updates, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetRecentQueriesAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyList<RecentEntry>>(s.inner.GetRecentQueriesAsync(s.subject, s.max, ct)), (inner, subject, max), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyList<RecentEntry>>(s.inner.GetViewedItemsAsync(s.subject, s.max, ct)), (inner, subject, max), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
+        => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyDictionary<string, int>>(s.inner.GetExposuresAsync(s.subject, s.day, s.words, ct)), (inner, subject, day, words), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+        => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyList<TrendingCount>>(s.inner.GetTrendingAsync(s.now, s.max, ct)), (inner, now, max), cancellationToken).AsTask();
+}

@@ -1,0 +1,540 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Browse;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
+using QueryRec.Serving.Index;
+using QueryRec.Contracts.V1;
+using QueryRec.Core;
+using QueryRec.Core.Normalization;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Rerank;
+using QueryRec.Storage.Realtime;
+using QueryRec.Serving.Events;
+using QueryRec.Serving.Strategies;
+
+namespace QueryRec.Serving.Suggest;
+
+/// <summary>
+/// The Suggest pipeline: validate and normalize; recall concurrently from the prefix table of the active index
+/// version, its pinyin (full, initials, mixed) and word-start infix tables, the caller's own recent queries and the
+/// real-time trending list; when that leaves fewer exact-tier candidates than the limit, a fallback round adds
+/// homophone corrections, any-order infix and typo-tolerant matches; merge by normalized text; score with the
+/// heuristic scorer; rerank (blacklist, order by match tier then score, limit). A source that fails or misses <see cref="SuggestOptions.StoreBudget"/> is dropped
+/// and the answer is degraded (<c>source_error:{name}</c>, <c>source_timeout:{name}</c>); the call does not fail.
+/// A caller without user or device id, or without matching history, gets plain MPC order.
+/// </summary>
+internal sealed class SuggestHandler(
+    ActiveIndex activeIndex,
+    IRealtimeStore realtimeStore,
+    TrendingQueries trending,
+    HeuristicScorer scorer,
+    OnnxRanker ranker,
+    Reranker reranker,
+    IOptions<SuggestOptions> suggestOptions,
+    IOptions<MatchingOptions> matchingOptions,
+    IOptionsMonitor<TrendingOptions> trendingOptions,
+    TimeProvider timeProvider,
+    ILogger<SuggestHandler> logger,
+    ExperimentModels experimentModels,
+    IRankingFeatureLog? featureLog = null,
+    SuggestResponseCache? responseCache = null)
+{
+    /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
+    public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
+
+    /// <summary>The history of a subject known to have none (see <see cref="SuggestResponseCache.HistoryOf"/>).</summary>
+    private static readonly Task<IReadOnlyList<RecentEntry>> NoHistory = Task.FromResult<IReadOnlyList<RecentEntry>>([]);
+
+    private readonly SourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
+
+    /// <summary>The sources of experiment arms that override matching or history options, one set per assignment.</summary>
+    private readonly ConditionalWeakTable<ExperimentAssignment, SourceSet> _armSources = new();
+
+    public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
+    {
+        string normalizedPrefix;
+        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize))
+        {
+            normalizedPrefix = Validate(request);
+        }
+
+        var arm = ExperimentScope.Current;
+        var options = arm?.Suggest ?? suggestOptions.Value;
+        var sources = arm is { Matching: not null } or { Suggest: not null }
+            ? _armSources.GetValue(arm, a => new SourceSet(realtimeStore, trendingOptions, a.Matching ?? matchingOptions.Value, options.HistoryMax))
+            : _sources;
+        var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
+        var now = timeProvider.GetUtcNow();
+        var requestId = RequestIds.New(now);
+
+        // One snapshot for the whole request: every index read comes from the same version.
+        var serving = activeIndex.Current;
+        var subject = options.HistoryMax > 0 ? RealtimeSubject.Of(request.UserId, request.DeviceId) : null;
+        var trendingSnapshot = trending.Current;
+        var started = timeProvider.GetTimestamp();
+
+        // The budget never runs past the call's gRPC deadline (less a reserve to answer).
+        var budget = Resilience.CallScope.Limit(options.StoreBudget);
+
+        // A call without personal signal may be answered from the response cache (see SuggestResponseCache).
+        Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
+        Task<IReadOnlyList<RecentEntry>>? viewed = null;
+        SuggestResponseCache.Key? cacheKey = null;
+        if (responseCache is { Enabled: true } && (subject is null || responseCache.IncludeSubjectsWithoutHistory)
+            && featureLog is null && serving is not null && !trending.IsStale
+            && arm?.InvalidReason is null && arm?.ModelId is null && CacheModelVersion(arm) is { } modelVersion)
+        {
+            var withoutHistory = subject is null;
+            var known = subject is null ? SubjectHistory.Unknown : responseCache.HistoryOf(subject);
+            if (known == SubjectHistory.None)
+            {
+                // Read as empty on this instance within the presence TTL: no read now; a miss runs the pipeline on the
+                // same empty lists.
+                (recentQueries, viewed, withoutHistory) = (NoHistory, NoHistory, true);
+            }
+            else if (subject is not null && known == SubjectHistory.Unknown)
+            {
+                var generation = responseCache.GenerationOf(subject);
+                Task<IReadOnlyList<RecentEntry>> queriesRead, viewedRead;
+                bool? hasHistory;
+                using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.HistoryCheck))
+                {
+                    queriesRead = Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
+                    viewedRead = Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+                    hasHistory = await HasHistoryAsync(queriesRead, viewedRead, budget, cancellationToken);
+                }
+
+                if (hasHistory is { } read)
+                {
+                    responseCache.RecordHistory(subject, read, generation);
+                }
+
+                if (hasHistory != true)
+                {
+                    // Empty: the pipeline, on a miss, shares these reads. Failed or late: the pipeline's reads of the
+                    // same tasks report it (and nothing was remembered).
+                    (recentQueries, viewed, withoutHistory) = (queriesRead, viewedRead, hasHistory == false);
+                }
+
+                if (!withoutHistory)
+                {
+                    // History (the pipeline reads it again, under its own spans), or a failed or late read: the
+                    // pipeline answers, with its own full budget (a late read delays the answer by this wait).
+                    started = timeProvider.GetTimestamp();
+                    budget = Resilience.CallScope.Limit(options.StoreBudget);
+                }
+            }
+
+            // SubjectHistory.Some (history when last read): the pipeline answers, as for a call the cache does not serve.
+            if (withoutHistory)
+            {
+                cacheKey = SuggestResponseCache.KeyOf(request, normalizedPrefix, limit, serving.Version, modelVersion, arm, trendingSnapshot);
+                if (responseCache.TryGet(cacheKey.Value, requestId) is { } cached)
+                {
+                    Activity.Current?.SetTag(QueryRecTelemetry.Attributes.ResponseCache, "hit");
+                    return cached;
+                }
+            }
+        }
+
+        var response = new SuggestResponse
+        {
+            Metadata = new ResponseMetadata
+            {
+                ModelVersion = HeuristicModelVersion,
+                RequestId = requestId,
+                Strategy = Strategies.StrategyRegistry.SuggestStrategy,
+            },
+        };
+        ExperimentScope.Stamp(response.Metadata);
+
+        if (serving is null)
+        {
+            MarkDegraded(response.Metadata, "index_unavailable");
+        }
+        else
+        {
+            response.Metadata.IndexVersion = serving.Version;
+        }
+
+        // Session features (q2q, i2q, category affinity) feed only the model and the feature log: read for a caller
+        // with a subject, concurrently with recall, sharing recall's read of the recent queries (read already when the
+        // response cache checked the call for personal signal).
+        Task<SessionSignals>? session = null;
+        if (subject is not null && serving is not null && (ranker.Configured || featureLog is not null || arm?.ModelId is not null))
+        {
+            recentQueries ??= Deferred(() => realtimeStore.GetRecentQueriesAsync(subject, options.HistoryMax, cancellationToken));
+            viewed ??= Deferred(() => realtimeStore.GetViewedItemsAsync(subject, SessionSignals.MaxItems, cancellationToken));
+            session = SessionSignals.LoadAsync(serving.Snapshot, recentQueries, viewed, now, cancellationToken);
+        }
+
+        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
+        var firstBudget = budget - timeProvider.GetElapsedTime(started);
+        var recall = await RecallRunner.RunAsync(sources.First, context, firstBudget > TimeSpan.Zero ? firstBudget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
+        if (ExactCount(recall.Candidates, out var pinyin) < limit && context.Serving is not null)
+        {
+            recall = await FallbackAsync(sources, recall, context, limit, pinyin, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+        }
+
+        foreach (var reason in recall.DegradedReasons)
+        {
+            MarkDegraded(response.Metadata, reason);
+        }
+
+        if (trending.IsStale)
+        {
+            MarkDegraded(response.Metadata, "source_stale:trending");
+        }
+
+        float[]? logged;
+        List<Candidate>? scoredOrder;
+        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Features))
+        {
+            if (session is not null)
+            {
+                (await SessionAsync(session, budget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
+            }
+
+            // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
+            logged = featureLog is null ? null : ranker.FeatureBatch(recall.Candidates, normalizedPrefix, now, trendingSnapshot);
+            scoredOrder = logged is null ? null : new List<Candidate>(recall.Candidates);
+        }
+
+        using (var rank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
+        {
+            Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata);
+            rank?.SetTag(QueryRecTelemetry.Attributes.ModelVersion, response.Metadata.ModelVersion);
+        }
+
+        using var rerank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank);
+        var filters = SuggestContextFilter.FiltersOf(request);
+        if (filters.Count > 0)
+        {
+            await SuggestContextFilter.MarkAsync(recall.Candidates, filters, serving?.Snapshot, options.CategoryFilter, options.CategoryBoostFactor, cancellationToken);
+        }
+
+        // Ordered in full, so that collapsing near-duplicates and filtering can still fill the limit.
+        var ordered = NearDuplicateCollapse.Apply(reranker.Apply(recall.Candidates, int.MaxValue));
+        if (logged is not null)
+        {
+            RecordFeatures(request, normalizedPrefix, response.Metadata, ordered, scoredOrder!, logged);
+        }
+
+        var shown = filters.Count > 0 && options.CategoryFilter == CategoryFilterMode.Filter
+            ? SuggestContextFilter.MatchingFirst(ordered, limit)
+            : ordered;
+        var count = Math.Min(limit, shown.Count);
+        for (var i = 0; i < count; i++)
+        {
+            var candidate = shown[i];
+            response.Items.Add(new RecommendedQuery
+            {
+                Text = candidate.DisplayText,
+                Score = candidate.Score,
+                Sources = { candidate.Sources },
+                Reason = candidate.Reason,
+                CategoryHint = candidate.CategoryHint,
+                CollapsedVariants = candidate.CollapsedVariants,
+                ContextFill = candidate.ContextFill,
+            });
+        }
+
+        if (cacheKey is { } key && response.Metadata.ModelVersion == key.ModelVersion)
+        {
+            responseCache!.Set(key, response);
+            Activity.Current?.SetTag(QueryRecTelemetry.Attributes.ResponseCache, "miss");
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// The model version that would rank a call for the response cache's key: the heuristic's when no model ranks,
+    /// the loaded default model's otherwise; null when a configured model is not loaded (the answer is degraded).
+    /// </summary>
+    private string? CacheModelVersion(ExperimentAssignment? arm)
+    {
+        if (arm?.RankingEnabled == false || !ranker.Configured)
+        {
+            return HeuristicModelVersion;
+        }
+
+        var model = ranker.Acquire();
+        if (model is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return model.Version;
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether the caller's recent queries or viewed items hold anything, when both were read within the budget; null
+    /// when a read failed or was late (the pipeline's own reads of the same tasks report it).
+    /// </summary>
+    private async Task<bool?> HasHistoryAsync(
+        Task<IReadOnlyList<RecentEntry>> recentQueries, Task<IReadOnlyList<RecentEntry>> viewed, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(recentQueries, viewed).WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, timeProvider, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A late read may still fail: observe it (the viewed items may have no other reader).
+            foreach (var read in (Task[])[recentQueries, viewed])
+            {
+                RecallRunner.ObserveLate(read);
+            }
+
+            return null;
+        }
+
+        return recentQueries.Result.Count > 0 || viewed.Result.Count > 0;
+    }
+
+    /// <summary>
+    /// Called when the first round recalled fewer exact-tier candidates than the limit (<see cref="ExactCount"/>):
+    /// runs the fallback sources within what is left of the budget and merges them in. Typo tolerance that would run while the version's matcher is
+    /// still being built marks the answer <c>source_unavailable:fuzzy</c>; a first round that spent the whole budget
+    /// (already degraded by its late source) skips the fallback.
+    /// </summary>
+    private async Task<RecallResult> FallbackAsync(
+        SourceSet sources,
+        RecallResult recall, SuggestContext context, int limit, bool pinyin, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
+    {
+        var exact = 0;
+        var infix = 0;
+        foreach (var candidate in recall.Candidates)
+        {
+            switch (candidate.Features.Tier)
+            {
+                case MatchTier.Exact:
+                    exact++;
+                    break;
+                case MatchTier.Infix:
+                    infix++;
+                    break;
+            }
+        }
+
+        var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit, ReadsAsPinyin = pinyin };
+        if (sources.Fuzzy.Unavailable(fallback))
+        {
+            MarkDegraded(metadata, "source_unavailable:" + sources.Fuzzy.Name);
+        }
+
+        if (budget <= TimeSpan.Zero)
+        {
+            // A first-round source spent the whole budget and is already reported (source_timeout:{name}):
+            // answer with what the round found.
+            return recall;
+        }
+
+        var more = await RecallRunner.RunAsync(sources.Fallback, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
+        return RecallRunner.Combine(recall, more);
+    }
+
+    /// <summary>
+    /// The first round's exact-tier candidates (the fallback round runs when they are fewer than the limit), and
+    /// whether any was recalled by full pinyin (the input then reads as pinyin).
+    /// </summary>
+    private static int ExactCount(IReadOnlyList<Candidate> candidates, out bool pinyin)
+    {
+        var exact = 0;
+        pinyin = false;
+        foreach (var candidate in candidates)
+        {
+            pinyin |= candidate.Sources.Contains(Source.PinyinFull);
+            exact += candidate.Features.Tier == MatchTier.Exact ? 1 : 0;
+        }
+
+        return exact;
+    }
+
+    /// <summary>
+    /// The session features within what is left of the budget. A read that fails or is late leaves them 0 (logged,
+    /// not degraded: recall's own reads of the same stores report the fault, and the answer is still ranked).
+    /// </summary>
+    private async Task<SessionSignals> SessionAsync(Task<SessionSignals> session, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Log.StoreReadDegraded(logger, null, "Suggest", "features_timeout:session");
+            RecallRunner.ObserveLate(session);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreReadDegraded(logger, ex, "Suggest", "features_error:session");
+        }
+
+        return SessionSignals.Empty;
+    }
+
+    /// <summary>Starts a store read after yielding, so that a read that throws synchronously faults its task instead.</summary>
+    private static async Task<T> Deferred<T>(Func<Task<T>> read)
+    {
+        await Task.Yield();
+        return await read();
+    }
+
+    /// <summary>
+    /// Scores with the learned model when one is configured and loaded; otherwise, or when scoring throws, with the
+    /// heuristic. A configured model that is not loaded marks the answer <c>model_unavailable</c>, a scoring failure
+    /// <c>model_error</c>; no model configured is not a fault.
+    /// </summary>
+    /// <param name="features">The candidates' feature batch when the feature log already computed it, else null.</param>
+    /// <remarks>
+    /// An experiment arm may turn the model off (<c>Ranking:Enabled</c> false: the heuristic ranks, not degraded) or
+    /// rank with a published model of its own (<c>Ranking:ModelId</c>); an arm model that is not loaded marks the
+    /// answer <c>experiment_model_unavailable:{id}</c> and the default model or the heuristic ranks.
+    /// </remarks>
+    private void Score(
+        IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, float[]? features, ResponseMetadata metadata)
+    {
+        var arm = ExperimentScope.Current;
+        var armModel = arm?.RankingEnabled != false && arm?.ModelId is { } modelId ? experimentModels.Acquire(modelId) : null;
+        if (arm?.RankingEnabled != false && arm?.ModelId is { } missing && armModel is null)
+        {
+            MarkDegraded(metadata, "experiment_model_unavailable:" + missing);
+        }
+
+        if (armModel is not null || (ranker.Configured && arm?.RankingEnabled != false))
+        {
+            var model = armModel ?? ranker.Acquire();
+            if (model is null)
+            {
+                MarkDegraded(metadata, "model_unavailable");
+            }
+            else
+            {
+                try
+                {
+                    if (features is null)
+                    {
+                        ranker.Score(model, candidates, normalizedPrefix, now, trending);
+                    }
+                    else
+                    {
+                        OnnxRanker.Score(model, candidates, features);
+                    }
+
+                    metadata.ModelVersion = model.Version;
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Ranking model {Version} failed to score; the heuristic ranks this answer.", model.Version);
+                    MarkDegraded(metadata, "model_error");
+                }
+                finally
+                {
+                    model.Release();
+                }
+            }
+        }
+
+        scorer.Score(candidates, now, trending.MaxCount);
+    }
+
+    /// <summary>Hands the ordered candidates with their scored feature rows to the feature log.</summary>
+    private void RecordFeatures(
+        SuggestRequest request, string normalizedPrefix, ResponseMetadata metadata, List<Candidate> ordered, List<Candidate> scoredOrder, float[] batch)
+    {
+        var width = Core.Ranking.FeatureSchema.Count;
+        var row = new Dictionary<Candidate, int>(scoredOrder.Count, ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < scoredOrder.Count; i++)
+        {
+            row[scoredOrder[i]] = i;
+        }
+
+        var candidates = new LoggedCandidate[ordered.Count];
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var c = ordered[i];
+            candidates[i] = new LoggedCandidate(c.Text, c.Score, batch.AsSpan(row[c] * width, width).ToArray());
+        }
+
+        featureLog!.Record(new RankingFeatureRecord(
+            metadata.RequestId, normalizedPrefix, request.UserId, request.DeviceId, metadata.ModelVersion, candidates));
+    }
+
+    private static string Validate(SuggestRequest request)
+    {
+        var validation = new RequestValidation();
+        validation.Common(request.UserId, request.DeviceId, request.Stage, request.Scene, request.Context);
+        validation.Range("limit", request.Limit, 0, Limits.MaxSuggestLimit, " (0 means the default)");
+        validation.CategoryFilters("category_filters", request.CategoryFilters);
+        var normalized = string.Empty;
+        if (string.IsNullOrEmpty(request.Prefix))
+        {
+            validation.Add("prefix", "is required.");
+        }
+        else if (request.Prefix.Length > Limits.MaxPrefixLength)
+        {
+            validation.Add("prefix", $"must be at most {Limits.MaxPrefixLength} characters (got {request.Prefix.Length}).");
+        }
+        else
+        {
+            normalized = QueryNormalizer.NormalizePrefix(request.Prefix);
+            if (normalized.Trim().Length == 0)
+            {
+                validation.Add("prefix", "must contain at least one visible character.");
+            }
+        }
+
+        validation.ThrowIfInvalid();
+        return normalized;
+    }
+
+    private static void MarkDegraded(ResponseMetadata metadata, string reason)
+    {
+        metadata.Degraded = true;
+        metadata.DegradedReasons.Add(reason);
+    }
+
+    /// <summary>The recall sources of one set of matching options: the first round and the fallback round.</summary>
+    private sealed class SourceSet(IRealtimeStore realtimeStore, IOptionsMonitor<TrendingOptions> trendingOptions, MatchingOptions matching, int historyMax)
+    {
+        private IRecallSource<SuggestContext>[]? _fallback;
+
+        public IRecallSource<SuggestContext>[] First { get; } =
+        [
+            new PrefixTableSource(),
+            new RecentQueriesSource(realtimeStore, historyMax),
+            new TrendingSource(trendingOptions),
+            new PinyinSource(matching),
+            new InfixSource(matching),
+        ];
+
+        public FuzzySource Fuzzy { get; } = new(matching);
+
+        public HomophoneSource Homophone { get; } = new(matching);
+
+        public AnyOrderInfixSource AnyOrder { get; } = new(matching);
+
+        /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
+        public IRecallSource<SuggestContext>[] Fallback => _fallback ??= [Homophone, AnyOrder, Fuzzy];
+
+        /// <summary>True when some fallback source would look anything up for <paramref name="context"/>.</summary>
+        public bool FallbackApplies(SuggestContext context)
+            => Homophone.Applies(context) || AnyOrder.Applies(context) || Fuzzy.Applies(context);
+    }
+}
