@@ -37,9 +37,7 @@ internal sealed class ExceptionInterceptor(TimeProvider timeProvider, ILogger<Ex
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            // Deadlines are wall-clock times, also when the replay clock is on.
-            var wall = timeProvider is ReplayClock ? TimeProvider.System : timeProvider;
-            var code = context.Deadline <= wall.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
+            var code = context.Deadline <= timeProvider.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             throw new RpcException(new Status(code, "The call was cancelled before it completed."));
         }
         catch (Exception ex)

@@ -25,7 +25,8 @@ internal sealed class BrowseServing(
     HeuristicScorer scorer,
     StrategyRegistry registry,
     IOptionsMonitor<StrategyOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    EventClock eventClock)
 {
     public StrategyRegistry Registry => registry;
 
@@ -36,7 +37,7 @@ internal sealed class BrowseServing(
     public (BrowseContext Context, ResponseMetadata Metadata) Begin(string userId, string deviceId, PageContext? page, string strategy, CancellationToken cancellationToken)
     {
         using var activity = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize);
-        var now = timeProvider.GetUtcNow();
+        var now = eventClock.Now;
         var metadata = new ResponseMetadata
         {
             ModelVersion = HeuristicScorer.ModelVersion,

@@ -30,6 +30,7 @@ namespace QueryRec.Serving.Events;
 internal sealed class ReportEventsHandler(
     IRealtimeStore store,
     IOptions<RealtimeOptions> realtimeOptions,
+    EventClock eventClock,
     TimeProvider timeProvider,
     ILogger<ReportEventsHandler> logger,
     TrendingQueries? trending = null,
@@ -45,13 +46,13 @@ internal sealed class ReportEventsHandler(
     {
         ValidateBatch(request);
         var options = realtimeOptions.Value;
-        var replay = timeProvider as ReplayClock;
+        var replay = eventClock.Replay;
         if (replay is not null)
         {
             AdvanceReplayClock(replay, request);
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = eventClock.Now;
         var response = new ReportEventsResponse
         {
             Metadata = new ResponseMetadata { RequestId = RequestIds.New(now) },

@@ -24,6 +24,7 @@ internal sealed class IndexWatcher(
     ActiveIndex activeIndex,
     IOptions<StoreOptions> options,
     TimeProvider timeProvider,
+    EventClock eventClock,
     ILogger<IndexWatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refreshSignal = new(0, 1);
@@ -102,7 +103,7 @@ internal sealed class IndexWatcher(
                 var (switched, previous) = await activeIndex.TryActivateAsync(version, cancellationToken);
                 if (switched)
                 {
-                    if (timeProvider is ReplayClock replay && activeIndex.Current is { Info.AnchorUnixMs: > 0 } current)
+                    if (eventClock.Replay is { } replay && activeIndex.Current is { Info.AnchorUnixMs: > 0 } current)
                     {
                         replay.StartAt(DateTimeOffset.FromUnixTimeMilliseconds(current.Info.AnchorUnixMs));
                     }

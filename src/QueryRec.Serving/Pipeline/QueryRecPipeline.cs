@@ -62,9 +62,7 @@ internal sealed class QueryRecPipeline(
             Activity.Current?.SetTag(QueryRecTelemetry.Attributes.Arm, assignment.Tag);
         }
 
-        // Deadlines are wall-clock times, also when the replay clock is on.
-        var wall = timeProvider is ReplayClock ? TimeProvider.System : timeProvider;
-        using var scope = CallScope.Begin(call.DeadlineUtc, wall);
+        using var scope = CallScope.Begin(call.DeadlineUtc, timeProvider);
         var response = await handler(request, cancellationToken);
         if (metadataOf(response) is { } metadata)
         {

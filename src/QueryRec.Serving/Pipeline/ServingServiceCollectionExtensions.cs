@@ -61,16 +61,17 @@ public static class ServingServiceCollectionExtensions
 
         services.AddOptionsWithValidateOnStart<ClockOptions>().Bind(configuration.GetSection(ClockOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClockOptions>, ClockOptionsRules>(static sp => new ClockOptionsRules(sp.GetService<ReplayClockPermit>() is not null)));
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp =>
         {
             var clock = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
             if (!clock.Replay)
             {
-                return TimeProvider.System;
+                return EventClock.Live(sp.GetRequiredService<TimeProvider>());
             }
 
             Log.ReplayClockOn(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReplayClock)), clock.ReplayStart);
-            return (TimeProvider)new ReplayClock(clock.ReplayStart);
+            return EventClock.ForReplay(new ReplayClock(clock.ReplayStart));
         });
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>
         {
@@ -102,7 +103,7 @@ public static class ServingServiceCollectionExtensions
         {
             var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
             var realtime = sp.GetRequiredService<IOptions<RealtimeOptions>>().Value;
-            var time = sp.GetRequiredService<TimeProvider>();
+            var time = sp.GetRequiredService<EventClock>().Time;
             return string.IsNullOrWhiteSpace(store.Redis)
                 ? new EmbeddedRealtimeStore(realtime, time)
                 : new ResilientRealtimeStore(

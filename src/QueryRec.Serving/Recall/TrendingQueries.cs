@@ -96,6 +96,7 @@ internal sealed class TrendingQueries(
     IRealtimeStore store,
     IOptionsMonitor<TrendingOptions> options,
     TimeProvider timeProvider,
+    EventClock eventClock,
     ILogger<TrendingQueries> logger) : BackgroundService
 {
     private volatile TrendingSnapshot _current = TrendingSnapshot.Empty;
@@ -113,7 +114,7 @@ internal sealed class TrendingQueries(
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.CurrentValue;
-        var now = timeProvider.GetUtcNow();
+        var now = eventClock.Now;
         try
         {
             var trending = await store.GetTrendingAsync(now, settings.MaxQueries, cancellationToken);
@@ -154,14 +155,14 @@ internal sealed class TrendingQueries(
     /// last refresh's time (replayed time replaces the timer).
     /// </summary>
     public Task RefreshIfDueAsync(CancellationToken cancellationToken = default)
-        => TimeSpan.FromTicks(Math.Abs(timeProvider.GetUtcNow().UtcTicks - Volatile.Read(ref _refreshedAtTicks))) >= options.CurrentValue.RefreshInterval
+        => TimeSpan.FromTicks(Math.Abs(eventClock.Now.UtcTicks - Volatile.Read(ref _refreshedAtTicks))) >= options.CurrentValue.RefreshInterval
             ? RefreshAsync(cancellationToken)
             : Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RefreshAsync(stoppingToken);
-        if (timeProvider is ReplayClock)
+        if (eventClock.Replay is not null)
         {
             // Replayed time moves with ReportEvents, which refreshes (RefreshIfDueAsync); a timer refresh racing it
             // could publish an older snapshot and make a replay non-deterministic.

@@ -39,7 +39,7 @@ internal sealed class StoreResilience
         _pipeline = new ResiliencePipelineBuilder
         {
             // The replay clock moves "now" with replayed events; the breaker's windows are wall-clock durations.
-            TimeProvider = timeProvider is ReplayClock ? TimeProvider.System : timeProvider,
+            TimeProvider = timeProvider,
         }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {

@@ -40,6 +40,7 @@ internal sealed class SuggestHandler(
     IOptions<MatchingOptions> matchingOptions,
     IOptionsMonitor<TrendingOptions> trendingOptions,
     TimeProvider timeProvider,
+    EventClock eventClock,
     ILogger<SuggestHandler> logger,
     ExperimentModels experimentModels,
     IRankingFeatureLog? featureLog = null,
@@ -70,7 +71,7 @@ internal sealed class SuggestHandler(
             ? _armSources.GetValue(arm, a => new SourceSet(realtimeStore, trendingOptions, a.Matching ?? matchingOptions.Value, options.HistoryMax))
             : _sources;
         var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
-        var now = timeProvider.GetUtcNow();
+        var now = eventClock.Now;
         var requestId = RequestIds.New(now);
 
         // One snapshot for the whole request: every index read comes from the same version.

@@ -42,7 +42,8 @@ public sealed class InProcessPipelineTests : IDisposable
 
         Assert.Equal(["xbox 360", "xbox kinect"], response.Items.Select(static i => i.Text));
         Assert.False(response.Metadata.Degraded);
-        Assert.IsType<ReplayClock>(service.Services.GetRequiredService<TimeProvider>());
+        Assert.NotNull(service.Services.GetRequiredService<EventClock>().Replay);
+        Assert.Same(TimeProvider.System, service.Services.GetRequiredService<TimeProvider>());
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class InProcessPipelineTests : IDisposable
 
         Assert.Equal(1, report.Accepted);
         Assert.Empty(report.Rejected);
-        Assert.Equal(T0, service.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        Assert.Equal(T0, service.Services.GetRequiredService<EventClock>().Now);
         Assert.Equal("xbox live gold", forAnn.Items[0].Text);
         Assert.DoesNotContain(forBob.Items, static i => i.Text == "xbox live gold");
     }
@@ -65,12 +66,12 @@ public sealed class InProcessPipelineTests : IDisposable
     public async Task ReplayClock_NeverMovesBackwards_AndOldEventsAreStillJudgedByTheDedupeWindow()
     {
         await using var service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(_index), CancellationToken.None);
-        var clock = service.Services.GetRequiredService<TimeProvider>();
+        var clock = service.Services.GetRequiredService<EventClock>();
 
         await service.ReportEventsAsync(Batch(Search("e1", "ann", "zune hd", T0.AddDays(3))), CancellationToken.None);
         var late = await service.ReportEventsAsync(Batch(Search("e2", "ann", "zune pass", T0)), CancellationToken.None);
 
-        Assert.Equal(T0.AddDays(3), clock.GetUtcNow());
+        Assert.Equal(T0.AddDays(3), clock.Now);
         var rejection = Assert.Single(late.Rejected);
         Assert.Equal("time", rejection.Field);
     }
@@ -105,7 +106,7 @@ public sealed class InProcessPipelineTests : IDisposable
 
         Assert.Equal(0, report.Accepted);
         Assert.Equal("time", Assert.Single(report.Rejected).Field);
-        Assert.IsNotType<ReplayClock>(service.Services.GetRequiredService<TimeProvider>());
+        Assert.Null(service.Services.GetRequiredService<EventClock>().Replay);
     }
 
     private static ReportEventsRequest Batch(params Event[] events)

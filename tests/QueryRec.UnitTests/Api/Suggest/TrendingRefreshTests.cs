@@ -1,3 +1,4 @@
+using QueryRec.Serving.Time;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +22,7 @@ public sealed class TrendingRefreshTests
         _store = new EmbeddedRealtimeStore(
             new RealtimeOptions { TrendingBucket = TimeSpan.FromMinutes(5), TrendingWindow = TimeSpan.FromHours(1) }, _time);
         var options = new OptionsMonitorStub(new TrendingOptions { MinDistinctUsers = 1 });
-        _trending = new TrendingQueries(_store, options, _time, NullLogger<TrendingQueries>.Instance);
+        _trending = new TrendingQueries(_store, options, _time, EventClock.Live(_time), NullLogger<TrendingQueries>.Instance);
     }
 
     [Fact]
