@@ -1,153 +1,7 @@
 using System.Runtime.InteropServices;
-using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Import;
 
 namespace QueryRec.Indexer.Build;
-
-/// <summary>The running statistics of one normalized query.</summary>
-internal sealed class QueryAcc(string text)
-{
-    public string Text { get; } = text;
-
-    /// <summary>Final searches.</summary>
-    public long Count;
-
-    public int Users;
-
-    /// <summary>Σ 2^((t − anchor)/halfLife) over final searches, relative to the aggregator's current anchor.</summary>
-    public double Decayed;
-
-    public long Clicks;
-
-    public long Carts;
-
-    public long Orders;
-
-    public double Gmv;
-
-    public long KnownResults;
-
-    public long ZeroResults;
-
-    /// <summary>Sessions in which the query is the source / target of at least one transition (q2q).</summary>
-    public int Sources;
-
-    public int Targets;
-
-    public TrendSeries Trend;
-}
-
-/// <summary>Search counts per time bucket over the last (window + baseline), oldest first.</summary>
-internal struct TrendSeries
-{
-    public int[]? Buckets;
-    public int[]? Counts;
-    public int Length;
-
-    public void Add(int bucket, int horizon)
-    {
-        if (Buckets is null)
-        {
-            Buckets = new int[2];
-            Counts = new int[2];
-        }
-
-        var last = Length - 1;
-        if (last >= 0 && Buckets[last] == bucket)
-        {
-            Counts![last]++;
-            return;
-        }
-
-        if (last < 0 || Buckets[last] < bucket)
-        {
-            // Drop the buckets that fell out of the horizon before growing.
-            var keepFrom = 0;
-            while (keepFrom < Length && Buckets[keepFrom] < bucket - horizon)
-            {
-                keepFrom++;
-            }
-
-            if (keepFrom > 0)
-            {
-                Array.Copy(Buckets, keepFrom, Buckets, 0, Length - keepFrom);
-                Array.Copy(Counts!, keepFrom, Counts!, 0, Length - keepFrom);
-                Length -= keepFrom;
-            }
-
-            Insert(Length, bucket);
-            return;
-        }
-
-        // An earlier bucket (disorder): find it or insert it in order.
-        var i = last;
-        while (i >= 0 && Buckets[i] > bucket)
-        {
-            i--;
-        }
-
-        if (i >= 0 && Buckets[i] == bucket)
-        {
-            Counts![i]++;
-        }
-        else
-        {
-            Insert(i + 1, bucket);
-        }
-    }
-
-    /// <summary>Sum of the counts of buckets in [from, to].</summary>
-    public readonly long Sum(int from, int to)
-    {
-        long sum = 0;
-        for (var i = 0; i < Length; i++)
-        {
-            if (Buckets![i] >= from && Buckets[i] <= to)
-            {
-                sum += Counts![i];
-            }
-        }
-
-        return sum;
-    }
-
-    private void Insert(int at, int bucket)
-    {
-        if (Length == Buckets!.Length)
-        {
-            Array.Resize(ref Buckets, Length * 2);
-            Array.Resize(ref Counts, Length * 2);
-        }
-
-        Array.Copy(Buckets, at, Buckets, at + 1, Length - at);
-        Array.Copy(Counts!, at, Counts!, at + 1, Length - at);
-        Buckets[at] = bucket;
-        Counts![at] = 1;
-        Length++;
-    }
-}
-
-/// <summary>
-/// Hashes a pair of ids packed in a long. long.GetHashCode is hi ^ lo, which maps (a, b) and (b, a) and every
-/// pair with the same a ^ b to one bucket: with small dense ids that means long chains. Fibonacci hashing mixes
-/// all 64 bits instead.
-/// </summary>
-internal sealed class PairComparer : IEqualityComparer<long>
-{
-    public static readonly PairComparer Instance = new();
-
-    public bool Equals(long x, long y) => x == y;
-
-    public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
-}
-
-/// <summary>Interactions of one (item, query) pair.</summary>
-internal struct ItemQueryAcc
-{
-    public int Clicks;
-    public int Carts;
-    public int Orders;
-}
 
 /// <summary>
 /// Streaming aggregation of a log: interns strings, sessionizes, classifies searches (duplicate, typed
@@ -156,24 +10,11 @@ internal struct ItemQueryAcc
 /// </summary>
 internal sealed class LogAggregator
 {
-    /// <summary>Rebase the decay anchor when an event is this many half-lives after it (2^64 is far from overflow).</summary>
-    private const double RebaseHalfLives = 64;
-
-    private const int RawCacheLimit = 4_000_000;
-
     private readonly BuildOptions _options;
     private readonly Sessionizer _sessionizer;
-    private readonly Dictionary<string, int> _rawQueries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _queryIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _items = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _categories = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _rawLookup;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _userLookup;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _itemLookup;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _categoryLookup;
+    private readonly LogInterner _interner = new();
+    private readonly PopularityDecay _decay;
     private readonly HashSet<long> _queryUsers = new(PairComparer.Instance);
-    private readonly long _halfLifeTicks;
     private readonly long _bucketTicks;
     private readonly int _horizonBuckets;
     private readonly List<int> _finals = new(16);
@@ -181,27 +22,22 @@ internal sealed class LogAggregator
     private readonly HashSet<int> _sessionSources = [];
     private readonly HashSet<int> _sessionTargets = [];
     private readonly HashSet<int> _engagedQueries = [];
-    private long _anchorTicks = long.MinValue;
     private long _bucketOrigin = long.MinValue;
 
     public LogAggregator(BuildOptions options)
     {
         _options = options;
-        _rawLookup = _rawQueries.GetAlternateLookup<ReadOnlySpan<char>>();
-        _userLookup = _users.GetAlternateLookup<ReadOnlySpan<char>>();
-        _itemLookup = _items.GetAlternateLookup<ReadOnlySpan<char>>();
-        _categoryLookup = _categories.GetAlternateLookup<ReadOnlySpan<char>>();
-        _halfLifeTicks = options.HalfLife.Ticks;
+        _decay = new PopularityDecay(options.HalfLife.Ticks);
         _bucketTicks = TrendBucket(options).Ticks;
         _horizonBuckets = (int)((options.TrendWindow.Ticks + options.TrendBaseline.Ticks) / _bucketTicks) + 2;
         _sessionizer = new Sessionizer(options.SessionGap, options.MaxDisorder, Process);
     }
 
-    public List<QueryAcc> Queries { get; } = [];
+    public List<QueryAcc> Queries => _interner.Queries;
 
-    public List<string> ItemNames { get; } = [];
+    public List<string> ItemNames => _interner.ItemNames;
 
-    public List<string> CategoryNames { get; } = [];
+    public List<string> CategoryNames => _interner.CategoryNames;
 
     /// <summary>Clicks per (query &lt;&lt; 32 | category).</summary>
     public Dictionary<long, int> CategoryClicks { get; } = new(PairComparer.Instance);
@@ -239,7 +75,7 @@ internal sealed class LogAggregator
 
     public int PeakOpenSessions => _sessionizer.PeakOpen;
 
-    public int DistinctUsers => _users.Count;
+    public int DistinctUsers => _interner.DistinctUsers;
 
     /// <summary>The time of the last event of the log (the decay anchor), or null for an empty log.</summary>
     public DateTimeOffset? LastEventTime { get; private set; }
@@ -275,9 +111,9 @@ internal sealed class LogAggregator
             LastTicks = ticks;
         }
 
-        if (_anchorTicks == long.MinValue)
+        if (!_decay.IsAnchored)
         {
-            _anchorTicks = AlignToHalfLife(ticks);
+            _decay.Anchor(ticks);
             _bucketOrigin = ticks - (ticks % _bucketTicks) - (_horizonBuckets * _bucketTicks * 4);
         }
 
@@ -289,7 +125,7 @@ internal sealed class LogAggregator
             default: OrderEvents++; break;
         }
 
-        var query = QueryId(rawQuery);
+        var query = _interner.QueryId(rawQuery);
         if (query < 0 && type == LogEventType.Search)
         {
             EmptyQueries++;
@@ -301,12 +137,12 @@ internal sealed class LogAggregator
             Type = (byte)type,
             Query = query,
             Ticks = ticks,
-            Item = item.IsEmpty ? -1 : Intern(_itemLookup, ItemNames, item),
-            Category = category.IsEmpty ? -1 : Intern(_categoryLookup, CategoryNames, category),
+            Item = item.IsEmpty ? -1 : _interner.ItemId(item),
+            Category = category.IsEmpty ? -1 : _interner.CategoryId(category),
             Results = results,
             Amount = amount,
         };
-        _sessionizer.Add(Intern(_userLookup, null, user), se);
+        _sessionizer.Add(_interner.UserId(user), se);
     }
 
     /// <summary>
@@ -315,14 +151,7 @@ internal sealed class LogAggregator
     /// </summary>
     public void AddQueryTotals(string normalized, long count, double popularity)
     {
-        ref var nid = ref CollectionsMarshal.GetValueRefOrAddDefault(_queryIds, normalized, out var known);
-        if (!known)
-        {
-            nid = Queries.Count;
-            Queries.Add(new QueryAcc(normalized));
-        }
-
-        var q = Queries[nid];
+        var q = Queries[_interner.NormalizedQueryId(normalized)];
         q.Count += count;
         q.Users = 1;
         q.Decayed += popularity;
@@ -333,14 +162,14 @@ internal sealed class LogAggregator
     public void Complete()
     {
         _sessionizer.Flush();
-        if (_anchorTicks == long.MinValue)
+        if (!_decay.IsAnchored)
         {
             return;
         }
 
         var last = LastTicks;
         LastEventTime = new DateTimeOffset(last, TimeSpan.Zero);
-        Rebase(last);
+        _decay.Rebase(last, Queries);
     }
 
     /// <summary>Ticks of the last event seen.</summary>
@@ -350,55 +179,6 @@ internal sealed class LogAggregator
     public int BucketOf(long ticks) => (int)((ticks - _bucketOrigin) / _bucketTicks);
 
     public long BucketTicks => _bucketTicks;
-
-    private int QueryId(ReadOnlySpan<char> raw)
-    {
-        if (raw.IsEmpty)
-        {
-            return -1;
-        }
-
-        if (_rawLookup.TryGetValue(raw, out var cached))
-        {
-            return cached;
-        }
-
-        var normalized = QueryNormalizer.Normalize(raw.ToString());
-        var qid = -1;
-        if (normalized.Length > 0)
-        {
-            ref var nid = ref CollectionsMarshal.GetValueRefOrAddDefault(_queryIds, normalized, out var known);
-            if (!known)
-            {
-                nid = Queries.Count;
-                Queries.Add(new QueryAcc(normalized));
-            }
-
-            qid = nid;
-        }
-
-        if (_rawQueries.Count >= RawCacheLimit)
-        {
-            _rawQueries.Clear(); // a cache only: the normalized ids stay
-        }
-
-        _rawLookup[raw] = qid;
-        return qid;
-    }
-
-    private static int Intern(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<string>? names, ReadOnlySpan<char> s)
-    {
-        if (lookup.TryGetValue(s, out var id))
-        {
-            return id;
-        }
-
-        id = lookup.Dictionary.Count;
-        var text = s.ToString();
-        lookup.Dictionary.Add(text, id);
-        names?.Add(text);
-        return id;
-    }
 
     private void Process(Session session)
     {
@@ -556,14 +336,8 @@ internal sealed class LogAggregator
             acc.Users++;
         }
 
-        var halfLives = (double)(e.Ticks - _anchorTicks) / _halfLifeTicks;
-        if (halfLives > RebaseHalfLives)
-        {
-            Rebase(AlignToHalfLife(e.Ticks));
-            halfLives = (double)(e.Ticks - _anchorTicks) / _halfLifeTicks;
-        }
-
-        acc.Decayed += double.Exp2(halfLives);
+        var weight = _decay.Weight(e.Ticks, Queries); // may rescale acc.Decayed: read it after
+        acc.Decayed += weight;
         acc.Trend.Add(BucketOf(e.Ticks), _horizonBuckets);
         if (e.Results >= 0)
         {
@@ -573,24 +347,6 @@ internal sealed class LogAggregator
                 acc.ZeroResults++;
             }
         }
-    }
-
-    /// <summary>
-    /// Anchors sit on a grid of whole half-lives, so a search's weight does not depend on which event happened to
-    /// open the stream (an extra early event must not change the rounding of every sum).
-    /// </summary>
-    private long AlignToHalfLife(long ticks) => ticks - (((ticks % _halfLifeTicks) + _halfLifeTicks) % _halfLifeTicks);
-
-    /// <summary>Moves the decay anchor to <paramref name="ticks"/>, rescaling every accumulator (rare: once per 64 half-lives).</summary>
-    private void Rebase(long ticks)
-    {
-        var factor = double.Exp2(-(double)(ticks - _anchorTicks) / _halfLifeTicks);
-        foreach (var acc in Queries)
-        {
-            acc.Decayed *= factor;
-        }
-
-        _anchorTicks = ticks;
     }
 
     /// <summary>q2q: each distinct directional pair (a → next different final query b) counts once per session.</summary>

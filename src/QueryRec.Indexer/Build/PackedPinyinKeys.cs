@@ -1,0 +1,114 @@
+using System.Text;
+using QueryRec.Core.Matching;
+
+namespace QueryRec.Indexer.Build;
+
+/// <summary>
+/// A query's pinyin readings packed into one UTF-8 array while the pinyin tables are built: for each reading, its
+/// level (<see cref="PinyinKey.SecondaryReadings"/>), then its full pinyin and its initials, each length-prefixed.
+/// </summary>
+internal readonly struct PackedPinyinKeys
+{
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly byte[]? _packed;
+    private readonly IReadOnlyList<PinyinKey>? _unpacked; // a reading UTF-8 cannot carry (a lone surrogate): kept as is
+
+    private PackedPinyinKeys(byte[]? packed, IReadOnlyList<PinyinKey>? unpacked)
+    {
+        _packed = packed;
+        _unpacked = unpacked;
+    }
+
+    /// <summary>Packs the readings.</summary>
+    public static PackedPinyinKeys Pack(IReadOnlyList<PinyinKey> readings)
+    {
+        try
+        {
+            var size = 0;
+            foreach (var reading in readings)
+            {
+                size += 3 * 5 + Strict.GetByteCount(reading.Full) + Strict.GetByteCount(reading.Initials);
+            }
+
+            var buffer = new byte[size];
+            var at = 0;
+            foreach (var reading in readings)
+            {
+                at += Write7Bit(buffer.AsSpan(at), (uint)reading.SecondaryReadings);
+                at += WriteString(buffer.AsSpan(at), reading.Full);
+                at += WriteString(buffer.AsSpan(at), reading.Initials);
+            }
+
+            return new(buffer.AsSpan(0, at).ToArray(), null);
+        }
+        catch (EncoderFallbackException)
+        {
+            return new(null, readings);
+        }
+
+        static int WriteString(Span<byte> to, string text)
+        {
+            var length = Write7Bit(to, (uint)Strict.GetByteCount(text));
+            return length + Strict.GetBytes(text, to[length..]);
+        }
+
+        static int Write7Bit(Span<byte> to, uint value)
+        {
+            var i = 0;
+            for (; value >= 0x80; value >>= 7)
+            {
+                to[i++] = (byte)(value | 0x80);
+            }
+
+            to[i++] = (byte)value;
+            return i;
+        }
+    }
+
+    /// <summary>
+    /// The readings, in their order, into <paramref name="readings"/> (cleared first); only the full pinyin, or
+    /// only the initials (<paramref name="initials"/>), is decoded, the other left empty.
+    /// </summary>
+    public void Unpack(List<PinyinKey> readings, bool initials)
+    {
+        readings.Clear();
+        if (_unpacked is not null)
+        {
+            readings.AddRange(_unpacked);
+            return;
+        }
+
+        ReadOnlySpan<byte> span = _packed;
+        while (!span.IsEmpty)
+        {
+            var level = (int)Read7Bit(ref span);
+            var full = ReadString(ref span, decode: !initials);
+            var initialsText = ReadString(ref span, decode: initials);
+            readings.Add(new PinyinKey(full, initialsText) { SecondaryReadings = level });
+        }
+
+        static string ReadString(ref ReadOnlySpan<byte> span, bool decode)
+        {
+            var length = (int)Read7Bit(ref span);
+            var text = decode ? Encoding.UTF8.GetString(span[..length]) : string.Empty;
+            span = span[length..];
+            return text;
+        }
+
+        static uint Read7Bit(ref ReadOnlySpan<byte> span)
+        {
+            uint value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = span[0];
+                span = span[1..];
+                value |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+            return value;
+        }
+    }
+}

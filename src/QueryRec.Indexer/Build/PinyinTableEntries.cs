@@ -1,0 +1,162 @@
+using QueryRec.Core.Matching;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Indexer.Build;
+
+/// <summary>
+/// The entries of the pinyin tables (py:, pi:) in table order, with each entry's keys, key sources and completion:
+/// for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.
+/// </summary>
+internal sealed class PinyinTableEntries
+{
+    private readonly PackedPinyinKeys[] _readings;
+    private readonly PinyinEntry[] _entries;
+    private readonly Completion[] _completions;
+    private readonly int _maxPrefixLength;
+    private readonly Dictionary<int, Completion> _clones = [];
+    private readonly HashSet<string> _lower = new(StringComparer.Ordinal);
+    private readonly List<PinyinKey> _all = [];
+    private readonly List<PinyinKey> _atLevel = [];
+    private readonly List<PinyinKey> _below = [];
+
+    public PinyinTableEntries(KeptQuery[] kept, int[] order, Completion[] completions, BuildOptions options)
+    {
+        var converter = PinyinConverter.Default;
+
+        // A query's readings (up to MaxPinyinVariants of two strings each) are packed into one UTF-8 array while the
+        // tables are built: as objects they were the largest part of the build's memory at 10^7 queries.
+        var readings = new PackedPinyinKeys[kept.Length];
+        var queries = 0;
+
+        // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
+        // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
+        // likely reading of the same query gave (a query appears once per node, at its best weight).
+        // An entry is (query, level, score); the Completion of a secondary level (a clone of the query's, with the
+        // lower score) is made when a node holding it is written, not kept for every entry.
+        var entryList = new List<PinyinEntry>();
+        var levels = new List<int>();
+        for (var k = 0; k < kept.Length; k++)
+        {
+            var text = kept[k].Acc.Text;
+            if (!OutputBuilder.HasHanzi(converter, text))
+            {
+                continue;
+            }
+
+            var keysOfQuery = converter.Keys(text, options.MaxPinyinVariants);
+            readings[k] = PackedPinyinKeys.Pack(keysOfQuery);
+            queries++;
+            levels.Clear();
+            foreach (var reading in keysOfQuery)
+            {
+                if (!levels.Contains(reading.SecondaryReadings))
+                {
+                    levels.Add(reading.SecondaryReadings);
+                    entryList.Add(new(k, reading.SecondaryReadings, completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, reading.SecondaryReadings)));
+                }
+            }
+        }
+
+        var rank = new int[kept.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        // Entries sorted in place (best score, then the query's ranking position, then the level: a total order), so
+        // an entry's index is its position in the table order.
+        var entries = entryList.ToArray();
+        Array.Sort(entries, (x, y) =>
+        {
+            var byScore = y.Score.CompareTo(x.Score);
+            if (byScore != 0)
+            {
+                return byScore;
+            }
+
+            var byRank = rank[x.Kept].CompareTo(rank[y.Kept]);
+            return byRank != 0 ? byRank : x.Level.CompareTo(y.Level);
+        });
+        var entryOrder = new int[entries.Length];
+        for (var i = 0; i < entryOrder.Length; i++)
+        {
+            entryOrder[i] = i;
+        }
+
+        _readings = readings;
+        _entries = entries;
+        _completions = completions;
+        _maxPrefixLength = options.MaxPinyinPrefixLength;
+        Order = entryOrder;
+        Queries = queries;
+    }
+
+    /// <summary>The entries in table order (entry i is the i-th best).</summary>
+    public int[] Order { get; }
+
+    /// <summary>Kept queries with at least one hanzi.</summary>
+    public int Queries { get; }
+
+    /// <summary>The completion of entry <paramref name="e"/>: the query's own, or a clone with the entry's lower score.</summary>
+    public Completion CompletionOf(int e)
+    {
+        var (kept, level, score) = _entries[e];
+        if (level == 0)
+        {
+            return _completions[kept]; // weight^0 = 1: the query's own completion and score
+        }
+
+        if (!_clones.TryGetValue(e, out var clone))
+        {
+            if (_clones.Count >= 1 << 20)
+            {
+                _clones.Clear(); // bounded: a clone made again is equal to the one dropped
+            }
+
+            clone = _completions[kept].Clone();
+            clone.Score = score;
+            _clones.Add(e, clone);
+        }
+
+        return clone;
+    }
+
+    /// <summary>The keys of entry <paramref name="e"/> in <paramref name="partition"/>: those of its readings at its level that no reading of a lower level gave.</summary>
+    public void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
+    {
+        var (kept, level, _) = _entries[e];
+        _readings[kept].Unpack(_all, initialsTable);
+        _atLevel.Clear();
+        _below.Clear();
+        foreach (var reading in _all)
+        {
+            if (reading.SecondaryReadings < level)
+            {
+                _below.Add(reading);
+            }
+            else if (reading.SecondaryReadings == level)
+            {
+                _atLevel.Add(reading);
+            }
+        }
+
+        _lower.Clear();
+        OutputBuilder.PinyinPrefixes(_below, initialsTable, _maxPrefixLength, _lower, partition);
+        OutputBuilder.PinyinPrefixes(_atLevel, initialsTable, _maxPrefixLength, keys, partition);
+        keys.ExceptWith(_lower);
+    }
+
+    /// <summary>The strings the keys of entry <paramref name="e"/> are cut from: its readings at its level.</summary>
+    public void SourcesOf(int e, bool initialsTable, List<(string Source, int Start)> sources)
+    {
+        var (kept, level, _) = _entries[e];
+        _readings[kept].Unpack(_all, initialsTable);
+        foreach (var r in _all)
+        {
+            if (r.SecondaryReadings == level)
+            {
+                sources.Add((initialsTable ? r.Initials : r.Full, 0));
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using Google.Protobuf;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Indexer.Build;
+
+/// <summary>Writes the refinements of each kept query (rf:): the narrower kept queries, best first.</summary>
+internal static class RefinementsWriter
+{
+    /// <summary>
+    /// Refinements of q: kept queries r ≠ q that hold every word of q and more words (word superset, which
+    /// covers extension at a word boundary), or, when q ends with a CJK character, that start with q.
+    /// Ranked by popularity(r) × (1 + min(CTR(r), 1)) desc, then text asc.
+    /// </summary>
+    public static int Write(KeptQuery[] kept, BuildOptions options, Action<string, IMessage> add)
+    {
+        var score = new double[kept.Length];
+        var words = new int[kept.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            score[k] = RefinementScore(kept[k].Acc);
+            words[k] = WordCount(kept[k].Acc.Text);
+        }
+
+        var byScore = Enumerable.Range(0, kept.Length).ToArray();
+        Array.Sort(byScore, (a, b) =>
+        {
+            var c = score[b].CompareTo(score[a]);
+            return c != 0 ? c : string.CompareOrdinal(kept[a].Acc.Text, kept[b].Acc.Text);
+        });
+        // Postings hold ranks in byScore (ascending), so the candidates holding every word of q are the intersection
+        // of its words' lists, walked in score order without reading any candidate's text.
+        var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var rank = 0; rank < byScore.Length; rank++)
+        {
+            foreach (var w in kept[byScore[rank]].Acc.Text.Split(' ').Distinct(StringComparer.Ordinal))
+            {
+                if (!postings.TryGetValue(w, out var list))
+                {
+                    list = [];
+                    postings.Add(w, list);
+                }
+
+                list.Add(rank);
+            }
+        }
+
+        var byText = Enumerable.Range(0, kept.Length).ToArray();
+        Array.Sort(byText, (a, b) => string.CompareOrdinal(kept[a].Acc.Text, kept[b].Acc.Text));
+        var lists = 0;
+        var found = new List<int>();
+        var others = new List<List<int>>();
+        var cursors = new List<int>();
+        for (var k = 0; k < kept.Length; k++)
+        {
+            var text = kept[k].Acc.Text;
+            var qWords = text.Split(' ').Distinct(StringComparer.Ordinal).ToArray();
+            found.Clear();
+            var rarest = qWords.Select(w => postings[w]).MinBy(l => l.Count)!;
+            others.Clear();
+            cursors.Clear();
+            foreach (var w in qWords)
+            {
+                var posting = postings[w];
+                if (!ReferenceEquals(posting, rarest))
+                {
+                    others.Add(posting);
+                    cursors.Add(0);
+                }
+            }
+
+            // The first RefinementScanLimit candidates of the rarest word's list, in score order, that hold every
+            // other word (a word superset) and more words: the first RefinementTop of them.
+            var scan = Math.Min(rarest.Count, IndexBuilder.RefinementScanLimit);
+            for (var i = 0; i < scan && found.Count < options.RefinementTop; i++)
+            {
+                var rank = rarest[i];
+                var r = byScore[rank];
+                if (r == k || words[r] <= words[k] || !InEvery(rank))
+                {
+                    continue;
+                }
+
+                found.Add(r);
+            }
+
+            if (IsCjk(text[^1]))
+            {
+                var lo = LowerBound(byText, text);
+                for (var i = lo; i < byText.Length && i - lo < IndexBuilder.RefinementScanLimit; i++)
+                {
+                    var r = byText[i];
+                    var other = kept[r].Acc.Text;
+                    if (!other.StartsWith(text, StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+
+                    if (other.Length > text.Length && !found.Contains(r))
+                    {
+                        found.Add(r);
+                    }
+                }
+            }
+
+            if (found.Count == 0)
+            {
+                continue;
+            }
+
+            var list = new RelatedQueries();
+            list.Queries.AddRange(found
+                .OrderByDescending(r => score[r])
+                .ThenBy(r => kept[r].Acc.Text, StringComparer.Ordinal)
+                .Take(options.RefinementTop)
+                .Select(r => new RelatedQuery { Text = kept[r].Acc.Text, Score = score[r], Count = kept[r].Acc.Count, Ctr = QueryRecords.Ctr(kept[r].Acc) }));
+            add(IndexKeys.Refinements(text), list);
+            lists++;
+        }
+
+        return lists;
+
+        // True when every other word's list holds rank; the cursors only move forward (ranks are visited ascending).
+        bool InEvery(int rank)
+        {
+            for (var o = 0; o < others.Count; o++)
+            {
+                var list = others[o];
+                var at = cursors[o];
+                if (at < list.Count && list[at] < rank)
+                {
+                    // Gallop, then binary search, to the first element >= rank.
+                    var step = 1;
+                    var hi = at + 1;
+                    while (hi < list.Count && list[hi] < rank)
+                    {
+                        at = hi;
+                        step <<= 1;
+                        hi = at + step;
+                    }
+
+                    var lo = at + 1;
+                    hi = Math.Min(hi, list.Count);
+                    while (lo < hi)
+                    {
+                        var mid = (lo + hi) >>> 1;
+                        if (list[mid] < rank)
+                        {
+                            lo = mid + 1;
+                        }
+                        else
+                        {
+                            hi = mid;
+                        }
+                    }
+
+                    at = lo;
+                    cursors[o] = at;
+                }
+
+                if (at >= list.Count || list[at] != rank)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        int LowerBound(int[] sorted, string key)
+        {
+            int lo = 0, hi = sorted.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (string.CompareOrdinal(kept[sorted[mid]].Acc.Text, key) < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo;
+        }
+    }
+
+    internal static double RefinementScore(QueryAcc q) => q.Decayed * (1 + Math.Min(QueryRecords.Ctr(q), 1));
+
+    private static int WordCount(string text) => text.Count(c => c == ' ') + 1;
+
+    private static bool IsCjk(char c) => c is >= '\u2E80' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
+}
