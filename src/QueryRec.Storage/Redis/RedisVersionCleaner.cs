@@ -55,7 +55,7 @@ internal sealed class RedisVersionCleaner(RedisKeyspace keyspace, RedisIndexOpti
 
         // A publish that stopped before its directory: the reservation names how many buckets and text chunks it may have written.
         var reserved = (string?)await db.StringGetAsync(RedisKeyspace.Reservation(ns)).WithCancellation(cancellationToken);
-        if (reserved is not null && PackedPublisher.TryParseReservation(reserved, out var buckets, out var chunks))
+        if (reserved is not null && PackedReservation.TryParse(reserved, out var buckets, out var chunks))
         {
             await UnlinkAsync(db, Enumerable.Range(0, chunks).Select(i => RedisKeyspace.Texts(ns, i)), cancellationToken);
             await UnlinkAsync(db, Enumerable.Range(0, buckets).Select(i => RedisKeyspace.Bucket(ns, i)), cancellationToken);
