@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Text;
-using System.Text.Unicode;
 using Google.Protobuf;
 using QueryRec.Storage.V1;
 
@@ -17,8 +14,9 @@ namespace QueryRec.Storage;
 /// so a consumer that acts on the records must wait for that before it commits to them.
 /// </summary>
 /// <remarks>
-/// The buffer holds one record at a time (and grows to the largest record, at most <see cref="MaxRecordBytes"/>); the
-/// previous key is kept for the order check. Memory does not depend on the file's size.
+/// The buffer (<see cref="IndexFileInput"/>) holds one record at a time (and grows to the largest record, at most
+/// <see cref="MaxRecordBytes"/>); the checks (<see cref="IndexFileVerifier"/>) keep the previous key for the order
+/// check. Memory does not depend on the file's size.
 /// </remarks>
 public sealed class IndexFileReader : IDisposable, IIndexRecordSource
 {
@@ -31,21 +29,9 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     private const byte KeyTag = 0x0A;   // field 1, length-delimited
     private const byte ValueTag = 0x12; // field 2, length-delimited
 
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
+    private readonly IndexFileInput _input;
+    private readonly IndexFileVerifier _verifier;
     private readonly string _name;
-    private readonly XxHash64 _hash = new();
-    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
-    private byte[] _buffer;
-    private int _start;
-    private int _end;
-    private bool _eof;
-    private byte[] _previousKey = new byte[256];
-    private int _previousKeyLength = -1;
-    private byte[] _kind = new byte[16];
-    private int _kindLength = -1;
-    private string _kindName = string.Empty;
-    private long _kindCount;
     private int _keyStart, _keyLength, _valueStart, _valueLength;
     private bool _done;
 
@@ -57,10 +43,9 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     public IndexFileReader(Stream stream, string name = "the index file", bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _stream = stream;
-        _leaveOpen = leaveOpen;
+        _input = new IndexFileInput(stream, leaveOpen);
+        _verifier = new IndexFileVerifier(Error);
         _name = name;
-        _buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             Manifest = ReadHeaderAndManifest();
@@ -82,13 +67,13 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     public long RecordsRead { get; private set; }
 
     /// <summary>The current record's key (UTF-8); valid until the next <see cref="Read"/>.</summary>
-    public ReadOnlySpan<byte> Key => _buffer.AsSpan(_keyStart, _keyLength);
+    public ReadOnlySpan<byte> Key => _input.Buffer.AsSpan(_keyStart, _keyLength);
 
     /// <summary>The current record's value; valid until the next <see cref="Read"/>.</summary>
-    public ReadOnlySpan<byte> Value => _buffer.AsSpan(_valueStart, _valueLength);
+    public ReadOnlySpan<byte> Value => _input.Buffer.AsSpan(_valueStart, _valueLength);
 
     /// <summary>The current record's kind (the part of the key before the first ':').</summary>
-    public string Kind => _kindName;
+    public string Kind => _verifier.KindName;
 
     /// <summary>Opens an index file for one sequential pass.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid index file.</exception>
@@ -136,16 +121,16 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
             throw Error($"is corrupted (record {N(index)} declares {N((long)length)} bytes)");
         }
 
-        _start += varintBytes;
-        if (!Ensure((int)length))
+        _input.Advance(varintBytes);
+        if (!_input.Ensure((int)length))
         {
             throw Error($"is truncated (record {N(index)} of {N(Manifest.TotalRecords)} is incomplete)");
         }
 
-        ParseRecord(_buffer.AsSpan(_start, (int)length), _start, index);
-        _start += (int)length;
+        ParseRecord(_input.Buffer.AsSpan(_input.Start, (int)length), _input.Start, index);
+        _input.Advance((int)length);
         RecordsRead++;
-        Verify(Key, Value, index);
+        _verifier.Verify(Key, Value, index);
         return true;
     }
 
@@ -166,30 +151,18 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = [];
-        }
-
-        if (!_leaveOpen)
-        {
-            _stream.Dispose();
-        }
-    }
+    public void Dispose() => _input.Dispose();
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private IndexManifest ReadHeaderAndManifest()
     {
-        if (!Ensure(8))
+        if (!_input.Ensure(8))
         {
             throw Error("is truncated (incomplete header)");
         }
 
-        var header = _buffer.AsSpan(_start, 8);
+        var header = _input.Available[..8];
         if (!header[..4].SequenceEqual("QRIX"u8))
         {
             throw Error("is not a QueryRec index file (bad magic)");
@@ -201,14 +174,14 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
             throw Error($"has format {format}; this build reads {IndexBuild.FormatVersion}");
         }
 
-        _start += 8;
+        _input.Advance(8);
         if (!TryReadVarint(out var length, out var varintBytes) || length > MaxManifestBytes)
         {
             throw Error("is truncated or corrupted (manifest length)");
         }
 
-        _start += varintBytes;
-        if (!Ensure((int)length))
+        _input.Advance(varintBytes);
+        if (!_input.Ensure((int)length))
         {
             throw Error("is truncated (incomplete manifest)");
         }
@@ -216,14 +189,14 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
         IndexManifest manifest;
         try
         {
-            manifest = IndexManifest.Parser.ParseFrom(_buffer.AsSpan(_start, (int)length));
+            manifest = IndexManifest.Parser.ParseFrom(_input.Available[..(int)length]);
         }
         catch (InvalidProtocolBufferException ex)
         {
             throw Error("has a corrupted manifest: " + ex.Message);
         }
 
-        _start += (int)length;
+        _input.Advance((int)length);
         if (manifest.FormatVersion != IndexBuild.FormatVersion)
         {
             throw Error($"declares index format {manifest.FormatVersion}; this build reads {IndexBuild.FormatVersion}");
@@ -275,93 +248,15 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
         }
     }
 
-    /// <summary>Checks order and UTF-8 of the key, counts its kind and adds the record to the checksum.</summary>
-    private void Verify(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long index)
-    {
-        if (key.Length == 0)
-        {
-            throw Error($"is corrupted (record {N(index)} has an empty key)");
-        }
-
-        if (!Utf8.IsValid(key))
-        {
-            throw Error($"is corrupted (record {N(index)}: the key is not valid UTF-8)");
-        }
-
-        if (_previousKeyLength >= 0 && CompareOrdinal(_previousKey.AsSpan(0, _previousKeyLength), key) >= 0)
-        {
-            throw Error($"is corrupted (record {N(index)}: key '{Encoding.UTF8.GetString(key)}' does not sort after '{Encoding.UTF8.GetString(_previousKey, 0, _previousKeyLength)}')");
-        }
-
-        if (_previousKey.Length < key.Length)
-        {
-            _previousKey = new byte[Math.Max(key.Length, _previousKey.Length * 2)];
-        }
-
-        key.CopyTo(_previousKey);
-        _previousKeyLength = key.Length;
-
-        var colon = key.IndexOf((byte)':');
-        var kind = colon < 0 ? key : key[..colon];
-        if (_kindLength < 0 || !kind.SequenceEqual(_kind.AsSpan(0, _kindLength)))
-        {
-            FlushKindCount();
-            if (_kind.Length < kind.Length)
-            {
-                _kind = new byte[kind.Length * 2];
-            }
-
-            kind.CopyTo(_kind);
-            _kindLength = kind.Length;
-            _kindName = Encoding.UTF8.GetString(kind);
-        }
-
-        _kindCount++;
-
-        IndexBuild.AppendToChecksum(_hash, key, value);
-    }
-
     /// <summary>After the last declared record: the file must end, and counts and checksum must match the manifest.</summary>
-    private void FlushKindCount()
-    {
-        if (_kindCount > 0)
-        {
-            _counts[_kindName] = _counts.GetValueOrDefault(_kindName) + _kindCount;
-            _kindCount = 0;
-        }
-    }
-
     private void Finish()
     {
-        if (Ensure(1))
+        if (_input.Ensure(1))
         {
             throw Error($"has trailing bytes after its {N(Manifest.TotalRecords)} records");
         }
 
-        FlushKindCount();
-        var actual = new IndexManifest { Version = Manifest.Version, TotalRecords = RecordsRead, Checksum = _hash.GetCurrentHashAsUInt64() };
-        foreach (var (kind, count) in _counts)
-        {
-            actual.RecordCounts[kind] = count;
-        }
-
-        foreach (var (kind, _) in _counts)
-        {
-            if (!Manifest.RecordCounts.ContainsKey(kind))
-            {
-                throw Error($"holds '{kind}' records its manifest does not declare");
-            }
-        }
-
-        try
-        {
-            IndexBuild.Verify(Manifest, actual);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw Error("does not match its manifest: " + ex.Message);
-        }
-
+        _verifier.Complete(Manifest, RecordsRead);
         _done = true;
         _keyLength = _valueLength = 0;
     }
@@ -411,8 +306,8 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     /// <summary>Reads a varint at the buffer's start (refilling as needed); false at a clean end of file.</summary>
     private bool TryReadVarint(out ulong value, out int length)
     {
-        Ensure(10);
-        var span = _buffer.AsSpan(_start, _end - _start);
+        _input.Ensure(10);
+        var span = _input.Available;
         var position = 0;
         if (span.Length == 0)
         {
@@ -428,44 +323,6 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
 
         length = position;
         return true;
-    }
-
-    /// <summary>Makes at least <paramref name="count"/> bytes available from <see cref="_start"/>; false at end of file before that.</summary>
-    private bool Ensure(int count)
-    {
-        if (_end - _start >= count)
-        {
-            return true;
-        }
-
-        if (_buffer.Length < count)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(count);
-            _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-            _end -= _start;
-            _start = 0;
-        }
-        else if (_start > 0)
-        {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _end -= _start;
-            _start = 0;
-        }
-
-        while (_end - _start < count && !_eof)
-        {
-            var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
-            if (read == 0)
-            {
-                _eof = true;
-            }
-
-            _end += read;
-        }
-
-        return _end - _start >= count;
     }
 
     private InvalidDataException Error(string what)

@@ -88,7 +88,7 @@ internal static class PackedLayout
     /// <exception cref="InvalidDataException">The bytes are not a valid compressed payload.</exception>
     public static byte[] Decompress(ReadOnlySpan<byte> stored, string what)
     {
-        var reader = new SpanReader(stored, what);
+        var reader = new PackedSpanReader(stored, what);
         var codec = reader.Byte();
         var length = reader.Length(MaxRawBytes);
         var payload = stored[reader.Position..];
@@ -111,7 +111,7 @@ internal static class PackedLayout
     {
         var what = $"Index {version}: the bucket directory";
         var raw = Decompress(stored, what);
-        var reader = new SpanReader(raw, what);
+        var reader = new PackedSpanReader(raw, what);
         var format = reader.Byte();
         if (format != DirectoryFormat)
         {
@@ -145,7 +145,7 @@ internal static class PackedLayout
     /// <summary>Appends the texts of a decompressed text chunk to <paramref name="texts"/>.</summary>
     public static void ReadTextChunk(ReadOnlySpan<byte> raw, int expected, List<byte[]> texts, string what)
     {
-        var reader = new SpanReader(raw, what);
+        var reader = new PackedSpanReader(raw, what);
         for (var i = 0; i < expected; i++)
         {
             texts.Add(reader.Bytes(reader.Length(raw.Length)).ToArray());
@@ -158,7 +158,7 @@ internal static class PackedLayout
     public static List<IndexRecord> ReadBucket(ReadOnlySpan<byte> raw, IReadOnlyList<byte[]> texts, string what)
     {
         var records = new List<IndexRecord>();
-        var reader = new SpanReader(raw, what);
+        var reader = new PackedSpanReader(raw, what);
         while (!reader.AtEnd)
         {
             var key = Encoding.UTF8.GetString(reader.Bytes(reader.Length(raw.Length)));
@@ -173,7 +173,7 @@ internal static class PackedLayout
     public static byte[]? FindInBucket(ReadOnlySpan<byte> raw, string key, IReadOnlyList<byte[]> texts, string what)
     {
         var wanted = Encoding.UTF8.GetBytes(key);
-        var reader = new SpanReader(raw, what);
+        var reader = new PackedSpanReader(raw, what);
         while (!reader.AtEnd)
         {
             var found = reader.Bytes(reader.Length(raw.Length)).SequenceEqual(wanted);
@@ -203,7 +203,7 @@ internal static class PackedLayout
 
     private static byte[] RestoreNode(ReadOnlySpan<byte> value, IReadOnlyList<byte[]> texts, string what)
     {
-        var reader = new SpanReader(value, what);
+        var reader = new PackedSpanReader(value, what);
         var mode = reader.Byte();
         if (mode == NodeInline)
         {
@@ -294,7 +294,8 @@ internal static class PackedLayout
         return true;
     }
 
-    private static bool TryVarint(ReadOnlySpan<byte> span, int position, out uint value, out int next)
+    /// <summary>Reads a varint of at most 5 bytes that fits an int at <paramref name="position"/>; <paramref name="next"/> is where it ends.</summary>
+    internal static bool TryVarint(ReadOnlySpan<byte> span, int position, out uint value, out int next)
     {
         value = 0;
         for (var shift = 0; shift < 35 && position < span.Length; shift += 7)
@@ -337,108 +338,5 @@ internal static class PackedLayout
 
         buffer[n++] = (byte)value;
         return n;
-    }
-
-    /// <summary>A bounds-checked reader of varints and byte runs; any overrun is an <see cref="InvalidDataException"/>.</summary>
-    private ref struct SpanReader(ReadOnlySpan<byte> span, string what)
-    {
-        private readonly ReadOnlySpan<byte> _span = span;
-        private readonly string _what = what;
-
-        public int Position { get; private set; }
-
-        public readonly bool AtEnd => Position >= _span.Length;
-
-        public byte Byte()
-        {
-            if (Position >= _span.Length)
-            {
-                throw Truncated();
-            }
-
-            return _span[Position++];
-        }
-
-        public int Length(int max)
-        {
-            if (!TryVarint(_span, Position, out var value, out var next) || value > (uint)max)
-            {
-                throw new InvalidDataException($"{_what} is corrupted (bad length at byte {Position.ToString(CultureInfo.InvariantCulture)}).");
-            }
-
-            Position = next;
-            return (int)value;
-        }
-
-        public ReadOnlySpan<byte> Bytes(int length)
-        {
-            if (length > _span.Length - Position)
-            {
-                throw Truncated();
-            }
-
-            var bytes = _span.Slice(Position, length);
-            Position += length;
-            return bytes;
-        }
-
-        public readonly void End()
-        {
-            if (!AtEnd)
-            {
-                throw new InvalidDataException($"{_what} has {(_span.Length - Position).ToString(CultureInfo.InvariantCulture)} trailing bytes.");
-            }
-        }
-
-        private readonly InvalidDataException Truncated() => new($"{_what} is truncated.");
-    }
-}
-
-/// <summary>A version's bucket directory: the first key and record count of each bucket, and the text table's size.</summary>
-internal sealed class PackedDirectory(string[] firstKeys, int[] counts, int textCount, int textsPerChunk)
-{
-    /// <summary>Number of buckets.</summary>
-    public int BucketCount => firstKeys.Length;
-
-    /// <summary>Number of texts in the text table.</summary>
-    public int TextCount => textCount;
-
-    /// <summary>Texts per text-table chunk.</summary>
-    public int TextsPerChunk => textsPerChunk;
-
-    /// <summary>Number of text-table chunks.</summary>
-    public int TextChunkCount => (int)(((long)textCount + textsPerChunk - 1) / textsPerChunk);
-
-    /// <summary>Total records over all buckets.</summary>
-    public long TotalRecords => counts.Sum(static c => (long)c);
-
-    /// <summary>The first key of a bucket.</summary>
-    public string FirstKey(int bucket) => firstKeys[bucket];
-
-    /// <summary>The record count of a bucket.</summary>
-    public int RecordsIn(int bucket) => counts[bucket];
-
-    /// <summary>Texts in chunk <paramref name="chunk"/>.</summary>
-    public int TextsIn(int chunk) => Math.Min(textsPerChunk, textCount - (chunk * textsPerChunk));
-
-    /// <summary>The bucket that would hold <paramref name="key"/>, or -1 when the key sorts before every bucket.</summary>
-    public int BucketOf(string key)
-    {
-        int lo = 0, hi = firstKeys.Length - 1, found = -1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(firstKeys[mid], key) <= 0)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return found;
     }
 }
