@@ -70,16 +70,16 @@ public class HotPathBenchmarks
     public float OnnxScore64() => _in.Ranking.Model.Score(Pick(_in.Features), RankingBenchmarks.CandidatesPerCall)[0];
 
     [Benchmark(Baseline = true, Description = "Suggest handler, learned ranker")]
-    public Task<SuggestResponse> SuggestModel() => _in.Ranking.ModelHandler.HandleAsync(Pick(_in.Ranking.Requests), CancellationToken.None);
+    public Task<SuggestResponse> SuggestModel() => _in.Ranking.ModelHandler.HandleAsync(Pick(_in.Ranking.Requests), RequestContext.Unbounded(), CancellationToken.None);
 
     [Benchmark(Description = "Suggest handler, learned ranker, thin node (fallback)")]
-    public Task<SuggestResponse> SuggestModelThin() => _in.Ranking.ModelHandler.HandleAsync(Pick(_in.ThinRequests), CancellationToken.None);
+    public Task<SuggestResponse> SuggestModelThin() => _in.Ranking.ModelHandler.HandleAsync(Pick(_in.ThinRequests), RequestContext.Unbounded(), CancellationToken.None);
 
     [Benchmark(Description = "Suggest handler, server's own (heuristic)")]
-    public Task<SuggestResponse> SuggestServer() => BenchIndex.Shared.Handler.HandleAsync(Pick(_in.Ranking.Requests), CancellationToken.None);
+    public Task<SuggestResponse> SuggestServer() => BenchIndex.Shared.Handler.HandleAsync(Pick(_in.Ranking.Requests), RequestContext.Unbounded(), CancellationToken.None);
 
     [Benchmark(Description = "Suggest handler, response cache hit (anonymous)")]
-    public Task<SuggestResponse> SuggestCached() => _in.CachedHandler.HandleAsync(Pick(_in.Ranking.Requests), CancellationToken.None);
+    public Task<SuggestResponse> SuggestCached() => _in.CachedHandler.HandleAsync(Pick(_in.Ranking.Requests), RequestContext.Unbounded(), CancellationToken.None);
 
     [Benchmark(Description = "Suggest through the in-process gRPC channel")]
     public Task<SuggestResponse> SuggestChannel() => _in.Client.SuggestAsync(Pick(_in.Ranking.Requests)).ResponseAsync;
@@ -172,7 +172,7 @@ public class HotPathBenchmarks
             };
             foreach (var request in ranking.Requests)
             {
-                inputs.CachedHandler.HandleAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+                inputs.CachedHandler.HandleAsync(request, RequestContext.Unbounded(), CancellationToken.None).GetAwaiter().GetResult();
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// hot-path inputs ready in {started.Elapsed.TotalSeconds:F1} s"));

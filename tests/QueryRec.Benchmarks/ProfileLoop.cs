@@ -1,3 +1,4 @@
+using QueryRec.Serving.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -62,7 +63,7 @@ internal static class ProfileLoop
                 {
                     foreach (var prefix in inputs)
                     {
-                        var response = await index.Handler.HandleAsync(new SuggestRequest { Prefix = prefix, Limit = BenchInputs.Limit }, CancellationToken.None);
+                        var response = await index.Handler.HandleAsync(new SuggestRequest { Prefix = prefix, Limit = BenchInputs.Limit }, RequestContext.Unbounded(), CancellationToken.None);
                         await writer.WriteLineAsync(Line(name, prefix, response));
                     }
                 }
@@ -90,7 +91,7 @@ internal static class ProfileLoop
             var handler = index.Handler;
             for (var i = 0; i < requests.Length * 20; i++)
             {
-                await handler.HandleAsync(requests[i % requests.Length], CancellationToken.None);
+                await handler.HandleAsync(requests[i % requests.Length], RequestContext.Unbounded(), CancellationToken.None);
             }
 
             Console.WriteLine($"// {set}: looping for {seconds} s (pid {Environment.ProcessId})");
@@ -102,7 +103,7 @@ internal static class ProfileLoop
             {
                 for (var i = 0; i < requests.Length; i++)
                 {
-                    await handler.HandleAsync(requests[i], CancellationToken.None);
+                    await handler.HandleAsync(requests[i], RequestContext.Unbounded(), CancellationToken.None);
                 }
 
                 calls += requests.Length;

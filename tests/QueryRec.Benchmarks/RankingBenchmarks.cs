@@ -68,10 +68,10 @@ public class RankingBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Suggest, learned ranker")]
-    public Task<SuggestResponse> SuggestModel() => _setup.ModelHandler.HandleAsync(Next(), CancellationToken.None);
+    public Task<SuggestResponse> SuggestModel() => _setup.ModelHandler.HandleAsync(Next(), RequestContext.Unbounded(), CancellationToken.None);
 
     [Benchmark(Description = "Suggest, heuristic")]
-    public Task<SuggestResponse> SuggestHeuristic() => _setup.HeuristicHandler.HandleAsync(Next(), CancellationToken.None);
+    public Task<SuggestResponse> SuggestHeuristic() => _setup.HeuristicHandler.HandleAsync(Next(), RequestContext.Unbounded(), CancellationToken.None);
 
     private SuggestRequest Next() => _setup.Requests[_next++ % _setup.Requests.Length];
 
@@ -135,7 +135,7 @@ public class RankingBenchmarks
 
             var draw = new BenchInputs(index, SuggestLookupBenchmarks.Seed);
             var requests = draw.ExactLatin().Select(static p => new SuggestRequest { Prefix = p, Limit = BenchInputs.Limit }).ToArray();
-            var check = modelHandler.HandleAsync(requests[0], CancellationToken.None).GetAwaiter().GetResult();
+            var check = modelHandler.HandleAsync(requests[0], RequestContext.Unbounded(), CancellationToken.None).GetAwaiter().GetResult();
             if (check.Metadata.ModelVersion != card.ModelVersion || check.Metadata.Degraded)
             {
                 throw new InvalidOperationException($"the model handler answered with {check.Metadata.ModelVersion} (degraded: {string.Join(",", check.Metadata.DegradedReasons)}).");

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Pipeline;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using QueryRec.Serving.Index;
@@ -134,7 +135,7 @@ public class SuggestLookupBenchmarks
             foreach (var request in requests)
             {
                 var theirs = peer.Suggest(request.Prefix, BenchInputs.Limit);
-                var ours = index.Handler.HandleAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+                var ours = index.Handler.HandleAsync(request, RequestContext.Unbounded(), CancellationToken.None).GetAwaiter().GetResult();
                 answered += theirs.Count > 0 ? 1 : 0;
                 sameFirst += theirs.Count > 0 && ours.Items.Count > 0 && theirs[0] == ours.Items[0].Text ? 1 : 0;
             }
@@ -148,7 +149,7 @@ public class SuggestLookupBenchmarks
     }
 
     private Task<SuggestResponse> Suggest(SuggestRequest[] requests)
-        => _handler.HandleAsync(requests[_next++ % requests.Length], CancellationToken.None);
+        => _handler.HandleAsync(requests[_next++ % requests.Length], RequestContext.Unbounded(), CancellationToken.None);
 
     /// <summary>The requests of every benchmark, drawn once per process.</summary>
     private sealed record InputSets(
@@ -213,7 +214,7 @@ public class SuggestLookupBenchmarks
             var degraded = 0;
             foreach (var request in requests)
             {
-                var response = index.Handler.HandleAsync(request, CancellationToken.None).GetAwaiter().GetResult();
+                var response = index.Handler.HandleAsync(request, RequestContext.Unbounded(), CancellationToken.None).GetAwaiter().GetResult();
                 answered += response.Items.Count > 0 ? 1 : 0;
                 bySource += response.Items.Any(i => i.Sources.Contains(source)) ? 1 : 0;
                 degraded += response.Metadata.Degraded ? 1 : 0;

@@ -30,11 +30,11 @@ internal sealed class BrowseServing(
 {
     public StrategyRegistry Registry => registry;
 
-    /// <summary>The strategy options of the current call: its experiment arms' when they override any, else the configured ones.</summary>
-    public StrategyOptions Options => Experiments.ExperimentScope.Current?.Strategies ?? options.CurrentValue;
+    /// <summary>The strategy options of a call: its experiment arms' when they override any, else the configured ones.</summary>
+    public StrategyOptions OptionsOf(RequestContext call) => call.Arms?.Strategies ?? options.CurrentValue;
 
     /// <summary>Builds the request context (one index snapshot for the whole request) and the response metadata.</summary>
-    public (BrowseContext Context, ResponseMetadata Metadata) Begin(string userId, string deviceId, PageContext? page, string strategy, CancellationToken cancellationToken)
+    public (BrowseContext Context, ResponseMetadata Metadata) Begin(string userId, string deviceId, PageContext? page, string strategy, RequestContext call, CancellationToken cancellationToken)
     {
         using var activity = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize);
         var now = eventClock.Now;
@@ -44,7 +44,7 @@ internal sealed class BrowseServing(
             RequestId = RequestIds.New(now),
             Strategy = strategy,
         };
-        Experiments.ExperimentScope.Stamp(metadata);
+        call.Stamp(metadata);
         var serving = activeIndex.Current;
         if (serving is null)
         {
@@ -62,7 +62,8 @@ internal sealed class BrowseServing(
             page?.ItemId ?? string.Empty,
             page?.CategoryId ?? string.Empty,
             realtimeStore,
-            Options.HistoryMax,
+            OptionsOf(call),
+            call,
             now,
             cancellationToken);
         return (context, metadata);
@@ -70,7 +71,7 @@ internal sealed class BrowseServing(
 
     /// <summary>Runs one plan. Does not touch the metadata, so that plans can run concurrently: see <see cref="AddDegraded"/>.</summary>
     public Task<PlanResult> RunAsync(RecallPlan plan, BrowseContext context, int limit, string strategy, ILogger logger, string rpc, CancellationToken cancellationToken)
-        => plan.RunAsync(context, limit, strategy, Resilience.CallScope.Limit(Options.RecallBudget), scorer, timeProvider, logger, rpc, cancellationToken);
+        => plan.RunAsync(context, limit, strategy, context.Call.Limit(context.Options.RecallBudget), scorer, timeProvider, logger, rpc, cancellationToken);
 
     /// <summary>Adds the degraded reasons of finished plans to the metadata, each once.</summary>
     public static void AddDegraded(ResponseMetadata metadata, IEnumerable<PlanResult> results)
@@ -115,12 +116,12 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
 {
     public const int MaxLimit = 50;
 
-    public async Task<DiscoverResponse> HandleAsync(DiscoverRequest request, CancellationToken cancellationToken)
+    public async Task<DiscoverResponse> HandleAsync(DiscoverRequest request, RequestContext call, CancellationToken cancellationToken)
     {
         var strategy = Validate(request);
         Log.StrategySelected(logger, "Discover", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
-        var limit = request.Limit == 0 ? serving.Options.DiscoverDefaultLimit : request.Limit;
-        var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, cancellationToken);
+        var limit = request.Limit == 0 ? serving.OptionsOf(call).DiscoverDefaultLimit : request.Limit;
+        var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, call, cancellationToken);
         var response = new DiscoverResponse { Metadata = metadata };
         var wanted = request.Sections.Count == 0 ? null : request.Sections.ToHashSet();
         var selected = strategy.Sections.Where(s => wanted is null || wanted.Contains(s.Kind)).ToList();
@@ -177,7 +178,7 @@ internal sealed class ShadingWordsHandler(BrowseServing serving, ILogger<Shading
 {
     public const int MaxLimit = 20;
 
-    public async Task<GetShadingWordsResponse> HandleAsync(GetShadingWordsRequest request, CancellationToken cancellationToken)
+    public async Task<GetShadingWordsResponse> HandleAsync(GetShadingWordsRequest request, RequestContext call, CancellationToken cancellationToken)
     {
         var validation = new RequestValidation();
         BrowseServing.ValidateCommon(validation, request.UserId, request.DeviceId, request.Stage, request.Scene, request.Context, request.Limit, MaxLimit);
@@ -187,11 +188,11 @@ internal sealed class ShadingWordsHandler(BrowseServing serving, ILogger<Shading
         }
 
         validation.ThrowIfInvalid();
-        var options = serving.Options;
+        var options = serving.OptionsOf(call);
         var strategy = serving.Registry.ShadingWords(request.Stage, request.Scene, request.Context?.CategoryId ?? string.Empty);
         Log.StrategySelected(logger, "GetShadingWords", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
         var limit = request.Limit == 0 ? options.ShadingDefaultLimit : request.Limit;
-        var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, cancellationToken);
+        var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, call, cancellationToken);
         var result = await serving.RunAsync(strategy.Plan, context, limit, strategy.Name, logger, "GetShadingWords", cancellationToken);
         BrowseServing.AddDegraded(metadata, [result]);
         var response = new GetShadingWordsResponse { Metadata = metadata, RotationIntervalSeconds = options.RotationIntervalSeconds };

@@ -42,7 +42,7 @@ internal sealed class ReportEventsHandler(
     /// <summary>Degraded reason when the real-time store missed its budget.</summary>
     public const string StoreTimeoutReason = "realtime_store_timeout";
 
-    public async Task<ReportEventsResponse> HandleAsync(ReportEventsRequest request, CancellationToken cancellationToken)
+    public async Task<ReportEventsResponse> HandleAsync(ReportEventsRequest request, RequestContext call, CancellationToken cancellationToken)
     {
         ValidateBatch(request);
         var options = realtimeOptions.Value;
@@ -57,7 +57,7 @@ internal sealed class ReportEventsHandler(
         {
             Metadata = new ResponseMetadata { RequestId = RequestIds.New(now) },
         };
-        Experiments.ExperimentScope.Stamp(response.Metadata);
+        call.Stamp(response.Metadata);
 
         var valid = new List<ValidEvent>(request.Events.Count);
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -93,7 +93,7 @@ internal sealed class ReportEventsHandler(
         var work = StoreAsync(valid);
         try
         {
-            var (accepted, duplicates) = await work.WaitAsync(Resilience.CallScope.Limit(options.StoreBudget), timeProvider, cancellationToken);
+            var (accepted, duplicates) = await work.WaitAsync(call.Limit(options.StoreBudget), timeProvider, cancellationToken);
             response.Accepted = accepted;
             response.Duplicates = duplicates + duplicatesInBatch;
             if (replay is not null && accepted > 0 && trending is not null)

@@ -144,7 +144,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
 
     /// <summary>
     /// The assignment of a caller: per layer the QA override when <paramref name="forced"/> names the layer (checked
-    /// by <see cref="ExperimentInterceptor"/> against <see cref="ExperimentLayer.AllowOverride"/>), else the arm of the
+    /// by the pipeline (<see cref="ForcedArms"/>) against <see cref="ExperimentLayer.AllowOverride"/>), else the arm of the
     /// subject's bucket; no subject (neither user nor device id) means no arm.
     /// </summary>
     public ExperimentAssignment Assign(string? userId, string? deviceId, IReadOnlyDictionary<string, string>? forced = null)

@@ -19,7 +19,7 @@ internal static class ExperimentsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the experiment registry (read and checked at start, so a bad configuration stops the host), the arm
-    /// models and the options binder. <see cref="ExperimentInterceptor"/> is added to gRPC by the caller.
+    /// models and the options binder. The pipeline (<see cref="Pipeline.QueryRecPipeline"/>) assigns each call.
     /// </summary>
     public static IServiceCollection AddQueryRecExperiments(this IServiceCollection services)
     {

@@ -13,7 +13,8 @@ namespace QueryRec.Serving.Pipeline;
 /// <summary>
 /// The entry of every product of the pipeline, the same for every host (the gRPC service, the indexer's in-process
 /// replay, the benchmarks): assigns the caller to its experiment arms, opens the call's scope (deadline, degraded
-/// reasons raised deep in the stores), runs the product's handler and adds the scope's reasons to the answer.
+/// reasons raised deep in the stores), runs the product's handler with both in its <see cref="RequestContext"/> and
+/// adds the scope's reasons to the answer.
 /// </summary>
 internal sealed class QueryRecPipeline(
     SuggestHandler suggest,
@@ -51,22 +52,22 @@ internal sealed class QueryRecPipeline(
         string? userId,
         string? deviceId,
         PipelineCall call,
-        Func<TRequest, CancellationToken, Task<TResponse>> handler,
+        Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler,
         Func<TResponse, ResponseMetadata?> metadataOf,
         CancellationToken cancellationToken)
     {
         var assignment = experiments.Assign(userId, deviceId, call.ForcedArms);
-        ExperimentScope.Current = assignment.Arms.Count == 0 ? null : assignment;
         if (assignment.Arms.Count > 0)
         {
             Activity.Current?.SetTag(QueryRecTelemetry.Attributes.Arm, assignment.Tag);
         }
 
         using var scope = CallScope.Begin(call.DeadlineUtc, timeProvider);
-        var response = await handler(request, cancellationToken);
+        var context = new RequestContext(assignment.Arms.Count == 0 ? null : assignment, scope.Scope);
+        var response = await handler(request, context, cancellationToken);
         if (metadataOf(response) is { } metadata)
         {
-            foreach (var reason in scope.Scope.Reasons())
+            foreach (var reason in context.Scope.Reasons())
             {
                 if (!metadata.DegradedReasons.Contains(reason))
                 {

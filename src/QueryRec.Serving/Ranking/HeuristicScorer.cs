@@ -80,9 +80,10 @@ internal sealed class HeuristicScorer(IOptionsMonitor<HeuristicRankingOptions> o
     public const string ModelVersion = "heuristic-v1";
 
     /// <summary>Scores <paramref name="candidates"/> in place.</summary>
-    public void Score(IReadOnlyList<Candidate> candidates, DateTimeOffset now, long maxRecentCount)
+    /// <param name="armWeights">The weights of the caller's experiment arm when it overrides them; null: the configured ones.</param>
+    public void Score(IReadOnlyList<Candidate> candidates, DateTimeOffset now, long maxRecentCount, HeuristicRankingOptions? armWeights)
     {
-        var weights = Experiments.ExperimentScope.Current?.Heuristic ?? options.CurrentValue;
+        var weights = armWeights ?? options.CurrentValue;
         var scale = 0.0;
         foreach (var c in candidates)
         {

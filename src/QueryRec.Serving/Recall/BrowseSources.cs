@@ -33,10 +33,14 @@ internal sealed class BrowseContext
         string itemId,
         string category,
         IRealtimeStore store,
-        int historyMax,
+        StrategyOptions options,
+        RequestContext call,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        var historyMax = options.HistoryMax;
+        Options = options;
+        Call = call;
         Subject = subject;
         Serving = serving;
         Query = query;
@@ -72,6 +76,12 @@ internal sealed class BrowseContext
 
     /// <summary>The request time.</summary>
     public DateTimeOffset Now { get; }
+
+    /// <summary>The strategy options of this call (its experiment arms' or the configured ones), fixed for the whole call.</summary>
+    public StrategyOptions Options { get; }
+
+    /// <summary>The call: experiment arms, deadline and degraded reasons.</summary>
+    public RequestContext Call { get; }
 
     /// <summary>The caller's recent distinct queries, newest first (empty when anonymous).</summary>
     public Task<IReadOnlyList<RecentEntry>> RecentQueriesAsync() => _recentQueries.Value;
@@ -150,7 +160,7 @@ internal enum CategoryScope
 }
 
 /// <summary>q2q of the caller's recent queries (u2q2q): queries that co-occur in sessions with what the user searched.</summary>
-internal sealed class RelatedOfRecentQueries(Func<int> maxQueries) : IRecallSource<BrowseContext>
+internal sealed class RelatedOfRecentQueries(Func<StrategyOptions, int> maxQueries) : IRecallSource<BrowseContext>
 {
     public string Name => "q2q_recent";
 
@@ -161,7 +171,7 @@ internal sealed class RelatedOfRecentQueries(Func<int> maxQueries) : IRecallSour
             return [];
         }
 
-        var recent = (await context.RecentQueriesAsync()).Take(maxQueries()).ToList();
+        var recent = (await context.RecentQueriesAsync()).Take(maxQueries(context.Options)).ToList();
         var lists = await Task.WhenAll(recent.Select(r => serving.Snapshot.GetRelatedQueriesAsync(r.Value, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)
@@ -177,7 +187,7 @@ internal sealed class RelatedOfRecentQueries(Func<int> maxQueries) : IRecallSour
 }
 
 /// <summary>i2q of the caller's recently viewed items: the queries that led other users to those items.</summary>
-internal sealed class QueriesOfViewedItems(Func<int> maxItems) : IRecallSource<BrowseContext>
+internal sealed class QueriesOfViewedItems(Func<StrategyOptions, int> maxItems) : IRecallSource<BrowseContext>
 {
     public string Name => "i2q_viewed";
 
@@ -188,7 +198,7 @@ internal sealed class QueriesOfViewedItems(Func<int> maxItems) : IRecallSource<B
             return [];
         }
 
-        var viewed = (await context.ViewedItemsAsync()).Take(maxItems()).ToList();
+        var viewed = (await context.ViewedItemsAsync()).Take(maxItems(context.Options)).ToList();
         var lists = await Task.WhenAll(viewed.Select(v => serving.Snapshot.GetItemQueriesAsync(v.Value, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)
@@ -297,14 +307,14 @@ internal sealed class TrendingList(CategoryScope scope) : IRecallSource<BrowseCo
 /// (<c>QueryRec:Strategies:Pins</c>, read per request, so hot-reloaded); the uncategorized ones and those of
 /// the context category.
 /// </summary>
-internal sealed class Pins(Func<IReadOnlyList<PinOption>> configured) : IRecallSource<BrowseContext>
+internal sealed class Pins(Func<StrategyOptions, IReadOnlyList<PinOption>> configured) : IRecallSource<BrowseContext>
 {
     public string Name => "pins";
 
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(BrowseContext context, CancellationToken cancellationToken)
     {
         var result = new List<Candidate>();
-        foreach (var pin in configured())
+        foreach (var pin in configured(context.Options))
         {
             Add(result, QueryNormalizer.Normalize(pin.Query), pin.Category, context);
         }

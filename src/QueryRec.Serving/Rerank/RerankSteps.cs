@@ -133,13 +133,13 @@ internal sealed class DropZeroResultAndBlacklisted(Reranker reranker) : IRerankS
 /// Multiplies the score of candidates found by any of <paramref name="sources"/> by a weight: on shading words, the
 /// caller's own words (q2q of their searches, i2q of their views) outrank the hot words every list starts from.
 /// </summary>
-internal sealed class BoostSources(IReadOnlyCollection<Source> sources, Func<double> weight) : IRerankStep
+internal sealed class BoostSources(IReadOnlyCollection<Source> sources, Func<StrategyOptions, double> weight) : IRerankStep
 {
     public string Name => "boost";
 
     public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
     {
-        var w = weight();
+        var w = weight(state.Context.Options);
         foreach (var candidate in candidates)
         {
             if (candidate.Sources.Exists(sources.Contains))
@@ -165,13 +165,13 @@ internal sealed class OrderByScore : IRerankStep
 /// Maximal marginal relevance over category hints: greedily picks <c>argmax λ·score/maxScore − (1−λ)·sim</c>, where
 /// <c>sim</c> is 1 when a picked item has the same (non-empty) category hint, else 0. λ = 1 keeps score order.
 /// </summary>
-internal sealed class MmrByCategory(Func<double> lambda) : IRerankStep
+internal sealed class MmrByCategory(Func<StrategyOptions, double> lambda) : IRerankStep
 {
     public string Name => "mmr";
 
     public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
     {
-        var l = lambda();
+        var l = lambda(state.Context.Options);
         var pool = new List<Candidate>(candidates);
         var max = pool.Count == 0 ? 1 : Math.Max(pool.Max(static c => c.Score), double.Epsilon);
         var picked = new List<Candidate>(pool.Count);
@@ -210,13 +210,13 @@ internal sealed class MmrByCategory(Func<double> lambda) : IRerankStep
 /// the current UTC day (<see cref="IRealtimeStore.GetExposuresAsync"/>; exposures are the reported
 /// SUGGESTION_SHOWN impressions). Callers with neither user nor device id are not capped. A cap of 0 disables the step.
 /// </summary>
-internal sealed class DailyExposureCap(Func<int> cap) : IRerankStep
+internal sealed class DailyExposureCap(Func<StrategyOptions, int> cap) : IRerankStep
 {
     public string Name => "exposure_cap";
 
     public async ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
     {
-        var max = cap();
+        var max = cap(state.Context.Options);
         if (max <= 0 || state.Context.Subject is not { } subject || candidates.Count == 0)
         {
             return candidates;
@@ -233,19 +233,19 @@ internal sealed class DailyExposureCap(Func<int> cap) : IRerankStep
 /// <c>limit</c> every rotation slot (<c>floor(unix seconds / interval)</c>), plus a per-subject phase so that users
 /// do not all see the same word at the same time. Deterministic: the same caller in the same slot gets the same words.
 /// </summary>
-internal sealed class RotateByTimeSlot(Func<TimeSpan> interval, Func<int> poolFactor) : IRerankStep
+internal sealed class RotateByTimeSlot(Func<StrategyOptions, TimeSpan> interval, Func<StrategyOptions, int> poolFactor) : IRerankStep
 {
     public string Name => "rotate";
 
     public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
     {
-        var pool = candidates.Take(Math.Max(1, poolFactor()) * state.Limit).ToList();
+        var pool = candidates.Take(Math.Max(1, poolFactor(state.Context.Options)) * state.Limit).ToList();
         if (pool.Count <= 1)
         {
             return ValueTask.FromResult(pool);
         }
 
-        var slot = state.Context.Now.ToUnixTimeSeconds() / Math.Max(1, (long)interval().TotalSeconds);
+        var slot = state.Context.Now.ToUnixTimeSeconds() / Math.Max(1, (long)interval(state.Context.Options).TotalSeconds);
         var offset = (int)(((slot * state.Limit) + Phase(state.Context.Subject)) % pool.Count);
         return ValueTask.FromResult(pool.Skip(offset).Concat(pool.Take(offset)).ToList());
     }

@@ -14,9 +14,10 @@ using QueryRec.Serving.Time;
 namespace QueryRec.Serving.Resilience;
 
 /// <summary>
-/// What the resilience layer knows about the gRPC call in flight: its deadline, and the degraded reasons that reads
-/// deep in the stores add (<c>store_circuit_open</c>, <c>store_fallback:*</c>). Set by
-/// <see cref="ResilienceInterceptor"/> for the call's async flow; null outside a call (background work).
+/// The deadline of one pipeline call and the degraded reasons gathered while it runs. The pipeline passes it in the
+/// call's <see cref="Pipeline.RequestContext"/>; it is also current (<see cref="Current"/>) for the call's async flow,
+/// because the store decorators that add reasons (<c>store_circuit_open</c>, <c>store_fallback:*</c>) sit behind
+/// storage interfaces that carry no call state. Null outside a call (background work).
 /// </summary>
 internal sealed class CallScope
 {
@@ -76,19 +77,22 @@ internal sealed class CallScope
         }
     }
 
+    /// <summary>A scope that is not made current (its owner passes it on explicitly).</summary>
+    public static CallScope Detached(DateTime deadlineUtc, TimeProvider wall) => new(deadlineUtc, wall);
+
     /// <summary>
     /// The time budget a step of this call may spend: <paramref name="budget"/>, but never past the call's deadline
     /// less a reserve (a fifth of what remains, at most 100 ms) left to build and send the answer. Zero when the deadline
-    /// has passed. Outside a call, <paramref name="budget"/>.
+    /// has passed.
     /// </summary>
-    public static TimeSpan Limit(TimeSpan budget)
+    public TimeSpan LimitOf(TimeSpan budget)
     {
-        if (Ambient.Value is not { } scope || scope.DeadlineUtc == DateTime.MaxValue)
+        if (DeadlineUtc == DateTime.MaxValue)
         {
             return budget;
         }
 
-        var remaining = scope.DeadlineUtc - scope.Wall.GetUtcNow().UtcDateTime;
+        var remaining = DeadlineUtc - Wall.GetUtcNow().UtcDateTime;
         if (remaining <= TimeSpan.Zero)
         {
             return TimeSpan.Zero;

@@ -44,7 +44,7 @@ internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sou
         var recall = await RecallRunner.RunAsync(sources, context, budget, timeProvider, logger, rpc, cancellationToken);
         using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
         {
-            scorer.Score(recall.Candidates, context.Now, 1);
+            scorer.Score(recall.Candidates, context.Now, 1, context.Call.Arms?.Heuristic);
         }
 
         var state = new RerankState(context, limit);
@@ -79,8 +79,9 @@ internal sealed class ShadingWordsStrategy(string name, RecallPlan plan) : IStra
 }
 
 /// <summary>
-/// Chooses a strategy by (RPC, stage, scene). Strategies are built once from shared sources and steps; the steps
-/// read <see cref="StrategyOptions"/> on every request (hot reload).
+/// Chooses a strategy by (RPC, stage, scene). Strategies are built once from shared sources and steps; sources and
+/// steps read the call's <see cref="StrategyOptions"/> from its <see cref="BrowseContext"/>, taken once per call
+/// (experiment arms' or the configured ones, hot-reloaded).
 /// </summary>
 internal sealed class StrategyRegistry
 {
@@ -91,10 +92,8 @@ internal sealed class StrategyRegistry
     private readonly ShadingWordsStrategy _shading;
     private readonly ShadingWordsStrategy _shadingCategory;
 
-    public StrategyRegistry(Reranker reranker, IOptionsMonitor<StrategyOptions> options)
+    public StrategyRegistry(Reranker reranker)
     {
-        StrategyOptions O() => Experiments.ExperimentScope.Current?.Strategies ?? options.CurrentValue;
-
         // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
         IRerankStep[] discoverSteps =
         [
@@ -102,14 +101,14 @@ internal sealed class StrategyRegistry
             new ExcludeContextQuery(),
             new DropZeroResultAndBlacklisted(reranker),
             new OrderByScore(),
-            new MmrByCategory(() => O().MmrLambda),
+            new MmrByCategory(static o => o.MmrLambda),
             new Limit(),
         ];
         RecallPlan Discover(params IRecallSource<BrowseContext>[] sources) => new(sources, discoverSteps);
 
-        var pins = new Pins(() => O().Pins);
-        var personalQueries = new RelatedOfRecentQueries(() => O().PersonalSeedQueries);
-        var personalItems = new QueriesOfViewedItems(() => O().PersonalSeedItems);
+        var pins = new Pins(static o => o.Pins);
+        var personalQueries = new RelatedOfRecentQueries(static o => o.PersonalSeedQueries);
+        var personalItems = new QueriesOfViewedItems(static o => o.PersonalSeedItems);
         _beforeSearch = new DiscoverStrategy("discover-before-search-v1",
         [
             (SectionKind.Personal, "Guess what you want", Discover(personalQueries, personalItems)),
@@ -129,11 +128,11 @@ internal sealed class StrategyRegistry
             new ExcludeRecentQueries(),
             new ExcludeContextQuery(),
             new DropZeroResultAndBlacklisted(reranker),
-            new BoostSources([Source.Q2Q, Source.I2Q], () => O().ShadingPersonalWeight),
+            new BoostSources([Source.Q2Q, Source.I2Q], static o => o.ShadingPersonalWeight),
             new OrderByScore(),
-            new MmrByCategory(() => O().MmrLambda),
-            new DailyExposureCap(() => O().ShadingDailyExposureCap),
-            new RotateByTimeSlot(() => TimeSpan.FromSeconds(O().RotationIntervalSeconds), () => O().RotationPoolFactor),
+            new MmrByCategory(static o => o.MmrLambda),
+            new DailyExposureCap(static o => o.ShadingDailyExposureCap),
+            new RotateByTimeSlot(static o => TimeSpan.FromSeconds(o.RotationIntervalSeconds), static o => o.RotationPoolFactor),
             new Limit(),
         ];
         _shading = new ShadingWordsStrategy("shading-words-v1", new RecallPlan(

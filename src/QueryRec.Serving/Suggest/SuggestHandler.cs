@@ -57,7 +57,7 @@ internal sealed class SuggestHandler(
     /// <summary>The sources of experiment arms that override matching or history options, one set per assignment.</summary>
     private readonly ConditionalWeakTable<ExperimentAssignment, SourceSet> _armSources = new();
 
-    public async Task<SuggestResponse> HandleAsync(SuggestRequest request, CancellationToken cancellationToken)
+    public async Task<SuggestResponse> HandleAsync(SuggestRequest request, RequestContext call, CancellationToken cancellationToken)
     {
         string normalizedPrefix;
         using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize))
@@ -65,7 +65,7 @@ internal sealed class SuggestHandler(
             normalizedPrefix = Validate(request);
         }
 
-        var arm = ExperimentScope.Current;
+        var arm = call.Arms;
         var options = arm?.Suggest ?? suggestOptions.Value;
         var sources = arm is { Matching: not null } or { Suggest: not null }
             ? _armSources.GetValue(arm, a => new SourceSet(realtimeStore, trendingOptions, a.Matching ?? matchingOptions.Value, options.HistoryMax))
@@ -81,7 +81,7 @@ internal sealed class SuggestHandler(
         var started = timeProvider.GetTimestamp();
 
         // The budget never runs past the call's gRPC deadline (less a reserve to answer).
-        var budget = Resilience.CallScope.Limit(options.StoreBudget);
+        var budget = call.Limit(options.StoreBudget);
 
         // A call without personal signal may be answered from the response cache (see SuggestResponseCache).
         Task<IReadOnlyList<RecentEntry>>? recentQueries = null;
@@ -128,7 +128,7 @@ internal sealed class SuggestHandler(
                     // History (the pipeline reads it again, under its own spans), or a failed or late read: the
                     // pipeline answers, with its own full budget (a late read delays the answer by this wait).
                     started = timeProvider.GetTimestamp();
-                    budget = Resilience.CallScope.Limit(options.StoreBudget);
+                    budget = call.Limit(options.StoreBudget);
                 }
             }
 
@@ -153,7 +153,7 @@ internal sealed class SuggestHandler(
                 Strategy = Strategies.StrategyRegistry.SuggestStrategy,
             },
         };
-        ExperimentScope.Stamp(response.Metadata);
+        call.Stamp(response.Metadata);
 
         if (serving is null)
         {
@@ -209,7 +209,7 @@ internal sealed class SuggestHandler(
 
         using (var rank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
         {
-            Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata);
+            Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata, arm);
             rank?.SetTag(QueryRecTelemetry.Attributes.ModelVersion, response.Metadata.ModelVersion);
         }
 
@@ -408,9 +408,8 @@ internal sealed class SuggestHandler(
     /// answer <c>experiment_model_unavailable:{id}</c> and the default model or the heuristic ranks.
     /// </remarks>
     private void Score(
-        IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, float[]? features, ResponseMetadata metadata)
+        IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, float[]? features, ResponseMetadata metadata, ExperimentAssignment? arm)
     {
-        var arm = ExperimentScope.Current;
         var armModel = arm?.RankingEnabled != false && arm?.ModelId is { } modelId ? experimentModels.Acquire(modelId) : null;
         if (arm?.RankingEnabled != false && arm?.ModelId is { } missing && armModel is null)
         {
@@ -452,7 +451,7 @@ internal sealed class SuggestHandler(
             }
         }
 
-        scorer.Score(candidates, now, trending.MaxCount);
+        scorer.Score(candidates, now, trending.MaxCount, arm?.Heuristic);
     }
 
     /// <summary>Hands the ordered candidates with their scored feature rows to the feature log.</summary>

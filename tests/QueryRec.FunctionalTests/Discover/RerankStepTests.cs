@@ -1,3 +1,5 @@
+using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
 using QueryRec.Storage.Realtime;
@@ -10,7 +12,7 @@ public sealed class RerankStepTests
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static RerankState State(int limit, DateTimeOffset now, string? subject = null)
-        => new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), 0, now, CancellationToken.None), limit);
+        => new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), new StrategyOptions { HistoryMax = 0 }, RequestContext.Unbounded(), now, CancellationToken.None), limit);
 
     private static List<Candidate> Candidates(params (string Text, double Score, string Category)[] items)
         => items.Select(static i => new Candidate(i.Text) { Score = i.Score, CategoryHint = i.Category }).ToList();
@@ -20,8 +22,8 @@ public sealed class RerankStepTests
     {
         var input = Candidates(("a", 1.0, "x"), ("b", 0.9, "x"), ("c", 0.5, "y"));
 
-        var plain = await new MmrByCategory(() => 1.0).ApplyAsync(input, State(3, Now), CancellationToken.None);
-        var spread = await new MmrByCategory(() => 0.5).ApplyAsync(input, State(3, Now), CancellationToken.None);
+        var plain = await new MmrByCategory(_ => 1.0).ApplyAsync(input, State(3, Now), CancellationToken.None);
+        var spread = await new MmrByCategory(_ => 0.5).ApplyAsync(input, State(3, Now), CancellationToken.None);
 
         Assert.Equal(["a", "b", "c"], plain.Select(static c => c.Text));
         Assert.Equal(["a", "c", "b"], spread.Select(static c => c.Text));
@@ -31,7 +33,7 @@ public sealed class RerankStepTests
     public async Task Rotation_IsStableWithinASlot_AndVisitsTheWholePoolAcrossSlots()
     {
         var input = Candidates(("a", 4, ""), ("b", 3, ""), ("c", 2, ""), ("d", 1, ""));
-        var step = new RotateByTimeSlot(() => TimeSpan.FromSeconds(30), () => 2);
+        var step = new RotateByTimeSlot(_ => TimeSpan.FromSeconds(30), _ => 2);
         var firsts = new HashSet<string>(StringComparer.Ordinal);
         for (var slot = 0; slot < 4; slot++)
         {

@@ -8,15 +8,20 @@ public sealed class CallScopeTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Limit_OutsideACall_IsTheBudget()
-        => Assert.Equal(TimeSpan.FromMilliseconds(200), CallScope.Limit(TimeSpan.FromMilliseconds(200)));
+    public void Detached_IsNotMadeCurrent()
+    {
+        var scope = CallScope.Detached(Now.UtcDateTime.AddMilliseconds(100), new FakeTimeProvider(Now));
+
+        Assert.Null(CallScope.Current);
+        Assert.InRange(scope.LimitOf(TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(99));
+    }
 
     [Fact]
     public void Limit_WithoutDeadline_IsTheBudget()
     {
         using var scope = CallScope.Begin(DateTime.MaxValue, new FakeTimeProvider(Now));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), CallScope.Limit(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
@@ -24,7 +29,7 @@ public sealed class CallScopeTests
     {
         using var scope = CallScope.Begin(Now.UtcDateTime.AddMilliseconds(100), new FakeTimeProvider(Now));
 
-        var limit = CallScope.Limit(TimeSpan.FromMilliseconds(200));
+        var limit = scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200));
 
         Assert.InRange(limit, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(99));
     }
@@ -34,7 +39,7 @@ public sealed class CallScopeTests
     {
         using var scope = CallScope.Begin(Now.UtcDateTime.AddSeconds(10), new FakeTimeProvider(Now));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), CallScope.Limit(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
@@ -42,7 +47,7 @@ public sealed class CallScopeTests
     {
         using var scope = CallScope.Begin(Now.UtcDateTime.AddMilliseconds(-1), new FakeTimeProvider(Now));
 
-        Assert.Equal(TimeSpan.Zero, CallScope.Limit(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(TimeSpan.Zero, scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
