@@ -1,0 +1,95 @@
+using QueryRec.Contracts.V1;
+using QueryRec.Indexer.Evaluate;
+using QueryRec.UnitTests.TestHelpers;
+
+namespace QueryRec.UnitTests.Indexer.Evaluate;
+
+public sealed class EvalMatchingTests
+{
+    [Fact]
+    public void TypoCases_AreOneEditFromTheirExactPrefix_AndCoverEveryEditKind()
+    {
+        var vocabulary = Enumerable.Range(0, 400)
+            .Select(i => new VocabularyEntry($"query {i:D3} gaming laptop", 400 - i))
+            .ToList();
+
+        var cases = MatchingCases.Typos(vocabulary, 200, seed: 3);
+
+        Assert.Equal(200, cases.Count);
+        Assert.Equal(
+            ["typo-deletion", "typo-insertion", "typo-substitution", "typo-transposition"],
+            cases.Select(c => c.Group).Distinct().Order(StringComparer.Ordinal));
+        foreach (var c in cases)
+        {
+            Assert.NotNull(c.Baseline);
+            Assert.StartsWith(c.Baseline, c.Expected, StringComparison.Ordinal);
+            Assert.True(c.Typed.Length >= 4, c.Typed);
+            Assert.Equal(1, Osa(c.Typed, c.Baseline));
+        }
+    }
+
+    [Fact]
+    public void PinyinCases_DropAFormWhenTenMorePopularQueriesShareIt()
+    {
+        // 12 queries all read "shou ji ..."; the two least popular cannot be in a top 10 for "shouji" or "sj".
+        var texts = Enumerable.Range(0, 12).Select(i => "手机" + (char)('一' + i)).ToList();
+        var vocabulary = texts.Select((t, i) => new VocabularyEntry(t, 100 - i)).ToList();
+        var reference = texts.ToDictionary(t => t, t => new ReferencePinyin(t, ["shou", "ji", "yi"]), StringComparer.Ordinal);
+
+        var (cases, ambiguous) = MatchingCases.Pinyin(vocabulary, reference, sample: 12, seed: 1);
+
+        // Full prefixes are 2 or 3 syllables; all 12 share both, so exactly the 10 most popular are kept.
+        var full = cases.Where(c => c.Group == "pinyin-full").Select(c => c.Expected).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(texts.Take(10).Order(StringComparer.Ordinal), full);
+        Assert.Equal(2, ambiguous["pinyin-full"]);
+        Assert.All(cases.Where(c => c.Group == "pinyin-initials"), c => Assert.Equal("sjy", c.Typed));
+    }
+
+    [Fact]
+    public async Task Replay_ScoresRanksOnAHandComputedExample()
+    {
+        static SuggestResponse Answer(params (string Text, Source Source)[] items)
+        {
+            var response = new SuggestResponse { Metadata = new ResponseMetadata() };
+            response.Items.AddRange(items.Select(i => new RecommendedQuery { Text = i.Text, Sources = { i.Source } }));
+            return response;
+        }
+
+        var answers = new Dictionary<string, SuggestResponse>(StringComparer.Ordinal)
+        {
+            ["a"] = Answer(("apple", Source.Prefix), ("avocado", Source.Prefix)),      // expected "avocado": rank 2
+            ["b"] = Answer(("banana", Source.Prefix)),                                 // rank 1
+            ["c"] = Answer(("cherry", Source.Fuzzy), ("coconut", Source.Prefix)),     // not found; fuzzy above exact
+            ["d-exact"] = Answer(("durian", Source.Prefix)),                           // baseline misses: not eligible
+            ["d"] = Answer(("date", Source.Prefix)),
+        };
+        EvalCase[] cases =
+        [
+            new("g", "a", "avocado", null),
+            new("g", "b", "banana", null),
+            new("g", "c", "cranberry", null),
+            new("g", "d", "date", "d-exact"),
+        ];
+
+        var results = await SuggestReplay.RunAsync(cases, (p, _) => Task.FromResult(answers[p]), 2, CancellationToken.None);
+
+        var g = Assert.Single(results);
+        Assert.Equal(4, g.Cases);
+        Assert.Equal(3, g.Eligible);
+        Assert.Equal(1, g.HitsAt1);
+        Assert.Equal(2, g.HitsAt10);
+        Assert.Equal((1.0 / 2 + 1.0) / 3, g.Mrr, 12);
+        Assert.Equal(1, g.FuzzyAboveExact);
+    }
+
+    [Fact]
+    public void CaseLines_RoundTrip_AndBadLinesNameTheirNumber()
+    {
+        var c = new EvalCase("typo-deletion", "lapop", "laptop bag", "lapto");
+        Assert.Equal(c, EvalCase.Parse(c.ToLine(), 1));
+        var ex = Assert.Throws<FormatException>(() => EvalCase.Parse("only\ttwo", 17));
+        Assert.Contains("line 17", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static int Osa(string a, string b) => EditDistance.Osa(a, b);
+}

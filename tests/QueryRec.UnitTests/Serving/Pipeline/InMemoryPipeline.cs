@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using QueryRec.Indexer.Build;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Storage;
+using QueryRec.Storage.Embedded;
+using QueryRec.UnitTests.TestHelpers;
+
+namespace QueryRec.UnitTests.Serving.Pipeline;
+
+/// <summary>
+/// The serving pipeline as <see cref="ServingServiceCollectionExtensions.AddQueryRecServing"/> composes it for every
+/// host, built here without one: a service collection with logging, metrics and in-memory configuration, the embedded
+/// index store held in memory (no index file: the build is published to it directly) registered before the pipeline
+/// so that it wins, and the pipeline's hosted services (index watcher, trending refresh, model host, experiments)
+/// started and stopped by hand. No socket, no file, no Redis.
+/// </summary>
+internal sealed class InMemoryPipeline : IAsyncDisposable
+{
+    private static readonly TimeProvider BuildClock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// The code defaults but for the budgets and the index watcher's poll. Generous store and recall budgets (as the
+    /// indexer's in-process replay has): on a loaded machine, the first calls of a test run (JIT) must not turn into
+    /// answers degraded by a late source. A short poll of the index watcher: its subscription to publish announcements is made on a background
+    /// thread after start, so a publish right after start may precede it and be seen only by the poll (5 s by default).
+    /// </summary>
+    private static readonly Dictionary<string, string?> Defaults = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
+        ["QueryRec:Strategies:RecallBudget"] = "00:00:05",
+        ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
+        ["QueryRec:Store:PollInterval"] = "00:00:00.050",
+    };
+
+    private readonly ServiceProvider _services;
+    private readonly List<IHostedService> _started = [];
+
+    private InMemoryPipeline(ServiceProvider services)
+    {
+        _services = services;
+        Pipeline = services.GetRequiredService<QueryRecPipeline>();
+        Store = (EmbeddedIndexStore)services.GetRequiredService<IIndexStore>();
+        ActiveIndex = services.GetRequiredService<ActiveIndex>();
+    }
+
+    /// <summary>The pipeline's entry, as the gRPC service and the replay call it.</summary>
+    public QueryRecPipeline Pipeline { get; }
+
+    /// <summary>The in-memory store the pipeline serves from.</summary>
+    public EmbeddedIndexStore Store { get; }
+
+    /// <summary>The version the pipeline serves.</summary>
+    public ActiveIndex ActiveIndex { get; }
+
+    /// <summary>
+    /// An index of <paramref name="counts"/> (query → search count) built by the indexer's query-list build
+    /// (<c>build --queries</c> with counts): the same tables (prefix, pinyin, infix, vocabulary) a deployed server
+    /// reads, in memory. Popularity is the count.
+    /// </summary>
+    public static IndexBuild BuildIndex(IReadOnlyDictionary<string, long> counts)
+    {
+        var list = string.Join('\n', counts.Select(static p => $"{p.Key}\t{p.Value}"));
+        var reader = new QueryListReader(1.0, 1, static e => throw new InvalidOperationException($"bad test query line: {e}"));
+        using var text = new StringReader(list);
+        return IndexBuilder.BuildFromQueryList(text, reader, new BuildOptions { MinCount = 1 }, BuildClock, CancellationToken.None).Build;
+    }
+
+    /// <summary>
+    /// Builds the pipeline over an in-memory store holding <paramref name="build"/>, checks its options as a host does
+    /// at start, starts its hosted services and waits until it serves that build with its typo matcher ready (so that
+    /// no answer is degraded by a matcher still being built).
+    /// </summary>
+    /// <param name="build">The index version served.</param>
+    /// <param name="settings">Configuration (keys <c>QueryRec:*</c>) over the code defaults.</param>
+    /// <param name="configureServices">Registrations made before the pipeline's, which they replace (e.g. a clock).</param>
+    public static async Task<InMemoryPipeline> StartAsync(
+        IndexBuild build, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var store = new EmbeddedIndexStore();
+        await store.PublishAsync(build);
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Defaults).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMetrics();
+        services.AddSingleton<IConfiguration>(configuration); // as every host registers it: the experiments registry reads it
+        services.AddSingleton<IIndexStore>(store); // before AddQueryRecServing, whose TryAdd then keeps it
+        configureServices?.Invoke(services);
+        services.AddQueryRecServing(configuration);
+
+        var pipeline = new InMemoryPipeline(services.BuildServiceProvider());
+        try
+        {
+            await pipeline.StartHostedServicesAsync();
+            var serving = pipeline.ActiveIndex.Current;
+            if (serving?.Version != build.Version)
+            {
+                throw new InvalidOperationException($"the pipeline serves {serving?.Version ?? "no version"}, not the published {build.Version}.");
+            }
+
+            await serving.Fuzzy.Building;
+            return pipeline;
+        }
+        catch
+        {
+            await pipeline.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="build"/> to the store, as the indexer's publish does, and waits until the pipeline's
+    /// index watcher has followed the announcement and the typo matcher of the new version is ready.
+    /// </summary>
+    public async Task PublishAsync(IndexBuild build)
+    {
+        await Store.PublishAsync(build);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (ActiveIndex.Current?.Version != build.Version)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(2), limit.Token);
+        }
+
+        await ActiveIndex.Current.Fuzzy.Building;
+    }
+
+    private async Task StartHostedServicesAsync()
+    {
+        // What a host does on start: validate the options registered with ValidateOnStart, then start the services.
+        _services.GetService<IStartupValidator>()?.Validate();
+        foreach (var service in _services.GetServices<IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+            _started.Add(service);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            await _started[i].StopAsync(CancellationToken.None);
+        }
+
+        await _services.DisposeAsync();
+    }
+}

@@ -1,0 +1,110 @@
+using QueryRec.Storage;
+using QueryRec.UnitTests.TestHelpers;
+
+namespace QueryRec.UnitTests.Storage.Format;
+
+/// <summary>The streaming index file writer: sorted runs on disk merged into the same bytes as the in-memory writer.</summary>
+public sealed class IndexFileWriterTests : IDisposable
+{
+    private static readonly DateTimeOffset CreatedAt = new(2026, 11, 29, 14, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Records of several kinds, with keys that sort differently in UTF-16 and UTF-8 (U+FF01 vs a surrogate pair) and empty values.</summary>
+    private static List<IndexRecord> Records(int count, int seed)
+    {
+        var random = new Random(seed);
+        var kinds = new[] { "p:", "py:", "q:", "x:", "h2:", "h:", "rf:" };
+        var texts = new[] { "手机", "iphone", "！", "𠀀", "a b", "ｚ", string.Empty };
+        var records = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        while (records.Count < count)
+        {
+            var key = kinds[random.Next(kinds.Length)] + texts[random.Next(texts.Length)] + random.Next(count * 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var value = new byte[random.Next(0, 300)];
+            random.NextBytes(value);
+            records[key] = value;
+        }
+
+        records["i"] = [1, 2, 3];
+        return [.. records.Select(r => new IndexRecord(r.Key, r.Value)).OrderBy(_ => random.Next())];
+    }
+
+    private static byte[] InMemoryFile(IEnumerable<IndexRecord> records, string description)
+    {
+        var build = IndexBuild.Create(c => "v-" + c.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), CreatedAt, description, records);
+        using var stream = new MemoryStream();
+        IndexFile.Write(build, stream);
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1L << 30)] // one in-memory run
+    [InlineData(20_000L)] // many runs spilled to disk
+    [InlineData(1L)] // a run per record
+    public void Complete_AnyRunSize_SameBytesAsInMemoryWrite(long runBytes)
+    {
+        var records = Records(3000, seed: 11);
+        var path = Path.Combine(_dir.Path, "out", "index.qrx");
+
+        IndexManifestSummary manifest;
+        int runs;
+        using (var writer = new IndexFileWriter(path, runBytes))
+        {
+            foreach (var record in records)
+            {
+                writer.Add(record);
+            }
+
+            var written = writer.Complete(c => "v-" + c.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), CreatedAt, "desc");
+            manifest = new(written.TotalRecords, written.Checksum, written.Version);
+            runs = writer.Runs;
+            Assert.Equal(records.Count, writer.Kinds.Values.Sum(k => k.Records));
+        }
+
+        Assert.Equal(InMemoryFile(records, "desc"), File.ReadAllBytes(path));
+        var read = IndexFile.ReadFile(path);
+        Assert.Equal(records.Count, manifest.TotalRecords);
+        Assert.Equal(read.Manifest.Checksum, manifest.Checksum);
+        Assert.Equal(read.Manifest.Version, manifest.Version);
+        Assert.Equal(runBytes < 1_000_000, runs > 1);
+        // Only the index file is left: no runs, no temporary records file.
+        Assert.Equal(["index.qrx"], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Complete_DuplicateKeyInDifferentRuns_ThrowsAndLeavesNoFile()
+    {
+        var path = Path.Combine(_dir.Path, "dup.qrx");
+        using (var writer = new IndexFileWriter(path, runBytes: 1))
+        {
+            writer.Add(new IndexRecord("q:a", [1]));
+            writer.Add(new IndexRecord("q:b", [2]));
+            writer.Add(new IndexRecord("q:a", [3]));
+
+            var ex = Assert.Throws<ArgumentException>(() => writer.Complete(_ => "v1", CreatedAt, string.Empty));
+            Assert.Contains("Duplicate index key 'q:a'", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
+    }
+
+    [Fact]
+    public void Add_EmptyKey_Throws()
+    {
+        using var writer = new IndexFileWriter(Path.Combine(_dir.Path, "e.qrx"));
+
+        Assert.Throws<ArgumentException>(() => writer.Add(new IndexRecord(string.Empty, [1])));
+    }
+
+    [Fact]
+    public void Complete_InvalidVersion_Throws()
+    {
+        using var writer = new IndexFileWriter(Path.Combine(_dir.Path, "v.qrx"));
+        writer.Add(new IndexRecord("q:a", [1]));
+
+        Assert.Throws<ArgumentException>(() => writer.Complete(_ => "bad version", CreatedAt, string.Empty));
+    }
+
+    private readonly record struct IndexManifestSummary(long TotalRecords, ulong Checksum, string Version);
+}
