@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using QueryRec.Serving.Ranking;
@@ -50,6 +52,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
     private readonly PhysicalFileProvider? _fileProvider;
     private readonly Lock _reloadGate = new();
     private IDisposable[] _subscriptions = [];
+    private Exception? _loadError;
     private Exception? _fileError;
     private volatile State _state;
 
@@ -77,7 +80,8 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
                 throw new OptionsValidationException(ExperimentConfig.Section, typeof(ExperimentConfig), [$"{ExperimentConfig.Section}:File '{_filePath}' does not exist."]);
             }
 
-            _fileProvider = new PhysicalFileProvider(Path.GetDirectoryName(_filePath)!);
+            // Any file name: the default filters hide dot-prefixed files, which would read as no experiments at all.
+            _fileProvider = new PhysicalFileProvider(Path.GetDirectoryName(_filePath)!, ExclusionFilters.None);
             var source = new JsonConfigurationSource
             {
                 FileProvider = _fileProvider,
@@ -87,12 +91,13 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
                 ReloadDelay = 100,
                 OnLoadException = context =>
                 {
-                    // Refused by the reload that follows; never thrown on the watcher's thread.
-                    Volatile.Write(ref _fileError, context.Exception);
+                    // The error of the load in progress (see FileLoaded); never thrown on the watcher's thread.
+                    Volatile.Write(ref _loadError, context.Exception);
                     context.Ignore = true;
                 },
             };
             _file = new ConfigurationBuilder().Add(source).Build();
+            _fileError = Interlocked.Exchange(ref _loadError, null);
         }
 
         var errors = new List<string>();
@@ -116,7 +121,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
     {
         IDisposable[] subscriptions = _file is null
             ? [ChangeToken.OnChange(_configuration.GetReloadToken, Reload)]
-            : [ChangeToken.OnChange(_configuration.GetReloadToken, Reload), ChangeToken.OnChange(_file.GetReloadToken, Reload)];
+            : [ChangeToken.OnChange(_configuration.GetReloadToken, Reload), ChangeToken.OnChange(_file.GetReloadToken, FileLoaded)];
         foreach (var previous in Interlocked.Exchange(ref _subscriptions, subscriptions))
         {
             previous.Dispose();
@@ -178,22 +183,23 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
         return arms is null ? ExperimentAssignment.None : state.Effective(arms, this);
     }
 
+    /// <summary>
+    /// After every load of the file: its error, or none, is the file's state until the next load. It stays when the
+    /// host configuration reloads in between: a refused file has no data left, which must not read as no experiments.
+    /// </summary>
+    private void FileLoaded()
+    {
+        Volatile.Write(ref _fileError, Interlocked.Exchange(ref _loadError, null));
+        Reload();
+    }
+
     /// <summary>Re-reads the configuration after a change; activates it, or refuses it and keeps the last good one.</summary>
     internal void Reload()
     {
         lock (_reloadGate)
         {
             var errors = new List<string>();
-            if (Interlocked.Exchange(ref _fileError, null) is { } fileError)
-            {
-                errors.Add($"{_filePath}: {fileError.InnerException?.Message ?? fileError.Message}");
-            }
-            else if (_filePath is not null && !File.Exists(_filePath))
-            {
-                errors.Add($"{_filePath} does not exist.");
-            }
-
-            var (config, fingerprint) = errors.Count == 0 ? Read(errors) : (ExperimentConfig.Empty, string.Empty);
+            var (config, fingerprint) = Read(errors);
             var current = _state;
             if (errors.Count > 0)
             {
@@ -224,7 +230,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
 
         if (Volatile.Read(ref _fileError) is { } fileError)
         {
-            errors.Add($"File: {fileError.InnerException?.Message ?? fileError.Message}");
+            errors.Add($"File: '{_filePath}': {LoadProblem(fileError)}");
             return (ExperimentConfig.Empty, string.Empty);
         }
 
@@ -260,6 +266,23 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
         }
 
         return (config, fingerprint.ToString());
+    }
+
+    /// <summary>
+    /// The problem of a failed load of the file: the JSON parser's, with its line, or the configuration's (a top level
+    /// that is not an object, a key given twice).
+    /// </summary>
+    private static string LoadProblem(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException json)
+            {
+                return $"line {(json.LineNumber ?? 0) + 1}: not valid JSON ({json.Message.Split('.')[0]}).";
+            }
+        }
+
+        return error.InnerException?.Message ?? error.Message;
     }
 
     [LoggerMessage(EventId = 70, EventName = "ExperimentsReloaded", Level = LogLevel.Information, Message = "Experiment configuration generation {Generation} is active: {Layers} layers ({Summary}).")]

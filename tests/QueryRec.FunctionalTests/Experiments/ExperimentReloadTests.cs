@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Serving.Experiments;
 using QueryRec.Contracts.V1;
@@ -102,6 +103,39 @@ public sealed class ExperimentReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_OfTheHostConfigurationAfterARefusedFile_IsRefusedToo_AndTheLastGoodConfigStays()
+    {
+        var (factory, client) = Start(LimitLayer("k3", 3));
+        using var _ = factory;
+        using var refused = new HostCounter(factory, ExperimentRegistry.ReloadRefusedCounterName);
+        var registry = factory.Services.GetRequiredService<ExperimentRegistry>();
+        var generation = registry.Generation;
+
+        ExperimentHosts.WriteConfig(ConfigPath, """{ "Layers": [ { "Name": "limit", """);
+        await Polling.UntilAsync(() => refused.Count >= 1, "the refused reload", Deadline);
+        // The refused file has no data left: it must still read as refused, not as a file without experiments.
+        ((IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>()).Reload();
+        var after = await SuggestAsync(client);
+
+        Assert.Equal([("limit", "k3")], ExperimentHosts.Arms(after.Metadata));
+        Assert.Equal(generation, registry.Generation);
+        Assert.True(refused.Count >= 2, $"{refused.Count} refused");
+    }
+
+    [Fact]
+    public async Task Start_DotPrefixedFile_IsRead()
+    {
+        var path = Path.Combine(_dir.FullName, ".experiments.json");
+        ExperimentHosts.WriteConfig(path, LimitLayer("k3", 3));
+        using var factory = ExperimentHosts.Create(path);
+        var client = factory.CreateClient(factory.CreateChannel());
+
+        var response = await SuggestAsync(client);
+
+        Assert.Equal([("limit", "k3")], ExperimentHosts.Arms(response.Metadata));
+    }
+
+    [Fact]
     public async Task Reload_GoodConfigAfterARefusedOne_TakesEffect()
     {
         var (factory, client) = Start(LimitLayer("k3", 3));
@@ -155,5 +189,28 @@ public sealed class ExperimentStartupTests
 
         Assert.Contains(named, output, StringComparison.Ordinal);
         Assert.Contains("QueryRec:Experiments", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Startup_MalformedExperimentsFile_FailsNamingTheFileAndLine()
+    {
+        var dir = Directory.CreateTempSubdirectory("queryrec-exp-start-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "experiments.json");
+            File.WriteAllText(path, "{\n  \"Layers\": [\n    { \"Name\" \"limit\" }\n  ]\n}\n");
+
+            var output = ApiProcess.StartupFailure(new Dictionary<string, string?>
+            {
+                ["QueryRec:Store:IndexPath"] = "",
+                ["QueryRec:Experiments:File"] = path,
+            });
+
+            Assert.Contains($"'{path}': line 3: not valid JSON", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

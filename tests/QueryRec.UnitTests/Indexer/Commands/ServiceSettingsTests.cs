@@ -25,7 +25,7 @@ public sealed class ServiceSettingsTests : IDisposable
 
         Assert.Equal(4, settings.Count);
         Assert.Equal("5", settings["QueryRec:Trending:MinDistinctUsers"]);
-        Assert.Equal("true", settings["QueryRec:Trending:Enabled"]);
+        Assert.Equal("True", settings["QueryRec:Trending:Enabled"]);
         Assert.Equal("7.00:00:00", settings["QueryRec:Realtime:TrendingWindow"]);
         Assert.Equal("x=y", settings["A"]);
     }
@@ -40,11 +40,45 @@ public sealed class ServiceSettingsTests : IDisposable
         Assert.Contains("bad.json: line 3", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Read_ArraysNullsAndEmptyObjects_AsTheConfigurationReadsThem()
+    {
+        var file = _dir.WriteLines("s.json", """{ "A": [1, "x"], "B": null, "C": {}, "D": { "E": false } }""");
+
+        var settings = ServiceSettings.Read(file, []);
+
+        Assert.Equal(["A:0", "A:1", "D:E"], settings.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("1", settings["A:0"]);
+        Assert.Equal("x", settings["A:1"]);
+        Assert.Equal("False", settings["D:E"]);
+    }
+
+    [Fact]
+    public void Read_DotPrefixedFileName_IsRead()
+    {
+        var file = _dir.WriteLines(".s.json", """{ "A": 1 }""");
+
+        Assert.Equal("1", ServiceSettings.Read(file, [])["A"]);
+    }
+
     [Theory]
-    [InlineData("""{ "A": [1] }""", "'A'")]
-    [InlineData("""{ "A": { "B": null } }""", "'A:B'")]
+    [InlineData("missing.json", null, "settings file not found: ")]
+    [InlineData("empty.json", "", "not valid JSON (The input does not contain any JSON tokens)")]
+    [InlineData("array.json", "[1]", "array.json: Top-level JSON element must be an object")]
+    [InlineData("twice.json", """{ "A": { "B": 1 }, "a:b": 2 }""", "twice.json: A duplicate key 'a:b' was found")]
+    public void Read_FileMissingOrNotASettingsObject_Refused(string name, string? content, string message)
+    {
+        var file = content is null ? Path.Combine(_dir.Path, name) : _dir.WriteLines(name, content);
+
+        var ex = Assert.Throws<CliUserException>(() => ServiceSettings.Read(file, []));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{ "A B": 1 }""", "'A B'")]
-    public void Read_ValueOrKeyNotAllowed_NamesTheKey(string json, string named)
+    [InlineData("""{ "A": { "": 1 } }""", "'A:'")]
+    public void Read_KeyNotAllowed_NamesTheKey(string json, string named)
     {
         var file = _dir.WriteLines("s.json", json);
 

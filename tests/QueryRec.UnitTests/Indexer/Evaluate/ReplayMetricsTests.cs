@@ -219,10 +219,10 @@ public sealed class ReplayMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task EvaluateCommand_SettingsValueNotScalar_ExitCode1WithFileAndKey()
+    public async Task EvaluateCommand_SettingsKeyNotAConfigurationKey_ExitCode1WithFileAndKey()
     {
         var input = _dir.WriteLines("events.jsonl", """{"type":"search","user":"u1","query":"a","time":"2011-09-14T12:45:07Z"}""");
-        var settings = _dir.WriteLines("bad.settings.json", "{", """  "QueryRec:Trending:MinDistinctUsers": [1]""", "}");
+        var settings = _dir.WriteLines("bad.settings.json", "{", """  "QueryRec:Trending:": { "MinDistinctUsers": 1 }""", "}");
         using var output = new StringWriter();
         using var error = new StringWriter();
 
