@@ -1,10 +1,5 @@
 using QueryRec.Api.HealthChecks;
 using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 if (HealthProbe.IsRequested(args))
 {

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Api;
+using QueryRec.Indexer.Build;
 using QueryRec.Serving.Index;
 using QueryRec.Serving.Suggest;
-using QueryRec.Indexer.Build;
 using QueryRec.Storage;
 
 namespace QueryRec.Benchmarks;

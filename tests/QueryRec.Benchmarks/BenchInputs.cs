@@ -1,8 +1,7 @@
 using System.Text;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Recall;
 using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
+using QueryRec.Serving.Recall;
 using QueryRec.Storage;
 
 namespace QueryRec.Benchmarks;

@@ -1,7 +1,5 @@
 using System.Globalization;
 using QueryRec.Core.Matching;
-using QueryRec.Core.Normalization;
-using QueryRec.Indexer;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Evaluate;

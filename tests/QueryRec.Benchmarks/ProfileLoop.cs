@@ -1,8 +1,8 @@
-using QueryRec.Serving.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Pipeline;
 
 namespace QueryRec.Benchmarks;
 

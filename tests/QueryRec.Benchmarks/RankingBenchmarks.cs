@@ -3,17 +3,12 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
+using QueryRec.Contracts.V1;
+using QueryRec.Indexer.Ranking;
 using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Suggest;
-using QueryRec.Contracts.V1;
-using QueryRec.Indexer.Ranking;
 
 namespace QueryRec.Benchmarks;
 

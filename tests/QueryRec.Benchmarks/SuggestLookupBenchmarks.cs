@@ -1,10 +1,10 @@
-using QueryRec.Serving.Pipeline;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Evaluate;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Suggest;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 

@@ -1,10 +1,9 @@
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using QueryRec.Api.Interceptors;
 using QueryRec.ServiceDefaults;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Api.Hosting;
 

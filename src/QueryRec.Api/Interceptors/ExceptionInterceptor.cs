@@ -1,12 +1,8 @@
-using QueryRec.Api.Validation;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
+using QueryRec.Api.Validation;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Api.Interceptors;
 

@@ -1,15 +1,10 @@
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using System.Threading.RateLimiting;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
 using QueryRec.Serving.Pipeline;
-using QueryRec.Api.Services;
-using QueryRec.Contracts.V1;
+using QueryRec.Serving.Resilience;
 
 namespace QueryRec.Api.Interceptors;
 

@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Api.Services;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Telemetry;
 using Attr = QueryRec.Serving.Telemetry.QueryRecTelemetry.Attributes;
 
 namespace QueryRec.Api.Interceptors;

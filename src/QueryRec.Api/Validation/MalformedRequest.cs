@@ -1,9 +1,9 @@
-using QueryRec.Serving.Pipeline;
 using System.Globalization;
 using System.Text.Unicode;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
+using QueryRec.Serving.Pipeline;
 
 namespace QueryRec.Api.Validation;
 

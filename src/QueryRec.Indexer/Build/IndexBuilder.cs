@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
-using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Import;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Build;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using QueryRec.Indexer.Ranking;
-using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Commands;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using QueryRec.Serving.Ranking;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Commands;
+using QueryRec.Serving.Ranking;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 

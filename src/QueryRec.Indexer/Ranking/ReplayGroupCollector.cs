@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
 using QueryRec.Indexer.Import;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.Indexer.Ranking;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Ranking;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Replay;
+using QueryRec.Serving.Ranking;
 using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Ranking;

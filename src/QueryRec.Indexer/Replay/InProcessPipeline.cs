@@ -91,7 +91,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken);
-            return new InProcessPipeline(host);
+            var pipeline = new InProcessPipeline(host);
+            await pipeline.MatchersReadyAsync();
+            return pipeline;
         }
         catch
         {
@@ -135,7 +137,17 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
         {
             throw new TimeoutException($"the in-process pipeline did not activate the published index {build.Version}.");
         }
+
+        await MatchersReadyAsync();
     }
+
+    /// <summary>
+    /// Waits for the active version's typo-tolerant matcher, which a server builds in the background after activation
+    /// (answering without typo tolerance meanwhile): a replay must not depend on how fast that build was, or the same
+    /// log could give different answers on a busy machine.
+    /// </summary>
+    private Task MatchersReadyAsync()
+        => _host.Services.GetRequiredService<ActiveIndex>().Current?.Fuzzy.Building ?? Task.CompletedTask;
 
     /// <summary>Stops the pipeline's background services (index watcher, trending refresh, model host).</summary>
     public async ValueTask DisposeAsync()

@@ -2,7 +2,6 @@ using Google.Protobuf.WellKnownTypes;
 using QueryRec.Contracts.V1;
 using QueryRec.Core;
 using QueryRec.Core.Normalization;
-using QueryRec.Indexer.Evaluate;
 using QueryRec.Indexer.Import;
 
 namespace QueryRec.Indexer.Replay;

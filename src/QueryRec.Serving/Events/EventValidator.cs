@@ -2,18 +2,6 @@ using QueryRec.Contracts.V1;
 using QueryRec.Core;
 using QueryRec.Core.Normalization;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Events;
 

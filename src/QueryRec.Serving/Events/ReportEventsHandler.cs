@@ -1,19 +1,11 @@
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
 using QueryRec.Core;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Events;
 
@@ -105,7 +97,7 @@ internal sealed class ReportEventsHandler(
         {
             Log.RealtimeStoreDegraded(logger, ex, store.Name, StoreTimeoutReason);
             LogLateFailure(work);
-            MarkDegraded(response.Metadata, StoreTimeoutReason);
+            Degraded.Mark(response.Metadata, StoreTimeoutReason);
         }
         catch (OperationCanceledException)
         {
@@ -115,7 +107,7 @@ internal sealed class ReportEventsHandler(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.RealtimeStoreDegraded(logger, ex, store.Name, StoreErrorReason);
-            MarkDegraded(response.Metadata, StoreErrorReason);
+            Degraded.Mark(response.Metadata, StoreErrorReason);
         }
 
         return response;
@@ -234,9 +226,4 @@ internal sealed class ReportEventsHandler(
         validation.ThrowIfInvalid();
     }
 
-    private static void MarkDegraded(ResponseMetadata metadata, string reason)
-    {
-        metadata.Degraded = true;
-        metadata.DegradedReasons.Add(reason);
-    }
 }

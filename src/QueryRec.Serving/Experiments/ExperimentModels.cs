@@ -3,17 +3,6 @@ using QueryRec.Serving.Ranking;
 using QueryRec.Storage;
 using QueryRec.Storage.Redis;
 using QueryRec.Storage.V1;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Experiments;
 

@@ -9,17 +9,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using QueryRec.Serving.Ranking;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Experiments;
 

@@ -1,17 +1,8 @@
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Time;
 using QueryRec.Storage.Embedded;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Index;
 

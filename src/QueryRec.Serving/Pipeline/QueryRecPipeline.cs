@@ -6,7 +6,6 @@ using QueryRec.Serving.Experiments;
 using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Suggest;
 using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Pipeline;
 

@@ -1,21 +1,9 @@
 using System.Buffers;
-using System.Text;
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Recall;
 using QueryRec.Core.Normalization;
 using QueryRec.Core.Ranking;
+using QueryRec.Serving.Recall;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Ranking;
 

@@ -3,22 +3,12 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Index;
 using QueryRec.Core.Ranking;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Resilience;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Ranking;
 

@@ -1,21 +1,9 @@
 using System.Text;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
 using QueryRec.Core.Normalization;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Recall;
 

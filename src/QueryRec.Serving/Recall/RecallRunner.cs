@@ -1,15 +1,4 @@
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Recall;
 

@@ -1,20 +1,9 @@
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Index;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Normalization;
+using QueryRec.Serving.Index;
 using QueryRec.Storage;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Recall;
 

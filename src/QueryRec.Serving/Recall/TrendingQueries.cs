@@ -1,19 +1,10 @@
 using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Recall;
 

@@ -1,17 +1,6 @@
 using System.Collections.Concurrent;
-using QueryRec.Serving.Recall;
 using QueryRec.Core.Matching;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
+using QueryRec.Serving.Recall;
 
 namespace QueryRec.Serving.Rerank;
 

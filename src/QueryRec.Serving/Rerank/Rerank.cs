@@ -1,17 +1,6 @@
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Recall;
 using QueryRec.Core.Hygiene;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
+using QueryRec.Serving.Recall;
 
 namespace QueryRec.Serving.Rerank;
 

@@ -1,17 +1,7 @@
-using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
-using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Recall;
 using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
+using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Serving.Rerank;
 

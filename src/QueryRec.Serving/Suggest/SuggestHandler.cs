@@ -1,22 +1,16 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Index;
 using QueryRec.Contracts.V1;
-using QueryRec.Core;
-using QueryRec.Core.Normalization;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Telemetry;
+using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Strategies;
 
 namespace QueryRec.Serving.Suggest;
 
@@ -52,23 +46,25 @@ internal sealed class SuggestHandler(
     /// <summary>The history of a subject known to have none (see <see cref="SuggestResponseCache.HistoryOf"/>).</summary>
     private static readonly Task<IReadOnlyList<RecentEntry>> NoHistory = Task.FromResult<IReadOnlyList<RecentEntry>>([]);
 
-    private readonly SourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
+    private readonly SuggestRanking _ranking = new(scorer, ranker, experimentModels, logger);
+
+    private readonly SuggestSourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
 
     /// <summary>The sources of experiment arms that override matching or history options, one set per assignment.</summary>
-    private readonly ConditionalWeakTable<ExperimentAssignment, SourceSet> _armSources = new();
+    private readonly ConditionalWeakTable<ExperimentAssignment, SuggestSourceSet> _armSources = new();
 
     public async Task<SuggestResponse> HandleAsync(SuggestRequest request, RequestContext call, CancellationToken cancellationToken)
     {
         string normalizedPrefix;
         using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Normalize))
         {
-            normalizedPrefix = Validate(request);
+            normalizedPrefix = SuggestRequestRules.Validate(request);
         }
 
         var arm = call.Arms;
         var options = arm?.Suggest ?? suggestOptions.Value;
         var sources = arm is { Matching: not null } or { Suggest: not null }
-            ? _armSources.GetValue(arm, a => new SourceSet(realtimeStore, trendingOptions, a.Matching ?? matchingOptions.Value, options.HistoryMax))
+            ? _armSources.GetValue(arm, a => new SuggestSourceSet(realtimeStore, trendingOptions, a.Matching ?? matchingOptions.Value, options.HistoryMax))
             : _sources;
         var limit = request.Limit == 0 ? options.DefaultLimit : request.Limit;
         var now = eventClock.Now;
@@ -89,7 +85,7 @@ internal sealed class SuggestHandler(
         SuggestResponseCache.Key? cacheKey = null;
         if (responseCache is { Enabled: true } && (subject is null || responseCache.IncludeSubjectsWithoutHistory)
             && featureLog is null && serving is not null && !trending.IsStale
-            && arm?.InvalidReason is null && arm?.ModelId is null && CacheModelVersion(arm) is { } modelVersion)
+            && arm?.InvalidReason is null && arm?.ModelId is null && _ranking.CacheModelVersion(arm) is { } modelVersion)
         {
             var withoutHistory = subject is null;
             var known = subject is null ? SubjectHistory.Unknown : responseCache.HistoryOf(subject);
@@ -157,7 +153,7 @@ internal sealed class SuggestHandler(
 
         if (serving is null)
         {
-            MarkDegraded(response.Metadata, "index_unavailable");
+            Degraded.Mark(response.Metadata, "index_unavailable");
         }
         else
         {
@@ -185,12 +181,12 @@ internal sealed class SuggestHandler(
 
         foreach (var reason in recall.DegradedReasons)
         {
-            MarkDegraded(response.Metadata, reason);
+            Degraded.Mark(response.Metadata, reason);
         }
 
         if (trending.IsStale)
         {
-            MarkDegraded(response.Metadata, "source_stale:trending");
+            Degraded.Mark(response.Metadata, "source_stale:trending");
         }
 
         float[]? logged;
@@ -209,7 +205,7 @@ internal sealed class SuggestHandler(
 
         using (var rank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
         {
-            Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata, arm);
+            _ranking.Score(recall.Candidates, normalizedPrefix, now, trendingSnapshot, logged, response.Metadata, arm);
             rank?.SetTag(QueryRecTelemetry.Attributes.ModelVersion, response.Metadata.ModelVersion);
         }
 
@@ -256,33 +252,6 @@ internal sealed class SuggestHandler(
     }
 
     /// <summary>
-    /// The model version that would rank a call for the response cache's key: the heuristic's when no model ranks,
-    /// the loaded default model's otherwise; null when a configured model is not loaded (the answer is degraded).
-    /// </summary>
-    private string? CacheModelVersion(ExperimentAssignment? arm)
-    {
-        if (arm?.RankingEnabled == false || !ranker.Configured)
-        {
-            return HeuristicModelVersion;
-        }
-
-        var model = ranker.Acquire();
-        if (model is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return model.Version;
-        }
-        finally
-        {
-            model.Release();
-        }
-    }
-
-    /// <summary>
     /// Whether the caller's recent queries or viewed items hold anything, when both were read within the budget; null
     /// when a read failed or was late (the pipeline's own reads of the same tasks report it).
     /// </summary>
@@ -314,7 +283,7 @@ internal sealed class SuggestHandler(
     /// (already degraded by its late source) skips the fallback.
     /// </summary>
     private async Task<RecallResult> FallbackAsync(
-        SourceSet sources,
+        SuggestSourceSet sources,
         RecallResult recall, SuggestContext context, int limit, bool pinyin, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
     {
         var exact = 0;
@@ -335,7 +304,7 @@ internal sealed class SuggestHandler(
         var fallback = context with { ExactRecallThin = true, InfixRecallThin = exact + infix < limit, ReadsAsPinyin = pinyin };
         if (sources.Fuzzy.Unavailable(fallback))
         {
-            MarkDegraded(metadata, "source_unavailable:" + sources.Fuzzy.Name);
+            Degraded.Mark(metadata, "source_unavailable:" + sources.Fuzzy.Name);
         }
 
         if (budget <= TimeSpan.Zero)
@@ -396,64 +365,6 @@ internal sealed class SuggestHandler(
         return await read();
     }
 
-    /// <summary>
-    /// Scores with the learned model when one is configured and loaded; otherwise, or when scoring throws, with the
-    /// heuristic. A configured model that is not loaded marks the answer <c>model_unavailable</c>, a scoring failure
-    /// <c>model_error</c>; no model configured is not a fault.
-    /// </summary>
-    /// <param name="features">The candidates' feature batch when the feature log already computed it, else null.</param>
-    /// <remarks>
-    /// An experiment arm may turn the model off (<c>Ranking:Enabled</c> false: the heuristic ranks, not degraded) or
-    /// rank with a published model of its own (<c>Ranking:ModelId</c>); an arm model that is not loaded marks the
-    /// answer <c>experiment_model_unavailable:{id}</c> and the default model or the heuristic ranks.
-    /// </remarks>
-    private void Score(
-        IReadOnlyList<Candidate> candidates, string normalizedPrefix, DateTimeOffset now, TrendingSnapshot trending, float[]? features, ResponseMetadata metadata, ExperimentAssignment? arm)
-    {
-        var armModel = arm?.RankingEnabled != false && arm?.ModelId is { } modelId ? experimentModels.Acquire(modelId) : null;
-        if (arm?.RankingEnabled != false && arm?.ModelId is { } missing && armModel is null)
-        {
-            MarkDegraded(metadata, "experiment_model_unavailable:" + missing);
-        }
-
-        if (armModel is not null || (ranker.Configured && arm?.RankingEnabled != false))
-        {
-            var model = armModel ?? ranker.Acquire();
-            if (model is null)
-            {
-                MarkDegraded(metadata, "model_unavailable");
-            }
-            else
-            {
-                try
-                {
-                    if (features is null)
-                    {
-                        ranker.Score(model, candidates, normalizedPrefix, now, trending);
-                    }
-                    else
-                    {
-                        OnnxRanker.Score(model, candidates, features);
-                    }
-
-                    metadata.ModelVersion = model.Version;
-                    return;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning(ex, "Ranking model {Version} failed to score; the heuristic ranks this answer.", model.Version);
-                    MarkDegraded(metadata, "model_error");
-                }
-                finally
-                {
-                    model.Release();
-                }
-            }
-        }
-
-        scorer.Score(candidates, now, trending.MaxCount, arm?.Heuristic);
-    }
-
     /// <summary>Hands the ordered candidates with their scored feature rows to the feature log.</summary>
     private void RecordFeatures(
         SuggestRequest request, string normalizedPrefix, ResponseMetadata metadata, List<Candidate> ordered, List<Candidate> scoredOrder, float[] batch)
@@ -474,67 +385,5 @@ internal sealed class SuggestHandler(
 
         featureLog!.Record(new RankingFeatureRecord(
             metadata.RequestId, normalizedPrefix, request.UserId, request.DeviceId, metadata.ModelVersion, candidates));
-    }
-
-    private static string Validate(SuggestRequest request)
-    {
-        var validation = new RequestValidation();
-        validation.Common(request.UserId, request.DeviceId, request.Stage, request.Scene, request.Context);
-        validation.Range("limit", request.Limit, 0, Limits.MaxSuggestLimit, " (0 means the default)");
-        validation.CategoryFilters("category_filters", request.CategoryFilters);
-        var normalized = string.Empty;
-        if (string.IsNullOrEmpty(request.Prefix))
-        {
-            validation.Add("prefix", "is required.");
-        }
-        else if (request.Prefix.Length > Limits.MaxPrefixLength)
-        {
-            validation.Add("prefix", $"must be at most {Limits.MaxPrefixLength} characters (got {request.Prefix.Length}).");
-        }
-        else
-        {
-            normalized = QueryNormalizer.NormalizePrefix(request.Prefix);
-            if (normalized.Trim().Length == 0)
-            {
-                validation.Add("prefix", "must contain at least one visible character.");
-            }
-        }
-
-        validation.ThrowIfInvalid();
-        return normalized;
-    }
-
-    private static void MarkDegraded(ResponseMetadata metadata, string reason)
-    {
-        metadata.Degraded = true;
-        metadata.DegradedReasons.Add(reason);
-    }
-
-    /// <summary>The recall sources of one set of matching options: the first round and the fallback round.</summary>
-    private sealed class SourceSet(IRealtimeStore realtimeStore, IOptionsMonitor<TrendingOptions> trendingOptions, MatchingOptions matching, int historyMax)
-    {
-        private IRecallSource<SuggestContext>[]? _fallback;
-
-        public IRecallSource<SuggestContext>[] First { get; } =
-        [
-            new PrefixTableSource(),
-            new RecentQueriesSource(realtimeStore, historyMax),
-            new TrendingSource(trendingOptions),
-            new PinyinSource(matching),
-            new InfixSource(matching),
-        ];
-
-        public FuzzySource Fuzzy { get; } = new(matching);
-
-        public HomophoneSource Homophone { get; } = new(matching);
-
-        public AnyOrderInfixSource AnyOrder { get; } = new(matching);
-
-        /// <summary>The fallback round: runs only when the first round's exact recall is thin.</summary>
-        public IRecallSource<SuggestContext>[] Fallback => _fallback ??= [Homophone, AnyOrder, Fuzzy];
-
-        /// <summary>True when some fallback source would look anything up for <paramref name="context"/>.</summary>
-        public bool FallbackApplies(SuggestContext context)
-            => Homophone.Applies(context) || AnyOrder.Applies(context) || Fuzzy.Applies(context);
     }
 }

@@ -2,19 +2,9 @@ using System.Diagnostics.Metrics;
 using BitFaster.Caching.Lru;
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Options;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.Serving.Suggest;
 

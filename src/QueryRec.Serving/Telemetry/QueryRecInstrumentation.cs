@@ -8,15 +8,6 @@ using Microsoft.Extensions.Options;
 using QueryRec.Serving.Index;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.Serving.Telemetry;
 

@@ -1,17 +1,6 @@
 using System.Diagnostics;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Recall;
-using QueryRec.Serving.Rerank;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Suggest;
-using QueryRec.Serving.Time;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.Serving.Telemetry;
 

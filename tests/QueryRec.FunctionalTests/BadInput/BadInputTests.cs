@@ -1,7 +1,5 @@
-using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
-using Grpc.Net.Client;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Discover;
 using Xunit.Abstractions;

@@ -1,10 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.FunctionalTests.Suggest;
 using QueryRec.Indexer.Commands;
+using QueryRec.Serving.Recall;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 using QueryRec.TestSupport;

@@ -1,12 +1,8 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Storage;
-using QueryRec.Storage.Redis;
 using QueryRec.Storage.V1;
 using QueryRec.TestSupport;
 

@@ -1,7 +1,7 @@
-using QueryRec.Serving.Strategies;
 using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Strategies;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.FunctionalTests.Discover;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
-using QueryRec.Storage;
 using QueryRec.Storage.Redis;
 using QueryRec.TestSupport;
 using StackExchange.Redis;

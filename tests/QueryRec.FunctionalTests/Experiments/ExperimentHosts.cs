@@ -1,7 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.FunctionalTests.Suggest;

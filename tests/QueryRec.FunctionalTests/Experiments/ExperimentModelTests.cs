@@ -3,7 +3,6 @@ using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.FunctionalTests.Suggest;
 using QueryRec.Indexer.Ranking;
-using QueryRec.Storage;
 using QueryRec.Storage.Redis;
 using QueryRec.TestSupport;
 

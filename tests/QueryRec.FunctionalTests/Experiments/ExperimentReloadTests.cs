@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Experiments;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Experiments;
 
 namespace QueryRec.FunctionalTests.Experiments;
 

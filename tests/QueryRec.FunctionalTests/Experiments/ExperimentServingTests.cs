@@ -1,8 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.FunctionalTests.Experiments;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using QueryRec.Serving.Resilience;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Resilience;
 using QueryRec.Storage;
 using QueryRec.Storage.Embedded;
 

@@ -1,14 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Replay;
+using QueryRec.Serving.Time;
 using QueryRec.Storage;
 
 namespace QueryRec.FunctionalTests.Replay;

@@ -14,6 +14,7 @@ using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Replay;
+using QueryRec.Serving.Index;
 using QueryRec.Serving.Time;
 using QueryRec.Storage;
 
@@ -137,6 +138,9 @@ public sealed class ReplayBothWaysTests : IDisposable
                 builder.Services.AddSingleton<ReplayClockPermit>();
             });
             await app.StartAsync();
+
+            // As the in-process pipeline does: answer only once the typo-tolerant matcher is built.
+            await (app.Services.GetRequiredService<ActiveIndex>().Current?.Fuzzy.Building ?? Task.CompletedTask);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             return new GrpcServer(app, GrpcChannel.ForAddress(address));
         }

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Xunit.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
-using QueryRec.Serving.Resilience;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Resilience;
 using QueryRec.Storage;
 using QueryRec.Storage.Redis;
 using QueryRec.TestSupport;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace QueryRec.FunctionalTests.Resilience;
 

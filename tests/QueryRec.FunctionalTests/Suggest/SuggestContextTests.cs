@@ -2,7 +2,6 @@ using Google.Rpc;
 using Grpc.Core;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
-using QueryRec.Storage;
 using QueryRec.TestSupport;
 using static QueryRec.FunctionalTests.Infrastructure.TestIndexes;
 

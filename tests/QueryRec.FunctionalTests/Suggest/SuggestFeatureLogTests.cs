@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.FunctionalTests.Suggest;
 

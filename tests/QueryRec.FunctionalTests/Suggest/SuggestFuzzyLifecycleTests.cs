@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using QueryRec.Serving.Index;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Index;
 using QueryRec.Storage;
 using QueryRec.Storage.Embedded;
 

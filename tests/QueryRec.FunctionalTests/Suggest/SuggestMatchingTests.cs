@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Index;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Index;
 using QueryRec.TestSupport;
 
 namespace QueryRec.FunctionalTests.Suggest;

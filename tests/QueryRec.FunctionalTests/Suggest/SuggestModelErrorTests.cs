@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Suggest;
 
 namespace QueryRec.FunctionalTests.Suggest;
 

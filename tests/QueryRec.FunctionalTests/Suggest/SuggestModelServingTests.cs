@@ -2,11 +2,11 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Ranking;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.FunctionalTests.Suggest;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Commands;
+using QueryRec.Serving.Ranking;
 using QueryRec.Storage;
 using QueryRec.Storage.Redis;
 using QueryRec.TestSupport;

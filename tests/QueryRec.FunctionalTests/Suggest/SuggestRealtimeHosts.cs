@@ -1,11 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
-using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
-using QueryRec.Storage.Redis;
+using QueryRec.Serving.Recall;
 using QueryRec.TestSupport;
 
 namespace QueryRec.FunctionalTests.Suggest;

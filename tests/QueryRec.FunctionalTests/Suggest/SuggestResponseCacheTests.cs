@@ -1,6 +1,6 @@
-using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
+using QueryRec.Serving.Suggest;
 
 namespace QueryRec.FunctionalTests.Suggest;
 

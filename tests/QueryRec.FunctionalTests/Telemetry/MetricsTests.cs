@@ -2,14 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.FunctionalTests.Telemetry;
 

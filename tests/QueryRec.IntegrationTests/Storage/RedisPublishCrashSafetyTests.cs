@@ -1,5 +1,3 @@
-using QueryRec.Storage;
-using QueryRec.Storage.Redis;
 using QueryRec.TestSupport;
 
 namespace QueryRec.IntegrationTests.Storage;

@@ -1,5 +1,4 @@
 using QueryRec.Storage;
-using QueryRec.Storage.Redis;
 using QueryRec.TestSupport;
 
 namespace QueryRec.IntegrationTests.Storage;

@@ -1,14 +1,10 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
-using QueryRec.Serving.Experiments;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Indexer.Commands;
+using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Telemetry;
 using Spectre.Console;
 
 namespace QueryRec.UnitTests.Deploy;

@@ -1,12 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using QueryRec.Api.HealthChecks;
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Deploy;
 

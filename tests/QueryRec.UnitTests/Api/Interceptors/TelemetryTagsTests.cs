@@ -1,11 +1,6 @@
-using QueryRec.Api.Hosting;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Api.Interceptors;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.UnitTests.Api.Interceptors;
 

@@ -2,8 +2,8 @@ using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using QueryRec.Api.Validation;
-using QueryRec.Serving.Pipeline;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Pipeline;
 
 namespace QueryRec.UnitTests.Api.Validation;
 

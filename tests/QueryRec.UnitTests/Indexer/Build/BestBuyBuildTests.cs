@@ -1,10 +1,10 @@
-using QueryRec.TestSupport;
 using System.Globalization;
 using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
+using QueryRec.TestSupport;
 using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Indexer.Build;

@@ -1,5 +1,5 @@
-using QueryRec.TestSupport;
 using QueryRec.Indexer.Import;
+using QueryRec.TestSupport;
 using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Indexer.Import;

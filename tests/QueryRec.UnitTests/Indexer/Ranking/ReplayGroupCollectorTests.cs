@@ -1,8 +1,8 @@
-using QueryRec.Serving.Ranking;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Ranking;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.UnitTests.Indexer.Ranking;
 

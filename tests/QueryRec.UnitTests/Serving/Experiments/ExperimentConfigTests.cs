@@ -1,14 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
 using QueryRec.Serving.Strategies;
+using QueryRec.Serving.Suggest;
 
 namespace QueryRec.UnitTests.Serving.Experiments;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using QueryRec.Serving.Index;
 using QueryRec.Core.Normalization;
+using QueryRec.Serving.Index;
 using QueryRec.TestSupport;
 using Xunit.Abstractions;
 

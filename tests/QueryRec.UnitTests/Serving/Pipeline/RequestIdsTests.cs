@@ -1,9 +1,5 @@
 using System.Globalization;
-using QueryRec.Serving.Browse;
 using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Serving.Pipeline;
 

@@ -1,7 +1,7 @@
-using QueryRec.Serving.Ranking;
-using QueryRec.Serving.Recall;
 using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Ranking;
+using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Recall;
 using QueryRec.Storage.V1;
 using QueryRec.UnitTests.TestHelpers;
 

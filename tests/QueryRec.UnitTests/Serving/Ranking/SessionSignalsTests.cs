@@ -1,7 +1,7 @@
 using CsCheck;
+using QueryRec.Core.Ranking;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
-using QueryRec.Core.Ranking;
 using QueryRec.Storage.Realtime;
 using QueryRec.Storage.V1;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Recall;
 
 namespace QueryRec.UnitTests.Serving.Recall;
 

@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Recall;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Recall;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.UnitTests.Serving.Recall;
 

@@ -1,8 +1,8 @@
-using QueryRec.Serving.Time;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Serving.Recall;
+using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.UnitTests.Serving.Recall;

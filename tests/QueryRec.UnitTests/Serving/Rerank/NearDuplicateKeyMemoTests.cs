@@ -1,5 +1,5 @@
-using QueryRec.Serving.Rerank;
 using QueryRec.Core.Matching;
+using QueryRec.Serving.Rerank;
 
 namespace QueryRec.UnitTests.Serving.Rerank;
 

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Serving.Resilience;
 

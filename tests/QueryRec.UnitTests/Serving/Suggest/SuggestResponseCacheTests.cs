@@ -2,13 +2,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Suggest;
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Suggest;
 
 namespace QueryRec.UnitTests.Serving.Suggest;
 

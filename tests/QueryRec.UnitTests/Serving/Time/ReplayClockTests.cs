@@ -1,7 +1,3 @@
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Time;
 
 namespace QueryRec.UnitTests.Serving.Time;

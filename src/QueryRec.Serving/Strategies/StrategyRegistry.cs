@@ -1,82 +1,8 @@
-using Microsoft.Extensions.Options;
-using QueryRec.Serving.Browse;
-using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
-using QueryRec.Serving.Time;
-using QueryRec.Serving.Ranking;
+using QueryRec.Contracts.V1;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
-using QueryRec.Contracts.V1;
-using QueryRec.Serving.Events;
-using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Index;
-using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Serving.Strategies;
-
-/// <summary>A named strategy; the name is reported in <c>ResponseMetadata.strategy</c>.</summary>
-internal interface IStrategy
-{
-    string Name { get; }
-}
-
-/// <summary>The outcome of one recall plan: the items to show and why the answer is degraded, if it is.</summary>
-internal sealed record PlanResult(IReadOnlyList<Candidate> Items, IReadOnlyList<string> DegradedReasons);
-
-/// <summary>
-/// Recall sources plus rerank steps: the unit every browse strategy composes. Recall runs concurrently within the
-/// budget (<see cref="RecallRunner"/>), the heuristic scorer scores, then the steps run in order.
-/// </summary>
-internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sources, IReadOnlyList<IRerankStep> steps)
-{
-    public async Task<PlanResult> RunAsync(
-        BrowseContext context,
-        int limit,
-        string strategy,
-        TimeSpan budget,
-        HeuristicScorer scorer,
-        TimeProvider timeProvider,
-        ILogger logger,
-        string rpc,
-        CancellationToken cancellationToken)
-    {
-        var recall = await RecallRunner.RunAsync(sources, context, budget, timeProvider, logger, rpc, cancellationToken);
-        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
-        {
-            scorer.Score(recall.Candidates, context.Now, 1, context.Call.Arms?.Heuristic);
-        }
-
-        var state = new RerankState(context, limit);
-        List<Candidate> items;
-        using (var rerank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank))
-        {
-            items = await RerankPipeline.RunAsync(steps, [.. recall.Candidates], state, logger, strategy, cancellationToken);
-            rerank?.SetTag(QueryRecTelemetry.Attributes.Candidates, items.Count);
-        }
-
-        return new PlanResult(items, [.. recall.DegradedReasons, .. state.DegradedReasons]);
-    }
-}
-
-/// <summary>A Discover strategy: the sections it offers (kind → title and plan) and those shown when none are asked for.</summary>
-internal sealed class DiscoverStrategy(string name, IReadOnlyList<(SectionKind Kind, string Title, RecallPlan Plan)> sections) : IStrategy
-{
-    public string Name { get; } = name;
-
-    /// <summary>The sections in display order; all are shown when the request selects none.</summary>
-    public IReadOnlyList<(SectionKind Kind, string Title, RecallPlan Plan)> Sections { get; } = sections;
-
-    public bool Offers(SectionKind kind) => Sections.Any(s => s.Kind == kind);
-}
-
-/// <summary>A GetShadingWords strategy: one plan whose steps end with fatigue, rotation and limit.</summary>
-internal sealed class ShadingWordsStrategy(string name, RecallPlan plan) : IStrategy
-{
-    public string Name { get; } = name;
-
-    public RecallPlan Plan { get; } = plan;
-}
 
 /// <summary>
 /// Chooses a strategy by (RPC, stage, scene). Strategies are built once from shared sources and steps; sources and
