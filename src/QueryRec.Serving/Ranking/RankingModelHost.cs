@@ -16,7 +16,7 @@ namespace QueryRec.Serving.Ranking;
 /// that is refused is logged and counted as <c>queryrec.ranking.model_refused</c> and the previous model keeps
 /// serving. A source that cannot be read (Redis down) changes nothing.
 /// </summary>
-internal sealed partial class RankingModelHost : BackgroundService
+internal sealed class RankingModelHost : BackgroundService
 {
     /// <summary>The meter name of QueryRec's instruments.</summary>
     public const string MeterName = "QueryRec";
@@ -128,7 +128,7 @@ internal sealed partial class RankingModelHost : BackgroundService
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Redis down or slow: keep serving what is loaded, try again at the next poll.
-            _sourceFailures.Failed(_logger, ex, (l, e) => ModelSourceFailed(l, e, Volatile.Read(ref _current)?.Version));
+            _sourceFailures.Failed(_logger, ex, (l, e) => RankingLog.ModelSourceFailed(l, e, Volatile.Read(ref _current)?.Version));
         }
     }
 
@@ -191,7 +191,7 @@ internal sealed partial class RankingModelHost : BackgroundService
             if (previous is not null)
             {
                 previous.Release();
-                ModelCleared(_logger, previous.Version);
+                RankingLog.ModelCleared(_logger, previous.Version);
             }
 
             return;
@@ -213,7 +213,7 @@ internal sealed partial class RankingModelHost : BackgroundService
         if (package is null)
         {
             // Pointer moved but the package is not readable yet (or was just deleted): retry at the next poll.
-            ModelMissing(_logger, wanted, Volatile.Read(ref _current)?.Version);
+            RankingLog.ModelMissing(_logger, wanted, Volatile.Read(ref _current)?.Version);
             return;
         }
 
@@ -236,27 +236,12 @@ internal sealed partial class RankingModelHost : BackgroundService
 
         var previous = Interlocked.Exchange(ref _current, model);
         previous?.Release();
-        ModelActivated(_logger, model.Version, source, previous?.Version);
+        RankingLog.ModelActivated(_logger, model.Version, source, previous?.Version);
     }
 
     private void Refuse(Exception ex, string source)
     {
         _refused.Add(1);
-        ModelRefused(_logger, ex, source, Volatile.Read(ref _current)?.Version);
+        RankingLog.ModelRefused(_logger, ex, source, Volatile.Read(ref _current)?.Version);
     }
-
-    [LoggerMessage(EventId = 50, EventName = "RankingModelActivated", Level = LogLevel.Information, Message = "Ranking model {Version} from {Path} is now serving (previous {Previous}).")]
-    private static partial void ModelActivated(ILogger logger, string version, string path, string? previous);
-
-    [LoggerMessage(EventId = 51, EventName = "RankingModelRefused", Level = LogLevel.Error, Message = "Refused the ranking model from {Path}; still serving {Version}.")]
-    private static partial void ModelRefused(ILogger logger, Exception exception, string path, string? version);
-
-    [LoggerMessage(EventId = 52, EventName = "RankingModelSourceFailed", Level = LogLevel.Warning, Message = "Could not read the ranking model source; still serving {Version}.")]
-    private static partial void ModelSourceFailed(ILogger logger, Exception exception, string? version);
-
-    [LoggerMessage(EventId = 53, EventName = "RankingModelMissing", Level = LogLevel.Warning, Message = "The ranking model of {Source} is not readable yet; still serving {Version}.")]
-    private static partial void ModelMissing(ILogger logger, string source, string? version);
-
-    [LoggerMessage(EventId = 54, EventName = "RankingModelCleared", Level = LogLevel.Information, Message = "No ranking model is published or carried by the index; model {Previous} stopped serving, the heuristic ranks.")]
-    private static partial void ModelCleared(ILogger logger, string previous);
 }
