@@ -22,7 +22,7 @@ public sealed class BackgroundLoopLogTests(ITestOutputHelper output)
     private const int FailedAgain = 13;
     private const int Recovered = 14;
 
-    private static readonly string[] Loops = ["QueryRec.Api.Index.IndexWatcher", "QueryRec.Api.Recall.TrendingQueries", "QueryRec.Api.Ranking.RankingModelHost"];
+    private static readonly string[] Loops = ["QueryRec.Serving.Index.IndexWatcher", "QueryRec.Serving.Recall.TrendingQueries", "QueryRec.Serving.Ranking.RankingModelHost"];
 
     [Fact]
     public async Task RedisOutage_EachLoopLogsEachKindOfFailureInFullOnce_ThenOneLineEntries_ThenItsRecovery()
