@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using QueryRec.Core.Ranking;
 using QueryRec.Storage;
@@ -141,11 +140,13 @@ internal sealed class RankingModel
     /// <exception cref="InvalidDataException">The model or its card does not fit the schema.</exception>
     public static RankingModel Load(byte[] bytes, string? cardJson, string cardName, string fallbackVersion)
     {
-        var card = cardJson is null ? (null, null) : ReadCard(cardJson, cardName);
-        if (card.SchemaVersion is { } schema && schema != FeatureSchema.Version)
+        var card = cardJson is null ? null : ReadCard(cardJson, cardName);
+        if (card is { IsForFeatureSchema: false })
         {
-            throw new InvalidDataException($"The model card says schema {schema}; this server uses {FeatureSchema.Version}.");
+            throw new InvalidDataException($"The model card says schema {card.SchemaVersion}; this server uses {FeatureSchema.Version}.");
         }
+
+        var version = string.IsNullOrWhiteSpace(card?.ModelVersion) ? fallbackVersion : card.ModelVersion;
 
         using var sessionOptions = new OrtSessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         var session = new InferenceSession(bytes, sessionOptions);
@@ -176,7 +177,7 @@ internal sealed class RankingModel
                 throw new InvalidDataException($"The model output {output} is not a float tensor.");
             }
 
-            var model = new RankingModel(session, input, output, card.ModelVersion ?? fallbackVersion);
+            var model = new RankingModel(session, input, output, version);
             var probe = model.Score(new float[FeatureSchema.Count * 2], 2);
             if (!probe.All(float.IsFinite))
             {
@@ -192,29 +193,20 @@ internal sealed class RankingModel
         }
     }
 
-    private static (string? SchemaVersion, string? ModelVersion) ReadCard(string json, string cardName)
+    private static ModelCard ReadCard(string json, string cardName)
     {
         try
         {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{cardName} is not a JSON object.");
-            }
-
-            var schema = root.TryGetProperty("schema_version", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            var version = root.TryGetProperty("model_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (schema is null)
-            {
-                throw new InvalidDataException($"{cardName} has no schema_version.");
-            }
-
-            return (schema, string.IsNullOrWhiteSpace(version) ? null : version);
+            return ModelCard.Parse(json);
         }
-        catch (JsonException ex)
+        catch (ModelCardException ex)
         {
-            throw new InvalidDataException($"{cardName} is not valid JSON.", ex);
+            throw ex.Problem switch
+            {
+                ModelCardProblem.NotJson => new InvalidDataException($"{cardName} is not valid JSON.", ex.InnerException),
+                ModelCardProblem.NotObject => new InvalidDataException($"{cardName} is not a JSON object."),
+                _ => new InvalidDataException($"{cardName} has no schema_version."),
+            };
         }
     }
 

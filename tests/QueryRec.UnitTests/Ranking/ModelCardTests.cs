@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using QueryRec.Indexer.Ranking;
+using QueryRec.Core.Ranking;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.UnitTests.Ranking;
 
@@ -101,6 +102,116 @@ public sealed class ModelCardTests
     [Fact]
     public void Write_TrainedCard_GivesTheCardFormatByteForByte()
     {
-        Assert.Equal(TrainedCard.ReplaceLineEndings(), JsonSerializer.Serialize(Trained(), ModelCard.Json));
+        Assert.Equal(TrainedCard.ReplaceLineEndings(), Trained().ToJson());
+    }
+
+    [Fact]
+    public void Parse_TrainedCard_ReadsEveryFieldAndWritesItBackByteForByte()
+    {
+        var card = ModelCard.Parse(TrainedCard);
+
+        var expected = Trained();
+        Assert.Equal(expected.SchemaVersion, card.SchemaVersion);
+        Assert.Equal(expected.ModelVersion, card.ModelVersion);
+        Assert.Equal(expected.FeatureNames, card.FeatureNames);
+        Assert.Equal(expected.CreatedUtc, card.CreatedUtc);
+        Assert.Equal(2400, card.Rows);
+        Assert.Equal(60, card.TestGroups);
+        Assert.Equal(expected.Metrics, card.Metrics);
+        Assert.Equal(4.76837158203125E-07, card.OnnxMaxAbsDiff);
+        Assert.Equal(14850, card.ModelBytes);
+        Assert.Equal(TrainedCard.ReplaceLineEndings(), card.ToJson());
+    }
+
+    [Fact]
+    public void Parse_HandMadeCard_HasTheIdentityAndNoReport()
+    {
+        var card = ModelCard.Parse("""{"schema_version": "features-v2", "model_version": "hand-1"}""");
+
+        Assert.Equal("features-v2", card.SchemaVersion);
+        Assert.Equal("hand-1", card.ModelVersion);
+        Assert.Null(card.FeatureNames);
+        Assert.Null(card.Rows);
+        Assert.Null(card.Metrics);
+    }
+
+    [Fact]
+    public void Parse_WithoutModelVersion_LeavesItNull()
+    {
+        Assert.Null(ModelCard.Parse("""{"schema_version": "features-v2"}""").ModelVersion);
+    }
+
+    [Theory]
+    [InlineData("""{"model_version": "m"}""")]
+    [InlineData("""{"schema_version": null, "model_version": "m"}""")]
+    [InlineData("""{"schema_version": 2, "model_version": "m"}""")]
+    [InlineData("""{"Schema_Version": "features-v2"}""")]
+    public void Parse_WithoutSchemaVersionString_IsRefused(string json)
+    {
+        var error = Assert.Throws<ModelCardException>(() => ModelCard.Parse(json));
+
+        Assert.Equal(ModelCardProblem.NoSchemaVersion, error.Problem);
+    }
+
+    [Fact]
+    public void Parse_CardOfAnotherSchema_ReadsItAndSaysItIsNotThisBuildsSchema()
+    {
+        var card = ModelCard.Parse("""{"schema_version": "features-v0", "model_version": "old-1"}""");
+
+        Assert.Equal("features-v0", card.SchemaVersion);
+        Assert.False(card.IsForFeatureSchema);
+        Assert.True((card with { SchemaVersion = FeatureSchema.Version }).IsForFeatureSchema);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("model card")]
+    [InlineData("{")]
+    [InlineData("{\"schema_version\": \"features-v2\",}")]
+    [InlineData("{\"schema_version\": \"features-v2\"} {}")]
+    public void Parse_Garbage_IsNotJsonWithTheJsonError(string json)
+    {
+        var error = Assert.Throws<ModelCardException>(() => ModelCard.Parse(json));
+
+        Assert.Equal(ModelCardProblem.NotJson, error.Problem);
+        Assert.IsAssignableFrom<JsonException>(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("42")]
+    [InlineData("\"features-v2\"")]
+    public void Parse_JsonThatIsNotAnObject_IsRefused(string json)
+    {
+        var error = Assert.Throws<ModelCardException>(() => ModelCard.Parse(json));
+
+        Assert.Equal(ModelCardProblem.NotObject, error.Problem);
+        Assert.Null(error.InnerException);
+    }
+
+    [Theory]
+    [InlineData("\"seed\": \"forty-two\"")]
+    [InlineData("\"metrics\": [0.5]")]
+    [InlineData("\"created_utc\": \"yesterday\"")]
+    public void Parse_ReportFieldOfTheWrongType_KeepsTheIdentityAndDropsTheReport(string field)
+    {
+        var card = ModelCard.Parse($$"""{"schema_version": "features-v2", "model_version": "hand-2", "rows": 10, {{field}}}""");
+
+        Assert.Equal("features-v2", card.SchemaVersion);
+        Assert.Equal("hand-2", card.ModelVersion);
+        Assert.Null(card.Rows);
+    }
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("{}")]
+    [InlineData("null")]
+    public void Parse_ModelVersionThatIsNotAString_IsAbsent(string value)
+    {
+        var card = ModelCard.Parse($$"""{"schema_version": "features-v2", "model_version": {{value}}, "rows": 10}""");
+
+        Assert.Null(card.ModelVersion);
+        Assert.Equal("features-v2", card.SchemaVersion);
     }
 }
