@@ -54,7 +54,7 @@ internal static class LuceneReplay
 
         var built = IndexBuilder.Build(train, new BuildOptions(), TimeProvider.System);
         var nearKey = new Func<string, string>(NearDuplicates.Key);
-        var (staticNear, staticExact) = await EvaluateCommand.StaticMpcAsync(built.Build, tests, MaxPrefix, nearKey, CancellationToken.None);
+        var (staticNear, staticExact) = await EvaluateRuns.StaticMpcAsync(built.Build, tests, MaxPrefix, nearKey, CancellationToken.None);
 
         var indexPath = Path.Combine(Path.GetTempPath(), $"queryrec-lucene-{Guid.NewGuid():N}.qrx");
         IReadOnlyList<VocabularyEntry> vocabulary;
@@ -72,9 +72,9 @@ internal static class LuceneReplay
 
         // The peer shows its top 10 as indexed (exact column), and for the near-duplicate hit rule its top 20 collapsed
         // by the service's key, then the first 10: the same collapse the MPC lists get, and a generous one.
-        var (luceneNear, luceneExact) = await EvaluateCommand.PrefixCasesAsync(tests, MaxPrefix, prefix =>
+        var (luceneNear, luceneExact) = await EvaluateRuns.PrefixCasesAsync(tests, MaxPrefix, prefix =>
         {
-            var lists = (EvaluateCommand.Collapse(peer.Suggest(prefix, 2 * ReplayMetrics.Depth), nearKey), peer.Suggest(prefix, ReplayMetrics.Depth));
+            var lists = (EvaluateRuns.Collapse(peer.Suggest(prefix, 2 * ReplayMetrics.Depth), nearKey), peer.Suggest(prefix, ReplayMetrics.Depth));
             return ValueTask.FromResult<(IReadOnlyList<string>, IReadOnlyList<string>)>(lists);
         });
 

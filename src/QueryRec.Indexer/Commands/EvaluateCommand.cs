@@ -2,30 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using QueryRec.Core.Matching;
-using QueryRec.Core.Normalization;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Evaluate;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Replay;
 using QueryRec.Storage;
-using QueryRec.Storage.Embedded;
-using QueryRec.Storage.V1;
-using Spectre.Console;
 
 namespace QueryRec.Indexer.Commands;
-
-/// <summary>What <c>evaluate</c> replays.</summary>
-internal enum EvaluateMode
-{
-    /// <summary>Static MPC only: the index frozen at the split.</summary>
-    Static,
-
-    /// <summary>Static and streaming MPC, both offline (no service).</summary>
-    Offline,
-
-    /// <summary>Both MPCs plus the heuristic (and, with a model, the learned ranker) streamed through the in-process service.</summary>
-    All,
-}
 
 /// <summary>
 /// <c>evaluate</c>: a time-split replay (docs/ranking.md, "Evaluation"). The index is built in process from the events
@@ -130,8 +113,8 @@ internal sealed class EvaluateCommand
         var nearKey = new Func<string, string>(NearDuplicates.Key);
 
         var clock = context.Time.GetTimestamp();
-        var (staticNear, staticExact) = await StaticMpcAsync(built.Build, tests, args.MaxPrefix, nearKey, cancellationToken);
-        runs.Add(Run("static MPC", staticNear, staticExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
+        var (staticNear, staticExact) = await EvaluateRuns.StaticMpcAsync(built.Build, tests, args.MaxPrefix, nearKey, cancellationToken);
+        runs.Add(EvaluateRuns.Run("static MPC", staticNear, staticExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
 
         var indexPath = Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
         try
@@ -140,8 +123,8 @@ internal sealed class EvaluateCommand
             if (args.Mode != EvaluateMode.Static)
             {
                 clock = context.Time.GetTimestamp();
-                var (streamNear, streamExact) = await StreamingMpcCasesAsync(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, nearKey);
-                runs.Add(Run("streaming MPC", streamNear, streamExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
+                var (streamNear, streamExact) = await EvaluateRuns.StreamingMpcCasesAsync(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, nearKey);
+                runs.Add(EvaluateRuns.Run("streaming MPC", streamNear, streamExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
             }
 
             if (args.Mode == EvaluateMode.All)
@@ -155,10 +138,10 @@ internal sealed class EvaluateCommand
                 };
                 var serviceSettings = replay.ServiceSettings(settings);
 
-                runs.Add(await ServiceRunAsync(context, "heuristic", indexPath, null, serviceSettings, events, replay, args, nearKey, cancellationToken));
+                runs.Add(await EvaluateRuns.ServiceRunAsync(context, "heuristic", indexPath, null, serviceSettings, events, replay, args, nearKey, cancellationToken));
                 if (args.ModelPath is not null)
                 {
-                    runs.Add(await ServiceRunAsync(context, "learned", indexPath, args.ModelPath, serviceSettings, events, replay, args, nearKey, cancellationToken));
+                    runs.Add(await EvaluateRuns.ServiceRunAsync(context, "learned", indexPath, args.ModelPath, serviceSettings, events, replay, args, nearKey, cancellationToken));
                 }
             }
         }
@@ -174,12 +157,12 @@ internal sealed class EvaluateCommand
             var computed = context.Time.GetElapsedTime(clock); // one computation for the four columns
             foreach (var name in ReplayCeilings.Names)
             {
-                runs.Add(Run(name, bounds[name], bounds[name], args, nearKey, computed, null) with { Ceiling = true });
+                runs.Add(EvaluateRuns.Run(name, bounds[name], bounds[name], args, nearKey, computed, null) with { Ceiling = true });
             }
         }
 
         var elapsed = context.Time.GetElapsedTime(started);
-        Print(context, runs, args.MaxPrefix);
+        EvaluateTables.Print(context, runs, args.MaxPrefix);
         context.Summary("evaluate", [
             ("mode", args.Mode.ToString().ToLowerInvariant()),
             ("events before split", BuildCommand.N(trainEvents)),
@@ -189,8 +172,8 @@ internal sealed class EvaluateCommand
             ("repeated search rows dropped", BuildCommand.N(repeatedSearches)),
             ("index rebuilt every", rebuildEvery > TimeSpan.Zero ? rebuildEvery.ToString("c", CultureInfo.InvariantCulture) + " (streaming columns)" : "never"),
             ("hit rule", "near-duplicate (exact text beside)"),
-            ("index build", Seconds(buildSeconds)),
-            ("time", Seconds(elapsed.TotalSeconds)),
+            ("index build", EvaluateTables.Seconds(buildSeconds)),
+            ("time", EvaluateTables.Seconds(elapsed.TotalSeconds)),
         ]);
         if (args.JsonPath is not null)
         {
@@ -259,253 +242,5 @@ internal sealed class EvaluateCommand
             : span;
     }
 
-    /// <summary>The static MPC replay cases (near-duplicate-collapsed and exact) of <paramref name="tests"/> over <paramref name="build"/>.</summary>
-    internal static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, CancellationToken cancellationToken)
-    {
-        var store = new EmbeddedIndexStore(1);
-        await store.PublishAsync(build, cancellationToken: cancellationToken);
-        var snapshot = store.OpenSnapshot(build.Version);
-        var info = await snapshot.GetInfoAsync(cancellationToken) ?? new IndexInfo();
-        var indexed = info.MaxPrefixLength > 0 ? info.MaxPrefixLength : new BuildOptions().MaxPrefixLength;
-        var nodes = new Dictionary<string, (IReadOnlyList<string> Near, IReadOnlyList<string> Exact)>(StringComparer.Ordinal);
-        return await PrefixCasesAsync(tests, maxPrefix, async prefix =>
-        {
-            var key = QueryNormalizer.TruncateRunes(prefix, indexed);
-            if (!nodes.TryGetValue(key, out var lists))
-            {
-                var node = await CompletionNodes.ReadNodeAsync(snapshot, CompletionTable.Prefix, key, info, cancellationToken);
-                var texts = node is null ? [] : node.Completions.Select(static c => c.Text).ToArray();
-                lists = (Collapse(texts, nearKey), texts.Take(ReplayMetrics.Depth).ToArray());
-                nodes[key] = lists;
-            }
-
-            return lists;
-        });
-    }
-
-    private static Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StreamingMpcCasesAsync(IReadOnlyList<VocabularyEntry> vocabulary, List<string> tests, int maxPrefix, Func<string, string> nearKey)
-    {
-        var collapsed = new StreamingMpc(vocabulary, nearKey);
-        var plain = new StreamingMpc(vocabulary);
-        return PrefixCasesAsync(
-            tests,
-            maxPrefix,
-            prefix => ValueTask.FromResult<(IReadOnlyList<string>, IReadOnlyList<string>)>((collapsed.Top(prefix, ReplayMetrics.Depth), plain.Top(prefix, ReplayMetrics.Depth))),
-            q =>
-            {
-                collapsed.Add(q);
-                plain.Add(q);
-            });
-    }
-
-    /// <summary>
-    /// The near-duplicate-collapsed and exact replay cases of <paramref name="tests"/>, in order: for each query and each
-    /// prefix length up to <paramref name="maxPrefix"/>, the lists <paramref name="shown"/> gives for that prefix;
-    /// <paramref name="seen"/>, when given, is told each query once its cases are made.
-    /// </summary>
-    internal static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> PrefixCasesAsync(
-        List<string> tests,
-        int maxPrefix,
-        Func<string, ValueTask<(IReadOnlyList<string> Near, IReadOnlyList<string> Exact)>> shown,
-        Action<string>? seen = null)
-    {
-        var near = new List<ReplayCase>(tests.Count);
-        var exact = new List<ReplayCase>(tests.Count);
-        foreach (var q in tests)
-        {
-            var n = Math.Min(maxPrefix, QueryNormalizer.RuneCount(q));
-            var shownNear = new IReadOnlyList<string>[n];
-            var shownExact = new IReadOnlyList<string>[n];
-            for (var length = 1; length <= n; length++)
-            {
-                (shownNear[length - 1], shownExact[length - 1]) = await shown(QueryNormalizer.TruncateRunes(q, length));
-            }
-
-            near.Add(new ReplayCase(q, shownNear));
-            exact.Add(new ReplayCase(q, shownExact));
-            seen?.Invoke(q);
-        }
-
-        return (near, exact);
-    }
-
-    private static async Task<RankerRun> ServiceRunAsync(
-        CliContext context,
-        string name,
-        string indexPath,
-        string? modelPath,
-        IReadOnlyDictionary<string, string?> settings,
-        List<LogEvent> events,
-        StreamingReplayOptions replay,
-        EvaluateArgs args,
-        Func<string, string> nearKey,
-        CancellationToken cancellationToken)
-    {
-        var clock = context.Time.GetTimestamp();
-        InProcessPipeline service;
-        try
-        {
-            service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { ModelPath = modelPath, Settings = settings }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or FormatException)
-        {
-            throw new CliUserException($"the in-process service ({name}) did not start: {ex.Message}");
-        }
-
-        await using (service)
-        {
-            var cases = new List<ReplayCase>();
-            List<IReadOnlyList<string>>? shown = null;
-            string? current = null;
-            var lastVersion = string.Empty;
-            long heuristicAnswers = 0;
-            var stats = await StreamingReplay.RunAsync(
-                events,
-                service,
-                replay,
-                (e, query, length, response) =>
-                {
-                    if (length == 1)
-                    {
-                        Close();
-                        shown = [];
-                        current = query;
-                    }
-
-                    shown!.Add(response.Items.Select(static i => i.Text).ToArray());
-                    lastVersion = response.Metadata?.ModelVersion ?? string.Empty;
-                    if (response.Items.Count > 0 && lastVersion.StartsWith("heuristic", StringComparison.Ordinal))
-                    {
-                        heuristicAnswers++;
-                    }
-
-                    return ValueTask.CompletedTask;
-                },
-                cancellationToken,
-                replay.RebuildEvery is null ? null : ReplayIndexRebuild.For(events, service, context.Time));
-            Close();
-            if (modelPath is not null && heuristicAnswers > 0)
-            {
-                await context.Error.WriteLineAsync($"warning: the model {modelPath} is not serving: {heuristicAnswers} of {stats.Suggests} 'learned' answers came from the heuristic scorer (model version {lastVersion}).");
-            }
-
-            return Run(name, cases, cases, args, nearKey, context.Time.GetElapsedTime(clock), stats);
-
-            void Close()
-            {
-                if (current is not null && shown is not null)
-                {
-                    cases.Add(new ReplayCase(current, shown));
-                }
-            }
-        }
-    }
-
-    private static RankerRun Run(string name, List<ReplayCase> near, List<ReplayCase> exact, EvaluateArgs args, Func<string, string> nearKey, TimeSpan elapsed, StreamingReplayStats? stats)
-        => new(
-            name,
-            ReplayMetrics.Compute(near, args.MaxPrefix, args.SavedTopK, nearKey),
-            ReplayMetrics.Compute(exact, args.MaxPrefix, args.SavedTopK),
-            elapsed,
-            stats);
-
-    /// <summary>The first <see cref="ReplayMetrics.Depth"/> of <paramref name="texts"/>, one per key (the first form kept).</summary>
-    internal static IReadOnlyList<string> Collapse(IReadOnlyList<string> texts, Func<string, string> key)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<string>(ReplayMetrics.Depth);
-        foreach (var text in texts)
-        {
-            if (result.Count < ReplayMetrics.Depth && seen.Add(key(text)))
-            {
-                result.Add(text);
-            }
-        }
-
-        return result;
-    }
-
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    private static void Print(CliContext context, List<RankerRun> runs, int maxPrefix)
-    {
-        var byPrefix = new Table().Title("MRR@10 per prefix length (near-duplicate hits)").AddColumn("prefix length").AddColumn("cases");
-        foreach (var run in runs)
-        {
-            byPrefix.AddColumn(run.Name);
-        }
-
-        for (var length = 1; length <= maxPrefix; length++)
-        {
-            var rows = runs.Select(r => r.Near.ByPrefix.FirstOrDefault(p => p.PrefixLength == length)).ToList();
-            if (rows[0] is null)
-            {
-                continue;
-            }
-
-            byPrefix.AddRow([length.ToString(CultureInfo.InvariantCulture), BuildCommand.N(rows[0]!.Cases), .. rows.Select(static p => p is null ? "-" : F(p.Mrr10))]);
-        }
-
-        byPrefix.AddRow(["overall", BuildCommand.N(runs[0].Near.Overall.Cases), .. runs.Select(static r => F(r.Near.Overall.Mrr10))]);
-        context.Console.Write(byPrefix);
-
-        var baseline = runs[0].Near.Overall.Mrr10;
-        var overall = new Table().Title("overall (near-duplicate hits; S@k = success@k; exact = MRR@10 on exact text; vs static = MRR@10 change)")
-            .AddColumns("ranker", "MRR@10", "S@1", "S@5", "S@10", "pSaved", "exact", "vs static", "time");
-        foreach (var run in runs)
-        {
-            var o = run.Near.Overall;
-            overall.AddRow(
-                run.Name,
-                F(o.Mrr10),
-                F(o.Success1),
-                F(o.Success5),
-                F(o.Success10),
-                F(run.Near.PSaved),
-                F(run.Exact.Overall.Mrr10),
-                baseline == 0 ? "-" : ((o.Mrr10 / baseline) - 1).ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture),
-                Seconds(run.Elapsed.TotalSeconds));
-        }
-
-        context.Console.Write(overall);
-    }
-
-    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
-
-    private static string Seconds(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
-
-    /// <summary>One column of the comparison.</summary>
-    private sealed record RankerRun(string Name, ReplayResult Near, ReplayResult Exact, TimeSpan Elapsed, StreamingReplayStats? Stats)
-    {
-        /// <summary>An upper bound (<see cref="ReplayCeilings"/>), not a ranker.</summary>
-        public bool Ceiling { get; init; }
-    }
-}
-
-/// <summary>The arguments of <c>evaluate</c>.</summary>
-/// <param name="Input">The JSONL events file.</param>
-/// <param name="Split">The split time, as typed.</param>
-internal sealed record EvaluateArgs(string Input, string Split)
-{
-    public int MaxPrefix { get; init; } = 10;
-
-    public int SavedTopK { get; init; } = 1;
-
-    public string? JsonPath { get; init; }
-
-    public EvaluateMode Mode { get; init; } = EvaluateMode.All;
-
-    public string? ModelPath { get; init; }
-
-    public string Warmup { get; init; } = "7d";
-
-    public string? SettingsFile { get; init; }
-
-    public IReadOnlyList<string> Set { get; init; } = [];
-
-    /// <summary>The streaming columns' index rebuild span ("1d"; "0": never).</summary>
-    public string RebuildEvery { get; init; } = "0";
-
-    /// <summary>Adds the <see cref="ReplayCeilings"/> columns.</summary>
-    public bool Ceilings { get; init; }
 }

@@ -155,18 +155,22 @@ internal sealed class TrainCommand
         var card = RankerTrainer.Train(rows, options, output, context.Time.GetUtcNow());
         var elapsed = context.Time.GetElapsedTime(started);
         static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+
+        // The trainer's card carries every field; only a hand-made card leaves some out.
+        static string N(long? n) => BuildCommand.N(n.GetValueOrDefault());
+        var metrics = card.Metrics!;
         context.Summary("train", [
             ("schema", $"{FeatureSchema.Version} ({FeatureSchema.Count} features)"),
-            ("model version", card.ModelVersion),
-            ("rows / groups", $"{BuildCommand.N(card.Rows)} / {BuildCommand.N(card.Groups)}"),
-            ("train rows / groups", $"{BuildCommand.N(card.TrainRows)} / {BuildCommand.N(card.TrainGroups)}"),
-            ("held-out rows / groups", $"{BuildCommand.N(card.TestRows)} / {BuildCommand.N(card.TestGroups)}"),
+            ("model version", card.ModelVersion!),
+            ("rows / groups", $"{N(card.Rows)} / {N(card.Groups)}"),
+            ("train rows / groups", $"{N(card.TrainRows)} / {N(card.TrainGroups)}"),
+            ("held-out rows / groups", $"{N(card.TestRows)} / {N(card.TestGroups)}"),
             .. replayLines,
-            ("NDCG@1 / @3 / @10", $"{F(card.Metrics["ndcg_at_1"])} / {F(card.Metrics["ndcg_at_3"])} / {F(card.Metrics["ndcg_at_10"])}"),
-            ("held-out MRR@10 model / input order", $"{F(card.Metrics["mrr_at_10"])} / {F(card.Metrics["input_order_mrr_at_10"])}"),
-            ("ONNX max |diff|", card.OnnxMaxAbsDiff.ToString("G3", CultureInfo.InvariantCulture)),
-            ("model bytes", BuildCommand.N(card.ModelBytes)),
-            ("train time", card.TrainSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
+            ("NDCG@1 / @3 / @10", $"{F(metrics["ndcg_at_1"])} / {F(metrics["ndcg_at_3"])} / {F(metrics["ndcg_at_10"])}"),
+            ("held-out MRR@10 model / input order", $"{F(metrics["mrr_at_10"])} / {F(metrics["input_order_mrr_at_10"])}"),
+            ("ONNX max |diff|", card.OnnxMaxAbsDiff.GetValueOrDefault().ToString("G3", CultureInfo.InvariantCulture)),
+            ("model bytes", N(card.ModelBytes)),
+            ("train time", card.TrainSeconds.GetValueOrDefault().ToString("F2", CultureInfo.InvariantCulture) + " s"),
             ("total time", elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s"),
             ("output", output),
             ("card", RankerTrainer.CardPath(output)),

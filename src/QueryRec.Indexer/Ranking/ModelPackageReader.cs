@@ -57,33 +57,33 @@ internal static class ModelPackageReader
 
     private static (string Schema, string Version) ReadCard(string json, string cardPath)
     {
+        ModelCard card;
         try
         {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new CliUserException($"{cardPath}: the model card is not a JSON object.");
-            }
-
-            var schema = root.TryGetProperty("schema_version", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            var version = root.TryGetProperty("model_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (string.IsNullOrWhiteSpace(schema))
-            {
-                throw new CliUserException($"{cardPath}: the model card has no schema_version.");
-            }
-
-            if (string.IsNullOrWhiteSpace(version) || version.Length > 128)
-            {
-                throw new CliUserException($"{cardPath}: the model card has no model_version (1 to 128 characters).");
-            }
-
-            return (schema, version);
+            card = ModelCard.Parse(json);
         }
-        catch (JsonException ex)
+        catch (ModelCardException ex)
         {
-            throw new CliUserException($"{cardPath}:{(ex.LineNumber ?? 0) + 1}: the model card is not valid JSON: {IndexerCli.FirstLine(ex.Message)}");
+            throw ex switch
+            {
+                { Problem: ModelCardProblem.NotJson, InnerException: JsonException invalid } => new CliUserException(
+                    $"{cardPath}:{(invalid.LineNumber ?? 0) + 1}: the model card is not valid JSON: {IndexerCli.FirstLine(invalid.Message)}"),
+                { Problem: ModelCardProblem.NotObject } => new CliUserException($"{cardPath}: the model card is not a JSON object."),
+                _ => new CliUserException($"{cardPath}: the model card has no schema_version."),
+            };
         }
+
+        if (string.IsNullOrWhiteSpace(card.SchemaVersion))
+        {
+            throw new CliUserException($"{cardPath}: the model card has no schema_version.");
+        }
+
+        if (string.IsNullOrWhiteSpace(card.ModelVersion) || card.ModelVersion.Length > 128)
+        {
+            throw new CliUserException($"{cardPath}: the model card has no model_version (1 to 128 characters).");
+        }
+
+        return (card.SchemaVersion, card.ModelVersion);
     }
 
     /// <summary>

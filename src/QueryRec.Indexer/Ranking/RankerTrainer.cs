@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Trainers.LightGbm;
 using QueryRec.Core.Ranking;
+using QueryRec.Serving.Ranking;
 
 namespace QueryRec.Indexer.Ranking;
 
@@ -40,78 +39,6 @@ internal sealed class RankerTrainerOptions
 
     /// <summary>Features set to 0 in every row before training (ablation: a model that cannot use them).</summary>
     public IReadOnlyList<string> IgnoredFeatures { get; init; } = [];
-}
-
-/// <summary>The model card written next to the ONNX file (snake_case JSON).</summary>
-internal sealed record ModelCard
-{
-    /// <summary>The feature schema version the model was trained on.</summary>
-    public required string SchemaVersion { get; init; }
-
-    /// <summary>The input features in order.</summary>
-    public required IReadOnlyList<string> FeatureNames { get; init; }
-
-    /// <summary>A version id: UTC time and the first bytes of the ONNX file's SHA-256.</summary>
-    public required string ModelVersion { get; init; }
-
-    /// <summary>The trainer.</summary>
-    public required string Trainer { get; init; }
-
-    /// <summary>When it was trained (UTC).</summary>
-    public required DateTimeOffset CreatedUtc { get; init; }
-
-    /// <summary>The seed.</summary>
-    public required int Seed { get; init; }
-
-    /// <summary>Rows read.</summary>
-    public required int Rows { get; init; }
-
-    /// <summary>Groups read.</summary>
-    public required int Groups { get; init; }
-
-    /// <summary>Rows trained on.</summary>
-    public required int TrainRows { get; init; }
-
-    /// <summary>Groups trained on.</summary>
-    public required int TrainGroups { get; init; }
-
-    /// <summary>Rows held out.</summary>
-    public required int TestRows { get; init; }
-
-    /// <summary>Groups held out.</summary>
-    public required int TestGroups { get; init; }
-
-    /// <summary>NDCG@1, @3 and @10 on the held-out groups (ML.NET's ranking evaluator).</summary>
-    public required IReadOnlyDictionary<string, double> Metrics { get; init; }
-
-    /// <summary>The ONNX file name (next to the card).</summary>
-    public required string OnnxFile { get; init; }
-
-    /// <summary>The same model in ML.NET's format (next to the card), the reference the ONNX export is checked against.</summary>
-    public required string MlNetFile { get; init; }
-
-    /// <summary>The ONNX input name (a float tensor [N, feature count]).</summary>
-    public required string OnnxInput { get; init; }
-
-    /// <summary>The ONNX output carrying the score.</summary>
-    public required string OnnxOutput { get; init; }
-
-    /// <summary>Largest |ONNX − ML.NET| score over the held-out rows, checked at export.</summary>
-    public required double OnnxMaxAbsDiff { get; init; }
-
-    /// <summary>Training time in seconds.</summary>
-    public required double TrainSeconds { get; init; }
-
-    /// <summary>Size of the ONNX file in bytes.</summary>
-    public required long ModelBytes { get; init; }
-
-    /// <summary>Serializer options of the card.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
 }
 
 /// <summary>
@@ -217,7 +144,7 @@ internal static class RankerTrainer
             TrainSeconds = stopwatch.Elapsed.TotalSeconds,
             ModelBytes = bytes.LongLength,
         };
-        File.WriteAllText(CardPath(full), JsonSerializer.Serialize(card, ModelCard.Json));
+        File.WriteAllText(CardPath(full), card.ToJson());
         return card;
     }
 

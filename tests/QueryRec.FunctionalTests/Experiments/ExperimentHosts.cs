@@ -75,7 +75,7 @@ public sealed class ExperimentServingHost : IAsyncLifetime
     {
         var onnx = Path.Combine(_dir.FullName, "model", "model.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(onnx)!);
-        ModelVersion = RankerTrainer.Train(LtrDataset.Synthetic(300, 11), new RankerTrainerOptions { Iterations = 30, Seed = 11 }, onnx, DateTimeOffset.UtcNow).ModelVersion;
+        ModelVersion = RankerTrainer.Train(LtrDataset.Synthetic(300, 11), new RankerTrainerOptions { Iterations = 30, Seed = 11 }, onnx, DateTimeOffset.UtcNow).ModelVersion!;
         var config = Path.Combine(_dir.FullName, "experiments.json");
         ExperimentHosts.WriteConfig(config, Config);
         Factory = ExperimentHosts.Create(config, new() { ["QueryRec:Ranking:Model:Path"] = onnx });

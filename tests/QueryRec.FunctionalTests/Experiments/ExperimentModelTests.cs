@@ -21,7 +21,7 @@ public sealed class ExperimentModelTests(RedisServerFixture redis) : IClassFixtu
         var onnx = Path.Combine(_dir.FullName, name, "model.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(onnx)!);
         var card = RankerTrainer.Train(LtrDataset.Synthetic(300, seed), new RankerTrainerOptions { Iterations = 30, Seed = seed }, onnx, DateTimeOffset.UtcNow);
-        return (onnx, card.ModelVersion);
+        return (onnx, card.ModelVersion!);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class BackgroundLoopLogTests(ITestOutputHelper output)
 {
     private const int IndexRefreshFailed = 2;
     private const int TrendingRefreshFailed = 10;
-    private const int RankingModelSourceFailed = 52;
+    private const int RankingModelSourceFailed = 62;
     private const int FailedAgain = 13;
     private const int Recovered = 14;
 

@@ -26,7 +26,7 @@ public sealed class SuggestModelServingTests : IDisposable
         var onnx = Path.Combine(dir, "model.onnx");
         var card = RankerTrainer.Train(
             LtrDataset.Synthetic(300, seed), new RankerTrainerOptions { Iterations = 30, Seed = seed }, onnx, DateTimeOffset.UtcNow);
-        return (onnx, card.ModelVersion);
+        return (onnx, card.ModelVersion!);
     }
 
     /// <summary>Puts a trained model at <paramref name="target"/>: the card first, then the ONNX file by an atomic rename.</summary>

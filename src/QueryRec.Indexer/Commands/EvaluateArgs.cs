@@ -1,0 +1,31 @@
+using QueryRec.Indexer.Evaluate;
+
+namespace QueryRec.Indexer.Commands;
+
+/// <summary>The arguments of <c>evaluate</c>.</summary>
+/// <param name="Input">The JSONL events file.</param>
+/// <param name="Split">The split time, as typed.</param>
+internal sealed record EvaluateArgs(string Input, string Split)
+{
+    public int MaxPrefix { get; init; } = 10;
+
+    public int SavedTopK { get; init; } = 1;
+
+    public string? JsonPath { get; init; }
+
+    public EvaluateMode Mode { get; init; } = EvaluateMode.All;
+
+    public string? ModelPath { get; init; }
+
+    public string Warmup { get; init; } = "7d";
+
+    public string? SettingsFile { get; init; }
+
+    public IReadOnlyList<string> Set { get; init; } = [];
+
+    /// <summary>The streaming columns' index rebuild span ("1d"; "0": never).</summary>
+    public string RebuildEvery { get; init; } = "0";
+
+    /// <summary>Adds the <see cref="ReplayCeilings"/> columns.</summary>
+    public bool Ceilings { get; init; }
+}

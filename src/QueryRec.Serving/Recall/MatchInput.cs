@@ -1,0 +1,192 @@
+using System.Text;
+using QueryRec.Contracts.V1;
+using QueryRec.Core.Matching;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
+
+namespace QueryRec.Serving.Recall;
+
+/// <summary>How the typed input looks to the matchers: Latin (pinyin candidate), hanzi head + Latin tail, all hanzi.</summary>
+internal static class MatchInput
+{
+    /// <summary>
+    /// True for a hanzi: what the pinyin converter knows, and any CJK unified ideograph (so an input is classified
+    /// the same way whether or not the converter has a reading for a rare character).
+    /// </summary>
+    public static bool IsHanzi(Rune rune)
+        => PinyinConverter.Default.IsHanzi(rune)
+           || rune.Value is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2EBEF) or (>= 0xF900 and <= 0xFAFF);
+
+    /// <summary>
+    /// A Latin input (ASCII letters and digits, spaces ignored, at least one letter): its pinyin lookup key, the
+    /// letters and digits without spaces.
+    /// </summary>
+    public static bool TryLatinKey(string prefix, out string key)
+    {
+        var letters = 0;
+        var spaces = 0;
+        foreach (var ch in prefix)
+        {
+            if (ch is >= 'a' and <= 'z')
+            {
+                letters++;
+            }
+            else if (ch == ' ')
+            {
+                spaces++;
+            }
+            else if (ch is not (>= '0' and <= '9'))
+            {
+                key = string.Empty;
+                return false;
+            }
+        }
+
+        // Most inputs have no space: the key is the input itself.
+        key = spaces == 0 ? prefix : string.Create(prefix.Length - spaces, prefix, static (span, text) =>
+        {
+            var at = 0;
+            foreach (var ch in text)
+            {
+                if (ch != ' ')
+                {
+                    span[at++] = ch;
+                }
+            }
+        });
+        return letters > 0;
+    }
+
+    /// <summary>
+    /// A mixed input: a head ending with a hanzi, then a tail of Latin letters (spaces ignored): "连yi" → ("连", "yi"),
+    /// "连衣 qun" → ("连衣", "qun").
+    /// </summary>
+    public static bool TryMixed(string prefix, out string head, out string tail)
+    {
+        head = tail = string.Empty;
+        var lastHanziEnd = -1;
+        var index = 0;
+        foreach (var rune in prefix.EnumerateRunes())
+        {
+            index += rune.Utf16SequenceLength;
+            if (IsHanzi(rune))
+            {
+                lastHanziEnd = index;
+            }
+        }
+
+        if (lastHanziEnd <= 0 || lastHanziEnd == prefix.Length)
+        {
+            return false;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var ch in prefix.AsSpan(lastHanziEnd))
+        {
+            if (ch is >= 'a' and <= 'z')
+            {
+                builder.Append(ch);
+            }
+            else if (ch != ' ')
+            {
+                return false;
+            }
+        }
+
+        if (builder.Length == 0)
+        {
+            return false;
+        }
+
+        head = prefix[..lastHanziEnd];
+        tail = builder.ToString();
+        return true;
+    }
+
+    /// <summary>The input's runes when every one is a hanzi, else null.</summary>
+    public static Rune[]? AllHanzi(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToArray();
+        return runes.Length > 0 && Array.TrueForAll(runes, IsHanzi) ? runes : null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="part"/> occurs in <paramref name="text"/> at a word start: the beginning (when
+    /// <paramref name="allowStart"/>), or a later word start as the indexer's infix table defines it
+    /// (<see cref="InfixWordStarts"/>: after a space, at any hanzi, at a letter or digit right after a hanzi).
+    /// </summary>
+    public static bool StartsWordIn(string text, string part, bool allowStart)
+        => part.Length > 0
+           && ((allowStart && text.StartsWith(part, StringComparison.Ordinal)) || InfixWordStarts.Contains(text, part));
+
+    /// <summary>The pinyin variants a version expands to (its own bound; 16 when it does not say).</summary>
+    public static int MaxVariants(IndexInfo info) => CompletionNodes.MaxVariants(info);
+
+    /// <summary>Truncates an ASCII key to the indexed length.</summary>
+    public static string Truncate(string key, int max) => key.Length <= max ? key : key[..max];
+
+    /// <summary>
+    /// Turns the completions of <paramref name="node"/> that <paramref name="keep"/> accepts (all when null) into
+    /// candidates of one matcher, appended to <paramref name="into"/> in node order; a text already there is merged
+    /// into its candidate instead (a linear search: a source's list holds a few nodes' completions).
+    /// </summary>
+    public static void Add<TState>(
+        List<Candidate> into,
+        PrefixNode? node,
+        TState state,
+        Func<Completion, TState, bool>? keep,
+        Source source,
+        Reason reason,
+        MatchKind matchType,
+        Func<Completion, int>? editDistance = null)
+    {
+        if (node is null)
+        {
+            return;
+        }
+
+        var max = 0.0;
+        foreach (var completion in node.Completions)
+        {
+            max = Math.Max(max, completion.Score);
+        }
+
+        foreach (var completion in node.Completions)
+        {
+            if (keep is not null && !keep(completion, state))
+            {
+                continue;
+            }
+
+            var candidate = new Candidate(completion.Text) { Reason = reason, CategoryHint = completion.CategoryHint };
+            candidate.AddSource(source);
+            candidate.Features.Popularity = completion.Score;
+            candidate.Features.PopularityMax = max;
+            candidate.Features.SetOutcomes(completion);
+            candidate.Features.MatchType = matchType;
+            candidate.Features.EditDistance = editDistance?.Invoke(completion) ?? 0;
+            var existing = IndexOf(into, completion.Text);
+            if (existing >= 0)
+            {
+                into[existing].Merge(candidate);
+            }
+            else
+            {
+                into.Add(candidate);
+            }
+        }
+    }
+
+    private static int IndexOf(List<Candidate> candidates, string text)
+    {
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (string.Equals(candidates[i].Text, text, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
