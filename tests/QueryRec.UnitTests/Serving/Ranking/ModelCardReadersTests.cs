@@ -3,7 +3,7 @@ using QueryRec.Core.Ranking;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Ranking;
 using QueryRec.Serving.Ranking;
-using QueryRec.UnitTests.Indexer;
+using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Serving.Ranking;
 
