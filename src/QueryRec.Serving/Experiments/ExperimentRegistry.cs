@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
@@ -56,7 +57,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
         _binder = binder;
         _models = models;
         _logger = logger;
-        var meter = meterFactory.Create(RankingModelHost.MeterName);
+        var meter = meterFactory.Create(QueryRecTelemetry.Name);
         _refused = meter.CreateCounter<long>(ReloadRefusedCounterName, description: "Experiment configuration reloads refused because they failed validation; the last good configuration stays.");
         meter.CreateObservableGauge(GenerationGaugeName, () => Generation, description: "The active experiment configuration generation.");
 

@@ -29,12 +29,15 @@ public static class ServingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the pipeline, bound to <paramref name="configuration"/> (sections <c>QueryRec:*</c>). Registrations made
-    /// before this call win (TryAdd), which is how hosts and tests substitute a store or a clock. Needs logging and
-    /// metrics (<c>AddLogging</c>, <c>AddMetrics</c>), which every .NET host adds.
+    /// before this call win (TryAdd), which is how hosts and tests substitute a store or a clock. Needs logging
+    /// (<c>AddLogging</c>), which every .NET host adds.
     /// </summary>
     public static IServiceCollection AddQueryRecServing(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+
+        // The experiment registry watches the configuration for reloads: hosts register theirs (TryAdd keeps it).
+        services.TryAddSingleton(configuration);
         // Normalization needs ICU: fail at start with a clear message rather than on the first request.
         QueryRec.Core.TextEnvironment.EnsureIcu();
                 services.AddOptionsWithValidateOnStart<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section));

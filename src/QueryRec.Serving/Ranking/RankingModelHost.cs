@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -18,9 +19,6 @@ namespace QueryRec.Serving.Ranking;
 /// </summary>
 internal sealed class RankingModelHost : BackgroundService
 {
-    /// <summary>The meter name of QueryRec's instruments.</summary>
-    public const string MeterName = "QueryRec";
-
     /// <summary>The counter of refused model files.</summary>
     public const string RefusedCounterName = "queryrec.ranking.model_refused";
 
@@ -49,7 +47,7 @@ internal sealed class RankingModelHost : BackgroundService
         _published = published;
         _timeProvider = timeProvider;
         _logger = logger;
-        var meter = meterFactory.Create(MeterName);
+        var meter = meterFactory.Create(QueryRecTelemetry.Name);
         _sourceFailures = new FailureStreak("Ranking model source check", timeProvider);
         _refused = meter.CreateCounter<long>(RefusedCounterName, description: "Ranking models refused because they failed to load or to validate.");
         Path = string.IsNullOrWhiteSpace(options.Value.Path) ? null : System.IO.Path.GetFullPath(options.Value.Path);

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using QueryRec.Serving.Ranking;
@@ -39,7 +40,7 @@ internal sealed class ResilienceMetrics
 
     public ResilienceMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(RankingModelHost.MeterName);
+        var meter = meterFactory.Create(QueryRecTelemetry.Name);
         _fallback = meter.CreateCounter<long>(FallbackName, description: "Reads or answers served by a substitute, by kind (near-cache during an open circuit, last good list, the heuristic when the model failed, a stale list).");
         _circuit = meter.CreateCounter<long>(CircuitStateName, description: "State changes of the circuit breaker around Redis reads.");
         _hits = meter.CreateCounter<long>(NearCacheHitsName, description: "Index reads answered by the near-cache.");

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using BitFaster.Caching.Lru;
 using Google.Protobuf.Collections;
@@ -58,7 +59,7 @@ internal sealed class SuggestResponseCache
         _presence = settings.Enabled && IncludeSubjectsWithoutHistory && _presenceTtlTicks > 0
             ? new ConcurrentLru<string, Presence>(settings.HistoryPresenceMaxEntries)
             : null;
-        var meter = meterFactory.Create(RankingModelHost.MeterName);
+        var meter = meterFactory.Create(QueryRecTelemetry.Name);
         _hits = meter.CreateCounter<long>(HitsName, description: "Suggest answers served from the response cache.");
         _misses = meter.CreateCounter<long>(MissesName, description: "Suggest calls without personal signal whose answer was not in the response cache.");
     }

@@ -77,7 +77,7 @@ internal sealed class QueryRecInstrumentation
     {
         _resilience = resilience;
         _salt = Encoding.UTF8.GetBytes(options.Value.UserHashSalt);
-        var meter = meterFactory.Create(RankingModelHost.MeterName);
+        var meter = meterFactory.Create(QueryRecTelemetry.Name);
         _duration = meter.CreateHistogram(
             DurationName,
             unit: "s",

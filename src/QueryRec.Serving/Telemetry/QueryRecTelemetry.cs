@@ -11,8 +11,8 @@ namespace QueryRec.Serving.Telemetry;
 /// </summary>
 internal static class QueryRecTelemetry
 {
-    /// <summary>The ActivitySource name, equal to the meter name.</summary>
-    public const string Name = RankingModelHost.MeterName;
+    /// <summary>The name of QueryRec's ActivitySource and of its meter.</summary>
+    public const string Name = "QueryRec";
 
     /// <summary>The service name reported as <c>service.name</c>.</summary>
     public const string ServiceName = "queryrec";

@@ -6,43 +6,6 @@ using QueryRec.Core;
 
 namespace QueryRec.FunctionalTests.BadInput;
 
-/// <summary>The RPC a corpus case is sent to.</summary>
-public enum CorpusRpc
-{
-    Suggest,
-    Discover,
-    GetShadingWords,
-    ReportEvents,
-}
-
-/// <summary>What the server must answer to a corpus case.</summary>
-public enum CorpusOutcome
-{
-    /// <summary>OK (for ReportEvents: the one event accepted, or a duplicate of an earlier pass).</summary>
-    Ok,
-
-    /// <summary>INVALID_ARGUMENT whose BadRequest has exactly one violation, naming the case's field.</summary>
-    Invalid,
-
-    /// <summary>Either of the above: text whose visibility after normalization is the normalizer's call.</summary>
-    OkOrInvalid,
-
-    /// <summary>ReportEvents: OK, with the one event rejected on the case's field.</summary>
-    Rejected,
-
-    /// <summary>ReportEvents: OK, the event accepted (or a duplicate) or rejected on the case's field.</summary>
-    AcceptedOrRejected,
-
-    /// <summary>RESOURCE_EXHAUSTED: the message is larger than the server's MaxReceiveMessageSize (1 MiB).</summary>
-    TooLarge,
-
-    /// <summary>Bytes that are not a valid protobuf message: INVALID_ARGUMENT naming the field "request".</summary>
-    Malformed,
-}
-
-/// <summary>One bad-input case: the raw request bytes sent to an RPC and the answer expected.</summary>
-public sealed record CorpusCase(string Name, CorpusRpc Rpc, byte[] Payload, CorpusOutcome Expected, string? Field);
-
 /// <summary>
 /// The bad-input corpus (issue #7), generated systematically: every string field of every request gets every value
 /// family (over-long, lone surrogates and other invalid UTF-8 sent as raw bytes, control characters, bidi, emoji and
@@ -51,6 +14,8 @@ public sealed record CorpusCase(string Name, CorpusRpc Rpc, byte[] Payload, Corp
 /// over-size messages.
 /// </summary>
 /// <remarks>
+/// One file of about 460 lines on purpose: the corpus is one table, and every family of cases shares the base
+/// requests and the case builders at its end.
 /// Requests are sent as bytes (a raw marshaller), so that the server sees exactly what a buggy or hostile client
 /// sends, including invalid UTF-8 that Google.Protobuf would never write. A string field is set by appending its
 /// tag and bytes to a valid base request: for a singular field the last value on the wire wins, and a nested

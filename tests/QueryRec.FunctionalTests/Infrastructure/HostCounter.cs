@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Serving.Ranking;
@@ -21,7 +22,7 @@ internal sealed class HostCounter : IDisposable
         var scope = factory.Services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Name == instrumentName && instrument.Meter.Name == RankingModelHost.MeterName
+            if (instrument.Name == instrumentName && instrument.Meter.Name == QueryRecTelemetry.Name
                 && ReferenceEquals(instrument.Meter.Scope, scope))
             {
                 listener.EnableMeasurementEvents(instrument);

@@ -41,7 +41,7 @@ public sealed class MetricsTests(DownStoreTelemetryHost host) : IClassFixture<Do
         // The OpenTelemetry meter provider exports the meter "QueryRec": the histogram and the version gauges.
         Assert.True(host.Factory.Services.GetRequiredService<MeterProvider>().ForceFlush());
         var exported = host.Metrics.ToList();
-        var duration = Assert.Single(exported, m => m.Name == QueryRecInstrumentation.DurationName && m.MeterName == RankingModelHost.MeterName);
+        var duration = Assert.Single(exported, m => m.Name == QueryRecInstrumentation.DurationName && m.MeterName == QueryRecTelemetry.Name);
         Assert.Contains(Points(duration), p => Tag(p, "rpc") == "Suggest" && Tag(p, "stage") == "in_search" && Tag(p, "arm") == "none" && p.GetHistogramCount() > 0);
         var index = Assert.Single(exported, m => m.Name == QueryRecInstrumentation.IndexActiveName);
         Assert.Contains(Points(index), p => Tag(p, "version") == "rt-v1" && p.GetGaugeLastValueLong() == 1);
@@ -85,7 +85,7 @@ public sealed class MetricsTests(DownStoreTelemetryHost host) : IClassFixture<Do
             var scope = host.Factory.Services.GetRequiredService<IMeterFactory>();
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == RankingModelHost.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
+                if (instrument.Meter.Name == QueryRecTelemetry.Name && ReferenceEquals(instrument.Meter.Scope, scope))
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

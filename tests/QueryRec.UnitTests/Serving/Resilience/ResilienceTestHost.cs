@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,7 @@ internal sealed class ResilienceTestHost : IDisposable
         var meters = _services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RankingModelHost.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+            if (instrument.Meter.Name == QueryRecTelemetry.Name && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
