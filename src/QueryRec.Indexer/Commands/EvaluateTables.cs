@@ -1,5 +1,4 @@
 using System.Globalization;
-using QueryRec.Indexer.Evaluate;
 using Spectre.Console;
 
 namespace QueryRec.Indexer.Commands;

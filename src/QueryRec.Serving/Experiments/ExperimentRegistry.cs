@@ -1,4 +1,3 @@
-using QueryRec.Serving.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Telemetry;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Serving.Experiments;

@@ -1,9 +1,9 @@
-using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using QueryRec.Serving.Index;
 using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 

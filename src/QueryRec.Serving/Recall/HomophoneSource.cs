@@ -1,7 +1,6 @@
 using System.Text;
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
-using QueryRec.Serving.Pipeline;
 using QueryRec.Storage;
 
 namespace QueryRec.Serving.Recall;

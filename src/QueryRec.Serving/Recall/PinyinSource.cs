@@ -1,6 +1,5 @@
 using QueryRec.Contracts.V1;
 using QueryRec.Core.Matching;
-using QueryRec.Serving.Pipeline;
 using QueryRec.Storage;
 
 namespace QueryRec.Serving.Recall;

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
@@ -7,74 +6,6 @@ using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Serving.Recall;
-
-/// <summary>Real-time trending recall. Section <c>QueryRec:Trending</c>.</summary>
-public sealed class TrendingOptions
-{
-    /// <summary>The configuration section.</summary>
-    public const string Section = "QueryRec:Trending";
-
-    /// <summary>How often the in-memory trending list is re-read from the real-time store.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
-    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// Distinct users (or devices) who must have submitted a query within the trending window before it is
-    /// recalled as trending (it may be absent from the published index).
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int MinDistinctUsers { get; set; } = 3;
-
-    /// <summary>Most trending queries read per refresh (most submitted first).</summary>
-    [Range(1, 100_000)]
-    public int MaxQueries { get; set; } = 2000;
-
-    /// <summary>Most trending queries one request recalls for its prefix (the most submitted win).</summary>
-    [Range(1, 1000)]
-    public int MaxPerRequest { get; set; } = 20;
-}
-
-/// <summary>Source-generated DataAnnotations validation of <see cref="TrendingOptions"/>.</summary>
-[OptionsValidator]
-internal sealed partial class TrendingOptionsValidator : IValidateOptions<TrendingOptions>;
-
-/// <summary>One published trending snapshot.</summary>
-/// <param name="Counts">The eligible queries (enough distinct submitters in the window) by text: a ranking feature.</param>
-/// <param name="Eligible">The same queries sorted ordinally, for prefix search.</param>
-/// <param name="MaxCount">The highest count among them (normalizer), at least 1.</param>
-/// <param name="RefreshedAt">When its content was first read (a refresh that reads the same content keeps the snapshot).</param>
-internal sealed record TrendingSnapshot(
-    FrozenDictionary<string, TrendingCount> Counts,
-    TrendingCount[] Eligible,
-    long MaxCount,
-    DateTimeOffset RefreshedAt)
-{
-    public static readonly TrendingSnapshot Empty = new(FrozenDictionary<string, TrendingCount>.Empty, [], 1, DateTimeOffset.MinValue);
-
-    /// <summary>The eligible queries that start with <paramref name="prefix"/>, ordinal order.</summary>
-    public IEnumerable<TrendingCount> StartingWith(string prefix)
-    {
-        var lo = 0;
-        var hi = Eligible.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(Eligible[mid].Query, prefix) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        for (var i = lo; i < Eligible.Length && Eligible[i].Query.StartsWith(prefix, StringComparison.Ordinal); i++)
-        {
-            yield return Eligible[i];
-        }
-    }
-}
 
 /// <summary>
 /// The in-memory trending list shared by strategies: a singleton refreshed from

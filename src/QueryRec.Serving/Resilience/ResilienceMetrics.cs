@@ -1,7 +1,6 @@
-using QueryRec.Serving.Telemetry;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Serving.Resilience;
 

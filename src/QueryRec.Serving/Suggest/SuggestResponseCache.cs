@@ -1,11 +1,10 @@
-using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using BitFaster.Caching.Lru;
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Experiments;
-using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Serving.Suggest;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using QueryRec.Contracts.V1;
-using QueryRec.Serving.Ranking;
 
 namespace QueryRec.Serving.Telemetry;
 

@@ -1,9 +1,3 @@
-using System.Text;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using QueryRec.Contracts.V1;
-using QueryRec.Core;
-
 namespace QueryRec.FunctionalTests.BadInput;
 
 /// <summary>One bad-input case: the raw request bytes sent to an RPC and the answer expected.</summary>

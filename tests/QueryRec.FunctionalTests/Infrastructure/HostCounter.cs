@@ -1,7 +1,7 @@
-using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Serving.Ranking;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.FunctionalTests.Infrastructure;
 

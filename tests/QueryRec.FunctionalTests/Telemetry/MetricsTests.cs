@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using QueryRec.Contracts.V1;
-using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.FunctionalTests.Telemetry;

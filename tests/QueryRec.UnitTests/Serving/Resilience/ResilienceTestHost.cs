@@ -1,9 +1,8 @@
-using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.UnitTests.Serving.Resilience;
 

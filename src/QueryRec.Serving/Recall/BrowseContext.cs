@@ -1,0 +1,79 @@
+using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
+using QueryRec.Serving.Strategies;
+using QueryRec.Storage.Realtime;
+
+namespace QueryRec.Serving.Recall;
+
+/// <summary>
+/// What the browse recall sources (Discover, GetShadingWords) know about one request. The caller's recent queries
+/// and viewed items are read at most once per request, lazily, and shared by every source and rerank step.
+/// </summary>
+internal sealed class BrowseContext
+{
+    private readonly Lazy<Task<IReadOnlyList<RecentEntry>>> _recentQueries;
+    private readonly Lazy<Task<IReadOnlyList<RecentEntry>>> _viewedItems;
+
+    public BrowseContext(
+        string? subject,
+        ServingIndex? serving,
+        string query,
+        string itemId,
+        string category,
+        IRealtimeStore store,
+        StrategyOptions options,
+        RequestContext call,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var historyMax = options.HistoryMax;
+        Options = options;
+        Call = call;
+        Subject = subject;
+        Serving = serving;
+        Query = query;
+        ItemId = itemId;
+        Category = category;
+        Store = store;
+        Now = now;
+        _recentQueries = new(() => subject is null || historyMax == 0
+            ? Task.FromResult<IReadOnlyList<RecentEntry>>([])
+            : store.GetRecentQueriesAsync(subject, historyMax, cancellationToken));
+        _viewedItems = new(() => subject is null || historyMax == 0
+            ? Task.FromResult<IReadOnlyList<RecentEntry>>([])
+            : store.GetViewedItemsAsync(subject, historyMax, cancellationToken));
+    }
+
+    /// <summary>The user or device subject (<see cref="RealtimeSubject"/>), null when anonymous.</summary>
+    public string? Subject { get; }
+
+    /// <summary>The index snapshot of the request, null when no index is loaded.</summary>
+    public ServingIndex? Serving { get; }
+
+    /// <summary>The normalized context query, empty when none.</summary>
+    public string Query { get; }
+
+    /// <summary>The context item id, empty when none.</summary>
+    public string ItemId { get; }
+
+    /// <summary>The context category id, empty when none (global).</summary>
+    public string Category { get; }
+
+    /// <summary>The real-time store (exposures).</summary>
+    public IRealtimeStore Store { get; }
+
+    /// <summary>The request time.</summary>
+    public DateTimeOffset Now { get; }
+
+    /// <summary>The strategy options of this call (its experiment arms' or the configured ones), fixed for the whole call.</summary>
+    public StrategyOptions Options { get; }
+
+    /// <summary>The call: experiment arms, deadline and degraded reasons.</summary>
+    public RequestContext Call { get; }
+
+    /// <summary>The caller's recent distinct queries, newest first (empty when anonymous).</summary>
+    public Task<IReadOnlyList<RecentEntry>> RecentQueriesAsync() => _recentQueries.Value;
+
+    /// <summary>The caller's recently viewed items, newest first (empty when anonymous).</summary>
+    public Task<IReadOnlyList<RecentEntry>> ViewedItemsAsync() => _viewedItems.Value;
+}
