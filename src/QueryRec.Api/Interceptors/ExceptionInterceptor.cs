@@ -38,7 +38,7 @@ internal sealed class ExceptionInterceptor(TimeProvider timeProvider, ILogger<Ex
         }
         catch (Exception ex)
         {
-            Log.UnhandledRpcException(logger, ex, context.Method);
+            HostLog.UnhandledRpcException(logger, ex, context.Method);
             throw new RpcException(new Status(StatusCode.Internal, "Internal error; see the server log."));
         }
     }

@@ -17,7 +17,7 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
     public async Task<DiscoverResponse> HandleAsync(DiscoverRequest request, RequestContext call, CancellationToken cancellationToken)
     {
         var strategy = Validate(request);
-        Log.StrategySelected(logger, "Discover", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
+        StrategyLog.StrategySelected(logger, "Discover", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
         var limit = request.Limit == 0 ? serving.OptionsOf(call).DiscoverDefaultLimit : request.Limit;
         var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, call, cancellationToken);
         var response = new DiscoverResponse { Metadata = metadata };

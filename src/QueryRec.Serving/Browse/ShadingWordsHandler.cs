@@ -25,7 +25,7 @@ internal sealed class ShadingWordsHandler(BrowseServing serving, ILogger<Shading
         validation.ThrowIfInvalid();
         var options = serving.OptionsOf(call);
         var strategy = serving.Registry.ShadingWords(request.Stage, request.Scene, request.Context?.CategoryId ?? string.Empty);
-        Log.StrategySelected(logger, "GetShadingWords", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
+        StrategyLog.StrategySelected(logger, "GetShadingWords", request.Stage.ToString(), request.Scene.ToString(), strategy.Name);
         var limit = request.Limit == 0 ? options.ShadingDefaultLimit : request.Limit;
         var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, call, cancellationToken);
         var result = await serving.RunAsync(strategy.Plan, context, limit, strategy.Name, logger, "GetShadingWords", cancellationToken);

@@ -95,7 +95,7 @@ internal sealed class ReportEventsHandler(
         }
         catch (TimeoutException ex)
         {
-            Log.RealtimeStoreDegraded(logger, ex, store.Name, StoreTimeoutReason);
+            EventsLog.RealtimeStoreDegraded(logger, ex, store.Name, StoreTimeoutReason);
             LogLateFailure(work);
             Degraded.Mark(response.Metadata, StoreTimeoutReason);
         }
@@ -106,7 +106,7 @@ internal sealed class ReportEventsHandler(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.RealtimeStoreDegraded(logger, ex, store.Name, StoreErrorReason);
+            EventsLog.RealtimeStoreDegraded(logger, ex, store.Name, StoreErrorReason);
             Degraded.Mark(response.Metadata, StoreErrorReason);
         }
 
@@ -149,7 +149,7 @@ internal sealed class ReportEventsHandler(
                 }
                 catch (Exception forgetError)
                 {
-                    Log.RealtimeForgetFailed(logger, forgetError, store.Name, fresh.Count);
+                    EventsLog.RealtimeForgetFailed(logger, forgetError, store.Name, fresh.Count);
                 }
 
                 throw;
@@ -183,7 +183,7 @@ internal sealed class ReportEventsHandler(
 
     private void LogLateFailure(Task work)
         => _ = work.ContinueWith(
-            static (task, state) => Log.RealtimeStoreLateFailure((ILogger)state!, task.Exception!.GetBaseException()),
+            static (task, state) => EventsLog.RealtimeStoreLateFailure((ILogger)state!, task.Exception!.GetBaseException()),
             logger,
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,

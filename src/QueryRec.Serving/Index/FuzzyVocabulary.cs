@@ -63,12 +63,12 @@ internal sealed class FuzzyVocabulary
 
             var trie = FuzzyTrie.Build(texts, maxLength, maxTexts);
             _trie = trie;
-            Log.FuzzyVocabularyBuilt(logger, snapshot.Version, trie.TextCount, trie.NodeCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            IndexLog.FuzzyVocabularyBuilt(logger, snapshot.Version, trie.TextCount, trie.NodeCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex)
         {
             // The version keeps serving without typo tolerance (answers that would use it are degraded).
-            Log.FuzzyVocabularyFailed(logger, ex, snapshot.Version);
+            IndexLog.FuzzyVocabularyFailed(logger, ex, snapshot.Version);
         }
     }
 }

@@ -65,7 +65,7 @@ internal sealed class IndexWatcher(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.SubscribeFailed(logger, ex, activeIndex.Store.Name);
+            IndexLog.SubscribeFailed(logger, ex, activeIndex.Store.Name);
         }
     }
 
@@ -99,7 +99,7 @@ internal sealed class IndexWatcher(
                         replay.StartAt(DateTimeOffset.FromUnixTimeMilliseconds(current.Info.AnchorUnixMs));
                     }
 
-                    Log.IndexActivated(logger, version, activeIndex.Store.Name, previous);
+                    IndexLog.IndexActivated(logger, version, activeIndex.Store.Name, previous);
                 }
             }
 
@@ -107,7 +107,7 @@ internal sealed class IndexWatcher(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _refreshFailures.Failed(logger, ex, (l, e) => Log.IndexRefreshFailed(l, e, activeIndex.Store.Name, activeIndex.Current?.Version));
+            _refreshFailures.Failed(logger, ex, (l, e) => IndexLog.IndexRefreshFailed(l, e, activeIndex.Store.Name, activeIndex.Current?.Version));
         }
     }
 
@@ -132,7 +132,7 @@ internal sealed class IndexWatcher(
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException)
         {
-            Log.IndexFileLoadFailed(logger, ex, path, activeIndex.Current?.Version);
+            IndexLog.IndexFileLoadFailed(logger, ex, path, activeIndex.Current?.Version);
         }
     }
 

@@ -73,7 +73,7 @@ public static class ServingServiceCollectionExtensions
                 return EventClock.Live(sp.GetRequiredService<TimeProvider>());
             }
 
-            Log.ReplayClockOn(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReplayClock)), clock.ReplayStart);
+            ClockLog.ReplayClockOn(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReplayClock)), clock.ReplayStart);
             return EventClock.ForReplay(new ReplayClock(clock.ReplayStart));
         });
         services.TryAddSingleton<IConnectionMultiplexer>(static sp =>

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Index;
 using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Serving.Recall;
@@ -96,7 +97,7 @@ internal static class RecallRunner
                 var task = tasks?[i];
                 if (late?[i] == true || task is { IsCompleted: false })
                 {
-                    Log.StoreReadDegraded(logger, null, rpc, kind + "_timeout:" + name);
+                    IndexLog.StoreReadDegraded(logger, null, rpc, kind + "_timeout:" + name);
                     (degraded ??= []).Add(kind + "_timeout:" + name);
                     if (task is not null)
                     {
@@ -110,7 +111,7 @@ internal static class RecallRunner
                 {
                     // A read refused by the open circuit needs no stack trace: the circuit's own log entry has the cause.
                     var error = task.Exception?.GetBaseException();
-                    Log.StoreReadDegraded(logger, error is Polly.CircuitBreaker.BrokenCircuitException ? null : error, rpc, kind + "_error:" + name);
+                    IndexLog.StoreReadDegraded(logger, error is Polly.CircuitBreaker.BrokenCircuitException ? null : error, rpc, kind + "_error:" + name);
                     (degraded ??= []).Add(kind + "_error:" + name);
                     continue;
                 }

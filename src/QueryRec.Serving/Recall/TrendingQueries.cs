@@ -68,7 +68,7 @@ internal sealed class TrendingQueries(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _lastRefreshFailed = true;
-            _refreshFailures.Failed(logger, ex, (l, e) => Log.TrendingRefreshFailed(l, e, store.Name));
+            _refreshFailures.Failed(logger, ex, (l, e) => TrendingLog.TrendingRefreshFailed(l, e, store.Name));
         }
     }
 

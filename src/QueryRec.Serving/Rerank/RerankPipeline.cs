@@ -1,3 +1,4 @@
+using QueryRec.Serving.Strategies;
 using QueryRec.Serving.Recall;
 
 namespace QueryRec.Serving.Rerank;
@@ -23,7 +24,7 @@ internal static class RerankPipeline
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 Telemetry.QueryRecTelemetry.Fail(activity, ex);
-                Telemetry.Log.RerankStepFailed(logger, ex, step.Name, strategy);
+                StrategyLog.RerankStepFailed(logger, ex, step.Name, strategy);
                 state.DegradedReasons.Add("rerank_error:" + step.Name);
             }
         }

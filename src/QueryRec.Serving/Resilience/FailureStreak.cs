@@ -91,11 +91,11 @@ internal sealed class FailureStreak(string task, TimeProvider timeProvider, Time
         }
         else if (warn)
         {
-            Log.BackgroundStillFailing(logger, task, failures, since, Describe(exception));
+            BackgroundLog.BackgroundStillFailing(logger, task, failures, since, Describe(exception));
         }
         else
         {
-            Log.BackgroundFailedAgain(logger, task, failures, Describe(exception));
+            BackgroundLog.BackgroundFailedAgain(logger, task, failures, Describe(exception));
         }
     }
 
@@ -116,7 +116,7 @@ internal sealed class FailureStreak(string task, TimeProvider timeProvider, Time
             _failures = 0;
         }
 
-        Log.BackgroundRecovered(logger, task, failures, duration);
+        BackgroundLog.BackgroundRecovered(logger, task, failures, duration);
     }
 
     /// <summary>One line: the exception's type and message, then its innermost cause's.</summary>

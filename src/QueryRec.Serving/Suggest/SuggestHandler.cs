@@ -347,12 +347,12 @@ internal sealed class SuggestHandler(
         }
         catch (TimeoutException)
         {
-            Log.StoreReadDegraded(logger, null, "Suggest", "features_timeout:session");
+            IndexLog.StoreReadDegraded(logger, null, "Suggest", "features_timeout:session");
             RecallRunner.ObserveLate(session);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.StoreReadDegraded(logger, ex, "Suggest", "features_error:session");
+            IndexLog.StoreReadDegraded(logger, ex, "Suggest", "features_error:session");
         }
 
         return SessionSignals.Empty;
