@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Grpc.Net.Client;
@@ -84,7 +85,7 @@ public class HotPathBenchmarks
     {
         var settings = new SuggestOptions();
         settings.ResponseCache.Ttl = TimeSpan.FromMinutes(5);
-        var cache = new SuggestResponseCache(Options.Create(settings), TimeProvider.System, index.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var cache = new SuggestResponseCache(Options.Create(settings), TimeProvider.System, index.Services.GetRequiredService<QueryRecInstrumentation>());
         return ActivatorUtilities.CreateInstance<SuggestHandler>(index.Services, cache);
     }
 

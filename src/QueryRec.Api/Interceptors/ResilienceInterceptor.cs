@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using QueryRec.Api.Hosting;
@@ -11,7 +12,7 @@ namespace QueryRec.Api.Interceptors;
 /// limited): a call is shed with RESOURCE_EXHAUSTED at once when the limit is reached. The call's deadline and the
 /// degraded reasons raised deep in the stores are the pipeline's (<see cref="QueryRecPipeline"/>).
 /// </summary>
-internal sealed class ResilienceInterceptor(CallLimiter limiter, ResilienceMetrics metrics, ILogger<ResilienceInterceptor> logger) : Interceptor
+internal sealed class ResilienceInterceptor(CallLimiter limiter, QueryRecInstrumentation metrics, ILogger<ResilienceInterceptor> logger) : Interceptor
 {
     private const string ServicePrefix = "/" + QueryRecHostExtensions.ServiceName + "/";
 

@@ -22,12 +22,6 @@ namespace QueryRec.Serving.Experiments;
 /// </summary>
 internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
 {
-    /// <summary>The counter of refused reloads.</summary>
-    public const string ReloadRefusedCounterName = "queryrec.experiments.reload_refused";
-
-    /// <summary>The gauge of the active configuration generation (1 at start, +1 per activated reload).</summary>
-    public const string GenerationGaugeName = "queryrec.experiments.generation";
-
     /// <summary>Arm combinations whose effective options are cached per generation; more are built per request.</summary>
     private const int MaxCachedCombinations = 4096;
 
@@ -35,7 +29,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
     private readonly ExperimentOptionsBinder _binder;
     private readonly ExperimentModels _models;
     private readonly ILogger<ExperimentRegistry> _logger;
-    private readonly Counter<long> _refused;
+    private readonly QueryRecInstrumentation _instrumentation;
     private readonly string? _filePath;
     private readonly IConfigurationRoot? _file;
     private readonly PhysicalFileProvider? _fileProvider;
@@ -49,16 +43,14 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
         IConfiguration configuration,
         ExperimentOptionsBinder binder,
         ExperimentModels models,
-        IMeterFactory meterFactory,
+        QueryRecInstrumentation instrumentation,
         ILogger<ExperimentRegistry> logger)
     {
         _configuration = configuration;
         _binder = binder;
         _models = models;
         _logger = logger;
-        var meter = meterFactory.Create(QueryRecTelemetry.Name);
-        _refused = meter.CreateCounter<long>(ReloadRefusedCounterName, description: "Experiment configuration reloads refused because they failed validation; the last good configuration stays.");
-        meter.CreateObservableGauge(GenerationGaugeName, () => Generation, description: "The active experiment configuration generation.");
+        _instrumentation = instrumentation;
 
         var path = configuration[ExperimentConfig.Section + ":" + ExperimentConfig.FileKey];
         if (!string.IsNullOrWhiteSpace(path))
@@ -192,7 +184,7 @@ internal sealed partial class ExperimentRegistry : IHostedService, IDisposable
             var current = _state;
             if (errors.Count > 0)
             {
-                _refused.Add(1);
+                _instrumentation.ExperimentReloadRefused();
                 ReloadRefused(_logger, current.Generation, string.Join(" | ", errors));
                 return;
             }

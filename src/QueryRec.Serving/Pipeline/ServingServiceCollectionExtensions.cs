@@ -141,7 +141,17 @@ public static class ServingServiceCollectionExtensions
         services.AddQueryRecResilience(configuration);
         services.AddOptionsWithValidateOnStart<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
-        services.TryAddSingleton<QueryRecInstrumentation>();
+        services.TryAddSingleton(static sp =>
+        {
+            var instrumentation = ActivatorUtilities.CreateInstance<QueryRecInstrumentation>(sp);
+
+            // Read at collection time: the components observed depend on the instrumentation themselves.
+            instrumentation.Observe(
+                () => sp.GetRequiredService<ActiveIndex>().Current?.Version,
+                () => sp.GetRequiredService<RankingModelHost>().CurrentVersion,
+                () => sp.GetRequiredService<ExperimentRegistry>().Generation);
+            return instrumentation;
+        });
         return services;
     }
 }

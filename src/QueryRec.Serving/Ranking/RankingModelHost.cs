@@ -19,15 +19,12 @@ namespace QueryRec.Serving.Ranking;
 /// </summary>
 internal sealed class RankingModelHost : BackgroundService
 {
-    /// <summary>The counter of refused model files.</summary>
-    public const string RefusedCounterName = "queryrec.ranking.model_refused";
-
     private readonly IOptions<RankingModelOptions> _options;
     private readonly ActiveIndex _activeIndex;
     private readonly IRankingModelSource _published;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RankingModelHost> _logger;
-    private readonly Counter<long> _refused;
+    private readonly QueryRecInstrumentation _instrumentation;
     private readonly FailureStreak _sourceFailures;
     private RankingModel? _current;
     private (DateTime, long, DateTime) _stamp;
@@ -38,7 +35,7 @@ internal sealed class RankingModelHost : BackgroundService
         IOptions<RankingModelOptions> options,
         ActiveIndex activeIndex,
         IRankingModelSource published,
-        IMeterFactory meterFactory,
+        QueryRecInstrumentation instrumentation,
         TimeProvider timeProvider,
         ILogger<RankingModelHost> logger)
     {
@@ -47,9 +44,8 @@ internal sealed class RankingModelHost : BackgroundService
         _published = published;
         _timeProvider = timeProvider;
         _logger = logger;
-        var meter = meterFactory.Create(QueryRecTelemetry.Name);
         _sourceFailures = new FailureStreak("Ranking model source check", timeProvider);
-        _refused = meter.CreateCounter<long>(RefusedCounterName, description: "Ranking models refused because they failed to load or to validate.");
+        _instrumentation = instrumentation;
         Path = string.IsNullOrWhiteSpace(options.Value.Path) ? null : System.IO.Path.GetFullPath(options.Value.Path);
         _expected = Path is not null;
     }
@@ -239,7 +235,7 @@ internal sealed class RankingModelHost : BackgroundService
 
     private void Refuse(Exception ex, string source)
     {
-        _refused.Add(1);
+        _instrumentation.ModelRefused();
         RankingLog.ModelRefused(_logger, ex, source, Volatile.Read(ref _current)?.Version);
     }
 }

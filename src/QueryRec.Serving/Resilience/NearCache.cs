@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using BitFaster.Caching.Lru;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
@@ -17,9 +18,9 @@ internal sealed class NearCache
 
     private readonly ConcurrentLru<NearCacheKey, object>? _lru;
     private readonly int _maxEntryBytes;
-    private readonly ResilienceMetrics _metrics;
+    private readonly QueryRecInstrumentation _metrics;
 
-    public NearCache(IOptions<ResilienceOptions> options, ResilienceMetrics metrics)
+    public NearCache(IOptions<ResilienceOptions> options, QueryRecInstrumentation metrics)
     {
         var settings = options.Value.NearCache;
         _metrics = metrics;

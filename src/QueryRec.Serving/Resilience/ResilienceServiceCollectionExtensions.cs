@@ -15,7 +15,6 @@ internal static class ResilienceServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<ResilienceOptions>().Bind(configuration.GetSection(ResilienceOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
         services.AddMetrics();
-        services.TryAddSingleton<ResilienceMetrics>();
         services.TryAddSingleton<StoreResilience>();
         services.TryAddSingleton<NearCache>();
         return services;

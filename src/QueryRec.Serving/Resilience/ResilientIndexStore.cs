@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using BitFaster.Caching.Lru;
 using Microsoft.Extensions.Logging.Abstractions;
 using QueryRec.Storage;
@@ -152,7 +153,7 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             catch (Exception ex) when (ex is not OperationCanceledException && store._lastGood.TryGet(key, out var good))
             {
                 ResilienceLog.LastGoodListServed(store._logger, ex, key, good.Version);
-                store._resilience.Metrics.Fallback(ResilienceMetrics.KindLastGoodList);
+                store._resilience.Metrics.RecordFallback(QueryRecInstrumentation.KindLastGoodList);
                 CallScope.AddReason("store_fallback:last_good_list");
                 return good.List;
             }
@@ -166,7 +167,7 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
     {
         if (open)
         {
-            _resilience.Metrics.Fallback(ResilienceMetrics.KindNearCache);
+            _resilience.Metrics.RecordFallback(QueryRecInstrumentation.KindNearCache);
         }
     }
 }

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -19,7 +20,7 @@ internal sealed class StoreResilience
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _state = new();
 
-    public StoreResilience(IOptions<ResilienceOptions> options, ResilienceMetrics metrics, TimeProvider timeProvider, ILogger<StoreResilience> logger)
+    public StoreResilience(IOptions<ResilienceOptions> options, QueryRecInstrumentation metrics, TimeProvider timeProvider, ILogger<StoreResilience> logger)
     {
         Metrics = metrics;
         var settings = options.Value;
@@ -60,7 +61,7 @@ internal sealed class StoreResilience
     }
 
     /// <summary>The instruments fallbacks are counted on.</summary>
-    public ResilienceMetrics Metrics { get; }
+    public QueryRecInstrumentation Metrics { get; }
 
     /// <summary>True while reads fail fast (the circuit is open or isolated).</summary>
     public bool IsOpen => _state.CircuitState is CircuitState.Open or CircuitState.Isolated;

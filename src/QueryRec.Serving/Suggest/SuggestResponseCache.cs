@@ -26,12 +26,6 @@ namespace QueryRec.Serving.Suggest;
 /// </remarks>
 internal sealed class SuggestResponseCache
 {
-    /// <summary>Answers served from the cache.</summary>
-    public const string HitsName = "queryrec.suggest.cache.hits";
-
-    /// <summary>Cache-eligible answers that were computed (and cached unless degraded).</summary>
-    public const string MissesName = "queryrec.suggest.cache.misses";
-
     /// <summary>Stripes of the subjects' invalidation generations (a power of two).</summary>
     private const int GenerationStripes = 1024;
 
@@ -41,11 +35,10 @@ internal sealed class SuggestResponseCache
     private readonly long _presenceTtlTicks;
     private readonly TimeProvider _timeProvider;
     private readonly long _ttlTicks;
-    private readonly Counter<long> _hits;
-    private readonly Counter<long> _misses;
+    private readonly QueryRecInstrumentation _instrumentation;
     private string? _indexVersion;
 
-    public SuggestResponseCache(IOptions<SuggestOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory)
+    public SuggestResponseCache(IOptions<SuggestOptions> options, TimeProvider timeProvider, QueryRecInstrumentation instrumentation)
     {
         var settings = options.Value.ResponseCache;
         _timeProvider = timeProvider;
@@ -58,9 +51,7 @@ internal sealed class SuggestResponseCache
         _presence = settings.Enabled && IncludeSubjectsWithoutHistory && _presenceTtlTicks > 0
             ? new ConcurrentLru<string, Presence>(settings.HistoryPresenceMaxEntries)
             : null;
-        var meter = meterFactory.Create(QueryRecTelemetry.Name);
-        _hits = meter.CreateCounter<long>(HitsName, description: "Suggest answers served from the response cache.");
-        _misses = meter.CreateCounter<long>(MissesName, description: "Suggest calls without personal signal whose answer was not in the response cache.");
+        _instrumentation = instrumentation;
     }
 
     /// <summary>Whether the cache is on.</summary>
@@ -149,7 +140,7 @@ internal sealed class SuggestResponseCache
         FlushOnIndexFlip(key.IndexVersion);
         if (_lru.TryGet(key, out var entry) && _timeProvider.GetTimestamp() < entry.Expires)
         {
-            _hits.Add(1);
+            _instrumentation.ResponseCacheHit();
             var metadata = entry.Metadata.Clone();
             metadata.RequestId = requestId;
             var response = new SuggestResponse { Metadata = metadata };
@@ -157,7 +148,7 @@ internal sealed class SuggestResponseCache
             return response;
         }
 
-        _misses.Add(1);
+        _instrumentation.ResponseCacheMiss();
         return null;
     }
 

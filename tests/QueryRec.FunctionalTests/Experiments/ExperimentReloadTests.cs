@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Contracts.V1;
@@ -90,7 +91,7 @@ public sealed class ExperimentReloadTests : IDisposable
     {
         var (factory, client) = Start(LimitLayer("k3", 3));
         using var _ = factory;
-        using var refused = new HostCounter(factory, ExperimentRegistry.ReloadRefusedCounterName);
+        using var refused = new HostCounter(factory, QueryRecInstrumentation.ExperimentReloadRefusedName);
         var generation = factory.Services.GetRequiredService<ExperimentRegistry>().Generation;
 
         ExperimentHosts.WriteConfig(ConfigPath, json);
@@ -107,7 +108,7 @@ public sealed class ExperimentReloadTests : IDisposable
     {
         var (factory, client) = Start(LimitLayer("k3", 3));
         using var _ = factory;
-        using var refused = new HostCounter(factory, ExperimentRegistry.ReloadRefusedCounterName);
+        using var refused = new HostCounter(factory, QueryRecInstrumentation.ExperimentReloadRefusedName);
         var registry = factory.Services.GetRequiredService<ExperimentRegistry>();
         var generation = registry.Generation;
 
@@ -140,7 +141,7 @@ public sealed class ExperimentReloadTests : IDisposable
     {
         var (factory, client) = Start(LimitLayer("k3", 3));
         using var _ = factory;
-        using var refused = new HostCounter(factory, ExperimentRegistry.ReloadRefusedCounterName);
+        using var refused = new HostCounter(factory, QueryRecInstrumentation.ExperimentReloadRefusedName);
 
         ExperimentHosts.WriteConfig(ConfigPath, LimitLayer("k2", 2, share: 150));
         await Polling.UntilAsync(() => refused.Count >= 1, "the refused reload", Deadline);

@@ -15,7 +15,7 @@ internal sealed class HostCounter : IDisposable
     private long _count;
 
     /// <param name="factory">The host whose counter is read.</param>
-    /// <param name="instrumentName">The counter, e.g. <see cref="RankingModelHost.RefusedCounterName"/>.</param>
+    /// <param name="instrumentName">The counter, e.g. <see cref="QueryRecInstrumentation.ModelRefusedName"/>.</param>
     /// <param name="tag">When set, only measurements with this tag and value are counted.</param>
     public HostCounter(QueryRecFactory factory, string instrumentName, KeyValuePair<string, string>? tag = null)
     {
@@ -42,7 +42,7 @@ internal sealed class HostCounter : IDisposable
     public long Count => Interlocked.Read(ref _count);
 
     /// <summary>Counts the models refused by one host (<c>queryrec.ranking.model_refused</c>).</summary>
-    public static HostCounter RefusedModels(QueryRecFactory factory) => new(factory, RankingModelHost.RefusedCounterName);
+    public static HostCounter RefusedModels(QueryRecFactory factory) => new(factory, QueryRecInstrumentation.ModelRefusedName);
 
     public void Dispose() => _listener.Dispose();
 

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
@@ -23,7 +24,7 @@ public sealed class SuggestHistoryPresenceTests(RedisSuggestRealtimeHost host) :
     [Fact]
     public async Task Suggest_DeviceWithoutHistory_IsAHitOnItsSecondCall()
     {
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
         var device = _run + "-empty";
 
         var first = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "gear", DeviceId = device, Limit = 4 });
@@ -53,7 +54,7 @@ public sealed class SuggestHistoryPresenceTests(RedisSuggestRealtimeHost host) :
     [Fact]
     public async Task Suggest_DeviceWithHistory_IsNeverAHit()
     {
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
         var device = _run + "-history";
         await host.SearchAsync("gears of war 2", deviceId: device);
 
@@ -70,7 +71,7 @@ public sealed class SuggestHistoryPresenceTests(RedisSuggestRealtimeHost host) :
     [Fact]
     public async Task Suggest_HistoryReadFailed_IsNotRememberedAsEmpty()
     {
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
         var device = _run + "-broken";
 
         // The device's recent-queries key (a sorted set) holds a string: its read fails.

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Serving.Suggest;
@@ -17,8 +18,8 @@ public sealed class SuggestResponseCacheTests(EmbeddedSuggestRealtimeHost host) 
     [Fact]
     public async Task Suggest_RepeatedAnonymousCall_IsAHitWithTheSameAnswerAndANewRequestId()
     {
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
-        using var misses = new HostCounter(host.Factory, SuggestResponseCache.MissesName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
+        using var misses = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheMissesName);
         var request = new SuggestRequest { Prefix = "gear", Limit = 3 };
 
         var first = await host.Client.SuggestAsync(request);
@@ -36,7 +37,7 @@ public sealed class SuggestResponseCacheTests(EmbeddedSuggestRealtimeHost host) 
     [Fact]
     public async Task Suggest_SamePrefixWithAnotherLimit_IsNotTheCachedAnswer()
     {
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
 
         var three = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "ge", Limit = 3 });
         var two = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "ge", Limit = 2 });
@@ -49,7 +50,7 @@ public sealed class SuggestResponseCacheTests(EmbeddedSuggestRealtimeHost host) 
     [Fact]
     public async Task Suggest_UserWithHistory_IsNeverAnsweredFromTheCache()
     {
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
         var user = _run + "-history";
         await host.SearchAsync("gears of war 2", userId: user);
 
@@ -65,7 +66,7 @@ public sealed class SuggestResponseCacheTests(EmbeddedSuggestRealtimeHost host) 
     public async Task Suggest_DeviceWithoutHistory_IsCachedByDefault()
     {
         // IncludeSubjectsWithoutHistory is on by default (storefront calls all carry a device id).
-        using var hits = new HostCounter(host.Factory, SuggestResponseCache.HitsName);
+        using var hits = new HostCounter(host.Factory, QueryRecInstrumentation.ResponseCacheHitsName);
         var device = _run + "-device";
 
         var first = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "halo", DeviceId = device });
@@ -85,8 +86,8 @@ public sealed class SuggestResponseCacheFlipTests
         var path = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("cache-v1", new Dictionary<string, long> { ["gears of war"] = 10, ["gear head"] = 5 }));
         using var factory = QueryRecFactory.Embedded(path, pollInterval: TimeSpan.FromMilliseconds(100));
         var client = factory.CreateClient(factory.CreateChannel());
-        using var hits = new HostCounter(factory, SuggestResponseCache.HitsName);
-        using var misses = new HostCounter(factory, SuggestResponseCache.MissesName);
+        using var hits = new HostCounter(factory, QueryRecInstrumentation.ResponseCacheHitsName);
+        using var misses = new HostCounter(factory, QueryRecInstrumentation.ResponseCacheMissesName);
         await Polling.ForIndexAsync(client, "cache-v1", TimeSpan.FromSeconds(30));
         var request = new SuggestRequest { Prefix = "gea" };
         var before = await client.SuggestAsync(request);

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Resilience;
 
 namespace QueryRec.UnitTests.Serving.Resilience;
@@ -16,8 +17,8 @@ public sealed class NearCacheTests
         Assert.Equal(1, host.Inner.Reads);
         Assert.Equal(FakeIndexStore.TextOf("v1", "ge"), second!.Completions[0].Text);
         Assert.Same(first, second);
-        Assert.Equal(1, host.Count(ResilienceMetrics.NearCacheMissesName));
-        Assert.Equal(1, host.Count(ResilienceMetrics.NearCacheHitsName));
+        Assert.Equal(1, host.Count(QueryRecInstrumentation.NearCacheMissesName));
+        Assert.Equal(1, host.Count(QueryRecInstrumentation.NearCacheHitsName));
     }
 
     [Fact]
@@ -30,8 +31,8 @@ public sealed class NearCacheTests
 
         Assert.Equal(2, host.Inner.Reads);
         Assert.Equal(FakeIndexStore.TextOf("v2", "ge"), flipped!.Completions[0].Text);
-        Assert.Equal(2, host.Count(ResilienceMetrics.NearCacheMissesName));
-        Assert.Equal(0, host.Count(ResilienceMetrics.NearCacheHitsName));
+        Assert.Equal(2, host.Count(QueryRecInstrumentation.NearCacheMissesName));
+        Assert.Equal(0, host.Count(QueryRecInstrumentation.NearCacheHitsName));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ internal sealed class ResilienceTestHost : IDisposable
 
         Options = options ?? new ResilienceOptions();
         var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
-        Metrics = new ResilienceMetrics(meters);
+        Metrics = new QueryRecInstrumentation(meters, Microsoft.Extensions.Options.Options.Create(new TelemetryOptions()));
         Resilience = new StoreResilience(wrapped, Metrics, time ?? TimeProvider.System, NullLogger<StoreResilience>.Instance);
         Cache = new NearCache(wrapped, Metrics);
         Store = new ResilientIndexStore(Inner, Resilience, Cache);
@@ -54,7 +54,7 @@ internal sealed class ResilienceTestHost : IDisposable
 
     public FakeIndexStore Inner { get; } = new();
 
-    public ResilienceMetrics Metrics { get; }
+    public QueryRecInstrumentation Metrics { get; }
 
     public StoreResilience Resilience { get; }
 

@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
@@ -55,7 +56,7 @@ public sealed class StoreResilienceTests
         await Assert.ThrowsAsync<BrokenCircuitException>(async () => await host.Store.OpenSnapshot("v1").GetPrefixNodeAsync("ge"));
 
         Assert.Equal(reads, host.Inner.Reads);
-        Assert.Equal(1, host.Count(ResilienceMetrics.CircuitStateName, "state=open"));
+        Assert.Equal(1, host.Count(QueryRecInstrumentation.CircuitStateName, "state=open"));
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class StoreResilienceTests
 
         Assert.NotNull(node);
         Assert.Equal(CircuitState.Closed, host.Resilience.State);
-        Assert.Equal(1, host.Count(ResilienceMetrics.CircuitStateName, "state=closed"));
+        Assert.Equal(1, host.Count(QueryRecInstrumentation.CircuitStateName, "state=closed"));
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public sealed class StoreResilienceTests
         var node = await snapshot.GetPrefixNodeAsync("ge");
 
         Assert.Equal(FakeIndexStore.TextOf("v1", "ge"), node!.Completions[0].Text);
-        Assert.Equal(1, host.Count(ResilienceMetrics.FallbackName, "kind=" + ResilienceMetrics.KindNearCache));
+        Assert.Equal(1, host.Count(QueryRecInstrumentation.FallbackName, "kind=" + QueryRecInstrumentation.KindNearCache));
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class StoreResilienceTests
 
         Assert.Equal(FakeIndexStore.TextOf("v1", "hot:games"), list!.Queries[0].Text);
         Assert.Equal(["store_fallback:last_good_list"], scope.Scope.Reasons());
-        Assert.Equal(1, host.Count(ResilienceMetrics.FallbackName, "kind=" + ResilienceMetrics.KindLastGoodList));
+        Assert.Equal(1, host.Count(QueryRecInstrumentation.FallbackName, "kind=" + QueryRecInstrumentation.KindLastGoodList));
     }
 
     [Fact]

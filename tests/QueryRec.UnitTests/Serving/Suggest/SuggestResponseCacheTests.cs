@@ -1,3 +1,4 @@
+using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class SuggestResponseCacheTests : IDisposable
         options.ResponseCache.Ttl = ttl ?? TimeSpan.FromSeconds(5);
         options.ResponseCache.HistoryPresenceMaxEntries = presenceEntries;
         options.ResponseCache.HistoryPresenceTtl = presenceTtl ?? TimeSpan.FromSeconds(5);
-        return new SuggestResponseCache(Options.Create(options), _time, _services.GetRequiredService<IMeterFactory>());
+        return new SuggestResponseCache(Options.Create(options), _time, new QueryRecInstrumentation(_services.GetRequiredService<IMeterFactory>(), Options.Create(new TelemetryOptions())));
     }
 
     private static SuggestResponseCache.Key Key(string prefix, string index = "v1")
