@@ -1,4 +1,3 @@
-using QueryRec.Serving.Telemetry;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Grpc.Net.Client;
@@ -10,6 +9,7 @@ using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Benchmarks;
 

@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using QueryRec.Api.Validation;
 using QueryRec.Serving.Pipeline;
-using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Api.Interceptors;
 

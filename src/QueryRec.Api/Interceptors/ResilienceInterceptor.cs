@@ -1,9 +1,9 @@
-using QueryRec.Serving.Telemetry;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using QueryRec.Api.Hosting;
 using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Api.Interceptors;
 

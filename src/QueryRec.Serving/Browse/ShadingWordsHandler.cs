@@ -1,7 +1,6 @@
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Strategies;
-using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Serving.Browse;
 

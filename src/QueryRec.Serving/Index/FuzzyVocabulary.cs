@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using QueryRec.Serving.Telemetry;
 using QueryRec.Storage;
 
 namespace QueryRec.Serving.Index;

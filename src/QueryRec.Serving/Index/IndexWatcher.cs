@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Time;
 using QueryRec.Storage.Embedded;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using QueryRec.Serving.Index;

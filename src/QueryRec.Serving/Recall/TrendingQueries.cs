@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
 using QueryRec.Serving.Resilience;
-using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
 

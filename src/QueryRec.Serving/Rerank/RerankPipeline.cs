@@ -1,5 +1,5 @@
-using QueryRec.Serving.Strategies;
 using QueryRec.Serving.Recall;
+using QueryRec.Serving.Strategies;
 
 namespace QueryRec.Serving.Rerank;
 

@@ -1,5 +1,3 @@
-using QueryRec.Serving.Telemetry;
-
 namespace QueryRec.Serving.Resilience;
 
 /// <summary>

@@ -1,7 +1,7 @@
-using QueryRec.Serving.Telemetry;
 using BitFaster.Caching.Lru;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Serving.Resilience;
 

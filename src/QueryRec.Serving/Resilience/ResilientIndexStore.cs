@@ -1,6 +1,6 @@
-using QueryRec.Serving.Telemetry;
 using BitFaster.Caching.Lru;
 using Microsoft.Extensions.Logging.Abstractions;
+using QueryRec.Serving.Telemetry;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 

@@ -1,9 +1,9 @@
-using QueryRec.Serving.Telemetry;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using QueryRec.Serving.Telemetry;
 using StackExchange.Redis;
 
 namespace QueryRec.Serving.Resilience;

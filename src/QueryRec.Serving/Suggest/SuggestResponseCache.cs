@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using BitFaster.Caching.Lru;
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Options;

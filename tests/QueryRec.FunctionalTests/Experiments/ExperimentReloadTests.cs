@@ -1,9 +1,9 @@
-using QueryRec.Serving.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Serving.Experiments;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.FunctionalTests.Experiments;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.FunctionalTests.Infrastructure;

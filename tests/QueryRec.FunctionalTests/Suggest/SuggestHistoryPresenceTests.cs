@@ -1,10 +1,10 @@
-using QueryRec.Serving.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Serving.Index;
 using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
 using QueryRec.Storage.Realtime;
 using StackExchange.Redis;
 

@@ -1,7 +1,6 @@
-using QueryRec.Serving.Telemetry;
 using QueryRec.Contracts.V1;
 using QueryRec.FunctionalTests.Infrastructure;
-using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.FunctionalTests.Suggest;
 

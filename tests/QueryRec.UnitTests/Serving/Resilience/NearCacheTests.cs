@@ -1,5 +1,5 @@
-using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.UnitTests.Serving.Resilience;
 

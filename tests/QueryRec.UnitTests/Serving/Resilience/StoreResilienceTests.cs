@@ -1,9 +1,9 @@
-using QueryRec.Serving.Telemetry;
 using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using QueryRec.Serving.Resilience;
+using QueryRec.Serving.Telemetry;
 using StackExchange.Redis;
 
 namespace QueryRec.UnitTests.Serving.Resilience;

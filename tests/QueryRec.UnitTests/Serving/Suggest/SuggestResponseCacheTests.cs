@@ -1,10 +1,10 @@
-using QueryRec.Serving.Telemetry;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Suggest;
+using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.UnitTests.Serving.Suggest;
 
