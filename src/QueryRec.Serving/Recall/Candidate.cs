@@ -11,7 +11,7 @@ internal sealed class Candidate(string text)
     /// <summary>The normalized query text: the dedupe key.</summary>
     public string Text { get; } = text;
 
-    /// <summary>The text shown to the user (today the normalized text).</summary>
+    /// <summary>The text shown to the user: the normalized query text.</summary>
     public string DisplayText { get; set; } = text;
 
     /// <summary>The sources that recalled it, in recall order, without repeats.</summary>

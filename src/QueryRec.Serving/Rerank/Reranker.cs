@@ -33,7 +33,7 @@ internal sealed class Reranker : IDisposable
             }
         }
 
-        // Tier, then score descending, then recall order (a stable sort, as OrderBy/ThenByDescending was).
+        // Tier, then score descending, then recall order: ties keep the order recall gave them.
         if (kept.Count > 1)
         {
             // The sort keys copied out once (no enum boxing or candidate dereferences per comparison).
