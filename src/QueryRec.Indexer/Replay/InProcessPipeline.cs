@@ -61,8 +61,11 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
     /// <summary>The pipeline's container.</summary>
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Builds and starts the pipeline; fails when it fails to start (bad settings, unreadable index).</summary>
-    public static async Task<InProcessPipeline> StartAsync(InProcessPipelineOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The configuration a replay of <paramref name="options"/> runs with: <see cref="Defaults"/>, the index file and
+    /// model, then the caller's settings. Also what a test gives a real server that must answer as the replay does.
+    /// </summary>
+    public static Dictionary<string, string?> SettingsFor(InProcessPipelineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = new Dictionary<string, string?>(Defaults, StringComparer.OrdinalIgnoreCase)
@@ -79,6 +82,13 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
             settings[key] = value;
         }
 
+        return settings;
+    }
+
+    /// <summary>Builds and starts the pipeline; fails when it fails to start (bad settings, unreadable index).</summary>
+    public static async Task<InProcessPipeline> StartAsync(InProcessPipelineOptions options, CancellationToken cancellationToken)
+    {
+        var settings = SettingsFor(options);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -91,9 +101,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken);
-            var pipeline = new InProcessPipeline(host);
-            await pipeline.MatchersReadyAsync();
-            return pipeline;
+            // Answers must not depend on how fast the typo-tolerant matcher was built (see ActiveIndex.WhenServingAsync).
+            await host.Services.GetRequiredService<ActiveIndex>().WhenCurrentReadyAsync();
+            return new InProcessPipeline(host);
         }
         catch
         {
@@ -110,8 +120,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
 
     /// <summary>
     /// Publishes <paramref name="build"/> to the pipeline's store, as the indexer's publish does for a deployed server,
-    /// and waits (at most <paramref name="timeout"/>, default 60 s) until the pipeline answers from it: its index
-    /// watcher follows the store's announcement, so no Suggest after this returns reads the previous version.
+    /// and waits (at most <paramref name="timeout"/>, default 60 s) until the pipeline answers from it with its typo
+    /// matcher built: its index watcher follows the store's announcement, so no Suggest after this returns reads the
+    /// previous version.
     /// </summary>
     public async Task PublishIndexAsync(IndexBuild build, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
@@ -122,32 +133,18 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
             throw new InvalidOperationException($"the in-process pipeline's store ({store.Name}) cannot publish.");
         }
 
-        var active = _host.Services.GetRequiredService<ActiveIndex>();
         await admin.PublishAsync(build, cancellationToken: cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
         try
         {
-            while (active.Current?.Version != build.Version)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(2), limit.Token);
-            }
+            await _host.Services.GetRequiredService<ActiveIndex>().WhenServingAsync(build.Version, limit.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the in-process pipeline did not activate the published index {build.Version}.");
         }
-
-        await MatchersReadyAsync();
     }
-
-    /// <summary>
-    /// Waits for the active version's typo-tolerant matcher, which a server builds in the background after activation
-    /// (answering without typo tolerance meanwhile): a replay must not depend on how fast that build was, or the same
-    /// log could give different answers on a busy machine.
-    /// </summary>
-    private Task MatchersReadyAsync()
-        => _host.Services.GetRequiredService<ActiveIndex>().Current?.Fuzzy.Building ?? Task.CompletedTask;
 
     /// <summary>Stops the pipeline's background services (index watcher, trending refresh, model host).</summary>
     public async ValueTask DisposeAsync()

@@ -72,10 +72,7 @@ internal sealed class BrowseServing(
     {
         foreach (var reason in results.SelectMany(static r => r.DegradedReasons))
         {
-            if (!metadata.DegradedReasons.Contains(reason))
-            {
-                Degraded.Mark(metadata, reason);
-            }
+            Degraded.MarkOnce(metadata, reason);
         }
     }
 

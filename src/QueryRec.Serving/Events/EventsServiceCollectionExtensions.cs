@@ -21,7 +21,7 @@ internal static class EventsServiceCollectionExtensions
             var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
             var realtime = sp.GetRequiredService<IOptions<RealtimeOptions>>().Value;
             var time = sp.GetRequiredService<EventClock>().Time;
-            return string.IsNullOrWhiteSpace(store.Redis)
+            return !store.UsesRedis
                 ? new EmbeddedRealtimeStore(realtime, time)
                 : new ResilientRealtimeStore(
                     new RedisRealtimeStore(sp.GetRequiredService<IConnectionMultiplexer>(), store.KeyPrefix, realtime, time),

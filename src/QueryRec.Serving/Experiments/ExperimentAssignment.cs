@@ -1,3 +1,4 @@
+using QueryRec.Serving.Pipeline;
 using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Ranking;
@@ -74,8 +75,7 @@ internal sealed class ExperimentAssignment
 
         if (InvalidReason is not null)
         {
-            metadata.Degraded = true;
-            metadata.DegradedReasons.Add(InvalidReason);
+            Degraded.Mark(metadata, InvalidReason);
         }
     }
 }

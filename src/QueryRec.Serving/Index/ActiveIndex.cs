@@ -18,6 +18,9 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
     // 10^7 queries) carries on in the background instead of starting over on every poll.
     private IIndexSnapshot? _pending;
 
+    // Completed (and replaced) each time a version is switched in, so waiters need not poll.
+    private TaskCompletionSource _switched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The store the snapshots come from.</summary>
     public IIndexStore Store => store;
 
@@ -52,8 +55,33 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
             Fuzzy = fuzzy,
         };
         Interlocked.CompareExchange(ref _pending, null, snapshot);
+        Interlocked.Exchange(ref _switched, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return (true, previous);
     }
+
+    /// <summary>
+    /// Completes once <paramref name="version"/> is served and its typo-tolerant matcher is built. A server answers
+    /// while the matcher builds (without typo tolerance); a replay must not, or its answers would depend on how fast
+    /// the build was.
+    /// </summary>
+    public async Task WhenServingAsync(string version, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Taken before Current is read: a switch after the read completes this task.
+            var switched = Volatile.Read(ref _switched).Task;
+            if (_current is { } current && string.Equals(current.Version, version, StringComparison.Ordinal))
+            {
+                await current.Fuzzy.Building.WaitAsync(cancellationToken);
+                return;
+            }
+
+            await switched.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Completes once the version served now (if any) has its typo-tolerant matcher built.</summary>
+    public Task WhenCurrentReadyAsync() => _current?.Fuzzy.Building ?? Task.CompletedTask;
 }
 
 /// <summary>One index version being served, with how it was built.</summary>

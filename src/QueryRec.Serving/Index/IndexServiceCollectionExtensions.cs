@@ -28,7 +28,7 @@ internal static class IndexServiceCollectionExtensions
         services.TryAddSingleton<IIndexStore>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            if (string.IsNullOrWhiteSpace(options.Redis))
+            if (!options.UsesRedis)
             {
                 return new EmbeddedIndexStore(timeProvider: sp.GetRequiredService<TimeProvider>());
             }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 namespace QueryRec.Serving.Index;
 
@@ -16,6 +17,10 @@ public sealed class StoreOptions
     /// </summary>
     [MaxLength(2048)]
     public string? Redis { get; set; }
+
+    /// <summary>True when a Redis store is configured; otherwise the embedded store serves <see cref="IndexPath"/>.</summary>
+    [MemberNotNullWhen(true, nameof(Redis))]
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     /// <summary>Prefix of every Redis key; must match the indexer's <c>--key-prefix</c>.</summary>
     [Required]
@@ -47,12 +52,12 @@ internal sealed class StoreOptionsRules : IValidateOptions<StoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, StoreOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.Redis) && !string.IsNullOrWhiteSpace(options.IndexPath) && !File.Exists(options.IndexPath))
+        if (!options.UsesRedis && !string.IsNullOrWhiteSpace(options.IndexPath) && !File.Exists(options.IndexPath))
         {
             return ValidateOptionsResult.Fail($"{StoreOptions.Section}:IndexPath '{options.IndexPath}' does not exist. Build one with 'QueryRec.Indexer build', or configure {StoreOptions.Section}:Redis.");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Redis))
+        if (options.UsesRedis)
         {
             try
             {

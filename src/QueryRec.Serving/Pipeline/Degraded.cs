@@ -10,4 +10,13 @@ internal static class Degraded
         metadata.Degraded = true;
         metadata.DegradedReasons.Add(reason);
     }
+
+    /// <summary>Marks the answer degraded for <paramref name="reason"/> unless it already names that reason.</summary>
+    public static void MarkOnce(ResponseMetadata metadata, string reason)
+    {
+        if (!metadata.DegradedReasons.Contains(reason))
+        {
+            Mark(metadata, reason);
+        }
+    }
 }

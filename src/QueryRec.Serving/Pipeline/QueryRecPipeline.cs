@@ -23,20 +23,26 @@ internal sealed class QueryRecPipeline(
     ExperimentRegistry experiments,
     TimeProvider timeProvider)
 {
+    // Created once: a method group passed per call would allocate a delegate on every call.
+    private readonly Func<SuggestRequest, RequestContext, CancellationToken, Task<SuggestResponse>> _suggest = suggest.HandleAsync;
+    private readonly Func<DiscoverRequest, RequestContext, CancellationToken, Task<DiscoverResponse>> _discover = discover.HandleAsync;
+    private readonly Func<GetShadingWordsRequest, RequestContext, CancellationToken, Task<GetShadingWordsResponse>> _shadingWords = shadingWords.HandleAsync;
+    private readonly Func<ReportEventsRequest, RequestContext, CancellationToken, Task<ReportEventsResponse>> _reportEvents = reportEvents.HandleAsync;
+
     public Task<SuggestResponse> SuggestAsync(SuggestRequest request, PipelineCall call, CancellationToken cancellationToken)
-        => RunAsync(request, request.UserId, request.DeviceId, call, suggest.HandleAsync, static r => r.Metadata, cancellationToken);
+        => RunAsync(request, request.UserId, request.DeviceId, call, _suggest, static r => r.Metadata, cancellationToken);
 
     public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, PipelineCall call, CancellationToken cancellationToken)
-        => RunAsync(request, request.UserId, request.DeviceId, call, discover.HandleAsync, static r => r.Metadata, cancellationToken);
+        => RunAsync(request, request.UserId, request.DeviceId, call, _discover, static r => r.Metadata, cancellationToken);
 
     public Task<GetShadingWordsResponse> GetShadingWordsAsync(GetShadingWordsRequest request, PipelineCall call, CancellationToken cancellationToken)
-        => RunAsync(request, request.UserId, request.DeviceId, call, shadingWords.HandleAsync, static r => r.Metadata, cancellationToken);
+        => RunAsync(request, request.UserId, request.DeviceId, call, _shadingWords, static r => r.Metadata, cancellationToken);
 
     /// <summary>A batch is assigned to arms when all its events share one caller; otherwise it has none.</summary>
     public Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, PipelineCall call, CancellationToken cancellationToken)
     {
         var (userId, deviceId) = BatchCaller(request);
-        return RunAsync(request, userId, deviceId, call, reportEvents.HandleAsync, static r => r.Metadata, cancellationToken);
+        return RunAsync(request, userId, deviceId, call, _reportEvents, static r => r.Metadata, cancellationToken);
     }
 
     /// <summary>
@@ -68,11 +74,7 @@ internal sealed class QueryRecPipeline(
         {
             foreach (var reason in context.Scope.Reasons())
             {
-                if (!metadata.DegradedReasons.Contains(reason))
-                {
-                    metadata.Degraded = true;
-                    metadata.DegradedReasons.Add(reason);
-                }
+                Degraded.MarkOnce(metadata, reason);
             }
         }
 

@@ -18,7 +18,7 @@ internal static class RankingServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<RankingModelOptions>().Bind(configuration.GetSection(RankingModelOptions.Section));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RankingModelOptions>, RankingModelOptionsValidator>());
         services.TryAddSingleton<IRankingModelSource>(static sp =>
-            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<StoreOptions>>().Value.Redis)
+            !sp.GetRequiredService<IOptions<StoreOptions>>().Value.UsesRedis
                 ? NoRankingModelSource.Instance
                 : new RedisModelStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<StoreOptions>>().Value.KeyPrefix, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RankingModelHost>();

@@ -45,17 +45,17 @@ public sealed class ReplayBothWaysTests : IDisposable
         Directory.CreateDirectory(_dir);
         var index = Path.Combine(_dir, "index.qrx");
         IndexFile.WriteFile(IndexBuilder.Build(events.Where(static e => e.Time < Split.AddDays(-7)), new BuildOptions(), TimeProvider.System).Build, index);
-        var settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.AddDays(-7).ToString("O") };
+        var service = new InProcessPipelineOptions(index) { Settings = new Dictionary<string, string?> { ["QueryRec:Clock:ReplayStart"] = Split.AddDays(-7).ToString("O") } };
         var options = new StreamingReplayOptions(Split) { WarmupFrom = Split.AddDays(-7), MaxPrefix = 4 };
 
         List<string> inProcess;
-        await using (var pipeline = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(index) { Settings = settings }, CancellationToken.None))
+        await using (var pipeline = await InProcessPipeline.StartAsync(service, CancellationToken.None))
         {
             inProcess = await ReplayAsync(events, pipeline, options);
         }
 
         List<string> overGrpc;
-        await using (var server = await GrpcServer.StartAsync(index, settings))
+        await using (var server = await GrpcServer.StartAsync(service))
         {
             overGrpc = await ReplayAsync(events, server, options);
         }
@@ -118,17 +118,9 @@ public sealed class ReplayBothWaysTests : IDisposable
             _client = new QueryRecService.QueryRecServiceClient(channel);
         }
 
-        public static async Task<GrpcServer> StartAsync(string index, IReadOnlyDictionary<string, string?> overrides)
+        public static async Task<GrpcServer> StartAsync(InProcessPipelineOptions options)
         {
-            var settings = new Dictionary<string, string?>(InProcessPipeline.Defaults, StringComparer.OrdinalIgnoreCase)
-            {
-                ["QueryRec:Store:IndexPath"] = index,
-            };
-            foreach (var (key, value) in overrides)
-            {
-                settings[key] = value;
-            }
-
+            var settings = InProcessPipeline.SettingsFor(options);
             var app = QueryRecHost.Build(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory }, builder =>
             {
                 builder.Configuration.Sources.Clear();
@@ -140,7 +132,7 @@ public sealed class ReplayBothWaysTests : IDisposable
             await app.StartAsync();
 
             // As the in-process pipeline does: answer only once the typo-tolerant matcher is built.
-            await (app.Services.GetRequiredService<ActiveIndex>().Current?.Fuzzy.Building ?? Task.CompletedTask);
+            await app.Services.GetRequiredService<ActiveIndex>().WhenCurrentReadyAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             return new GrpcServer(app, GrpcChannel.ForAddress(address));
         }

@@ -13,10 +13,10 @@ namespace QueryRec.UnitTests.Serving.Pipeline;
 
 /// <summary>
 /// The serving pipeline as <see cref="ServingServiceCollectionExtensions.AddQueryRecServing"/> composes it for every
-/// host, built here without one: a service collection with logging, metrics and in-memory configuration, the embedded
-/// index store held in memory (no index file: the build is published to it directly) registered before the pipeline
-/// so that it wins, and the pipeline's hosted services (index watcher, trending refresh, model host, experiments)
-/// started and stopped by hand. No socket, no file, no Redis.
+/// host, on a generic host (no web server): in-memory configuration, the embedded index store held in memory (no index
+/// file: the build is published to it directly) registered before the pipeline so that it wins, and the pipeline's
+/// hosted services (index watcher, trending refresh, model host, experiments) started with the host. No socket, no
+/// file, no Redis.
 /// </summary>
 internal sealed class InMemoryPipeline : IAsyncDisposable
 {
@@ -36,12 +36,12 @@ internal sealed class InMemoryPipeline : IAsyncDisposable
         ["QueryRec:Store:PollInterval"] = "00:00:00.050",
     };
 
-    private readonly ServiceProvider _services;
-    private readonly List<IHostedService> _started = [];
+    private readonly IHost _host;
 
-    private InMemoryPipeline(ServiceProvider services)
+    private InMemoryPipeline(IHost host)
     {
-        _services = services;
+        _host = host;
+        var services = host.Services;
         Pipeline = services.GetRequiredService<QueryRecPipeline>();
         Store = (EmbeddedIndexStore)services.GetRequiredService<IIndexStore>();
         ActiveIndex = services.GetRequiredService<ActiveIndex>();
@@ -83,31 +83,25 @@ internal sealed class InMemoryPipeline : IAsyncDisposable
         var store = new EmbeddedIndexStore();
         await store.PublishAsync(build);
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Defaults).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton<IConfiguration>(configuration); // as every host registers it: the experiments registry reads it
-        services.AddSingleton<IIndexStore>(store); // before AddQueryRecServing, whose TryAdd then keeps it
-        configureServices?.Invoke(services);
-        services.AddQueryRecServing(configuration);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(Defaults).AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Services.AddSingleton<IIndexStore>(store); // before AddQueryRecServing, whose TryAdd then keeps it
+        configureServices?.Invoke(builder.Services);
+        builder.Services.AddQueryRecServing(builder.Configuration);
 
-        var pipeline = new InMemoryPipeline(services.BuildServiceProvider());
+        // The host validates the options registered with ValidateOnStart, then starts the hosted services.
+        var host = builder.Build();
         try
         {
-            await pipeline.StartHostedServicesAsync();
-            var serving = pipeline.ActiveIndex.Current;
-            if (serving?.Version != build.Version)
-            {
-                throw new InvalidOperationException($"the pipeline serves {serving?.Version ?? "no version"}, not the published {build.Version}.");
-            }
-
-            await serving.Fuzzy.Building;
+            await host.StartAsync();
+            var pipeline = new InMemoryPipeline(host);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await pipeline.ActiveIndex.WhenServingAsync(build.Version, limit.Token);
             return pipeline;
         }
         catch
         {
-            await pipeline.DisposeAsync();
+            host.Dispose();
             throw;
         }
     }
@@ -120,32 +114,12 @@ internal sealed class InMemoryPipeline : IAsyncDisposable
     {
         await Store.PublishAsync(build);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (ActiveIndex.Current?.Version != build.Version)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(2), limit.Token);
-        }
-
-        await ActiveIndex.Current.Fuzzy.Building;
-    }
-
-    private async Task StartHostedServicesAsync()
-    {
-        // What a host does on start: validate the options registered with ValidateOnStart, then start the services.
-        _services.GetService<IStartupValidator>()?.Validate();
-        foreach (var service in _services.GetServices<IHostedService>())
-        {
-            await service.StartAsync(CancellationToken.None);
-            _started.Add(service);
-        }
+        await ActiveIndex.WhenServingAsync(build.Version, limit.Token);
     }
 
     public async ValueTask DisposeAsync()
     {
-        for (var i = _started.Count - 1; i >= 0; i--)
-        {
-            await _started[i].StopAsync(CancellationToken.None);
-        }
-
-        await _services.DisposeAsync();
+        await _host.StopAsync();
+        _host.Dispose();
     }
 }
