@@ -71,6 +71,11 @@ for path in reports:
     passed += int(c.get("passed", 0))
     failed += sum(int(c.get(k, 0)) for k in ("failed", "error", "timeout", "aborted"))
     skipped += int(c.get("notExecuted", 0))
+    # Each test that did not run, with its reason (the real-data tests say which ../shared/data file is missing).
+    for r in ET.parse(path).getroot().iter("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}UnitTestResult"):
+        if r.get("outcome") == "NotExecuted":
+            message = r.find(".//{*}Message")
+            print(f"not run: {r.get('testName')}: {message.text if message is not None else 'skipped'}", file=sys.stderr)
 failed += max(0, int(sys.argv[2]) - len(reports))  # a project that wrote no report did not run
 print(passed, failed, skipped)
 PY

@@ -17,7 +17,7 @@ public sealed partial class BestBuyEndToEndTests(RedisServerFixture redis) : ICl
 {
     private static string BestBuyPath => SharedData.BestBuyCsv;
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public async Task Suggest_Gea_AfterImportBuildPublish_ReturnsGearsOfWar3FirstWithExpectedPopularity()
     {
         var work = TempDirectories.Create("queryrec-bestbuy-");

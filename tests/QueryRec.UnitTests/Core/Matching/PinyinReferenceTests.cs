@@ -12,7 +12,7 @@ namespace QueryRec.UnitTests.Core.Matching;
 /// </summary>
 public sealed class PinyinReferenceTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SharedDataFact(SharedData.PinyinPhrasesFile)]
     public void Keys_ReferencePhrases_ReferenceReadingAmongSixteenKeys()
     {
         var phrases = ReferencePhrases();
@@ -26,7 +26,7 @@ public sealed class PinyinReferenceTests(ITestOutputHelper output)
         Assert.True(share >= 0.995, $"reference reading among keys for {share:P2} of {phrases.Count} phrases");
     }
 
-    [Fact]
+    [SharedDataFact(SharedData.PinyinPhrasesFile)]
     public void Keys_ReferencePhrases_FirstKeyIsTheReferenceForMostPhrases()
     {
         var phrases = ReferencePhrases();
@@ -42,7 +42,7 @@ public sealed class PinyinReferenceTests(ITestOutputHelper output)
     private static List<(string Phrase, string Reading)> ReferencePhrases()
     {
         var result = new List<(string, string)>();
-        foreach (var line in File.ReadLines(SharedData.Path("pinyin", "pinyin_phrases.txt")))
+        foreach (var line in File.ReadLines(SharedData.Path(SharedData.PinyinPhrasesFile)))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (line.StartsWith('#') || colon < 0)

@@ -15,7 +15,7 @@ namespace QueryRec.UnitTests.Indexer.Build;
 /// </summary>
 public sealed class BestBuyBuildTests
 {
-    private static readonly string SamplePath = SharedData.BestBuyCsv;
+    private static string SamplePath => SharedData.BestBuyCsv;
     private static readonly TimeProvider Clock = new FixedTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero));
 
     private static readonly Lazy<List<Row>> Rows = new(() => File.ReadLines(SamplePath).Skip(1).Select(line =>
@@ -82,7 +82,7 @@ public sealed class BestBuyBuildTests
         return support;
     }
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public void Build_BestBuy_Q2qHoldsTheLogsReformulations()
     {
         // Reformulations: a query followed in the same session by a variant that extends it ("mw3" -> "mw3 hardened").
@@ -112,7 +112,7 @@ public sealed class BestBuyBuildTests
         }
     }
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public void Build_BestBuy_I2qOfThePopularSkuListsItsRealQueries()
     {
         // Plain parse: the sku with the most rows, and its clicks per normalized query (one row = one click).
@@ -136,7 +136,7 @@ public sealed class BestBuyBuildTests
         Assert.All(i2q.Queries, q => Assert.Equal(q.Clicks, q.Weight)); // clicks only: weight = clicks × 1
     }
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public void Build_BestBuyWithInjectedTypedPrefixes_NoFragmentLeaksIn()
     {
         // The log itself has no fragments (every search was clicked). Inject, before 300 searches (the first row of

@@ -92,7 +92,7 @@ public sealed class JsonlFastReaderTests : IDisposable
         Assert.Equal(fromRaw.Result.Build.Manifest.Checksum, fromEscaped.Result.Build.Manifest.Checksum);
     }
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public void BuildFromJsonl_BestBuyLog_SameIndexAsGenericReader()
     {
         var jsonl = _dir.File("bestbuy.jsonl");

@@ -7,13 +7,13 @@ namespace QueryRec.UnitTests.Indexer.Import;
 /// <summary>Imports the real Best Buy sample (read at run time from the shared data directory, never copied).</summary>
 public sealed class BestBuySampleImportTests : IDisposable
 {
-    private static readonly string SamplePath = SharedData.BestBuyCsv;
+    private static string SamplePath => SharedData.BestBuyCsv;
 
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public void ImportBestBuy_RealSample_EveryRowBecomesSearchAndClick()
     {
         Assert.True(File.Exists(SamplePath), $"The Best Buy sample is missing: expected it at {SamplePath}.");
@@ -33,7 +33,7 @@ public sealed class BestBuySampleImportTests : IDisposable
         Assert.Equal(expectedRows, events.Count(e => e.Type == LogEventType.Click && e.ItemId is not null));
     }
 
-    [Fact]
+    [SharedDataFact(SharedData.BestBuyCsvFile)]
     public void ImportBestBuy_RealSample_FirstRowMatchesTheFile()
     {
         Assert.True(File.Exists(SamplePath), $"The Best Buy sample is missing: expected it at {SamplePath}.");

@@ -10,10 +10,10 @@ namespace QueryRec.UnitTests.Serving.Index;
 /// <summary>The fuzzy trie over the 100k Taobao queries: correctness on real text; build time and size are printed, not asserted.</summary>
 public sealed class FuzzyTrieTaobaoTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SharedDataFact(SharedData.TaobaoQueriesFile)]
     public void Search_OneEditTyposOfTaobaoPrefixes_FindTheIntendedPrefix()
     {
-        var texts = File.ReadLines(SharedData.Path("taobao-multicpr", "ecom_queries_100k.txt"))
+        var texts = File.ReadLines(SharedData.Path(SharedData.TaobaoQueriesFile))
             .Select(static line => QueryNormalizer.Normalize(line[(line.IndexOf('\t') + 1)..]))
             .Where(static t => t.Length > 0)
             .ToList();
