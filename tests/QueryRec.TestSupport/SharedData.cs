@@ -34,7 +34,7 @@ public static class SharedData
         }
 
         var missing = files.FirstOrDefault(static f => Find(f) is null);
-        return missing is null ? null : $"not run: ../shared/data/{missing} is not beside the repository (the real-data tests run where it is; CI always has it)";
+        return missing is null ? null : $"../shared/data/{missing} is not beside the repository (real-data tests run where it is; CI always has it)";
     }
 
     private static string? Find(string file)
