@@ -8,6 +8,7 @@ using QueryRec.Indexer.Ranking;
 using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
+using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Suggest;
 
 namespace QueryRec.Benchmarks;
@@ -145,7 +146,7 @@ public class RankingBenchmarks
             var recalled = requests.Select(r =>
             {
                 var context = new SuggestContext(QueryRec.Core.Normalization.QueryNormalizer.NormalizePrefix(r.Prefix), null, index.Serving, trending);
-                return RecallRunner.RunAsync(sources, context, TimeSpan.FromSeconds(5), TimeProvider.System, logger, "bench", CancellationToken.None)
+                return RecallRunner.RunAsync(sources, context, new CallScope(DateTime.MaxValue, TimeProvider.System), TimeSpan.FromSeconds(5), TimeProvider.System, logger, "bench", CancellationToken.None)
                     .GetAwaiter().GetResult().Candidates;
             }).ToArray();
             var sets = new CandidateSet[requests.Length];

@@ -39,8 +39,7 @@ internal static class IndexServiceCollectionExtensions
                     new RedisIndexOptions { KeyPrefix = options.KeyPrefix },
                     sp.GetRequiredService<TimeProvider>()),
                 sp.GetRequiredService<StoreResilience>(),
-                sp.GetRequiredService<NearCache>(),
-                sp.GetRequiredService<ILogger<ResilientIndexStore>>());
+                sp.GetRequiredService<NearCache>());
         });
         services.TryAddSingleton<ActiveIndex>();
         services.AddHostedService<IndexWatcher>();

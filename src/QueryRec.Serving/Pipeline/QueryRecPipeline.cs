@@ -12,7 +12,7 @@ namespace QueryRec.Serving.Pipeline;
 /// <summary>
 /// The entry of every product of the pipeline, the same for every host (the gRPC service, the indexer's in-process
 /// replay, the benchmarks): assigns the caller to its experiment arms, opens the call's scope (deadline, degraded
-/// reasons raised deep in the stores), runs the product's handler with both in its <see cref="RequestContext"/> and
+/// reasons of the stores behind failed reads), runs the product's handler with both in its <see cref="RequestContext"/> and
 /// adds the scope's reasons to the answer.
 /// </summary>
 internal sealed class QueryRecPipeline(
@@ -67,8 +67,7 @@ internal sealed class QueryRecPipeline(
             Activity.Current?.SetTag(QueryRecTelemetry.Attributes.Arm, assignment.Tag);
         }
 
-        using var scope = CallScope.Begin(call.DeadlineUtc, timeProvider);
-        var context = new RequestContext(assignment.Arms.Count == 0 ? null : assignment, scope.Scope);
+        var context = new RequestContext(assignment.Arms.Count == 0 ? null : assignment, new CallScope(call.DeadlineUtc, timeProvider));
         var response = await handler(request, context, cancellationToken);
         if (metadataOf(response) is { } metadata)
         {

@@ -8,15 +8,10 @@ namespace QueryRec.Serving.Pipeline;
 /// The per-call state of one pipeline call, passed to the handlers as a parameter: the caller's experiment arms and
 /// the call's scope (deadline on the wall clock, degraded reasons). Created by <see cref="QueryRecPipeline"/>.
 /// </summary>
-/// <remarks>
-/// The store decorators (<see cref="ResilientIndexStore"/>, <see cref="StoreResilience"/>) sit behind the storage
-/// interfaces, which carry no call state; they reach the same scope through <see cref="CallScope.Current"/>, which
-/// the pipeline sets for exactly the flow of this call.
-/// </remarks>
 internal sealed class RequestContext(ExperimentAssignment? arms, CallScope scope)
 {
     /// <summary>A context without arms or deadline, for tests and tools that call a handler directly.</summary>
-    public static RequestContext Unbounded() => new(null, CallScope.Detached(DateTime.MaxValue, TimeProvider.System));
+    public static RequestContext Unbounded() => new(null, new CallScope(DateTime.MaxValue, TimeProvider.System));
 
     /// <summary>The caller's experiment arms; null when no layer assigns one.</summary>
     public ExperimentAssignment? Arms { get; } = arms;

@@ -1,4 +1,5 @@
 using QueryRec.Serving.Index;
+using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.Serving.Recall;
@@ -23,6 +24,7 @@ internal static class RecallRunner
     public static async Task<RecallResult> RunAsync<TContext>(
         IReadOnlyList<IRecallSource<TContext>> sources,
         TContext context,
+        CallScope scope,
         TimeSpan budget,
         TimeProvider timeProvider,
         ILogger logger,
@@ -113,6 +115,7 @@ internal static class RecallRunner
                     var error = task.Exception?.GetBaseException();
                     IndexLog.StoreReadDegraded(logger, error is Polly.CircuitBreaker.BrokenCircuitException ? null : error, rpc, kind + "_error:" + name);
                     (degraded ??= []).Add(kind + "_error:" + name);
+                    scope.AddStoreFault(error);
                     continue;
                 }
 

@@ -26,6 +26,7 @@ internal static class RerankPipeline
                 Telemetry.QueryRecTelemetry.Fail(activity, ex);
                 StrategyLog.RerankStepFailed(logger, ex, step.Name, strategy);
                 state.DegradedReasons.Add("rerank_error:" + step.Name);
+                state.Context.Call.Scope.AddStoreFault(ex);
             }
         }
 

@@ -1,57 +1,48 @@
+using Polly.CircuitBreaker;
+
 namespace QueryRec.Serving.Resilience;
 
 /// <summary>
-/// The deadline of one pipeline call and the degraded reasons gathered while it runs. The pipeline passes it in the
-/// call's <see cref="Pipeline.RequestContext"/>; it is also current (<see cref="Current"/>) for the call's async flow,
-/// because the store decorators that add reasons (<c>store_circuit_open</c>, <c>store_fallback:*</c>) sit behind
-/// storage interfaces that carry no call state. Null outside a call (background work).
+/// The deadline of one pipeline call and the degraded reasons gathered while it runs. Passed explicitly (in the call's
+/// <see cref="Pipeline.RequestContext"/>) to every step that can add a reason; the pipeline adds the gathered reasons to
+/// the answer once the handler returns. Steps may run concurrently, so adding is thread-safe.
 /// </summary>
-internal sealed class CallScope
+internal sealed class CallScope(DateTime deadlineUtc, TimeProvider wall)
 {
-    private static readonly AsyncLocal<CallScope?> Ambient = new();
+    /// <summary>The reason of a call that had a store read refused by the open circuit breaker.</summary>
+    public const string CircuitOpenReason = "store_circuit_open";
 
     private readonly Lock _gate = new();
     private List<string>? _reasons;
 
-    private CallScope(DateTime deadlineUtc, TimeProvider wall)
-    {
-        DeadlineUtc = deadlineUtc;
-        Wall = wall;
-    }
-
-    /// <summary>The scope of the call in flight, or null.</summary>
-    public static CallScope? Current => Ambient.Value;
-
     /// <summary>The call's deadline (UTC; <see cref="DateTime.MaxValue"/> when it has none).</summary>
-    public DateTime DeadlineUtc { get; }
+    public DateTime DeadlineUtc { get; } = deadlineUtc;
 
     /// <summary>The wall clock the deadline is measured on.</summary>
-    public TimeProvider Wall { get; }
+    public TimeProvider Wall { get; } = wall;
 
-    /// <summary>Opens the scope of a call; dispose it when the call ends.</summary>
-    public static Restorer Begin(DateTime deadlineUtc, TimeProvider wall)
+    /// <summary>Adds a degraded reason (once).</summary>
+    public void AddReason(string reason)
     {
-        var previous = Ambient.Value;
-        var scope = new CallScope(deadlineUtc, wall);
-        Ambient.Value = scope;
-        return new Restorer(scope, previous);
+        lock (_gate)
+        {
+            _reasons ??= [];
+            if (!_reasons.Contains(reason))
+            {
+                _reasons.Add(reason);
+            }
+        }
     }
 
-    /// <summary>Adds a degraded reason to the call in flight (once); does nothing outside a call.</summary>
-    public static void AddReason(string reason)
+    /// <summary>
+    /// Adds what a failed store read says about the store itself: <see cref="CircuitOpenReason"/> when the read was
+    /// refused by the open circuit (the step that caught it reports its own loss separately).
+    /// </summary>
+    public void AddStoreFault(Exception? error)
     {
-        if (Ambient.Value is not { } scope)
+        if (error is BrokenCircuitException || error?.GetBaseException() is BrokenCircuitException)
         {
-            return;
-        }
-
-        lock (scope._gate)
-        {
-            scope._reasons ??= [];
-            if (!scope._reasons.Contains(reason))
-            {
-                scope._reasons.Add(reason);
-            }
+            AddReason(CircuitOpenReason);
         }
     }
 
@@ -63,9 +54,6 @@ internal sealed class CallScope
             return _reasons is null ? [] : [.. _reasons];
         }
     }
-
-    /// <summary>A scope that is not made current (its owner passes it on explicitly).</summary>
-    public static CallScope Detached(DateTime deadlineUtc, TimeProvider wall) => new(deadlineUtc, wall);
 
     /// <summary>
     /// The time budget a step of this call may spend: <paramref name="budget"/>, but never past the call's deadline
@@ -88,14 +76,5 @@ internal sealed class CallScope
         var reserve = TimeSpan.FromTicks(Math.Min(remaining.Ticks / 5, TimeSpan.FromMilliseconds(100).Ticks));
         var usable = remaining - reserve;
         return usable < budget ? usable : budget;
-    }
-
-    /// <summary>Restores the previous scope on dispose.</summary>
-    internal readonly struct Restorer(CallScope scope, CallScope? previous) : IDisposable
-    {
-        /// <summary>The scope opened.</summary>
-        public CallScope Scope => scope;
-
-        public void Dispose() => Ambient.Value = previous;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace QueryRec.Serving.Resilience;
 
-/// <summary>Registration of the resilience layer: options, the Redis read pipeline and the near-cache.</summary>
+/// <summary>Registration of the resilience layer: options, the Redis read pipeline, the near-cache and the last good lists.</summary>
 internal static class ResilienceServiceCollectionExtensions
 {
     /// <summary>
@@ -17,6 +17,7 @@ internal static class ResilienceServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<StoreResilience>();
         services.TryAddSingleton<NearCache>();
+        services.TryAddSingleton<LastGoodLists>();
         return services;
     }
 }

@@ -1,5 +1,3 @@
-using BitFaster.Caching.Lru;
-using Microsoft.Extensions.Logging.Abstractions;
 using QueryRec.Serving.Telemetry;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
@@ -9,17 +7,11 @@ namespace QueryRec.Serving.Resilience;
 /// <summary>
 /// The Redis index store as the server reads it: every read goes through the near-cache (<see cref="NearCache"/>,
 /// keyed by version and key) and, on a miss, through the resilience pipeline (<see cref="StoreResilience"/>: timeout
-/// and circuit breaker). A hot or trending list whose read fails is served from the last good copy held in memory
-/// (possibly of an earlier version), and the call is marked <c>store_fallback:last_good_list</c>. Every other failed
-/// read throws, so that its recall source is dropped with its own degraded reason.
+/// and circuit breaker). A failed read throws, so that what reads it (a recall source, a rerank step) is dropped with
+/// its own degraded reason; the hot and trending lists have a last good copy in memory (<see cref="LastGoodLists"/>).
 /// </summary>
-internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience resilience, NearCache cache, ILogger? logger = null) : IIndexStore
+internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience resilience, NearCache cache) : IIndexStore
 {
-    /// <summary>Most hot and trending lists (one per category) kept as last good copies.</summary>
-    public const int LastGoodCapacity = 1024;
-
-    private readonly ConcurrentLru<string, LastGood> _lastGood = new(LastGoodCapacity);
-    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly StoreResilience _resilience = resilience;
     private readonly NearCache _cache = cache;
 
@@ -39,8 +31,6 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
     /// <inheritdoc />
     public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default)
         => inner.SubscribeAsync(onAnnounced, cancellationToken);
-
-    private readonly record struct LastGood(string Version, RankedQueries List);
 
     private sealed class Snapshot(ResilientIndexStore store, IIndexSnapshot inner) : IIndexSnapshot
     {
@@ -115,10 +105,10 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             => CachedAsync(IndexKeys.Item(itemId), itemId, static (s, a, ct) => s.GetItemQueriesAsync(a, ct), cancellationToken);
 
         public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default)
-            => ListAsync(IndexKeys.Hot(category), category, static (s, a, ct) => s.GetHotAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.Hot(category), category, static (s, a, ct) => s.GetHotAsync(a, ct), cancellationToken);
 
         public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default)
-            => ListAsync(IndexKeys.Trending(category), category, static (s, a, ct) => s.GetTrendingAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.Trending(category), category, static (s, a, ct) => s.GetTrendingAsync(a, ct), cancellationToken);
 
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
             => CachedAsync(IndexKeys.Pins, 0, static (s, _, ct) => s.GetPinsAsync(ct), cancellationToken);
@@ -135,28 +125,6 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             var value = await store._resilience.ExecuteAsync(static (s, ct) => s.read(s.inner, s.arg, ct), (inner, arg, read), cancellationToken);
             store._cache.Set(Version, key, value);
             return value;
-        }
-
-        /// <summary>A hot or trending list: cached like any read, and kept as the last good copy for when reads fail.</summary>
-        private async ValueTask<RankedQueries?> ListAsync(string key, string category, Func<IIndexSnapshot, string, CancellationToken, ValueTask<RankedQueries?>> read, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var list = await CachedAsync(key, category, read, cancellationToken);
-                if (list is not null)
-                {
-                    store._lastGood.AddOrUpdate(key, new LastGood(Version, list));
-                }
-
-                return list;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && store._lastGood.TryGet(key, out var good))
-            {
-                ResilienceLog.LastGoodListServed(store._logger, ex, key, good.Version);
-                store._resilience.Metrics.RecordFallback(QueryRecInstrumentation.KindLastGoodList);
-                CallScope.AddReason("store_fallback:last_good_list");
-                return good.List;
-            }
         }
     }
 

@@ -70,21 +70,12 @@ internal sealed class StoreResilience
     public CircuitState State => _state.CircuitState;
 
     /// <summary>
-    /// Runs one read through the pipeline. A read refused by the open circuit adds <c>store_circuit_open</c> to the call
-    /// in flight and throws; the caller (a recall source) is then dropped with its own reason.
+    /// Runs one read through the pipeline. A read refused by the open circuit throws <see cref="BrokenCircuitException"/>;
+    /// the step that catches it drops what it was reading with its own reason and adds the store's
+    /// (<see cref="CallScope.AddStoreFault"/>).
     /// </summary>
-    public async ValueTask<T> ExecuteAsync<T, TState>(Func<TState, CancellationToken, ValueTask<T>> read, TState state, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _pipeline.ExecuteAsync(read, state, cancellationToken);
-        }
-        catch (BrokenCircuitException)
-        {
-            CallScope.AddReason("store_circuit_open");
-            throw;
-        }
-    }
+    public ValueTask<T> ExecuteAsync<T, TState>(Func<TState, CancellationToken, ValueTask<T>> read, TState state, CancellationToken cancellationToken)
+        => _pipeline.ExecuteAsync(read, state, cancellationToken);
 
     /// <summary>Whether an exception is a fault of the store (counted by the breaker) rather than of the data or the caller.</summary>
     /// <remarks>A value that does not parse (<see cref="Google.Protobuf.InvalidProtocolBufferException"/>, an <see cref="IOException"/>) is a data fault.</remarks>

@@ -22,7 +22,7 @@ internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sou
         string rpc,
         CancellationToken cancellationToken)
     {
-        var recall = await RecallRunner.RunAsync(sources, context, budget, timeProvider, logger, rpc, cancellationToken);
+        var recall = await RecallRunner.RunAsync(sources, context, context.Call.Scope, budget, timeProvider, logger, rpc, cancellationToken);
         using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rank))
         {
             scorer.Score(recall.Candidates, context.Now, 1, context.Call.Arms?.Heuristic);

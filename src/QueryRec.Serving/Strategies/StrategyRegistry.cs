@@ -1,6 +1,7 @@
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Resilience;
 
 namespace QueryRec.Serving.Strategies;
 
@@ -18,7 +19,7 @@ internal sealed class StrategyRegistry
     private readonly ShadingWordsStrategy _shading;
     private readonly ShadingWordsStrategy _shadingCategory;
 
-    public StrategyRegistry(Reranker reranker)
+    public StrategyRegistry(Reranker reranker, LastGoodLists lastGood)
     {
         // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
         IRerankStep[] discoverSteps =
@@ -38,7 +39,7 @@ internal sealed class StrategyRegistry
         _beforeSearch = new DiscoverStrategy("discover-before-search-v1",
         [
             (SectionKind.Personal, "Guess what you want", Discover(personalQueries, personalItems)),
-            (SectionKind.Hot, "Everyone is searching", Discover(new HotQueries(CategoryScope.ContextOrGlobal), new TrendingList(CategoryScope.ContextOrGlobal))),
+            (SectionKind.Hot, "Everyone is searching", Discover(new HotQueries(CategoryScope.ContextOrGlobal, lastGood), new TrendingList(CategoryScope.ContextOrGlobal, lastGood))),
         ]);
         _browsing = new DiscoverStrategy("discover-browsing-v1",
         [
@@ -62,10 +63,10 @@ internal sealed class StrategyRegistry
             new Limit(),
         ];
         _shading = new ShadingWordsStrategy("shading-words-v1", new RecallPlan(
-            [personalQueries, personalItems, new HotQueries(CategoryScope.ContextOnly), new HotQueries(CategoryScope.Global), pins],
+            [personalQueries, personalItems, new HotQueries(CategoryScope.ContextOnly, lastGood), new HotQueries(CategoryScope.Global, lastGood), pins],
             shadingSteps));
         _shadingCategory = new ShadingWordsStrategy("shading-words-category-v1", new RecallPlan(
-            [new HotQueries(CategoryScope.ContextOrGlobal), pins],
+            [new HotQueries(CategoryScope.ContextOrGlobal, lastGood), pins],
             shadingSteps));
     }
 

@@ -8,6 +8,7 @@ using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
+using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
 using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
@@ -173,10 +174,10 @@ internal sealed class SuggestHandler(
 
         var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
         var firstBudget = budget - timeProvider.GetElapsedTime(started);
-        var recall = await RecallRunner.RunAsync(sources.First, context, firstBudget > TimeSpan.Zero ? firstBudget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
+        var recall = await RecallRunner.RunAsync(sources.First, context, call.Scope, firstBudget > TimeSpan.Zero ? firstBudget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
         if (ExactCount(recall.Candidates, out var pinyin) < limit && context.Serving is not null)
         {
-            recall = await FallbackAsync(sources, recall, context, limit, pinyin, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
+            recall = await FallbackAsync(sources, recall, context, call.Scope, limit, pinyin, budget - timeProvider.GetElapsedTime(started), response.Metadata, cancellationToken);
         }
 
         foreach (var reason in recall.DegradedReasons)
@@ -195,7 +196,7 @@ internal sealed class SuggestHandler(
         {
             if (session is not null)
             {
-                (await SessionAsync(session, budget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
+                (await SessionAsync(session, call.Scope, budget - timeProvider.GetElapsedTime(started), cancellationToken)).Apply(recall.Candidates);
             }
 
             // Feature logging (training data): the vectors the model sees, taken before scoring and collapse.
@@ -284,7 +285,7 @@ internal sealed class SuggestHandler(
     /// </summary>
     private async Task<RecallResult> FallbackAsync(
         SuggestSourceSet sources,
-        RecallResult recall, SuggestContext context, int limit, bool pinyin, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
+        RecallResult recall, SuggestContext context, CallScope scope, int limit, bool pinyin, TimeSpan budget, ResponseMetadata metadata, CancellationToken cancellationToken)
     {
         var exact = 0;
         var infix = 0;
@@ -314,7 +315,7 @@ internal sealed class SuggestHandler(
             return recall;
         }
 
-        var more = await RecallRunner.RunAsync(sources.Fallback, fallback, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
+        var more = await RecallRunner.RunAsync(sources.Fallback, fallback, scope, budget, timeProvider, logger, "Suggest", cancellationToken, QueryRecTelemetry.Spans.RecallFallback);
         return RecallRunner.Combine(recall, more);
     }
 
@@ -339,7 +340,7 @@ internal sealed class SuggestHandler(
     /// The session features within what is left of the budget. A read that fails or is late leaves them 0 (logged,
     /// not degraded: recall's own reads of the same stores report the fault, and the answer is still ranked).
     /// </summary>
-    private async Task<SessionSignals> SessionAsync(Task<SessionSignals> session, TimeSpan budget, CancellationToken cancellationToken)
+    private async Task<SessionSignals> SessionAsync(Task<SessionSignals> session, CallScope scope, TimeSpan budget, CancellationToken cancellationToken)
     {
         try
         {
@@ -353,6 +354,7 @@ internal sealed class SuggestHandler(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             IndexLog.StoreReadDegraded(logger, ex, "Suggest", "features_error:session");
+            scope.AddStoreFault(ex);
         }
 
         return SessionSignals.Empty;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
@@ -7,6 +8,7 @@ using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Serving.Resilience;
 using QueryRec.Storage;
 using QueryRec.Storage.Redis;
+using QueryRec.Storage.V1;
 using QueryRec.TestSupport;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -192,6 +194,50 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.True(response.Metadata.Degraded);
         Assert.Contains("store_circuit_open", response.Metadata.DegradedReasons);
         Assert.Contains("store_error:prefix", response.Metadata.DegradedReasons);
+    }
+
+    [Fact]
+    public async Task Discover_HotListsUnreadableWithCircuitOpen_AreServedFromTheirLastGoodCopies()
+    {
+        var hotList = new RankedQueries();
+        hotList.Queries.AddRange(V1.OrderByDescending(static p => p.Value).Take(3).Select(static p => new RankedQuery { Text = p.Key, Score = p.Value }));
+        var build = IndexBuild.Create("hot-v1", DateTimeOffset.UnixEpoch.AddDays(20000), "hot list test index", [
+            .. TestIndexes.FromQueries("hot-v1", V1).Records,
+            new IndexRecord(IndexKeys.Hot(IndexKeys.GlobalCategory), hotList.ToByteArray())]);
+        var (server, keyPrefix) = await StartAsync(build);
+        await using var _ = server;
+        using var factory = Host(server, keyPrefix, TimeSpan.FromSeconds(2), new()
+        {
+            ["QueryRec:Resilience:CircuitBreaker:MinimumThroughput"] = "5",
+            ["QueryRec:Resilience:CircuitBreaker:BreakDuration"] = "00:01:00",
+            // Every read goes to Redis: a near-cache hit would hide the failed read.
+            ["QueryRec:Resilience:NearCache:Enabled"] = "false",
+            ["QueryRec:Strategies:RecallBudget"] = "00:00:02",
+        });
+        var client = factory.CreateClient(factory.CreateChannel());
+        await Polling.ForIndexAsync(client, "hot-v1", TimeSpan.FromSeconds(10));
+        var resilience = factory.Services.GetRequiredService<StoreResilience>();
+        var request = new DiscoverRequest { Stage = Stage.BeforeSearch, Sections = { SectionKind.Hot } };
+        var before = await client.DiscoverAsync(request);
+        var hot = before.Sections.Single().Items.Select(static i => i.Text).ToList();
+        Assert.Equal(V1.OrderByDescending(static p => p.Value).Take(3).Select(static p => p.Key).Order(StringComparer.Ordinal), hot.Order(StringComparer.Ordinal));
+        Assert.False(before.Metadata.Degraded);
+
+        await server.KillAsync();
+        for (var i = 0; i < 50 && !resilience.IsOpen; i++)
+        {
+            await client.SuggestAsync(new SuggestRequest { Prefix = "miss" + i });
+        }
+
+        var during = await client.DiscoverAsync(request);
+
+        Assert.Equal(CircuitState.Open, resilience.State);
+        Assert.Equal(hot, during.Sections.Single().Items.Select(static i => i.Text));
+        Assert.Contains("store_fallback:last_good_list", during.Metadata.DegradedReasons);
+        Assert.Contains("store_circuit_open", during.Metadata.DegradedReasons);
+        // The hot source answered (from its copy); the index has no trending list, so that source had no copy to serve.
+        Assert.DoesNotContain("source_error:category_hot", during.Metadata.DegradedReasons);
+        Assert.Contains("source_error:category_trending_list", during.Metadata.DegradedReasons);
     }
 
     [Fact]

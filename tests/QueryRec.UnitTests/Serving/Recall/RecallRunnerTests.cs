@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Contracts.V1;
+using Polly.CircuitBreaker;
 using QueryRec.Serving.Recall;
+using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Telemetry;
 
 namespace QueryRec.UnitTests.Serving.Recall;
@@ -26,7 +28,7 @@ public sealed class RecallRunnerTests
         var first = new TestSource("first", inline: true, _ => [Make("a", Source.Prefix), Make("b", Source.Prefix)]);
         var second = new TestSource("second", inline: true, _ => [Make("c", Source.Infix), Make("a", Source.Infix)]);
 
-        var round = RecallRunner.RunAsync<int>([first, second], 0, RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
+        var round = RecallRunner.RunAsync<int>([first, second], 0, Scope(), RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
 
         Assert.True(round.IsCompletedSuccessfully, "a round of synchronous inline sources completes before RunAsync returns");
         var result = await round;
@@ -37,6 +39,23 @@ public sealed class RecallRunnerTests
         Assert.Equal([caller], second.Threads);
     }
 
+    private static CallScope Scope() => new(DateTime.MaxValue, TimeProvider.System);
+
+    [Fact]
+    public async Task Source_RefusedByTheOpenCircuit_IsDroppedAndTheCallGetsTheStoreReason()
+    {
+        var refused = new TestSource("refused", inline: false, IReadOnlyList<Candidate> (_) => throw new BrokenCircuitException());
+        var failed = new TestSource("failed", inline: true, IReadOnlyList<Candidate> (_) => throw new InvalidOperationException("boom"));
+        var good = new TestSource("good", inline: true, _ => [Make("a", Source.Prefix)]);
+        var scope = Scope();
+
+        var result = await RecallRunner.RunAsync<int>([refused, failed, good], 0, scope, RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
+
+        Assert.Equal(["a"], result.Candidates.Select(static c => c.Text));
+        Assert.Equal(["source_error:refused", "source_error:failed"], result.DegradedReasons);
+        Assert.Equal([CallScope.CircuitOpenReason], scope.Reasons());
+    }
+
     [Fact]
     public async Task InlineSource_ThrowingSynchronously_IsDroppedAsError_AndTheOthersAnswer()
     {
@@ -44,7 +63,7 @@ public sealed class RecallRunnerTests
         var bad = new TestSource("bad", inline: true, IReadOnlyList<Candidate> (_) => throw new InvalidOperationException("boom"));
         var pooled = new TestSource("pooled", inline: false, _ => [Make("b", Source.Infix)]);
 
-        var result = await RecallRunner.RunAsync<int>([bad, good, pooled], 0, RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
+        var result = await RecallRunner.RunAsync<int>([bad, good, pooled], 0, Scope(), RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
 
         Assert.Equal(["a", "b"], result.Candidates.Select(static c => c.Text));
         Assert.Equal(["source_error:bad"], result.DegradedReasons);
@@ -63,7 +82,7 @@ public sealed class RecallRunnerTests
         var slow = new TestSource("slow", inline: true, _ => never.Task);
         var inTime = new TestSource("in_time", inline: true, _ => late.Task);
 
-        var round = RecallRunner.RunAsync<int>([slow, inTime, good], 0, Budget, time, NullLogger.Instance, "Test", CancellationToken.None);
+        var round = RecallRunner.RunAsync<int>([slow, inTime, good], 0, Scope(), Budget, time, NullLogger.Instance, "Test", CancellationToken.None);
         Assert.False(round.IsCompleted, "the round waits for the asynchronous reads");
 
         late.SetResult([Make("b", Source.Infix)]);
@@ -88,7 +107,7 @@ public sealed class RecallRunnerTests
             return [Make("late", Source.Prefix)];
         });
 
-        var result = await RecallRunner.RunAsync<int>([reader, hog], 0, Budget, time, NullLogger.Instance, "Test", CancellationToken.None);
+        var result = await RecallRunner.RunAsync<int>([reader, hog], 0, Scope(), Budget, time, NullLogger.Instance, "Test", CancellationToken.None);
 
         Assert.Empty(result.Candidates);
         Assert.Equal(["source_timeout:reader", "source_timeout:hog"], result.DegradedReasons);
@@ -101,7 +120,7 @@ public sealed class RecallRunnerTests
         var first = new TestSource("first", inline: true, _ => [Make("a", Source.Prefix)]);
         var second = new TestSource("second", inline: true, _ => [Make("b", Source.Prefix)]);
 
-        var result = await RecallRunner.RunAsync<int>([first, second], 0, TimeSpan.Zero, new FakeTimeProvider(), NullLogger.Instance, "Test", CancellationToken.None);
+        var result = await RecallRunner.RunAsync<int>([first, second], 0, Scope(), TimeSpan.Zero, new FakeTimeProvider(), NullLogger.Instance, "Test", CancellationToken.None);
 
         Assert.Empty(result.Candidates);
         Assert.Equal(["source_timeout:first", "source_timeout:second"], result.DegradedReasons);
@@ -128,7 +147,7 @@ public sealed class RecallRunnerTests
         var inline = new TestSource("inline", inline: true, _ => [Make("a", Source.Prefix), Make("b", Source.Prefix)]);
         var pooled = new TestSource("pooled", inline: false, _ => [Make("c", Source.Infix)]);
 
-        await RecallRunner.RunAsync<int>([inline, pooled], 0, RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
+        await RecallRunner.RunAsync<int>([inline, pooled], 0, Scope(), RealTimeBudget, TimeProvider.System, NullLogger.Instance, "Test", CancellationToken.None);
 
         Assert.Same(outer, Activity.Current);
         List<Activity> ours;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Polly.CircuitBreaker;
 using QueryRec.Serving.Resilience;
+using StackExchange.Redis;
 
 namespace QueryRec.UnitTests.Serving.Resilience;
 
@@ -8,64 +10,82 @@ public sealed class CallScopeTests
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Detached_IsNotMadeCurrent()
-    {
-        var scope = CallScope.Detached(Now.UtcDateTime.AddMilliseconds(100), new FakeTimeProvider(Now));
-
-        Assert.Null(CallScope.Current);
-        Assert.InRange(scope.LimitOf(TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(99));
-    }
-
-    [Fact]
     public void Limit_WithoutDeadline_IsTheBudget()
     {
-        using var scope = CallScope.Begin(DateTime.MaxValue, new FakeTimeProvider(Now));
+        var scope = new CallScope(DateTime.MaxValue, new FakeTimeProvider(Now));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), scope.LimitOf(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
     public void Limit_WithDeadlineShorterThanBudget_EndsBeforeTheDeadline()
     {
-        using var scope = CallScope.Begin(Now.UtcDateTime.AddMilliseconds(100), new FakeTimeProvider(Now));
+        var scope = new CallScope(Now.UtcDateTime.AddMilliseconds(100), new FakeTimeProvider(Now));
 
-        var limit = scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200));
+        var limit = scope.LimitOf(TimeSpan.FromMilliseconds(200));
 
-        Assert.InRange(limit, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(99));
+        // 100 ms remain; a fifth (20 ms) is kept to answer.
+        Assert.Equal(TimeSpan.FromMilliseconds(80), limit);
     }
 
     [Fact]
     public void Limit_WithDeadlineFarAway_IsTheBudget()
     {
-        using var scope = CallScope.Begin(Now.UtcDateTime.AddSeconds(10), new FakeTimeProvider(Now));
+        var scope = new CallScope(Now.UtcDateTime.AddSeconds(10), new FakeTimeProvider(Now));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), scope.LimitOf(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
     public void Limit_AfterTheDeadline_IsZero()
     {
-        using var scope = CallScope.Begin(Now.UtcDateTime.AddMilliseconds(-1), new FakeTimeProvider(Now));
+        var scope = new CallScope(Now.UtcDateTime.AddMilliseconds(-1), new FakeTimeProvider(Now));
 
-        Assert.Equal(TimeSpan.Zero, scope.Scope.LimitOf(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(TimeSpan.Zero, scope.LimitOf(TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
     public void AddReason_SameReasonTwice_IsKeptOnce()
     {
-        using var scope = CallScope.Begin(DateTime.MaxValue, TimeProvider.System);
+        var scope = new CallScope(DateTime.MaxValue, TimeProvider.System);
 
-        CallScope.AddReason("store_circuit_open");
-        CallScope.AddReason("store_circuit_open");
+        scope.AddReason("store_circuit_open");
+        scope.AddReason("source_error:hot");
+        scope.AddReason("store_circuit_open");
 
-        Assert.Equal(["store_circuit_open"], scope.Scope.Reasons());
+        Assert.Equal(["store_circuit_open", "source_error:hot"], scope.Reasons());
     }
 
     [Fact]
-    public void AddReason_OutsideACall_IsIgnored()
+    public async Task AddReason_FromConcurrentSteps_KeepsEveryReasonOnce()
     {
-        CallScope.AddReason("store_circuit_open");
+        var scope = new CallScope(DateTime.MaxValue, TimeProvider.System);
 
-        Assert.Null(CallScope.Current);
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() => scope.AddReason("r" + (i % 8)))));
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => "r" + i).Order(StringComparer.Ordinal), scope.Reasons().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void StoreFault_OfAReadRefusedByTheOpenCircuit_IsStoreCircuitOpen()
+    {
+        var scope = new CallScope(DateTime.MaxValue, TimeProvider.System);
+
+        scope.AddStoreFault(new BrokenCircuitException());
+        scope.AddStoreFault(new AggregateException(new BrokenCircuitException()));
+
+        Assert.Equal(["store_circuit_open"], scope.Reasons());
+    }
+
+    [Fact]
+    public void StoreFault_OfOtherFailures_AddsNothing()
+    {
+        var scope = new CallScope(DateTime.MaxValue, TimeProvider.System);
+
+        scope.AddStoreFault(new RedisException("down"));
+        scope.AddStoreFault(new TimeoutException());
+        scope.AddStoreFault(null);
+
+        Assert.Empty(scope.Reasons());
     }
 }

@@ -60,16 +60,17 @@ public sealed class StoreResilienceTests
     }
 
     [Fact]
-    public async Task Read_RefusedByOpenCircuit_MarksTheCallStoreCircuitOpen()
+    public async Task Read_RefusedByOpenCircuit_IsReportedByTheCallThatCaughtIt()
     {
         using var host = new ResilienceTestHost(Breaker(), new FakeTimeProvider());
         host.Inner.Fault = Down;
         await FailReadsAsync(host, 4);
+        var scope = new CallScope(DateTime.MaxValue, TimeProvider.System);
 
-        using var scope = CallScope.Begin(DateTime.MaxValue, TimeProvider.System);
-        await Assert.ThrowsAsync<BrokenCircuitException>(async () => await host.Store.OpenSnapshot("v1").GetPrefixNodeAsync("ge"));
+        var refused = await Assert.ThrowsAsync<BrokenCircuitException>(async () => await host.Store.OpenSnapshot("v1").GetPrefixNodeAsync("ge"));
+        scope.AddStoreFault(refused);
 
-        Assert.Equal(["store_circuit_open"], scope.Scope.Reasons());
+        Assert.Equal([CallScope.CircuitOpenReason], scope.Reasons());
     }
 
     [Fact]
@@ -114,31 +115,6 @@ public sealed class StoreResilienceTests
 
         Assert.Equal(FakeIndexStore.TextOf("v1", "ge"), node!.Completions[0].Text);
         Assert.Equal(1, host.Count(QueryRecInstrumentation.FallbackName, "kind=" + QueryRecInstrumentation.KindNearCache));
-    }
-
-    [Fact]
-    public async Task HotList_WhenReadFails_IsServedFromLastGoodCopyAndMarked()
-    {
-        using var host = new ResilienceTestHost(Breaker(minimumThroughput: 100), new FakeTimeProvider());
-        _ = await host.Store.OpenSnapshot("v1").GetHotAsync("games");
-        host.Inner.Fault = Down;
-
-        // A new version whose hot list cannot be read: the last good copy (of v1) answers.
-        using var scope = CallScope.Begin(DateTime.MaxValue, TimeProvider.System);
-        var list = await host.Store.OpenSnapshot("v2").GetHotAsync("games");
-
-        Assert.Equal(FakeIndexStore.TextOf("v1", "hot:games"), list!.Queries[0].Text);
-        Assert.Equal(["store_fallback:last_good_list"], scope.Scope.Reasons());
-        Assert.Equal(1, host.Count(QueryRecInstrumentation.FallbackName, "kind=" + QueryRecInstrumentation.KindLastGoodList));
-    }
-
-    [Fact]
-    public async Task HotList_WhenReadFailsWithNoCopy_Throws()
-    {
-        using var host = new ResilienceTestHost(Breaker(minimumThroughput: 100), new FakeTimeProvider());
-        host.Inner.Fault = Down;
-
-        await Assert.ThrowsAsync<RedisException>(async () => await host.Store.OpenSnapshot("v1").GetHotAsync("games"));
     }
 
     [Fact]
