@@ -1,38 +1,40 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using QueryRec.Indexer.Build;
 using QueryRec.Serving.Index;
+using QueryRec.Serving.Pipeline;
 using QueryRec.Serving.Suggest;
 using QueryRec.Storage;
 
 namespace QueryRec.Benchmarks;
 
 /// <summary>
-/// The benchmark's index and server, built once per process: the Taobao 100k queries plus the distinct Best Buy
-/// queries, indexed by the real query-list build (as <c>indexer build --queries FILE --zipf 1.0 --seed 1</c>), written
-/// to a temp <c>.qrx</c>, served from the embedded store by the real host, and its Suggest handler resolved to be
-/// called in process (lookup and rank, no gRPC).
+/// The benchmark's index and serving pipeline, built once per process: the Taobao 100k queries plus the distinct Best
+/// Buy queries, indexed by the real query-list build (as <c>indexer build --queries FILE --zipf 1.0 --seed 1</c>),
+/// written to a temp <c>.qrx</c> and served from the embedded store by the pipeline the server runs
+/// (<see cref="ServingServiceCollectionExtensions.AddQueryRecServing"/>) on a generic host, without web server or gRPC
+/// (as the indexer's <c>InProcessPipeline</c>): its Suggest handler is called in process (lookup and rank). The
+/// gRPC layer is measured by <see cref="GrpcCallBenchmarks"/>, which has an API host of its own.
 /// </summary>
 internal sealed class BenchIndex : IAsyncDisposable
 {
     private const string IndexFileName = "bench.qrx";
 
-    private const string ContentRootVariable = "ASPNETCORE_TEST_CONTENTROOT_QUERYREC_API";
-
     private static readonly Lock Gate = new();
     private static Task<BenchIndex>? _shared;
 
-    private readonly Host _factory;
+    private readonly IHost _host;
     private readonly string _directory;
 
-    private BenchIndex(Host factory, string directory, SuggestHandler handler, ServingIndex serving, List<string> taobao, List<string> bestBuy)
+    private BenchIndex(IHost host, string directory, SuggestHandler handler, ServingIndex serving, List<string> taobao, List<string> bestBuy)
     {
-        _factory = factory;
+        _host = host;
         _directory = directory;
         Handler = handler;
         Serving = serving;
@@ -40,14 +42,8 @@ internal sealed class BenchIndex : IAsyncDisposable
         BestBuy = bestBuy;
     }
 
-    /// <summary>The server's services (to build handlers that differ from the server's own in one dependency).</summary>
-    public IServiceProvider Services => _factory.Services;
-
-    /// <summary>An HTTP handler into the in-process test server (for a gRPC channel that skips the network).</summary>
-    public HttpMessageHandler CreateServerHandler() => _factory.Server.CreateHandler();
-
-    /// <summary>The in-process test server's base address.</summary>
-    public Uri ServerAddress => _factory.Server.BaseAddress;
+    /// <summary>The pipeline's services (to build handlers that differ from the server's own in one dependency).</summary>
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>A temp folder deleted with the index (for files a benchmark's setup writes).</summary>
     public string WorkDirectory => _directory;
@@ -55,7 +51,7 @@ internal sealed class BenchIndex : IAsyncDisposable
     /// <summary>The served index file (its queries and popularities are the Lucene peer's dictionary).</summary>
     public string IndexPath => Path.Combine(_directory, IndexFileName);
 
-    /// <summary>The server's Suggest handler.</summary>
+    /// <summary>The pipeline's Suggest handler (what the server's gRPC Suggest runs, through the pipeline's entry).</summary>
     public SuggestHandler Handler { get; }
 
     /// <summary>The served version (its snapshot and its built typo-tolerant matcher).</summary>
@@ -70,7 +66,7 @@ internal sealed class BenchIndex : IAsyncDisposable
     /// <summary>The distinct normalized Best Buy queries.</summary>
     public List<string> BestBuy { get; }
 
-    /// <summary>The index and server shared by every benchmark of the process (built on first use).</summary>
+    /// <summary>The index and pipeline shared by every benchmark of the process (built on first use).</summary>
     public static BenchIndex Shared
     {
         get
@@ -84,7 +80,7 @@ internal sealed class BenchIndex : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the shared server and deletes its index file, if it was started.</summary>
+    /// <summary>Stops the shared pipeline and deletes its index file, if it was started.</summary>
     public static async Task DisposeSharedAsync()
     {
         Task<BenchIndex>? shared;
@@ -126,18 +122,11 @@ internal sealed class BenchIndex : IAsyncDisposable
         IndexFile.WriteFile(result.Build, path);
         var built = stopwatch.Elapsed;
 
-        // The API's appsettings.json is copied beside this program: make that the content root (WebApplicationFactory
-        // otherwise looks for a solution-relative QueryRec.Api folder, which the benchmark's entry point does not give).
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ContentRootVariable)))
-        {
-            Environment.SetEnvironmentVariable(ContentRootVariable, AppContext.BaseDirectory);
-        }
-
-        var factory = new Host(path);
-        var activeIndex = factory.Services.GetRequiredService<ActiveIndex>();
-        var handler = factory.Services.GetRequiredService<SuggestHandler>();
-        // The host loads the index file before it starts; the typo-tolerant matcher builds in the background.
-        var serving = activeIndex.Current ?? throw new InvalidOperationException($"the host did not load {path}.");
+        var host = await StartPipelineAsync(path);
+        var activeIndex = host.Services.GetRequiredService<ActiveIndex>();
+        var handler = host.Services.GetRequiredService<SuggestHandler>();
+        // The index watcher loads the index file as the host starts; the typo-tolerant matcher builds in the background.
+        var serving = activeIndex.Current ?? throw new InvalidOperationException($"the pipeline did not load {path}.");
         await activeIndex.WhenCurrentReadyAsync().WaitAsync(TimeSpan.FromMinutes(5));
         var taobao = taobaoLines
             .Select(static l => l[(l.IndexOf('\t', StringComparison.Ordinal) + 1)..])
@@ -149,13 +138,74 @@ internal sealed class BenchIndex : IAsyncDisposable
             CultureInfo.InvariantCulture,
             $"// QueryRec bench index: {reader.DistinctQueries:N0} distinct queries ({taobao.Count:N0} Taobao, {bestBuy.Count:N0} Best Buy), "
             + $"{result.Summary.QueriesKept:N0} kept, {new FileInfo(path).Length:N0} bytes, built in {built.TotalSeconds:F1} s; "
-            + $"server and fuzzy trie ({serving.Fuzzy.Ready!.TextCount:N0} texts, {serving.Fuzzy.Ready.NodeCount:N0} nodes) ready after {stopwatch.Elapsed.TotalSeconds:F1} s"));
-        return new BenchIndex(factory, directory, handler, serving, taobao, bestBuy);
+            + $"pipeline and fuzzy trie ({serving.Fuzzy.Ready!.TextCount:N0} texts, {serving.Fuzzy.Ready.NodeCount:N0} nodes) ready after {stopwatch.Elapsed.TotalSeconds:F1} s"));
+        return new BenchIndex(host, directory, handler, serving, taobao, bestBuy);
+    }
+
+    /// <summary>
+    /// The settings over the server's appsettings.json that serve <paramref name="indexPath"/> from the embedded store,
+    /// quiet, with generous budgets and no response cache; also those of the API host that
+    /// <see cref="GrpcCallBenchmarks"/> runs on the same index, so that both answer alike.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(string indexPath) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["QueryRec:Store:IndexPath"] = indexPath,
+        ["QueryRec:Store:PollInterval"] = "00:10:00",
+        // Generous budgets: a loaded machine must not turn a slow read into a skipped (cheaper) source.
+        ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
+        // Every call runs the pipeline (HotPathBenchmarks measures a response-cache hit with its own cache).
+        ["QueryRec:Suggest:ResponseCache:Enabled"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    /// <summary>
+    /// Builds and starts the serving pipeline on a generic host (no web server, no socket) serving one embedded index
+    /// file, quiet, with generous budgets, on the wall clock (as a server: no replay clock).
+    /// </summary>
+    private static async Task<IHost> StartPipelineAsync(string indexPath)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+
+        // The API's appsettings.json (copied beside this program with the API project) first, so that the measured
+        // pipeline is configured as the server is: its QueryRec section (store, budgets, caps, ranking weights, Redis
+        // off) repeats the code defaults, but a value changed there must change the benchmark too. Environment
+        // variables are left out, so that a shell's QueryRec__* cannot change a run.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
+        builder.Configuration.AddInMemoryCollection(Settings(indexPath));
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        // Warnings to standard error, one line each: standard output is BenchmarkDotNet's report.
+        builder.Logging.AddSimpleConsole(static o => o.SingleLine = true);
+        builder.Services.Configure<ConsoleLoggerOptions>(static o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddQueryRecServing(builder.Configuration);
+        var host = builder.Build();
+        try
+        {
+            // Also validates the options registered with ValidateOnStart, as the server does at start.
+            await host.StartAsync(CancellationToken.None);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _factory.DisposeAsync();
+        try
+        {
+            await _host.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -163,22 +213,6 @@ internal sealed class BenchIndex : IAsyncDisposable
         catch (IOException)
         {
             // A temp folder left behind is harmless.
-        }
-    }
-
-    /// <summary>The real host serving one embedded index file, quiet, with generous budgets.</summary>
-    private sealed class Host(string indexPath) : WebApplicationFactory<QueryRecApi>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("QueryRec:Store:IndexPath", indexPath);
-            builder.UseSetting("QueryRec:Store:PollInterval", "00:10:00");
-            // Generous budgets: a loaded machine must not turn a slow read into a skipped (cheaper) source.
-            builder.UseSetting("QueryRec:Suggest:StoreBudget", "00:00:05");
-            // Every call runs the pipeline (HotPathBenchmarks measures a response-cache hit with its own cache).
-            builder.UseSetting("QueryRec:Suggest:ResponseCache:Enabled", "false");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseEnvironment("Production");
         }
     }
 }

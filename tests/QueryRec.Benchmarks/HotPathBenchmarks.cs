@@ -1,6 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
@@ -17,8 +16,9 @@ namespace QueryRec.Benchmarks;
 /// Time and bytes per operation of each stage of the Suggest hot path (issue #8, Build 3), on the shared benchmark
 /// index: normalization, each first-round recall source and the typo-tolerant source read from the embedded store,
 /// feature extraction and ONNX scoring of 64 candidates (the model <see cref="RankingBenchmarks"/> trains), the whole
-/// in-process Suggest handler with the learned ranker (full and thin prefix nodes), the server's own handler and the
-/// same call through an in-process gRPC channel (serialization, HTTP/2 framing and interceptors included).
+/// in-process Suggest handler with the learned ranker (full and thin prefix nodes), the server's own handler and a
+/// response-cache hit. The same call through a gRPC channel (serialization, HTTP/2 framing and interceptors included)
+/// is <see cref="GrpcCallBenchmarks.SuggestUncached"/>, which needs the API host.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathBenchmarks
@@ -77,10 +77,7 @@ public class HotPathBenchmarks
     [Benchmark(Description = "Suggest handler, response cache hit (anonymous)")]
     public Task<SuggestResponse> SuggestCached() => _in.CachedHandler.HandleAsync(Pick(_in.Ranking.Requests), RequestContext.Unbounded(), CancellationToken.None);
 
-    [Benchmark(Description = "Suggest through the in-process gRPC channel")]
-    public Task<SuggestResponse> SuggestChannel() => _in.Client.SuggestAsync(Pick(_in.Ranking.Requests)).ResponseAsync;
-
-    /// <summary>The server's handler with a response cache of its own (the server's is off in the benchmark host).</summary>
+    /// <summary>The server's handler with a response cache of its own (the benchmark pipeline's is off).</summary>
     private static SuggestHandler CachedHandler(BenchIndex index)
     {
         var settings = new SuggestOptions();
@@ -120,8 +117,6 @@ public class HotPathBenchmarks
 
         public required FuzzySource Fuzzy { get; init; }
 
-        public required QueryRecService.QueryRecServiceClient Client { get; init; }
-
         public required SuggestHandler CachedHandler { get; init; }
 
         public static Inputs Create()
@@ -147,7 +142,6 @@ public class HotPathBenchmarks
                 .Concat(hanzi.Take(85))
                 .Concat(mixed.Take(85).Select(static p => p.Replace("a", "Ａ", StringComparison.Ordinal)))
                 .ToArray();
-            var channel = GrpcChannel.ForAddress(index.ServerAddress, new GrpcChannelOptions { HttpHandler = index.CreateServerHandler() });
             var inputs = new Inputs
             {
                 Ranking = ranking,
@@ -163,7 +157,6 @@ public class HotPathBenchmarks
                 Pinyin = new PinyinSource(matching),
                 Infix = new InfixSource(matching),
                 Fuzzy = new FuzzySource(matching),
-                Client = new QueryRecService.QueryRecServiceClient(channel),
                 CachedHandler = CachedHandler(index),
             };
             foreach (var request in ranking.Requests)

@@ -23,8 +23,8 @@ if (args is ["profile", .. var profileArgs])
 var quick = args.Contains("--quick", StringComparer.Ordinal);
 var rest = args.Where(static a => a != "--quick").ToArray();
 
-// In process: the index and the host are built once (BenchIndex.Shared) and shared by every benchmark case,
-// instead of once per case in a separate process each.
+// In process: the index and its serving pipeline are built once (BenchIndex.Shared) and shared by every benchmark
+// case, instead of once per case in a separate process each.
 var job = (quick ? Job.ShortRun.WithWarmupCount(1).WithIterationCount(3) : Job.Default)
     // A long timeout: the shared setup (index build, about a minute) can take many minutes on a loaded machine, and
     // the in-process toolchain's default (5 minutes) then aborts the first benchmark.
