@@ -8,11 +8,11 @@ namespace QueryRec.Serving.Rerank;
 /// Multiplies the score of candidates found by any of <paramref name="sources"/> by a weight: on shading words, the
 /// caller's own words (q2q of their searches, i2q of their views) outrank the hot words every list starts from.
 /// </summary>
-internal sealed class BoostSources(IReadOnlyCollection<Source> sources, Func<StrategyOptions, double> weight) : IRerankStep
+internal sealed class BoostSources(IReadOnlyCollection<Source> sources, Func<StrategyOptions, double> weight) : IRerankStep<BrowseContext>
 {
     public string Name => "boost";
 
-    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
         var w = weight(state.Context.Options);
         foreach (var candidate in candidates)

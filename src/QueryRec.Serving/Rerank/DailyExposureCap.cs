@@ -9,11 +9,11 @@ namespace QueryRec.Serving.Rerank;
 /// the current UTC day (<see cref="IRealtimeStore.GetExposuresAsync"/>; exposures are the reported
 /// SUGGESTION_SHOWN impressions). Callers with neither user nor device id are not capped. A cap of 0 disables the step.
 /// </summary>
-internal sealed class DailyExposureCap(Func<StrategyOptions, int> cap) : IRerankStep
+internal sealed class DailyExposureCap(Func<StrategyOptions, int> cap) : IRerankStep<BrowseContext>
 {
     public string Name => "exposure_cap";
 
-    public async ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    public async ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
         var max = cap(state.Context.Options);
         if (max <= 0 || state.Context.Subject is not { } subject || candidates.Count == 0)

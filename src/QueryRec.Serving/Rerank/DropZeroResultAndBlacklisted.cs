@@ -6,11 +6,11 @@ namespace QueryRec.Serving.Rerank;
 /// Drops blacklisted queries (serving-time blacklist of <see cref="Reranker"/>) and queries whose every search with a
 /// known result count returned nothing (index query stats); fills empty category hints from the stats.
 /// </summary>
-internal sealed class DropZeroResultAndBlacklisted(Reranker reranker) : IRerankStep
+internal sealed class DropZeroResultAndBlacklisted(Reranker reranker) : IRerankStep<BrowseContext>
 {
     public string Name => "filter";
 
-    public async ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    public async ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
         var kept = candidates.Where(c => !reranker.IsBlacklisted(c.Text)).ToList();
         if (state.Context.Serving is not { } serving)

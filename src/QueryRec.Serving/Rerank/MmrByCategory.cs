@@ -7,11 +7,11 @@ namespace QueryRec.Serving.Rerank;
 /// Maximal marginal relevance over category hints: greedily picks <c>argmax λ·score/maxScore − (1−λ)·sim</c>, where
 /// <c>sim</c> is 1 when a picked item has the same (non-empty) category hint, else 0. λ = 1 keeps score order.
 /// </summary>
-internal sealed class MmrByCategory(Func<StrategyOptions, double> lambda) : IRerankStep
+internal sealed class MmrByCategory(Func<StrategyOptions, double> lambda) : IRerankStep<BrowseContext>
 {
     public string Name => "mmr";
 
-    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
         var l = lambda(state.Context.Options);
         var pool = new List<Candidate>(candidates);

@@ -1,14 +1,17 @@
-using QueryRec.Serving.Recall;
+using QueryRec.Serving.Resilience;
 
 namespace QueryRec.Serving.Rerank;
 
-/// <summary>What a rerank step sees besides the candidates: the request and a place to report degradation.</summary>
-internal sealed class RerankState(BrowseContext context, int limit)
+/// <summary>What a rerank step sees besides the candidates: the product's call context, the limit and a place to report degradation.</summary>
+internal sealed class RerankState<TContext>(TContext context, int limit, CallScope scope)
 {
-    public BrowseContext Context { get; } = context;
+    public TContext Context { get; } = context;
 
     /// <summary>How many items the response (or section) shows.</summary>
     public int Limit { get; } = limit;
+
+    /// <summary>The call's scope (deadline, the store's reasons of a failed read).</summary>
+    public CallScope Scope { get; } = scope;
 
     /// <summary>Degraded reasons added by the steps (<c>rerank_error:{step}</c>).</summary>
     public List<string> DegradedReasons { get; } = [];

@@ -8,11 +8,11 @@ namespace QueryRec.Serving.Rerank;
 /// <c>limit</c> every rotation slot (<c>floor(unix seconds / interval)</c>), plus a per-subject phase so that users
 /// do not all see the same word at the same time. Deterministic: the same caller in the same slot gets the same words.
 /// </summary>
-internal sealed class RotateByTimeSlot(Func<StrategyOptions, TimeSpan> interval, Func<StrategyOptions, int> poolFactor) : IRerankStep
+internal sealed class RotateByTimeSlot(Func<StrategyOptions, TimeSpan> interval, Func<StrategyOptions, int> poolFactor) : IRerankStep<BrowseContext>
 {
     public string Name => "rotate";
 
-    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState state, CancellationToken cancellationToken)
+    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
         var pool = candidates.Take(Math.Max(1, poolFactor(state.Context.Options)) * state.Limit).ToList();
         if (pool.Count <= 1)

@@ -9,7 +9,7 @@ namespace QueryRec.Serving.Strategies;
 /// Recall sources plus rerank steps: the unit every browse strategy composes. Recall runs concurrently within the
 /// budget (<see cref="RecallRunner"/>), the heuristic scorer scores, then the steps run in order.
 /// </summary>
-internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sources, IReadOnlyList<IRerankStep> steps)
+internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sources, IReadOnlyList<IRerankStep<BrowseContext>> steps)
 {
     public async Task<PlanResult> RunAsync(
         BrowseContext context,
@@ -28,7 +28,7 @@ internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sou
             scorer.Score(recall.Candidates, context.Now, 1, context.Call.Arms?.Heuristic);
         }
 
-        var state = new RerankState(context, limit);
+        var state = new RerankState<BrowseContext>(context, limit, context.Call.Scope);
         List<Candidate> items;
         using (var rerank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank))
         {

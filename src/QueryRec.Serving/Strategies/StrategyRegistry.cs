@@ -22,14 +22,14 @@ internal sealed class StrategyRegistry
     public StrategyRegistry(Reranker reranker, LastGoodLists lastGood)
     {
         // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
-        IRerankStep[] discoverSteps =
+        IRerankStep<BrowseContext>[] discoverSteps =
         [
             new ExcludeRecentQueries(),
             new ExcludeContextQuery(),
             new DropZeroResultAndBlacklisted(reranker),
             new OrderByScore(),
             new MmrByCategory(static o => o.MmrLambda),
-            new Limit(),
+            new Limit<BrowseContext>(),
         ];
         RecallPlan Discover(params IRecallSource<BrowseContext>[] sources) => new(sources, discoverSteps);
 
@@ -50,7 +50,7 @@ internal sealed class StrategyRegistry
 
         // Shading words: nothing the user just searched, no echo of the page query, filter, order, spread
         // categories, fatigue, rotation, cut.
-        IRerankStep[] shadingSteps =
+        IRerankStep<BrowseContext>[] shadingSteps =
         [
             new ExcludeRecentQueries(),
             new ExcludeContextQuery(),
@@ -60,7 +60,7 @@ internal sealed class StrategyRegistry
             new MmrByCategory(static o => o.MmrLambda),
             new DailyExposureCap(static o => o.ShadingDailyExposureCap),
             new RotateByTimeSlot(static o => TimeSpan.FromSeconds(o.RotationIntervalSeconds), static o => o.RotationPoolFactor),
-            new Limit(),
+            new Limit<BrowseContext>(),
         ];
         _shading = new ShadingWordsStrategy("shading-words-v1", new RecallPlan(
             [personalQueries, personalItems, new HotQueries(CategoryScope.ContextOnly, lastGood), new HotQueries(CategoryScope.Global, lastGood), pins],

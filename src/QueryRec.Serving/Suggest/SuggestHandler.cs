@@ -49,6 +49,8 @@ internal sealed class SuggestHandler(
 
     private readonly SuggestRanking _ranking = new(scorer, ranker, experimentModels, logger);
 
+    private readonly IReadOnlyList<IRerankStep<SuggestRerankContext>> _rerankSteps = SuggestRerankSteps.Create(reranker, featureLog);
+
     private readonly SuggestSourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
 
     /// <summary>The sources of experiment arms that override matching or history options, one set per assignment.</summary>
@@ -210,23 +212,23 @@ internal sealed class SuggestHandler(
             rank?.SetTag(QueryRecTelemetry.Attributes.ModelVersion, response.Metadata.ModelVersion);
         }
 
-        using var rerank = QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank);
-        var filters = SuggestContextFilter.FiltersOf(request);
-        if (filters.Count > 0)
+        List<Candidate> shown;
+        using (QueryRecTelemetry.Source.StartActivity(QueryRecTelemetry.Spans.Rerank))
         {
-            await SuggestContextFilter.MarkAsync(recall.Candidates, filters, serving?.Snapshot, options.CategoryFilter, options.CategoryBoostFactor, cancellationToken);
+            var rerankContext = new SuggestRerankContext(
+                SuggestContextFilter.FiltersOf(request),
+                serving?.Snapshot,
+                options,
+                logged is null ? null : new LoggedRanking(request, normalizedPrefix, response.Metadata, scoredOrder!, logged));
+            var state = new RerankState<SuggestRerankContext>(rerankContext, limit, call.Scope);
+            var candidates = recall.Candidates as List<Candidate> ?? [.. recall.Candidates];
+            shown = await RerankPipeline.RunAsync(_rerankSteps, candidates, state, logger, Strategies.StrategyRegistry.SuggestStrategy, cancellationToken, spanPerStep: false);
+            foreach (var reason in state.DegradedReasons)
+            {
+                Degraded.Mark(response.Metadata, reason);
+            }
         }
 
-        // Ordered in full, so that collapsing near-duplicates and filtering can still fill the limit.
-        var ordered = NearDuplicateCollapse.Apply(reranker.Apply(recall.Candidates, int.MaxValue));
-        if (logged is not null)
-        {
-            RecordFeatures(request, normalizedPrefix, response.Metadata, ordered, scoredOrder!, logged);
-        }
-
-        var shown = filters.Count > 0 && options.CategoryFilter == CategoryFilterMode.Filter
-            ? SuggestContextFilter.MatchingFirst(ordered, limit)
-            : ordered;
         var count = Math.Min(limit, shown.Count);
         for (var i = 0; i < count; i++)
         {
@@ -365,27 +367,5 @@ internal sealed class SuggestHandler(
     {
         await Task.Yield();
         return await read();
-    }
-
-    /// <summary>Hands the ordered candidates with their scored feature rows to the feature log.</summary>
-    private void RecordFeatures(
-        SuggestRequest request, string normalizedPrefix, ResponseMetadata metadata, List<Candidate> ordered, List<Candidate> scoredOrder, float[] batch)
-    {
-        var width = Core.Ranking.FeatureSchema.Count;
-        var row = new Dictionary<Candidate, int>(scoredOrder.Count, ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < scoredOrder.Count; i++)
-        {
-            row[scoredOrder[i]] = i;
-        }
-
-        var candidates = new LoggedCandidate[ordered.Count];
-        for (var i = 0; i < ordered.Count; i++)
-        {
-            var c = ordered[i];
-            candidates[i] = new LoggedCandidate(c.Text, c.Score, batch.AsSpan(row[c] * width, width).ToArray());
-        }
-
-        featureLog!.Record(new RankingFeatureRecord(
-            metadata.RequestId, normalizedPrefix, request.UserId, request.DeviceId, metadata.ModelVersion, candidates));
     }
 }

@@ -11,7 +11,7 @@ public sealed class RerankStepTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static RerankState State(int limit, DateTimeOffset now, string? subject = null)
+    private static RerankState<BrowseContext> State(int limit, DateTimeOffset now, string? subject = null)
         => new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), new StrategyOptions { HistoryMax = 0 }, RequestContext.Unbounded(), now, CancellationToken.None), limit);
 
     private static List<Candidate> Candidates(params (string Text, double Score, string Category)[] items)
@@ -52,7 +52,7 @@ public sealed class RerankStepTests
     [Fact]
     public async Task Limit_CutsToTheStateLimit()
     {
-        var result = await new Limit().ApplyAsync(Candidates(("a", 1, ""), ("b", 1, "")), State(1, Now), CancellationToken.None);
+        var result = await new Limit<BrowseContext>().ApplyAsync(Candidates(("a", 1, ""), ("b", 1, "")), State(1, Now), CancellationToken.None);
 
         Assert.Equal("a", Assert.Single(result).Text);
     }

@@ -1,0 +1,12 @@
+using QueryRec.Serving.Recall;
+
+namespace QueryRec.Serving.Rerank;
+
+/// <summary>Folds near-duplicate candidates into one item, on candidates in rank order (<see cref="NearDuplicateCollapse"/>).</summary>
+internal sealed class CollapseNearDuplicates<TContext> : IRerankStep<TContext>
+{
+    public string Name => "collapse";
+
+    public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<TContext> state, CancellationToken cancellationToken)
+        => ValueTask.FromResult(NearDuplicateCollapse.Apply(candidates));
+}

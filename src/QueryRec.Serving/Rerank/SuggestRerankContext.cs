@@ -1,0 +1,12 @@
+using QueryRec.Contracts.V1;
+using QueryRec.Serving.Suggest;
+using QueryRec.Storage;
+
+namespace QueryRec.Serving.Rerank;
+
+/// <summary>What Suggest's rerank steps (<see cref="SuggestRerankSteps"/>) know of one call.</summary>
+/// <param name="Filters">The request's category filters (<see cref="SuggestContextFilter.FiltersOf"/>); empty for the fast path.</param>
+/// <param name="Snapshot">The index version of the call (query statistics for the filters); null when none is loaded.</param>
+/// <param name="Options">The call's Suggest options (its experiment arm's or the configured ones).</param>
+/// <param name="Logged">The scored feature rows to record for training; null when the call is not logged.</param>
+internal sealed record SuggestRerankContext(IReadOnlyList<string> Filters, IIndexSnapshot? Snapshot, SuggestOptions Options, LoggedRanking? Logged);
