@@ -12,7 +12,10 @@ public sealed class RerankStepTests
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static RerankState<BrowseContext> State(int limit, DateTimeOffset now, string? subject = null)
-        => new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), new StrategyOptions { HistoryMax = 0 }, RequestContext.Unbounded(), now, CancellationToken.None), limit);
+    {
+        var call = RequestContext.Unbounded();
+        return new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), new StrategyOptions { HistoryMax = 0 }, call, now, CancellationToken.None), limit, call.Scope);
+    }
 
     private static List<Candidate> Candidates(params (string Text, double Score, string Category)[] items)
         => items.Select(static i => new Candidate(i.Text) { Score = i.Score, CategoryHint = i.Category }).ToList();
