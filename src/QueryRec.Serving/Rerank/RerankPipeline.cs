@@ -14,7 +14,7 @@ internal static class RerankPipeline
     /// A span per step (<c>rerank.{name}</c>) under the caller's rerank span. Suggest passes false: it runs on every
     /// keystroke and its steps are in memory but one, so the rerank span covers them (a failed step still marks it).
     /// </param>
-    public static async Task<List<Candidate>> RunAsync<TContext>(
+    public static async ValueTask<List<Candidate>> RunAsync<TContext>(
         IReadOnlyList<IRerankStep<TContext>> steps,
         List<Candidate> candidates,
         RerankState<TContext> state,
@@ -34,7 +34,7 @@ internal static class RerankPipeline
             {
                 QueryRecTelemetry.Fail(activity ?? System.Diagnostics.Activity.Current, ex);
                 StrategyLog.RerankStepFailed(logger, ex, step.Name, strategy);
-                state.DegradedReasons.Add("rerank_error:" + step.Name);
+                state.AddDegraded("rerank_error:" + step.Name);
                 state.Scope.AddStoreFault(ex);
             }
         }

@@ -13,6 +13,12 @@ internal sealed class RerankState<TContext>(TContext context, int limit, CallSco
     /// <summary>The call's scope (deadline, the store's reasons of a failed read).</summary>
     public CallScope Scope { get; } = scope;
 
+    // Made on the first reason: most calls have none.
+    private List<string>? _degraded;
+
     /// <summary>Degraded reasons added by the steps (<c>rerank_error:{step}</c>).</summary>
-    public List<string> DegradedReasons { get; } = [];
+    public IReadOnlyList<string> DegradedReasons => _degraded ?? (IReadOnlyList<string>)[];
+
+    /// <summary>Adds a degraded reason.</summary>
+    public void AddDegraded(string reason) => (_degraded ??= []).Add(reason);
 }

@@ -223,9 +223,9 @@ internal sealed class SuggestHandler(
             var state = new RerankState<SuggestRerankContext>(rerankContext, limit, call.Scope);
             var candidates = recall.Candidates as List<Candidate> ?? [.. recall.Candidates];
             shown = await RerankPipeline.RunAsync(_rerankSteps, candidates, state, logger, Strategies.StrategyRegistry.SuggestStrategy, cancellationToken, spanPerStep: false);
-            foreach (var reason in state.DegradedReasons)
+            for (var i = 0; i < state.DegradedReasons.Count; i++)
             {
-                Degraded.Mark(response.Metadata, reason);
+                Degraded.Mark(response.Metadata, state.DegradedReasons[i]);
             }
         }
 

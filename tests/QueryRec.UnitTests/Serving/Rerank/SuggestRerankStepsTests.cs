@@ -35,7 +35,7 @@ public sealed class SuggestRerankStepsTests
     private static RerankState<SuggestRerankContext> State(int limit, IReadOnlyList<string>? filters = null, CategoryFilterMode mode = CategoryFilterMode.Filter, LoggedRanking? logged = null)
         => new(new SuggestRerankContext(filters ?? [], null, new SuggestOptions { CategoryFilter = mode }, logged), limit, new CallScope(DateTime.MaxValue, TimeProvider.System));
 
-    private static Task<List<Candidate>> RunAsync(IReadOnlyList<IRerankStep<SuggestRerankContext>> steps, List<Candidate> candidates, RerankState<SuggestRerankContext> state)
+    private static ValueTask<List<Candidate>> RunAsync(IReadOnlyList<IRerankStep<SuggestRerankContext>> steps, List<Candidate> candidates, RerankState<SuggestRerankContext> state)
         => RerankPipeline.RunAsync(steps, candidates, state, NullLogger.Instance, "suggest-v1", CancellationToken.None, spanPerStep: false);
 
     [Fact]
