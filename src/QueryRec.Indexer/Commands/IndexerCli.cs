@@ -53,7 +53,8 @@ public static class IndexerCli
         }
 
         var stdout = output ?? Console.Out;
-        var stderr = error ?? Console.Error;
+        // Progress lines come from a timer thread while the command writes its own errors.
+        var stderr = TextWriter.Synchronized(error ?? Console.Error);
         var context = new CliContext(console, stderr, timeProvider ?? TimeProvider.System, adminFactory);
         var root = CreateRootCommand(context);
         var parseResult = root.Parse(args);
