@@ -114,6 +114,7 @@ public static class IndexerCli
         InvalidDataException => (ExitFailure, "failed: invalid data: " + FirstLine(ex.Message)),
         OperationCanceledException => (ExitFailure, "failed: cancelled"),
         StackExchange.Redis.RedisConnectionException => (ExitFailure, "failed: cannot connect to Redis: " + FirstLine(ex.Message)),
+        Grpc.Core.RpcException rpc => (ExitFailure, $"failed: the server answered {rpc.StatusCode}: {FirstLine(rpc.Status.Detail)}"),
         _ => (ExitFailure, $"failed: {ex.GetType().Name}: {FirstLine(ex.Message)}"),
     };
 
