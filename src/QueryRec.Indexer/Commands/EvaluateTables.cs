@@ -32,9 +32,8 @@ internal static class EvaluateTables
         byPrefix.AddRow(["overall", BuildCommand.N(runs[0].Near.Overall.Cases), .. runs.Select(static r => F(r.Near.Overall.Mrr10))]);
         byPrefix.AddRow([$"own last query (L≥{OwnLastQuery.MinPrefix})", BuildCommand.N(runs[0].OwnLastQuery.Cases), .. runs.Select(static r => r.OwnLastQuery.Cases == 0 ? "-" : F(r.OwnLastQuery.Mrr10))]);
         context.Console.Write(byPrefix);
-        context.Console.WriteLine(
-            $"cold: nothing of the test period reported to the service (static MPC: the index frozen at the split); otherwise streaming. "
-            + $"own last query: pairs from {OwnLastQuery.MinPrefix} runes of the searches that repeat the user's own search of the last {OwnLastQuery.Window.TotalHours:0} h.");
+        context.Console.WriteLine("cold: nothing of the test period reported to the service (static MPC: the index frozen at the split); otherwise each test search is reported once its prefixes were asked (streaming MPC counts it).");
+        context.Console.WriteLine($"own last query: the pairs from {OwnLastQuery.MinPrefix} runes of the test searches that repeat the user's own search of the {OwnLastQuery.Window.TotalHours:0} h before.");
 
         var baseline = runs[0].Near.Overall.Mrr10;
         var overall = new Table().Title("overall (near-duplicate hits; S@k = success@k; exact = MRR@10 on exact text; vs static = MRR@10 change)")
