@@ -107,7 +107,6 @@ internal sealed class EvaluateCommand
         var started = context.Time.GetTimestamp();
         long badLines = 0;
         List<LogEvent> events;
-        List<LogEvent> train;
         List<string> tests;
         BuiltIndex built;
         using (context.Progress("evaluate: reading the events and building the index"))
@@ -115,6 +114,7 @@ internal sealed class EvaluateCommand
             var all = JsonlEventFormat.ReadFile(args.Input, _ => badLines++).ToList();
             events = ReplayLog.WithoutRepeatedSearches(all.OrderBy(static e => e.Time), out var repeated);
             all.Clear();
+            List<LogEvent> train;
             (train, tests) = ReplayLog.Split(events, split);
             if (train.Count == 0 || tests.Count == 0)
             {

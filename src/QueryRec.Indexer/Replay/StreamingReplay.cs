@@ -64,7 +64,7 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
 }
 
 /// <summary>What a replay did.</summary>
-/// <param name="TestSearches">Search events replayed as tests (asked, then reported).</param>
+/// <param name="TestSearches">Search events replayed as tests (asked, then reported unless <see cref="StreamingReplayOptions.Report"/> is false).</param>
 /// <param name="Suggests">Suggest calls made.</param>
 /// <param name="DegradedSuggests">Suggest answers flagged degraded.</param>
 /// <param name="Reported">Events sent with ReportEvents.</param>
