@@ -54,7 +54,7 @@ internal static class LuceneReplay
 
         var built = IndexBuilder.Build(train, new BuildOptions(), TimeProvider.System);
         var nearKey = new Func<string, string>(NearDuplicates.Key);
-        var (staticNear, staticExact) = await EvaluateRuns.StaticMpcAsync(built.Build, tests, MaxPrefix, nearKey, CancellationToken.None);
+        var (staticNear, staticExact) = await EvaluateRuns.StaticMpcAsync(built.Build, tests, MaxPrefix, nearKey, null, CancellationToken.None);
 
         var indexPath = Path.Combine(Path.GetTempPath(), $"queryrec-lucene-{Guid.NewGuid():N}.qrx");
         IReadOnlyList<VocabularyEntry> vocabulary;

@@ -66,6 +66,9 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter error, TimePro
             });
     }
 
+    /// <summary>Starts the progress lines of a long stage on <see cref="Error"/> (see <see cref="ProgressLine"/>); dispose it when the stage ends.</summary>
+    public ProgressLine Progress(string stage, long total = 0, string unit = "") => new(Error, Time, stage, total, unit);
+
     /// <summary>Writes a two-column summary table.</summary>
     public void Summary(string title, IEnumerable<(string Name, string Value)> rows)
     {

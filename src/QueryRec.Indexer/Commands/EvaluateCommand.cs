@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using QueryRec.Core.Matching;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Evaluate;
@@ -19,10 +18,15 @@ namespace QueryRec.Indexer.Commands;
 /// <item><description>streaming MPC: <see cref="StreamingMpc"/>, offline;</description></item>
 /// <item><description>
 /// heuristic and learned: the real service in process (<see cref="InProcessPipeline"/>, replay clock on) fed by
-/// <see cref="StreamingReplay"/>: the warmup events are reported first, then each test search asks Suggest for its
-/// prefixes as that user before it is reported.
+/// <see cref="StreamingReplay"/>, each cold (nothing reported) and streaming (the warmup events are reported first,
+/// then each test search asks Suggest for its prefixes as that user before it is reported);
+/// </description></item>
+/// <item><description>
+/// or, with <c>--server</c>, the ranker of a running server in the same two states, through its public API
+/// (<see cref="GrpcReplayTarget"/>, events stamped with the wall clock).
 /// </description></item>
 /// </list>
+/// Every column also scores the own-last-query rows (<see cref="OwnLastQuery"/>).
 /// The hit rule credits a shown near-duplicate of the query (<see cref="NearDuplicates.Key"/>, the service's own
 /// collapse key), and the MPC lists are collapsed the same way; the exact-text figures are reported beside.
 /// </summary>
@@ -42,9 +46,11 @@ internal sealed class EvaluateCommand
         var set = new Option<string[]>("--set") { Description = "A service configuration override Key=Value (repeatable; applied after --settings).", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
         var rebuildEvery = new Option<string>("--rebuild-every") { Description = "Streaming columns: rebuild the index from the events before split + k × this span and publish it to the running service, as a nightly indexer job would (e.g. 1d; 0: never). Static MPC stays frozen at the split.", DefaultValueFactory = _ => "0" };
         var ceilings = new Option<bool>("--ceilings") { Description = "Add upper bounds beside the rankers: the query first whenever it is known, and oracles that know the test period's or the day's query counts in advance (docs/ranking.md, \"Ceilings\")." };
+        var server = new Option<string?>("--server") { Description = "Replay through a running server instead of the in-process service (http:// for h2c, https:// for TLS). It must be fresh (nothing reported to it) and serve the index built from the events before the split (--write-index); docs/evaluation.md." };
+        var writeIndex = new Option<string?>("--write-index") { Description = "Also write the index built from the events before the split to this file (.qrx), for a server to serve." };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -60,6 +66,8 @@ internal sealed class EvaluateCommand
                 Set = r.GetValue(set) ?? [],
                 RebuildEvery = r.GetValue(rebuildEvery) ?? "0",
                 Ceilings = r.GetValue(ceilings),
+                Server = r.GetValue(server),
+                WriteIndex = r.GetValue(writeIndex),
             },
             ct));
         return command;
@@ -83,6 +91,8 @@ internal sealed class EvaluateCommand
         {
             throw new CliUserException($"--rebuild-every '{args.RebuildEvery}' must be 0 (never) or at least 1h.");
         }
+
+        var server = ServerOf(args, rebuildEvery);
         var settings = ServiceSettings.Read(args.SettingsFile, args.Set);
         if (!File.Exists(args.Input))
         {
@@ -96,35 +106,52 @@ internal sealed class EvaluateCommand
 
         var started = context.Time.GetTimestamp();
         long badLines = 0;
-        var all = JsonlEventFormat.ReadFile(args.Input, _ => badLines++).ToList();
-        var events = ReplayLog.WithoutRepeatedSearches(all.OrderBy(static e => e.Time), out var repeatedSearches);
-        all.Clear();
-        var (train, tests) = ReplayLog.Split(events, split);
-        if (train.Count == 0 || tests.Count == 0)
+        List<LogEvent> events;
+        List<string> tests;
+        BuiltIndex built;
+        using (context.Progress("evaluate: reading the events and building the index"))
         {
-            throw new CliUserException($"the split {split:O} leaves {train.Count} events before it and {tests.Count} test searches after it; both must be non-empty.");
+            var all = JsonlEventFormat.ReadFile(args.Input, _ => badLines++).ToList();
+            events = ReplayLog.WithoutRepeatedSearches(all.OrderBy(static e => e.Time), out var repeated);
+            all.Clear();
+            List<LogEvent> train;
+            (train, tests) = ReplayLog.Split(events, split);
+            if (train.Count == 0 || tests.Count == 0)
+            {
+                throw new CliUserException($"the split {split:O} leaves {train.Count} events before it and {tests.Count} test searches after it; both must be non-empty.");
+            }
+
+            built = new BuiltIndex(IndexBuilder.Build(train, new BuildOptions(), context.Time), train.Count, repeated);
+            train.Clear();
         }
 
-        var built = IndexBuilder.Build(train, new BuildOptions(), context.Time);
-        var trainEvents = train.Count;
-        train.Clear();
         var buildSeconds = context.Time.GetElapsedTime(started).TotalSeconds;
         var runs = new List<RankerRun>();
-        var nearKey = new Func<string, string>(NearDuplicates.Key);
+        var scoring = new EvaluateScoring(args.MaxPrefix, args.SavedTopK, NearDuplicates.Key, OwnLastQuery.Flags(events, split));
+        ServerFacts? serverFacts = null;
 
         var clock = context.Time.GetTimestamp();
-        var (staticNear, staticExact) = await EvaluateRuns.StaticMpcAsync(built.Build, tests, args.MaxPrefix, nearKey, cancellationToken);
-        runs.Add(EvaluateRuns.Run("static MPC", staticNear, staticExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
+        List<ReplayCase> near, exact;
+        using (var progress = context.Progress("evaluate: static MPC", tests.Count, "test searches"))
+        {
+            (near, exact) = await EvaluateRuns.StaticMpcAsync(built.Result.Build, tests, args.MaxPrefix, scoring.NearKey, progress, cancellationToken);
+        }
 
-        var indexPath = Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
+        runs.Add(scoring.Run("static MPC", RankerState.Cold, near, exact, context.Time.GetElapsedTime(clock), null));
+
+        var indexPath = args.WriteIndex ?? Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
         try
         {
-            IndexFile.WriteFile(built.Build, indexPath);
+            IndexFile.WriteFile(built.Result.Build, indexPath);
             if (args.Mode != EvaluateMode.Static)
             {
                 clock = context.Time.GetTimestamp();
-                var (streamNear, streamExact) = await EvaluateRuns.StreamingMpcCasesAsync(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, nearKey);
-                runs.Add(EvaluateRuns.Run("streaming MPC", streamNear, streamExact, args, nearKey, context.Time.GetElapsedTime(clock), null));
+                using (var progress = context.Progress("evaluate: streaming MPC", tests.Count, "test searches"))
+                {
+                    (near, exact) = await EvaluateRuns.StreamingMpcCasesAsync(EvalVocabulary.Read(indexPath), tests, args.MaxPrefix, scoring.NearKey, progress);
+                }
+
+                runs.Add(scoring.Run("streaming MPC", RankerState.Streaming, near, exact, context.Time.GetElapsedTime(clock), null));
             }
 
             if (args.Mode == EvaluateMode.All)
@@ -136,28 +163,43 @@ internal sealed class EvaluateCommand
                     Limit = ReplayMetrics.Depth,
                     RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
                 };
-                var serviceSettings = replay.ServiceSettings(settings);
-
-                runs.Add(await EvaluateRuns.ServiceRunAsync(context, "heuristic", indexPath, null, serviceSettings, events, replay, args, nearKey, cancellationToken));
-                if (args.ModelPath is not null)
+                if (server is not null)
                 {
-                    runs.Add(await EvaluateRuns.ServiceRunAsync(context, "learned", indexPath, args.ModelPath, serviceSettings, events, replay, args, nearKey, cancellationToken));
+                    (var serverRuns, serverFacts) = await EvaluateServiceRuns.ServerAsync(context, server, events, replay, scoring, cancellationToken);
+                    runs.AddRange(serverRuns);
+                }
+                else
+                {
+                    var pipeline = new InProcessPipelineOptions(indexPath) { Settings = replay.ServiceSettings(settings) };
+                    runs.AddRange(await EvaluateServiceRuns.InProcessAsync(context, "heuristic", pipeline, events, replay, scoring, cancellationToken));
+                    if (args.ModelPath is not null)
+                    {
+                        runs.AddRange(await EvaluateServiceRuns.InProcessAsync(context, "learned", pipeline with { ModelPath = args.ModelPath }, events, replay, scoring, cancellationToken));
+                    }
                 }
             }
         }
         finally
         {
-            File.Delete(indexPath);
+            if (args.WriteIndex is null)
+            {
+                File.Delete(indexPath);
+            }
         }
 
         if (args.Ceilings)
         {
             clock = context.Time.GetTimestamp();
-            var bounds = ReplayCeilings.Compute(events, split, args.MaxPrefix, nearKey);
+            IReadOnlyDictionary<string, List<ReplayCase>> bounds;
+            using (context.Progress("evaluate: ceilings"))
+            {
+                bounds = ReplayCeilings.Compute(events, split, args.MaxPrefix, scoring.NearKey);
+            }
+
             var computed = context.Time.GetElapsedTime(clock); // one computation for the four columns
             foreach (var name in ReplayCeilings.Names)
             {
-                runs.Add(EvaluateRuns.Run(name, bounds[name], bounds[name], args, nearKey, computed, null) with { Ceiling = true });
+                runs.Add(scoring.Run(name, null, bounds[name], bounds[name], computed, null) with { Ceiling = true });
             }
         }
 
@@ -165,11 +207,14 @@ internal sealed class EvaluateCommand
         EvaluateTables.Print(context, runs, args.MaxPrefix);
         context.Summary("evaluate", [
             ("mode", args.Mode.ToString().ToLowerInvariant()),
-            ("events before split", BuildCommand.N(trainEvents)),
+            ("service", serverFacts is null ? "in process (replay clock)" : $"server {serverFacts.Address} (wall clock; index {string.Join(", ", serverFacts.IndexVersions)})"),
+            ("events before split", BuildCommand.N(built.EventsBeforeSplit)),
             ("test searches", BuildCommand.N(tests.Count)),
-            ("queries kept in index", BuildCommand.N(built.Summary.QueriesKept)),
+            ("own-last-query searches", BuildCommand.N(scoring.OwnLastQuery.Count(static f => f))),
+            ("queries kept in index", BuildCommand.N(built.Result.Summary.QueriesKept)),
+            ("index written", args.WriteIndex is null ? "no" : $"{args.WriteIndex} (version {built.Result.Build.Version})"),
             ("bad lines skipped", BuildCommand.N(badLines)),
-            ("repeated search rows dropped", BuildCommand.N(repeatedSearches)),
+            ("repeated search rows dropped", BuildCommand.N(built.RepeatedSearches)),
             ("index rebuilt every", rebuildEvery > TimeSpan.Zero ? rebuildEvery.ToString("c", CultureInfo.InvariantCulture) + " (streaming columns)" : "never"),
             ("hit rule", "near-duplicate (exact text beside)"),
             ("index build", EvaluateTables.Seconds(buildSeconds)),
@@ -177,39 +222,39 @@ internal sealed class EvaluateCommand
         ]);
         if (args.JsonPath is not null)
         {
-            var baseline = runs[0].Near.Overall.Mrr10;
-            var payload = new
-            {
-                mode = args.Mode.ToString().ToLowerInvariant(),
-                split = split.ToString("O", CultureInfo.InvariantCulture),
-                warmup = args.Mode == EvaluateMode.All ? warmup.ToString("c", CultureInfo.InvariantCulture) : null,
-                rebuildEvery = args.Mode == EvaluateMode.All && rebuildEvery > TimeSpan.Zero ? rebuildEvery.ToString("c", CultureInfo.InvariantCulture) : null,
-                testQueries = "every search event at or after the split with a non-empty normalized query, once per (user, query, time)",
-                repeatedSearchRowsDropped = repeatedSearches,
-                hitRule = "near: a shown text with the query's NearDuplicates.Key is a hit (MPC lists collapsed by that key, as the service does); exact: the same text, MPC lists as indexed",
-                eventsBeforeSplit = trainEvents,
-                testSearches = tests.Count,
-                queriesKept = built.Summary.QueriesKept,
-                maxPrefix = args.MaxPrefix,
-                pSavedTopK = args.SavedTopK,
-                model = args.ModelPath,
-                settings,
-                seconds = elapsed.TotalSeconds,
-                rankers = runs.Select(r => new
-                {
-                    name = r.Name,
-                    kind = r.Ceiling ? "ceiling" : "ranker",
-                    seconds = r.Elapsed.TotalSeconds,
-                    relativeMrr10VsStaticMpc = baseline == 0 ? 0 : (r.Near.Overall.Mrr10 / baseline) - 1,
-                    near = r.Near,
-                    exact = r.Exact,
-                    replay = r.Stats,
-                }),
-            };
-            await File.WriteAllTextAsync(args.JsonPath, JsonSerializer.Serialize(payload, JsonOptions), cancellationToken);
+            var report = new EvaluateReport(args, split, warmup, rebuildEvery, settings, built, tests.Count, serverFacts, elapsed);
+            await File.WriteAllTextAsync(args.JsonPath, report.ToJson(runs), cancellationToken);
         }
 
         return IndexerCli.ExitOk;
+    }
+
+    /// <summary>The <c>--server</c> address, null without it; refuses the options that only the in-process service takes.</summary>
+    private static Uri? ServerOf(EvaluateArgs args, TimeSpan rebuildEvery)
+    {
+        if (args.Server is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(args.Server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new CliUserException($"--server '{args.Server}' is not an http:// or https:// address (e.g. http://127.0.0.1:5080).");
+        }
+
+        if (args.Mode != EvaluateMode.All)
+        {
+            throw new CliUserException($"--server replays through the server's ranker: it needs --mode all, not {args.Mode.ToString().ToLowerInvariant()}.");
+        }
+
+        if (args.ModelPath is not null || args.SettingsFile is not null || args.Set.Count > 0)
+        {
+            throw new CliUserException("--model, --settings and --set configure the in-process service; with --server the server's own model and settings are measured (start it with them, see docs/evaluation.md).");
+        }
+
+        return rebuildEvery > TimeSpan.Zero
+            ? throw new CliUserException("--rebuild-every publishes to the in-process service; with --server the server's index stays as served (publish to it yourself for a nightly rebuild).")
+            : uri;
     }
 
     /// <summary>Parses a span: "7d", "36h", "90m", "0", or a TimeSpan ("7.00:00:00").</summary>
@@ -241,6 +286,4 @@ internal sealed class EvaluateCommand
             ? throw new CliUserException($"{option} '{text}' is not a duration (e.g. 7d, 12h, 30m, 0 or 7.00:00:00).")
             : span;
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 }

@@ -10,14 +10,14 @@ using QueryRec.Storage.V1;
 namespace QueryRec.Indexer.Commands;
 
 /// <summary>
-/// The columns of <c>evaluate</c> (<see cref="EvaluateCommand"/>): the replay cases each ranker gives for the test
-/// queries (static MPC from the index frozen at the split, streaming MPC offline, the heuristic and learned rankers
-/// through the in-process service) and their metrics.
+/// The baseline columns of <c>evaluate</c> (<see cref="EvaluateCommand"/>): the replay cases static MPC (the index
+/// frozen at the split) and streaming MPC (offline) give for the test queries. The service's columns are
+/// <see cref="EvaluateServiceRuns"/>.
 /// </summary>
 internal static class EvaluateRuns
 {
     /// <summary>The static MPC replay cases (near-duplicate-collapsed and exact) of <paramref name="tests"/> over <paramref name="build"/>.</summary>
-    internal static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, CancellationToken cancellationToken)
+    internal static async Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StaticMpcAsync(IndexBuild build, List<string> tests, int maxPrefix, Func<string, string> nearKey, ProgressLine? progress, CancellationToken cancellationToken)
     {
         var store = new EmbeddedIndexStore(1);
         await store.PublishAsync(build, cancellationToken: cancellationToken);
@@ -37,10 +37,11 @@ internal static class EvaluateRuns
             }
 
             return lists;
-        });
+        },
+        _ => progress?.Add());
     }
 
-    internal static Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StreamingMpcCasesAsync(IReadOnlyList<VocabularyEntry> vocabulary, List<string> tests, int maxPrefix, Func<string, string> nearKey)
+    internal static Task<(List<ReplayCase> Near, List<ReplayCase> Exact)> StreamingMpcCasesAsync(IReadOnlyList<VocabularyEntry> vocabulary, List<string> tests, int maxPrefix, Func<string, string> nearKey, ProgressLine? progress)
     {
         var collapsed = new StreamingMpc(vocabulary, nearKey);
         var plain = new StreamingMpc(vocabulary);
@@ -52,6 +53,7 @@ internal static class EvaluateRuns
             {
                 collapsed.Add(q);
                 plain.Add(q);
+                progress?.Add();
             });
     }
 
@@ -85,86 +87,6 @@ internal static class EvaluateRuns
 
         return (near, exact);
     }
-
-    internal static async Task<RankerRun> ServiceRunAsync(
-        CliContext context,
-        string name,
-        string indexPath,
-        string? modelPath,
-        IReadOnlyDictionary<string, string?> settings,
-        List<LogEvent> events,
-        StreamingReplayOptions replay,
-        EvaluateArgs args,
-        Func<string, string> nearKey,
-        CancellationToken cancellationToken)
-    {
-        var clock = context.Time.GetTimestamp();
-        InProcessPipeline service;
-        try
-        {
-            service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { ModelPath = modelPath, Settings = settings }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException or FormatException)
-        {
-            throw new CliUserException($"the in-process service ({name}) did not start: {ex.Message}");
-        }
-
-        await using (service)
-        {
-            var cases = new List<ReplayCase>();
-            List<IReadOnlyList<string>>? shown = null;
-            string? current = null;
-            var lastVersion = string.Empty;
-            long heuristicAnswers = 0;
-            var stats = await StreamingReplay.RunAsync(
-                events,
-                service,
-                replay,
-                (e, query, length, response) =>
-                {
-                    if (length == 1)
-                    {
-                        Close();
-                        shown = [];
-                        current = query;
-                    }
-
-                    shown!.Add(response.Items.Select(static i => i.Text).ToArray());
-                    lastVersion = response.Metadata?.ModelVersion ?? string.Empty;
-                    if (response.Items.Count > 0 && lastVersion.StartsWith("heuristic", StringComparison.Ordinal))
-                    {
-                        heuristicAnswers++;
-                    }
-
-                    return ValueTask.CompletedTask;
-                },
-                cancellationToken,
-                replay.RebuildEvery is null ? null : ReplayIndexRebuild.For(events, service, context.Time));
-            Close();
-            if (modelPath is not null && heuristicAnswers > 0)
-            {
-                await context.Error.WriteLineAsync($"warning: the model {modelPath} is not serving: {heuristicAnswers} of {stats.Suggests} 'learned' answers came from the heuristic scorer (model version {lastVersion}).");
-            }
-
-            return Run(name, cases, cases, args, nearKey, context.Time.GetElapsedTime(clock), stats);
-
-            void Close()
-            {
-                if (current is not null && shown is not null)
-                {
-                    cases.Add(new ReplayCase(current, shown));
-                }
-            }
-        }
-    }
-
-    internal static RankerRun Run(string name, List<ReplayCase> near, List<ReplayCase> exact, EvaluateArgs args, Func<string, string> nearKey, TimeSpan elapsed, StreamingReplayStats? stats)
-        => new(
-            name,
-            ReplayMetrics.Compute(near, args.MaxPrefix, args.SavedTopK, nearKey),
-            ReplayMetrics.Compute(exact, args.MaxPrefix, args.SavedTopK),
-            elapsed,
-            stats);
 
     /// <summary>The first <see cref="ReplayMetrics.Depth"/> of <paramref name="texts"/>, one per key (the first form kept).</summary>
     internal static IReadOnlyList<string> Collapse(IReadOnlyList<string> texts, Func<string, string> key)

@@ -53,7 +53,8 @@ public static class IndexerCli
         }
 
         var stdout = output ?? Console.Out;
-        var stderr = error ?? Console.Error;
+        // Progress lines come from a timer thread while the command writes its own errors.
+        var stderr = TextWriter.Synchronized(error ?? Console.Error);
         var context = new CliContext(console, stderr, timeProvider ?? TimeProvider.System, adminFactory);
         var root = CreateRootCommand(context);
         var parseResult = root.Parse(args);
@@ -113,6 +114,7 @@ public static class IndexerCli
         InvalidDataException => (ExitFailure, "failed: invalid data: " + FirstLine(ex.Message)),
         OperationCanceledException => (ExitFailure, "failed: cancelled"),
         StackExchange.Redis.RedisConnectionException => (ExitFailure, "failed: cannot connect to Redis: " + FirstLine(ex.Message)),
+        Grpc.Core.RpcException rpc => (ExitFailure, $"failed: the server answered {rpc.StatusCode}: {FirstLine(rpc.Status.Detail)}"),
         _ => (ExitFailure, $"failed: {ex.GetType().Name}: {FirstLine(ex.Message)}"),
     };
 

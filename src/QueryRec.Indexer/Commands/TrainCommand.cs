@@ -152,7 +152,12 @@ internal sealed class TrainCommand
         }
 
         var started = context.Time.GetTimestamp();
-        var card = RankerTrainer.Train(rows, options, output, context.Time.GetUtcNow());
+        QueryRec.Serving.Ranking.ModelCard card;
+        using (context.Progress($"train: fitting the ranker on {BuildCommand.N(rows.Count)} rows ({options.Iterations} iterations)"))
+        {
+            card = RankerTrainer.Train(rows, options, output, context.Time.GetUtcNow());
+        }
+
         var elapsed = context.Time.GetElapsedTime(started);
         static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
@@ -238,23 +243,27 @@ internal sealed class TrainCommand
 
         var started = context.Time.GetTimestamp();
         ReplayTrainingResult result;
-        try
+        using (var progress = context.Progress("train: replaying the searches", ReplayLog.Searches(events).Count(e => e.Event.Time >= from), "searches"))
         {
-            result = await ReplayTrainingData.CollectAsync(
-                events,
-                new ReplayTrainingOptions(from, until)
-                {
-                    Warmup = ParseSpan("--warmup", source.Warmup),
-                    RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
-                    Settings = settings,
-                    MaxRows = maxRows,
-                },
-                context.Time,
-                cancellationToken);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
-        {
-            throw new CliUserException($"the in-process service failed: {ex.Message}");
+            try
+            {
+                result = await ReplayTrainingData.CollectAsync(
+                    events,
+                    new ReplayTrainingOptions(from, until)
+                    {
+                        Warmup = ParseSpan("--warmup", source.Warmup),
+                        RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
+                        Settings = settings,
+                        MaxRows = maxRows,
+                    },
+                    context.Time,
+                    cancellationToken,
+                    () => progress.Add());
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
+            {
+                throw new CliUserException($"the in-process service failed: {ex.Message}");
+            }
         }
 
         var collector = result.Collector;

@@ -48,8 +48,9 @@ internal sealed record ReplayTrainingResult(ReplayGroupCollector Collector, Stre
 internal static class ReplayTrainingData
 {
     /// <summary>Runs the replay; <paramref name="events"/> must be sorted by time.</summary>
+    /// <param name="searchReplayed">Told once per replayed search, when its first prefix is answered (progress).</param>
     public static async Task<ReplayTrainingResult> CollectAsync(
-        IReadOnlyList<LogEvent> events, ReplayTrainingOptions options, TimeProvider timeProvider, CancellationToken cancellationToken)
+        IReadOnlyList<LogEvent> events, ReplayTrainingOptions options, TimeProvider timeProvider, CancellationToken cancellationToken, Action? searchReplayed = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
@@ -81,7 +82,15 @@ internal static class ReplayTrainingData
                     replayed,
                     service,
                     replay,
-                    collector.OnSuggestAsync,
+                    (e, query, length, response) =>
+                    {
+                        if (length == 1)
+                        {
+                            searchReplayed?.Invoke();
+                        }
+
+                        return collector.OnSuggestAsync(e, query, length, response);
+                    },
                     cancellationToken,
                     options.RebuildEvery is null ? null : ReplayIndexRebuild.For(replayed, service, timeProvider));
             }

@@ -33,6 +33,13 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
     /// </summary>
     public TimeSpan? RebuildEvery { get; init; }
 
+    /// <summary>
+    /// Whether events are reported. False is the cold state: the service's real-time store stays as it started (empty
+    /// for a fresh service), so its answers come from the index alone; only the test searches' Suggest calls are made
+    /// (and the rebuilds, which feed the index, not the real-time store).
+    /// </summary>
+    public bool Report { get; init; } = true;
+
     /// <summary>The first replayed time: the warmup start when there is one, else the test start.</summary>
     public DateTimeOffset ReplayFrom => WarmupFrom is { } w && w < TestFrom ? w : TestFrom;
 
@@ -57,7 +64,7 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
 }
 
 /// <summary>What a replay did.</summary>
-/// <param name="TestSearches">Search events replayed as tests (asked, then reported).</param>
+/// <param name="TestSearches">Search events replayed as tests (asked, then reported unless <see cref="StreamingReplayOptions.Report"/> is false).</param>
 /// <param name="Suggests">Suggest calls made.</param>
 /// <param name="DegradedSuggests">Suggest answers flagged degraded.</param>
 /// <param name="Reported">Events sent with ReportEvents.</param>
@@ -83,8 +90,8 @@ internal sealed record StreamingReplayStats(
 /// Replays a log through a running service the way it lives in production (docs/ranking.md, "Evaluation"): events in
 /// time order; for each test search (at or after the split, with a non-empty normalized query) first one Suggest per
 /// prefix as that user, then the event itself is reported. Every other event in range is reported in order, in
-/// batches of at most <see cref="Limits.MaxEventsPerBatch"/> that never cross a test search. Sequential, so the same
-/// log and settings give the same answers.
+/// batches of at most <see cref="Limits.MaxEventsPerBatch"/> that never cross a test search (none at all when
+/// <see cref="StreamingReplayOptions.Report"/> is false). Sequential, so the same log and settings give the same answers.
 /// </summary>
 internal static class StreamingReplay
 {
@@ -169,6 +176,11 @@ internal static class StreamingReplay
 
                     await onSuggest(e, query, length, response);
                 }
+            }
+
+            if (!options.Report)
+            {
+                continue;
             }
 
             if (batch.Events.Count > 0 && (batch.Events.Count >= Limits.MaxEventsPerBatch || e.Time - batchStart > options.MaxBatchSpan))

@@ -37,14 +37,14 @@ public sealed class EvaluateStreamingTests : IDisposable
         var code = await IndexerCli.RunAsync(["evaluate", "--input", input, "--split", "2011-10-01T00:00:00Z", "--json", json], output, error);
 
         Assert.True(code == 0, error.ToString() + output);
-        foreach (var column in new[] { "static MPC", "streaming MPC", "heuristic" })
+        foreach (var column in new[] { "static MPC", "streaming MPC", "heuristic cold", "heuristic" })
         {
             Assert.Contains(column, output.ToString(), StringComparison.Ordinal);
         }
 
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var rankers = doc.RootElement.GetProperty("rankers").EnumerateArray().ToDictionary(static r => r.GetProperty("name").GetString()!);
-        Assert.Equal(["static MPC", "streaming MPC", "heuristic"], rankers.Keys);
+        Assert.Equal(["static MPC", "streaming MPC", "heuristic cold", "heuristic"], rankers.Keys);
 
         // Pairs: "xbox rare edition" 10 prefixes (capped at 10), "xbox 360" 8. "xbox 360" is first at each of its
         // prefixes for every ranker (the most searched). "xbox rare edition" is absent from the index and new to
@@ -56,6 +56,14 @@ public sealed class EvaluateStreamingTests : IDisposable
         Assert.Equal(0.5, rankers["static MPC"].GetProperty("near").GetProperty("byPrefix")[0].GetProperty("mrr10").GetDouble(), Tolerance);
         Assert.Equal(1.0, rankers["heuristic"].GetProperty("near").GetProperty("byPrefix")[0].GetProperty("mrr10").GetDouble(), Tolerance);
         Assert.Equal((1.0 / mpc) - 1, rankers["heuristic"].GetProperty("relativeMrr10VsStaticMpc").GetDouble(), Tolerance);
+
+        // Cold, nothing is reported: "xbox rare edition" is known only through the real-time store, so the cold service
+        // scores as static MPC does, and below its streaming self.
+        Assert.Equal(mpc, Overall(rankers["heuristic cold"]), Tolerance);
+        Assert.Equal("cold", rankers["heuristic cold"].GetProperty("state").GetString());
+        Assert.Equal("streaming", rankers["heuristic"].GetProperty("state").GetString());
+        Assert.Equal(0, rankers["heuristic cold"].GetProperty("replay").GetProperty("reported").GetInt64());
+        Assert.Equal(18, rankers["heuristic cold"].GetProperty("replay").GetProperty("suggests").GetInt64());
 
         // The replay reported the 7 warmup searches and the 2 test searches, all accepted, and asked 18 prefixes.
         var replay = rankers["heuristic"].GetProperty("replay");
