@@ -24,6 +24,7 @@ internal sealed class TrainCommand
         var rebuildEvery = new Option<string>("--rebuild-every") { Description = "With --events: rebuild the index from the events before --from + k × this span and publish it to the running service, as a nightly indexer job would and as evaluate --rebuild-every does (e.g. 1d; 0: never).", DefaultValueFactory = _ => "0" };
         var set = new Option<string[]>("--set") { Description = "With --events: a service setting Key=Value (repeatable; after --settings).", AllowMultipleArgumentsPerToken = false };
         var settingsFile = new Option<string?>("--settings") { Description = "With --events: a JSON file of service settings (appsettings form, nested or 'A:B' keys)." };
+        var states = new Option<string>("--states") { Description = "With --events: the real-time states replayed, comma-separated: warm (events reported, as production streams), cold (a fresh real-time store, nothing reported: after a restart, a new deployment); the groups of each are trained on together.", DefaultValueFactory = _ => "warm" };
         var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
         var minRowsPerLeaf = new Option<int>("--min-rows-per-leaf") { Description = "Minimum rows per leaf (regularization).", DefaultValueFactory = _ => d.MinRowsPerLeaf };
         var holdoutTail = new Option<bool>("--holdout-tail") { Description = "Hold out the last 20 % of the groups (replay groups are in time order) instead of a seeded random 20 %." };
@@ -37,7 +38,7 @@ internal sealed class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split, the trainer and --synthetic.", DefaultValueFactory = _ => d.Seed };
         var command = new Command("train", "Train the LambdaRank ranker (LightGBM), export ONNX and write the model card.")
         {
-            input, events, until, from, window, warmup, rebuildEvery, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
+            input, events, until, from, window, warmup, rebuildEvery, states, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
             minRowsPerLeaf, holdoutTail, ignore, seed,
         };
         command.SetAction((r, ct) => RunAsync(
@@ -49,6 +50,7 @@ internal sealed class TrainCommand
                 Window = r.GetValue(window) ?? "21d",
                 Warmup = r.GetValue(warmup) ?? "7d",
                 RebuildEvery = r.GetValue(rebuildEvery) ?? "0",
+                States = r.GetValue(states) ?? "warm",
                 Set = r.GetValue(set) ?? [],
                 SettingsFile = r.GetValue(settingsFile),
                 RowsOutput = r.GetValue(rowsOutput),
@@ -81,6 +83,8 @@ internal sealed class TrainCommand
         public string Warmup { get; init; } = "7d";
 
         public string RebuildEvery { get; init; } = "0";
+
+        public string States { get; init; } = "warm";
 
         public IReadOnlyList<string> Set { get; init; } = [];
 
@@ -241,13 +245,16 @@ internal sealed class TrainCommand
             throw new CliUserException($"{path}: no search in [{from:O}, {until:O}) to replay.");
         }
 
+        var replayStates = ParseStates(source.States);
         var started = context.Time.GetTimestamp();
-        ReplayTrainingResult result;
-        using (var progress = context.Progress("train: replaying the searches", ReplayLog.Searches(events).Count(e => e.Event.Time >= from), "searches"))
+        ReplayTrainingResult? result = null;
+        var searches = ReplayLog.Searches(events).Count(e => e.Event.Time >= from);
+        foreach (var warm in replayStates)
         {
+            using var progress = context.Progress($"train: replaying the searches ({(warm ? "warm" : "cold")})", searches, "searches");
             try
             {
-                result = await ReplayTrainingData.CollectAsync(
+                var replayed = await ReplayTrainingData.CollectAsync(
                     events,
                     new ReplayTrainingOptions(from, until)
                     {
@@ -255,10 +262,13 @@ internal sealed class TrainCommand
                         RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
                         Settings = settings,
                         MaxRows = maxRows,
+                        Report = warm,
                     },
                     context.Time,
                     cancellationToken,
-                    () => progress.Add());
+                    () => progress.Add(),
+                    result?.Collector);
+                result = result is null ? replayed : replayed with { Replay = result.Replay.Plus(replayed.Replay) };
             }
             catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
             {
@@ -266,7 +276,8 @@ internal sealed class TrainCommand
             }
         }
 
-        var collector = result.Collector;
+        // ParseStates gives at least one state, so there was a replay.
+        var collector = result!.Collector;
         var rows = collector.Rows.ToList();
         if (source.RowsOutput is { } rowsPath)
         {
@@ -275,7 +286,7 @@ internal sealed class TrainCommand
             LtrDataset.Write(writer, rows);
         }
 
-        summary.Add(("replay", $"{from:O} .. {until:O} (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
+        summary.Add(("replay", $"{from:O} .. {until:O}, {source.States} (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
         if (result.Replay.Rebuilds > 0)
         {
             summary.Add(("index rebuilt and published", $"{BuildCommand.N(result.Replay.Rebuilds)} times (every {rebuildEvery:c})"));
@@ -297,6 +308,19 @@ internal sealed class TrainCommand
         }
 
         return rows;
+    }
+
+    /// <summary>The states of <c>--states</c>, warm first: true for warm, false for cold.</summary>
+    internal static IReadOnlyList<bool> ParseStates(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(static n => n is not ("warm" or "cold")).ToList();
+        if (names.Length == 0 || unknown.Count > 0 || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            throw new CliUserException($"--states '{text}' must list warm and/or cold once each (e.g. warm,cold).");
+        }
+
+        return [.. names.OrderBy(static n => n == "warm" ? 0 : 1).Select(static n => n == "warm")];
     }
 
     private static DateTimeOffset ParseTime(string option, string text)

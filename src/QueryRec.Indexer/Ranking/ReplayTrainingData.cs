@@ -27,6 +27,12 @@ internal sealed record ReplayTrainingOptions(DateTimeOffset From, DateTimeOffset
     /// <summary>Stop keeping groups beyond this many rows (bounded memory).</summary>
     public int MaxRows { get; init; } = 5_000_000;
 
+    /// <summary>
+    /// Whether the replay reports its events (the warm state, as production streams). False is the cold state: a fresh
+    /// real-time store that nothing is reported to, as after a restart on the embedded store or for a new deployment.
+    /// </summary>
+    public bool Report { get; init; } = true;
+
     /// <summary>Directory for the index file of the replay (deleted afterwards); null: a new temp directory.</summary>
     public string? WorkDirectory { get; init; }
 }
@@ -49,8 +55,14 @@ internal static class ReplayTrainingData
 {
     /// <summary>Runs the replay; <paramref name="events"/> must be sorted by time.</summary>
     /// <param name="searchReplayed">Told once per replayed search, when its first prefix is answered (progress).</param>
+    /// <param name="into">The collector of an earlier replay to add the groups to (numbered on); null: a new one.</param>
     public static async Task<ReplayTrainingResult> CollectAsync(
-        IReadOnlyList<LogEvent> events, ReplayTrainingOptions options, TimeProvider timeProvider, CancellationToken cancellationToken, Action? searchReplayed = null)
+        IReadOnlyList<LogEvent> events,
+        ReplayTrainingOptions options,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken,
+        Action? searchReplayed = null,
+        ReplayGroupCollector? into = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
@@ -66,9 +78,9 @@ internal static class ReplayTrainingData
         try
         {
             IndexFile.WriteFile(built.Build, indexPath);
-            var collector = new ReplayGroupCollector(options.MaxRows);
+            var collector = into ?? new ReplayGroupCollector(options.MaxRows);
             var replayed = events.Where(e => e.Time < options.Until).ToList();
-            var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix, RebuildEvery = options.RebuildEvery };
+            var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix, RebuildEvery = options.RebuildEvery, Report = options.Report };
             StreamingReplayStats stats;
             await using (var service = await InProcessPipeline.StartAsync(
                 new InProcessPipelineOptions(indexPath)

@@ -84,7 +84,21 @@ internal sealed record StreamingReplayStats(
     long Duplicates,
     long Skipped,
     long Batches,
-    long Rebuilds = 0);
+    long Rebuilds = 0)
+{
+    /// <summary>The counts of two replays together.</summary>
+    public StreamingReplayStats Plus(StreamingReplayStats other) => new(
+        TestSearches + other.TestSearches,
+        Suggests + other.Suggests,
+        DegradedSuggests + other.DegradedSuggests,
+        Reported + other.Reported,
+        Accepted + other.Accepted,
+        Rejected + other.Rejected,
+        Duplicates + other.Duplicates,
+        Skipped + other.Skipped,
+        Batches + other.Batches,
+        Rebuilds + other.Rebuilds);
+}
 
 /// <summary>
 /// Replays a log through a running service the way it lives in production (docs/ranking.md, "Evaluation"): events in

@@ -38,6 +38,7 @@ internal sealed class SuggestHandler(
     EventClock eventClock,
     ILogger<SuggestHandler> logger,
     ExperimentModels experimentModels,
+    IOptionsMonitor<RankingModelOptions> rankingModelOptions,
     IRankingFeatureLog? featureLog = null,
     SuggestResponseCache? responseCache = null)
 {
@@ -47,7 +48,7 @@ internal sealed class SuggestHandler(
     /// <summary>The history of a subject known to have none (see <see cref="SuggestResponseCache.HistoryOf"/>).</summary>
     private static readonly Task<IReadOnlyList<RecentEntry>> NoHistory = Task.FromResult<IReadOnlyList<RecentEntry>>([]);
 
-    private readonly SuggestRanking _ranking = new(scorer, ranker, experimentModels, logger);
+    private readonly SuggestRanking _ranking = new(scorer, ranker, experimentModels, rankingModelOptions, logger);
 
     private readonly IReadOnlyList<IRerankStep<SuggestRerankContext>> _rerankSteps = SuggestRerankSteps.Create(reranker, featureLog);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Experiments;
 using QueryRec.Serving.Pipeline;
@@ -10,7 +11,7 @@ namespace QueryRec.Serving.Suggest;
 /// Who ranks a Suggest answer: the caller's experiment arm model, the default learned model, or the heuristic when
 /// neither is configured, loaded or able to score.
 /// </summary>
-internal sealed class SuggestRanking(HeuristicScorer scorer, OnnxRanker ranker, ExperimentModels experimentModels, ILogger logger)
+internal sealed class SuggestRanking(HeuristicScorer scorer, OnnxRanker ranker, ExperimentModels experimentModels, IOptionsMonitor<RankingModelOptions> guards, ILogger logger)
 {
     /// <summary>
     /// The model version that would rank a call for the response cache's key: the heuristic's when no model ranks,
@@ -70,7 +71,12 @@ internal sealed class SuggestRanking(HeuristicScorer scorer, OnnxRanker ranker, 
             {
                 try
                 {
-                    if (features is null)
+                    var options = guards.CurrentValue;
+                    if (options.HeuristicWithoutSignal && !LearnedRankingGuards.HasRealtimeSignal(candidates))
+                    {
+                        scorer.Score(candidates, now, trending.MaxCount, arm?.Heuristic);
+                    }
+                    else if (features is null)
                     {
                         ranker.Score(model, candidates, normalizedPrefix, now, trending);
                     }
@@ -79,6 +85,7 @@ internal sealed class SuggestRanking(HeuristicScorer scorer, OnnxRanker ranker, 
                         OnnxRanker.Score(model, candidates, features);
                     }
 
+                    LearnedRankingGuards.LiftOwnRecentQueries(candidates, now, options.OwnQueryWindow);
                     metadata.ModelVersion = model.Version;
                     return;
                 }
