@@ -51,12 +51,13 @@ internal sealed class BuildCommand
         var blacklist = new Option<string?>("--blacklist") { Description = "Blacklist file: terms, and 're:' regular expressions; '#' comments." };
         var whitelist = new Option<string?>("--whitelist") { Description = "Whitelist file of pinned queries: 'query' or 'query<TAB>category'." };
         var model = new Option<string?>("--model") { Description = "An ONNX ranking model (from indexer train, its .card.json beside it) to carry in the index: published and rolled back with it (at most 64 MiB)." };
+        var force = new Option<bool>("--force") { Description = "With --model: carry a model whose card says it loses to the heuristic on its held-out window (train's guard)." };
         var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
         var command = new Command("build", "Build an index file from JSONL events.")
         {
             input, queries, zipf, seed, output, minCount, misspellingRatio, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, tablePartitions,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -78,7 +79,7 @@ internal sealed class BuildCommand
             }
 
             var modelPath = parseResult.GetValue(model);
-            var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath);
+            var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath, parseResult.GetValue(force), context.Error);
             var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
             var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed));
             return Task.FromResult(Run(

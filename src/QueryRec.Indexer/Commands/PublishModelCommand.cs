@@ -13,9 +13,10 @@ internal sealed class PublishModelCommand
     {
         var model = new Option<string?>("--model") { Description = "The ONNX model (from indexer train; its .card.json beside it) to publish, at most 64 MiB." };
         var clear = new Option<bool>("--clear") { Description = "Clear the active model published on its own: servers go back to the model carried by the index." };
+        var force = new Option<bool>("--force") { Description = "Publish a model whose card says it loses to the heuristic on its held-out window (train's guard)." };
         var retain = new Option<int>("--retain") { Description = "Models kept for rollback-model (the active one included).", DefaultValueFactory = _ => 3 };
         var redis = new RedisAdminOptions();
-        var command = new Command("publish-model", "Publish a ranking model on its own (it overrides the index's model), or clear it.") { model, clear };
+        var command = new Command("publish-model", "Publish a ranking model on its own (it overrides the index's model), or clear it.") { model, clear, force };
         redis.AddTo(command);
         command.Options.Add(retain);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
@@ -25,11 +26,13 @@ internal sealed class PublishModelCommand
             parseResult.GetRequiredValue(redis.Redis),
             parseResult.GetRequiredValue(redis.KeyPrefix),
             parseResult.GetValue(retain),
-            cancellationToken));
+            cancellationToken,
+            parseResult.GetValue(force)));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string? modelPath, bool clear, string redis, string keyPrefix, int retain, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        CliContext context, string? modelPath, bool clear, string redis, string keyPrefix, int retain, CancellationToken cancellationToken, bool force = false)
     {
         if ((modelPath is null) == !clear)
         {
@@ -39,7 +42,7 @@ internal sealed class PublishModelCommand
         var options = RedisAdmin.ValidateOptions(keyPrefix, retain);
 
         // Validate the model completely before connecting: a bad model publishes nothing.
-        var package = modelPath is null ? null : ModelPackageReader.Read(modelPath);
+        var package = modelPath is null ? null : ModelPackageReader.Read(modelPath, force, context.Error);
         await using var admin = await context.AdminFactory(redis, options, context.Time);
         var models = admin.RequireModels();
         if (package is null)

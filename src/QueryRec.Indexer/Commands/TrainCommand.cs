@@ -25,6 +25,8 @@ internal sealed class TrainCommand
         var set = new Option<string[]>("--set") { Description = "With --events: a service setting Key=Value (repeatable; after --settings).", AllowMultipleArgumentsPerToken = false };
         var settingsFile = new Option<string?>("--settings") { Description = "With --events: a JSON file of service settings (appsettings form, nested or 'A:B' keys)." };
         var states = new Option<string>("--states") { Description = "With --events: the real-time states replayed, comma-separated: warm (events reported, as production streams), cold (a fresh real-time store, nothing reported: after a restart, a new deployment); the groups of each are trained on together.", DefaultValueFactory = _ => "warm" };
+        var guardWindow = new Option<string>("--guard-window") { Description = "With --events: the tail of the replayed span held out for the publish-time guard: the model and the heuristic are replayed on it cold and streaming, and build --model / publish-model refuse a model that loses (e.g. 3d; auto: a fifth of the span; 0: no guard).", DefaultValueFactory = _ => "auto" };
+        var guardTolerance = new Option<double>("--guard-tolerance") { Description = "With --events: how far below the heuristic (MRR@10) the model may be on the guard window and still pass.", DefaultValueFactory = _ => 0 };
         var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
         var minRowsPerLeaf = new Option<int>("--min-rows-per-leaf") { Description = "Minimum rows per leaf (regularization).", DefaultValueFactory = _ => d.MinRowsPerLeaf };
         var holdoutTail = new Option<bool>("--holdout-tail") { Description = "Hold out the last 20 % of the groups (replay groups are in time order) instead of a seeded random 20 %." };
@@ -38,7 +40,7 @@ internal sealed class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split, the trainer and --synthetic.", DefaultValueFactory = _ => d.Seed };
         var command = new Command("train", "Train the LambdaRank ranker (LightGBM), export ONNX and write the model card.")
         {
-            input, events, until, from, window, warmup, rebuildEvery, states, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
+            input, events, until, from, window, warmup, rebuildEvery, states, guardWindow, guardTolerance, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
             minRowsPerLeaf, holdoutTail, ignore, seed,
         };
         command.SetAction((r, ct) => RunAsync(
@@ -51,6 +53,8 @@ internal sealed class TrainCommand
                 Warmup = r.GetValue(warmup) ?? "7d",
                 RebuildEvery = r.GetValue(rebuildEvery) ?? "0",
                 States = r.GetValue(states) ?? "warm",
+                GuardWindow = r.GetValue(guardWindow) ?? "auto",
+                GuardTolerance = r.GetValue(guardTolerance),
                 Set = r.GetValue(set) ?? [],
                 SettingsFile = r.GetValue(settingsFile),
                 RowsOutput = r.GetValue(rowsOutput),
@@ -86,6 +90,10 @@ internal sealed class TrainCommand
 
         public string States { get; init; } = "warm";
 
+        public string GuardWindow { get; init; } = "auto";
+
+        public double GuardTolerance { get; init; }
+
         public IReadOnlyList<string> Set { get; init; } = [];
 
         public string? SettingsFile { get; init; }
@@ -118,10 +126,11 @@ internal sealed class TrainCommand
         }
 
         List<LtrRow> rows;
+        ModelGuardPlan? guardPlan = null;
         var replayLines = new List<(string, string)>();
         if (source.Events is not null)
         {
-            rows = await FromEventsAsync(context, source, maxRows, replayLines, cancellationToken);
+            (rows, guardPlan) = await TrainReplay.FromEventsAsync(context, source, maxRows, replayLines, cancellationToken);
         }
         else if (input is not null)
         {
@@ -162,6 +171,12 @@ internal sealed class TrainCommand
             card = RankerTrainer.Train(rows, options, output, context.Time.GetUtcNow());
         }
 
+        if (guardPlan is not null)
+        {
+            card = card with { Guard = await ModelGuardEvaluation.RunAsync(context, guardPlan.Events, output, guardPlan.Options, cancellationToken) };
+            await File.WriteAllTextAsync(RankerTrainer.CardPath(output), card.ToJson(), cancellationToken);
+        }
+
         var elapsed = context.Time.GetElapsedTime(started);
         static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
@@ -177,6 +192,7 @@ internal sealed class TrainCommand
             .. replayLines,
             ("NDCG@1 / @3 / @10", $"{F(metrics["ndcg_at_1"])} / {F(metrics["ndcg_at_3"])} / {F(metrics["ndcg_at_10"])}"),
             ("held-out MRR@10 model / input order", $"{F(metrics["mrr_at_10"])} / {F(metrics["input_order_mrr_at_10"])}"),
+            .. GuardLines(card.Guard),
             ("ONNX max |diff|", card.OnnxMaxAbsDiff.GetValueOrDefault().ToString("G3", CultureInfo.InvariantCulture)),
             ("model bytes", N(card.ModelBytes)),
             ("train time", card.TrainSeconds.GetValueOrDefault().ToString("F2", CultureInfo.InvariantCulture) + " s"),
@@ -187,143 +203,28 @@ internal sealed class TrainCommand
         return IndexerCli.ExitOk;
     }
 
-    /// <summary>Replays the events through the service in process and returns the labelled groups (see <see cref="ReplayTrainingData"/>).</summary>
-    private static async Task<List<LtrRow>> FromEventsAsync(
-        CliContext context, TrainSource source, int maxRows, List<(string, string)> summary, CancellationToken cancellationToken)
+    /// <summary>The summary lines of the guard's figures and verdict; none without a guard.</summary>
+    private static IEnumerable<(string, string)> GuardLines(QueryRec.Serving.Ranking.ModelGuard? guard)
     {
-        var path = source.Events!;
-        if (!File.Exists(path))
+        if (guard is null)
         {
-            throw new CliUserException($"events file not found: {path}");
+            yield break;
         }
 
-        if (source.Until is null)
+        static string F(IReadOnlyDictionary<string, double>? figures, string name)
+            => figures is not null && figures.TryGetValue(name, out var v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "-";
+        yield return ("guard window", $"{guard.From:O} .. {guard.Until:O} ({BuildCommand.N(guard.Searches.GetValueOrDefault())} searches, {BuildCommand.N(guard.OwnLastQuerySearches.GetValueOrDefault())} own-last-query)");
+        foreach (var figure in ModelGuardEvaluation.Figures)
         {
-            throw new CliUserException("--events needs --until (the end of the training replay).");
+            yield return ($"guard {figure.Replace('_', ' ')} model / heuristic", $"{F(guard.Learned, figure)} / {F(guard.Heuristic, figure)}");
         }
 
-        var until = ParseTime("--until", source.Until);
-        var from = source.From is null ? until - ParseSpan("--window", source.Window) : ParseTime("--from", source.From);
-        if (from >= until)
-        {
-            throw new CliUserException($"--from {from:O} must be before --until {until:O}.");
-        }
-
-        var rebuildEvery = ParseSpan("--rebuild-every", source.RebuildEvery);
-        if (rebuildEvery > TimeSpan.Zero && rebuildEvery < TimeSpan.FromHours(1))
-        {
-            throw new CliUserException($"--rebuild-every '{source.RebuildEvery}' must be 0 (never) or at least 1h.");
-        }
-
-        var settings = ServiceSettings.Read(source.SettingsFile, source.Set);
-        var badLines = 0L;
-        var firstBad = string.Empty;
-        var events = new List<LogEvent>();
-        foreach (var e in JsonlEventFormat.ReadFile(path, error =>
-        {
-            if (badLines++ == 0)
-            {
-                firstBad = $"{Path.GetFileName(path)}: line {error.LineNumber}: {error.Reason}";
-            }
-        }))
-        {
-            if (e.Time < until)
-            {
-                events.Add(e);
-            }
-        }
-
-        // A stable sort: same file, same order, same replay.
-        events = ReplayLog.WithoutRepeatedSearches(events.OrderBy(static e => e.Time), out _);
-        if (!events.Any(e => e.Time < from))
-        {
-            throw new CliUserException($"{path}: no event before --from {from:O}; the index of the replay is built from them.");
-        }
-
-        if (!events.Any(e => e.Time >= from && e.Type == LogEventType.Search))
-        {
-            throw new CliUserException($"{path}: no search in [{from:O}, {until:O}) to replay.");
-        }
-
-        var replayStates = ParseStates(source.States);
-        var started = context.Time.GetTimestamp();
-        ReplayTrainingResult? result = null;
-        var searches = ReplayLog.Searches(events).Count(e => e.Event.Time >= from);
-        foreach (var warm in replayStates)
-        {
-            using var progress = context.Progress($"train: replaying the searches ({(warm ? "warm" : "cold")})", searches, "searches");
-            try
-            {
-                var replayed = await ReplayTrainingData.CollectAsync(
-                    events,
-                    new ReplayTrainingOptions(from, until)
-                    {
-                        Warmup = ParseSpan("--warmup", source.Warmup),
-                        RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
-                        Settings = settings,
-                        MaxRows = maxRows,
-                        Report = warm,
-                    },
-                    context.Time,
-                    cancellationToken,
-                    () => progress.Add(),
-                    result?.Collector);
-                result = result is null ? replayed : replayed with { Replay = result.Replay.Plus(replayed.Replay) };
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
-            {
-                throw new CliUserException($"the in-process service failed: {ex.Message}");
-            }
-        }
-
-        // ParseStates gives at least one state, so there was a replay.
-        var collector = result!.Collector;
-        var rows = collector.Rows.ToList();
-        if (source.RowsOutput is { } rowsPath)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(rowsPath))!);
-            using var writer = new StreamWriter(rowsPath, append: false, new UTF8Encoding(false));
-            LtrDataset.Write(writer, rows);
-        }
-
-        summary.Add(("replay", $"{from:O} .. {until:O}, {source.States} (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
-        if (result.Replay.Rebuilds > 0)
-        {
-            summary.Add(("index rebuilt and published", $"{BuildCommand.N(result.Replay.Rebuilds)} times (every {rebuildEvery:c})"));
-        }
-
-        summary.Add(("replayed searches / suggests", $"{BuildCommand.N(result.Replay.TestSearches)} / {BuildCommand.N(result.Replay.Suggests)} ({BuildCommand.N(result.Replay.DegradedSuggests)} degraded)"));
-        summary.Add(("groups kept / without positive", $"{BuildCommand.N(collector.Groups)} / {BuildCommand.N(collector.WithoutPositive)}" + (collector.OverBudget > 0 ? $" ({BuildCommand.N(collector.OverBudget)} over --max-rows)" : string.Empty)));
-        summary.Add(("served MRR@10 on replay", collector.Answers == 0 ? "-" : (collector.ServedReciprocalRankSum / collector.Answers).ToString("F4", CultureInfo.InvariantCulture)));
-        summary.Add(("bad lines skipped", badLines == 0 ? "0" : $"{BuildCommand.N(badLines)} (first: {firstBad})"));
-        summary.Add(("replay time", context.Time.GetElapsedTime(started).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s"));
-        if (source.RowsOutput is not null)
-        {
-            summary.Add(("rows output", source.RowsOutput));
-        }
-
-        if (collector.Unpaired > 0)
-        {
-            throw new CliUserException($"{collector.Unpaired} Suggest answers had no feature record; the feature log is not wired.");
-        }
-
-        return rows;
+        yield return ("guard", guard.Passed == true
+            ? "passed: build --model and publish-model accept it"
+            : $"FAILED ({string.Join("; ", guard.Losses ?? [])}): build --model and publish-model refuse it without --force");
     }
 
-    /// <summary>The states of <c>--states</c>, warm first: true for warm, false for cold.</summary>
-    internal static IReadOnlyList<bool> ParseStates(string text)
-    {
-        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var unknown = names.Where(static n => n is not ("warm" or "cold")).ToList();
-        if (names.Length == 0 || unknown.Count > 0 || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
-        {
-            throw new CliUserException($"--states '{text}' must list warm and/or cold once each (e.g. warm,cold).");
-        }
-
-        return [.. names.OrderBy(static n => n == "warm" ? 0 : 1).Select(static n => n == "warm")];
-    }
-
-    private static DateTimeOffset ParseTime(string option, string text)
+    internal static DateTimeOffset ParseTime(string option, string text)
         => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? t
             : throw new CliUserException($"{option} '{text}' is not a date and time.");

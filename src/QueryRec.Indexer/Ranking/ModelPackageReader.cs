@@ -17,9 +17,14 @@ namespace QueryRec.Indexer.Ranking;
 /// </summary>
 internal static class ModelPackageReader
 {
-    /// <summary>Reads and validates <paramref name="onnxPath"/> and its card.</summary>
-    /// <exception cref="CliUserException">The model or card is missing or invalid.</exception>
-    public static RankingModelPackage Read(string onnxPath)
+    /// <summary>
+    /// Reads and validates <paramref name="onnxPath"/> and its card, and applies the publish-time guard: a card whose
+    /// held-out comparison (<see cref="ModelGuard"/>) says the model loses to the heuristic is refused unless
+    /// <paramref name="force"/>; a card without one (trained without <c>--events</c>) passes with a warning.
+    /// </summary>
+    /// <param name="warnings">Where the guard's warnings go (standard error).</param>
+    /// <exception cref="CliUserException">The model or card is missing or invalid, or the guard refuses the model.</exception>
+    public static RankingModelPackage Read(string onnxPath, bool force, TextWriter warnings)
     {
         if (!File.Exists(onnxPath))
         {
@@ -44,7 +49,8 @@ internal static class ModelPackageReader
         }
 
         var cardJson = File.ReadAllText(cardPath);
-        var (schema, version) = ReadCard(cardJson, cardPath);
+        var card = ReadCard(cardJson, cardPath);
+        var (schema, version) = (card.SchemaVersion, card.ModelVersion!);
         if (schema != FeatureSchema.Version)
         {
             throw new CliUserException($"{cardPath}: schema_version is '{schema}'; this indexer and its servers use '{FeatureSchema.Version}'.");
@@ -52,10 +58,31 @@ internal static class ModelPackageReader
 
         var onnx = File.ReadAllBytes(onnxPath);
         Validate(onnx, cardJson, cardPath, version, onnxPath);
+        Guard(card, cardPath, force, warnings);
         return RankingModelPackages.Create(version, schema, onnx, cardJson);
     }
 
-    private static (string Schema, string Version) ReadCard(string json, string cardPath)
+    private static void Guard(ModelCard card, string cardPath, bool force, TextWriter warnings)
+    {
+        switch (card.Guard)
+        {
+            case null:
+                warnings.WriteLine($"warning: {cardPath} has no guard figures (trained without --events or with --guard-window 0): not compared with the heuristic.");
+                break;
+            case { Passed: true }:
+                break;
+            case var guard when force:
+                warnings.WriteLine($"warning: model {card.ModelVersion} loses to the heuristic on its held-out window ({Losses(guard)}); published because of --force.");
+                break;
+            case var guard:
+                throw new CliUserException($"{cardPath}: model {card.ModelVersion} loses to the heuristic on its held-out window ({Losses(guard)}); retrain it, or give --force to publish it anyway.");
+        }
+    }
+
+    private static string Losses(ModelGuard guard)
+        => guard.Losses is { Count: > 0 } losses ? string.Join("; ", losses) : "the card says it did not pass";
+
+    private static ModelCard ReadCard(string json, string cardPath)
     {
         ModelCard card;
         try
@@ -83,7 +110,7 @@ internal static class ModelPackageReader
             throw new CliUserException($"{cardPath}: the model card has no model_version (1 to 128 characters).");
         }
 
-        return (card.SchemaVersion, card.ModelVersion);
+        return card;
     }
 
     /// <summary>

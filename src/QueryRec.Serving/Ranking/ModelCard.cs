@@ -82,6 +82,9 @@ internal sealed record ModelCard
     /// <summary>Size of the ONNX file in bytes.</summary>
     public long? ModelBytes { get; init; }
 
+    /// <summary>The held-out comparison with the heuristic (<c>train --events</c>); null when the model was trained without one.</summary>
+    public ModelGuard? Guard { get; init; }
+
     /// <summary>True when the model was trained on this build's <see cref="FeatureSchema.Version"/>.</summary>
     [JsonIgnore]
     public bool IsForFeatureSchema => string.Equals(SchemaVersion, FeatureSchema.Version, StringComparison.Ordinal);

@@ -32,8 +32,8 @@ public sealed class ExperimentModelTests(RedisServerFixture redis) : IClassFixtu
         var settings = new Dictionary<string, string?>();
         await RedisTestIndex.PublishAndConfigureAsync(redis, MatchHost.Index.Build(), settings);
         var models = new RedisModelStore(redis.Redis, settings["QueryRec:Store:KeyPrefix"]!);
-        var oldId = (await models.PublishAsync(ModelPackageReader.Read(old), retain: 3)).Id;
-        await models.PublishAsync(ModelPackageReader.Read(current), retain: 3);
+        var oldId = (await models.PublishAsync(ModelPackageReader.Read(old, force: false, TextWriter.Null), retain: 3)).Id;
+        await models.PublishAsync(ModelPackageReader.Read(current, force: false, TextWriter.Null), retain: 3);
         var config = Path.Combine(_dir.FullName, "experiments.json");
         ExperimentHosts.WriteConfig(config, $$"""
             { "Layers": [ { "Name": "model", "AllowOverride": true, "Arms": [

@@ -124,6 +124,9 @@ public sealed class ResilienceCallTests(ITestOutputHelper output)
             {
                 ["QueryRec:Store:IndexPath"] = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("fallback-v1", Counts), dir.FullName),
                 ["QueryRec:Ranking:Model:Path"] = model,
+                // These calls carry no real-time signal: the model must still rank them (this test is about the model, not the
+                // learned ranker's cold-start guard).
+                ["QueryRec:Ranking:Model:HeuristicWithoutSignal"] = "false",
             });
             var client = factory.CreateClient(factory.CreateChannel());
             using var fallbacks = new HostCounter(factory, QueryRecInstrumentation.FallbackName, new("kind", "heuristic"));

@@ -35,6 +35,9 @@ public sealed class SuggestFeatureLogTests : IDisposable
         {
             ["QueryRec:Store:IndexPath"] = index,
             ["QueryRec:Ranking:Model:Path"] = modelPath,
+            // These calls carry no real-time signal: the model must still rank them (this test is about the model, not the
+            // learned ranker's cold-start guard).
+            ["QueryRec:Ranking:Model:HeuristicWithoutSignal"] = "false",
         })
         {
             TestServices = log is null ? null : services => services.AddSingleton<IRankingFeatureLog>(log),

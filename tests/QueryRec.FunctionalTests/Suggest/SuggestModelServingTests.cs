@@ -45,6 +45,9 @@ public sealed class SuggestModelServingTests : IDisposable
         {
             ["QueryRec:Store:IndexPath"] = index,
             ["QueryRec:Ranking:Model:Path"] = modelPath,
+            // These calls carry no real-time signal: the model must still rank them (this test is about the model, not the
+            // learned ranker's cold-start guard).
+            ["QueryRec:Ranking:Model:HeuristicWithoutSignal"] = "false",
             ["QueryRec:Ranking:Model:PollInterval"] = "00:00:00.100",
         });
     }

@@ -90,7 +90,7 @@ public sealed class ModelCardReadersTests : IDisposable
     {
         var (onnx, cardPath) = Files(card);
 
-        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx));
+        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx, force: false, TextWriter.Null));
 
         Assert.Equal(cardPath + message.Replace("features-v2", FeatureSchema.Version, StringComparison.Ordinal), error.Message);
     }
@@ -100,7 +100,7 @@ public sealed class ModelCardReadersTests : IDisposable
     {
         var (onnx, cardPath) = Files($$"""{"schema_version": "{{FeatureSchema.Version}}", "model_version": "{{new string('v', 129)}}"}""");
 
-        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx));
+        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx, force: false, TextWriter.Null));
 
         Assert.Equal(cardPath + ": the model card has no model_version (1 to 128 characters).", error.Message);
     }
@@ -110,7 +110,7 @@ public sealed class ModelCardReadersTests : IDisposable
     {
         var (onnx, cardPath) = Files("{\n  \"schema_version\": }");
 
-        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx));
+        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx, force: false, TextWriter.Null));
 
         Assert.StartsWith(cardPath + ":2: the model card is not valid JSON: ", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
@@ -121,7 +121,7 @@ public sealed class ModelCardReadersTests : IDisposable
     {
         var (onnx, _) = Files($$"""{"schema_version": "{{FeatureSchema.Version}}", "model_version": "hand-3", "rows": "many"}""");
 
-        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx));
+        var error = Assert.Throws<CliUserException>(() => ModelPackageReader.Read(onnx, force: false, TextWriter.Null));
 
         Assert.StartsWith(onnx + ": ONNX Runtime cannot load or run the model", error.Message, StringComparison.Ordinal);
     }
