@@ -175,4 +175,86 @@ public sealed class TrainFromEventsTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(message, output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TrainEvents_CardCarriesTheGuardFigures_OfAWindowTheModelDidNotTrainOn()
+    {
+        var events = WriteLog();
+
+        var trained = await Train(events, "guarded", "--guard-window", "1d");
+
+        // The training replay stops where the guard's window starts.
+        Assert.Contains("2011-09-11T00:00:00.0000000+00:00 .. 2011-09-14T00:00:00.0000000+00:00, warm", trained.Out, StringComparison.Ordinal);
+        var guard = trained.Card.GetProperty("guard");
+        Assert.Equal(new DateTimeOffset(2011, 9, 14, 0, 0, 0, TimeSpan.Zero), guard.GetProperty("from").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2011, 9, 15, 0, 0, 0, TimeSpan.Zero), guard.GetProperty("until").GetDateTimeOffset());
+        Assert.Equal(24, guard.GetProperty("searches").GetInt64()); // one day of the log: 24 searches
+        foreach (var side in (string[])["heuristic", "learned"])
+        {
+            Assert.InRange(guard.GetProperty(side).GetProperty("cold").GetDouble(), 0, 1);
+            Assert.InRange(guard.GetProperty(side).GetProperty("streaming").GetDouble(), 0, 1);
+        }
+
+        var passed = guard.GetProperty("passed").GetBoolean();
+        Assert.Equal(passed, guard.GetProperty("losses").GetArrayLength() == 0);
+        Assert.Contains(passed ? "passed: build --model and publish-model accept it" : "FAILED (", trained.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrainEvents_ModelThatLosesOnItsGuardWindow_IsRefusedByBuildAndPublishModel_AndForceBuildsIt()
+    {
+        var events = WriteLog();
+
+        // Blind to everything but the candidate's length: it cannot know what users search.
+        var blind = string.Join(',', FeatureSchema.Names.Where(static n => n != "candidate_length"));
+        var trained = await Train(events, "blind", "--guard-window", "2d", "--ignore-features", blind);
+        Assert.False(trained.Card.GetProperty("guard").GetProperty("passed").GetBoolean(), trained.Out);
+
+        var index = PathOf("blind.qrx");
+        var (code, output) = await Run("build", "--input", events, "--model", trained.Onnx, "--output", index);
+        Assert.Equal(IndexerCli.ExitUserError, code);
+        Assert.Contains("loses to the heuristic on its held-out window (streaming: MRR@10", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(index));
+
+        // publish-model checks the model before it connects: refused without reaching any Redis.
+        (code, output) = await Run("publish-model", "--model", trained.Onnx, "--redis", "127.0.0.1:1");
+        Assert.Equal(IndexerCli.ExitUserError, code);
+        Assert.Contains("loses to the heuristic", output, StringComparison.Ordinal);
+
+        (code, output) = await Run("build", "--input", events, "--model", trained.Onnx, "--force", "--output", index);
+        Assert.True(code == 0, output);
+        Assert.Contains("published because of --force", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(index));
+    }
+
+    [Fact]
+    public async Task TrainEvents_WarmAndColdStates_TrainOnTheGroupsOfBoth()
+    {
+        var events = WriteLog();
+
+        var warm = await Train(events, "warm", "--guard-window", "0");
+        var both = await Train(events, "both", "--guard-window", "0", "--states", "cold,warm");
+
+        // The cold replay recalls from the index alone (no history, no trending): its groups come on top of the warm ones.
+        var warmGroups = warm.Card.GetProperty("groups").GetInt32();
+        Assert.InRange(both.Card.GetProperty("groups").GetInt32(), warmGroups + 1, 2 * warmGroups);
+        Assert.Equal(JsonValueKind.Null, warm.Card.GetProperty("guard").ValueKind);
+        Assert.Contains("warm,cold", both.Out.Replace("cold,warm", "warm,cold", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--states", "hot", "--states 'hot' must list warm and/or cold")]
+    [InlineData("--states", "warm,warm", "--states 'warm,warm' must list warm and/or cold")]
+    [InlineData("--guard-window", "4d", "leaves nothing of")]
+    [InlineData("--guard-window", "soon", "--guard-window 'soon' is not a duration")]
+    [InlineData("--guard-tolerance", "2", "--guard-tolerance must be from 0 to 1")]
+    public async Task TrainEvents_BadStateOrGuardOption_ClearError(string option, string value, string message)
+    {
+        var events = WriteLog();
+
+        var (code, output) = await Run("train", "--events", events, "--from", From, "--until", Until, option, value, "--output", PathOf("bad.onnx"));
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+    }
 }
