@@ -12,6 +12,9 @@ namespace QueryRec.Indexer.Commands;
 /// <summary><c>train</c>: trains the LambdaRank ranker on learning-to-rank rows and exports ONNX plus a model card (see docs/ranking.md).</summary>
 internal sealed class TrainCommand
 {
+    /// <summary>The default of <c>--guard-tolerance</c> (MRR@10).</summary>
+    public const double DefaultGuardTolerance = 0.005;
+
     public static Command Create(CliContext context)
     {
         var d = new RankerTrainerOptions();
@@ -26,7 +29,7 @@ internal sealed class TrainCommand
         var settingsFile = new Option<string?>("--settings") { Description = "With --events: a JSON file of service settings (appsettings form, nested or 'A:B' keys)." };
         var states = new Option<string>("--states") { Description = "With --events: the real-time states replayed, comma-separated: warm (events reported, as production streams), cold (a fresh real-time store, nothing reported: after a restart, a new deployment); the groups of each are trained on together.", DefaultValueFactory = _ => "warm" };
         var guardWindow = new Option<string>("--guard-window") { Description = "With --events: the tail of the replayed span held out for the publish-time guard: the model and the heuristic are replayed on it cold and streaming, and build --model / publish-model refuse a model that loses (e.g. 3d; auto: a fifth of the span; 0: no guard).", DefaultValueFactory = _ => "auto" };
-        var guardTolerance = new Option<double>("--guard-tolerance") { Description = "With --events: how far below the heuristic (MRR@10) the model may be on the guard window and still pass.", DefaultValueFactory = _ => 0 };
+        var guardTolerance = new Option<double>("--guard-tolerance") { Description = "With --events: how far below the heuristic (MRR@10) the model may be on the guard window and still pass; the default 0.005 lets noise pass (on a window of ~1,500 searches two equally good rankers differ by about 0.001-0.002), not a real loss.", DefaultValueFactory = _ => DefaultGuardTolerance };
         var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
         var minRowsPerLeaf = new Option<int>("--min-rows-per-leaf") { Description = "Minimum rows per leaf (regularization).", DefaultValueFactory = _ => d.MinRowsPerLeaf };
         var holdoutTail = new Option<bool>("--holdout-tail") { Description = "Hold out the last 20 % of the groups (replay groups are in time order) instead of a seeded random 20 %." };
@@ -92,7 +95,7 @@ internal sealed class TrainCommand
 
         public string GuardWindow { get; init; } = "auto";
 
-        public double GuardTolerance { get; init; }
+        public double GuardTolerance { get; init; } = DefaultGuardTolerance;
 
         public IReadOnlyList<string> Set { get; init; } = [];
 

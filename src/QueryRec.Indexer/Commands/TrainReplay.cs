@@ -84,6 +84,12 @@ internal static class TrainReplay
             throw new CliUserException($"{path}: no search in [{from:O}, {trainUntil:O}) to replay.");
         }
 
+        // Checked before training: a model whose guard cannot run would be written without its figures.
+        if (guard > TimeSpan.Zero && !events.Any(e => e.Time >= trainUntil && e.Type == LogEventType.Search))
+        {
+            throw new CliUserException($"{path}: no search in the guard window [{trainUntil:O}, {until:O}); end --until at the log's end, shorten --guard-window, or give it 0.");
+        }
+
         var replayStates = ParseStates(source.States);
         var started = context.Time.GetTimestamp();
         ReplayTrainingResult? result = null;

@@ -25,8 +25,9 @@ internal static class LearnedRankingGuards
 
     /// <summary>
     /// Lifts the caller's own queries searched within <paramref name="window"/> of <paramref name="now"/> above every
-    /// other candidate's score, the most recent highest. Match tier still comes first in the rerank order, so an own
-    /// query reached by typo tolerance does not pass an exact completion.
+    /// other candidate's score, keeping the model's order among them (it weighs how recent and how popular each is).
+    /// Match tier still comes first in the rerank order, so an own query reached by typo tolerance does not pass an
+    /// exact completion.
     /// </summary>
     public static void LiftOwnRecentQueries(IReadOnlyList<Candidate> candidates, DateTimeOffset now, TimeSpan window)
     {
@@ -36,29 +37,33 @@ internal static class LearnedRankingGuards
         }
 
         var top = double.NegativeInfinity;
-        var any = false;
+        var lowestOwn = double.PositiveInfinity;
         foreach (var c in candidates)
         {
             top = Math.Max(top, c.Score);
-            any |= IsOwnRecent(c, now, window);
+            if (IsOwnRecent(c, now, window))
+            {
+                lowestOwn = Math.Min(lowestOwn, c.Score);
+            }
         }
 
-        if (!any)
+        if (double.IsPositiveInfinity(lowestOwn))
         {
             return;
         }
 
+        // One shift for all of them: the lowest lands 1 above the top, and their differences stay.
+        var shift = top - lowestOwn + 1;
         foreach (var c in candidates)
         {
             if (IsOwnRecent(c, now, window))
             {
-                // Above the top by 1 to 2, newer higher; a future timestamp (clock skew) counts as now.
-                var age = Math.Clamp((now - c.Features.LastSearched!.Value).Ticks, 0, window.Ticks);
-                c.Score = top + 1 + (1 - ((double)age / window.Ticks));
+                c.Score += shift;
             }
         }
     }
 
+    /// <remarks>A time ahead of the clock (skew) counts as just now.</remarks>
     private static bool IsOwnRecent(Candidate candidate, DateTimeOffset now, TimeSpan window)
         => candidate.Features.LastSearched is { } last && now - last <= window;
 }

@@ -44,7 +44,7 @@ public sealed class LearnedRankingGuardsTests
     }
 
     [Fact]
-    public void Lift_PutsOwnQueriesOfTheWindowAboveEveryOther_NewestFirst()
+    public void Lift_PutsOwnQueriesOfTheWindowAboveEveryOther_InTheModelsOrder()
     {
         var popular = Make("popular", 50);
         var older = Make("older own", -3, TimeSpan.FromHours(20));
@@ -53,9 +53,11 @@ public sealed class LearnedRankingGuardsTests
 
         LearnedRankingGuards.LiftOwnRecentQueries([popular, older, newer, stale], Now, Day);
 
-        Assert.Equal(["newer own", "older own", "popular", "stale own"], new[] { popular, older, newer, stale }.OrderByDescending(static c => c.Score).Select(static c => c.Text));
-        Assert.Equal(50, popular.Score);
-        Assert.Equal(1, stale.Score);
+        Assert.Equal(["older own", "newer own", "popular", "stale own"], new[] { popular, older, newer, stale }.OrderByDescending(static c => c.Score).Select(static c => c.Text));
+        Assert.Equal((50, 1), (popular.Score, stale.Score));
+
+        // The lowest own query lands 1 above the top (50 + 1), the other keeps its distance of 4 to it.
+        Assert.Equal((51, 55), (newer.Score, older.Score));
     }
 
     [Fact]
@@ -78,6 +80,6 @@ public sealed class LearnedRankingGuardsTests
 
         LearnedRankingGuards.LiftOwnRecentQueries([ahead, other], Now, Day);
 
-        Assert.Equal(12, ahead.Score); // top 10 + 1 + (1 - 0)
+        Assert.Equal(11, ahead.Score); // 1 above the top
     }
 }
