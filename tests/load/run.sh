@@ -75,7 +75,7 @@ indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 if [[ ! -s "$work/index.qrx" ]]; then
   echo "==> generating demo logs (seeded simulator), training the ranker, building the index with the model"
   "${indexer[@]}" simulate --output "$work/events.jsonl" --seed 42
-  "${indexer[@]}" train --events "$work/events.jsonl" --until 2026-11-09T00:00:00Z --window 3d --output "$work/model.onnx"
+  "${indexer[@]}" train --events "$work/events.jsonl" --until 2026-11-08T00:00:00Z --window 4d --output "$work/model.onnx"
   "${indexer[@]}" build --input "$work/events.jsonl" --model "$work/model.onnx" --output "$work/index.qrx"
 fi
 events="${events:-$work/events.jsonl}"

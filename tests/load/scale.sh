@@ -68,7 +68,7 @@ if [[ ! -s "$model" ]]; then
   echo "==> training the ranker on the seeded simulator log (as run.sh)"
   mkdir -p "$here/.work"
   "${indexer[@]}" simulate --output "$here/.work/events.jsonl" --seed 42 >/dev/null
-  "${indexer[@]}" train --events "$here/.work/events.jsonl" --until 2026-11-09T00:00:00Z --window 3d --output "$model" >/dev/null
+  "${indexer[@]}" train --events "$here/.work/events.jsonl" --until 2026-11-08T00:00:00Z --window 4d --output "$model" >/dev/null
 fi
 
 stop_all() { cleanup; pids=(); }
