@@ -83,6 +83,8 @@ internal sealed record ModelCard
     public long? ModelBytes { get; init; }
 
     /// <summary>The held-out comparison with the heuristic (<c>train --events</c>); null when the model was trained without one.</summary>
+    /// <remarks>Left out of the JSON when null, so that a card without a guard keeps the format written before it existed.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelGuard? Guard { get; init; }
 
     /// <summary>True when the model was trained on this build's <see cref="FeatureSchema.Version"/>.</summary>

@@ -124,6 +124,34 @@ public sealed class ModelCardTests
     }
 
     [Fact]
+    public void Parse_CardWithAGuard_ReadsTheVerdictAndFiguresAndWritesThemBack()
+    {
+        var json = Trained().ToJson().TrimEnd().TrimEnd('}').TrimEnd() + """
+            ,
+              "guard": {
+                "from": "2011-09-24T00:00:00+00:00",
+                "until": "2011-10-01T00:00:00+00:00",
+                "searches": 2999,
+                "own_last_query_searches": 1,
+                "tolerance": 0.005,
+                "heuristic": { "cold": 0.6604, "streaming": 0.6654 },
+                "learned": { "cold": 0.6604, "streaming": 0.666 },
+                "losses": [],
+                "passed": true
+              }
+            }
+            """;
+
+        var card = ModelCard.Parse(json);
+
+        Assert.True(card.Guard!.Passed);
+        Assert.Equal(2999, card.Guard.Searches);
+        Assert.Equal(0.666, card.Guard.Learned!["streaming"]);
+        Assert.Equal(new DateTimeOffset(2011, 9, 24, 0, 0, 0, TimeSpan.Zero), card.Guard.From);
+        Assert.Equal(card.Guard.Heuristic, ModelCard.Parse(card.ToJson()).Guard!.Heuristic);
+    }
+
+    [Fact]
     public void Parse_HandMadeCard_HasTheIdentityAndNoReport()
     {
         var card = ModelCard.Parse("""{"schema_version": "features-v2", "model_version": "hand-1"}""");
