@@ -52,21 +52,37 @@ dotnet build QueryRec.sln -c Release
 
 # Each test project runs on its own with a TRX report of its own, so the counts below come from the test
 # results themselves, not from console text whose format varies between SDKs and terminals.
+# The dataset tests (trait Category=shared-data: they read ../shared/data) run as a pass of their own per project, so
+# that their own reports say how many of them ran. Extra arguments (e.g. a --filter) make it one pass, as given.
 results=$(mktemp -d)
+datasets=$(mktemp -d)
 status=0
 projects=(tests/*Tests/*Tests.csproj)
 for project in "${projects[@]}"; do
   name=$(basename "$project" .csproj)
   echo "==> dotnet test $name"
-  dotnet test "$project" -c Release --no-build --results-directory "$results" \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" "$@" || status=1
+  if (($#)); then
+    dotnet test "$project" -c Release --no-build --results-directory "$results" \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" "$@" || status=1
+    continue
+  fi
+  dotnet test "$project" -c Release --no-build --results-directory "$results" --filter "Category!=shared-data" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" || status=1
+  dotnet test "$project" -c Release --no-build --results-directory "$datasets" --filter "Category=shared-data" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" || status=1
 done
 
-read -r passed failed skipped < <(python3 - "$results" "${#projects[@]}" <<'PY'
+read -r passed failed skipped dataset_ran dataset_not_run < <(python3 - "$results" "${#projects[@]}" "$datasets" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
-passed = failed = skipped = 0
+passed = failed = skipped = dataset_ran = dataset_not_run = 0
 reports = glob.glob(sys.argv[1] + "/*.trx")
-for path in reports:
+dataset_reports = glob.glob(sys.argv[3] + "/*.trx")
+for path in dataset_reports:
+    c = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    ran = int(c.get("passed", 0)) + sum(int(c.get(k, 0)) for k in ("failed", "error", "timeout", "aborted"))
+    dataset_ran += ran
+    dataset_not_run += int(c.get("total", 0)) - ran
+for path in reports + dataset_reports:
     c = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
     passed += int(c.get("passed", 0))
     failed += sum(int(c.get(k, 0)) for k in ("failed", "error", "timeout", "aborted"))
@@ -77,11 +93,19 @@ for path in reports:
             message = r.find(".//{*}Message")
             print(f"not run: {r.get('testName')}: {message.text if message is not None else 'skipped'}", file=sys.stderr)
 failed += max(0, int(sys.argv[2]) - len(reports))  # a project that wrote no report did not run
-print(passed, failed, skipped)
+print(passed, failed, skipped, dataset_ran, dataset_not_run)
 PY
 )
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   failed=1 # a test host crashed without reporting a failed test
+fi
+if (($# == 0)); then
+  echo "dataset tests (../shared/data): ${dataset_ran} ran, ${dataset_not_run} not run"
+  # CI has ../shared/data (.ci/run sets this): a run in which no dataset test ran would hide them all.
+  if [[ -n "${QUERYREC_REQUIRE_DATASET_TESTS:-}" && $dataset_ran -eq 0 ]]; then
+    echo "error: no dataset test ran, though this run requires them (QUERYREC_REQUIRE_DATASET_TESTS)" >&2
+    failed=$((failed + 1))
+  fi
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 summary_printed=1

@@ -1,10 +1,15 @@
 namespace QueryRec.TestSupport;
 
 /// <summary>
-/// The real public data in <c>../shared/data</c> beside the repository (read at run time, never copied in).
+/// The real public data in <c>../shared/data</c> beside the repository (read at run time, never copied in). The
+/// environment variable <see cref="RootVariable"/> names another folder to read it from instead (an empty folder
+/// makes a machine without the data, as CI's check of that case does).
 /// </summary>
 public static class SharedData
 {
+    /// <summary>The environment variable that overrides where <c>shared/data</c> is.</summary>
+    public const string RootVariable = "QUERYREC_SHARED_DATA";
+
     /// <summary>The Best Buy search-click log, relative to <c>shared/data</c>.</summary>
     public const string BestBuyCsvFile = "bestbuy/bestbuy_search_clicks_2011-08-11_to_2011-10-14.csv";
 
@@ -39,6 +44,12 @@ public static class SharedData
 
     private static string? Find(string file)
     {
+        if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root)
+        {
+            var given = System.IO.Path.Combine([root, .. file.Split('/')]);
+            return File.Exists(given) ? given : null;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = System.IO.Path.Combine([dir.FullName, "shared", "data", .. file.Split('/')]);

@@ -1,14 +1,17 @@
 using Xunit;
+using Xunit.Sdk;
 
 namespace QueryRec.TestSupport;
 
 /// <summary>
 /// A fact that reads files of <c>../shared/data</c>: it runs where they are, and is reported as not run (skipped, the
 /// missing file named) on a machine without them, except under CI, where it runs and fails (see
-/// <see cref="SharedData.NotRunReason"/>).
+/// <see cref="SharedData.NotRunReason"/>). It carries the trait <c>Category=shared-data</c>
+/// (<see cref="SharedDataTraitDiscoverer"/>), by which the test command counts the dataset tests that ran.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class SharedDataFactAttribute : FactAttribute
+[TraitDiscoverer("QueryRec.TestSupport.SharedDataTraitDiscoverer", "QueryRec.TestSupport")]
+public sealed class SharedDataFactAttribute : FactAttribute, ITraitAttribute
 {
     /// <param name="files">The files the test reads, '/'-separated, relative to <c>shared/data</c>.</param>
     public SharedDataFactAttribute(params string[] files)
