@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
