@@ -6,10 +6,11 @@ namespace QueryRec.Benchmarks;
 /// <summary>
 /// The floor of a gRPC call through the API host: a unary method under its own service name (<c>bench.NoOp/Check</c>,
 /// health's messages) that answers a constant, with no interceptor and no health check behind it. Bound by hand, so
-/// no proto is needed for a method that exists only in the benchmark.
+/// no proto is needed for a method that exists only in the benchmark. Not sealed and <see cref="Check"/> virtual:
+/// grpc-dotnet binds only virtual methods declared on the type that <see cref="BindService"/> takes.
 /// </summary>
 [BindServiceMethod(typeof(NoOpService), nameof(BindService))]
-public sealed class NoOpService
+public class NoOpService
 {
     /// <summary>The method the benchmark calls.</summary>
     public static readonly Method<HealthCheckRequest, HealthCheckResponse> Method = new(
@@ -26,5 +27,5 @@ public sealed class NoOpService
         => binder.AddMethod(Method, service is null ? null : service.Check);
 
     /// <summary>Answers SERVING without looking at anything.</summary>
-    public Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context) => Answer;
+    public virtual Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context) => Answer;
 }
