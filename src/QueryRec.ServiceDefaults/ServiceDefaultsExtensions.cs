@@ -79,9 +79,10 @@ public static class ServiceDefaultsExtensions
         }
 
         app.MapGrpcHealthChecksService();
+        // Any method, as MapHealthChecks answered: probes use GET, some load balancers HEAD.
         var cache = app.Services.GetRequiredService<HealthReportCache>();
-        app.MapGet("/healthz/live", new RequestDelegate(context => cache.WriteAsync(context, LiveTag)));
-        app.MapGet("/healthz/ready", new RequestDelegate(context => cache.WriteAsync(context, ReadyTag)));
+        app.Map("/healthz/live", new RequestDelegate(context => cache.WriteAsync(context, LiveTag)));
+        app.Map("/healthz/ready", new RequestDelegate(context => cache.WriteAsync(context, ReadyTag)));
         return app;
     }
 

@@ -28,8 +28,8 @@ public static class QueryRecHostExtensions
             options.MaxReceiveMessageSize = 1024 * 1024;
             options.EnableDetailedErrors = false;
         })
-        // The QueryRec service's own, not global: health probes and reflection need none of them, and a probe through
-        // telemetry, the concurrency limit and the exception mapping cost twice a bare call.
+        // The QueryRec service's own, not global: health probes and reflection need none of them, and each probe paid
+        // for telemetry, the concurrency limit and the exception mapping (docs/performance.md, "What a probe costs").
         .AddServiceOptions<QueryRecGrpcService>(static options =>
         {
             // Outermost first: telemetry sees every call (also shed ones) and the reasons the resilience layer adds.
