@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace QueryRec.ServiceDefaults;
 
@@ -45,6 +46,11 @@ public static class ServiceDefaultsExtensions
             options.Delay = HealthPublishPeriod;
             options.Period = HealthPublishPeriod;
         });
+        // The framework logs every unhealthy check at Error: with a run every second that is a line a second while no
+        // index is loaded, whatever the probes do. In code, not in appsettings.json, so that a server started outside
+        // its content root is quiet too; a more specific category in configuration (…HealthChecks.DefaultHealthCheckService)
+        // still brings them back.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         builder.Services.TryAddSingleton<HealthReportCache>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthReportCache>(static s => s.GetRequiredService<HealthReportCache>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InitialHealthPublish>());
