@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace QueryRec.ServiceDefaults;
 
@@ -25,15 +27,36 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public const string LivenessServiceName = "liveness";
 
-    /// <summary>Adds gRPC with gRPC-Web, reflection and health checks.</summary>
+    /// <summary>
+    /// How often the health checks run. Probes (gRPC and HTTP) answer from the last run, so a readiness change (the
+    /// index loaded) shows within this period, and a probe storm runs no check at all.
+    /// </summary>
+    public static readonly TimeSpan HealthPublishPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Adds gRPC with gRPC-Web, reflection and health checks, which run on a timer and are read by probes.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, params string[] readinessServiceNames)
         where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks()
             .AddCheck("self", static () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.Configure<HealthCheckPublisherOptions>(static options =>
+        {
+            // The first run is InitialHealthPublish's, at start; the timer takes over one period later.
+            options.Delay = HealthPublishPeriod;
+            options.Period = HealthPublishPeriod;
+        });
+        // The framework logs every unhealthy check at Error: with a run every second that is a line a second while no
+        // index is loaded, whatever the probes do. In code, not in appsettings.json, so that a server started outside
+        // its content root is quiet too; a more specific category in configuration (…HealthChecks.DefaultHealthCheckService)
+        // still brings them back.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+        builder.Services.TryAddSingleton<HealthReportCache>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthReportCache>(static s => s.GetRequiredService<HealthReportCache>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InitialHealthPublish>());
         builder.Services.AddGrpcHealthChecks(options =>
         {
+            options.UseHealthChecksCache = true;
             options.Services.Map(string.Empty, static r => r.Tags.Contains(ReadyTag));
             options.Services.Map(LivenessServiceName, static r => r.Tags.Contains(LiveTag));
             foreach (var name in readinessServiceNames)
@@ -62,8 +85,10 @@ public static class ServiceDefaultsExtensions
         }
 
         app.MapGrpcHealthChecksService();
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(ReadyTag) });
+        // Any method, as MapHealthChecks answered: probes use GET, some load balancers HEAD.
+        var cache = app.Services.GetRequiredService<HealthReportCache>();
+        app.Map("/healthz/live", new RequestDelegate(context => cache.WriteAsync(context, LiveTag)));
+        app.Map("/healthz/ready", new RequestDelegate(context => cache.WriteAsync(context, ReadyTag)));
         return app;
     }
 

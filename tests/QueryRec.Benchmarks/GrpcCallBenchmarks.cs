@@ -1,10 +1,13 @@
 using BenchmarkDotNet.Attributes;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using QueryRec.Api;
+using QueryRec.Api.Hosting;
 using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Commands;
 using QueryRec.Serving.Index;
@@ -12,26 +15,28 @@ using QueryRec.Serving.Index;
 namespace QueryRec.Benchmarks;
 
 /// <summary>
-/// The framework's share of a call (issue #8, Targets row 1): <c>grpc.health.v1.Health/Check</c> (the baseline: the
-/// API host's in-process test server, HTTP/2 framing, the interceptors, an empty message) against Suggest calls through
+/// The framework's share of a call (issue #8, Targets row 1): a no-op method (the baseline, <see cref="NoOpService"/>:
+/// the API host's in-process test server, HTTP/2 framing, an empty message, nothing else) and
+/// <c>grpc.health.v1.Health/Check</c> (what a probe costs) against Suggest calls through
 /// the same kind of in-process channel. The cache-hit cases, for an anonymous caller and for a device without history
 /// (the harness's and the storefront's case: the presence memory answers without a store read), run on a host serving
 /// a small simulated vocabulary (<c>indexer simulate --vocabulary 2000</c>, <c>build --queries</c>) from the embedded
 /// store with its response cache on, cycling over a few prefixes that all stay cached. The uncached case runs the
 /// whole pipeline on a host serving the shared benchmark index (<see cref="BenchIndex"/>) with its settings (response
 /// cache off) on the exact Latin inputs, i.e. <c>HotPathBenchmarks</c>' "Suggest handler, server's own (heuristic)"
-/// plus the gRPC layer. This class is why the benchmark project references Microsoft.AspNetCore.Mvc.Testing: the gRPC
-/// layer is only there in the API host (<see cref="WebApplicationFactory{TEntryPoint}"/> and its test server); every
-/// other benchmark calls the pipeline on a generic host.
+/// plus the gRPC layer. This class is why the benchmark project references Microsoft.AspNetCore.Mvc.Testing (for its
+/// test server): the gRPC layer is only there in the API host (<see cref="QueryRecHost"/> on a test server, the no-op
+/// service mapped beside the real ones); every other benchmark calls the pipeline on a generic host.
 /// </summary>
 [MemoryDiagnoser]
 public class GrpcCallBenchmarks
 {
     private static readonly string[] Prefixes = ["a", "b", "c", "d", "e", "s", "t", "m"];
 
-    private Host _host = null!;
+    private WebApplication _host = null!;
     private GrpcChannel _channel = null!;
     private Health.HealthClient _health = null!;
+    private CallInvoker _invoker = null!;
     private QueryRecService.QueryRecServiceClient _client = null!;
     private string? _directory;
     private SuggestRequest[] _anonymous = null!;
@@ -39,7 +44,7 @@ public class GrpcCallBenchmarks
     private SuggestRequest[] _uncached = null!;
     private int _next;
 
-    [GlobalSetup(Targets = [nameof(HealthCheck), nameof(SuggestAnonymousHit), nameof(SuggestDeviceHit)])]
+    [GlobalSetup(Targets = [nameof(NoOp), nameof(HealthCheck), nameof(SuggestAnonymousHit), nameof(SuggestDeviceHit)])]
     public void Setup()
     {
         _directory = Directory.CreateTempSubdirectory("queryrec-bench-grpc-").FullName;
@@ -80,14 +85,18 @@ public class GrpcCallBenchmarks
     public void Cleanup()
     {
         _channel.Dispose();
-        _host.Dispose();
+        _host.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)_host).Dispose();
         if (_directory is not null)
         {
             Directory.Delete(_directory, recursive: true);
         }
     }
 
-    [Benchmark(Baseline = true, Description = "Health/Check")]
+    [Benchmark(Baseline = true, Description = "No-op method")]
+    public Task<HealthCheckResponse> NoOp() => _invoker.AsyncUnaryCall(NoOpService.Method, null, default, new HealthCheckRequest()).ResponseAsync;
+
+    [Benchmark(Description = "Health/Check")]
     public Task<HealthCheckResponse> HealthCheck() => _health.CheckAsync(new HealthCheckRequest()).ResponseAsync;
 
     [Benchmark(Description = "Suggest cache hit, anonymous")]
@@ -109,22 +118,39 @@ public class GrpcCallBenchmarks
         }
     }
 
-    /// <summary>Starts the API host with <paramref name="settings"/> and opens a channel into its test server.</summary>
+    /// <summary>Starts the API host (Production environment) with <paramref name="settings"/> over its appsettings.json, the no-op service mapped beside its own.</summary>
     private void Start(IReadOnlyDictionary<string, string?> settings)
     {
-        // The API's appsettings.json is copied beside this program: make that the content root (WebApplicationFactory
-        // otherwise looks for a solution-relative QueryRec.Api folder, which the benchmark's entry point does not give).
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_QUERYREC_API")))
+        // The API's appsettings.json is copied beside this program: that is the content root.
+        var options = new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory };
+        _host = QueryRecHost.Build(options, builder =>
         {
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_QUERYREC_API", AppContext.BaseDirectory);
-        }
-
-        _host = new Host(settings);
+            builder.WebHost.UseTestServer();
+            builder.Configuration.AddInMemoryCollection(settings);
+            // Bare whatever the host registers for every service: the floor has no interceptor.
+            builder.Services.AddGrpc().AddServiceOptions<NoOpService>(static o => o.Interceptors.Clear());
+        });
+        _host.MapGrpcService<NoOpService>();
+        _host.StartAsync().GetAwaiter().GetResult();
         // As BenchIndex: no call may be measured while the typo-tolerant matcher still builds in the background.
         _host.Services.GetRequiredService<ActiveIndex>().WhenCurrentReadyAsync().WaitAsync(TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();
-        _channel = GrpcChannel.ForAddress(_host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _host.Server.CreateHandler() });
+        var server = _host.GetTestServer();
+        _channel = GrpcChannel.ForAddress(server.BaseAddress, new GrpcChannelOptions { HttpHandler = server.CreateHandler() });
         _health = new Health.HealthClient(_channel);
+        _invoker = _channel.CreateCallInvoker();
         _client = new QueryRecService.QueryRecServiceClient(_channel);
+        if (_invoker.BlockingUnaryCall(NoOpService.Method, null, default, new HealthCheckRequest()).Status != HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            throw new InvalidOperationException("The no-op method did not answer.");
+        }
+
+        // The baseline runs first, and --quick gives it one warm-up iteration: the in-process toolchain would otherwise
+        // measure the channel and server code still in their first JIT tiers (a 4x spread over 3 iterations).
+        for (var i = 0; i < 20_000; i++)
+        {
+            NoOp().GetAwaiter().GetResult();
+            HealthCheck().GetAwaiter().GetResult();
+        }
     }
 
     private void Check(SuggestRequest request)
@@ -132,20 +158,6 @@ public class GrpcCallBenchmarks
         if (_client.Suggest(request).Items.Count == 0)
         {
             throw new InvalidOperationException($"No suggestion for '{request.Prefix}': the benchmark would measure an empty answer.");
-        }
-    }
-
-    /// <summary>The real API host (Production environment) with settings over its appsettings.json.</summary>
-    private sealed class Host(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<QueryRecApi>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.UseEnvironment("Production");
         }
     }
 }

@@ -25,12 +25,17 @@ public static class QueryRecHostExtensions
         services.AddHealthChecks().AddCheck<IndexReadyHealthCheck>("index", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddGrpc(static options =>
         {
+            options.MaxReceiveMessageSize = 1024 * 1024;
+            options.EnableDetailedErrors = false;
+        })
+        // The QueryRec service's own, not global: health probes and reflection need none of them, and each probe paid
+        // for telemetry, the concurrency limit and the exception mapping (docs/performance.md, "What a probe costs").
+        .AddServiceOptions<QueryRecGrpcService>(static options =>
+        {
             // Outermost first: telemetry sees every call (also shed ones) and the reasons the resilience layer adds.
             options.Interceptors.Add<TelemetryInterceptor>();
             options.Interceptors.Add<ResilienceInterceptor>();
             options.Interceptors.Add<ExceptionInterceptor>();
-            options.MaxReceiveMessageSize = 1024 * 1024;
-            options.EnableDetailedErrors = false;
         });
         return builder;
     }

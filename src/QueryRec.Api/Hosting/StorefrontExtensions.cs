@@ -1,3 +1,4 @@
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
 namespace QueryRec.Api.Hosting;
@@ -15,14 +16,17 @@ public static class StorefrontExtensions
     public const string EnabledKey = "QueryRec:Storefront:Enabled";
 
     /// <summary>
-    /// Serves <c>wwwroot/index.html</c> at <c>/</c> and the page's other files (unless <see cref="EnabledKey"/> is false),
-    /// and a text line at <see cref="AboutPath"/>.
+    /// Serves <c>wwwroot/index.html</c> at <c>/</c> and the page's other files (unless <see cref="EnabledKey"/> is false
+    /// or the host has no web root), and a text line at <see cref="AboutPath"/>.
     /// </summary>
     public static WebApplication UseStorefront(this WebApplication app)
     {
         app.MapGet(AboutPath, static () => Results.Text(
             $"QueryRec: gRPC service {QueryRecHostExtensions.ServiceName} (h2c and gRPC-Web). Storefront page at /, health at /healthz/ready.\n"));
-        if (!app.Configuration.GetValue(EnabledKey, defaultValue: true))
+        // No web root (the server started from a directory without wwwroot and no --contentRoot, as tests/load/run.sh
+        // does): there is no page to serve, and the static-file middleware would print a "WebRootPath was not found"
+        // warning on every start.
+        if (!app.Configuration.GetValue(EnabledKey, defaultValue: true) || app.Environment.WebRootFileProvider is NullFileProvider)
         {
             return app;
         }

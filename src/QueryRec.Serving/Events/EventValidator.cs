@@ -50,7 +50,7 @@ internal static class EventValidator
         var (field, reason) = Check(e, now, dedupeWindow, out var time, out var query);
         if (field is not null)
         {
-            rejection = new EventRejection { Index = index, EventId = e.EventId, Field = field, Reason = reason };
+            rejection = new EventRejection { Index = index, EventId = EventIdEcho.Of(e.EventId), Field = field, Reason = reason };
             return false;
         }
 

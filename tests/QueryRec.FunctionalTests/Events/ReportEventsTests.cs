@@ -117,8 +117,28 @@ public abstract class ReportEventsTests(EventsHost host)
         Assert.Equal(
             [(1, "item_id"), (2, "time"), (3, "user_id"), (4, "time"), (5, "type"), (6, "query"), (8, "time"), (9, "event_id"), (10, "position"), (11, "amount"), (12, "prefix"), (13, "user_id")],
             response.Rejected.Select(r => (r.Index, r.Field)));
-        Assert.All(response.Rejected, r => Assert.Equal(request.Events[r.Index].EventId, r.EventId));
+        Assert.All(response.Rejected.Where(r => r.Index != 9), r => Assert.Equal(request.Events[r.Index].EventId, r.EventId));
+        var longId = request.Events[9].EventId;
+        Assert.Equal(longId[..128] + $"…(+{longId.Length - 128} chars)", response.Rejected.Single(r => r.Index == 9).EventId);
         Assert.All(response.Rejected, r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
+    }
+
+    [Fact]
+    public async Task ReportEvents_HugeEventIdWithCrLf_EchoIsBoundedAndEscaped()
+    {
+        // 65,536 characters: far over the id limit (so rejected) and a line break every 100 characters.
+        var id = string.Concat(Enumerable.Repeat(new string('a', 98) + "\r\n", 65_536 / 100)) + new string('z', 65_536 % 100);
+        var request = new ReportEventsRequest { Events = { new Event(Search("unused", "tv", Id("user"))) { EventId = id } } };
+
+        var response = await Client.ReportEventsAsync(request);
+
+        var rejection = Assert.Single(response.Rejected);
+        Assert.Equal("event_id", rejection.Field);
+        Assert.DoesNotContain(rejection.EventId, char.IsControl);
+        Assert.StartsWith(new string('a', 98) + "\\r\\n" + new string('a', 26), rejection.EventId);
+        Assert.EndsWith($"…(+{id.Length - 126} chars)", rejection.EventId);
+        Assert.Equal(128, rejection.EventId.IndexOf('…', StringComparison.Ordinal));
+        Assert.True(response.CalculateSize() < 1024, $"response of {response.CalculateSize()} bytes");
     }
 
     [Fact]
