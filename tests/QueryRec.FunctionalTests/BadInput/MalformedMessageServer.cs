@@ -12,10 +12,13 @@ public sealed class MalformedMessageServer : IAsyncLifetime
 
     internal LoopbackApi Api => _api ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Everything the server logged.</summary>
+    internal LogCapture Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         var index = QueryRecFactory.WriteTempIndex(TestIndexes.FromQueries("v-malformed-1", TestIndexes.GameQueries()));
-        _api = await LoopbackApi.StartAsync(new Dictionary<string, string?> { ["QueryRec:Store:IndexPath"] = index }, http1: true);
+        _api = await LoopbackApi.StartAsync(new Dictionary<string, string?> { ["QueryRec:Store:IndexPath"] = index }, http1: true, Logs);
     }
 
     public async Task DisposeAsync()

@@ -113,6 +113,28 @@ public sealed class MalformedMessageTests(MalformedMessageServer server) : IClas
         Assert.Equal(2, all.Count);
     }
 
+    [Fact]
+    public async Task MalformedMessage_IsLoggedOncePerCauseWithoutTheBody()
+    {
+        using var client = H2cClient();
+        var body = MalformedCases.Frame(0, "secret-body"u8.ToArray());
+        var twoMessages = body.Concat(body).ToArray();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await H2cAsync(client, twoMessages, null);
+            await H2cAsync(client, MalformedCases.Framing["flag byte 2"].Body, null);
+        }
+
+        // EventId 15 is the host's "malformed gRPC message" entry (docs/operations.md).
+        var malformed = server.Logs.Entries.Where(static e => e.Id.Id == 15).Select(static e => e.Message).ToList();
+        Assert.Single(malformed, static m => m.Contains("(extra_message)", StringComparison.Ordinal));
+        Assert.Single(malformed, static m => m.Contains("(bad_flag)", StringComparison.Ordinal));
+        var causes = malformed.Select(static m => System.Text.RegularExpressions.Regex.Match(m, @"\((\w+)\)").Groups[1].Value).ToList();
+        Assert.Equal(causes.Count, causes.Distinct().Count());
+        Assert.DoesNotContain(server.Logs.Entries, static e => e.Message.Contains("secret", StringComparison.Ordinal));
+    }
+
     private static void AssertRefused(MalformedCase c, GrpcAnswer answer)
     {
         Assert.True(c.Expected == answer.Status, $"{c.Name}: expected {c.Expected}, got {answer.Status}: {answer.Message}");

@@ -39,7 +39,10 @@ internal sealed class LoopbackApi : IAsyncDisposable
     /// <summary>The host's services (its meter factory, for <see cref="HostCounter"/>).</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LoopbackApi> StartAsync(IReadOnlyDictionary<string, string?> settings, bool http1 = false)
+    /// <param name="settings">The whole configuration.</param>
+    /// <param name="http1">Also open an HTTP/1.1 endpoint (<see cref="Http1Address"/>).</param>
+    /// <param name="logs">When set, receives the host's logs (otherwise they go nowhere).</param>
+    public static async Task<LoopbackApi> StartAsync(IReadOnlyDictionary<string, string?> settings, bool http1 = false, ILoggerProvider? logs = null)
     {
         var http1Port = http1 ? Loopback.FreePort() : 0;
         var app = QueryRecHost.Build(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory }, builder =>
@@ -47,6 +50,11 @@ internal sealed class LoopbackApi : IAsyncDisposable
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(IPAddress.Loopback, 0, static l => l.Protocols = HttpProtocols.Http2);
