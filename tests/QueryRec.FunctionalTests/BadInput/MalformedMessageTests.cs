@@ -85,6 +85,17 @@ public sealed class MalformedMessageTests(MalformedMessageServer server) : IClas
     }
 
     [Fact]
+    public async Task H2c_CompressedWithAnUnsupportedEncoding_IsUnimplemented()
+    {
+        using var client = H2cClient();
+
+        // gRPC over HTTP/2: a grpc-encoding the server does not support is UNIMPLEMENTED.
+        var answer = await H2cAsync(client, MalformedCases.Frame(1, [1, 2, 3]), "snappy");
+
+        Assert.Equal(StatusCode.Unimplemented, answer.Status);
+    }
+
+    [Fact]
     public async Task LargeValidMessage_OnEveryTransport_IsAnswered()
     {
         // 200 KB of an unknown field (skipped by the parser): bigger than what the server examines in place.
