@@ -47,21 +47,31 @@ internal sealed class MalformedMessageMiddleware(
     // One bit per MalformedCause already logged: the log says that a cause occurs, the metric says how often.
     private int _loggedCauses;
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not async itself: a request this does not check (health, the storefront) costs no state machine.
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method)
-            || request.ContentType is not { } contentType
-            || !contentType.StartsWith(GrpcContentType, StringComparison.OrdinalIgnoreCase)
-            || !request.Path.StartsWithSegments(ServicePath, StringComparison.Ordinal))
-        {
-            await next(context);
-            return;
-        }
+        return HttpMethods.IsPost(request.Method)
+            && request.ContentType is { } contentType
+            && contentType.StartsWith(GrpcContentType, StringComparison.OrdinalIgnoreCase)
+            && request.Path.StartsWithSegments(ServicePath, StringComparison.Ordinal)
+            ? CheckAsync(context, contentType)
+            : next(context);
+    }
 
+    private async Task CheckAsync(HttpContext context, string contentType)
+    {
+        var request = context.Request;
         var text = contentType.StartsWith(GrpcWebTextContentType, StringComparison.OrdinalIgnoreCase);
         var frameLimit = _maxMessageSize + MessageFraming.HeaderSize;
         var bodyLimit = text ? GrpcWebText.EncodedLength(frameLimit) : frameLimit;
+        if (request.ContentLength > bodyLimit)
+        {
+            // Refused unread: Kestrel drains or resets the rest, within its own request body limits.
+            await RefuseAsync(context, new FramingFault(MalformedCause.TooLarge, MessageFraming.TooLargeMessage));
+            return;
+        }
+
         var reader = request.BodyReader;
         byte[]? copy = null;
         var copied = 0;

@@ -96,6 +96,20 @@ public sealed class MalformedMessageTests(MalformedMessageServer server) : IClas
     }
 
     [Fact]
+    public async Task GrpcWebBinary_BodyOverTheLimit_IsResourceExhaustedAndTheKeepAliveConnectionServesTheNextCall()
+    {
+        // A well-framed message of 2 MiB: over the 1 MiB receive limit by its header and by its Content-Length.
+        var framed = MalformedCases.Frame(0, new byte[2 * 1024 * 1024]);
+        using var connection = await RawHttp1Connection.OpenAsync(server.Api.Http1Address!);
+
+        var refused = await GrpcWebAsync(connection, GrpcWeb, framed, null);
+        var next = await GrpcWebAsync(connection, GrpcWeb, MalformedCases.ValidSuggest, null);
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.Status);
+        AssertAnswered(next);
+    }
+
+    [Fact]
     public async Task LargeValidMessage_OnEveryTransport_IsAnswered()
     {
         // 200 KB of an unknown field (skipped by the parser): bigger than what the server examines in place.
