@@ -59,7 +59,9 @@ internal sealed class MalformedMessageMiddleware(
             : next(context);
     }
 
-    private async Task CheckAsync(HttpContext context, string contentType)
+    // Not async either when the whole body is already there (usual for a small request): checked and handed on
+    // synchronously, with no state machine.
+    private Task CheckAsync(HttpContext context, string contentType)
     {
         var request = context.Request;
         var text = contentType.StartsWith(GrpcWebTextContentType, StringComparison.OrdinalIgnoreCase);
@@ -68,17 +70,45 @@ internal sealed class MalformedMessageMiddleware(
         if (request.ContentLength > bodyLimit)
         {
             // Refused unread: Kestrel drains or resets the rest, within its own request body limits.
-            await RefuseAsync(context, new FramingFault(MalformedCause.TooLarge, MessageFraming.TooLargeMessage));
-            return;
+            return RefuseAsync(context, new FramingFault(MalformedCause.TooLarge, MessageFraming.TooLargeMessage));
         }
 
+        var reader = request.BodyReader;
+        var pending = reader.ReadAsync(context.RequestAborted);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return ReadWholeBodyAsync(context, text, bodyLimit, pending);
+        }
+
+        var first = pending.Result;
+        if (!first.IsCompleted || first.Buffer.Length > bodyLimit)
+        {
+            return ReadWholeBodyAsync(context, text, bodyLimit, new ValueTask<ReadResult>(first));
+        }
+
+        var fault = Check(first.Buffer, text, request.Headers[GrpcHeaders.Encoding]);
+        if (fault is not null)
+        {
+            reader.AdvanceTo(first.Buffer.End);
+            return RefuseAsync(context, fault);
+        }
+
+        // Nothing consumed: the gRPC library reads the same buffered body from the start.
+        reader.AdvanceTo(first.Buffer.Start);
+        return next(context);
+    }
+
+    private async Task ReadWholeBodyAsync(HttpContext context, bool text, long bodyLimit, ValueTask<ReadResult> pending)
+    {
+        var request = context.Request;
         var reader = request.BodyReader;
         byte[]? copy = null;
         var copied = 0;
         ReadResult result;
         while (true)
         {
-            result = await reader.ReadAsync(context.RequestAborted);
+            result = await pending;
+            pending = default;
             var buffer = result.Buffer;
             if (copied + buffer.Length > bodyLimit)
             {
@@ -98,6 +128,7 @@ internal sealed class MalformedMessageMiddleware(
                     break;
                 }
 
+                pending = reader.ReadAsync(context.RequestAborted);
                 continue;
             }
 
@@ -107,6 +138,7 @@ internal sealed class MalformedMessageMiddleware(
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
+            pending = reader.ReadAsync(context.RequestAborted);
         }
 
         var body = copy is null ? result.Buffer : new ReadOnlySequence<byte>(copy, 0, copied);
