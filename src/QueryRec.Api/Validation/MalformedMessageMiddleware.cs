@@ -20,7 +20,7 @@ namespace QueryRec.Api.Validation;
 /// <remarks>
 /// Why a middleware and not the library's error path: grpc-dotnet turns framing faults into INTERNAL or UNKNOWN inside
 /// its own reader (no hook before the marshaller, which only ever sees a complete payload), and the gRPC-Web text
-/// decoder throws mid-read, which left an HTTP/1.1 connection unusable for the next request. Here the whole body is
+/// decoder throws mid-read, which leaves an HTTP/1.1 connection unusable for the next request. Here the whole body is
 /// read to its end before anything is answered, so a keep-alive connection is clean for the next request, and the
 /// answer is a trailers-only gRPC response (status in the headers, which gRPC-Web clients read as well).
 /// Valid bodies up to <see cref="InPlaceLimit"/> are examined in the request pipe without being consumed, so the
