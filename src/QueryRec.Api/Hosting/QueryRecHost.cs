@@ -1,3 +1,4 @@
+using QueryRec.Api.Validation;
 using QueryRec.ServiceDefaults;
 
 namespace QueryRec.Api.Hosting;
@@ -24,6 +25,9 @@ public static class QueryRecHost
         builder.AddQueryRec();
 
         var app = builder.Build();
+
+        // Before gRPC-Web: a broken body (also broken base64) is answered before any decoder or the library reads it.
+        app.UseMiddleware<MalformedMessageMiddleware>();
         app.UseGrpcWebDefaults();
         app.MapDefaultEndpoints();
         app.MapQueryRec();

@@ -12,7 +12,13 @@ namespace QueryRec.Api.Validation;
 internal static class InvalidArgument
 {
     /// <summary>The status exception for <paramref name="invalid"/>.</summary>
-    public static RpcException ToRpcException(InvalidRequestException invalid)
+    public static RpcException ToRpcException(InvalidRequestException invalid) => ToStatus(invalid).ToRpcException();
+
+    /// <summary>
+    /// The google.rpc status for <paramref name="invalid"/>, for the callers that write it themselves (a request refused
+    /// before it reaches the gRPC library).
+    /// </summary>
+    public static Google.Rpc.Status ToStatus(InvalidRequestException invalid)
     {
         var badRequest = new BadRequest();
         foreach (var violation in invalid.Violations)
@@ -20,12 +26,11 @@ internal static class InvalidArgument
             badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description });
         }
 
-        var status = new Google.Rpc.Status
+        return new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
             Message = invalid.Message,
             Details = { Any.Pack(badRequest) },
         };
-        return status.ToRpcException();
     }
 }

@@ -36,6 +36,17 @@ internal static class MalformedRequest
         return InvalidArgument.ToRpcException(validation.ToException());
     }
 
+    /// <summary>
+    /// The INVALID_ARGUMENT status for a request whose gRPC framing (or its gRPC-Web encoding) is broken, so that no
+    /// protobuf message could even be handed to the parser; <paramref name="reason"/> says what is wrong.
+    /// </summary>
+    public static Google.Rpc.Status FramingStatus(string reason)
+    {
+        var validation = new RequestValidation();
+        validation.Add(RequestField, "is not a valid gRPC message: " + reason);
+        return InvalidArgument.ToStatus(validation.ToException());
+    }
+
     /// <summary>The path of the first string field in <paramref name="bytes"/> that is not valid UTF-8, or null.</summary>
     internal static string? FindInvalidUtf8(MessageDescriptor descriptor, byte[] bytes, string path, int depth)
     {

@@ -18,6 +18,7 @@ namespace QueryRec.Serving.Telemetry;
 /// <item><c>queryrec.fallback</c>: substitutes served, tagged kind (near-cache, last good list, the heuristic when the model failed).</item>
 /// <item><c>queryrec.circuit.state_changes</c>, <c>queryrec.nearcache.hits</c> / <c>misses</c>, <c>queryrec.shed</c>: the resilience layer.</item>
 /// <item><c>queryrec.suggest.cache.hits</c> / <c>misses</c>: the Suggest response cache.</item>
+/// <item><c>queryrec.requests.malformed</c>: calls whose body was not one well-formed gRPC message, tagged cause.</item>
 /// <item><c>queryrec.ranking.model_refused</c>, <c>queryrec.experiments.reload_refused</c>: refused models and experiment reloads.</item>
 /// <item><c>queryrec.index.active</c>, <c>queryrec.model.active</c> (1 for the serving version, tag version) and
 /// <c>queryrec.experiments.generation</c>: gauges read from the sources given to <see cref="Observe"/>.</item>
@@ -34,6 +35,7 @@ internal sealed class QueryRecInstrumentation
     public const string ShedName = "queryrec.shed";
     public const string ResponseCacheHitsName = "queryrec.suggest.cache.hits";
     public const string ResponseCacheMissesName = "queryrec.suggest.cache.misses";
+    public const string MalformedName = "queryrec.requests.malformed";
     public const string ModelRefusedName = "queryrec.ranking.model_refused";
     public const string ExperimentReloadRefusedName = "queryrec.experiments.reload_refused";
     public const string ExperimentGenerationName = "queryrec.experiments.generation";
@@ -61,6 +63,7 @@ internal sealed class QueryRecInstrumentation
     private readonly Counter<long> _shed;
     private readonly Counter<long> _responseCacheHits;
     private readonly Counter<long> _responseCacheMisses;
+    private readonly Counter<long> _malformed;
     private readonly Counter<long> _modelRefused;
     private readonly Counter<long> _experimentReloadRefused;
     private readonly byte[] _salt;
@@ -83,6 +86,7 @@ internal sealed class QueryRecInstrumentation
         _shed = meter.CreateCounter<long>(ShedName, description: "Calls refused with RESOURCE_EXHAUSTED by the concurrency limit.");
         _responseCacheHits = meter.CreateCounter<long>(ResponseCacheHitsName, description: "Suggest answers served from the response cache.");
         _responseCacheMisses = meter.CreateCounter<long>(ResponseCacheMissesName, description: "Suggest calls without personal signal whose answer was not in the response cache.");
+        _malformed = meter.CreateCounter<long>(MalformedName, description: "Calls refused before the gRPC library because the body was not one well-formed gRPC message, by cause (a closed set).");
         _modelRefused = meter.CreateCounter<long>(ModelRefusedName, description: "Ranking models refused because they failed to load or to validate.");
         _experimentReloadRefused = meter.CreateCounter<long>(ExperimentReloadRefusedName, description: "Experiment configuration reloads refused because they failed validation; the last good configuration stays.");
         meter.CreateObservableGauge(
@@ -144,6 +148,9 @@ internal sealed class QueryRecInstrumentation
     public void ResponseCacheHit() => _responseCacheHits.Add(1);
 
     public void ResponseCacheMiss() => _responseCacheMisses.Add(1);
+
+    /// <summary>Counts a call whose body was not one well-formed gRPC message; <paramref name="cause"/> is from a closed set.</summary>
+    public void RecordMalformed(string cause) => _malformed.Add(1, new KeyValuePair<string, object?>("cause", cause));
 
     public void ModelRefused() => _modelRefused.Add(1);
 

@@ -17,8 +17,16 @@ internal sealed class HostCounter : IDisposable
     /// <param name="instrumentName">The counter, e.g. <see cref="QueryRecInstrumentation.ModelRefusedName"/>.</param>
     /// <param name="tag">When set, only measurements with this tag and value are counted.</param>
     public HostCounter(QueryRecFactory factory, string instrumentName, KeyValuePair<string, string>? tag = null)
+        : this(factory.Services, instrumentName, tag)
     {
-        var scope = factory.Services.GetRequiredService<IMeterFactory>();
+    }
+
+    /// <param name="services">The services of the host whose counter is read (e.g. <see cref="LoopbackApi.Services"/>).</param>
+    /// <param name="instrumentName">The counter.</param>
+    /// <param name="tag">When set, only measurements with this tag and value are counted.</param>
+    public HostCounter(IServiceProvider services, string instrumentName, KeyValuePair<string, string>? tag = null)
+    {
+        var scope = services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Name == instrumentName && instrument.Meter.Name == QueryRecTelemetry.Name
