@@ -27,7 +27,7 @@ public readonly record struct PinyinKey(string Full, string Initials)
 /// <para>
 /// A hanzi contributes its reading to <see cref="PinyinKey.Full"/> and the reading's first letter to
 /// <see cref="PinyinKey.Initials"/>; any other letter or digit is copied to both; spaces, punctuation and
-/// symbols are dropped. Polyphones expand best first: fewest non-primary readings, then earlier
+/// symbols are dropped (<see cref="LatinKey"/>: the typed key drops them too). Polyphones expand best first: fewest non-primary readings, then earlier
 /// characters, then reading order.
 /// </para>
 /// </remarks>
@@ -78,7 +78,7 @@ public sealed class PinyinConverter
             }
             else
             {
-                kept |= Rune.IsLetterOrDigit(rune);
+                kept |= LatinKey.IsKeyRune(rune);
             }
         }
 
@@ -219,7 +219,7 @@ public sealed class PinyinConverter
                 reading.CopyTo(buffer[full..]);
                 full += reading.Length;
             }
-            else if (Rune.IsLetterOrDigit(rune))
+            else if (LatinKey.IsKeyRune(rune))
             {
                 full += rune.EncodeToUtf16(buffer[full..]);
             }
@@ -235,7 +235,7 @@ public sealed class PinyinConverter
                 var items = readings.Items;
                 buffer[initials++] = (items.Length > 1 ? items[readingIndex[polyphone++]] : items[0])[0];
             }
-            else if (Rune.IsLetterOrDigit(rune))
+            else if (LatinKey.IsKeyRune(rune))
             {
                 initials += rune.EncodeToUtf16(buffer[initials..]);
             }

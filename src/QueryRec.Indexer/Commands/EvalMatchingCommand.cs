@@ -103,7 +103,7 @@ internal static class EvalMatchingCommand
                 throw new CliUserException($"--concurrency must be between 1 and 64 (got {parallel}).");
             }
 
-            var cases = ReadCases(parseResult.GetRequiredValue(casesFile));
+            var cases = MatchingCases.WithLatinDigitPunctuationGroups(ReadCases(parseResult.GetRequiredValue(casesFile))).ToList();
             using var channel = GrpcChannel.ForAddress(uri);
             var client = new QueryRecService.QueryRecServiceClient(channel);
             List<GroupResult> results;

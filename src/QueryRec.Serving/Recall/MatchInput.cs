@@ -18,47 +18,13 @@ internal static class MatchInput
            || rune.Value is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0x20000 and <= 0x2EBEF) or (>= 0xF900 and <= 0xFAFF);
 
     /// <summary>
-    /// A Latin input (ASCII letters and digits, spaces ignored, at least one letter): its pinyin lookup key, the
-    /// letters and digits without spaces.
+    /// A Latin input (ASCII letters and digits, at least one letter; spaces and punctuation dropped): its pinyin
+    /// lookup key, made as the indexer makes its keys (<see cref="LatinKey"/>): "luosi m6-20" → "luosim620".
     /// </summary>
-    public static bool TryLatinKey(string prefix, out string key)
-    {
-        var letters = 0;
-        var spaces = 0;
-        foreach (var ch in prefix)
-        {
-            if (ch is >= 'a' and <= 'z')
-            {
-                letters++;
-            }
-            else if (ch == ' ')
-            {
-                spaces++;
-            }
-            else if (ch is not (>= '0' and <= '9'))
-            {
-                key = string.Empty;
-                return false;
-            }
-        }
-
-        // Most inputs have no space: the key is the input itself.
-        key = spaces == 0 ? prefix : string.Create(prefix.Length - spaces, prefix, static (span, text) =>
-        {
-            var at = 0;
-            foreach (var ch in text)
-            {
-                if (ch != ' ')
-                {
-                    span[at++] = ch;
-                }
-            }
-        });
-        return letters > 0;
-    }
+    public static bool TryLatinKey(string prefix, out string key) => LatinKey.TryCreate(prefix, out key);
 
     /// <summary>
-    /// A mixed input: a head ending with a hanzi, then a tail of Latin letters (spaces ignored): "连yi" → ("连", "yi"),
+    /// A mixed input: a head ending with a hanzi, then a tail of Latin letters (spaces and punctuation dropped): "连yi" → ("连", "yi"),
     /// "连衣 qun" → ("连衣", "qun").
     /// </summary>
     public static bool TryMixed(string prefix, out string head, out string tail)
@@ -80,26 +46,12 @@ internal static class MatchInput
             return false;
         }
 
-        var builder = new StringBuilder();
-        foreach (var ch in prefix.AsSpan(lastHanziEnd))
-        {
-            if (ch is >= 'a' and <= 'z')
-            {
-                builder.Append(ch);
-            }
-            else if (ch != ' ')
-            {
-                return false;
-            }
-        }
-
-        if (builder.Length == 0)
+        if (!LatinKey.TryCreateTail(prefix.AsSpan(lastHanziEnd), out tail))
         {
             return false;
         }
 
         head = prefix[..lastHanziEnd];
-        tail = builder.ToString();
         return true;
     }
 

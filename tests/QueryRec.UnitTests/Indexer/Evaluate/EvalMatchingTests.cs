@@ -46,6 +46,42 @@ public sealed class EvalMatchingTests
     }
 
     [Fact]
+    public void PinyinCases_QueryWithPunctuation_TypedThroughTheMarkAndOneCharacterMore()
+    {
+        var texts = new[] { "螺丝 m6-20", "充电器2.4a", "手机壳" };
+        var vocabulary = texts.Select((t, i) => new VocabularyEntry(t, 100 - i)).ToList();
+        var reference = new Dictionary<string, ReferencePinyin>(StringComparer.Ordinal)
+        {
+            ["螺丝 m6-20"] = new("螺丝 m6-20", ["luo", "si", null, null, null, null, null, null]),
+            ["充电器2.4a"] = new("充电器2.4a", ["chong", "dian", "qi", null, null, null, null]),
+            ["手机壳"] = new("手机壳", ["shou", "ji", "ke"]),
+        };
+
+        var (cases, ambiguous) = MatchingCases.Pinyin(vocabulary, reference, sample: 3, seed: 1);
+
+        var punctuation = cases.Where(static c => c.Group == "pinyin-punctuation").Select(static c => (c.Typed, c.Expected)).Order().ToList();
+        Assert.Equal([("chongdianqi2.4", "充电器2.4a"), ("luosi m6-2", "螺丝 m6-20")], punctuation);
+        Assert.Equal(0, ambiguous["pinyin-punctuation"]);
+    }
+
+    [Fact]
+    public void WithLatinDigitPunctuationGroups_RepeatsPinyinCasesWhoseQueryHoldsAscii()
+    {
+        EvalCase[] cases =
+        [
+            new("pinyin-full", "chongdian", "充电器2.4a", null),
+            new("pinyin-full", "shouji", "手机壳", null),
+            new("typo-deletion", "gers", "gears", "gea"),
+        ];
+
+        var groups = MatchingCases.WithLatinDigitPunctuationGroups(cases).Select(static c => (c.Group, c.Expected)).ToList();
+
+        Assert.Equal(
+            [("pinyin-full", "充电器2.4a"), ("pinyin-full latin/digit/punct", "充电器2.4a"), ("pinyin-full", "手机壳"), ("typo-deletion", "gears")],
+            groups);
+    }
+
+    [Fact]
     public async Task Replay_ScoresRanksOnAHandComputedExample()
     {
         static SuggestResponse Answer(params (string Text, Source Source)[] items)

@@ -10,7 +10,10 @@ public sealed class MatchInputTests
     [InlineData("lian", "lian")]
     [InlineData("iphone 15", "iphone15")]
     [InlineData("l", "l")]
-    public void TryLatinKey_LettersDigitsAndSpaces_GivesTheJoinedKey(string input, string key)
+    [InlineData("iphone-15", "iphone15")]
+    [InlineData("chongdianqi2.4a", "chongdianqi24a")]
+    [InlineData("luosi m6-20", "luosim620")]
+    public void TryLatinKey_LettersDigitsSpacesAndPunctuation_GivesTheJoinedKey(string input, string key)
     {
         Assert.True(MatchInput.TryLatinKey(input, out var actual));
         Assert.Equal(key, actual);
@@ -19,7 +22,8 @@ public sealed class MatchInputTests
     [Theory]
     [InlineData("123")]
     [InlineData("连yi")]
-    [InlineData("iphone-15")]
+    [InlineData("2.4")]
+    [InlineData("café")]
     public void TryLatinKey_NotLatinOrNoLetter_IsFalse(string input)
         => Assert.False(MatchInput.TryLatinKey(input, out _));
 
@@ -28,6 +32,7 @@ public sealed class MatchInputTests
     [InlineData("连衣qun", "连衣", "qun")]
     [InlineData("连衣 qun", "连衣", "qun")]
     [InlineData("iphone手ji", "iphone手", "ji")]
+    [InlineData("螺丝m-c", "螺丝", "mc")]
     public void TryMixed_HanziHeadLatinTail_Splits(string input, string head, string tail)
     {
         Assert.True(MatchInput.TryMixed(input, out var h, out var t));
