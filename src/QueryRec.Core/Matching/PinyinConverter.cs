@@ -27,8 +27,8 @@ public readonly record struct PinyinKey(string Full, string Initials)
 /// <para>
 /// A hanzi contributes its reading to <see cref="PinyinKey.Full"/> and the reading's first letter to
 /// <see cref="PinyinKey.Initials"/>; any other letter or digit is copied to both; spaces, punctuation and
-/// symbols are dropped (<see cref="LatinKey"/>: the typed key drops them too). Polyphones expand best first: fewest non-primary readings, then earlier
-/// characters, then reading order.
+/// symbols are dropped, as they are from a typed Latin input (<see cref="LatinKey"/>). Polyphones expand best
+/// first: fewest non-primary readings, then earlier characters, then reading order.
 /// </para>
 /// </remarks>
 public sealed class PinyinConverter

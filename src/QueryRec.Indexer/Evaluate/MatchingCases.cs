@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using QueryRec.Core;
 
 namespace QueryRec.Indexer.Evaluate;
 
@@ -28,92 +28,6 @@ internal sealed record EvalCase(string Group, string Typed, string Expected, str
         }
 
         return new EvalCase(parts[0], parts[1], parts[2], parts[3] == "-" ? null : parts[3]);
-    }
-}
-
-/// <summary>The reference pinyin of one query: one toneless syllable per character, null where a character has none.</summary>
-internal sealed record ReferencePinyin(string Text, string?[] Syllables)
-{
-    /// <summary>Joined full pinyin; characters without pinyin stand for themselves, spaces are dropped.</summary>
-    public string Full(int from = 0)
-    {
-        var builder = new StringBuilder();
-        for (var i = from; i < Syllables.Length; i++)
-        {
-            if (Syllables[i] is { } s)
-            {
-                builder.Append(s);
-            }
-            else if (Text[i] != ' ')
-            {
-                builder.Append(Text[i]);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>
-    /// What a user types for the first <paramref name="count"/> characters: each syllable, other characters as they
-    /// are, spaces kept ("螺丝 m6-20" → "luosi m6-20").
-    /// </summary>
-    public string Typed(int count)
-    {
-        var builder = new StringBuilder();
-        for (var i = 0; i < count && i < Syllables.Length; i++)
-        {
-            builder.Append(Syllables[i] ?? Text[i].ToString());
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>Initials: the first letter of each syllable; other characters stand for themselves, spaces dropped.</summary>
-    public string Initials()
-    {
-        var builder = new StringBuilder();
-        for (var i = 0; i < Syllables.Length; i++)
-        {
-            if (Syllables[i] is { } s)
-            {
-                builder.Append(s[0]);
-            }
-            else if (Text[i] != ' ')
-            {
-                builder.Append(Text[i]);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>How many characters at the start have pinyin.</summary>
-    public int LeadingHanzi()
-    {
-        var n = 0;
-        while (n < Syllables.Length && Syllables[n] is not null)
-        {
-            n++;
-        }
-
-        return n;
-    }
-
-    /// <summary>
-    /// Parses "text&lt;TAB&gt;tok tok ..." (tools/eval/pinyin-reference.mjs), "_" for no pinyin; null when the
-    /// token count does not match the text's characters (a surrogate pair, which the evaluation skips).
-    /// </summary>
-    public static ReferencePinyin? Parse(string line, int lineNumber)
-    {
-        var tab = line.IndexOf('\t', StringComparison.Ordinal);
-        if (tab <= 0)
-        {
-            throw new FormatException($"line {lineNumber.ToString(CultureInfo.InvariantCulture)}: expected text<TAB>syllables.");
-        }
-
-        var text = line[..tab];
-        var tokens = line[(tab + 1)..].Split(' ');
-        return tokens.Length != text.Length ? null : new ReferencePinyin(text, tokens.Select(static t => t == "_" ? null : t).ToArray());
     }
 }
 
@@ -204,12 +118,14 @@ internal static class MatchingCases
 
             var r = reference[entry.Text];
             var end = PunctuationEnd(entry.Text, r.LeadingHanzi());
-            if (end < 0)
+            var typed = end < 0 ? string.Empty : r.Typed(end);
+
+            // A prefix over the request limit is refused by the server: no case.
+            if (typed.Length is 0 or > Limits.MaxPrefixLength)
             {
                 continue;
             }
 
-            var typed = r.Typed(end);
             var key = typed.Replace(" ", string.Empty, StringComparison.Ordinal);
             punctuated++;
             if (CountBetter(byFull, key, rank[entry.Text], static (_, _) => true) < TopN)
@@ -249,14 +165,16 @@ internal static class MatchingCases
 
     /// <summary>
     /// The cases, each pinyin case whose expected query holds an ASCII letter, digit or punctuation mark also repeated
-    /// in a group of its own ("pinyin-full latin/digit/punct"), so that a run reports that subset apart.
+    /// in a group of its own ("pinyin-full latin/digit/punct"), so that a run reports that subset apart. The
+    /// pinyin-punctuation form is not repeated: all its queries hold punctuation.
     /// </summary>
     public static IEnumerable<EvalCase> WithLatinDigitPunctuationGroups(IEnumerable<EvalCase> cases)
     {
         foreach (var c in cases)
         {
             yield return c;
-            if (c.Group.StartsWith("pinyin-", StringComparison.Ordinal) && c.Expected.Any(static ch => ch is > ' ' and < (char)0x80))
+            if (c.Group.StartsWith("pinyin-", StringComparison.Ordinal) && c.Group != "pinyin-punctuation"
+                && c.Expected.Any(static ch => ch is > ' ' and < (char)0x80))
             {
                 yield return c with { Group = c.Group + LatinDigitPunctuation };
             }
