@@ -4,7 +4,8 @@ namespace QueryRec.Serving.Rerank;
 
 /// <summary>
 /// Suggest's order (<see cref="Reranker.Apply"/>): drops blacklisted candidates, then match tier (exact, infix, fuzzy;
-/// within exact, literal matches before rarer pinyin-only readings), then score, ties in recall order. All of them are kept, so that collapsing and filtering can still fill the limit.
+/// within exact, literal matches before rarer pinyin-only readings), then score, ties in recall order. All of them are
+/// kept, so that collapsing and filtering can still fill the limit.
 /// </summary>
 internal sealed class OrderByTierAndScore(Reranker reranker) : IRerankStep<SuggestRerankContext>
 {

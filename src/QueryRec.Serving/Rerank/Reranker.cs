@@ -9,8 +9,8 @@ namespace QueryRec.Serving.Rerank;
 /// The rerank stage: drops blacklisted candidates, orders by match tier (exact, infix, fuzzy: no weight can lift a
 /// fuzzy match above an exact one), then by score (ties keep recall order), and limits. Within the exact tier, a
 /// candidate recalled only as a pinyin reading of the input ranks after the literal matches unless it is at least
-/// <c>pinyinOverLiteralRatio</c> times as popular as the most popular of them (<see cref="MatchingOptions.PinyinOverLiteralRatio"/>). The
-/// blacklist is rebuilt when the options change; an entry that does not parse keeps the last good blacklist.
+/// <c>pinyinOverLiteralRatio</c> times as popular as the most popular of them
+/// (<see cref="MatchingOptions.PinyinOverLiteralRatio"/>). The blacklist is rebuilt when the options change; an entry that does not parse keeps the last good blacklist.
 /// </summary>
 internal sealed class Reranker : IDisposable
 {
@@ -23,7 +23,10 @@ internal sealed class Reranker : IDisposable
         _subscription = options.OnChange(o => _blacklist = Build(o) ?? _blacklist);
     }
 
-    /// <summary>The top <paramref name="limit"/> candidates that pass the filters, best first; a ratio of 0 leaves pinyin readings level with literal matches.</summary>
+    /// <summary>
+    /// The top <paramref name="limit"/> candidates that pass the filters, best first; a ratio of 0 leaves pinyin
+    /// readings level with literal matches.
+    /// </summary>
     public List<Candidate> Apply(IReadOnlyList<Candidate> candidates, int limit, double pinyinOverLiteralRatio = 0)
     {
         var blacklist = _blacklist;
@@ -99,7 +102,10 @@ internal sealed class Reranker : IDisposable
         return true;
     }
 
-    /// <summary>The index popularity of the most popular literal exact match; 0 when there is none, which leaves every reading level.</summary>
+    /// <summary>
+    /// The index popularity of the most popular literal exact match; 0 when there is none, which leaves every reading
+    /// level.
+    /// </summary>
     private static double MaxLiteralPopularity(List<Candidate> candidates)
     {
         var max = 0.0;
