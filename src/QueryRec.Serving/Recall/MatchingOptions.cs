@@ -40,6 +40,14 @@ public sealed class MatchingOptions
     /// <summary>How many split points of an all-hanzi input the any-order infix fallback tries.</summary>
     [Range(1, 8)]
     public int MaxAnyOrderSplits { get; set; } = 3;
+
+    /// <summary>
+    /// How many times the popularity of the most popular literal prefix match a pinyin-only reading of the same input
+    /// needs to stay level with the literal matches; a rarer reading ranks after them (still above infix and fuzzy).
+    /// A typed "abc" is far more often meant literally than as the initials of a rare Chinese query. 0 turns it off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public double PinyinOverLiteralRatio { get; set; } = 10;
 }
 
 /// <summary>Source-generated DataAnnotations validation of <see cref="MatchingOptions"/>.</summary>

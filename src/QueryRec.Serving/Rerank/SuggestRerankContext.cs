@@ -9,4 +9,8 @@ namespace QueryRec.Serving.Rerank;
 /// <param name="Snapshot">The index version of the call (query statistics for the filters); null when none is loaded.</param>
 /// <param name="Options">The call's Suggest options (its experiment arm's or the configured ones).</param>
 /// <param name="Logged">The scored feature rows to record for training; null when the call is not logged.</param>
-internal sealed record SuggestRerankContext(IReadOnlyList<string> Filters, IIndexSnapshot? Snapshot, SuggestOptions Options, LoggedRanking? Logged);
+internal sealed record SuggestRerankContext(IReadOnlyList<string> Filters, IIndexSnapshot? Snapshot, SuggestOptions Options, LoggedRanking? Logged)
+{
+    /// <summary>The call's <see cref="Recall.MatchingOptions.PinyinOverLiteralRatio"/>; 0 (off) unless set.</summary>
+    public double PinyinOverLiteralRatio { get; init; }
+}

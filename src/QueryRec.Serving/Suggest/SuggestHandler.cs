@@ -220,7 +220,10 @@ internal sealed class SuggestHandler(
                 SuggestContextFilter.FiltersOf(request),
                 serving?.Snapshot,
                 options,
-                logged is null ? null : new LoggedRanking(request, normalizedPrefix, response.Metadata, scoredOrder!, logged));
+                logged is null ? null : new LoggedRanking(request, normalizedPrefix, response.Metadata, scoredOrder!, logged))
+            {
+                PinyinOverLiteralRatio = sources.Matching.PinyinOverLiteralRatio,
+            };
             var state = new RerankState<SuggestRerankContext>(rerankContext, limit, call.Scope);
             var candidates = recall.Candidates as List<Candidate> ?? [.. recall.Candidates];
             shown = await RerankPipeline.RunAsync(_rerankSteps, candidates, state, logger, Strategies.StrategyRegistry.SuggestStrategy, cancellationToken, spanPerStep: false);

@@ -18,6 +18,9 @@ internal sealed class SuggestSourceSet(IRealtimeStore realtimeStore, IOptionsMon
         new InfixSource(matching),
     ];
 
+    /// <summary>The matching options these sources were built from (the rerank reads the literal-first ratio).</summary>
+    public MatchingOptions Matching => matching;
+
     public FuzzySource Fuzzy { get; } = new(matching);
 
     public HomophoneSource Homophone { get; } = new(matching);
