@@ -34,16 +34,17 @@ internal sealed record InProcessPipelineOptions(string IndexPath)
 internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
 {
     /// <summary>
-    /// The settings applied before the caller's: replay clock on, generous store budgets (a loaded machine must not
-    /// turn a slow read into a degraded answer and a different result), no Redis.
+    /// The settings applied before the caller's: replay clock on, the largest store and recall budgets the options
+    /// allow (budgets run on the wall clock: on a starved machine a late read would become a dropped source or empty
+    /// session features, and the same log would replay to different answers and training rows), no Redis.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
     {
         ["QueryRec:Clock:Replay"] = "true",
         ["QueryRec:Store:Redis"] = string.Empty,
-        ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
-        ["QueryRec:Strategies:RecallBudget"] = "00:00:05",
-        ["QueryRec:Realtime:StoreBudget"] = "00:00:05",
+        ["QueryRec:Suggest:StoreBudget"] = "00:00:10",
+        ["QueryRec:Strategies:RecallBudget"] = "00:01:00",
+        ["QueryRec:Realtime:StoreBudget"] = "00:00:30",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -11,8 +11,11 @@ namespace QueryRec.FunctionalTests.Ranking;
 
 /// <summary>
 /// <c>indexer train --events</c>: a tiny generated log replayed through the in-process service, the rows its feature
-/// log recorded turned into groups, a model trained on them and served by the real host.
+/// log recorded turned into groups, a model trained on them and served by the real host. Run alone (not beside the
+/// parallel test classes): the determinism check compares two replays whose store budgets run on the wall clock, and
+/// a thread pool starved by other tests could make one of them late where the other was not.
 /// </summary>
+[Collection(TrainFromEventsCollection.Name)]
 public sealed class TrainFromEventsTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2011, 9, 1, 0, 0, 0, TimeSpan.Zero);
