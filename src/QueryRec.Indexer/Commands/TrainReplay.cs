@@ -91,6 +91,7 @@ internal static class TrainReplay
         }
 
         var replayStates = ParseStates(source.States);
+        var warmup = TrainCommand.ParseSpan("--warmup", source.Warmup);
         var started = context.Time.GetTimestamp();
         ReplayTrainingResult? result = null;
         var searches = ReplayLog.Searches(events).Count(e => e.Event.Time >= from && e.Event.Time < trainUntil);
@@ -103,7 +104,7 @@ internal static class TrainReplay
                     events,
                     new ReplayTrainingOptions(from, trainUntil)
                     {
-                        Warmup = TrainCommand.ParseSpan("--warmup", source.Warmup),
+                        Warmup = warmup,
                         RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
                         Settings = settings,
                         MaxRows = maxRows,
@@ -154,7 +155,7 @@ internal static class TrainReplay
 
         var plan = guard <= TimeSpan.Zero ? null : new ModelGuardPlan(events, new ModelGuardOptions(trainUntil, until, settings)
         {
-            Warmup = TrainCommand.ParseSpan("--warmup", source.Warmup),
+            Warmup = warmup,
             RebuildEvery = rebuildEvery > TimeSpan.Zero ? rebuildEvery : null,
             Tolerance = source.GuardTolerance,
         });

@@ -110,6 +110,10 @@ internal sealed class InMemoryPipeline : IAsyncDisposable
     /// Publishes <paramref name="build"/> to the store, as the indexer's publish does, and waits until the pipeline's
     /// index watcher has followed the announcement and the typo matcher of the new version is ready.
     /// </summary>
+    /// <summary>Suggest for <paramref name="prefix"/> (anonymous), as the gRPC service calls it; a limit of 0 takes the default.</summary>
+    public Task<QueryRec.Contracts.V1.SuggestResponse> SuggestAsync(string prefix, int limit = 0)
+        => Pipeline.SuggestAsync(new QueryRec.Contracts.V1.SuggestRequest { Prefix = prefix, Limit = limit }, PipelineCall.Unbounded, CancellationToken.None);
+
     public async Task PublishAsync(IndexBuild build)
     {
         await Store.PublishAsync(build);

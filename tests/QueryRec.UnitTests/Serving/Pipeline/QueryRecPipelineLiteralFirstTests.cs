@@ -31,15 +31,12 @@ public sealed class QueryRecPipelineLiteralFirstTests
         return counts;
     }
 
-    private static Task<SuggestResponse> SuggestAsync(InMemoryPipeline served, string prefix)
-        => served.Pipeline.SuggestAsync(new SuggestRequest { Prefix = prefix, Limit = 10 }, PipelineCall.Unbounded, CancellationToken.None);
-
     [Fact]
     public async Task SuggestAsync_LatinQueryAndTenMorePopularInitialsReadings_LiteralFirst()
     {
         await using var served = await InMemoryPipeline.StartAsync(InMemoryPipeline.BuildIndex(Counts(firstReadingCount: 40)));
 
-        var response = await SuggestAsync(served, "ysl");
+        var response = await served.SuggestAsync("ysl", 10);
 
         Assert.Equal(10, response.Items.Count);
         Assert.Equal("ysl", response.Items[0].Text);
@@ -54,7 +51,7 @@ public sealed class QueryRecPipelineLiteralFirstTests
         // 300 = 10 × the literal's 30: at the ratio the reading stays level with literal matches and wins on popularity.
         await using var served = await InMemoryPipeline.StartAsync(InMemoryPipeline.BuildIndex(Counts(firstReadingCount: 300)));
 
-        var response = await SuggestAsync(served, "ysl");
+        var response = await served.SuggestAsync("ysl", 10);
 
         Assert.Equal(Readings[0], response.Items[0].Text);
         Assert.Equal("ysl", response.Items[1].Text);
@@ -66,7 +63,7 @@ public sealed class QueryRecPipelineLiteralFirstTests
         var settings = new Dictionary<string, string?> { ["QueryRec:Suggest:Matching:PinyinOverLiteralRatio"] = "0" };
         await using var served = await InMemoryPipeline.StartAsync(InMemoryPipeline.BuildIndex(Counts(firstReadingCount: 40)), settings);
 
-        var response = await SuggestAsync(served, "ysl");
+        var response = await served.SuggestAsync("ysl", 10);
 
         Assert.Equal(10, response.Items.Count);
         Assert.DoesNotContain(response.Items, static i => i.Text == "ysl");

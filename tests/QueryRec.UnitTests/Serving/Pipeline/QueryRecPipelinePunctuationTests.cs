@@ -22,9 +22,6 @@ public sealed class QueryRecPipelinePunctuationTests
 
     private static readonly IndexBuild Index = InMemoryPipeline.BuildIndex(Counts);
 
-    private static Task<SuggestResponse> SuggestAsync(InMemoryPipeline served, string prefix)
-        => served.Pipeline.SuggestAsync(new SuggestRequest { Prefix = prefix }, PipelineCall.Unbounded, CancellationToken.None);
-
     [Theory]
     [InlineData("chongdianqi2.4a", "充电器2.4a", Source.PinyinFull)]
     [InlineData("chongdianqi2.4", "充电器2.4a", Source.PinyinFull)]
@@ -37,7 +34,7 @@ public sealed class QueryRecPipelinePunctuationTests
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
-        var response = await SuggestAsync(served, prefix);
+        var response = await served.SuggestAsync(prefix);
 
         Assert.Empty(response.Metadata.DegradedReasons);
         Assert.NotEmpty(response.Items);
@@ -54,7 +51,7 @@ public sealed class QueryRecPipelinePunctuationTests
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
-        var response = await SuggestAsync(served, prefix);
+        var response = await served.SuggestAsync(prefix);
 
         Assert.Equal(query, response.Items[0].Text);
         Assert.Contains(Source.Prefix, response.Items[0].Sources);
@@ -67,7 +64,7 @@ public sealed class QueryRecPipelinePunctuationTests
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
-        var response = await SuggestAsync(served, prefix);
+        var response = await served.SuggestAsync(prefix);
 
         Assert.Contains("usb-c cable", response.Items.Select(static i => i.Text));
     }

@@ -32,9 +32,6 @@ public sealed class QueryRecPipelineSuggestTests
             .Take(limit)
             .Select(static p => p.Key)];
 
-    private static Task<SuggestResponse> SuggestAsync(InMemoryPipeline served, string prefix, int limit = 0)
-        => served.Pipeline.SuggestAsync(new SuggestRequest { Prefix = prefix, Limit = limit }, PipelineCall.Unbounded, CancellationToken.None);
-
     [Fact]
     public async Task SuggestAsync_Prefix_ItsCompletionsMostPopularFirst()
     {
@@ -42,7 +39,7 @@ public sealed class QueryRecPipelineSuggestTests
         var expected = Expected(Counts, "ge", int.MaxValue);
         Assert.Equal(["gears of war 3", "gears of war", "gear head", "geforce"], expected); // the data, as read by hand
 
-        var response = await SuggestAsync(served, "ge", expected.Count);
+        var response = await served.SuggestAsync("ge", expected.Count);
 
         Assert.Equal(expected, response.Items.Select(static i => i.Text));
         Assert.All(response.Items, static i => Assert.Contains(Source.Prefix, i.Sources));
@@ -59,7 +56,7 @@ public sealed class QueryRecPipelineSuggestTests
         await using var served = await InMemoryPipeline.StartAsync(Index);
         Assert.True(Expected(Counts, "g", int.MaxValue).Count > limit);
 
-        var response = await SuggestAsync(served, "g", limit);
+        var response = await served.SuggestAsync("g", limit);
 
         Assert.Equal(limit, response.Items.Count);
         Assert.Equal(Expected(Counts, "g", limit), response.Items.Select(static i => i.Text));
@@ -71,7 +68,7 @@ public sealed class QueryRecPipelineSuggestTests
         await using var served = await InMemoryPipeline.StartAsync(Index);
         Assert.Empty(Expected(Counts, "zzz", int.MaxValue));
 
-        var response = await SuggestAsync(served, "zzz");
+        var response = await served.SuggestAsync("zzz");
 
         Assert.Empty(response.Items);
         Assert.False(response.Metadata.Degraded);
@@ -87,7 +84,7 @@ public sealed class QueryRecPipelineSuggestTests
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
-        var response = await SuggestAsync(served, prefix);
+        var response = await served.SuggestAsync(prefix);
 
         Assert.Empty(response.Metadata.DegradedReasons);
         Assert.NotEmpty(response.Items);
@@ -103,9 +100,9 @@ public sealed class QueryRecPipelineSuggestTests
         var next = InMemoryPipeline.BuildIndex(recounted);
         Assert.NotEqual(Index.Version, next.Version);
 
-        var before = await SuggestAsync(served, "ge", 4);
+        var before = await served.SuggestAsync("ge", 4);
         await served.PublishAsync(next);
-        var after = await SuggestAsync(served, "ge", 4);
+        var after = await served.SuggestAsync("ge", 4);
 
         Assert.Equal(Index.Version, before.Metadata.IndexVersion);
         Assert.Equal(Expected(Counts, "ge", 4), before.Items.Select(static i => i.Text));
@@ -123,7 +120,7 @@ public sealed class QueryRecPipelineSuggestTests
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
-        var ex = await Assert.ThrowsAsync<InvalidRequestException>(() => SuggestAsync(served, prefix, limit));
+        var ex = await Assert.ThrowsAsync<InvalidRequestException>(() => served.SuggestAsync(prefix, limit));
 
         Assert.Equal([field], ex.Violations.Select(static v => v.Field));
     }
@@ -133,8 +130,8 @@ public sealed class QueryRecPipelineSuggestTests
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
-        var ex = await Assert.ThrowsAsync<InvalidRequestException>(() => SuggestAsync(served, new string('g', Limits.MaxPrefixLength + 1)));
-        var longest = await SuggestAsync(served, new string('g', Limits.MaxPrefixLength), Limits.MaxSuggestLimit);
+        var ex = await Assert.ThrowsAsync<InvalidRequestException>(() => served.SuggestAsync(new string('g', Limits.MaxPrefixLength + 1)));
+        var longest = await served.SuggestAsync(new string('g', Limits.MaxPrefixLength), Limits.MaxSuggestLimit);
 
         Assert.Equal("prefix", Assert.Single(ex.Violations).Field);
         Assert.Contains(Limits.MaxPrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Violations[0].Description, StringComparison.Ordinal);
