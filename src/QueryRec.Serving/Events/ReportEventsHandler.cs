@@ -15,7 +15,8 @@ namespace QueryRec.Serving.Events;
 /// the rest to the real-time namespace. When the real-time store fails or misses its budget the answer is degraded
 /// with <c>accepted = 0</c>: nothing is claimed stored, and a retry with the same ids is safe. With the
 /// <see cref="ReplayClock"/> on, the batch first moves "now" to its newest event time, and an accepted batch
-/// refreshes the trending list once replay time has moved past its refresh interval. Once the write has ended (even
+/// refreshes the trending list once replay time has moved past its refresh interval; outside replay, the accepted
+/// searches are counted toward an early trending refresh (<see cref="TrendingQueries.NoteSearches"/>). Once the write has ended (even
 /// failed), the Suggest response cache forgets what it knew of the history of the batch's subjects, so that their next
 /// Suggest call on this instance reads the new history.
 /// </summary>
@@ -156,6 +157,7 @@ internal sealed class ReportEventsHandler(
             }
 
             ForgetHistory(updates);
+            trending?.NoteSearches(CountSearches(updates));
         }
 
         return (fresh.Count, ids.Length - fresh.Count);
@@ -179,6 +181,20 @@ internal sealed class ReportEventsHandler(
                 responseCache.ForgetHistory(update.Subject);
             }
         }
+    }
+
+    private static int CountSearches(List<RealtimeUpdate> updates)
+    {
+        var searches = 0;
+        foreach (var update in updates)
+        {
+            if (update.Kind == RealtimeUpdateKind.Trending)
+            {
+                searches++;
+            }
+        }
+
+        return searches;
     }
 
     private void LogLateFailure(Task work)

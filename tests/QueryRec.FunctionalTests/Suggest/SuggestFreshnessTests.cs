@@ -108,6 +108,32 @@ public abstract class SuggestFreshnessTests<THost>
     }
 
     [Fact]
+    public async Task Suggest_BurstOfSearches_RefreshesTrendingLongBeforeTheInterval()
+    {
+        await using var scope = await StartAsync(new()
+        {
+            ["QueryRec:Trending:RefreshInterval"] = "01:00:00",
+            ["QueryRec:Trending:EarlyRefreshMinSearches"] = SuggestRealtimeHost.MinDistinctUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var host = scope.Host;
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < SuggestRealtimeHost.MinDistinctUsers; i++)
+        {
+            await host.SearchAsync(Fresh, userId: "burst-" + i);
+        }
+
+        // No explicit refresh and the clock stays far from the hourly interval: the accepted searches start one.
+        var texts = new List<string>();
+        for (var attempt = 0; attempt < 250 && !texts.Contains(Fresh); attempt++)
+        {
+            await Task.Delay(20);
+            texts = await host.SuggestTextsAsync("gears t");
+        }
+
+        Assert.Equal([Fresh], texts);
+    }
+
+    [Fact]
     public async Task Suggest_BlacklistedRealtimeQuery_IsNeverSuggested()
     {
         await using var scope = await StartAsync(new() { ["QueryRec:Rerank:Blacklist:0"] = "tactics", ["QueryRec:Rerank:Blacklist:1"] = "re:^gears of war 2$" });

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Time;
 using QueryRec.Storage.Realtime;
+using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Serving.Recall;
 
@@ -21,7 +21,7 @@ public sealed class TrendingRefreshTests
     {
         _store = new EmbeddedRealtimeStore(
             new RealtimeOptions { TrendingBucket = TimeSpan.FromMinutes(5), TrendingWindow = TimeSpan.FromHours(1) }, _time);
-        var options = new OptionsMonitorStub(new TrendingOptions { MinDistinctUsers = 1 });
+        var options = new FixedOptionsMonitor<TrendingOptions>(new TrendingOptions { MinDistinctUsers = 1 });
         _trending = new TrendingQueries(_store, options, _time, EventClock.Live(_time), NullLogger<TrendingQueries>.Instance);
     }
 
@@ -56,13 +56,4 @@ public sealed class TrendingRefreshTests
 
     private Task SearchAsync(string subject, string query)
         => _store.ApplyAsync([new RealtimeUpdate(RealtimeUpdateKind.Trending, subject, query, _time.GetUtcNow().AddSeconds(-1))]);
-
-    private sealed class OptionsMonitorStub(TrendingOptions value) : IOptionsMonitor<TrendingOptions>
-    {
-        public TrendingOptions CurrentValue => value;
-
-        public TrendingOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<TrendingOptions, string?> listener) => null;
-    }
 }

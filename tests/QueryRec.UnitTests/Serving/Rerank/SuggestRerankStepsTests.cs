@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
 using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Suggest;
+using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Serving.Rerank;
 
@@ -29,7 +29,7 @@ public sealed class SuggestRerankStepsTests
             options.Blacklist.Add(entry);
         }
 
-        return new Reranker(new StaticMonitor(options));
+        return new Reranker(new FixedOptionsMonitor<RerankOptions>(options));
     }
 
     private static RerankState<SuggestRerankContext> State(int limit, IReadOnlyList<string>? filters = null, CategoryFilterMode mode = CategoryFilterMode.Filter, LoggedRanking? logged = null)
@@ -155,14 +155,5 @@ public sealed class SuggestRerankStepsTests
         public List<RankingFeatureRecord> Records { get; } = [];
 
         public void Record(RankingFeatureRecord record) => Records.Add(record);
-    }
-
-    private sealed class StaticMonitor(RerankOptions value) : IOptionsMonitor<RerankOptions>
-    {
-        public RerankOptions CurrentValue => value;
-
-        public RerankOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<RerankOptions, string?> listener) => null;
     }
 }
