@@ -155,6 +155,9 @@ internal sealed class BenchIndex : IAsyncDisposable
         ["QueryRec:Suggest:StoreBudget"] = "00:00:05",
         // Every call runs the pipeline (HotPathBenchmarks measures a response-cache hit with its own cache).
         ["QueryRec:Suggest:ResponseCache:Enabled"] = "false",
+        // The measured calls carry no real-time signal: with this guarantee on, a learned handler would order them with
+        // the heuristic and the model's cost would go unmeasured.
+        ["QueryRec:Ranking:Model:HeuristicWithoutSignal"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
