@@ -20,9 +20,12 @@ public sealed class RealtimeOptions
     [Range(1, 1000)]
     public int ViewedItemsCap { get; set; } = 50;
 
-    /// <summary>How long a subject's recent lists live after their last update.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
-    public TimeSpan HistoryTtl { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>
+    /// How long an entry of a subject's recent lists (search history, viewed items) lives after it was last searched
+    /// or viewed; a list untouched for that long goes as a whole.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan HistoryTtl { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>The width of one trending time bucket.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
