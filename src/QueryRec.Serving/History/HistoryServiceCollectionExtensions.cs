@@ -8,6 +8,7 @@ internal static class HistoryServiceCollectionExtensions
     public static IServiceCollection AddQueryRecHistory(this IServiceCollection services)
     {
         services.TryAddSingleton<DeleteHistoryHandler>();
+        services.TryAddSingleton<SubjectEraser>();
         return services;
     }
 }

@@ -242,7 +242,7 @@ public static class BadInputCorpus
             yield return Invalid($"GetShadingWords.scene.{v}", CorpusRpc.GetShadingWords, [], "scene", Int(4, v));
         }
 
-        foreach (var v in new[] { 0, 6, -3, int.MaxValue })
+        foreach (var v in new[] { 0, 7, -3, int.MaxValue })
         {
             yield return Invalid($"Discover.sections.{v}", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "sections[0]", Int(7, v));
         }
