@@ -8,8 +8,11 @@ public sealed class RealtimeOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "QueryRec:Realtime";
 
+    /// <summary>The longest <see cref="DedupeWindow"/> accepted (erasure derives the exposure days to delete from it).</summary>
+    public const string MaxDedupeWindowText = "7.00:00:00";
+
     /// <summary>How long an event id is remembered for deduplication.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", MaxDedupeWindowText)]
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How many recent distinct queries are kept per subject.</summary>

@@ -243,9 +243,11 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         keys.AddRange(ids.Select(id => _keys.Event((string)id!)));
 
         // An exposure is counted on its event's day: at most the dedupe window old when written, and the key lives two
-        // days past its last write; every day that can still have a key is deleted.
+        // days past its last write; every day that can still have a key is deleted. The longest window any server may
+        // run with is assumed, so that an operator's erasure (which does not know the server's options) misses none.
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var oldest = today.AddDays(-(int)Math.Ceiling(_options.DedupeWindow.TotalDays) - (int)ExposureTtl.TotalDays - 1);
+        var longestWindow = TimeSpan.Parse(RealtimeOptions.MaxDedupeWindowText, System.Globalization.CultureInfo.InvariantCulture);
+        var oldest = today.AddDays(-(int)Math.Ceiling(longestWindow.TotalDays) - (int)ExposureTtl.TotalDays - 1);
         for (var day = oldest; day <= today.AddDays(1); day = day.AddDays(1))
         {
             keys.Add(_keys.Exposures(subject, day));

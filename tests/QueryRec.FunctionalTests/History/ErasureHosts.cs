@@ -119,6 +119,12 @@ public sealed class RedisErasureHost : ErasureHost
     private readonly RedisServerFixture _redis = new();
     private string _prefix = string.Empty;
 
+    /// <summary>The Redis the host uses, as the indexer's --redis takes it.</summary>
+    public string ConnectionString => _redis.ConnectionString;
+
+    /// <summary>The key prefix of the host's keys.</summary>
+    public string KeyPrefix => _prefix;
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
