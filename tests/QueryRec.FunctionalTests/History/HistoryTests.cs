@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using QueryRec.Contracts.V1;
+using QueryRec.FunctionalTests.Suggest;
 
 namespace QueryRec.FunctionalTests.History;
 
@@ -124,7 +125,7 @@ public abstract class HistoryTests<THost>(THost host)
         var deleted = Assert.Single(after.Items, i => i.Text == "gears of war 2");
         Assert.DoesNotContain(Source.History, deleted.Sources);
         Assert.NotEqual(Reason.SearchedBefore, deleted.Reason);
-        Assert.Equal(HistoryHost.Counts["gears of war 2"], deleted.Score);
+        Assert.Equal(SuggestRealtimeHost.Counts["gears of war 2"], deleted.Score);
     }
 
     [Fact]
