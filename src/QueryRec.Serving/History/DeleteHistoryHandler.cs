@@ -13,7 +13,8 @@ namespace QueryRec.Serving.History;
 /// DeleteHistory: deletes one query (normalized like a search) or the whole search history of the caller. With both
 /// ids, the device's list is cleared of it too: it has not merged into the user's yet, and the next event of that
 /// device would bring the deleted query back. The answer is the number of entries that went, over both lists. A
-/// failed or late store write fails the call (never a degraded success: the caller must not believe it is gone).
+/// failed or late store write fails the call with <see cref="StoreUnavailableException"/> (never a degraded success:
+/// the caller must not believe it is gone).
 /// Every later read sees the deletion: the lists are the one source of history features, "searched before", shading
 /// and discovery seeds, and the Suggest response cache forgets what it knew of the subjects.
 /// </summary>
@@ -46,6 +47,10 @@ internal sealed class DeleteHistoryHandler(
             var deleted = await Task.WhenAll(subjects.Select(s => store.DeleteRecentQueriesAsync(s, queries, CancellationToken.None)))
                 .WaitAsync(call.Limit(realtimeOptions.Value.StoreBudget), timeProvider, cancellationToken);
             response.Deleted = deleted.Sum();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StoreUnavailableException("The history could not be deleted now; retry (deleting is idempotent).", ex);
         }
         finally
         {

@@ -20,6 +20,10 @@ internal sealed class SubjectEraser(IRealtimeStore store, SuggestResponseCache? 
         {
             return new ForgetSubjectResponse { Erased = await store.EraseSubjectAsync(subject, cancellationToken) };
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StoreUnavailableException("The subject could not be erased now; retry (erasure is idempotent).", ex);
+        }
         finally
         {
             responseCache?.ForgetHistory(subject);
