@@ -15,8 +15,6 @@ internal sealed class EmbeddedRecentList
             _entries.Clear();
         }
 
-        _entries.RemoveAll(e => e.Time <= now - ttl);
-
         foreach (var (value, time) in values)
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
@@ -34,6 +32,8 @@ internal sealed class EmbeddedRecentList
             _entries.Add(new RecentEntry(value, at));
         }
 
+        // As Redis does: expired entries leave before the cap trims, so they never take a live entry's place.
+        _entries.RemoveAll(e => e.Time <= now - ttl);
         _entries.Sort(static (a, b) => b.Time != a.Time ? b.Time.CompareTo(a.Time) : string.CompareOrdinal(b.Value, a.Value));
         if (_entries.Count > cap)
         {
