@@ -6,7 +6,7 @@ public static class Limits
     /// <summary>Longest accepted Suggest prefix, in UTF-16 characters, before normalization.</summary>
     public const int MaxPrefixLength = 100;
 
-    /// <summary>Longest accepted query text (context query, event query), in UTF-16 characters.</summary>
+    /// <summary>Longest accepted query text (context query, event query, history delete), in UTF-16 characters.</summary>
     public const int MaxQueryLength = 256;
 
     /// <summary>Longest accepted id (user, device, item, category, event).</summary>
@@ -21,7 +21,7 @@ public static class Limits
     /// <summary>Most category filters on one Suggest request.</summary>
     public const int MaxCategoryFilters = 8;
 
-    /// <summary>Most sections one Discover request may name (there are five kinds; repeats are allowed but pointless).</summary>
+    /// <summary>Most sections one Discover request may name (a stage offers at most three; repeats are allowed but pointless).</summary>
     public const int MaxDiscoverSections = 5;
 
     /// <summary>Largest batch accepted by ReportEvents.</summary>

@@ -65,6 +65,8 @@ try {
   await hot.first().waitFor();
   assert.ok((await hot.count()) >= 3, "the hot list has a few queries");
   const hotQuery = (await hot.first().innerText()).replace(/^1\s*/, "").trim();
+  const otherHotQuery = (await hot.nth(1).innerText()).replace(/^2\s*/, "").trim();
+  assert.equal(await discovery.locator('[data-kind="HISTORY"]').count(), 0, "a new device has no recent searches to show");
 
   step("the discovery chips are reachable by keyboard: Tab and arrows move through them, Escape returns to the box");
   const chips = discovery.locator(".chips button");
@@ -181,6 +183,44 @@ try {
   mkdirSync(dirname(args.screenshot), { recursive: true });
   await page.screenshot({ path: args.screenshot });
   console.log(`screenshot: ${args.screenshot}`);
+
+  step(`recent searches: "${otherHotQuery}" searched last is listed first in the focused empty box`);
+  await box.fill("");
+  await box.pressSequentially(otherHotQuery, { delay: 20 });
+  await box.press("Enter");
+  await page.locator("#results-title", { hasText: otherHotQuery }).waitFor();
+  await box.click();
+  await box.fill("");
+  const history = discovery.locator('[data-kind="HISTORY"]');
+  const entries = history.locator(".history-entry");
+  await entries.first().waitFor();
+  const recentQueries = () => entries.evaluateAll((els) => els.map((e) => e.dataset.query));
+  const before = await recentQueries();
+  assert.equal(before[0], otherHotQuery, `newest first: ${JSON.stringify(before)}`);
+  assert.ok(before.includes(picked), `the clicked suggestion "${picked}" is among ${JSON.stringify(before)}`);
+  assert.equal(new Set(before).size, before.length, "one entry per query");
+
+  step("an entry is deleted by keyboard: ArrowDown into the panel, over Clear and the entry, to its delete button, Enter");
+  await box.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Clear recent searches");
+  await page.keyboard.press("ArrowRight"); // the first entry's search chip
+  await page.keyboard.press("ArrowRight"); // its delete button
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), `Delete “${before[0]}” from recent searches`);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((gone) => !Array.from(document.querySelectorAll("#discovery .history-entry")).some((e) => e.dataset.query === gone), before[0]);
+  assert.deepEqual(await recentQueries(), before.slice(1), "only that entry went");
+  assert.equal(await discovery.isVisible(), true, "the panel stays open");
+
+  step("Clear (by keyboard) empties the recent searches, and they stay empty after a reload");
+  await history.getByRole("button", { name: "Clear recent searches" }).focus();
+  await page.keyboard.press("Enter");
+  await history.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "q", "the focus returns to the box");
+  await page.reload();
+  await box.click();
+  await discovery.locator('[data-kind="HOT"] .chips button').first().waitFor();
+  assert.equal(await discovery.locator('[data-kind="HISTORY"]').count(), 0, "no recent searches after the reload");
+  assert.ok(rpcs.includes("DeleteHistory"), "the page called DeleteHistory");
 
   assert.deepEqual(problems, [], "no page or console errors");
   console.log("storefront: all checks passed");

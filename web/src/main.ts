@@ -1,6 +1,7 @@
 // QueryRec storefront demo: a search box that talks gRPC-Web to the QueryRec service.
 // Suggest on each keystroke (debounced, stale calls aborted), rotating shading words as the placeholder,
-// discovery sections on an empty focused box, related queries after a search, click-back queries after an
+// recent searches (each deletable, and a "clear" link) and discovery sections on an empty focused box, related
+// queries after a search, click-back queries after an
 // item view, events through ReportEvents, and a debug footer with the index version and experiment arms.
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -299,7 +300,7 @@ function pickSuggestion(i: number): void {
   runSearch(item.text, item.categoryHint, false);
 }
 
-// ---- discovery: before search (personal, hot) ----
+// ---- discovery: before search (recent searches, personal, hot) ----
 let discoveryLoaded: Promise<void> | undefined;
 
 function showDiscovery(): Promise<void> {
@@ -317,12 +318,13 @@ function hideDiscovery(): void {
 
 async function loadDiscovery(): Promise<void> {
   try {
+    await flush(); // the searches just made first, so that they are among the recent ones
     const response = await client.discover({
       deviceId: device,
       stage: Stage.BEFORE_SEARCH,
       scene: Scene.HOME,
       limit: SECTION_LIMIT,
-      sections: [SectionKind.PERSONAL, SectionKind.HOT],
+      sections: [SectionKind.HISTORY, SectionKind.PERSONAL, SectionKind.HOT],
     });
     showMetadata(response.metadata);
     renderSections(discovery, response.sections, Scene.HOME);
@@ -334,6 +336,7 @@ async function loadDiscovery(): Promise<void> {
 }
 
 const sectionTitles: Record<number, string> = {
+  [SectionKind.HISTORY]: "Recent searches",
   [SectionKind.PERSONAL]: "Guess you want",
   [SectionKind.HOT]: "Hot searches",
   [SectionKind.RELATED]: "Related searches",
@@ -343,7 +346,8 @@ const sectionTitles: Record<number, string> = {
 
 function renderSections(target: HTMLElement, sections: Section[], scene: Scene): void {
   target.replaceChildren(
-    ...sections.map((section) => {
+    ...sections.flatMap((section) => {
+      if (section.kind === SectionKind.HISTORY) return section.items.length ? [renderHistory(section, scene)] : [];
       const wrap = document.createElement("section");
       wrap.className = `section section-${SectionKind[section.kind].toLowerCase().replace(/_/g, "-")}`;
       wrap.dataset.kind = SectionKind[section.kind];
@@ -362,21 +366,13 @@ function renderSections(target: HTMLElement, sections: Section[], scene: Scene):
       ul.className = "chips";
       section.items.forEach((item, position) => {
         const li = document.createElement("li");
-        const b = document.createElement("button");
-        b.type = "button";
+        const b = searchChip(item, position, scene);
         if (section.kind === SectionKind.HOT) {
           const rank = document.createElement("span");
           rank.className = "rank";
           rank.textContent = String(position + 1);
-          b.append(rank);
+          b.prepend(rank);
         }
-        b.append(item.text);
-        b.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the box's focus state stable
-        b.addEventListener("click", () => {
-          report(EventType.SUGGESTION_SHOWN, { query: item.text, position }, scene);
-          report(EventType.SUGGESTION_CLICKED, { query: item.text, position, categoryId: item.categoryHint }, scene);
-          runSearch(item.text, item.categoryHint, false);
-        });
         li.append(b);
         ul.append(li);
       });
@@ -384,6 +380,79 @@ function renderSections(target: HTMLElement, sections: Section[], scene: Scene):
       return wrap;
     }),
   );
+}
+
+function searchChip(item: RecommendedQuery, position: number, scene: Scene): HTMLButtonElement {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.append(item.text);
+  b.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the box's focus state stable
+  b.addEventListener("click", () => {
+    report(EventType.SUGGESTION_SHOWN, { query: item.text, position }, scene);
+    report(EventType.SUGGESTION_CLICKED, { query: item.text, position, categoryId: item.categoryHint }, scene);
+    runSearch(item.text, item.categoryHint, false);
+  });
+  return b;
+}
+
+// The device's own searches, newest first: each can be deleted, and "Clear" deletes them all (DeleteHistory).
+function renderHistory(section: Section, scene: Scene): HTMLElement {
+  const wrap = document.createElement("section");
+  wrap.className = "section section-history";
+  wrap.dataset.kind = SectionKind[section.kind];
+  const head = document.createElement("div");
+  head.className = "section-head";
+  const h = document.createElement("h3");
+  h.textContent = sectionTitles[section.kind];
+  const clear = document.createElement("button");
+  clear.type = "button";
+  clear.className = "link clear-history";
+  clear.textContent = "Clear";
+  clear.setAttribute("aria-label", "Clear recent searches");
+  clear.addEventListener("mousedown", (ev) => ev.preventDefault());
+  clear.addEventListener("click", () => void deleteHistory(wrap, null));
+  head.append(h, clear);
+  const ul = document.createElement("ul");
+  ul.className = "chips";
+  section.items.forEach((item, position) => {
+    const li = document.createElement("li");
+    li.className = "history-entry";
+    li.dataset.query = item.text;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "remove";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", `Delete “${item.text}” from recent searches`);
+    remove.addEventListener("mousedown", (ev) => ev.preventDefault());
+    remove.addEventListener("click", () => void deleteHistory(wrap, li));
+    li.append(searchChip(item, position, scene), remove);
+    ul.append(li);
+  });
+  wrap.append(head, ul);
+  return wrap;
+}
+
+// Deletes one entry (its list item) or, with null, the whole history; the focus stays in the panel.
+async function deleteHistory(section: HTMLElement, entry: HTMLElement | null): Promise<void> {
+  try {
+    await flush(); // a search still queued would come back after the delete
+    const response = await client.deleteHistory(
+      entry ? { deviceId: device, query: entry.dataset.query ?? "" } : { deviceId: device, all: true },
+    );
+    showMetadata(response.metadata);
+    discoveryLoaded = undefined; // what was loaded still lists it
+    // The focus moves before the removal: a focused element that leaves the page takes the focus out of the form.
+    const next = entry?.nextElementSibling ?? entry?.previousElementSibling;
+    if (!next) {
+      input.focus();
+      section.remove();
+    } else {
+      next.querySelector<HTMLButtonElement>("button.remove")?.focus();
+      entry?.remove();
+    }
+  } catch (e) {
+    fail("DeleteHistory", e);
+  }
 }
 
 // ---- search results, related queries, item view and click-back ----
@@ -409,6 +478,7 @@ function runSearch(query: string, category: string, reportSearch: boolean): void
   closeSuggestions();
   hideDiscovery();
   input.blur();
+  discoveryLoaded = undefined; // the next focus shows this search among the recent ones
   if (reportSearch) report(EventType.SEARCH_SUBMITTED, { query, categoryId: category }, Scene.HOME);
 
   intro.hidden = true;
@@ -508,11 +578,12 @@ form.addEventListener("focusout", (ev) => {
   if (ev.target !== input && focusLeavesForm(ev)) hideDiscovery();
 });
 
+// Every control of the panel in reading order: "Clear", each recent search and its delete button, the chips.
 function discoveryChips(): HTMLButtonElement[] {
-  return Array.from(discovery.querySelectorAll<HTMLButtonElement>(".chips button"));
+  return Array.from(discovery.querySelectorAll<HTMLButtonElement>("button"));
 }
 
-// Arrow keys move between the chips in reading order; Escape closes the panel and returns to the box.
+// Arrow keys move between the controls in reading order; Escape closes the panel and returns to the box.
 discovery.addEventListener("keydown", (ev) => {
   const chips = discoveryChips();
   const at = chips.indexOf(document.activeElement as HTMLButtonElement);

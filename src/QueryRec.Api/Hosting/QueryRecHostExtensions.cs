@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using QueryRec.Api.Admin;
 using QueryRec.Api.HealthChecks;
 using QueryRec.Api.Interceptors;
 using QueryRec.Api.Services;
@@ -37,13 +38,15 @@ public static class QueryRecHostExtensions
             options.Interceptors.Add<ResilienceInterceptor>();
             options.Interceptors.Add<ExceptionInterceptor>();
         });
+        builder.AddQueryRecAdmin();
         return builder;
     }
 
-    /// <summary>Maps the QueryRec gRPC service (gRPC and gRPC-Web) and the storefront page.</summary>
+    /// <summary>Maps the QueryRec gRPC service (gRPC and gRPC-Web), the admin service (admin port only) and the storefront page.</summary>
     public static WebApplication MapQueryRec(this WebApplication app)
     {
         app.MapGrpcService<QueryRecGrpcService>();
+        app.MapQueryRecAdmin();
         app.UseStorefront();
         return app;
     }

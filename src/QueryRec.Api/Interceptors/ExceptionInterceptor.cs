@@ -7,7 +7,7 @@ namespace QueryRec.Api.Interceptors;
 
 /// <summary>
 /// Turns exceptions that escape a handler into gRPC statuses: a refused request becomes INVALID_ARGUMENT with its
-/// field violations, a cancelled call becomes CANCELLED or
+/// field violations, a write that could not be done now UNAVAILABLE (retry), a cancelled call becomes CANCELLED or
 /// DEADLINE_EXCEEDED, anything unexpected becomes INTERNAL with a generic message (details go to the log,
 /// never to the caller).
 /// </summary>
@@ -29,6 +29,11 @@ internal sealed class ExceptionInterceptor(TimeProvider timeProvider, ILogger<Ex
         catch (InvalidRequestException ex)
         {
             throw InvalidArgument.ToRpcException(ex);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            HostLog.StoreUnavailable(logger, ex.InnerException!, context.Method);
+            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message));
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {

@@ -184,6 +184,7 @@ internal sealed class TelemetryInterceptor(QueryRecInstrumentation instrumentati
         DiscoverRequest r => new("Discover", r.UserId, r.DeviceId, QueryRecTelemetry.TagOf(r.Stage), QueryRecTelemetry.TagOf(r.Scene)),
         GetShadingWordsRequest r => new("GetShadingWords", r.UserId, r.DeviceId, QueryRecTelemetry.TagOf(r.Stage), QueryRecTelemetry.TagOf(r.Scene)),
         ReportEventsRequest => new("ReportEvents", null, null, "none", "none"),
+        DeleteHistoryRequest r => new("DeleteHistory", r.UserId, r.DeviceId, "none", "none"),
         _ => new("other", null, null, "none", "none"),
     };
 

@@ -29,6 +29,9 @@ internal sealed class QueryRecGrpcService(QueryRecPipeline pipeline) : QueryRecS
     public override Task<ReportEventsResponse> ReportEvents(ReportEventsRequest request, ServerCallContext context)
         => pipeline.ReportEventsAsync(request, Call(context), context.CancellationToken);
 
+    public override Task<DeleteHistoryResponse> DeleteHistory(DeleteHistoryRequest request, ServerCallContext context)
+        => pipeline.DeleteHistoryAsync(request, Call(context), context.CancellationToken);
+
     private PipelineCall Call(ServerCallContext context)
         => new(context.Deadline, pipeline.ParseForcedArms(context.RequestHeaders.GetValue(OverrideHeader), OverrideHeader));
 }

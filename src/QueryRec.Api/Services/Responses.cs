@@ -12,16 +12,18 @@ internal static class Responses
         DiscoverResponse r => r.Metadata,
         GetShadingWordsResponse r => r.Metadata,
         ReportEventsResponse r => r.Metadata,
+        DeleteHistoryResponse r => r.Metadata,
         _ => null,
     };
 
-    /// <summary>Items returned (Discover: over all sections; ReportEvents: events accepted); 0 for other messages.</summary>
+    /// <summary>Items returned (Discover: over all sections; ReportEvents: events accepted; DeleteHistory: entries deleted); 0 for other messages.</summary>
     public static int ReturnedOf(object? response) => response switch
     {
         SuggestResponse r => r.Items.Count,
         DiscoverResponse r => r.Sections.Sum(static s => s.Items.Count),
         GetShadingWordsResponse r => r.Items.Count,
         ReportEventsResponse r => r.Accepted,
+        DeleteHistoryResponse r => r.Deleted,
         _ => 0,
     };
 }

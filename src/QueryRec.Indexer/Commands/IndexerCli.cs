@@ -101,6 +101,7 @@ public static class IndexerCli
         root.Subcommands.Add(EvalMatchingCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
+        root.Subcommands.Add(ForgetSubjectCommand.Create(context));
         return root;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using QueryRec.Storage;
+using QueryRec.Storage.Realtime;
 using QueryRec.Storage.Redis;
 using StackExchange.Redis;
 
@@ -29,12 +30,16 @@ internal sealed class RedisAdmin : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
 
-    internal RedisAdmin(IIndexAdmin store, IAsyncDisposable? owned, RedisModelStore? models = null)
+    internal RedisAdmin(IIndexAdmin store, IAsyncDisposable? owned, RedisModelStore? models = null, RedisRealtimeStore? realtime = null)
     {
         Store = store;
         _owned = owned;
         Models = models;
+        Realtime = realtime;
     }
+
+    /// <summary>The real-time namespace (erasure), null when the admin is not backed by Redis.</summary>
+    public RedisRealtimeStore? Realtime { get; }
 
     public IIndexAdmin Store { get; }
 
@@ -97,7 +102,11 @@ internal sealed class RedisAdmin : IAsyncDisposable
 
         config.AbortOnConnectFail = true;
         var connection = await ConnectionMultiplexer.ConnectAsync(config);
-        return new RedisAdmin(new RedisIndexStore(connection, options, time), connection, new RedisModelStore(connection, options.KeyPrefix, time));
+        return new RedisAdmin(
+            new RedisIndexStore(connection, options, time),
+            connection,
+            new RedisModelStore(connection, options.KeyPrefix, time),
+            new RedisRealtimeStore(connection, options.KeyPrefix, new RealtimeOptions(), time));
     }
 
     public async ValueTask DisposeAsync()

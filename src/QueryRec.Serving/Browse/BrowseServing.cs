@@ -83,6 +83,11 @@ internal sealed class BrowseServing(
         Sources = { candidate.Sources },
         Reason = candidate.Reason,
         CategoryHint = candidate.CategoryHint,
+
+        // Only the caller's own history carries the time of the last search (the HISTORY section).
+        LastSearched = candidate.Sources.Contains(Source.History) && candidate.Features.LastSearched is { } at
+            ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at)
+            : null,
     };
 
     public static void ValidateCommon(RequestValidation validation, string userId, string deviceId, Stage stage, Scene scene, PageContext? context, int limit, int maxLimit)

@@ -5,9 +5,9 @@ using QueryRec.Serving.Strategies;
 namespace QueryRec.Serving.Browse;
 
 /// <summary>
-/// Discover: BEFORE_SEARCH shows PERSONAL (u2q2q: q2q of recent queries and i2q of viewed items) and HOT (hot and
-/// trending lists, category-scoped when a category is given); BROWSING shows RELATED, REFINE and CLICK_BACK of the
-/// page's query and item. <c>sections</c> selects sections (all of the stage when empty).
+/// Discover: BEFORE_SEARCH shows HISTORY (the caller's own searches, newest first), PERSONAL (u2q2q: q2q of recent
+/// queries and i2q of viewed items) and HOT (hot and trending lists, category-scoped when a category is given);
+/// BROWSING shows RELATED, REFINE and CLICK_BACK of the page's query and item. <c>sections</c> selects sections (all of the stage when empty).
 /// </summary>
 internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHandler> logger)
 {

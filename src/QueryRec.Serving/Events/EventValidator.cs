@@ -5,12 +5,17 @@ using QueryRec.Storage.Realtime;
 
 namespace QueryRec.Serving.Events;
 
-/// <summary>An event that passed validation, with its subject, its time (clamped to now) and its normalized query.</summary>
-internal readonly record struct ValidEvent(string EventId, EventType Type, string Subject, DateTimeOffset Time, string Query, string ItemId)
+/// <summary>
+/// An event that passed validation, with its subject, its time (clamped to now) and its normalized query.
+/// <paramref name="DeviceSubject"/> is the device's subject when the event carries a user id too (a logged-in device,
+/// whose history merges into the user's), else null.
+/// </summary>
+internal readonly record struct ValidEvent(string EventId, EventType Type, string Subject, DateTimeOffset Time, string Query, string ItemId, string? DeviceSubject = null)
 {
     /// <summary>What the event changes in the real-time namespace.</summary>
     public void AddUpdates(List<RealtimeUpdate> updates)
     {
+        updates.Add(new RealtimeUpdate(RealtimeUpdateKind.EventSeen, Subject, EventId, Time));
         switch (Type)
         {
             case EventType.SearchSubmitted:
@@ -55,7 +60,8 @@ internal static class EventValidator
         }
 
         rejection = null;
-        valid = new ValidEvent(e.EventId, e.Type, RealtimeSubject.Of(e.UserId, e.DeviceId)!, time, query, e.ItemId);
+        var deviceSubject = e.UserId.Length > 0 && e.DeviceId.Length > 0 ? RealtimeSubject.Device(e.DeviceId) : null;
+        valid = new ValidEvent(e.EventId, e.Type, RealtimeSubject.Of(e.UserId, e.DeviceId)!, time, query, e.ItemId, deviceSubject);
         return true;
     }
 

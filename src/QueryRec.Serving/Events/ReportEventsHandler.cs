@@ -18,7 +18,8 @@ namespace QueryRec.Serving.Events;
 /// refreshes the trending list once replay time has moved past its refresh interval; outside replay, the accepted
 /// searches are counted toward an early trending refresh (<see cref="TrendingQueries.NoteSearches"/>). Once the write has ended (even
 /// failed), the Suggest response cache forgets what it knew of the history of the batch's subjects, so that their next
-/// Suggest call on this instance reads the new history.
+/// Suggest call on this instance reads the new history. An accepted event with both a user id and a device id first
+/// moves the device's search history into the user's (login merge, once per pair and batch).
 /// </summary>
 internal sealed class ReportEventsHandler(
     IRealtimeStore store,
@@ -125,13 +126,18 @@ internal sealed class ReportEventsHandler(
 
         var isNew = await store.MarkEventsSeenAsync(ids, CancellationToken.None);
         var fresh = new List<string>(ids.Length);
-        var updates = new List<RealtimeUpdate>(ids.Length * 2);
+        var updates = new List<RealtimeUpdate>(ids.Length * 3);
+        HashSet<(string Device, string User)>? logins = null;
         for (var i = 0; i < ids.Length; i++)
         {
             if (isNew[i])
             {
                 fresh.Add(ids[i]);
                 events[i].AddUpdates(updates);
+                if (events[i].DeviceSubject is { } device)
+                {
+                    (logins ??= []).Add((device, events[i].Subject));
+                }
             }
         }
 
@@ -139,6 +145,11 @@ internal sealed class ReportEventsHandler(
         {
             try
             {
+                if (logins is not null)
+                {
+                    await MergeLoginsAsync(logins);
+                }
+
                 await store.ApplyAsync(updates, CancellationToken.None);
             }
             catch (Exception)
@@ -161,6 +172,17 @@ internal sealed class ReportEventsHandler(
         }
 
         return (fresh.Count, ids.Length - fresh.Count);
+    }
+
+    /// <summary>Moves each logged-in device's search history into its user's; both subjects' history changed.</summary>
+    private async Task MergeLoginsAsync(HashSet<(string Device, string User)> logins)
+    {
+        await Task.WhenAll(logins.Select(l => store.MoveRecentQueriesAsync(l.Device, l.User, CancellationToken.None)));
+        foreach (var (device, user) in logins)
+        {
+            responseCache?.ForgetHistory(device);
+            responseCache?.ForgetHistory(user);
+        }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using QueryRec.Contracts.V1;
 using QueryRec.Serving.Browse;
 using QueryRec.Serving.Events;
 using QueryRec.Serving.Experiments;
+using QueryRec.Serving.History;
 using QueryRec.Serving.Resilience;
 using QueryRec.Serving.Suggest;
 using QueryRec.Serving.Telemetry;
@@ -20,6 +21,7 @@ internal sealed class QueryRecPipeline(
     DiscoverHandler discover,
     ShadingWordsHandler shadingWords,
     ReportEventsHandler reportEvents,
+    DeleteHistoryHandler deleteHistory,
     ExperimentRegistry experiments,
     TimeProvider timeProvider)
 {
@@ -28,6 +30,7 @@ internal sealed class QueryRecPipeline(
     private readonly Func<DiscoverRequest, RequestContext, CancellationToken, Task<DiscoverResponse>> _discover = discover.HandleAsync;
     private readonly Func<GetShadingWordsRequest, RequestContext, CancellationToken, Task<GetShadingWordsResponse>> _shadingWords = shadingWords.HandleAsync;
     private readonly Func<ReportEventsRequest, RequestContext, CancellationToken, Task<ReportEventsResponse>> _reportEvents = reportEvents.HandleAsync;
+    private readonly Func<DeleteHistoryRequest, RequestContext, CancellationToken, Task<DeleteHistoryResponse>> _deleteHistory = deleteHistory.HandleAsync;
 
     public Task<SuggestResponse> SuggestAsync(SuggestRequest request, PipelineCall call, CancellationToken cancellationToken)
         => RunAsync(request, request.UserId, request.DeviceId, call, _suggest, static r => r.Metadata, cancellationToken);
@@ -44,6 +47,9 @@ internal sealed class QueryRecPipeline(
         var (userId, deviceId) = BatchCaller(request);
         return RunAsync(request, userId, deviceId, call, _reportEvents, static r => r.Metadata, cancellationToken);
     }
+
+    public Task<DeleteHistoryResponse> DeleteHistoryAsync(DeleteHistoryRequest request, PipelineCall call, CancellationToken cancellationToken)
+        => RunAsync(request, request.UserId, request.DeviceId, call, _deleteHistory, static r => r.Metadata, cancellationToken);
 
     /// <summary>
     /// The honoured QA overrides of <paramref name="spec"/> (<c>layer=arm[,layer=arm]</c>) under the current experiment

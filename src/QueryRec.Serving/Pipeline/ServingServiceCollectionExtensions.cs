@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using QueryRec.Serving.Browse;
 using QueryRec.Serving.Events;
 using QueryRec.Serving.Experiments;
+using QueryRec.Serving.History;
 using QueryRec.Serving.Index;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
@@ -44,6 +45,7 @@ public static class ServingServiceCollectionExtensions
             .AddQueryRecRerank(configuration)
             .AddQueryRecSuggest(configuration)
             .AddQueryRecBrowse(configuration)
+            .AddQueryRecHistory()
             .AddQueryRecExperiments()
             .AddQueryRecResilience(configuration)
             .AddQueryRecInstrumentation(configuration)

@@ -16,8 +16,9 @@ public interface IRankingFeatureLog
 /// <summary>One Suggest call as seen by the ranker.</summary>
 /// <param name="RequestId">The response's <c>metadata.request_id</c>.</param>
 /// <param name="NormalizedPrefix">The normalized input.</param>
-/// <param name="UserId">The request's user id (empty when none).</param>
-/// <param name="DeviceId">The request's device id (empty when none).</param>
+/// <param name="SubjectHash">
+/// The keyed hash of the caller (<see cref="SubjectHasher"/>), empty when anonymous: never a raw user or device id.
+/// </param>
 /// <param name="ModelVersion">The ranker that ordered the list (<c>heuristic-v1</c> or the model's version).</param>
 /// <param name="Candidates">
 /// Every candidate after ordering (match tier, score, near-duplicate collapse), before the limit, best first.
@@ -25,8 +26,7 @@ public interface IRankingFeatureLog
 public sealed record RankingFeatureRecord(
     string RequestId,
     string NormalizedPrefix,
-    string UserId,
-    string DeviceId,
+    string SubjectHash,
     string ModelVersion,
     IReadOnlyList<LoggedCandidate> Candidates);
 

@@ -24,6 +24,8 @@ internal static class RankingServiceCollectionExtensions
         services.TryAddSingleton<RankingModelHost>();
         services.AddHostedService(static sp => sp.GetRequiredService<RankingModelHost>());
         services.TryAddSingleton<OnnxRanker>();
+        services.AddOptions<FeatureLogOptions>().Bind(configuration.GetSection(FeatureLogOptions.Section));
+        services.TryAddSingleton<SubjectHasher>();
         return services;
     }
 }

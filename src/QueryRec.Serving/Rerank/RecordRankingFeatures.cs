@@ -8,7 +8,7 @@ namespace QueryRec.Serving.Rerank;
 /// scored to the log, before the category filter and the limit cut the list. Leaves the candidates as they are; a
 /// call without <see cref="SuggestRerankContext.Logged"/> rows is not recorded.
 /// </summary>
-internal sealed class RecordRankingFeatures(IRankingFeatureLog log) : IRerankStep<SuggestRerankContext>
+internal sealed class RecordRankingFeatures(IRankingFeatureLog log, SubjectHasher hasher) : IRerankStep<SuggestRerankContext>
 {
     public string Name => "feature_log";
 
@@ -22,7 +22,7 @@ internal sealed class RecordRankingFeatures(IRankingFeatureLog log) : IRerankSte
         return ValueTask.FromResult(candidates);
     }
 
-    private static RankingFeatureRecord RecordOf(LoggedRanking logged, List<Candidate> ordered)
+    private RankingFeatureRecord RecordOf(LoggedRanking logged, List<Candidate> ordered)
     {
         var width = Core.Ranking.FeatureSchema.Count;
         var row = new Dictionary<Candidate, int>(logged.ScoredOrder.Count, ReferenceEqualityComparer.Instance);
@@ -39,6 +39,6 @@ internal sealed class RecordRankingFeatures(IRankingFeatureLog log) : IRerankSte
         }
 
         var metadata = logged.Metadata;
-        return new RankingFeatureRecord(metadata.RequestId, logged.NormalizedPrefix, logged.Request.UserId, logged.Request.DeviceId, metadata.ModelVersion, candidates);
+        return new RankingFeatureRecord(metadata.RequestId, logged.NormalizedPrefix, hasher.Of(logged.Request.UserId, logged.Request.DeviceId), metadata.ModelVersion, candidates);
     }
 }

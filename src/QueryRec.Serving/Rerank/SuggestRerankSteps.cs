@@ -10,7 +10,7 @@ internal static class SuggestRerankSteps
     /// near-duplicates folded; the feature log (when there is one) sees the full ranked list; then the category filter
     /// and the limit cut it.
     /// </summary>
-    public static IReadOnlyList<IRerankStep<SuggestRerankContext>> Create(Reranker reranker, IRankingFeatureLog? featureLog)
+    public static IReadOnlyList<IRerankStep<SuggestRerankContext>> Create(Reranker reranker, IRankingFeatureLog? featureLog, SubjectHasher? hasher = null)
     {
         List<IRerankStep<SuggestRerankContext>> steps =
         [
@@ -20,7 +20,7 @@ internal static class SuggestRerankSteps
         ];
         if (featureLog is not null)
         {
-            steps.Add(new RecordRankingFeatures(featureLog));
+            steps.Add(new RecordRankingFeatures(featureLog, hasher ?? new SubjectHasher(Microsoft.Extensions.Options.Options.Create(new FeatureLogOptions()))));
         }
 
         steps.Add(new SuggestCategoryFilterFirst());

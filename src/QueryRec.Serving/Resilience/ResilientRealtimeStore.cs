@@ -4,7 +4,7 @@ namespace QueryRec.Serving.Resilience;
 
 /// <summary>
 /// The Redis real-time store as the server reads it: reads go through the resilience pipeline (timeout and the
-/// circuit breaker shared with the index store); writes (ReportEvents) go straight through, bounded by their own
+/// circuit breaker shared with the index store); writes (ReportEvents, history deletes, erasure) go straight through, bounded by their own
 /// budget (<c>QueryRec:Realtime:StoreBudget</c>).
 /// </summary>
 internal sealed class ResilientRealtimeStore(IRealtimeStore inner, StoreResilience resilience) : IRealtimeStore
@@ -38,6 +38,18 @@ internal sealed class ResilientRealtimeStore(IRealtimeStore inner, StoreResilien
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
         => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyDictionary<string, int>>(s.inner.GetExposuresAsync(s.subject, s.day, s.words, ct)), (inner, subject, day, words), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<int> DeleteRecentQueriesAsync(string subject, IReadOnlyCollection<string>? queries, CancellationToken cancellationToken = default)
+        => inner.DeleteRecentQueriesAsync(subject, queries, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default)
+        => inner.MoveRecentQueriesAsync(fromSubject, toSubject, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default)
+        => inner.EraseSubjectAsync(subject, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)

@@ -36,8 +36,11 @@ internal sealed class StrategyRegistry
         var pins = new Pins(static o => o.Pins);
         var personalQueries = new RelatedOfRecentQueries(static o => o.PersonalSeedQueries);
         var personalItems = new QueriesOfViewedItems(static o => o.PersonalSeedItems);
+        // History: the caller's own searches as they are, newest first (nothing dropped: they are the user's own).
+        var history = new RecallPlan([new HistoryOfCaller()], [new OrderByLastSearched(), new Limit<BrowseContext>()]);
         _beforeSearch = new DiscoverStrategy("discover-before-search-v1",
         [
+            (SectionKind.History, "Recent searches", history),
             (SectionKind.Personal, "Guess what you want", Discover(personalQueries, personalItems)),
             (SectionKind.Hot, "Everyone is searching", Discover(new HotQueries(CategoryScope.ContextOrGlobal, lastGood), new TrendingList(CategoryScope.ContextOrGlobal, lastGood))),
         ]);

@@ -40,7 +40,8 @@ internal sealed class SuggestHandler(
     ExperimentModels experimentModels,
     IOptionsMonitor<RankingModelOptions> rankingModelOptions,
     IRankingFeatureLog? featureLog = null,
-    SuggestResponseCache? responseCache = null)
+    SuggestResponseCache? responseCache = null,
+    SubjectHasher? subjectHasher = null)
 {
     /// <summary>Model version reported while ranking is the heuristic scorer.</summary>
     public const string HeuristicModelVersion = HeuristicScorer.ModelVersion;
@@ -50,7 +51,7 @@ internal sealed class SuggestHandler(
 
     private readonly SuggestRanking _ranking = new(scorer, ranker, experimentModels, rankingModelOptions, logger);
 
-    private readonly IReadOnlyList<IRerankStep<SuggestRerankContext>> _rerankSteps = SuggestRerankSteps.Create(reranker, featureLog);
+    private readonly IReadOnlyList<IRerankStep<SuggestRerankContext>> _rerankSteps = SuggestRerankSteps.Create(reranker, featureLog, subjectHasher);
 
     private readonly SuggestSourceSet _sources = new(realtimeStore, trendingOptions, matchingOptions.Value, suggestOptions.Value.HistoryMax);
 

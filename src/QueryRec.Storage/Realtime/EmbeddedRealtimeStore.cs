@@ -10,12 +10,12 @@ namespace QueryRec.Storage.Realtime;
 /// </summary>
 public sealed class EmbeddedRealtimeStore : IRealtimeStore
 {
-    private static readonly TimeSpan ExposureTtl = TimeSpan.FromDays(2);
+    internal static readonly TimeSpan ExposureTtl = TimeSpan.FromDays(2);
 
     private readonly RealtimeOptions _options;
     private readonly TimeProvider _time;
     private readonly TrendingBuckets _buckets;
-    private readonly ConcurrentLru<string, SubjectState> _subjects;
+    private readonly ConcurrentLru<string, EmbeddedSubjectState> _subjects;
     private readonly ConcurrentLru<string, long> _events;
     private readonly Lock _eventsLock = new();
     private readonly Lock _trendingLock = new();
@@ -28,7 +28,7 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _buckets = new TrendingBuckets(options.TrendingBucket, options.TrendingWindow);
-        _subjects = new ConcurrentLru<string, SubjectState>(Math.Max(3, options.EmbeddedMaxSubjects));
+        _subjects = new ConcurrentLru<string, EmbeddedSubjectState>(Math.Max(3, options.EmbeddedMaxSubjects));
         _events = new ConcurrentLru<string, long>(Math.Max(3, options.EmbeddedMaxEventIds));
     }
 
@@ -109,6 +109,15 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
             }
         }
 
+        foreach (var (subject, ids) in plan.EventsSeen)
+        {
+            var state = Subject(subject);
+            lock (state)
+            {
+                state.AddEvents(ids, now, now + _options.DedupeWindow);
+            }
+        }
+
         if (plan.Trending.Count > 0)
         {
             lock (_trendingLock)
@@ -181,6 +190,103 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
     }
 
     /// <inheritdoc />
+    public Task<int> DeleteRecentQueriesAsync(string subject, IReadOnlyCollection<string>? queries, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        if (!_subjects.TryGet(subject, out var state))
+        {
+            return Task.FromResult(0);
+        }
+
+        lock (state)
+        {
+            return Task.FromResult(state.RecentQueries.Delete(queries, _time.GetUtcNow(), _options.HistoryTtl));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fromSubject);
+        ArgumentException.ThrowIfNullOrEmpty(toSubject);
+        if (string.Equals(fromSubject, toSubject, StringComparison.Ordinal) || !_subjects.TryGet(fromSubject, out var from))
+        {
+            return Task.FromResult(0);
+        }
+
+        var now = _time.GetUtcNow();
+        IReadOnlyList<RecentEntry> moved;
+        lock (from)
+        {
+            moved = from.RecentQueries.Read(int.MaxValue, now, _options.HistoryTtl);
+            from.RecentQueries.Delete(null, now, _options.HistoryTtl);
+        }
+
+        if (moved.Count > 0)
+        {
+            var to = Subject(toSubject);
+            lock (to)
+            {
+                to.RecentQueries.Add(moved.ToDictionary(static e => e.Value, static e => e.Time, StringComparer.Ordinal), _options.RecentQueriesCap, now, _options.HistoryTtl);
+            }
+        }
+
+        return Task.FromResult(moved.Count);
+    }
+
+    /// <inheritdoc />
+    public Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var erased = 0;
+        if (_subjects.TryRemove(subject, out var state))
+        {
+            lock (state)
+            {
+                erased = state.Count();
+                lock (_eventsLock)
+                {
+                    foreach (var id in state.EventIds)
+                    {
+                        _events.TryRemove(id);
+                    }
+                }
+            }
+        }
+
+        // The exact distinct-submitter sets hold subjects: the subject leaves them, its submissions stay counted.
+        lock (_trendingLock)
+        {
+            foreach (var counts in _trending.Values)
+            {
+                foreach (var count in counts.Values)
+                {
+                    if (count.Subjects.Remove(subject))
+                    {
+                        erased++;
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult(erased);
+    }
+
+    /// <summary>Whether the store holds anything of the subject: its state or a place in a trending submitter set.</summary>
+    public bool Holds(string subject)
+    {
+        if (_subjects.TryGet(subject, out _))
+        {
+            return true;
+        }
+
+        lock (_trendingLock)
+        {
+            return _trending.Values.Any(counts => counts.Values.Any(c => c.Subjects.Contains(subject)));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         if (max <= 0)
@@ -220,9 +326,9 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
         return Task.FromResult(result);
     }
 
-    private SubjectState Subject(string subject) => _subjects.GetOrAdd(subject, static _ => new SubjectState());
+    private EmbeddedSubjectState Subject(string subject) => _subjects.GetOrAdd(subject, static _ => new EmbeddedSubjectState());
 
-    private IReadOnlyList<RecentEntry> ReadRecent(string subject, int max, Func<SubjectState, RecentList> list)
+    private IReadOnlyList<RecentEntry> ReadRecent(string subject, int max, Func<EmbeddedSubjectState, EmbeddedRecentList> list)
     {
         if (max <= 0 || !_subjects.TryGet(subject, out var state))
         {
@@ -231,7 +337,7 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
 
         lock (state)
         {
-            return list(state).Read(max, _time.GetUtcNow());
+            return list(state).Read(max, _time.GetUtcNow(), _options.HistoryTtl);
         }
     }
 
@@ -260,80 +366,5 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
         public long Count { get; set; }
 
         public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
-    }
-
-    private sealed class SubjectState
-    {
-        private readonly Dictionary<DateOnly, (Dictionary<string, int> Counts, DateTimeOffset Expires)> _exposures = [];
-
-        public RecentList RecentQueries { get; } = new();
-
-        public RecentList ViewedItems { get; } = new();
-
-        public void AddExposures(DateOnly day, Dictionary<string, int> words, DateTimeOffset now)
-        {
-            foreach (var stale in _exposures.Where(p => p.Value.Expires <= now).Select(static p => p.Key).ToList())
-            {
-                _exposures.Remove(stale);
-            }
-
-            if (!_exposures.TryGetValue(day, out var entry))
-            {
-                entry = (new Dictionary<string, int>(StringComparer.Ordinal), now);
-            }
-
-            foreach (var (word, count) in words)
-            {
-                entry.Counts[word] = entry.Counts.GetValueOrDefault(word) + count;
-            }
-
-            _exposures[day] = (entry.Counts, now + ExposureTtl);
-        }
-
-        public Dictionary<string, int>? ExposuresOf(DateOnly day, DateTimeOffset now)
-            => _exposures.TryGetValue(day, out var entry) && entry.Expires > now ? entry.Counts : null;
-    }
-
-    /// <summary>A recent list: distinct values, newest first (ties by value, greatest first, as Redis reverse ranges).</summary>
-    private sealed class RecentList
-    {
-        private readonly List<RecentEntry> _entries = [];
-        private DateTimeOffset _expires;
-
-        public void Add(Dictionary<string, DateTimeOffset> values, int cap, DateTimeOffset now, TimeSpan ttl)
-        {
-            if (_expires <= now)
-            {
-                _entries.Clear();
-            }
-
-            foreach (var (value, time) in values)
-            {
-                var at = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
-                var existing = _entries.FindIndex(e => string.Equals(e.Value, value, StringComparison.Ordinal));
-                if (existing >= 0)
-                {
-                    if (_entries[existing].Time >= at)
-                    {
-                        continue;
-                    }
-
-                    _entries.RemoveAt(existing);
-                }
-
-                _entries.Add(new RecentEntry(value, at));
-            }
-
-            _entries.Sort(static (a, b) => b.Time != a.Time ? b.Time.CompareTo(a.Time) : string.CompareOrdinal(b.Value, a.Value));
-            if (_entries.Count > cap)
-            {
-                _entries.RemoveRange(cap, _entries.Count - cap);
-            }
-
-            _expires = now + ttl;
-        }
-
-        public IReadOnlyList<RecentEntry> Read(int max, DateTimeOffset now)
-            => _expires <= now ? [] : _entries.Take(max).ToArray();
     }
 }

@@ -39,6 +39,25 @@ public interface IRealtimeStore
     Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes normalized queries from the subject's recent queries, or the whole list when <paramref name="queries"/>
+    /// is null, and says how many entries went (0 when none were there).
+    /// </summary>
+    Task<int> DeleteRecentQueriesAsync(string subject, IReadOnlyCollection<string>? queries, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the recent queries of <paramref name="fromSubject"/> into those of <paramref name="toSubject"/> (login
+    /// merge): one entry per query, the newer time wins, capped and expiring like any write; the moved entries leave
+    /// <paramref name="fromSubject"/>. Says how many entries were moved.
+    /// </summary>
+    Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erases every per-subject record (right to be forgotten): recent queries, viewed items, exposures and the dedupe
+    /// marks of the subject's events. Anonymous aggregates (trending counts) stay. Says how many records went.
+    /// </summary>
+    Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The queries submitted in the trending window ending at <paramref name="now"/>, with their submission
     /// counts and (approximate) distinct submitters, most submitted first, at most <paramref name="max"/>.
     /// </summary>
@@ -72,6 +91,12 @@ public enum RealtimeUpdateKind
 
     /// <summary>A submitted query: counts toward trending in its time bucket (count and distinct subjects).</summary>
     Trending,
+
+    /// <summary>
+    /// An accepted event (value = its event id): indexes the event's dedupe mark under the subject, so that erasure
+    /// finds it without scanning the keyspace.
+    /// </summary>
+    EventSeen,
 }
 
 /// <summary>Subject keys: one namespace for users and anonymous devices.</summary>
@@ -79,7 +104,13 @@ public static class RealtimeSubject
 {
     /// <summary>The subject of a caller: the user when known, else the device; null when both are empty.</summary>
     public static string? Of(string? userId, string? deviceId)
-        => !string.IsNullOrEmpty(userId) ? "u:" + userId
-            : !string.IsNullOrEmpty(deviceId) ? "d:" + deviceId
+        => !string.IsNullOrEmpty(userId) ? User(userId)
+            : !string.IsNullOrEmpty(deviceId) ? Device(deviceId)
             : null;
+
+    /// <summary>The subject of a user id.</summary>
+    public static string User(string userId) => "u:" + userId;
+
+    /// <summary>The subject of a device id.</summary>
+    public static string Device(string deviceId) => "d:" + deviceId;
 }

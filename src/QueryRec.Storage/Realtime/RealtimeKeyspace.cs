@@ -12,15 +12,21 @@ namespace QueryRec.Storage.Realtime;
 /// <item>Dedupe: <c>{prefix}rt:ev:{eventId}</c>, a string set with NX and the dedupe window as expiry.</item>
 /// <item>Recent queries: <c>{prefix}rt:rq:{subject}</c>; viewed items: <c>{prefix}rt:vi:{subject}</c>. Sorted sets,
 /// member = the normalized query or item id, score = the event time in Unix ms, so they are distinct by value and
-/// ordered by time (newest first when read in reverse), trimmed to the cap, expiring <c>HistoryTtl</c> after the last update.</item>
+/// ordered by time (newest first when read in reverse), trimmed to the cap; entries older than <c>HistoryTtl</c> are
+/// skipped by reads and removed by writes, and the key expires <c>HistoryTtl</c> after the last update.</item>
 /// <item>Exposures: <c>{prefix}rt:exp:{subject}:{yyyyMMdd}</c>, a hash word → count for one UTC day, expiring after 2 days.</item>
 /// <item>Trending counts: <c>{prefix}rt:tr:{bucketStartUnixMs}</c>, a sorted set query → submissions in that bucket,
 /// trimmed to the most submitted <c>TrendingQueriesPerBucket</c>, expiring once the bucket has left the window.</item>
 /// <item>Trending submitters: <c>{prefix}rt:tu:{{xxhash64(query) hex}}:{bucketStartUnixMs}</c>, a HyperLogLog of the
 /// subjects that submitted the query in that bucket; the hash tag puts the buckets of one query in one slot so one
 /// PFCOUNT gives the exact union over the window.</item>
+/// <item>A subject's events: <c>{prefix}rt:se:{subject}</c>, a sorted set event id → Unix ms when its dedupe mark
+/// expires, trimmed of expired ids on every write and expiring with the last mark. It is how erasure finds the dedupe
+/// marks of a subject without scanning the keyspace (which Redis Cluster could not do per request anyway).</item>
 /// </list>
-/// A subject is <c>u:{user_id}</c> or <c>d:{device_id}</c> (<see cref="RealtimeSubject"/>).
+/// A subject is <c>u:{user_id}</c> or <c>d:{device_id}</c> (<see cref="RealtimeSubject"/>). Every key that holds a
+/// subject is named by it (recent lists, exposures of the days an event can fall on, the events set), or listed in
+/// the subject's events set (dedupe marks): erasure deletes exactly those keys.
 /// </summary>
 internal sealed class RealtimeKeyspace
 {
@@ -30,6 +36,7 @@ internal sealed class RealtimeKeyspace
     private readonly byte[] _exposuresHead;
     private readonly byte[] _trendingHead;
     private readonly byte[] _submittersHead;
+    private readonly byte[] _subjectEventsHead;
 
     public RealtimeKeyspace(string keyPrefix)
     {
@@ -40,6 +47,7 @@ internal sealed class RealtimeKeyspace
         _exposuresHead = Concat(prefix, "rt:exp:"u8);
         _trendingHead = Concat(prefix, "rt:tr:"u8);
         _submittersHead = Concat(prefix, "rt:tu:{"u8);
+        _subjectEventsHead = Concat(prefix, "rt:se:"u8);
     }
 
     public RedisKey Event(string eventId) => Join(_eventHead, eventId);
@@ -50,6 +58,8 @@ internal sealed class RealtimeKeyspace
 
     public RedisKey Exposures(string subject, DateOnly day)
         => Join(_exposuresHead, subject + ":" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+
+    public RedisKey SubjectEvents(string subject) => Join(_subjectEventsHead, subject);
 
     public RedisKey Trending(long bucketStart)
         => Join(_trendingHead, bucketStart.ToString(CultureInfo.InvariantCulture));

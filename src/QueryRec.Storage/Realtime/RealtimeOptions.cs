@@ -8,8 +8,11 @@ public sealed class RealtimeOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "QueryRec:Realtime";
 
+    /// <summary>The longest <see cref="DedupeWindow"/> accepted (erasure derives the exposure days to delete from it).</summary>
+    public const string MaxDedupeWindowText = "7.00:00:00";
+
     /// <summary>How long an event id is remembered for deduplication.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", MaxDedupeWindowText)]
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How many recent distinct queries are kept per subject.</summary>
@@ -20,9 +23,12 @@ public sealed class RealtimeOptions
     [Range(1, 1000)]
     public int ViewedItemsCap { get; set; } = 50;
 
-    /// <summary>How long a subject's recent lists live after their last update.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
-    public TimeSpan HistoryTtl { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>
+    /// How long an entry of a subject's recent lists (search history, viewed items) lives after it was last searched
+    /// or viewed; a list untouched for that long goes as a whole.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan HistoryTtl { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>The width of one trending time bucket.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

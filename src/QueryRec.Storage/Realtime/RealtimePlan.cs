@@ -15,6 +15,9 @@ internal sealed class RealtimePlan
 
     public Dictionary<long, Dictionary<string, Submissions>> Trending { get; } = [];
 
+    /// <summary>Per subject, the ids of its accepted events (see <see cref="RealtimeUpdateKind.EventSeen"/>).</summary>
+    public Dictionary<string, HashSet<string>> EventsSeen { get; } = new(StringComparer.Ordinal);
+
     public static RealtimePlan Of(IReadOnlyList<RealtimeUpdate> updates, TrendingBuckets buckets, DateTimeOffset now)
     {
         var plan = new RealtimePlan();
@@ -61,6 +64,14 @@ internal sealed class RealtimePlan
 
                     submissions.Count++;
                     submissions.Subjects.Add(update.Subject);
+                    break;
+                case RealtimeUpdateKind.EventSeen:
+                    if (!plan.EventsSeen.TryGetValue(update.Subject, out var ids))
+                    {
+                        plan.EventsSeen[update.Subject] = ids = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    ids.Add(update.Value);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(updates), update.Kind, "Unknown real-time update kind.");

@@ -23,6 +23,26 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         return n
         """;
 
+    // KEYS[1]: a recent list. ARGV[1]: the expiry cutoff in Unix ms (entries at or before it are expired); then the
+    // members to delete, or none to delete the whole list. Returns how many live entries went.
+    private const string DeleteRecentScript = """
+        local cutoff = tonumber(ARGV[1])
+        if #ARGV == 1 then
+          local n = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
+          redis.call('DEL', KEYS[1])
+          return n
+        end
+        local n = 0
+        for i = 2, #ARGV do
+          local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+          if score and tonumber(score) > cutoff then
+            n = n + 1
+          end
+          redis.call('ZREM', KEYS[1], ARGV[i])
+        end
+        return n
+        """;
+
     private static readonly RedisValue Seen = 1;
     private static readonly TimeSpan ExposureTtl = TimeSpan.FromDays(2);
 
@@ -95,8 +115,17 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         var plan = RealtimePlan.Of(updates, _buckets, now);
         var db = Db;
         var pending = new List<Task>();
-        AddRecent(db, pending, plan.RecentQueries, _keys.RecentQueries, _options.RecentQueriesCap);
-        AddRecent(db, pending, plan.ViewedItems, _keys.ViewedItems, _options.ViewedItemsCap);
+        AddRecent(db, pending, plan.RecentQueries, _keys.RecentQueries, _options.RecentQueriesCap, now);
+        AddRecent(db, pending, plan.ViewedItems, _keys.ViewedItems, _options.ViewedItemsCap, now);
+        var seenUntil = (now + _options.DedupeWindow).ToUnixTimeMilliseconds();
+        foreach (var (subject, ids) in plan.EventsSeen)
+        {
+            var key = _keys.SubjectEvents(subject);
+            pending.Add(db.SortedSetAddAsync(key, ids.Select(id => new SortedSetEntry(id, seenUntil)).ToArray()));
+            pending.Add(db.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, now.ToUnixTimeMilliseconds()));
+            pending.Add(db.KeyExpireAsync(key, _options.DedupeWindow));
+        }
+
         foreach (var ((subject, day), words) in plan.Exposures)
         {
             var key = _keys.Exposures(subject, day);
@@ -160,6 +189,83 @@ public sealed class RedisRealtimeStore : IRealtimeStore
     }
 
     /// <inheritdoc />
+    public async Task<int> DeleteRecentQueriesAsync(string subject, IReadOnlyCollection<string>? queries, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        if (queries is { Count: 0 })
+        {
+            return 0;
+        }
+
+        var args = new RedisValue[1 + (queries?.Count ?? 0)];
+        args[0] = Cutoff();
+        var a = 1;
+        foreach (var query in queries ?? [])
+        {
+            args[a++] = query;
+        }
+
+        var deleted = await Db.ScriptEvaluateAsync(DeleteRecentScript, [_keys.RecentQueries(subject)], args).WaitAsync(cancellationToken);
+        return (int)deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fromSubject);
+        ArgumentException.ThrowIfNullOrEmpty(toSubject);
+        var from = _keys.RecentQueries(fromSubject);
+        var entries = await Db.SortedSetRangeByScoreWithScoresAsync(from, Cutoff(), double.PositiveInfinity, Exclude.Start)
+            .WaitAsync(cancellationToken);
+        if (entries.Length == 0 || string.Equals(fromSubject, toSubject, StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        // The two keys may live on different cluster nodes: no transaction spans them. The target is written first, so
+        // a failure in between leaves the entries in both lists (merged again by the next event), never in neither.
+        var db = Db;
+        var pending = new List<Task>();
+        AddRecent(db, pending, _keys.RecentQueries(toSubject), entries, _options.RecentQueriesCap, _time.GetUtcNow());
+        await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        await db.SortedSetRemoveAsync(from, entries.Select(static e => e.Element).ToArray()).WaitAsync(cancellationToken);
+        return entries.Length;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var db = Db;
+        var events = _keys.SubjectEvents(subject);
+        var ids = await db.SortedSetRangeByRankAsync(events).WaitAsync(cancellationToken);
+        var keys = new List<RedisKey>(ids.Length + 16) { _keys.RecentQueries(subject), _keys.ViewedItems(subject) };
+        keys.AddRange(ids.Select(id => _keys.Event((string)id!)));
+
+        // An exposure is counted on its event's day: at most the dedupe window old when written, and the key lives two
+        // days past its last write; every day that can still have a key is deleted. The longest window any server may
+        // run with is assumed, so that an operator's erasure (which does not know the server's options) misses none.
+        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        var longestWindow = TimeSpan.Parse(RealtimeOptions.MaxDedupeWindowText, System.Globalization.CultureInfo.InvariantCulture);
+        var oldest = today.AddDays(-(int)Math.Ceiling(longestWindow.TotalDays) - (int)ExposureTtl.TotalDays - 1);
+        for (var day = oldest; day <= today.AddDays(1); day = day.AddDays(1))
+        {
+            keys.Add(_keys.Exposures(subject, day));
+        }
+
+        // Each key alone (a multi-key DEL would cross cluster slots); the events set last, so that a failure part way
+        // leaves it to find the marks again on a retry.
+        var deletes = keys.Select(k => db.KeyDeleteAsync(k)).ToArray();
+        var deleted = (await Task.WhenAll(deletes).WaitAsync(cancellationToken)).Count(static d => d);
+        if (await db.KeyDeleteAsync(events).WaitAsync(cancellationToken))
+        {
+            deleted++;
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         if (max <= 0)
@@ -214,17 +320,27 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         return result;
     }
 
-    private void AddRecent(IDatabase db, List<Task> pending, Dictionary<string, Dictionary<string, DateTimeOffset>> lists, Func<string, RedisKey> keyOf, int cap)
+    private void AddRecent(IDatabase db, List<Task> pending, Dictionary<string, Dictionary<string, DateTimeOffset>> lists, Func<string, RedisKey> keyOf, int cap, DateTimeOffset now)
     {
         foreach (var (subject, values) in lists)
         {
-            var key = keyOf(subject);
             var entries = values.Select(static v => new SortedSetEntry(v.Key, v.Value.ToUnixTimeMilliseconds())).ToArray();
-            pending.Add(db.SortedSetAddAsync(key, entries, SortedSetWhen.GreaterThan));
-            pending.Add(db.SortedSetRemoveRangeByRankAsync(key, 0, -(cap + 1)));
-            pending.Add(db.KeyExpireAsync(key, _options.HistoryTtl));
+            AddRecent(db, pending, keyOf(subject), entries, cap, now);
         }
     }
+
+    private void AddRecent(IDatabase db, List<Task> pending, RedisKey key, SortedSetEntry[] entries, int cap, DateTimeOffset now)
+    {
+        pending.Add(db.SortedSetAddAsync(key, entries, SortedSetWhen.GreaterThan));
+        pending.Add(db.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, CutoffAt(now)));
+        pending.Add(db.SortedSetRemoveRangeByRankAsync(key, 0, -(cap + 1)));
+        pending.Add(db.KeyExpireAsync(key, _options.HistoryTtl));
+    }
+
+    /// <summary>The newest expired recent-list time, in Unix ms: entries at or before it are past <c>HistoryTtl</c>.</summary>
+    private long Cutoff() => CutoffAt(_time.GetUtcNow());
+
+    private long CutoffAt(DateTimeOffset now) => (now - _options.HistoryTtl).ToUnixTimeMilliseconds();
 
     private async Task<IReadOnlyList<RecentEntry>> ReadRecentAsync(RedisKey key, int max, CancellationToken cancellationToken)
     {
@@ -233,7 +349,8 @@ public sealed class RedisRealtimeStore : IRealtimeStore
             return [];
         }
 
-        var entries = await Db.SortedSetRangeByRankWithScoresAsync(key, 0, max - 1, Order.Descending).WaitAsync(cancellationToken);
+        var entries = await Db.SortedSetRangeByScoreWithScoresAsync(key, Cutoff(), double.PositiveInfinity, Exclude.Start, Order.Descending, 0, max)
+            .WaitAsync(cancellationToken);
         var result = new RecentEntry[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {

@@ -14,7 +14,7 @@ namespace QueryRec.FunctionalTests.BadInput;
 /// over-size messages.
 /// </summary>
 /// <remarks>
-/// One file of about 460 lines on purpose: the corpus is one table, and every family of cases shares the base
+/// One file of about 480 lines on purpose: the corpus is one table, and every family of cases shares the base
 /// requests and the case builders at its end.
 /// Requests are sent as bytes (a raw marshaller), so that the server sees exactly what a buggy or hostile client
 /// sends, including invalid UTF-8 that Google.Protobuf would never write. A string field is set by appending its
@@ -92,6 +92,10 @@ public static class BadInputCorpus
         yield return new(CorpusRpc.ReportEvents, "prefix", [8], Limits.MaxPrefixLength, FieldKind.Opaque);
         yield return new(CorpusRpc.ReportEvents, "item_id", [9], Limits.MaxIdLength, FieldKind.Opaque);
         yield return new(CorpusRpc.ReportEvents, "category_id", [10], Limits.MaxIdLength, FieldKind.Opaque);
+
+        yield return new(CorpusRpc.DeleteHistory, "user_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.DeleteHistory, "device_id", [2], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.DeleteHistory, "query", [3], Limits.MaxQueryLength, FieldKind.VisibleText);
     }
 
     private static IEnumerable<StringValue> Values(int max)
@@ -199,6 +203,7 @@ public static class BadInputCorpus
             CorpusRpc.Suggest => Concat(BaseSuggest().ToByteArray(), fieldBytes),
             CorpusRpc.Discover => Concat(BaseDiscover().ToByteArray(), fieldBytes),
             CorpusRpc.GetShadingWords => Concat(new GetShadingWordsRequest().ToByteArray(), fieldBytes),
+            CorpusRpc.DeleteHistory => Concat(BaseDeleteHistory().ToByteArray(), fieldBytes),
             _ => Events(Concat(BaseEvent(name).ToByteArray(), fieldBytes)),
         };
 
@@ -242,10 +247,16 @@ public static class BadInputCorpus
             yield return Invalid($"GetShadingWords.scene.{v}", CorpusRpc.GetShadingWords, [], "scene", Int(4, v));
         }
 
-        foreach (var v in new[] { 0, 6, -3, int.MaxValue })
+        foreach (var v in new[] { 0, 7, -3, int.MaxValue })
         {
             yield return Invalid($"Discover.sections.{v}", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "sections[0]", Int(7, v));
         }
+
+        // DeleteHistory: who and what.
+        yield return Invalid("DeleteHistory.no_ids", CorpusRpc.DeleteHistory, [], "user_id", Str(3, "laptop"));
+        yield return Invalid("DeleteHistory.neither_query_nor_all", CorpusRpc.DeleteHistory, [], "query", Str(2, "d"));
+        yield return Invalid("DeleteHistory.query_and_all", CorpusRpc.DeleteHistory, BaseDeleteHistory().ToByteArray(), "query", Int(4, 1));
+        yield return Ok("DeleteHistory.all", CorpusRpc.DeleteHistory, Concat(Str(2, "d"), Int(4, 1)));
 
         // Limits out of range.
         foreach (var v in new[] { -1, Limits.MaxSuggestLimit + 1, int.MaxValue, int.MinValue })
@@ -378,6 +389,8 @@ public static class BadInputCorpus
     }
 
     private static SuggestRequest BaseSuggest() => new() { Prefix = "la" };
+
+    private static DeleteHistoryRequest BaseDeleteHistory() => new() { DeviceId = "corpus-device", Query = "laptop" };
 
     private static DiscoverRequest BaseDiscover() => new() { Stage = Stage.BeforeSearch };
 

@@ -49,6 +49,9 @@ public abstract class BadInputTests<THost>(THost host, ITestOutputHelper output)
             case CorpusRpc.GetShadingWords:
                 Assert.NotNull(GetShadingWordsResponse.Parser.ParseFrom(answer).Metadata);
                 break;
+            case CorpusRpc.DeleteHistory:
+                Assert.NotNull(DeleteHistoryResponse.Parser.ParseFrom(answer).Metadata);
+                break;
             default:
                 AssertEvents(c, ReportEventsResponse.Parser.ParseFrom(answer));
                 break;

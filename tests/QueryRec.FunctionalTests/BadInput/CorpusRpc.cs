@@ -7,4 +7,5 @@ public enum CorpusRpc
     Discover,
     GetShadingWords,
     ReportEvents,
+    DeleteHistory,
 }

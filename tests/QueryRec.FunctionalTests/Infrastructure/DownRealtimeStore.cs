@@ -21,5 +21,11 @@ internal sealed class DownRealtimeStore : IRealtimeStore
 
     public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => throw Down();
 
+    public Task<int> DeleteRecentQueriesAsync(string subject, IReadOnlyCollection<string>? queries, CancellationToken cancellationToken = default) => throw Down();
+
+    public Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default) => throw Down();
+
+    public Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default) => throw Down();
+
     private static InvalidOperationException Down() => new("The real-time store is down (test).");
 }

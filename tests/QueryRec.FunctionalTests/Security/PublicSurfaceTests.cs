@@ -6,7 +6,7 @@ using QueryRec.FunctionalTests.Infrastructure;
 namespace QueryRec.FunctionalTests.Security;
 
 /// <summary>
-/// The public port serves reads, ReportEvents and health only: publish, rollback and configuration changes are not
+/// The public port serves reads, ReportEvents, the caller's own DeleteHistory and health only: erasure, publish, rollback and configuration changes are not
 /// reachable from it (they are the indexer CLI, with Redis credentials). Enumerated from the host's endpoint data
 /// source, so a method or route added later shows up here.
 /// </summary>
@@ -14,6 +14,7 @@ public sealed class PublicSurfaceTests
 {
     private static readonly string[] QueryRecMethods =
     [
+        "/queryrec.v1.QueryRecService/DeleteHistory",
         "/queryrec.v1.QueryRecService/Discover",
         "/queryrec.v1.QueryRecService/GetShadingWords",
         "/queryrec.v1.QueryRecService/ReportEvents",
@@ -65,7 +66,7 @@ public sealed class PublicSurfaceTests
     }
 
     [Fact]
-    public void PublicPort_ServesOnlyReadReportAndHealthMethods()
+    public void PublicPort_ServesOnlyReadReportDeleteHistoryAndHealthMethods()
     {
         using var factory = Host();
 

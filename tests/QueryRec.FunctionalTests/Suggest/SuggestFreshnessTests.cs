@@ -250,5 +250,14 @@ public sealed class SuggestRealtimeDegradedTests
         public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default) => inner.GetExposuresAsync(subject, day, words, cancellationToken);
 
         public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(now, max, cancellationToken);
+
+        public Task<int> DeleteRecentQueriesAsync(string subject, IReadOnlyCollection<string>? queries, CancellationToken cancellationToken = default)
+            => inner.DeleteRecentQueriesAsync(subject, queries, cancellationToken);
+
+        public Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default)
+            => inner.MoveRecentQueriesAsync(fromSubject, toSubject, cancellationToken);
+
+        public Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default)
+            => inner.EraseSubjectAsync(subject, cancellationToken);
     }
 }

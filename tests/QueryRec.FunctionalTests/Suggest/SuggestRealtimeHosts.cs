@@ -52,8 +52,11 @@ public abstract class SuggestRealtimeHost() : FakeClockHost(Now)
     /// <summary>Re-reads trending now (what the background refresher does every interval).</summary>
     internal Task RefreshTrendingAsync() => Factory.Services.GetRequiredService<TrendingQueries>().RefreshAsync();
 
-    /// <summary>Reports one SEARCH_SUBMITTED per (user or device, query) through ReportEvents, a minute before the clock.</summary>
-    public async Task SearchAsync(string query, string userId = "", string deviceId = "")
+    /// <summary>
+    /// Reports one SEARCH_SUBMITTED per (user or device, query) through ReportEvents, <paramref name="minutesAgo"/>
+    /// (one by default) before the clock.
+    /// </summary>
+    public async Task SearchAsync(string query, string userId = "", string deviceId = "", int minutesAgo = 1)
     {
         var response = await Client.ReportEventsAsync(new ReportEventsRequest
         {
@@ -63,7 +66,7 @@ public abstract class SuggestRealtimeHost() : FakeClockHost(Now)
                 {
                     EventId = Guid.NewGuid().ToString("N") + "-" + Interlocked.Increment(ref _events),
                     Type = EventType.SearchSubmitted,
-                    Time = Timestamp.FromDateTimeOffset(Time.GetUtcNow().AddMinutes(-1)),
+                    Time = Timestamp.FromDateTimeOffset(Time.GetUtcNow().AddMinutes(-minutesAgo)),
                     UserId = userId,
                     DeviceId = deviceId,
                     Query = query,

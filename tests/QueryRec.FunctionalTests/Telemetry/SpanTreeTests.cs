@@ -115,11 +115,13 @@ public sealed class SpanTreeTests(EmbeddedTelemetryHost host) : IClassFixture<Em
         Assert.Equal("before_search", rpc.GetTagItem("queryrec.stage"));
         Assert.Equal("discover-before-search-v1", rpc.GetTagItem("queryrec.strategy"));
 
-        // Two sections (PERSONAL and HOT): each runs recall, rank and rerank; rerank has one child per step.
-        Assert.Equal(2, trace.Count(s => s.DisplayName == "recall" && s.ParentSpanId == rpc.SpanId));
-        Assert.Equal(2, trace.Count(s => s.DisplayName == "rank" && s.ParentSpanId == rpc.SpanId));
-        var rerank = trace.First(s => s.DisplayName == "rerank" && s.ParentSpanId == rpc.SpanId);
-        Assert.Contains(trace, s => s.DisplayName == "rerank.exclude_recent" && s.ParentSpanId == rerank.SpanId);
+        // Three sections (HISTORY, PERSONAL and HOT): each runs recall, rank and rerank; rerank has one child per step.
+        Assert.Equal(3, trace.Count(s => s.DisplayName == "recall" && s.ParentSpanId == rpc.SpanId));
+        Assert.Equal(3, trace.Count(s => s.DisplayName == "rank" && s.ParentSpanId == rpc.SpanId));
+        var reranks = trace.Where(s => s.DisplayName == "rerank" && s.ParentSpanId == rpc.SpanId).Select(static s => s.SpanId).ToHashSet();
+        Assert.Equal(3, reranks.Count);
+        Assert.Contains(trace, s => s.DisplayName == "rerank.exclude_recent" && reranks.Contains(s.ParentSpanId));
+        Assert.Contains(trace, s => s.DisplayName == "rerank.order_last_searched" && reranks.Contains(s.ParentSpanId));
         Assert.Contains(trace, s => s.DisplayName == "normalize" && s.ParentSpanId == rpc.SpanId);
 
         var shadingRpc = host.RpcSpan("GetShadingWords", shading.Metadata.RequestId);

@@ -10,7 +10,7 @@ namespace QueryRec.IntegrationTests.Realtime;
 /// The clock starts at 12:00 UTC, a bucket boundary; with 5-minute buckets and a 1-hour window the window at 12:00
 /// is the twelve buckets starting 11:05 … 12:00.
 /// </summary>
-public abstract class RealtimeStoreContractTests
+public abstract partial class RealtimeStoreContractTests
 {
     protected static readonly DateTimeOffset Noon = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

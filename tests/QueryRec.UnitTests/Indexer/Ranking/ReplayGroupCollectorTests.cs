@@ -24,7 +24,7 @@ public sealed class ReplayGroupCollectorTests
     private static SuggestResponse Answer(ReplayGroupCollector collector, string requestId, string[] logged, string[] shown)
     {
         collector.Record(new RankingFeatureRecord(
-            requestId, "ip", "u1", string.Empty, "heuristic-v1", [.. logged.Select((t, i) => new LoggedCandidate(t, logged.Length - i, Vector(i + 1)))]));
+            requestId, "ip", "subject-hash", "heuristic-v1", [.. logged.Select((t, i) => new LoggedCandidate(t, logged.Length - i, Vector(i + 1)))]));
         return Shown(requestId, shown);
     }
 

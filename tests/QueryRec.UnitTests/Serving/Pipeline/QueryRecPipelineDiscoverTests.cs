@@ -48,15 +48,16 @@ public sealed class QueryRecPipelineDiscoverTests
     }
 
     [Fact]
-    public async Task DiscoverAsync_BeforeSearchWithoutSections_ShowsPersonalThenHot_PersonalEmptyForACallerWithoutHistory()
+    public async Task DiscoverAsync_BeforeSearchWithoutSections_ShowsHistoryPersonalThenHot_PersonalEmptyForACallerWithoutHistory()
     {
         await using var served = await InMemoryPipeline.StartAsync(Index);
 
         var response = await DiscoverAsync(served, new DiscoverRequest { Stage = Stage.BeforeSearch, UserId = "u:new", Limit = 3 });
 
-        Assert.Equal([SectionKind.Personal, SectionKind.Hot], response.Sections.Select(static s => s.Kind));
+        Assert.Equal([SectionKind.History, SectionKind.Personal, SectionKind.Hot], response.Sections.Select(static s => s.Kind));
         Assert.Empty(response.Sections[0].Items);
-        Assert.Equal(MostSearched(3), response.Sections[1].Items.Select(static i => i.Text));
+        Assert.Empty(response.Sections[1].Items);
+        Assert.Equal(MostSearched(3), response.Sections[2].Items.Select(static i => i.Text));
         Assert.False(response.Metadata.Degraded);
     }
 

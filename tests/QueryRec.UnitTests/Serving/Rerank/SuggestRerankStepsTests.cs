@@ -114,7 +114,9 @@ public sealed class SuggestRerankStepsTests
 
         Assert.Equal(["c"], shown.Select(static s => s.Text));
         var record = Assert.Single(log.Records);
-        Assert.Equal(("r1", "q", "u1", "heuristic-v1"), (record.RequestId, record.NormalizedPrefix, record.UserId, record.ModelVersion));
+        Assert.Equal(("r1", "q", "heuristic-v1"), (record.RequestId, record.NormalizedPrefix, record.ModelVersion));
+        Assert.Matches("^[0-9a-f]{32}$", record.SubjectHash);
+        Assert.DoesNotContain("u1", record.SubjectHash, StringComparison.Ordinal);
         Assert.Equal(["b", "c", "a"], record.Candidates.Select(static l => l.Text));
         Assert.Equal([11f, 12f, 10f], record.Candidates.Select(static l => l.Features[0]));
     }
