@@ -1,37 +1,45 @@
+using QueryRec.Core.Matching;
+
 namespace QueryRec.Indexer.Build;
 
 /// <summary>
-/// Finds queries of the log that are misspellings of a much more popular query ("smartwatcy" beside "smartwatch"),
-/// so that the build can keep them out of the completion tables: a search box that completes "sma" with three
-/// spellings of one word looks broken, and typo-tolerant recall already finds the right spelling at serving time.
+/// Finds queries of the log that are misspellings of a much more popular query ("assasins creed revelations" beside
+/// "assassins creed revelations", "手标" beside "手表"), so that the build can keep them out of every completion table:
+/// a search box that completes "assa" with three spellings of one product looks broken, and typo-tolerant recall
+/// already finds the right spelling at serving time. A dropped query is in no table, so no recall path (prefix,
+/// pinyin, infix, fuzzy, homophone) can show it.
 /// </summary>
 /// <remarks>
-/// A query <c>q</c> is a misspelling of <c>d</c> when:
+/// Queries are compared as near-duplicate groups (<see cref="NearDuplicates.Key"/>: the server shows a group as one
+/// item anyway), so the correct form may be another spelling of the same words ("assassin creed revlations" is one
+/// edit from the group of "assassins creed revelations"), and a group's popularity is the searches of all its forms.
+/// A group <c>t</c> is a misspelling of a group <c>c</c> when:
 /// <list type="bullet">
-/// <item>they are one edit apart (insert, delete or substitute one character, or swap two adjacent ones);</item>
-/// <item>the edited characters are ASCII letters, inside a word of at least <see cref="MinWordLength"/> letters, and
-/// the edit neither adds nor removes a word. Hanzi are never edited: one more hanzi is another product
-/// ("手机" and "手机壳"), and short words differ by one letter on purpose ("ipad", "ipod");</item>
-/// <item><c>d</c> was searched at least <c>ratio</c> times as often as <c>q</c>.</item>
+/// <item>they have the same words but one or two, and each differing word of <c>t</c> is a typo of the word of
+/// <c>c</c> (<see cref="WordCorrections"/>: Latin within the <see cref="TypoEdits"/> budget, two edits at most over
+/// the query; hanzi one character of the same reading). Digits are never edited, so model numbers and sizes stay
+/// apart ("iphone 15"/"iphone 16", "55 inch"/"65 inch"), and so are words of fewer than 4 letters;</item>
+/// <item>the correct word is at least <c>ratio</c> times as popular as the typo word over the whole log (a word
+/// popular in its own right is not a typo);</item>
+/// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>.</item>
 /// </list>
-/// Candidates are found the symmetric-delete way: every popular query is indexed under itself and its one-letter
-/// deletions, and each query probes that map with itself and its own deletions; each hit is verified exactly.
-/// Memory is bounded by the popular queries only (those searched at least <c>ratio</c> times the least count).
+/// Every form of a misspelt group maps to the most popular form of the most popular correct group, followed to a
+/// group that is not itself a misspelling; that group stays, so a query never loses its only form.
 /// </remarks>
 internal static class Misspellings
 {
-    /// <summary>Shortest word (in letters, counted in the popular spelling) in which an edit may be a misspelling.</summary>
-    public const int MinWordLength = 5;
-
     /// <summary>Longest query considered, in UTF-16 code units (longer ones are left alone).</summary>
     public const int MaxLength = 64;
 
+    /// <summary>Most edits over a whole query.</summary>
+    public const int MaxEdits = 2;
+
     /// <summary>
-    /// Returns, for each query, the index of the popular query it misspells, or -1.
+    /// Returns, for each query, the index of the query it misspells (the most popular form of the correct group), or -1.
     /// </summary>
     /// <param name="texts">Normalized query texts, distinct.</param>
     /// <param name="counts">Searches per query, aligned with <paramref name="texts"/>.</param>
-    /// <param name="ratio">How many times more searches the correct spelling must have; at least 1.</param>
+    /// <param name="ratio">How many times more searches the correct group (and word) must have; at least 1.</param>
     public static int[] Find(IReadOnlyList<string> texts, IReadOnlyList<long> counts, double ratio)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratio, 1.0);
@@ -42,163 +50,150 @@ internal static class Misspellings
             return result;
         }
 
-        var least = long.MaxValue;
-        foreach (var count in counts)
+        var groups = Groups.Of(texts, counts);
+        var words = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var g = 0; g < groups.Count; g++)
         {
-            least = Math.Min(least, Math.Max(count, 1));
-        }
-
-        // The popular side: every query that could dominate another one, under itself and its letter deletions.
-        var map = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (counts[i] >= ratio * least && Eligible(texts[i]))
+            foreach (var word in groups.Tokens[g].Distinct(StringComparer.Ordinal))
             {
-                foreach (var key in SelfAndDeletions(texts[i]))
-                {
-                    if (!map.TryGetValue(key, out var ids))
-                    {
-                        map[key] = ids = new List<int>(1);
-                    }
-
-                    if (ids.Count == 0 || ids[^1] != i)
-                    {
-                        ids.Add(i);
-                    }
-                }
+                words[word] = words.GetValueOrDefault(word) + groups.Searches[g];
             }
         }
 
+        var corrections = WordCorrections.Find(words, ratio);
+        var target = new int[groups.Count];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            target[g] = corrections.Count == 0 ? -1 : Correct(groups, g, corrections, ratio);
+        }
+
         for (var i = 0; i < texts.Count; i++)
         {
-            var text = texts[i];
-            if (!Eligible(text))
+            var g = groups.GroupOf[i];
+            if (g < 0 || target[g] < 0)
             {
                 continue;
             }
 
-            var best = -1;
-            foreach (var probe in SelfAndDeletions(text))
+            // Targets are strictly more popular, so the walk ends.
+            var root = target[g];
+            while (target[root] >= 0)
             {
-                if (!map.TryGetValue(probe, out var ids))
-                {
-                    continue;
-                }
-
-                foreach (var d in ids)
-                {
-                    if (d != i && counts[d] >= ratio * Math.Max(counts[i], 1) && (best < 0 || counts[d] > counts[best])
-                        && IsMisspellingOf(text, texts[d]))
-                    {
-                        best = d;
-                    }
-                }
+                root = target[root];
             }
 
-            result[i] = best;
+            result[i] = groups.Top[root];
         }
 
         return result;
     }
 
-    /// <summary>
-    /// True when <paramref name="typo"/> is one edit away from <paramref name="correct"/> under the rules of this
-    /// class (ASCII letters inside a word of at least <see cref="MinWordLength"/> letters, same number of words).
-    /// </summary>
-    public static bool IsMisspellingOf(string typo, string correct)
+    /// <summary>The most popular group that group <paramref name="g"/> misspells, or -1.</summary>
+    private static int Correct(Groups groups, int g, Dictionary<string, List<(string Word, int Edits)>> corrections, double ratio)
     {
-        if (string.Equals(typo, correct, StringComparison.Ordinal) || Math.Abs(typo.Length - correct.Length) > 1)
+        var tokens = groups.Tokens[g];
+        var floor = ratio * Math.Max(groups.Searches[g], 1);
+        var best = -1;
+        void Consider(string[] replaced)
         {
-            return false;
-        }
-
-        // Strip the common head and tail; what is left is the edit.
-        var head = 0;
-        var shorter = Math.Min(typo.Length, correct.Length);
-        while (head < shorter && typo[head] == correct[head])
-        {
-            head++;
-        }
-
-        var tail = 0;
-        while (tail < shorter - head && typo[typo.Length - 1 - tail] == correct[correct.Length - 1 - tail])
-        {
-            tail++;
-        }
-
-        var a = typo.AsSpan(head, typo.Length - head - tail);
-        var b = correct.AsSpan(head, correct.Length - head - tail);
-        var oneEdit = (a.Length, b.Length) switch
-        {
-            (0, 1) or (1, 0) or (1, 1) => true,
-            (2, 2) => a[0] == b[1] && a[1] == b[0], // adjacent swap
-            _ => false,
-        };
-        if (!oneEdit || !AllLetters(a) || !AllLetters(b))
-        {
-            return false;
-        }
-
-        // The word of the correct spelling that holds the edit must be long enough, and both sides must be inside
-        // a word: an inserted or deleted letter next to a space would split or join words.
-        var start = head;
-        while (start > 0 && IsLetter(correct[start - 1]))
-        {
-            start--;
-        }
-
-        var end = head + b.Length;
-        while (end < correct.Length && IsLetter(correct[end]))
-        {
-            end++;
-        }
-
-        return end - start >= MinWordLength;
-    }
-
-    private static bool Eligible(string text)
-    {
-        if (text.Length > MaxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (IsLetter(c))
+            Array.Sort(replaced, StringComparer.Ordinal);
+            if (groups.ByKey.TryGetValue(string.Join(' ', replaced), out var h) && h != g
+                && groups.Searches[h] >= floor && groups.Searches[h] > groups.Searches[g]
+                && (best < 0 || groups.Searches[h] > groups.Searches[best]))
             {
-                return true;
+                best = h;
             }
         }
 
-        return false;
-    }
-
-    /// <summary>The text itself, then the text without each of its ASCII letters (one at a time).</summary>
-    private static IEnumerable<string> SelfAndDeletions(string text)
-    {
-        yield return text;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < tokens.Length; i++)
         {
-            if (IsLetter(text[i]) && (i == 0 || text[i - 1] != text[i]))
+            if (!corrections.TryGetValue(tokens[i], out var first))
             {
-                yield return string.Concat(text.AsSpan(0, i), text.AsSpan(i + 1));
+                continue;
+            }
+
+            foreach (var (word, edits) in first)
+            {
+                var replaced = (string[])tokens.Clone();
+                replaced[i] = word;
+                Consider(replaced);
+                if (edits >= MaxEdits)
+                {
+                    continue;
+                }
+
+                for (var j = i + 1; j < tokens.Length; j++)
+                {
+                    if (!corrections.TryGetValue(tokens[j], out var second))
+                    {
+                        continue;
+                    }
+
+                    foreach (var (other, more) in second)
+                    {
+                        if (edits + more <= MaxEdits)
+                        {
+                            var both = (string[])tokens.Clone();
+                            both[i] = word;
+                            both[j] = other;
+                            Consider(both);
+                        }
+                    }
+                }
             }
         }
+
+        return best;
     }
 
-    private static bool AllLetters(ReadOnlySpan<char> span)
+    /// <summary>The near-duplicate groups of a vocabulary: key, words, searches and most searched form of each.</summary>
+    private sealed class Groups
     {
-        foreach (var c in span)
+        public Dictionary<string, int> ByKey { get; } = new(StringComparer.Ordinal);
+
+        public List<string[]> Tokens { get; } = [];
+
+        public List<long> Searches { get; } = [];
+
+        /// <summary>The index of the most searched text of each group (ties: the first in input order).</summary>
+        public List<int> Top { get; } = [];
+
+        /// <summary>The group of each text, or -1 when the text is left alone (too long).</summary>
+        public int[] GroupOf { get; private init; } = [];
+
+        public int Count => Tokens.Count;
+
+        public static Groups Of(IReadOnlyList<string> texts, IReadOnlyList<long> counts)
         {
-            if (!IsLetter(c))
+            var groups = new Groups { GroupOf = new int[texts.Count] };
+            for (var i = 0; i < texts.Count; i++)
             {
-                return false;
+                if (texts[i].Length > MaxLength)
+                {
+                    groups.GroupOf[i] = -1;
+                    continue;
+                }
+
+                var key = NearDuplicates.Key(texts[i]);
+                if (!groups.ByKey.TryGetValue(key, out var g))
+                {
+                    g = groups.Count;
+                    groups.ByKey.Add(key, g);
+                    groups.Tokens.Add(key.Split(' '));
+                    groups.Searches.Add(0);
+                    groups.Top.Add(i);
+                }
+
+                groups.Searches[g] += counts[i];
+                if (counts[i] > counts[groups.Top[g]])
+                {
+                    groups.Top[g] = i;
+                }
+
+                groups.GroupOf[i] = g;
             }
+
+            return groups;
         }
-
-        return true;
     }
-
-    private static bool IsLetter(char c) => char.IsAsciiLetter(c);
 }
