@@ -19,9 +19,11 @@ namespace QueryRec.Indexer.Build;
 /// <c>c</c> (<see cref="WordCorrections"/>: Latin within the <see cref="TypoEdits"/> budget, two edits at most over
 /// the query; hanzi one character of the same reading). Digits are never edited, so model numbers and sizes stay
 /// apart ("iphone 15"/"iphone 16", "55 inch"/"65 inch"), and so are words of fewer than 4 letters;</item>
-/// <item>the correct word is at least <c>ratio</c> times as popular as the typo word over the whole log (a word
-/// popular in its own right is not a typo);</item>
-/// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>.</item>
+/// <item>the correct word is at least <c>ratio</c> (and at least <see cref="MinWordRatio"/>) times as popular as the
+/// typo word over the whole log (a word popular in its own right is not a typo);</item>
+/// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>;</item>
+/// <item>no edited short word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) is searched mostly in queries that stay: "fear 3" is kept beside "gears 3"
+/// (fewer than ratio times rarer), so "fear" is a word people mean, and "fear" is not folded into "gears" either.</item>
 /// </list>
 /// Every form of a misspelt group maps to the most popular form of the most popular correct group, followed to a
 /// group that is not itself a misspelling; that group stays, so a query never loses its only form.
@@ -33,6 +35,16 @@ internal static class Misspellings
 
     /// <summary>Most edits over a whole query.</summary>
     public const int MaxEdits = 2;
+
+    /// <summary>
+    /// The least word-level ratio, whatever the query-level one: a word of the catalog ("table" in a shop that sells
+    /// far more "cable") is searched across many queries, a typo in few, so a tenfold gap between the two words costs
+    /// typos little and keeps real words apart even when a low query ratio is chosen.
+    /// </summary>
+    public const double MinWordRatio = 10;
+
+    /// <summary>Most passes that settle which words are established (each pass can only keep more queries).</summary>
+    private const int MaxRounds = 4;
 
     /// <summary>
     /// Returns, for each query, the index of the query it misspells (the most popular form of the correct group), or -1.
@@ -52,19 +64,67 @@ internal static class Misspellings
 
         var groups = Groups.Of(texts, counts);
         var words = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var g = 0; g < groups.Count; g++)
+        var wordsOf = new List<(int Start, int Length)>[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
         {
-            foreach (var word in groups.Tokens[g].Distinct(StringComparer.Ordinal))
+            wordsOf[i] = groups.GroupOf[i] < 0 ? [] : SurfaceWords.Of(texts[i]);
+            foreach (var word in wordsOf[i].Select(w => texts[i].Substring(w.Start, w.Length)).Distinct(StringComparer.Ordinal))
             {
-                words[word] = words.GetValueOrDefault(word) + groups.Searches[g];
+                words[word] = words.GetValueOrDefault(word) + counts[i];
             }
         }
 
-        var corrections = WordCorrections.Find(words, ratio);
+        var corrections = WordCorrections.Find(words, Math.Max(ratio, MinWordRatio));
         var target = new int[groups.Count];
-        for (var g = 0; g < groups.Count; g++)
+        Array.Fill(target, -1);
+        var established = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; round < MaxRounds && corrections.Count > 0; round++)
         {
-            target[g] = corrections.Count == 0 ? -1 : Correct(groups, g, corrections, ratio);
+            // A short word searched mostly in queries that stay is a word people mean ("fear": "fear 3" is kept beside
+            // the 5 times more searched "gears 3"), so it is no typo in any other query either ("fear" beside "gears").
+            // Short words only: there one edit often leads to another real word; long ones rarely collide, and a typo
+            // of a long word is often kept beside a correct form only a few times more searched ("hardend").
+            // Keeping a query can only establish more words, so this settles.
+            var previous = (int[])target.Clone();
+            Array.Fill(target, -1);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var g = groups.GroupOf[i];
+                if (g >= 0 && (round == 0 || previous[g] >= 0) && Correct(groups, texts[i], wordsOf[i], g, corrections, established, ratio) is >= 0 and var h
+                    && (target[g] < 0 || groups.Searches[h] > groups.Searches[target[g]]))
+                {
+                    target[g] = h;
+                }
+            }
+
+            if (round > 0 && target.AsSpan().SequenceEqual(previous))
+            {
+                break;
+            }
+
+            var kept = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (groups.GroupOf[i] is >= 0 and var g && target[g] < 0)
+                {
+                    foreach (var (start, length) in wordsOf[i])
+                    {
+                        var word = texts[i].Substring(start, length);
+                        if (corrections.ContainsKey(word) && SurfaceWords.IsShort(word))
+                        {
+                            kept[word] = kept.GetValueOrDefault(word) + counts[i];
+                        }
+                    }
+                }
+            }
+
+            foreach (var (word, searches) in kept)
+            {
+                if (2 * searches >= words[word])
+                {
+                    established.Add(word);
+                }
+            }
         }
 
         for (var i = 0; i < texts.Count; i++)
@@ -88,16 +148,23 @@ internal static class Misspellings
         return result;
     }
 
-    /// <summary>The most popular group that group <paramref name="g"/> misspells, or -1.</summary>
-    private static int Correct(Groups groups, int g, Dictionary<string, List<(string Word, int Edits)>> corrections, double ratio)
+    /// <summary>
+    /// The most popular group that <paramref name="text"/> (of group <paramref name="g"/>) misspells: its words replaced
+    /// by their corrections, one word or two, and the result looked up by its near-duplicate key; or -1.
+    /// </summary>
+    private static int Correct(Groups groups, string text, List<(int Start, int Length)> words, int g, Dictionary<string, List<(string Word, int Edits)>> corrections, HashSet<string> established, double ratio)
     {
-        var tokens = groups.Tokens[g];
         var floor = ratio * Math.Max(groups.Searches[g], 1);
         var best = -1;
-        void Consider(string[] replaced)
+        List<(string Word, int Edits)>? CorrectionsOf(int w)
         {
-            Array.Sort(replaced, StringComparer.Ordinal);
-            if (groups.ByKey.TryGetValue(string.Join(' ', replaced), out var h) && h != g
+            var word = text.Substring(words[w].Start, words[w].Length);
+            return !established.Contains(word) && corrections.TryGetValue(word, out var list) ? list : null;
+        }
+
+        void Consider(string replaced)
+        {
+            if (groups.ByKey.TryGetValue(NearDuplicates.Key(replaced), out var h) && h != g
                 && groups.Searches[h] >= floor && groups.Searches[h] > groups.Searches[g]
                 && (best < 0 || groups.Searches[h] > groups.Searches[best]))
             {
@@ -105,38 +172,24 @@ internal static class Misspellings
             }
         }
 
-        for (var i = 0; i < tokens.Length; i++)
+        for (var i = 0; i < words.Count; i++)
         {
-            if (!corrections.TryGetValue(tokens[i], out var first))
+            if (CorrectionsOf(i) is not { } first)
             {
                 continue;
             }
 
             foreach (var (word, edits) in first)
             {
-                var replaced = (string[])tokens.Clone();
-                replaced[i] = word;
-                Consider(replaced);
-                if (edits >= MaxEdits)
+                Consider(Replace(text, words[i], word));
+                for (var j = i + 1; j < words.Count && edits < MaxEdits; j++)
                 {
-                    continue;
-                }
-
-                for (var j = i + 1; j < tokens.Length; j++)
-                {
-                    if (!corrections.TryGetValue(tokens[j], out var second))
-                    {
-                        continue;
-                    }
-
-                    foreach (var (other, more) in second)
+                    foreach (var (other, more) in CorrectionsOf(j) ?? [])
                     {
                         if (edits + more <= MaxEdits)
                         {
-                            var both = (string[])tokens.Clone();
-                            both[i] = word;
-                            both[j] = other;
-                            Consider(both);
+                            // j is after i: replace it first so that i's position still holds.
+                            Consider(Replace(Replace(text, words[j], other), words[i], word));
                         }
                     }
                 }
@@ -146,12 +199,13 @@ internal static class Misspellings
         return best;
     }
 
-    /// <summary>The near-duplicate groups of a vocabulary: key, words, searches and most searched form of each.</summary>
+    private static string Replace(string text, (int Start, int Length) word, string with)
+        => string.Concat(text.AsSpan(0, word.Start), with, text.AsSpan(word.Start + word.Length));
+
+    /// <summary>The near-duplicate groups of a vocabulary: key, searches and most searched form of each.</summary>
     private sealed class Groups
     {
         public Dictionary<string, int> ByKey { get; } = new(StringComparer.Ordinal);
-
-        public List<string[]> Tokens { get; } = [];
 
         public List<long> Searches { get; } = [];
 
@@ -161,7 +215,7 @@ internal static class Misspellings
         /// <summary>The group of each text, or -1 when the text is left alone (too long).</summary>
         public int[] GroupOf { get; private init; } = [];
 
-        public int Count => Tokens.Count;
+        public int Count => Searches.Count;
 
         public static Groups Of(IReadOnlyList<string> texts, IReadOnlyList<long> counts)
         {
@@ -179,7 +233,6 @@ internal static class Misspellings
                 {
                     g = groups.Count;
                     groups.ByKey.Add(key, g);
-                    groups.Tokens.Add(key.Split(' '));
                     groups.Searches.Add(0);
                     groups.Top.Add(i);
                 }

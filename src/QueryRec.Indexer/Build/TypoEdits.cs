@@ -9,9 +9,9 @@ namespace QueryRec.Indexer.Build;
 /// ("ipad", "ipod"), while a long word two letters away almost never is ("assassins", "assasin"):
 /// <list type="bullet">
 /// <item>fewer than 4 letters: no edit;</item>
-/// <item>4 letters: one letter inserted, or two adjacent letters swapped ("xbox"/"xbxo"). Not a substitution:
-/// "ipad"/"ipod" and "fear"/"gear" are different products; not a deletion: the 3 letters left are often a word of
-/// their own ("xbox"/"box");</item>
+/// <item>4 letters: one letter inserted, two adjacent letters swapped ("xbox"/"xbxo"), or one replaced by a
+/// neighbouring key on a QWERTY keyboard ("dead"/"dwad"): "ipad"/"ipod" differ by letters far apart. Not a deletion:
+/// the 3 letters left are often a word of their own ("xbox"/"box");</item>
 /// <item>5 to 7 letters: one edit;</item>
 /// <item>8 letters or more: two edits.</item>
 /// </list>
@@ -22,7 +22,7 @@ internal static class TypoEdits
     /// <summary>Shortest correct word that may be edited at all.</summary>
     public const int MinWordLength = 4;
 
-    /// <summary>Shortest correct word in which any edit counts (below it, insertions and swaps only).</summary>
+    /// <summary>Shortest correct word in which any edit counts (below it, insertions, swaps and neighbouring keys only).</summary>
     public const int AnyEditLength = 5;
 
     /// <summary>Shortest correct word that may take two edits.</summary>
@@ -30,6 +30,8 @@ internal static class TypoEdits
 
     /// <summary>Longest word considered; longer ones are not words people mistype letter by letter.</summary>
     public const int MaxWordLength = 32;
+
+    private static readonly string[] QwertyRows = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
 
     /// <summary>Edits allowed in a correct word of this many letters.</summary>
     public static int Budget(int correctLength) => correctLength switch
@@ -76,7 +78,7 @@ internal static class TypoEdits
             return -1;
         }
 
-        if (correct.Length < AnyEditLength && (typo.Length < correct.Length || (typo.Length == correct.Length && !AdjacentSwap(typo, correct))))
+        if (correct.Length < AnyEditLength && (typo.Length < correct.Length || (typo.Length == correct.Length && !SwapOrNeighbourKey(typo, correct))))
         {
             return -1;
         }
@@ -128,8 +130,8 @@ internal static class TypoEdits
         return previous[m] <= max ? previous[m] : -1;
     }
 
-    /// <summary>Same-length words that differ by one swap of two adjacent letters.</summary>
-    private static bool AdjacentSwap(string typo, string correct)
+    /// <summary>Same-length words that differ by one swap of adjacent letters or one letter replaced by a neighbouring key.</summary>
+    private static bool SwapOrNeighbourKey(string typo, string correct)
     {
         var first = 0;
         while (first < typo.Length && typo[first] == correct[first])
@@ -137,9 +139,44 @@ internal static class TypoEdits
             first++;
         }
 
+        if (typo.AsSpan(first + 1).SequenceEqual(correct.AsSpan(first + 1)))
+        {
+            return AreNeighbours(typo[first], correct[first]);
+        }
+
         return first + 1 < typo.Length
             && typo[first] == correct[first + 1]
             && typo[first + 1] == correct[first]
             && typo.AsSpan(first + 2).SequenceEqual(correct.AsSpan(first + 2));
+    }
+
+    /// <summary>True when two letters are next to each other on a QWERTY keyboard (same row, or the row above or below).</summary>
+    internal static bool AreNeighbours(char a, char b)
+    {
+        var (rowA, columnA) = KeyOf(a);
+        var (rowB, columnB) = KeyOf(b);
+        if (rowA < 0 || rowB < 0)
+        {
+            return false;
+        }
+
+        // Each row sits about half a key right of the one above: key c of a row touches keys c and c + 1 above it.
+        return (rowA == rowB && Math.Abs(columnA - columnB) == 1)
+            || (rowB == rowA + 1 && (columnB == columnA || columnB == columnA - 1))
+            || (rowA == rowB + 1 && (columnA == columnB || columnA == columnB - 1));
+    }
+
+    private static (int Row, int Column) KeyOf(char c)
+    {
+        for (var row = 0; row < QwertyRows.Length; row++)
+        {
+            var column = QwertyRows[row].IndexOf(c, StringComparison.Ordinal);
+            if (column >= 0)
+            {
+                return (row, column);
+            }
+        }
+
+        return (-1, -1);
     }
 }

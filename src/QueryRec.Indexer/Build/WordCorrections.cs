@@ -5,8 +5,8 @@ namespace QueryRec.Indexer.Build;
 
 /// <summary>
 /// For each word of the vocabulary, the much more popular words it may be a misspelling of: Latin words within the
-/// edit budget of <see cref="TypoEdits"/>, and runs of hanzi that differ by one character of the same reading
-/// (手标/手表, 连衣群/连衣裙).
+/// edit budget of <see cref="TypoEdits"/>, runs of hanzi that differ by one character of the same reading
+/// (手标/手表, 连衣群/连衣裙), and runs of hanzi one inner character short of a run of three or more (扫拖一机/扫拖一体机).
 /// </summary>
 /// <remarks>
 /// A word's count is the searches of all the queries that hold it. A correction must be at least <c>ratio</c> times
@@ -20,6 +20,9 @@ internal static class WordCorrections
 {
     /// <summary>Corrections kept per word, most popular first (a typo has rarely more than one plausible correction).</summary>
     public const int MaxPerWord = 4;
+
+    /// <summary>Marks a hanzi run with one character deleted, apart from the reading keys.</summary>
+    private const string DeletedMark = "\u0002";
 
     /// <summary>Returns the corrections of each word that has one: (correct word, edits), most popular first.</summary>
     /// <param name="wordCounts">Searches per word (a word: a token of <see cref="NearDuplicates.Key"/>).</param>
@@ -54,6 +57,11 @@ internal static class WordCorrections
                 {
                     Add(hanzi, key, word);
                 }
+
+                foreach (var key in HanziDeletions(word))
+                {
+                    Add(hanzi, key, word);
+                }
             }
         }
 
@@ -81,7 +89,7 @@ internal static class WordCorrections
             }
             else if (HanziRun(word) && hanzi.Count > 0)
             {
-                foreach (var probe in ReadingKeys(word))
+                foreach (var probe in ReadingKeys(word).Append(DeletedMark + word))
                 {
                     if (hanzi.TryGetValue(probe, out var candidates))
                     {
@@ -131,9 +139,9 @@ internal static class WordCorrections
     }
 
     /// <summary>
-    /// The run with each character in turn replaced by its primary reading ("手表" → "\u0001shou\u0001表", "手\u0001biao\u0001"):
-    /// two runs share a key exactly when they differ by at most one character and the two characters read the same.
-    /// Primary readings only: a rare reading of a polyphone would pair characters no one confuses.
+    /// The run with each character in turn replaced by each of its readings ("手表" → "\u0001shou\u0001表", "手\u0001biao\u0001"):
+    /// two runs share a key exactly when they differ by at most one character and the two characters share a reading.
+    /// Every reading, not only the first: 扫第机器人 is typed for 扫地机器人, and 地 reads de before di.
     /// </summary>
     private static IEnumerable<string> ReadingKeys(string run)
     {
@@ -142,13 +150,30 @@ internal static class WordCorrections
         {
             var readings = PinyinConverter.Default.Readings(rune);
             var width = rune.Utf16SequenceLength;
-            if (readings.Count > 0)
+            foreach (var reading in readings)
             {
                 var key = new StringBuilder(run.Length + 8)
-                    .Append(run, 0, at).Append('\u0001').Append(readings[0]).Append('\u0001').Append(run, at + width, run.Length - at - width);
+                    .Append(run, 0, at).Append('\u0001').Append(reading).Append('\u0001').Append(run, at + width, run.Length - at - width);
                 yield return key.ToString();
             }
 
+            at += width;
+        }
+    }
+
+    /// <summary>
+    /// The run without each of its inner characters, marked, so that a run one hanzi shorter finds it: "扫拖一机" under
+    /// "扫拖一体机". A typed hanzi that did not come out is as common an IME slip as a wrong homophone. Never the first
+    /// or last character: the run left is then often a product of its own (手机 of 手机壳, 机壳).
+    /// </summary>
+    private static IEnumerable<string> HanziDeletions(string run)
+    {
+        var runes = run.EnumerateRunes().ToList();
+        var at = runes.Count > 0 ? runes[0].Utf16SequenceLength : 0;
+        for (var i = 1; i < runes.Count - 1; i++)
+        {
+            var width = runes[i].Utf16SequenceLength;
+            yield return string.Concat(DeletedMark, run.AsSpan(0, at), run.AsSpan(at + width));
             at += width;
         }
     }
