@@ -6,7 +6,7 @@ namespace QueryRec.Indexer.Build;
 /// <summary>
 /// For each word of the vocabulary, the much more popular words it may be a misspelling of: Latin words within the
 /// edit budget of <see cref="TypoEdits"/>, runs of hanzi that differ by one character of the same reading
-/// (手标/手表, 连衣群/连衣裙), and runs of hanzi one inner character short of a run of three or more (扫拖一机/扫拖一体机).
+/// (手标/手表, 连衣群/连衣裙), and runs of hanzi one character short of a run of three or more (扫拖一机/扫拖一体机).
 /// </summary>
 /// <remarks>
 /// A word's count is the searches of all the queries that hold it. A correction must be at least <c>ratio</c> times
@@ -162,17 +162,23 @@ internal static class WordCorrections
     }
 
     /// <summary>
-    /// The run without each of its inner characters, marked, so that a run one hanzi shorter finds it: "扫拖一机" under
-    /// "扫拖一体机". A typed hanzi that did not come out is as common an IME slip as a wrong homophone. Never the first
-    /// or last character: the run left is then often a product of its own (手机 of 手机壳, 机壳).
+    /// The run without each of its characters, marked, so that a run one hanzi shorter finds it: "扫拖一机" under
+    /// "扫拖一体机", "蓝牙耳" under "蓝牙耳机". A typed hanzi that did not come out is as common an IME slip as a wrong
+    /// homophone. Runs of three or more only, so at least two hanzi are left; a run of two left that is a word people
+    /// search in its own right (手机 beside 手机壳) is kept by the short-word rule of <see cref="Misspellings"/>.
     /// </summary>
     private static IEnumerable<string> HanziDeletions(string run)
     {
         var runes = run.EnumerateRunes().ToList();
-        var at = runes.Count > 0 ? runes[0].Utf16SequenceLength : 0;
-        for (var i = 1; i < runes.Count - 1; i++)
+        if (runes.Count < 3)
         {
-            var width = runes[i].Utf16SequenceLength;
+            yield break;
+        }
+
+        var at = 0;
+        foreach (var rune in runes)
+        {
+            var width = rune.Utf16SequenceLength;
             yield return string.Concat(DeletedMark, run.AsSpan(0, at), run.AsSpan(at + width));
             at += width;
         }
