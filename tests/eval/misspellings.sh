@@ -16,7 +16,7 @@ out=${1:-.eval/misspellings}
 port=${PORT:-5094}
 ratio_args=()
 [[ -n "${RATIO:-}" ]] && ratio_args=(--misspelling-ratio "$RATIO")
-eval_ratio=${EVAL_RATIO:-${RATIO:-10}}
+eval_ratio=${EVAL_RATIO:-${RATIO:-5}}
 mkdir -p "$out"
 
 [[ "${SKIP_BUILD:-}" == 1 ]] || dotnet build QueryRec.sln -c Release -v quiet -nologo

@@ -73,7 +73,11 @@ def letters_and_digits(text):
 
 
 def real_log_edit(typo, correct):
+    """Within the letter edits, same digits, and no word more or less ("elder scrolls v" is another game)."""
     if typo == correct:
+        return False
+    words = lambda t: [w for w in re.findall(r"[a-z]+", t.replace("'", ""))]
+    if len(words(typo)) != len(words(correct)) and "".join(words(typo)) != "".join(words(correct)):
         return False
     (a, da), (b, db) = letters_and_digits(typo), letters_and_digits(correct)
     if da != db or a == b:

@@ -19,8 +19,8 @@ namespace QueryRec.Indexer.Build;
 /// <c>c</c> (<see cref="WordCorrections"/>: Latin within the <see cref="TypoEdits"/> budget, two edits at most over
 /// the query; hanzi one character of the same reading). Digits are never edited, so model numbers and sizes stay
 /// apart ("iphone 15"/"iphone 16", "55 inch"/"65 inch"), and so are words of fewer than 4 letters;</item>
-/// <item>the correct word is at least <c>ratio</c> (and at least <see cref="MinWordRatio"/>) times as popular as the
-/// typo word over the whole log (a word popular in its own right is not a typo);</item>
+/// <item>the correct word is at least <c>ratio</c> times as popular as the typo word over the whole log (a word
+/// popular in its own right is not a typo);</item>
 /// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>;</item>
 /// <item>no edited short word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) is searched mostly in queries that stay: "fear 3" is kept beside "gears 3"
 /// (fewer than ratio times rarer), so "fear" is a word people mean, and "fear" is not folded into "gears" either.</item>
@@ -35,13 +35,6 @@ internal static class Misspellings
 
     /// <summary>Most edits over a whole query.</summary>
     public const int MaxEdits = 2;
-
-    /// <summary>
-    /// The least word-level ratio, whatever the query-level one: a word of the catalog ("table" in a shop that sells
-    /// far more "cable") is searched across many queries, a typo in few, so a tenfold gap between the two words costs
-    /// typos little and keeps real words apart even when a low query ratio is chosen.
-    /// </summary>
-    public const double MinWordRatio = 10;
 
     /// <summary>Most passes that settle which words are established (each pass can only keep more queries).</summary>
     private const int MaxRounds = 4;
@@ -74,7 +67,7 @@ internal static class Misspellings
             }
         }
 
-        var corrections = WordCorrections.Find(words, Math.Max(ratio, MinWordRatio));
+        var corrections = WordCorrections.Find(words, ratio);
         var target = new int[groups.Count];
         Array.Fill(target, -1);
         var established = new HashSet<string>(StringComparer.Ordinal);
