@@ -59,7 +59,7 @@ internal static class SurfaceWords
 
     /// <summary>
     /// True for a word short enough that one edit often leads to another real word: Latin below
-    /// <see cref="TypoEdits.AnyEditLength"/> letters ("fear"/"gear"), hanzi runs of two (梨子/李子).
+    /// <see cref="TypoEdits.AnyEditLength"/> letters ("fear"/"gear"), hanzi runs of two (李子/梨子).
     /// </summary>
     public static bool IsShort(string word)
         => char.IsAsciiLetter(word[0]) ? word.Length < TypoEdits.AnyEditLength : word.EnumerateRunes().Count() <= 2;

@@ -6,23 +6,21 @@ namespace QueryRec.Indexer.Build;
 /// <summary>
 /// For each word of the vocabulary, the much more popular words it may be a misspelling of: Latin words within the
 /// edit budget of <see cref="TypoEdits"/>, runs of hanzi that differ by one character of the same reading
-/// (手标/手表, 连衣群/连衣裙), and runs of hanzi one character short of a run of three or more (扫拖一机/扫拖一体机).
+/// (手标/手表, 连衣群/连衣裙). A hanzi dropped or added is never a typo here: the shorter run is too often a product of
+/// its own (消毒柜/消毒碗柜, 手机/手机壳).
 /// </summary>
 /// <remarks>
 /// A word's count is the searches of all the queries that hold it. A correction must be at least <c>ratio</c> times
 /// as popular <em>as a word</em>, so a word that is popular in its own right elsewhere in the log ("ipod" in "ipod
 /// touch", "ipod nano") is never taken for a typo of another, whatever a single query's counts say. Candidates are
 /// found the symmetric-delete way (Latin: every popular word under itself and its deletions up to its budget; hanzi:
-/// every popular run under each of its characters replaced by that character's reading), each verified exactly, so
+/// every popular run under each of its characters replaced by each of that character's readings), each verified, so
 /// the cost is linear in the number of distinct words.
 /// </remarks>
 internal static class WordCorrections
 {
     /// <summary>Corrections kept per word, most popular first (a typo has rarely more than one plausible correction).</summary>
     public const int MaxPerWord = 4;
-
-    /// <summary>Marks a hanzi run with one character deleted, apart from the reading keys.</summary>
-    private const string DeletedMark = "\u0002";
 
     /// <summary>Returns the corrections of each word that has one: (correct word, edits), most popular first.</summary>
     /// <param name="wordCounts">Searches per word (a word: a token of <see cref="NearDuplicates.Key"/>).</param>
@@ -57,11 +55,6 @@ internal static class WordCorrections
                 {
                     Add(hanzi, key, word);
                 }
-
-                foreach (var key in HanziDeletions(word))
-                {
-                    Add(hanzi, key, word);
-                }
             }
         }
 
@@ -89,13 +82,14 @@ internal static class WordCorrections
             }
             else if (HanziRun(word) && hanzi.Count > 0)
             {
-                foreach (var probe in ReadingKeys(word).Append(DeletedMark + word))
+                foreach (var probe in ReadingKeys(word))
                 {
                     if (hanzi.TryGetValue(probe, out var candidates))
                     {
                         foreach (var correct in candidates)
                         {
-                            if (correct != word && wordCounts[correct] >= floor && wordCounts[correct] > count && (found is null || !found.Exists(f => f.Word == correct)))
+                            if (correct != word && wordCounts[correct] >= floor && wordCounts[correct] > count && (found is null || !found.Exists(f => f.Word == correct))
+                                && SoundAlike(word, correct))
                             {
                                 (found ??= []).Add((correct, 1));
                             }
@@ -162,26 +156,25 @@ internal static class WordCorrections
     }
 
     /// <summary>
-    /// The run without each of its characters, marked, so that a run one hanzi shorter finds it: "扫拖一机" under
-    /// "扫拖一体机", "蓝牙耳" under "蓝牙耳机". A typed hanzi that did not come out is as common an IME slip as a wrong
-    /// homophone. Runs of three or more only, so at least two hanzi are left; a run of two left that is a word people
-    /// search in its own right (手机 beside 手机壳) is kept by the short-word rule of <see cref="Misspellings"/>.
+    /// True when the one character in which two runs of the same length differ is read alike: a reading they share is
+    /// the first reading of one of them (第 di and 地 de/di). Rare readings alone do not count: 月 and 肉 share only
+    /// "ru", and 月饼 is no typo of 肉饼.
     /// </summary>
-    private static IEnumerable<string> HanziDeletions(string run)
+    internal static bool SoundAlike(string typo, string correct)
     {
-        var runes = run.EnumerateRunes().ToList();
-        if (runes.Count < 3)
+        using var a = typo.EnumerateRunes().GetEnumerator();
+        using var b = correct.EnumerateRunes().GetEnumerator();
+        while (a.MoveNext() && b.MoveNext())
         {
-            yield break;
+            if (a.Current != b.Current)
+            {
+                var x = PinyinConverter.Default.Readings(a.Current);
+                var y = PinyinConverter.Default.Readings(b.Current);
+                return x.Count > 0 && y.Count > 0 && (y.Contains(x[0]) || x.Contains(y[0]));
+            }
         }
 
-        var at = 0;
-        foreach (var rune in runes)
-        {
-            var width = rune.Utf16SequenceLength;
-            yield return string.Concat(DeletedMark, run.AsSpan(0, at), run.AsSpan(at + width));
-            at += width;
-        }
+        return false;
     }
 
     /// <summary>The word and every string made by deleting up to <paramref name="depth"/> of its letters, deduplicated.</summary>
