@@ -23,23 +23,7 @@ mkdir -p "$out"
 tool=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 indexer=(dotnet "${INDEXER:-${tool[1]}}") # builds the measured index
 
-serve() { # serve INDEX: starts the API on $port in the background and waits until it is ready
-  dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll --contentRoot "$PWD/src/QueryRec.Api" \
-    --QueryRec:Store:IndexPath="$(realpath "$1")" --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$port" \
-    --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$((port + 1))" --Logging:LogLevel:Default=Warning \
-    --QueryRec:Suggest:StoreBudget=00:00:02 >"$out/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 240); do
-    if curl -fs "http://127.0.0.1:$((port + 1))/healthz/ready" >/dev/null 2>&1; then
-      sleep 5 # the typo matcher is built in the background after the version loads
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "server did not become ready; see $out/server.log" >&2
-  kill "$server"
-  exit 1
-}
+source tests/eval/serve.sh
 
 measure() { # measure NAME EVENTS [CATALOG]
   local name=$1 events=$2 catalog=${3:-}
