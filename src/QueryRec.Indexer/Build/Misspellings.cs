@@ -22,8 +22,9 @@ namespace QueryRec.Indexer.Build;
 /// <item>the correct word is at least <c>ratio</c> times as popular as the typo word over the whole log (a word
 /// popular in its own right is not a typo);</item>
 /// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>;</item>
-/// <item>no edited short word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) is searched mostly in queries that stay: "fear 3" is kept beside "gears 3"
-/// (fewer than ratio times rarer), so "fear" is a word people mean, and "fear" is not folded into "gears" either.</item>
+/// <item>no edited short word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) is searched mostly in queries that
+/// stay: "fear 3" is kept beside "gears 3" (fewer than ratio times rarer), so "fear" is a word people mean, and "fear"
+/// is not folded into "gears" either.</item>
 /// </list>
 /// Every form of a misspelt group maps to the most popular form of the most popular correct group, followed to a
 /// group that is not itself a misspelling; that group stays, so a query never loses its only form.
