@@ -23,24 +23,7 @@ dotnet build QueryRec.sln -c Release -v quiet -nologo
 [[ -d tools/node_modules/pinyin-pro ]] || (cd tools && npm install --no-audit --no-fund --silent)
 indexer=(dotnet src/QueryRec.Indexer/bin/Release/net10.0/QueryRec.Indexer.dll)
 
-serve() { # serve INDEX: starts the API on $port in the background and waits until it is ready
-  dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll --contentRoot "$PWD/src/QueryRec.Api" \
-    --QueryRec:Store:IndexPath="$(realpath "$1")" --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$port" \
-    --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$((port + 1))" --Logging:LogLevel:Default=Warning \
-    --QueryRec:Suggest:StoreBudget=00:00:02 >"$out/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 240); do
-    if curl -fs "http://127.0.0.1:$((port + 1))/healthz/ready" >/dev/null 2>&1; then
-      # The typo matcher is built in the background after the version loads: give it a moment.
-      sleep 5
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "server did not become ready; see $out/server.log" >&2
-  kill "$server"
-  exit 1
-}
+source tests/eval/serve.sh
 
 echo "==> pinyin recall (Taobao 100k)"
 "${indexer[@]}" build --queries "$data/taobao-multicpr/ecom_queries_100k.txt" --zipf 1.0 --seed 1 --output "$out/taobao.qrx" ${BUILD_ARGS:-}

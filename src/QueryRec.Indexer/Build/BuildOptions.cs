@@ -22,10 +22,11 @@ public sealed record BuildOptions
     public int MinCount { get; init; } = 2;
 
     /// <summary>
-    /// A query one letter away from a query searched at least this many times as often is taken for its misspelling
-    /// and left out of the index (see <see cref="Misspellings"/>); 0 turns the rule off.
+    /// A query a typo or two away from a query searched at least this many times as often is taken for its misspelling
+    /// and left out of the index (see <see cref="Misspellings"/>); 0 turns the rule off. 5 by measurement
+    /// (docs/matching.md, "Misspellings").
     /// </summary>
-    public double MisspellingRatio { get; init; } = 20;
+    public double MisspellingRatio { get; init; } = 5;
 
     /// <summary>Minimum number of distinct users who searched a query to keep it.</summary>
     public int MinUsers { get; init; } = 1;

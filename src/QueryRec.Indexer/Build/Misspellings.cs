@@ -1,37 +1,51 @@
+using QueryRec.Core.Matching;
+
 namespace QueryRec.Indexer.Build;
 
 /// <summary>
-/// Finds queries of the log that are misspellings of a much more popular query ("smartwatcy" beside "smartwatch"),
-/// so that the build can keep them out of the completion tables: a search box that completes "sma" with three
-/// spellings of one word looks broken, and typo-tolerant recall already finds the right spelling at serving time.
+/// Finds queries of the log that are misspellings of a much more popular query ("assasins creed revelations" beside
+/// "assassins creed revelations", "手标" beside "手表"), so that the build can keep them out of every completion table:
+/// a search box that completes "assa" with three spellings of one product looks broken, and typo-tolerant recall
+/// already finds the right spelling at serving time. A dropped query is in no table, so no recall path (prefix,
+/// pinyin, infix, fuzzy, homophone) can show it.
 /// </summary>
 /// <remarks>
-/// A query <c>q</c> is a misspelling of <c>d</c> when:
+/// Queries are compared as near-duplicate groups (<see cref="NearDuplicates.Key"/>: the server shows a group as one
+/// item anyway), so the correct form may be another spelling of the same words ("assassin creed revlations" is one
+/// edit from the group of "assassins creed revelations"), and a group's popularity is the searches of all its forms.
+/// A group <c>t</c> is a misspelling of a group <c>c</c> when:
 /// <list type="bullet">
-/// <item>they are one edit apart (insert, delete or substitute one character, or swap two adjacent ones);</item>
-/// <item>the edited characters are ASCII letters, inside a word of at least <see cref="MinWordLength"/> letters, and
-/// the edit neither adds nor removes a word. Hanzi are never edited: one more hanzi is another product
-/// ("手机" and "手机壳"), and short words differ by one letter on purpose ("ipad", "ipod");</item>
-/// <item><c>d</c> was searched at least <c>ratio</c> times as often as <c>q</c>.</item>
+/// <item>they have the same words but one or two, and each differing word of <c>t</c> is a typo of the word of
+/// <c>c</c> (<see cref="WordCorrections"/>: Latin within the <see cref="TypoEdits"/> budget, two edits at most over
+/// the query; hanzi one character of the same reading). Digits are never edited, so model numbers and sizes stay
+/// apart ("iphone 15"/"iphone 16", "55 inch"/"65 inch"), and so are words of fewer than 4 letters;</item>
+/// <item>the correct word is at least <c>ratio</c> times as popular as the typo word over the whole log (a word
+/// popular in its own right is not a typo);</item>
+/// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>;</item>
+/// <item>no edited short word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) is searched mostly in queries that
+/// stay: "fear 3" is kept beside "gears 3" (fewer than ratio times rarer), so "fear" is a word people mean, and "fear"
+/// is not folded into "gears" either.</item>
 /// </list>
-/// Candidates are found the symmetric-delete way: every popular query is indexed under itself and its one-letter
-/// deletions, and each query probes that map with itself and its own deletions; each hit is verified exactly.
-/// Memory is bounded by the popular queries only (those searched at least <c>ratio</c> times the least count).
+/// Every form of a misspelt group maps to the most popular form of the most popular correct group, followed to a
+/// group that is not itself a misspelling; that group stays, so a query never loses its only form.
 /// </remarks>
 internal static class Misspellings
 {
-    /// <summary>Shortest word (in letters, counted in the popular spelling) in which an edit may be a misspelling.</summary>
-    public const int MinWordLength = 5;
-
     /// <summary>Longest query considered, in UTF-16 code units (longer ones are left alone).</summary>
     public const int MaxLength = 64;
 
+    /// <summary>Most edits over a whole query.</summary>
+    public const int MaxEdits = 2;
+
+    /// <summary>Most passes that settle which words are established (each pass can only keep more queries).</summary>
+    private const int MaxRounds = 4;
+
     /// <summary>
-    /// Returns, for each query, the index of the popular query it misspells, or -1.
+    /// Returns, for each query, the index of the query it misspells (the most popular form of the correct group), or -1.
     /// </summary>
     /// <param name="texts">Normalized query texts, distinct.</param>
     /// <param name="counts">Searches per query, aligned with <paramref name="texts"/>.</param>
-    /// <param name="ratio">How many times more searches the correct spelling must have; at least 1.</param>
+    /// <param name="ratio">How many times more searches the correct group (and word) must have; at least 1.</param>
     public static int[] Find(IReadOnlyList<string> texts, IReadOnlyList<long> counts, double ratio)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratio, 1.0);
@@ -42,163 +56,191 @@ internal static class Misspellings
             return result;
         }
 
-        var least = long.MaxValue;
-        foreach (var count in counts)
-        {
-            least = Math.Min(least, Math.Max(count, 1));
-        }
-
-        // The popular side: every query that could dominate another one, under itself and its letter deletions.
-        var map = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var groups = Groups.Of(texts, counts);
+        var words = new Dictionary<string, long>(StringComparer.Ordinal);
+        var wordsOf = new List<(int Start, int Length)>[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            if (counts[i] >= ratio * least && Eligible(texts[i]))
+            wordsOf[i] = groups.GroupOf[i] < 0 ? [] : SurfaceWords.Of(texts[i]);
+            foreach (var word in wordsOf[i].Select(w => texts[i].Substring(w.Start, w.Length)).Distinct(StringComparer.Ordinal))
             {
-                foreach (var key in SelfAndDeletions(texts[i]))
-                {
-                    if (!map.TryGetValue(key, out var ids))
-                    {
-                        map[key] = ids = new List<int>(1);
-                    }
+                words[word] = words.GetValueOrDefault(word) + counts[i];
+            }
+        }
 
-                    if (ids.Count == 0 || ids[^1] != i)
+        var corrections = WordCorrections.Find(words, ratio);
+        var target = new int[groups.Count];
+        Array.Fill(target, -1);
+        var established = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; round < MaxRounds && corrections.Count > 0; round++)
+        {
+            // A short word searched mostly in queries that stay is a word people mean ("fear": "fear 3" is kept beside
+            // the 5 times more searched "gears 3"), so it is no typo in any other query either ("fear" beside "gears").
+            // Short words only: there one edit often leads to another real word; long ones rarely collide, and a typo
+            // of a long word is often kept beside a correct form only a few times more searched ("hardend").
+            // Keeping a query can only establish more words, so this settles.
+            var previous = (int[])target.Clone();
+            Array.Fill(target, -1);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var g = groups.GroupOf[i];
+                if (g >= 0 && (round == 0 || previous[g] >= 0) && Correct(groups, texts[i], wordsOf[i], g, corrections, established, ratio) is >= 0 and var h
+                    && (target[g] < 0 || groups.Searches[h] > groups.Searches[target[g]]))
+                {
+                    target[g] = h;
+                }
+            }
+
+            if (round > 0 && target.AsSpan().SequenceEqual(previous))
+            {
+                break;
+            }
+
+            var kept = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (groups.GroupOf[i] is >= 0 and var g && target[g] < 0)
+                {
+                    foreach (var (start, length) in wordsOf[i])
                     {
-                        ids.Add(i);
+                        var word = texts[i].Substring(start, length);
+                        if (corrections.ContainsKey(word) && SurfaceWords.IsShort(word))
+                        {
+                            kept[word] = kept.GetValueOrDefault(word) + counts[i];
+                        }
                     }
+                }
+            }
+
+            foreach (var (word, searches) in kept)
+            {
+                if (2 * searches >= words[word])
+                {
+                    established.Add(word);
                 }
             }
         }
 
         for (var i = 0; i < texts.Count; i++)
         {
-            var text = texts[i];
-            if (!Eligible(text))
+            var g = groups.GroupOf[i];
+            if (g < 0 || target[g] < 0)
             {
                 continue;
             }
 
-            var best = -1;
-            foreach (var probe in SelfAndDeletions(text))
+            // Targets are strictly more popular, so the walk ends.
+            var root = target[g];
+            while (target[root] >= 0)
             {
-                if (!map.TryGetValue(probe, out var ids))
-                {
-                    continue;
-                }
-
-                foreach (var d in ids)
-                {
-                    if (d != i && counts[d] >= ratio * Math.Max(counts[i], 1) && (best < 0 || counts[d] > counts[best])
-                        && IsMisspellingOf(text, texts[d]))
-                    {
-                        best = d;
-                    }
-                }
+                root = target[root];
             }
 
-            result[i] = best;
+            result[i] = groups.Top[root];
         }
 
         return result;
     }
 
     /// <summary>
-    /// True when <paramref name="typo"/> is one edit away from <paramref name="correct"/> under the rules of this
-    /// class (ASCII letters inside a word of at least <see cref="MinWordLength"/> letters, same number of words).
+    /// The most popular group that <paramref name="text"/> (of group <paramref name="g"/>) misspells: its words replaced
+    /// by their corrections, one word or two, and the result looked up by its near-duplicate key; or -1.
     /// </summary>
-    public static bool IsMisspellingOf(string typo, string correct)
+    private static int Correct(Groups groups, string text, List<(int Start, int Length)> words, int g, Dictionary<string, List<(string Word, int Edits)>> corrections, HashSet<string> established, double ratio)
     {
-        if (string.Equals(typo, correct, StringComparison.Ordinal) || Math.Abs(typo.Length - correct.Length) > 1)
+        var floor = ratio * Math.Max(groups.Searches[g], 1);
+        var best = -1;
+        List<(string Word, int Edits)>? CorrectionsOf(int w)
         {
-            return false;
+            var word = text.Substring(words[w].Start, words[w].Length);
+            return !established.Contains(word) && corrections.TryGetValue(word, out var list) ? list : null;
         }
 
-        // Strip the common head and tail; what is left is the edit.
-        var head = 0;
-        var shorter = Math.Min(typo.Length, correct.Length);
-        while (head < shorter && typo[head] == correct[head])
+        void Consider(string replaced)
         {
-            head++;
-        }
-
-        var tail = 0;
-        while (tail < shorter - head && typo[typo.Length - 1 - tail] == correct[correct.Length - 1 - tail])
-        {
-            tail++;
-        }
-
-        var a = typo.AsSpan(head, typo.Length - head - tail);
-        var b = correct.AsSpan(head, correct.Length - head - tail);
-        var oneEdit = (a.Length, b.Length) switch
-        {
-            (0, 1) or (1, 0) or (1, 1) => true,
-            (2, 2) => a[0] == b[1] && a[1] == b[0], // adjacent swap
-            _ => false,
-        };
-        if (!oneEdit || !AllLetters(a) || !AllLetters(b))
-        {
-            return false;
-        }
-
-        // The word of the correct spelling that holds the edit must be long enough, and both sides must be inside
-        // a word: an inserted or deleted letter next to a space would split or join words.
-        var start = head;
-        while (start > 0 && IsLetter(correct[start - 1]))
-        {
-            start--;
-        }
-
-        var end = head + b.Length;
-        while (end < correct.Length && IsLetter(correct[end]))
-        {
-            end++;
-        }
-
-        return end - start >= MinWordLength;
-    }
-
-    private static bool Eligible(string text)
-    {
-        if (text.Length > MaxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (IsLetter(c))
+            if (groups.ByKey.TryGetValue(NearDuplicates.Key(replaced), out var h) && h != g
+                && groups.Searches[h] >= floor && groups.Searches[h] > groups.Searches[g]
+                && (best < 0 || groups.Searches[h] > groups.Searches[best]))
             {
-                return true;
+                best = h;
             }
         }
 
-        return false;
-    }
-
-    /// <summary>The text itself, then the text without each of its ASCII letters (one at a time).</summary>
-    private static IEnumerable<string> SelfAndDeletions(string text)
-    {
-        yield return text;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < words.Count; i++)
         {
-            if (IsLetter(text[i]) && (i == 0 || text[i - 1] != text[i]))
+            if (CorrectionsOf(i) is not { } first)
             {
-                yield return string.Concat(text.AsSpan(0, i), text.AsSpan(i + 1));
+                continue;
+            }
+
+            foreach (var (word, edits) in first)
+            {
+                Consider(Replace(text, words[i], word));
+                for (var j = i + 1; j < words.Count && edits < MaxEdits; j++)
+                {
+                    foreach (var (other, more) in CorrectionsOf(j) ?? [])
+                    {
+                        if (edits + more <= MaxEdits)
+                        {
+                            // j is after i: replace it first so that i's position still holds.
+                            Consider(Replace(Replace(text, words[j], other), words[i], word));
+                        }
+                    }
+                }
             }
         }
+
+        return best;
     }
 
-    private static bool AllLetters(ReadOnlySpan<char> span)
+    private static string Replace(string text, (int Start, int Length) word, string with)
+        => string.Concat(text.AsSpan(0, word.Start), with, text.AsSpan(word.Start + word.Length));
+
+    /// <summary>The near-duplicate groups of a vocabulary: key, searches and most searched form of each.</summary>
+    private sealed class Groups
     {
-        foreach (var c in span)
+        public Dictionary<string, int> ByKey { get; } = new(StringComparer.Ordinal);
+
+        public List<long> Searches { get; } = [];
+
+        /// <summary>The index of the most searched text of each group (ties: the first in input order).</summary>
+        public List<int> Top { get; } = [];
+
+        /// <summary>The group of each text, or -1 when the text is left alone (too long).</summary>
+        public int[] GroupOf { get; private init; } = [];
+
+        public int Count => Searches.Count;
+
+        public static Groups Of(IReadOnlyList<string> texts, IReadOnlyList<long> counts)
         {
-            if (!IsLetter(c))
+            var groups = new Groups { GroupOf = new int[texts.Count] };
+            for (var i = 0; i < texts.Count; i++)
             {
-                return false;
+                if (texts[i].Length > MaxLength)
+                {
+                    groups.GroupOf[i] = -1;
+                    continue;
+                }
+
+                var key = NearDuplicates.Key(texts[i]);
+                if (!groups.ByKey.TryGetValue(key, out var g))
+                {
+                    g = groups.Count;
+                    groups.ByKey.Add(key, g);
+                    groups.Searches.Add(0);
+                    groups.Top.Add(i);
+                }
+
+                groups.Searches[g] += counts[i];
+                if (counts[i] > counts[groups.Top[g]])
+                {
+                    groups.Top[g] = i;
+                }
+
+                groups.GroupOf[i] = g;
             }
+
+            return groups;
         }
-
-        return true;
     }
-
-    private static bool IsLetter(char c) => char.IsAsciiLetter(c);
 }

@@ -12,7 +12,8 @@ namespace QueryRec.Indexer.Commands;
 /// <summary>
 /// <c>eval-matching</c>: the matching measurements of docs/matching.md. <c>vocabulary</c> lists an index's queries
 /// (input of the independent pinyin reference), <c>cases</c> generates pinyin or typo cases, and <c>run</c> replays
-/// cases against a running server and prints success@1, success@10 and MRR@10 per group.
+/// cases against a running server and prints success@1, success@10 and MRR@10 per group; <c>lists</c> writes the
+/// top 10 of given prefixes (the misspelling measurement).
 /// </summary>
 internal static class EvalMatchingCommand
 {
@@ -22,6 +23,7 @@ internal static class EvalMatchingCommand
         command.Subcommands.Add(CreateVocabulary(context));
         command.Subcommands.Add(CreateCases(context));
         command.Subcommands.Add(CreateRun(context));
+        command.Subcommands.Add(EvalMatchingLists.Create(context));
         return command;
     }
 
@@ -29,11 +31,13 @@ internal static class EvalMatchingCommand
     {
         var index = new Option<FileInfo>("--index") { Description = "A built index file (.qrx).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the normalized queries, one per line.", Required = true };
-        var command = new Command("vocabulary", "Write an index's queries, most popular first.") { index, output };
+        var counts = new Option<bool>("--counts") { Description = "Write 'query<TAB>searches' lines." };
+        var command = new Command("vocabulary", "Write an index's queries, most popular first.") { index, output, counts };
         command.SetAction(parseResult =>
         {
             var vocabulary = ReadVocabulary(parseResult.GetRequiredValue(index));
-            File.WriteAllLines(parseResult.GetRequiredValue(output).FullName, vocabulary.Select(static e => e.Text));
+            var withCounts = parseResult.GetValue(counts);
+            File.WriteAllLines(parseResult.GetRequiredValue(output).FullName, vocabulary.Select(e => withCounts ? e.Text + "\t" + e.Count.ToString(CultureInfo.InvariantCulture) : e.Text));
             context.Summary("eval-matching vocabulary", [("queries", vocabulary.Count.ToString("N0", CultureInfo.InvariantCulture))]);
             return IndexerCli.ExitOk;
         });

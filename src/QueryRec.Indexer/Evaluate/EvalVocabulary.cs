@@ -6,7 +6,8 @@ namespace QueryRec.Indexer.Evaluate;
 /// <summary>One query of an index's vocabulary with the popularity its completions are ranked by.</summary>
 /// <param name="Text">The normalized query text.</param>
 /// <param name="Popularity">The popularity score.</param>
-internal sealed record VocabularyEntry(string Text, double Popularity);
+/// <param name="Count">The searches of the query (0 when not read from an index).</param>
+internal sealed record VocabularyEntry(string Text, double Popularity, long Count = 0);
 
 /// <summary>The vocabulary of a built index file, read from its query statistics.</summary>
 internal static class EvalVocabulary
@@ -24,7 +25,7 @@ internal static class EvalVocabulary
             }
 
             var stats = QueryStats.Parser.ParseFrom(record.Value);
-            entries.Add(new VocabularyEntry(record.Key[(IndexKeys.QueryKind.Length + 1)..], stats.Popularity));
+            entries.Add(new VocabularyEntry(record.Key[(IndexKeys.QueryKind.Length + 1)..], stats.Popularity, stats.Count));
         }
 
         entries.Sort(RankOrder);
