@@ -59,6 +59,32 @@ internal static class MatchInput
         Reason reason,
         MatchKind matchType,
         Func<Completion, int>? editDistance = null)
+        => AddCore(into, node, state, keep, null, source, reason, matchType, editDistance);
+
+    /// <summary>
+    /// As <see cref="Add{TState}"/>, where <paramref name="weigh"/> both filters and weighs: a completion is dropped when
+    /// it gives 0 or less, else its popularity is multiplied by what it gives.
+    /// </summary>
+    public static void AddWeighed<TState>(
+        List<Candidate> into,
+        PrefixNode? node,
+        TState state,
+        Func<Completion, TState, double> weigh,
+        Source source,
+        Reason reason,
+        MatchKind matchType)
+        => AddCore(into, node, state, null, weigh, source, reason, matchType, null);
+
+    private static void AddCore<TState>(
+        List<Candidate> into,
+        PrefixNode? node,
+        TState state,
+        Func<Completion, TState, bool>? keep,
+        Func<Completion, TState, double>? weigh,
+        Source source,
+        Reason reason,
+        MatchKind matchType,
+        Func<Completion, int>? editDistance)
     {
         if (node is null)
         {
@@ -78,9 +104,15 @@ internal static class MatchInput
                 continue;
             }
 
+            var weight = weigh?.Invoke(completion, state) ?? 1.0;
+            if (weight <= 0)
+            {
+                continue;
+            }
+
             var candidate = new Candidate(completion.Text) { Reason = reason, CategoryHint = completion.CategoryHint };
             candidate.AddSource(source);
-            candidate.Features.Popularity = completion.Score;
+            candidate.Features.Popularity = completion.Score * weight;
             candidate.Features.PopularityMax = max;
             candidate.Features.SetOutcomes(completion);
             candidate.Features.MatchType = matchType;

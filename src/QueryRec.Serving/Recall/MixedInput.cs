@@ -1,4 +1,5 @@
 using System.Text;
+using QueryRec.Core;
 using QueryRec.Core.Matching;
 
 namespace QueryRec.Serving.Recall;
@@ -15,7 +16,7 @@ namespace QueryRec.Serving.Recall;
 internal sealed class MixedInput
 {
     /// <summary>Most key units a mixed input may hold: longer inputs are not read as mixed (bounds the matching).</summary>
-    public const int MaxUnits = 64;
+    public const int MaxUnits = Limits.MaxPrefixLength;
 
     /// <summary>Most alignment steps spent on one query text; past it the text does not match (bounds polyphone branching).</summary>
     private const int StepBudget = 512;
@@ -117,9 +118,10 @@ internal sealed class MixedInput
     /// <summary>
     /// Where in <paramref name="text"/> (a normalized query) the input ends when the text starts with it, unit by unit:
     /// the index just past the text's character that matched the input's last unit ("蓝色" of "蓝色 丝带" for "蓝se");
-    /// -1 when the text does not start with the input.
+    /// -1 when the text does not start with the input. <paramref name="secondary"/> is how many of the text's hanzi the
+    /// match reads by a reading other than their first (the first readings are tried first).
     /// </summary>
-    public int MatchEnd(string text)
+    public int MatchEnd(string text, out int secondary)
     {
         var units = new List<(Rune Rune, int End)>(Math.Min(text.Length, _units.Length + 8));
         var index = 0;
@@ -133,11 +135,12 @@ internal sealed class MixedInput
         }
 
         var budget = StepBudget;
-        return Align(units, 0, 0, ref budget);
+        secondary = 0;
+        return Align(units, 0, 0, ref budget, ref secondary);
     }
 
     /// <summary>Matches the input from unit <paramref name="i"/> against the text from unit <paramref name="j"/>; the end or -1.</summary>
-    private int Align(List<(Rune Rune, int End)> text, int i, int j, ref int budget)
+    private int Align(List<(Rune Rune, int End)> text, int i, int j, ref int budget, ref int secondary)
     {
         if (i == _units.Length)
         {
@@ -154,23 +157,28 @@ internal sealed class MixedInput
         var readings = IsPinyinLetter(typed) ? PinyinConverter.Default.Readings(rune) : [];
         if (readings.Count == 0)
         {
-            return typed == rune ? Align(text, i + 1, j + 1, ref budget) : -1;
+            return typed == rune ? Align(text, i + 1, j + 1, ref budget, ref secondary) : -1;
         }
 
-        foreach (var reading in readings)
+        for (var r = 0; r < readings.Count; r++)
         {
+            var reading = readings[r];
             var common = CommonLength(i, reading);
+            var other = r > 0 ? 1 : 0;
             if (common == reading.Length)
             {
-                var matched = Align(text, i + common, j + 1, ref budget);
+                var after = secondary + other;
+                var matched = Align(text, i + common, j + 1, ref budget, ref after);
                 if (matched >= 0)
                 {
+                    secondary = after;
                     return matched;
                 }
             }
             else if (common > 0 && i + common == _units.Length)
             {
                 // The input ends inside this syllable: the last syllable may be typed in part ("蓝se" for 蓝色).
+                secondary += other;
                 return end;
             }
         }

@@ -48,10 +48,10 @@ internal static class MixedRecall
         var texts = new List<string>(options.MaxLookupVariants);
         foreach (var node in pinyinNodes)
         {
-            Add(into, node, input, texts, complete ? 0 : options.MaxLookupVariants);
+            Add(into, node, input, texts, complete ? 0 : options.MaxLookupVariants, null);
         }
 
-        Add(into, headNode, input, texts, complete ? 0 : options.MaxLookupVariants);
+        Add(into, headNode, input, texts, complete ? 0 : options.MaxLookupVariants, options.MixedSecondaryReadingWeight);
         if (texts.Count == 0)
         {
             return;
@@ -60,25 +60,29 @@ internal static class MixedRecall
         var literal = texts.Select(t => Literal(t, serving)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var node in await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.Prefix, literal, info, cancellationToken))
         {
-            Add(into, node, input, null, 0);
+            Add(into, node, input, null, 0, options.MixedSecondaryReadingWeight);
         }
     }
 
     /// <summary>
     /// Adds the completions of <paramref name="node"/> that start with the input; when <paramref name="texts"/> is given,
     /// collects there the literal texts the input stands for in them (new ones, at most <paramref name="maxTexts"/>).
+    /// A prefix-table completion read through n non-first readings of its hanzi has its popularity scaled by
+    /// <see cref="MatchingOptions.MixedSecondaryReadingWeight"/>ⁿ, as the indexer scales the pinyin tables' scores (whose
+    /// completions are taken as scored): "海shi" is far more likely 海氏 than 海斯 (斯 read shi).
     /// </summary>
-    private static void Add(List<Candidate> into, PrefixNode? node, MixedInput input, List<string>? texts, int maxTexts)
-        => MatchInput.Add(
+    private static void Add(
+        List<Candidate> into, PrefixNode? node, MixedInput input, List<string>? texts, int maxTexts, double? secondaryWeight)
+        => MatchInput.AddWeighed(
             into,
             node,
-            (Input: input, Texts: texts, Max: maxTexts),
+            (Input: input, Texts: texts, Max: maxTexts, Weight: secondaryWeight),
             static (c, s) =>
             {
-                var end = s.Input.MatchEnd(c.Text);
+                var end = s.Input.MatchEnd(c.Text, out var secondary);
                 if (end < 0)
                 {
-                    return false;
+                    return 0;
                 }
 
                 if (s.Texts is { } texts && texts.Count < s.Max)
@@ -90,7 +94,7 @@ internal static class MixedRecall
                     }
                 }
 
-                return true;
+                return s.Weight is { } weight && secondary > 0 ? Math.Pow(weight, secondary) : 1;
             },
             Source.PinyinMixed,
             Reason.PinyinMatch,

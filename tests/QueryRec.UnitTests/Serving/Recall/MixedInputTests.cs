@@ -84,7 +84,7 @@ public sealed class MixedInputTests
     public void MatchEnd_TextAgrees_EndsWhereTheInputEnds(string input, string text, string matched)
     {
         Assert.True(MixedInput.TryParse(input, out var mixed));
-        Assert.Equal(matched.Length, mixed.MatchEnd(text));
+        Assert.Equal(matched.Length, mixed.MatchEnd(text, out _));
     }
 
     [Theory]
@@ -97,6 +97,18 @@ public sealed class MixedInputTests
     public void MatchEnd_TextDisagrees_IsMinusOne(string input, string text)
     {
         Assert.True(MixedInput.TryParse(input, out var mixed));
-        Assert.Equal(-1, mixed.MatchEnd(text));
+        Assert.Equal(-1, mixed.MatchEnd(text, out _));
+    }
+
+    [Theory]
+    [InlineData("海shi", "海氏烤箱", 0)] // 氏: shi first
+    [InlineData("海shi", "海斯迪克", 1)] // 斯: si first, then shi
+    [InlineData("奇yi", "奇异果", 0)]
+    [InlineData("ji怪", "奇怪", 1)] // 奇: qi first, then ji
+    public void MatchEnd_ReadingsOtherThanTheFirst_AreCounted(string input, string text, int secondary)
+    {
+        Assert.True(MixedInput.TryParse(input, out var mixed));
+        Assert.True(mixed.MatchEnd(text, out var actual) > 0);
+        Assert.Equal(secondary, actual);
     }
 }
