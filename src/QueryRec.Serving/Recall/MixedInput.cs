@@ -47,7 +47,7 @@ internal sealed class MixedInput
     public static bool TryParse(string prefix, out MixedInput input)
     {
         input = null!;
-        var units = new List<Rune>();
+        var count = 0;
         var hanzi = false;
         var other = false;
         var afterHanzi = false;
@@ -60,35 +60,35 @@ internal sealed class MixedInput
             if (MatchInput.IsHanzi(rune))
             {
                 hanzi = afterHanzi = true;
-                if (!headClosed)
-                {
-                    literalHeadEnd = index;
-                }
+                literalHeadEnd = headClosed ? literalHeadEnd : index;
+                count++;
             }
             else if (LatinKey.IsKeyRune(rune))
             {
                 other = true;
                 headClosed |= afterHanzi && IsPinyinLetter(rune);
-            }
-            else
-            {
-                continue;
-            }
-
-            units.Add(rune);
-            if (units.Count > MaxUnits)
-            {
-                return false;
+                count++;
             }
         }
 
-        if (!hanzi || !other)
+        // All-hanzi and Latin inputs, most of the keystrokes, stop here without allocating.
+        if (!hanzi || !other || count > MaxUnits)
         {
             return false;
         }
 
+        var units = new Rune[count];
+        var at = 0;
+        foreach (var rune in prefix.EnumerateRunes())
+        {
+            if (MatchInput.IsHanzi(rune) || LatinKey.IsKeyRune(rune))
+            {
+                units[at++] = rune;
+            }
+        }
+
         var literalHead = headClosed && literalHeadEnd > 0 ? prefix[..literalHeadEnd] : string.Empty;
-        input = new MixedInput(prefix, [.. units], literalHead);
+        input = new MixedInput(prefix, units, literalHead);
         return true;
     }
 
