@@ -43,7 +43,7 @@ public sealed class MatchingOptions
     /// 0 drops such matches.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MixedSecondaryReadingWeight { get; set; } = 0.3;
+    public double MixedSecondaryReadingWeight { get; set; } = 0.05;
 
     /// <summary>How many split points of an all-hanzi input the any-order infix fallback tries.</summary>
     [Range(1, 8)]
