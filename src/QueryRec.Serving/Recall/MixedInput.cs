@@ -21,6 +21,9 @@ internal sealed class MixedInput
     /// <summary>Most alignment steps spent on one query text; past it the text does not match (bounds polyphone branching).</summary>
     private const int StepBudget = 512;
 
+    /// <summary>Longest input whose text units <see cref="MatchEnd"/> keeps on the stack.</summary>
+    private const int StackUnits = 64;
+
     private readonly Rune[] _units;
 
     private MixedInput(string text, Rune[] units, string literalHead)
@@ -123,31 +126,39 @@ internal sealed class MixedInput
     /// </summary>
     public int MatchEnd(string text, out int secondary)
     {
-        var units = new List<(Rune Rune, int End)>(Math.Min(text.Length, _units.Length + 8));
+        // Each text unit matched takes at least one input unit, so no more text units than input units are needed.
+        Span<(Rune Rune, int End)> units = _units.Length <= StackUnits
+            ? stackalloc (Rune, int)[_units.Length]
+            : new (Rune, int)[_units.Length];
+        var count = 0;
         var index = 0;
         foreach (var rune in text.EnumerateRunes())
         {
             index += rune.Utf16SequenceLength;
             if (MatchInput.IsHanzi(rune) || LatinKey.IsKeyRune(rune))
             {
-                units.Add((rune, index));
+                units[count++] = (rune, index);
+                if (count == units.Length)
+                {
+                    break;
+                }
             }
         }
 
         var budget = StepBudget;
         secondary = 0;
-        return Align(units, 0, 0, ref budget, ref secondary);
+        return Align(units[..count], 0, 0, ref budget, ref secondary);
     }
 
     /// <summary>Matches the input from unit <paramref name="i"/> against the text from unit <paramref name="j"/>; the end or -1.</summary>
-    private int Align(List<(Rune Rune, int End)> text, int i, int j, ref int budget, ref int secondary)
+    private int Align(ReadOnlySpan<(Rune Rune, int End)> text, int i, int j, ref int budget, ref int secondary)
     {
         if (i == _units.Length)
         {
             return j == 0 ? 0 : text[j - 1].End;
         }
 
-        if (j == text.Count || --budget < 0)
+        if (j == text.Length || --budget < 0)
         {
             return -1;
         }

@@ -19,7 +19,8 @@ namespace QueryRec.Serving.Recall;
 /// <item>when no node read so far is complete (each held top-K, so more may match), the nodes of the literal text
 /// the input stands for in the queries found ("p:企鹅" for "企e" from 企鹅狗, "p:佳能r" for "佳nengr"): every query
 /// there agrees with the typed hanzi and reads the typed pinyin the same way. At most
-/// <see cref="MatchingOptions.MaxLookupVariants"/> such texts, most popular first; one more round trip.</item>
+/// <see cref="MatchingOptions.MaxLookupVariants"/> such texts, in node order (most popular first within a node);
+/// one more round trip.</item>
 /// </list>
 /// </remarks>
 internal static class MixedRecall

@@ -8,8 +8,8 @@ namespace QueryRec.Serving.Recall;
 /// Pinyin recall. A Latin input looks up the full-pinyin table (<c>py:</c>) and, from two characters on, the
 /// initials table (<c>pi:</c>), alongside the prefix source's <c>p:</c> read, so "lian" merges English and pinyin
 /// completions. A mixed input (hanzi with pinyin, Latin words or digits: "连yi", "佳nengr5") goes to
-/// <see cref="MixedRecall"/>. The completion's own text is what is shown. A key longer than the version's <c>max_pinyin_prefix_length</c> is looked up truncated and the completions
-/// are filtered by their own pinyin keys.
+/// <see cref="MixedRecall"/>. The completion's own text is what is shown. A Latin key longer than the version's
+/// <c>max_pinyin_prefix_length</c> is looked up truncated and the completions are filtered by their own pinyin keys.
 /// </summary>
 internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<SuggestContext>
 {
