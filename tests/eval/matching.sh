@@ -3,6 +3,8 @@
 #   1. pinyin recall: the 100k Taobao queries indexed with Zipf popularity; for sampled queries, a full-pinyin
 #      prefix (2-4 syllables), an initials prefix (3-5 letters), a mixed prefix (hanzi + next syllable) and, for
 #      queries with punctuation after their leading hanzi, the full pinyin typed through it ("chongdianqi2.4"),
+#      and, for queries with ASCII letters or digits after their leading hanzi, the first hanzi then the rest of the
+#      query in pinyin and as it is ("佳nengr5"),
 #      the expected pinyin computed independently with npm pinyin-pro; only forms unambiguous among the
 #      candidates count (the query is in the top 10 of the vocabulary for that form);
 #   2. typo recovery: the Best Buy log; 1-edit typos (substitution, insertion, deletion, transposition) of

@@ -61,30 +61,6 @@ public static class LatinKey
         return letters > 0;
     }
 
-    /// <summary>
-    /// The key of a Latin tail typed after hanzi ("连衣 qun"): its ASCII letters with spaces and ASCII punctuation
-    /// dropped. False when the tail holds anything else (a digit included) or no letter.
-    /// </summary>
-    public static bool TryCreateTail(ReadOnlySpan<char> tail, out string key)
-    {
-        var builder = new StringBuilder(tail.Length);
-        foreach (var ch in tail)
-        {
-            if (ch is >= 'a' and <= 'z')
-            {
-                builder.Append(ch);
-            }
-            else if (!IsDropped(ch))
-            {
-                key = string.Empty;
-                return false;
-            }
-        }
-
-        key = builder.ToString();
-        return key.Length > 0;
-    }
-
     /// <summary>A space or an ASCII punctuation or symbol character: no part of a key.</summary>
     private static bool IsDropped(char ch) => ch < 0x80 && !char.IsAsciiLetterOrDigit(ch) && !char.IsControl(ch);
 }

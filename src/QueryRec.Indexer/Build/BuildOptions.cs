@@ -98,7 +98,7 @@ public sealed record BuildOptions
     /// Score multiplier of a pinyin match per polyphone read with a non-primary reading (0–1): popularity x
     /// weight^n, so rare readings do not crowd the likely ones out of a node.
     /// </summary>
-    public double PinyinSecondaryWeight { get; init; } = 0.3;
+    public double PinyinSecondaryWeight { get; init; } = 0.05;
 
     /// <summary>Longest indexed full-pinyin and initials prefix, in letters (runes).</summary>
     public int MaxPinyinPrefixLength { get; init; } = 24;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using QueryRec.Core;
 
@@ -39,8 +40,9 @@ internal static class MatchingCases
 
     /// <summary>
     /// Pinyin cases for sampled queries that start with hanzi: a full-pinyin prefix of 2–4 syllables, an initials
-    /// prefix of 3–5 letters, and a mixed prefix (the first j hanzi, then the next syllable in pinyin). A case is kept
-    /// only when the form is unambiguous among the candidates: the query is among the <see cref="TopN"/> most popular
+    /// prefix of 3–5 letters, and a mixed prefix (the first j hanzi, then the next syllable in pinyin); from the whole
+    /// pool, the two rare forms: pinyin through a punctuation mark, and mixed input through the rest of a query that
+    /// holds ASCII letters or digits. A case is kept only when the form is unambiguous among the candidates: the query is among the <see cref="TopN"/> most popular
     /// queries of the vocabulary whose reference form starts with what is typed. Returns the cases and, per form,
     /// how many were dropped as ambiguous.
     /// </summary>
@@ -67,7 +69,7 @@ internal static class MatchingCases
         var cases = new List<EvalCase>();
         var ambiguous = new Dictionary<string, int>(StringComparer.Ordinal)
         {
-            ["pinyin-full"] = 0, ["pinyin-initials"] = 0, ["pinyin-mixed"] = 0, ["pinyin-punctuation"] = 0,
+            ["pinyin-full"] = 0, ["pinyin-initials"] = 0, ["pinyin-mixed"] = 0, ["pinyin-punctuation"] = 0, [MixedRest] = 0,
         };
         foreach (var entry in eligible.Take(sample))
         {
@@ -138,6 +140,44 @@ internal static class MatchingCases
             }
         }
 
+        // The first hanzi as typed, then the rest of the query with its hanzi in pinyin and everything else as it is
+        // ("佳nengr5" for 佳能r5), for queries with an ASCII letter or digit after their leading hanzi: mixed input that goes
+        // on past the pinyin. Rare too, so from the whole shuffled pool like the punctuation form.
+        var rest = 0;
+        foreach (var entry in eligible)
+        {
+            if (rest >= sample)
+            {
+                break;
+            }
+
+            var r = reference[entry.Text];
+            var lead = r.LeadingHanzi();
+            if (!entry.Text.AsSpan(lead).ContainsAny(AsciiLettersAndDigits))
+            {
+                continue;
+            }
+
+            var head = entry.Text[..1];
+            var typed = head + r.Typed(1, entry.Text.Length);
+            if (typed.Length > Limits.MaxPrefixLength)
+            {
+                continue;
+            }
+
+            var key = KeyOf(r.Typed(1, entry.Text.Length));
+            rest++;
+            var better = CountBetter(byText, head, rank[entry.Text], (text, _) => KeyOf(reference[text].Full(1)).StartsWith(key, StringComparison.Ordinal));
+            if (better < TopN)
+            {
+                cases.Add(new EvalCase(MixedRest, typed, entry.Text, null));
+            }
+            else
+            {
+                ambiguous[MixedRest]++;
+            }
+        }
+
         return (cases, ambiguous);
 
         int CountBetter((string Key, int Rank)[] sorted, string prefix, int own, Func<string, int, bool> accept)
@@ -160,20 +200,28 @@ internal static class MatchingCases
         }
     }
 
+    /// <summary>The group of mixed input typed on through the rest of the query ("佳nengr5" for 佳能r5).</summary>
+    public const string MixedRest = "pinyin-mixed-rest";
+
+    private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
+
+    /// <summary>The letters and digits of a typed or reference text: what the pinyin keys are made of.</summary>
+    private static string KeyOf(string text) => string.Concat(text.Where(char.IsLetterOrDigit));
+
     /// <summary>The suffix of the group that repeats a pinyin case whose query holds Latin letters, digits or punctuation.</summary>
     public const string LatinDigitPunctuation = " latin/digit/punct";
 
     /// <summary>
     /// The cases, each pinyin case whose expected query holds an ASCII letter, digit or punctuation mark also repeated
     /// in a group of its own ("pinyin-full latin/digit/punct"), so that a run reports that subset apart. The
-    /// pinyin-punctuation form is not repeated: all its queries hold punctuation.
+    /// pinyin-punctuation and pinyin-mixed-rest forms are not repeated: all their queries hold ASCII.
     /// </summary>
     public static IEnumerable<EvalCase> WithLatinDigitPunctuationGroups(IEnumerable<EvalCase> cases)
     {
         foreach (var c in cases)
         {
             yield return c;
-            if (c.Group.StartsWith("pinyin-", StringComparison.Ordinal) && c.Group != "pinyin-punctuation"
+            if (c.Group.StartsWith("pinyin-", StringComparison.Ordinal) && c.Group is not ("pinyin-punctuation" or MixedRest)
                 && c.Expected.Any(static ch => ch is > ' ' and < (char)0x80))
             {
                 yield return c with { Group = c.Group + LatinDigitPunctuation };

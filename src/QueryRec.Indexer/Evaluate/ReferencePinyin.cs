@@ -29,10 +29,13 @@ internal sealed record ReferencePinyin(string Text, string?[] Syllables)
     /// What a user types for the first <paramref name="count"/> characters: each syllable, other characters as they
     /// are, spaces kept ("螺丝 m6-20" → "luosi m6-20").
     /// </summary>
-    public string Typed(int count)
+    public string Typed(int count) => Typed(0, count);
+
+    /// <summary>What a user types for the characters from <paramref name="from"/> up to <paramref name="end"/>, as <see cref="Typed(int)"/>.</summary>
+    public string Typed(int from, int end)
     {
         var builder = new StringBuilder();
-        for (var i = 0; i < count && i < Syllables.Length; i++)
+        for (var i = from; i < end && i < Syllables.Length; i++)
         {
             builder.Append(Syllables[i] ?? Text[i].ToString());
         }

@@ -6,7 +6,7 @@ using QueryRec.Storage.V1;
 
 namespace QueryRec.Serving.Recall;
 
-/// <summary>How the typed input looks to the matchers: Latin (pinyin candidate), hanzi head + Latin tail, all hanzi.</summary>
+/// <summary>How the typed input looks to the matchers: Latin (pinyin candidate), all hanzi (mixed input: <see cref="MixedInput"/>).</summary>
 internal static class MatchInput
 {
     /// <summary>
@@ -22,38 +22,6 @@ internal static class MatchInput
     /// lookup key, made as the indexer makes its keys (<see cref="LatinKey"/>): "luosi m6-20" → "luosim620".
     /// </summary>
     public static bool TryLatinKey(string prefix, out string key) => LatinKey.TryCreate(prefix, out key);
-
-    /// <summary>
-    /// A mixed input: a head ending with a hanzi, then a tail of Latin letters (spaces and punctuation dropped): "连yi" → ("连", "yi"),
-    /// "连衣 qun" → ("连衣", "qun").
-    /// </summary>
-    public static bool TryMixed(string prefix, out string head, out string tail)
-    {
-        head = tail = string.Empty;
-        var lastHanziEnd = -1;
-        var index = 0;
-        foreach (var rune in prefix.EnumerateRunes())
-        {
-            index += rune.Utf16SequenceLength;
-            if (IsHanzi(rune))
-            {
-                lastHanziEnd = index;
-            }
-        }
-
-        if (lastHanziEnd <= 0 || lastHanziEnd == prefix.Length)
-        {
-            return false;
-        }
-
-        if (!LatinKey.TryCreateTail(prefix.AsSpan(lastHanziEnd), out tail))
-        {
-            return false;
-        }
-
-        head = prefix[..lastHanziEnd];
-        return true;
-    }
 
     /// <summary>The input's runes when every one is a hanzi, else null.</summary>
     public static Rune[]? AllHanzi(string prefix)
@@ -91,6 +59,32 @@ internal static class MatchInput
         Reason reason,
         MatchKind matchType,
         Func<Completion, int>? editDistance = null)
+        => AddCore(into, node, state, keep, null, source, reason, matchType, editDistance);
+
+    /// <summary>
+    /// As <see cref="Add{TState}"/>, where <paramref name="weigh"/> both filters and weighs: a completion is dropped when
+    /// it gives 0 or less, else its popularity is multiplied by what it gives.
+    /// </summary>
+    public static void AddWeighed<TState>(
+        List<Candidate> into,
+        PrefixNode? node,
+        TState state,
+        Func<Completion, TState, double> weigh,
+        Source source,
+        Reason reason,
+        MatchKind matchType)
+        => AddCore(into, node, state, null, weigh, source, reason, matchType, null);
+
+    private static void AddCore<TState>(
+        List<Candidate> into,
+        PrefixNode? node,
+        TState state,
+        Func<Completion, TState, bool>? keep,
+        Func<Completion, TState, double>? weigh,
+        Source source,
+        Reason reason,
+        MatchKind matchType,
+        Func<Completion, int>? editDistance)
     {
         if (node is null)
         {
@@ -110,9 +104,15 @@ internal static class MatchInput
                 continue;
             }
 
+            var weight = weigh?.Invoke(completion, state) ?? 1.0;
+            if (weight <= 0)
+            {
+                continue;
+            }
+
             var candidate = new Candidate(completion.Text) { Reason = reason, CategoryHint = completion.CategoryHint };
             candidate.AddSource(source);
-            candidate.Features.Popularity = completion.Score;
+            candidate.Features.Popularity = completion.Score * weight;
             candidate.Features.PopularityMax = max;
             candidate.Features.SetOutcomes(completion);
             candidate.Features.MatchType = matchType;

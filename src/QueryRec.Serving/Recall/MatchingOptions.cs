@@ -37,6 +37,14 @@ public sealed class MatchingOptions
     [Range(1, 16)]
     public int MaxLookupVariants { get; set; } = 4;
 
+    /// <summary>
+    /// What a mixed input's match from the prefix table is weighed by per hanzi it reads by a reading other than the
+    /// first ("海shi" matching 海斯, 斯 read shi), as the indexer's <c>--pinyin-secondary-weight</c> weighs the pinyin tables;
+    /// 0 drops such matches.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MixedSecondaryReadingWeight { get; set; } = 0.05;
+
     /// <summary>How many split points of an all-hanzi input the any-order infix fallback tries.</summary>
     [Range(1, 8)]
     public int MaxAnyOrderSplits { get; set; } = 3;

@@ -7,10 +7,9 @@ namespace QueryRec.Serving.Recall;
 /// <summary>
 /// Pinyin recall. A Latin input looks up the full-pinyin table (<c>py:</c>) and, from two characters on, the
 /// initials table (<c>pi:</c>), alongside the prefix source's <c>p:</c> read, so "lian" merges English and pinyin
-/// completions. A mixed input (hanzi head, pinyin tail: "连yi") looks up <c>py:{reading of the head}{tail}</c> for the
-/// head's first readings and keeps the completions that start with the head. The completion's own text is what is
-/// shown. A key longer than the version's <c>max_pinyin_prefix_length</c> is looked up truncated and the completions
-/// are filtered by their own pinyin keys.
+/// completions. A mixed input (hanzi with pinyin, Latin words or digits: "连yi", "佳nengr5") goes to
+/// <see cref="MixedRecall"/>. The completion's own text is what is shown. A Latin key longer than the version's
+/// <c>max_pinyin_prefix_length</c> is looked up truncated and the completions are filtered by their own pinyin keys.
 /// </summary>
 internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<SuggestContext>
 {
@@ -55,28 +54,9 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
                 Reason.PinyinMatch,
                 MatchKind.PinyinInitials);
         }
-        else if (MatchInput.TryMixed(context.Prefix, out var head, out var tail))
+        else if (MixedInput.TryParse(context.Prefix, out var mixed))
         {
-            var keys = PinyinConverter.Default.Keys(head, variants)
-                .Take(options.MaxLookupVariants)
-                .Select(v => v.Full + tail)
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
-            var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
-            var truncated = lookups.Count != keys.Count || keys.Exists(k => k.Length > max);
-            var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.PinyinFull, lookups, serving.Info, cancellationToken);
-            foreach (var node in nodes)
-            {
-                MatchInput.Add(
-                    into,
-                    node,
-                    0,
-                    (c, _) => c.Text.StartsWith(head, StringComparison.Ordinal)
-                         && (!truncated || PinyinConverter.Default.Keys(c.Text, variants).Any(k => keys.Exists(key => k.Full.StartsWith(key, StringComparison.Ordinal)))),
-                    Source.PinyinMixed,
-                    Reason.PinyinMatch,
-                    MatchKind.PinyinMixed);
-            }
+            await MixedRecall.RecallAsync(into, mixed, serving, options, cancellationToken);
         }
 
         return into;

@@ -55,20 +55,4 @@ public sealed class LatinKeyTests
                 Assert.Equal(PinyinConverter.Default.Keys(text, 16)[0].Full, key);
             });
     }
-
-    [Theory]
-    [InlineData("qun", "qun")]
-    [InlineData(" qun", "qun")]
-    [InlineData("m-c", "mc")]
-    public void TryCreateTail_LettersWithSpacesOrPunctuation_GivesTheLetters(string tail, string key)
-    {
-        Assert.True(LatinKey.TryCreateTail(tail, out var actual));
-        Assert.Equal(key, actual);
-    }
-
-    [Theory]
-    [InlineData("m6")]
-    [InlineData("-")]
-    public void TryCreateTail_DigitOrNoLetter_IsFalse(string tail)
-        => Assert.False(LatinKey.TryCreateTail(tail, out _));
 }

@@ -65,6 +65,41 @@ public sealed class EvalMatchingTests
     }
 
     [Fact]
+    public void PinyinCases_QueryWithAsciiAfterItsHanzi_FirstHanziThenTheRestInPinyinAndAsIs()
+    {
+        var texts = new[] { "佳能r5", "小米14 pro", "手机壳" };
+        var vocabulary = texts.Select((t, i) => new VocabularyEntry(t, 100 - i)).ToList();
+        var reference = new Dictionary<string, ReferencePinyin>(StringComparer.Ordinal)
+        {
+            ["佳能r5"] = new("佳能r5", ["jia", "neng", null, null]),
+            ["小米14 pro"] = new("小米14 pro", ["xiao", "mi", null, null, null, null, null, null]),
+            ["手机壳"] = new("手机壳", ["shou", "ji", "ke"]),
+        };
+
+        var (cases, ambiguous) = MatchingCases.Pinyin(vocabulary, reference, sample: 3, seed: 1);
+
+        var rest = cases.Where(static c => c.Group == MatchingCases.MixedRest).Select(static c => (c.Typed, c.Expected)).Order().ToList();
+        Assert.Equal([("佳nengr5", "佳能r5"), ("小mi14 pro", "小米14 pro")], rest);
+        Assert.Equal(0, ambiguous[MatchingCases.MixedRest]);
+    }
+
+    [Fact]
+    public void PinyinCases_MixedRestSharedByTenMorePopularQueries_IsAmbiguous()
+    {
+        // 12 queries read "xiao mi 14…": the 11 with a letter after "14" are each typed through their own letter.
+        string[] texts = [.. Enumerable.Range(0, 11).Select(i => "小米14" + (char)('a' + i)), "小米14"];
+        var vocabulary = texts.Select((t, i) => new VocabularyEntry(t, 100 - i)).ToList();
+        var reference = texts.ToDictionary(t => t, t => new ReferencePinyin(t, [.. new[] { "xiao", "mi" }, .. Enumerable.Repeat<string?>(null, t.Length - 2)]), StringComparer.Ordinal);
+
+        var (cases, ambiguous) = MatchingCases.Pinyin(vocabulary, reference, sample: 12, seed: 1);
+
+        // "小mi14" (the least popular) has the 11 others as more popular queries that start with it.
+        Assert.DoesNotContain(cases, static c => c.Group == MatchingCases.MixedRest && c.Expected == "小米14");
+        Assert.Equal(1, ambiguous[MatchingCases.MixedRest]);
+        Assert.Equal(11, cases.Count(static c => c.Group == MatchingCases.MixedRest));
+    }
+
+    [Fact]
     public void WithLatinDigitPunctuationGroups_RepeatsPinyinCasesWhoseQueryHoldsAscii()
     {
         EvalCase[] cases =

@@ -28,26 +28,6 @@ public sealed class MatchInputTests
         => Assert.False(MatchInput.TryLatinKey(input, out _));
 
     [Theory]
-    [InlineData("连yi", "连", "yi")]
-    [InlineData("连衣qun", "连衣", "qun")]
-    [InlineData("连衣 qun", "连衣", "qun")]
-    [InlineData("iphone手ji", "iphone手", "ji")]
-    [InlineData("螺丝m-c", "螺丝", "mc")]
-    public void TryMixed_HanziHeadLatinTail_Splits(string input, string head, string tail)
-    {
-        Assert.True(MatchInput.TryMixed(input, out var h, out var t));
-        Assert.Equal((head, tail), (h, t));
-    }
-
-    [Theory]
-    [InlineData("连衣裙")]
-    [InlineData("lian")]
-    [InlineData("连衣1")]
-    [InlineData("连衣裙 ")]
-    public void TryMixed_NoLatinTail_IsFalse(string input)
-        => Assert.False(MatchInput.TryMixed(input, out _, out _));
-
-    [Theory]
     [InlineData("red dress", "dress", false, true)]
     [InlineData("reddress", "dress", false, false)]
     [InlineData("dress red", "dress", false, false)]
