@@ -195,6 +195,11 @@ try {
   const entries = history.locator(".history-entry");
   await entries.first().waitFor();
   const recentQueries = () => entries.evaluateAll((els) => els.map((e) => e.dataset.query));
+  // The panel shows what it loaded last until the reload asked for on focus arrives: wait for the new list (or time out
+  // and report what is shown).
+  await page
+    .waitForFunction((q) => document.querySelector("#discovery .history-entry")?.dataset.query === q, otherHotQuery, { timeout: 10_000 })
+    .catch(() => {});
   const before = await recentQueries();
   assert.equal(before[0], otherHotQuery, `newest first: ${JSON.stringify(before)}`);
   assert.ok(before.includes(picked), `the clicked suggestion "${picked}" is among ${JSON.stringify(before)}`);

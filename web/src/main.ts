@@ -117,12 +117,20 @@ function report(type: EventType, fields: Partial<Pick<Event, "query" | "prefix" 
   else flushTimer ??= window.setTimeout(() => void flush(), FLUSH_MS);
 }
 
-async function flush(): Promise<void> {
+let sending: Promise<void> = Promise.resolve();
+
+// Resolves once every event queued so far has been answered, in order: a flush that finds the queue empty still
+// waits for the batch already on its way, so a history read right after a search sees that search.
+function flush(): Promise<void> {
   window.clearTimeout(flushTimer);
   flushTimer = undefined;
-  if (queue.length === 0) return;
   const events = queue;
   queue = [];
+  sending = sending.then(() => (events.length > 0 ? send(events) : undefined));
+  return sending;
+}
+
+async function send(events: Event[]): Promise<void> {
   try {
     const response = await client.reportEvents({ events });
     el("debug").dataset.eventsAccepted = String(Number(el("debug").dataset.eventsAccepted ?? 0) + response.accepted);
