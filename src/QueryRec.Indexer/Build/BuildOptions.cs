@@ -72,6 +72,21 @@ public sealed record BuildOptions
     /// <summary>Refinements kept per query.</summary>
     public int RefinementTop { get; init; } = 10;
 
+    /// <summary>Co-clicked queries kept per query in the Discover RELATED list (rd:).</summary>
+    public int CoClickTop { get; init; } = 20;
+
+    /// <summary>
+    /// Items clicked from more kept queries than this link none of them (co-click): they say little (a best seller
+    /// clicked from anything) and their pairs grow with the square of the count.
+    /// </summary>
+    public int CoClickMaxQueriesPerItem { get; init; } = 200;
+
+    /// <summary>Word-sharing queries kept per query in the Discover RELATED list (rd:).</summary>
+    public int SharedWordsTop { get; init; } = 20;
+
+    /// <summary>The Discover RELATED list is filled with its category's hot queries up to this length (rd:).</summary>
+    public int RelatedFillTo { get; init; } = 10;
+
     /// <summary>Queries kept per hot and per trending list.</summary>
     public int HotTop { get; init; } = 50;
 

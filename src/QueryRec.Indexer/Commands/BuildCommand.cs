@@ -214,6 +214,7 @@ internal sealed class BuildCommand
             (options.Infix ? $"infix nodes (x:, {options.MinLatinInfixLength}..{options.MaxInfixPrefixLength} characters from a word start)" : "infix nodes (x:, off)", N(s.InfixNodes)),
             ($"vocabulary (v:) queries / chunks (max {N(options.MaxVocabulary)})", $"{N(s.VocabularySize)} / {N(s.VocabularyChunks)}"),
             ($"q2q lists (r:) / pairs (min support {options.Q2qMinSupport})", $"{N(s.RelatedLists)} / {N(s.RelatedPairs)}"),
+            ("Discover related lists (rd:) / entries", $"{N(s.DiscoveryRelatedLists)} / {N(s.DiscoveryRelatedEntries)}"),
             ("i2q lists (it:)", N(s.ItemLists)),
             ("refinement lists (rf:)", N(s.RefinementLists)),
             ("hot lists (h:)", N(s.HotLists)),
