@@ -61,15 +61,15 @@ public sealed class StrategyOptions
     /// Co-clicked queries (the same items clicked after both).
     /// </summary>
     [Range(0.0, 10.0)]
-    public double RelatedCoClickWeight { get; set; } = 0.8;
+    public double RelatedCoClickWeight { get; set; } = 0.1;
 
     /// <summary>Discover RELATED: queries sharing words with the page's query (see <see cref="RelatedCoClickWeight"/>).</summary>
     [Range(0.0, 10.0)]
-    public double RelatedSharedWordsWeight { get; set; } = 0.5;
+    public double RelatedSharedWordsWeight { get; set; } = 0.1;
 
     /// <summary>Discover RELATED: the category's hot queries, the fill of short lists (see <see cref="RelatedCoClickWeight"/>).</summary>
     [Range(0.0, 10.0)]
-    public double RelatedCategoryHotWeight { get; set; } = 0.2;
+    public double RelatedCategoryHotWeight { get; set; } = 0.01;
 
     /// <summary>
     /// Operator pins from configuration, on top of the index's whitelist pins (<c>w:pins</c>); hot-reloaded with
