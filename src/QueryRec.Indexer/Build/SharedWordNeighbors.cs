@@ -7,7 +7,7 @@ namespace QueryRec.Indexer.Build;
 internal static class SharedWordNeighbors
 {
     /// <summary>Postings walked per word, most popular queries first: bounds the work for common words.</summary>
-    public const int MaxPostingsPerWord = 500;
+    public const int MaxPostingsPerWord = 100;
 
     /// <summary>
     /// For each kept query, the kept queries sharing at least one word, neither holding every word of the other
