@@ -73,7 +73,7 @@ public sealed record BuildOptions
     public int RefinementTop { get; init; } = 10;
 
     /// <summary>Co-clicked queries kept per query in the Discover RELATED list (rd:).</summary>
-    public int CoClickTop { get; init; } = 20;
+    public int CoClickTop { get; init; } = 10;
 
     /// <summary>
     /// Items clicked from more kept queries than this link none of them (co-click): they say little (a best seller
@@ -81,11 +81,11 @@ public sealed record BuildOptions
     /// </summary>
     public int CoClickMaxQueriesPerItem { get; init; } = 200;
 
-    /// <summary>Word-sharing queries kept per query in the Discover RELATED list (rd:).</summary>
-    public int SharedWordsTop { get; init; } = 20;
+    /// <summary>Word-sharing queries at most per query in the Discover RELATED list (rd:), as fill; 0: none.</summary>
+    public int SharedWordsTop { get; init; } = 10;
 
     /// <summary>The Discover RELATED list is filled with its category's hot queries up to this length (rd:).</summary>
-    public int RelatedFillTo { get; init; } = 10;
+    public int RelatedFillTo { get; init; } = 20;
 
     /// <summary>Queries kept per hot and per trending list.</summary>
     public int HotTop { get; init; } = 50;
@@ -248,6 +248,9 @@ public sealed record BuildOptions
         Between(problems, "--q2q-top", Q2qTop);
         Between(problems, "--i2q-top", I2qTop);
         Between(problems, "--refine-top", RefinementTop);
+        UpTo(problems, "--co-click-top", CoClickTop);
+        UpTo(problems, "--shared-words-top", SharedWordsTop);
+        UpTo(problems, "--related-fill-to", RelatedFillTo);
         Between(problems, "--hot-top", HotTop);
         if (TopCategories is < 1 or > 20)
         {
@@ -300,6 +303,14 @@ public sealed record BuildOptions
         if (value < min)
         {
             problems.Add($"{name} must be at least {min} (got {value}).");
+        }
+    }
+
+    private static void UpTo(List<string> problems, string name, int value)
+    {
+        if (value is < 0 or > MaxTopK)
+        {
+            problems.Add($"{name} must be between 0 and {MaxTopK} (got {value}).");
         }
     }
 

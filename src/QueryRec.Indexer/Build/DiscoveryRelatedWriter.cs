@@ -6,8 +6,10 @@ namespace QueryRec.Indexer.Build;
 
 /// <summary>
 /// Writes the Discover RELATED list of each kept query (rd:): its q2q list, then its co-clicked queries
-/// (<see cref="CoClickNeighbors"/>), then the queries sharing its words (<see cref="SharedWordNeighbors"/>), then, only
-/// while the list is shorter than <see cref="BuildOptions.RelatedFillTo"/>, its category's hot queries. A text is kept
+/// (<see cref="CoClickNeighbors"/>), then, only while the list is shorter than <see cref="BuildOptions.RelatedFillTo"/>
+/// (the fills bound the index: a query-list build has no sessions or clicks, and every query would otherwise carry
+/// <see cref="BuildOptions.SharedWordsTop"/> entries), the queries sharing its words (<see cref="SharedWordNeighbors"/>)
+/// and its category's hot queries. A text is kept
 /// once, from the first source that has it; each entry keeps its source and that source's score, so serving can weigh
 /// the sources (scores of different sources are not comparable). The r: lists stay pure q2q: Suggest reads them as
 /// session signals.
@@ -52,20 +54,22 @@ internal static class DiscoveryRelatedWriter
 
             foreach (var (other, score) in sharedWords[k] ?? [])
             {
+                if (record.Queries.Count >= options.RelatedFillTo)
+                {
+                    break;
+                }
+
                 Add(kept[other].Acc.Text, score, 0, RelatedSource.SharedWords);
             }
 
-            if (categoryHot.TryGetValue(kept[k].CategoryHint, out var hot))
+            foreach (var other in categoryHot.GetValueOrDefault(kept[k].CategoryHint) ?? [])
             {
-                foreach (var other in hot)
+                if (record.Queries.Count >= options.RelatedFillTo)
                 {
-                    if (record.Queries.Count >= options.RelatedFillTo)
-                    {
-                        break;
-                    }
-
-                    Add(kept[other].Acc.Text, kept[other].Acc.Decayed, kept[other].Acc.Count, RelatedSource.CategoryHot);
+                    break;
                 }
+
+                Add(kept[other].Acc.Text, kept[other].Acc.Decayed, kept[other].Acc.Count, RelatedSource.CategoryHot);
             }
 
             if (record.Queries.Count > 0)

@@ -17,6 +17,11 @@ internal static class SharedWordNeighbors
     /// </summary>
     public static List<(int Kept, double Score)>?[] Compute(KeptQuery[] kept, BuildOptions options)
     {
+        if (options.SharedWordsTop == 0 || options.RelatedFillTo == 0)
+        {
+            return new List<(int Kept, double Score)>?[kept.Length];
+        }
+
         var words = kept.Select(static k => k.Acc.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray()).ToArray();
         var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var k = 0; k < kept.Length; k++)

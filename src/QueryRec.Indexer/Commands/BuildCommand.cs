@@ -45,6 +45,9 @@ internal sealed class BuildCommand
         var q2qTop = new Option<int>("--q2q-top") { Description = "Related queries per query.", DefaultValueFactory = _ => defaults.Q2qTop };
         var i2qTop = new Option<int>("--i2q-top") { Description = "Queries per item.", DefaultValueFactory = _ => defaults.I2qTop };
         var refineTop = new Option<int>("--refine-top") { Description = "Refinements per query.", DefaultValueFactory = _ => defaults.RefinementTop };
+        var coClickTop = new Option<int>("--co-click-top") { Description = "Co-clicked queries per Discover related list (rd:); 0: none.", DefaultValueFactory = _ => defaults.CoClickTop };
+        var sharedWordsTop = new Option<int>("--shared-words-top") { Description = "Word-sharing queries at most per Discover related list (rd:), as fill; 0: none.", DefaultValueFactory = _ => defaults.SharedWordsTop };
+        var relatedFillTo = new Option<int>("--related-fill-to") { Description = "Word-sharing and category-hot queries fill a Discover related list (rd:) up to this length; 0: no fill.", DefaultValueFactory = _ => defaults.RelatedFillTo };
         var hotTop = new Option<int>("--hot-top") { Description = "Queries per hot and trending list.", DefaultValueFactory = _ => defaults.HotTop };
         var zeroShare = new Option<double>("--zero-result-share") { Description = "Remove a query when at least this share of its searches with a known result count returned none.", DefaultValueFactory = _ => defaults.ZeroResultShare };
         var numericDigits = new Option<int>("--numeric-min-digits") { Description = "Remove queries of only digits with at least this many digits (0: off).", DefaultValueFactory = _ => defaults.NumericMinDigits };
@@ -56,7 +59,7 @@ internal sealed class BuildCommand
         var command = new Command("build", "Build an index file from JSONL events.")
         {
             input, queries, zipf, seed, output, minCount, misspellingRatio, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
-            trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
+            trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
             noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions,
         };
         command.SetAction((parseResult, cancellationToken) =>
@@ -106,6 +109,9 @@ internal sealed class BuildCommand
                     Q2qTop = parseResult.GetValue(q2qTop),
                     I2qTop = parseResult.GetValue(i2qTop),
                     RefinementTop = parseResult.GetValue(refineTop),
+                    CoClickTop = parseResult.GetValue(coClickTop),
+                    SharedWordsTop = parseResult.GetValue(sharedWordsTop),
+                    RelatedFillTo = parseResult.GetValue(relatedFillTo),
                     HotTop = parseResult.GetValue(hotTop),
                     ZeroResultShare = parseResult.GetValue(zeroShare),
                     NumericMinDigits = parseResult.GetValue(numericDigits),
