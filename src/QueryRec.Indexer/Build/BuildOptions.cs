@@ -82,7 +82,7 @@ public sealed record BuildOptions
     public int CoClickMaxQueriesPerItem { get; init; } = 200;
 
     /// <summary>Word-sharing queries at most per query in the Discover RELATED list (rd:), as fill; 0: none.</summary>
-    public int SharedWordsTop { get; init; } = 10;
+    public int SharedWordsTop { get; init; } = 5;
 
     /// <summary>The Discover RELATED list is filled with its category's hot queries up to this length (rd:).</summary>
     public int RelatedFillTo { get; init; } = 20;
