@@ -46,7 +46,7 @@ internal sealed class BuildCommand
         var i2qTop = new Option<int>("--i2q-top") { Description = "Queries per item.", DefaultValueFactory = _ => defaults.I2qTop };
         var refineTop = new Option<int>("--refine-top") { Description = "Refinements per query.", DefaultValueFactory = _ => defaults.RefinementTop };
         var coClickTop = new Option<int>("--co-click-top") { Description = "Co-clicked queries per Discover related list (rd:); 0: none.", DefaultValueFactory = _ => defaults.CoClickTop };
-        var sharedWordsTop = new Option<int>("--shared-words-top") { Description = "Word-sharing queries at most per Discover related list (rd:), as fill; 0: none.", DefaultValueFactory = _ => defaults.SharedWordsTop };
+        var sharedWordsTop = new Option<int>("--shared-words-top") { Description = "Word-sharing queries at most per Discover related list (rd:), as fill; 0: none (the default with --queries).", DefaultValueFactory = _ => defaults.SharedWordsTop };
         var relatedFillTo = new Option<int>("--related-fill-to") { Description = "Word-sharing and category-hot queries fill a Discover related list (rd:) up to this length; 0: no fill.", DefaultValueFactory = _ => defaults.RelatedFillTo };
         var hotTop = new Option<int>("--hot-top") { Description = "Queries per hot and trending list.", DefaultValueFactory = _ => defaults.HotTop };
         var zeroShare = new Option<double>("--zero-result-share") { Description = "Remove a query when at least this share of its searches with a known result count returned none.", DefaultValueFactory = _ => defaults.ZeroResultShare };
@@ -84,6 +84,7 @@ internal sealed class BuildCommand
             var modelPath = parseResult.GetValue(model);
             var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath, parseResult.GetValue(force), context.Error);
             var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
+            var sharedWordsGiven = parseResult.GetResult(sharedWordsTop) is { Implicit: false };
             var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed));
             return Task.FromResult(Run(
                 context,
@@ -110,7 +111,9 @@ internal sealed class BuildCommand
                     I2qTop = parseResult.GetValue(i2qTop),
                     RefinementTop = parseResult.GetValue(refineTop),
                     CoClickTop = parseResult.GetValue(coClickTop),
-                    SharedWordsTop = parseResult.GetValue(sharedWordsTop),
+                    // A query list has no sessions, clicks or categories: word-sharing fill would be its only rd: content,
+                    // bytes per query that the store's per-query budget (docs/performance.md) was not sized for.
+                    SharedWordsTop = queriesPath is not null && !sharedWordsGiven ? 0 : parseResult.GetValue(sharedWordsTop),
                     RelatedFillTo = parseResult.GetValue(relatedFillTo),
                     HotTop = parseResult.GetValue(hotTop),
                     ZeroResultShare = parseResult.GetValue(zeroShare),
