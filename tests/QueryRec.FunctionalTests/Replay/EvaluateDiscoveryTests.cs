@@ -3,6 +3,8 @@ using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Replay;
 
+using static QueryRec.FunctionalTests.Replay.IndexerRun;
+
 namespace QueryRec.FunctionalTests.Replay;
 
 /// <summary><c>indexer evaluate --discovery</c> end to end, in process, on a log whose figures are counted by hand.</summary>
@@ -71,13 +73,6 @@ public sealed class EvaluateDiscoveryTests : IDisposable
         return doc.RootElement.GetProperty("columns").Clone();
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await IndexerCli.RunAsync(args, output, error);
-        return (code, error.ToString() + output);
-    }
 
     private static string[] Log()
     {
@@ -101,9 +96,6 @@ public sealed class EvaluateDiscoveryTests : IDisposable
             Search("t3", "ps3 controller", "2011-10-02T14:00:00Z"),
         ];
     }
-
-    private static string Search(string user, string query, string time)
-        => $$"""{"type":"search","user":"{{user}}","query":"{{query}}","time":"{{time}}"}""";
 
     private static string[] SearchAndClick(string user, string query, string time, string item, string category)
     {
