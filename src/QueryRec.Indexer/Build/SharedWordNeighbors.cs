@@ -22,25 +22,33 @@ internal static class SharedWordNeighbors
             return new List<(int Kept, double Score)>?[kept.Length];
         }
 
-        var words = kept.Select(static k => k.Acc.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray()).ToArray();
-        var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        // Words as ids, and a stamp per query instead of a set: the loop below runs for every candidate of every query.
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var words = new int[kept.Length][];
+        var postings = new List<List<int>>();
         for (var k = 0; k < kept.Length; k++)
         {
-            foreach (var w in words[k])
+            words[k] = [.. kept[k].Acc.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w =>
             {
-                if (!postings.TryGetValue(w, out var list))
+                if (!ids.TryGetValue(w, out var id))
                 {
-                    list = [];
-                    postings.Add(w, list);
+                    id = ids.Count;
+                    ids.Add(w, id);
+                    postings.Add([]);
                 }
 
-                list.Add(k);
+                return id;
+            }).Distinct()];
+            foreach (var w in words[k])
+            {
+                postings[w].Add(k);
             }
         }
 
-        var idf = new Dictionary<string, double>(postings.Count, StringComparer.Ordinal);
-        foreach (var (w, list) in postings)
+        var idf = new double[postings.Count];
+        for (var w = 0; w < postings.Count; w++)
         {
+            var list = postings[w];
             idf[w] = Math.Log(1 + ((double)kept.Length / list.Count));
             list.Sort((a, b) => kept[b].Acc.Decayed.CompareTo(kept[a].Acc.Decayed));
             if (list.Count > MaxPostingsPerWord)
@@ -50,31 +58,41 @@ internal static class SharedWordNeighbors
         }
 
         var result = new List<(int Kept, double Score)>?[kept.Length];
-        var seen = new HashSet<int>();
+        var seenBy = new int[kept.Length];
+        var candidates = new List<(int Kept, double Score)>();
         for (var k = 0; k < kept.Length; k++)
         {
-            seen.Clear();
+            candidates.Clear();
             var mine = words[k];
-            var candidates = new List<(int Kept, double Score)>();
+            double mineWeight = 0;
+            foreach (var x in mine)
+            {
+                mineWeight += idf[x];
+            }
+
             foreach (var w in mine)
             {
                 foreach (var other in postings[w])
                 {
-                    if (other == k || !seen.Add(other))
+                    if (other == k || seenBy[other] == k + 1)
                     {
                         continue;
                     }
 
+                    seenBy[other] = k + 1;
                     var theirs = words[other];
-                    double shared = 0, union = 0;
-                    int sharedCount = 0;
-                    foreach (var x in mine)
+                    double shared = 0, theirsOnly = 0;
+                    var sharedCount = 0;
+                    foreach (var y in theirs)
                     {
-                        union += idf[x];
-                        if (Array.IndexOf(theirs, x) >= 0)
+                        if (Array.IndexOf(mine, y) >= 0)
                         {
-                            shared += idf[x];
+                            shared += idf[y];
                             sharedCount++;
+                        }
+                        else
+                        {
+                            theirsOnly += idf[y];
                         }
                     }
 
@@ -83,12 +101,7 @@ internal static class SharedWordNeighbors
                         continue;
                     }
 
-                    foreach (var y in theirs)
-                    {
-                        union += Array.IndexOf(mine, y) >= 0 ? 0 : idf[y];
-                    }
-
-                    candidates.Add((other, shared / union));
+                    candidates.Add((other, shared / (mineWeight + theirsOnly)));
                 }
             }
 
@@ -103,7 +116,7 @@ internal static class SharedWordNeighbors
                 c = c != 0 ? c : kept[b.Kept].Acc.Decayed.CompareTo(kept[a.Kept].Acc.Decayed);
                 return c != 0 ? c : string.CompareOrdinal(kept[a.Kept].Acc.Text, kept[b.Kept].Acc.Text);
             });
-            result[k] = candidates.Count > options.SharedWordsTop ? candidates.GetRange(0, options.SharedWordsTop) : candidates;
+            result[k] = candidates.GetRange(0, Math.Min(options.SharedWordsTop, candidates.Count));
         }
 
         return result;
