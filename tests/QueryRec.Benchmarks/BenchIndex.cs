@@ -16,7 +16,8 @@ namespace QueryRec.Benchmarks;
 
 /// <summary>
 /// The benchmark's index and serving pipeline, built once per process: the Taobao 100k queries plus the distinct Best
-/// Buy queries, indexed by the real query-list build (as <c>indexer build --queries FILE --zipf 1.0 --seed 1</c>),
+/// Buy queries, indexed by the real query-list build (as <c>indexer build --queries FILE --zipf 1.0 --seed 1
+/// --shared-words-top 5</c>: the word-sharing Discover lists that Discover's benchmark reads),
 /// written to a temp <c>.qrx</c> and served from the embedded store by the pipeline the server runs
 /// (<see cref="ServingServiceCollectionExtensions.AddQueryRecServing"/>) on a generic host, without web server or gRPC
 /// (as the indexer's <c>InProcessPipeline</c>): its Suggest handler is called in process (lookup and rank). The

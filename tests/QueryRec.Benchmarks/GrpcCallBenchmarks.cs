@@ -42,6 +42,7 @@ public class GrpcCallBenchmarks
     private SuggestRequest[] _anonymous = null!;
     private SuggestRequest[] _device = null!;
     private SuggestRequest[] _uncached = null!;
+    private DiscoverRequest[] _discover = null!;
     private int _next;
 
     [GlobalSetup(Targets = [nameof(NoOp), nameof(HealthCheck), nameof(SuggestAnonymousHit), nameof(SuggestDeviceHit)])]
@@ -72,13 +73,26 @@ public class GrpcCallBenchmarks
         }
     }
 
-    [GlobalSetup(Target = nameof(SuggestUncached))]
+    [GlobalSetup(Targets = [nameof(SuggestUncached), nameof(DiscoverBrowsing)])]
     public void SetupBenchIndex()
     {
         var index = BenchIndex.Shared;
         Start(BenchIndex.Settings(index.IndexPath));
         _uncached = [.. new BenchInputs(index, SuggestLookupBenchmarks.Seed).ExactLatin().Select(static p => new SuggestRequest { Prefix = p, Limit = BenchInputs.Limit })];
         Check(_uncached[0]);
+
+        // Result pages of whole Best Buy queries: RELATED (the rd: lists), REFINE and CLICK_BACK (no item: empty).
+        _discover = [.. index.BestBuy.Take(BenchInputs.Count).Select(static q => new DiscoverRequest
+        {
+            Stage = Stage.Browsing,
+            Scene = Scene.SearchResult,
+            Context = new PageContext { Query = q },
+            Limit = BenchInputs.Limit,
+        })];
+        if (_discover.All(r => _client.Discover(r).Sections[0].Items.Count == 0))
+        {
+            throw new InvalidOperationException("Discover answered no RELATED query for any benchmark input.");
+        }
     }
 
     [GlobalCleanup]
@@ -107,6 +121,9 @@ public class GrpcCallBenchmarks
 
     [Benchmark(Description = "Suggest, response cache off, benchmark index (heuristic)")]
     public Task<SuggestResponse> SuggestUncached() => _client.SuggestAsync(_uncached[_next++ % _uncached.Length]).ResponseAsync;
+
+    [Benchmark(Description = "Discover BROWSING (RELATED, REFINE, CLICK_BACK), benchmark index")]
+    public Task<DiscoverResponse> DiscoverBrowsing() => _client.DiscoverAsync(_discover[_next++ % _discover.Length]).ResponseAsync;
 
     private static void Run(string[] args)
     {

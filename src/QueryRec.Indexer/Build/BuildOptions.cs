@@ -73,6 +73,21 @@ public sealed record BuildOptions
     /// <summary>Refinements kept per query.</summary>
     public int RefinementTop { get; init; } = 10;
 
+    /// <summary>Co-clicked queries kept per query in the Discover RELATED list (rd:).</summary>
+    public int CoClickTop { get; init; } = 10;
+
+    /// <summary>
+    /// Items clicked from more kept queries than this link none of them (co-click): they say little (a best seller
+    /// clicked from anything) and their pairs grow with the square of the count.
+    /// </summary>
+    public int CoClickMaxQueriesPerItem { get; init; } = 200;
+
+    /// <summary>Word-sharing queries at most per query in the Discover RELATED list (rd:), as fill; 0: none.</summary>
+    public int SharedWordsTop { get; init; } = 5;
+
+    /// <summary>The Discover RELATED list is filled with its category's hot queries up to this length (rd:).</summary>
+    public int RelatedFillTo { get; init; } = 20;
+
     /// <summary>Queries kept per hot and per trending list.</summary>
     public int HotTop { get; init; } = 50;
 
@@ -234,6 +249,9 @@ public sealed record BuildOptions
         Between(problems, "--q2q-top", Q2qTop);
         Between(problems, "--i2q-top", I2qTop);
         Between(problems, "--refine-top", RefinementTop);
+        UpTo(problems, "--co-click-top", CoClickTop);
+        UpTo(problems, "--shared-words-top", SharedWordsTop);
+        UpTo(problems, "--related-fill-to", RelatedFillTo);
         Between(problems, "--hot-top", HotTop);
         if (TopCategories is < 1 or > 20)
         {
@@ -286,6 +304,14 @@ public sealed record BuildOptions
         if (value < min)
         {
             problems.Add($"{name} must be at least {min} (got {value}).");
+        }
+    }
+
+    private static void UpTo(List<string> problems, string name, int value)
+    {
+        if (value is < 0 or > MaxTopK)
+        {
+            problems.Add($"{name} must be between 0 and {MaxTopK} (got {value}).");
         }
     }
 

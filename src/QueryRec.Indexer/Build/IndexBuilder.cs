@@ -106,6 +106,12 @@ public sealed record BuildSummary
     /// <summary>q2q entries written, over all lists.</summary>
     public long RelatedPairs { get; init; }
 
+    /// <summary>Discover RELATED lists written (rd:).</summary>
+    public int DiscoveryRelatedLists { get; init; }
+
+    /// <summary>Entries of the Discover RELATED lists, all sources.</summary>
+    public long DiscoveryRelatedEntries { get; init; }
+
     /// <summary>i2q lists written (items).</summary>
     public int ItemLists { get; init; }
 

@@ -62,7 +62,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 }))
             : 0;
         var vocabulary = Timed("v:", () => VocabularyWriter.Write(kept, order, options, Add));
-        var (relatedLists, relatedPairs) = Timed("r:", () => RelatedQueriesWriter.Write(agg, keptIndex, options, Add));
+        var q2q = Timed("q2q", () => RelatedQueriesWriter.Lists(agg, keptIndex, options));
+        var (relatedLists, relatedPairs) = Timed("r:", () => RelatedQueriesWriter.Write(q2q, agg, Add));
+        var (discoveryLists, discoveryEntries) = Timed("rd:", () => DiscoveryRelatedWriter.Write(agg, kept, keptIndex, q2q, options, Add));
         var itemLists = Timed("it:", () => ItemQueriesWriter.Write(agg, keptIndex, options, Add));
         var refinementLists = Timed("rf:", () => RefinementsWriter.Write(kept, options, Add));
         var (hotLists, trendingLists) = Timed("h: t:", () => HotTrendingWriter.Write(agg, kept, topCategories, options, Add));
@@ -85,6 +87,8 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             VocabularyChunks = vocabulary.Chunks,
             RelatedLists = relatedLists,
             RelatedPairs = relatedPairs,
+            DiscoveryRelatedLists = discoveryLists,
+            DiscoveryRelatedEntries = discoveryEntries,
             ItemLists = itemLists,
             RefinementLists = refinementLists,
             HotLists = hotLists,

@@ -13,6 +13,23 @@ internal static class RelatedQueriesWriter
     /// support and the association is positive (k11·N &gt; c(a)·c(b)).
     /// </summary>
     public static (int Lists, long Pairs) Write(LogAggregator agg, int[] keptIndex, BuildOptions options, Action<string, IMessage> add)
+        => Write(Lists(agg, keptIndex, options), agg, add);
+
+    /// <summary>Writes <paramref name="lists"/> (from <see cref="Lists"/>) as the r: records.</summary>
+    public static (int Lists, long Pairs) Write(Dictionary<int, RelatedQueries> lists, LogAggregator agg, Action<string, IMessage> add)
+    {
+        long pairs = 0;
+        foreach (var (a, top) in lists)
+        {
+            pairs += top.Queries.Count;
+            add(IndexKeys.Related(agg.Queries[a].Text), top);
+        }
+
+        return (lists.Count, pairs);
+    }
+
+    /// <summary>The q2q list of each source query (by aggregator id), best first, at most <see cref="BuildOptions.Q2qTop"/>.</summary>
+    public static Dictionary<int, RelatedQueries> Lists(LogAggregator agg, int[] keptIndex, BuildOptions options)
     {
         var perSource = new Dictionary<int, List<RelatedQuery>>();
         long n = agg.TransitionSessions;
@@ -46,16 +63,15 @@ internal static class RelatedQueriesWriter
             list.Add(new RelatedQuery { Text = agg.Queries[b].Text, Score = llr, Count = k11 });
         }
 
-        long pairs = 0;
+        var result = new Dictionary<int, RelatedQueries>(perSource.Count);
         foreach (var (a, list) in perSource)
         {
             var top = new RelatedQueries();
             top.Queries.AddRange(list.OrderByDescending(r => r.Score).ThenBy(r => r.Text, StringComparer.Ordinal).Take(options.Q2qTop));
-            pairs += top.Queries.Count;
-            add(IndexKeys.Related(agg.Queries[a].Text), top);
+            result.Add(a, top);
         }
 
-        return (perSource.Count, pairs);
+        return result;
     }
 
     /// <summary>Dunning's G² = 2 Σ k_ij ln(k_ij N / (row_i col_j)) of a 2×2 table (0 ln 0 = 0).</summary>

@@ -45,6 +45,9 @@ internal sealed class BuildCommand
         var q2qTop = new Option<int>("--q2q-top") { Description = "Related queries per query.", DefaultValueFactory = _ => defaults.Q2qTop };
         var i2qTop = new Option<int>("--i2q-top") { Description = "Queries per item.", DefaultValueFactory = _ => defaults.I2qTop };
         var refineTop = new Option<int>("--refine-top") { Description = "Refinements per query.", DefaultValueFactory = _ => defaults.RefinementTop };
+        var coClickTop = new Option<int>("--co-click-top") { Description = "Co-clicked queries per Discover related list (rd:); 0: none.", DefaultValueFactory = _ => defaults.CoClickTop };
+        var sharedWordsTop = new Option<int>("--shared-words-top") { Description = "Word-sharing queries at most per Discover related list (rd:), as fill; 0: none (the default with --queries).", DefaultValueFactory = _ => defaults.SharedWordsTop };
+        var relatedFillTo = new Option<int>("--related-fill-to") { Description = "Word-sharing and category-hot queries fill a Discover related list (rd:) up to this length; 0: no fill.", DefaultValueFactory = _ => defaults.RelatedFillTo };
         var hotTop = new Option<int>("--hot-top") { Description = "Queries per hot and trending list.", DefaultValueFactory = _ => defaults.HotTop };
         var zeroShare = new Option<double>("--zero-result-share") { Description = "Remove a query when at least this share of its searches with a known result count returned none.", DefaultValueFactory = _ => defaults.ZeroResultShare };
         var numericDigits = new Option<int>("--numeric-min-digits") { Description = "Remove queries of only digits with at least this many digits (0: off).", DefaultValueFactory = _ => defaults.NumericMinDigits };
@@ -56,7 +59,7 @@ internal sealed class BuildCommand
         var command = new Command("build", "Build an index file from JSONL events.")
         {
             input, queries, zipf, seed, output, minCount, misspellingRatio, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
-            trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
+            trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
             noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions,
         };
         command.SetAction((parseResult, cancellationToken) =>
@@ -81,6 +84,7 @@ internal sealed class BuildCommand
             var modelPath = parseResult.GetValue(model);
             var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath, parseResult.GetValue(force), context.Error);
             var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
+            var sharedWordsGiven = parseResult.GetResult(sharedWordsTop) is { Implicit: false };
             var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed));
             return Task.FromResult(Run(
                 context,
@@ -106,6 +110,11 @@ internal sealed class BuildCommand
                     Q2qTop = parseResult.GetValue(q2qTop),
                     I2qTop = parseResult.GetValue(i2qTop),
                     RefinementTop = parseResult.GetValue(refineTop),
+                    CoClickTop = parseResult.GetValue(coClickTop),
+                    // A query list has no sessions, clicks or categories: word-sharing fill would be its only rd: content,
+                    // bytes per query that the store's per-query budget (docs/performance.md) was not sized for.
+                    SharedWordsTop = queriesPath is not null && !sharedWordsGiven ? 0 : parseResult.GetValue(sharedWordsTop),
+                    RelatedFillTo = parseResult.GetValue(relatedFillTo),
                     HotTop = parseResult.GetValue(hotTop),
                     ZeroResultShare = parseResult.GetValue(zeroShare),
                     NumericMinDigits = parseResult.GetValue(numericDigits),
@@ -214,6 +223,7 @@ internal sealed class BuildCommand
             (options.Infix ? $"infix nodes (x:, {options.MinLatinInfixLength}..{options.MaxInfixPrefixLength} characters from a word start)" : "infix nodes (x:, off)", N(s.InfixNodes)),
             ($"vocabulary (v:) queries / chunks (max {N(options.MaxVocabulary)})", $"{N(s.VocabularySize)} / {N(s.VocabularyChunks)}"),
             ($"q2q lists (r:) / pairs (min support {options.Q2qMinSupport})", $"{N(s.RelatedLists)} / {N(s.RelatedPairs)}"),
+            ("Discover related lists (rd:) / entries", $"{N(s.DiscoveryRelatedLists)} / {N(s.DiscoveryRelatedEntries)}"),
             ("i2q lists (it:)", N(s.ItemLists)),
             ("refinement lists (rf:)", N(s.RefinementLists)),
             ("hot lists (h:)", N(s.HotLists)),

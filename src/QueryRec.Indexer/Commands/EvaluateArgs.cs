@@ -32,6 +32,9 @@ internal sealed record EvaluateArgs(string Input, string Split)
     /// <summary>A running server (http:// or https://) replayed through instead of the in-process service, as typed.</summary>
     public string? Server { get; init; }
 
+    /// <summary>Measures Discover (<see cref="EvaluateDiscovery"/>) instead of Suggest.</summary>
+    public bool Discovery { get; init; }
+
     /// <summary>Where to write the index built from the events before the split (the one a server must serve for <see cref="Server"/>).</summary>
     public string? WriteIndex { get; init; }
 }

@@ -48,9 +48,10 @@ internal sealed class EvaluateCommand
         var ceilings = new Option<bool>("--ceilings") { Description = "Add upper bounds beside the rankers: the query first whenever it is known, and oracles that know the test period's or the day's query counts in advance (docs/ranking.md, \"Ceilings\")." };
         var server = new Option<string?>("--server") { Description = "Replay through a running server instead of the in-process service (http:// for h2c, https:// for TLS). It must be fresh (nothing reported to it) and serve the index built from the events before the split (--write-index); docs/evaluation.md." };
         var writeIndex = new Option<string?>("--write-index") { Description = "Also write the index built from the events before the split to this file (.qrx), for a server to serve." };
+        var discovery = new Option<bool>("--discovery") { Description = "Measure Discover instead of Suggest: for consecutive searches of one user within 30 min after the split, how often each section (asked with the first query) shows the next one, against the hot list (docs/evaluation.md, \"Discover\")." };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -68,6 +69,7 @@ internal sealed class EvaluateCommand
                 Ceilings = r.GetValue(ceilings),
                 Server = r.GetValue(server),
                 WriteIndex = r.GetValue(writeIndex),
+                Discovery = r.GetValue(discovery),
             },
             ct));
         return command;
@@ -126,6 +128,11 @@ internal sealed class EvaluateCommand
         }
 
         var buildSeconds = context.Time.GetElapsedTime(started).TotalSeconds;
+        if (args.Discovery)
+        {
+            return await EvaluateDiscovery.RunAsync(context, args, built, events, split, warmup, settings, server, cancellationToken);
+        }
+
         var runs = new List<RankerRun>();
         var scoring = new EvaluateScoring(args.MaxPrefix, args.SavedTopK, NearDuplicates.Key, OwnLastQuery.Flags(events, split));
         ServerFacts? serverFacts = null;

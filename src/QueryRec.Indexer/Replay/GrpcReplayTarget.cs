@@ -38,6 +38,9 @@ internal sealed class GrpcReplayTarget : IReplayTarget, IDisposable
     public Task<SuggestResponse> SuggestAsync(SuggestRequest request, CancellationToken cancellationToken)
         => _client.SuggestAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
 
+    public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
+        => _client.DiscoverAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
+
     public async Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

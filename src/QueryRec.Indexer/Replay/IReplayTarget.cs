@@ -10,5 +10,7 @@ internal interface IReplayTarget
 {
     Task<SuggestResponse> SuggestAsync(SuggestRequest request, CancellationToken cancellationToken);
 
+    Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken);
+
     Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken);
 }

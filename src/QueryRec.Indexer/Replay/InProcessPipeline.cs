@@ -116,6 +116,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
     public Task<SuggestResponse> SuggestAsync(SuggestRequest request, CancellationToken cancellationToken)
         => Pipeline.SuggestAsync(request, PipelineCall.Unbounded, cancellationToken);
 
+    public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
+        => Pipeline.DiscoverAsync(request, PipelineCall.Unbounded, cancellationToken);
+
     public Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
         => Pipeline.ReportEventsAsync(request, PipelineCall.Unbounded, cancellationToken);
 

@@ -13,7 +13,7 @@ internal sealed record StreamingReplayOptions(DateTimeOffset TestFrom)
     /// <summary>Events in [<see cref="WarmupFrom"/>, <see cref="TestFrom"/>) are only reported (history, trending); null: none.</summary>
     public DateTimeOffset? WarmupFrom { get; init; }
 
-    /// <summary>Prefix lengths asked: 1 .. min(MaxPrefix, runes of the query).</summary>
+    /// <summary>Prefix lengths asked: 1 .. min(MaxPrefix, runes of the query); 0 asks no Suggest (a Discover replay).</summary>
     public int MaxPrefix { get; init; } = 10;
 
     /// <summary>The Suggest limit.</summary>
@@ -112,6 +112,7 @@ internal static class StreamingReplay
     /// <summary>
     /// Runs the replay; <paramref name="events"/> must be sorted by time. With <see cref="StreamingReplayOptions.RebuildEvery"/>,
     /// <paramref name="rebuild"/> is awaited at each rebuild time (after the events before it are reported).
+    /// <paramref name="onTestSearch"/>, when given, is awaited for each test search before its Suggest calls.
     /// </summary>
     public static async Task<StreamingReplayStats> RunAsync(
         IReadOnlyList<LogEvent> events,
@@ -119,13 +120,14 @@ internal static class StreamingReplay
         StreamingReplayOptions options,
         Func<LogEvent, string, int, SuggestResponse, ValueTask> onSuggest,
         CancellationToken cancellationToken,
-        Func<DateTimeOffset, CancellationToken, Task>? rebuild = null)
+        Func<DateTimeOffset, CancellationToken, Task>? rebuild = null,
+        Func<LogEvent, string, ValueTask>? onTestSearch = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(onSuggest);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPrefix, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPrefix, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Limit, Limits.MaxSuggestLimit);
         if (options.RebuildEvery is { } every && (every <= TimeSpan.Zero || rebuild is null))
@@ -170,6 +172,12 @@ internal static class StreamingReplay
             {
                 await FlushAsync();
                 tests++;
+                if (onTestSearch is not null)
+                {
+                    // Everything before this search is reported: the service answers as the user's page before it.
+                    await onTestSearch(e, query);
+                }
+
                 var n = Math.Min(options.MaxPrefix, QueryNormalizer.RuneCount(query));
                 for (var length = 1; length <= n; length++)
                 {

@@ -57,6 +57,21 @@ public sealed class StrategyOptions
     public double ShadingPersonalWeight { get; set; } = 2.0;
 
     /// <summary>
+    /// Discover RELATED: each source's scores are scaled to its list's best (1), then times its weight; q2q weighs 1.
+    /// Co-clicked queries (the same items clicked after both).
+    /// </summary>
+    [Range(0.0, 10.0)]
+    public double RelatedCoClickWeight { get; set; } = 0.1;
+
+    /// <summary>Discover RELATED: queries sharing words with the page's query (see <see cref="RelatedCoClickWeight"/>).</summary>
+    [Range(0.0, 10.0)]
+    public double RelatedSharedWordsWeight { get; set; } = 0.1;
+
+    /// <summary>Discover RELATED: the category's hot queries, the fill of short lists (see <see cref="RelatedCoClickWeight"/>).</summary>
+    [Range(0.0, 10.0)]
+    public double RelatedCategoryHotWeight { get; set; } = 0.01;
+
+    /// <summary>
     /// Operator pins from configuration, on top of the index's whitelist pins (<c>w:pins</c>); hot-reloaded with
     /// the configuration, so a campaign word needs no rebuild. At most 100.
     /// </summary>

@@ -60,6 +60,12 @@ public interface IIndexSnapshot
     /// <summary>The refinements of a normalized query (narrower queries), or null.</summary>
     ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The Discover RELATED list of a normalized query: q2q, then co-clicked, word-sharing and category-hot queries,
+    /// each entry with its source; or null.
+    /// </summary>
+    ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default);
+
     /// <summary>The i2q list of an item (the queries that led to it), or null.</summary>
     ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default);
 

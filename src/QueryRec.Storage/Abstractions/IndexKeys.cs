@@ -25,6 +25,12 @@ public static class IndexKeys
     /// <summary>Kind of refinement lists: narrower queries (<see cref="V1.RelatedQueries"/>).</summary>
     public const string RefinementKind = "rf";
 
+    /// <summary>
+    /// Kind of Discover RELATED lists (<see cref="V1.RelatedQueries"/> whose entries carry a <see cref="V1.RelatedSource"/>):
+    /// apart from "r", which Suggest's session signals read as pure session transitions.
+    /// </summary>
+    public const string DiscoveryRelatedKind = "rd";
+
     /// <summary>Kind of hot lists per category (<see cref="V1.RankedQueries"/>).</summary>
     public const string HotKind = "h";
 
@@ -91,6 +97,9 @@ public static class IndexKeys
 
     /// <summary>The key of the hot list of a category (<see cref="GlobalCategory"/> for the global list).</summary>
     public static string Hot(string category) => HotKind + ":" + category;
+
+    /// <summary>The key of the Discover RELATED list of a normalized query.</summary>
+    public static string DiscoveryRelated(string normalizedQuery) => DiscoveryRelatedKind + ":" + normalizedQuery;
 
     /// <summary>The key of the trending list of a category (<see cref="GlobalCategory"/> for the global list).</summary>
     public static string Trending(string category) => TrendingKind + ":" + category;

@@ -336,6 +336,9 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => Get(IndexKeys.Refinements(normalizedQuery), RelatedQueries.Parser);
 
+        public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.DiscoveryRelated(normalizedQuery), RelatedQueries.Parser);
+
         public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
             => Get(IndexKeys.Item(itemId), ItemQueries.Parser);
 

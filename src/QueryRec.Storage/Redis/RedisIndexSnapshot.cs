@@ -122,6 +122,9 @@ internal sealed class RedisIndexSnapshot : IIndexSnapshot
     public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
         => GetAsync(IndexKeys.Refinements(normalizedQuery), RelatedQueries.Parser, cancellationToken);
 
+    public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+        => GetAsync(IndexKeys.DiscoveryRelated(normalizedQuery), RelatedQueries.Parser, cancellationToken);
+
     public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
         => GetAsync(IndexKeys.Item(itemId), ItemQueries.Parser, cancellationToken);
 

@@ -71,6 +71,14 @@ public abstract class BrowseHost() : FakeClockHost(Now)
         // q2q (with a self-loop and a zero-result query, which must never be shown) and refinements.
         Related(IndexKeys.Related("iphone 15"), "iphone 15 case", "iphone 15", "zzz nothing", "iphone 15 pro", "airpods");
         Related(IndexKeys.Related("tv"), "tv stand", "tv mount", "hdmi cable"); // scores 3, 2, 1
+        // Discover RELATED of "airpods" with every source, its own text and a zero-result query among them.
+        var discovery = new RelatedQueries();
+        discovery.Queries.Add(new RelatedQuery { Text = "airpods", Score = 9, Source = RelatedSource.Q2Q });
+        discovery.Queries.Add(new RelatedQuery { Text = "zzz nothing", Score = 5, Source = RelatedSource.CoClick });
+        discovery.Queries.Add(new RelatedQuery { Text = "iphone 15 case", Score = 0.5, Source = RelatedSource.CoClick });
+        discovery.Queries.Add(new RelatedQuery { Text = "hdmi cable", Score = 0.3, Source = RelatedSource.SharedWords });
+        discovery.Queries.Add(new RelatedQuery { Text = "tv stand", Score = 100, Source = RelatedSource.CategoryHot });
+        records.Add(new IndexRecord(IndexKeys.DiscoveryRelated("airpods"), discovery.ToByteArray()));
         Related(IndexKeys.Refinements("iphone 15"), "iphone 15 pro max", "iphone 15", "iphone 15 128gb");
 
         var items = new ItemQueries();

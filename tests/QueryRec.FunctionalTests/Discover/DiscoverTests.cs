@@ -125,6 +125,24 @@ public abstract class DiscoverTests<THost>(THost host)
     }
 
     [Fact]
+    public async Task Browsing_DiscoveryRelatedList_KeepsEachSourceAndReasonWithoutEchoOrZeroResultQueries()
+    {
+        var response = await host.Client.DiscoverAsync(new DiscoverRequest
+        {
+            Stage = Stage.Browsing,
+            Scene = Scene.SearchResult,
+            Context = new PageContext { Query = " AirPods " },
+            Sections = { SectionKind.Related },
+        });
+
+        var related = Assert.Single(response.Sections).Items.ToDictionary(static i => i.Text);
+        Assert.Equal(["hdmi cable", "iphone 15 case", "tv stand"], related.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((Source.CoClick, Reason.SameItemsClicked), (Assert.Single(related["iphone 15 case"].Sources), related["iphone 15 case"].Reason));
+        Assert.Equal((Source.SharedWords, Reason.SharesWords), (Assert.Single(related["hdmi cable"].Sources), related["hdmi cable"].Reason));
+        Assert.Equal((Source.CategoryHot, Reason.Hot), (Assert.Single(related["tv stand"].Sources), related["tv stand"].Reason));
+    }
+
+    [Fact]
     public async Task Browsing_MmrSpreadsCategories()
     {
         // q2q of "tv": "tv stand" 1.0 and "tv mount" 0.67 (furniture), "hdmi cable" 0.33 (cables). With λ = 0.7,

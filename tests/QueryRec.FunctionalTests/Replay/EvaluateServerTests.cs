@@ -3,6 +3,8 @@ using QueryRec.FunctionalTests.Infrastructure;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Replay;
 
+using static QueryRec.FunctionalTests.Replay.IndexerRun;
+
 namespace QueryRec.FunctionalTests.Replay;
 
 /// <summary>
@@ -96,12 +98,6 @@ public sealed class EvaluateServerTests : IDisposable
         Search("me", "xbox rare edition", "2011-10-01T11:00:00Z"),
     ];
 
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        var code = await IndexerCli.RunAsync(args, output, output);
-        return (code, output.ToString());
-    }
 
     private static Dictionary<string, JsonElement> Rankers(string json)
     {
@@ -110,7 +106,4 @@ public sealed class EvaluateServerTests : IDisposable
     }
 
     private static double Overall(JsonElement ranker) => ranker.GetProperty("near").GetProperty("overall").GetProperty("mrr10").GetDouble();
-
-    private static string Search(string user, string query, string time)
-        => $$"""{"type":"search","user":"{{user}}","query":"{{query}}","time":"{{time}}"}""";
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using QueryRec.Indexer.Commands;
 
+using static QueryRec.FunctionalTests.Replay.IndexerRun;
+
 namespace QueryRec.FunctionalTests.Replay;
 
 /// <summary><c>indexer evaluate</c> in its default mode: static MPC, streaming MPC and the heuristic through the in-process service.</summary>
@@ -100,7 +102,4 @@ public sealed class EvaluateStreamingTests : IDisposable
     }
 
     private static double Overall(JsonElement ranker) => ranker.GetProperty("near").GetProperty("overall").GetProperty("mrr10").GetDouble();
-
-    private static string Search(string user, string query, string time)
-        => $$"""{"type":"search","user":"{{user}}","query":"{{query}}","time":"{{time}}"}""";
 }

@@ -137,6 +137,9 @@ public sealed class ReplayBothWaysTests : IDisposable
             return new GrpcServer(app, GrpcChannel.ForAddress(address));
         }
 
+        public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
+            => _client.DiscoverAsync(request, cancellationToken: cancellationToken).ResponseAsync;
+
         public Task<SuggestResponse> SuggestAsync(SuggestRequest request, CancellationToken cancellationToken)
             => _client.SuggestAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 

@@ -195,7 +195,7 @@ public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster, ITestOut
         }
 
         // Builder output kinds that must be present for this test to mean something.
-        Assert.Superset(new HashSet<string> { IndexKeys.PrefixKind, IndexKeys.QueryKind, IndexKeys.InfoKind, IndexKeys.InfixKind, IndexKeys.VocabularyKind, IndexKeys.RelatedKind, IndexKeys.ItemKind, IndexKeys.HotKind, IndexKeys.ModelKind }, kinds);
+        Assert.Superset(new HashSet<string> { IndexKeys.PrefixKind, IndexKeys.QueryKind, IndexKeys.InfoKind, IndexKeys.InfixKind, IndexKeys.VocabularyKind, IndexKeys.RelatedKind, IndexKeys.DiscoveryRelatedKind, IndexKeys.ItemKind, IndexKeys.HotKind, IndexKeys.ModelKind }, kinds);
 
         foreach (var (table, kind) in new[] { (CompletionTable.Prefix, IndexKeys.PrefixKind), (CompletionTable.Infix, IndexKeys.InfixKind), (CompletionTable.PinyinFull, IndexKeys.PinyinFullKind) })
         {
@@ -222,6 +222,7 @@ public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster, ITestOut
             IndexKeys.InfoKind => (await snapshot.GetInfoAsync(), IndexInfo.Parser.ParseFrom(value)),
             IndexKeys.RelatedKind => (await snapshot.GetRelatedQueriesAsync(rest), RelatedQueries.Parser.ParseFrom(value)),
             IndexKeys.RefinementKind => (await snapshot.GetRefinementsAsync(rest), RelatedQueries.Parser.ParseFrom(value)),
+            IndexKeys.DiscoveryRelatedKind => (await snapshot.GetDiscoveryRelatedAsync(rest), RelatedQueries.Parser.ParseFrom(value)),
             IndexKeys.ItemKind => (await snapshot.GetItemQueriesAsync(rest), ItemQueries.Parser.ParseFrom(value)),
             IndexKeys.HotKind => (await snapshot.GetHotAsync(rest), RankedQueries.Parser.ParseFrom(value)),
             IndexKeys.TrendingKind => (await snapshot.GetTrendingAsync(rest), RankedQueries.Parser.ParseFrom(value)),

@@ -125,6 +125,20 @@ public sealed class QueryListBuildTests : IDisposable
         Assert.Contains("vocabulary", stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new string[0], 0)] // a query list has no behaviour: no fill unless asked
+    [InlineData(new[] { "--shared-words-top", "3" }, 2)] // each of the two links the other through "wireless"
+    public async Task RunAsync_BuildFromQueryList_WordSharingFillOnlyWhenAsked(string[] options, int lists)
+    {
+        var input = _dir.WriteLines("queries.txt", "wireless mouse", "wireless keyboard");
+        var output = _dir.File("i.qrx");
+
+        var (code, _, stderr) = await Run(["build", "--queries", input, "--output", output, .. options]);
+
+        Assert.Equal((0, string.Empty), (code, stderr));
+        Assert.Equal(lists, IndexFile.ReadFile(output).Manifest.RecordCounts.GetValueOrDefault(IndexKeys.DiscoveryRelatedKind));
+    }
+
     [Fact]
     public async Task RunAsync_BadQueryLine_PrintsItsLineNumber()
     {
@@ -145,6 +159,8 @@ public sealed class QueryListBuildTests : IDisposable
     [InlineData("--max-infix-prefix", "101")]
     [InlineData("--vocabulary-max", "-1")]
     [InlineData("--zipf", "-0.5")]
+    [InlineData("--shared-words-top", "-1")]
+    [InlineData("--related-fill-to", "-1")]
     public async Task RunAsync_MatchingOptionOutOfRange_ExitCode1NamingIt(string option, string value)
     {
         var input = _dir.WriteLines("queries.txt", "red dress");

@@ -82,6 +82,8 @@ internal sealed class FakeIndexStore : IIndexStore
 
         public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default) => store.Read<RelatedQueries>(() => null);
 
+        public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default) => store.Read<RelatedQueries>(() => null);
+
         public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default) => store.Read<ItemQueries>(() => null);
 
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default) => store.Read<PinList>(() => null);

@@ -166,6 +166,8 @@ public sealed class StoreResilienceTests
 
             public ValueTask<QueryRec.Storage.V1.RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetRefinementsAsync(normalizedQuery, cancellationToken);
 
+            public ValueTask<QueryRec.Storage.V1.RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default) => inner.GetDiscoveryRelatedAsync(normalizedQuery, cancellationToken);
+
             public ValueTask<QueryRec.Storage.V1.ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default) => inner.GetItemQueriesAsync(itemId, cancellationToken);
 
             public ValueTask<QueryRec.Storage.V1.RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default) => inner.GetHotAsync(category, cancellationToken);
