@@ -41,17 +41,14 @@ port=${PORT:-5290}
 # wall-clock server keeps its default and its early refresh).
 mapfile -t settings < <(sed -e 's#//.*##' tests/eval/bestbuy.settings.json | tr -d '{}' \
   | sed -nE 's/^[[:space:]]*"([^"]+)":[[:space:]]*"?([^",]*)"?,?[[:space:]]*$/--\1=\2/p' | grep -v RefreshInterval)
+source tests/eval/serve.sh
 live() { # live NAME [server args]: a fresh server, evaluate --server, the server stopped
   local name=$1; shift
-  dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll --contentRoot "$PWD/src/QueryRec.Api" \
-    --QueryRec:Store:IndexPath="$(realpath "$out/pre-split.qrx")" --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$port" \
-    --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$((port + 1))" --Logging:LogLevel:Default=Warning \
-    "${settings[@]}" "$@" >"$out/server-$name.log" 2>&1 &
-  local server=$!
-  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$((port + 1))/healthz/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+  serve "$out/pre-split.qrx" "${settings[@]}" "$@"
   "${indexer[@]}" evaluate --input "$out/bestbuy.jsonl" --split "$split" --server "http://127.0.0.1:$port" \
     --json "$out/live-$name.json" | tee "$out/live-$name.txt"
   kill "$server"; wait "$server" 2>/dev/null || true
+  mv "$out/server.log" "$out/server-$name.log"
 }
 live heuristic
 [[ -n "${MODEL:-}" ]] && live learned --QueryRec:Ranking:Model:Path="$(realpath "$MODEL")"
