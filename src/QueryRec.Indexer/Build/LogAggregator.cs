@@ -342,6 +342,7 @@ internal sealed class LogAggregator
         if (e.Results >= 0)
         {
             acc.KnownResults++;
+            acc.ResultsSum += e.Results;
             if (e.Results == 0)
             {
                 acc.ZeroResults++;

@@ -46,7 +46,8 @@ internal static class Misspellings
     /// <param name="texts">Normalized query texts, distinct.</param>
     /// <param name="counts">Searches per query, aligned with <paramref name="texts"/>.</param>
     /// <param name="ratio">How many times more searches the correct group (and word) must have; at least 1.</param>
-    public static int[] Find(IReadOnlyList<string> texts, IReadOnlyList<long> counts, double ratio)
+    /// <param name="outcomes">What followed each query's searches, for the wider rule; null: text alone decides.</param>
+    public static int[] Find(IReadOnlyList<string> texts, IReadOnlyList<long> counts, double ratio, SearchOutcomes? outcomes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratio, 1.0);
         var result = new int[texts.Count];
@@ -68,11 +69,14 @@ internal static class Misspellings
             }
         }
 
-        var corrections = WordCorrections.Find(words, ratio);
+        // Every more popular spelling: a Latin word too popular, or established, to be a typo by itself may still be
+        // one where the correct query is ratio² times as searched ("deus x" beside "deus ex", though "x-men" stays).
+        var corrections = WordCorrections.Find(words, 1);
+        var wider = WiderTargets(texts, groups, ratio, outcomes);
         var target = new int[groups.Count];
         Array.Fill(target, -1);
         var established = new HashSet<string>(StringComparer.Ordinal);
-        for (var round = 0; round < MaxRounds && corrections.Count > 0; round++)
+        for (var round = 0; round < MaxRounds; round++)
         {
             // A short word searched mostly in queries that stay is a word people mean ("fear": "fear 3" is kept beside
             // the 5 times more searched "gears 3"), so it is no typo in any other query either ("fear" beside "gears").
@@ -84,8 +88,14 @@ internal static class Misspellings
             for (var i = 0; i < texts.Count; i++)
             {
                 var g = groups.GroupOf[i];
-                if (g >= 0 && (round == 0 || previous[g] >= 0) && Correct(groups, texts[i], wordsOf[i], g, corrections, established, ratio) is >= 0 and var h
-                    && (target[g] < 0 || groups.Searches[h] > groups.Searches[target[g]]))
+                if (g < 0)
+                {
+                    continue;
+                }
+
+                var h = round == 0 || previous[g] >= 0 ? Correct(groups, texts[i], wordsOf[i], g, new Vocabulary(words, corrections, established), ratio) : -1;
+                h = groups.MorePopular(h, wider[g]);
+                if (h >= 0 && (target[g] < 0 || groups.Searches[h] > groups.Searches[target[g]]))
                 {
                     target[g] = h;
                 }
@@ -114,7 +124,15 @@ internal static class Misspellings
 
             foreach (var (word, searches) in kept)
             {
-                if (2 * searches >= words[word])
+                // Any search that stays establishes a short Latin word: what an edit leaves of a word under 5
+                // letters is as often a word of its own ("xbox"/"box", "tv"/"tb"); two hanzi, most of their
+                // searches. A single letter is a letter ("f e a r", "l a noire"): its popularity as a word decides.
+                if (word.Length == 1 || searches == 0)
+                {
+                    continue;
+                }
+
+                if (char.IsAsciiLetter(word[0]) || 2 * searches >= words[word])
                 {
                     established.Add(word);
                 }
@@ -146,18 +164,35 @@ internal static class Misspellings
     /// The most popular group that <paramref name="text"/> (of group <paramref name="g"/>) misspells: its words replaced
     /// by their corrections, one word or two, and the result looked up by its near-duplicate key; or -1.
     /// </summary>
-    private static int Correct(Groups groups, string text, List<(int Start, int Length)> words, int g, Dictionary<string, List<(string Word, int Edits)>> corrections, HashSet<string> established, double ratio)
+    private static int Correct(Groups groups, string text, List<(int Start, int Length)> words, int g, Vocabulary vocabulary, double ratio)
     {
-        var floor = ratio * Math.Max(groups.Searches[g], 1);
         var best = -1;
-        List<(string Word, int Edits)>? CorrectionsOf(int w)
+        List<(string Word, int Edits, bool Weak)>? CorrectionsOf(int w)
         {
             var word = text.Substring(words[w].Start, words[w].Length);
-            return !established.Contains(word) && corrections.TryGetValue(word, out var list) ? list : null;
+            if (!vocabulary.Corrections.TryGetValue(word, out var list))
+            {
+                return null;
+            }
+
+            var established = vocabulary.Established.Contains(word);
+            var latin = char.IsAsciiLetter(word[0]);
+            List<(string, int, bool)>? usable = null;
+            foreach (var (correct, edits) in list)
+            {
+                var weak = established || vocabulary.Words[correct] < ratio * vocabulary.Words[word];
+                if (!weak || latin)
+                {
+                    (usable ??= []).Add((correct, edits, weak));
+                }
+            }
+
+            return usable;
         }
 
-        void Consider(string replaced)
+        void Consider(string replaced, bool weak)
         {
+            var floor = (weak ? ratio * ratio : ratio) * Math.Max(groups.Searches[g], 1);
             if (groups.ByKey.TryGetValue(NearDuplicates.Key(replaced), out var h) && h != g
                 && groups.Searches[h] >= floor && groups.Searches[h] > groups.Searches[g]
                 && (best < 0 || groups.Searches[h] > groups.Searches[best]))
@@ -173,17 +208,17 @@ internal static class Misspellings
                 continue;
             }
 
-            foreach (var (word, edits) in first)
+            foreach (var (word, edits, weak) in first)
             {
-                Consider(Replace(text, words[i], word));
+                Consider(Replace(text, words[i], word), weak);
                 for (var j = i + 1; j < words.Count && edits < MaxEdits; j++)
                 {
-                    foreach (var (other, more) in CorrectionsOf(j) ?? [])
+                    foreach (var (other, more, weaker) in CorrectionsOf(j) ?? [])
                     {
                         if (edits + more <= MaxEdits)
                         {
                             // j is after i: replace it first so that i's position still holds.
-                            Consider(Replace(Replace(text, words[j], other), words[i], word));
+                            Consider(Replace(Replace(text, words[j], other), words[i], word), weak || weaker);
                         }
                     }
                 }
@@ -193,8 +228,85 @@ internal static class Misspellings
         return best;
     }
 
+    /// <summary>
+    /// For each group, the most popular group it misspells by what its words alone cannot show: the same text with
+    /// spaces moved ("blackops"/"black ops"), or one edit anywhere in it (a hanzi dropped or replaced by any other, a
+    /// letter of a short word) that <paramref name="outcomes"/> confirms as a failed search; or -1.
+    /// </summary>
+    private static int[] WiderTargets(IReadOnlyList<string> texts, Groups groups, double ratio, SearchOutcomes? outcomes)
+    {
+        var wider = new int[groups.Count];
+        Array.Fill(wider, -1);
+        bool Dominates(int gh, int g) => gh != g && groups.Searches[gh] >= ratio * Math.Max(groups.Searches[g], 1) && groups.Searches[gh] > groups.Searches[g];
+
+        var bySpaceless = new Dictionary<string, int>(StringComparer.Ordinal);
+        var spaceless = new string?[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (groups.GroupOf[i] >= 0)
+            {
+                spaceless[i] = Spaceless(texts[i]);
+                ref var best = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bySpaceless, spaceless[i]!, out var exists);
+                best = exists ? groups.MorePopular(best, groups.GroupOf[i]) : groups.GroupOf[i];
+            }
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (spaceless[i] is { } key && bySpaceless[key] is var gh && Dominates(gh, groups.GroupOf[i]))
+            {
+                wider[groups.GroupOf[i]] = groups.MorePopular(wider[groups.GroupOf[i]], gh);
+            }
+        }
+
+        if (outcomes is null)
+        {
+            return wider;
+        }
+
+        var least = groups.Searches.Count > 0 ? Math.Max(groups.Searches.Min(), 1) : 1;
+        var neighbours = OneEditNeighbours.Find(
+            texts, h => groups.GroupOf[h] >= 0 && groups.Searches[groups.GroupOf[h]] >= ratio * least, i => groups.GroupOf[i] >= 0);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            foreach (var h in neighbours[i] ?? [])
+            {
+                var (g, gh) = (groups.GroupOf[i], groups.GroupOf[h]);
+                if (Dominates(gh, g) && outcomes.Failed(i, h, ratio))
+                {
+                    wider[g] = groups.MorePopular(wider[g], gh);
+                }
+            }
+        }
+
+        return wider;
+    }
+
+    /// <summary>
+    /// The letters and digits of the text, without spaces or punctuation ("x-box 360", "x box 360" and "xbox 360" are
+    /// one), but for what stands between two digits ("2060 12g" is not "206012g", nor "2.4a" "24a").
+    /// </summary>
+    private static string Spaceless(string text)
+    {
+        var result = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsLetterOrDigit(text[i]) || char.IsSurrogate(text[i])
+                || (i > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i - 1]) && char.IsAsciiDigit(text[i + 1])))
+            {
+                result.Append(text[i]);
+            }
+        }
+
+        return result.ToString();
+    }
+
     private static string Replace(string text, (int Start, int Length) word, string with)
         => string.Concat(text.AsSpan(0, word.Start), with, text.AsSpan(word.Start + word.Length));
+
+    /// <summary>The words of the log: searches per word, their more popular spellings, and the established ones.</summary>
+    private readonly record struct Vocabulary(
+        Dictionary<string, long> Words, Dictionary<string, List<(string Word, int Edits)>> Corrections, HashSet<string> Established);
 
     /// <summary>The near-duplicate groups of a vocabulary: key, searches and most searched form of each.</summary>
     private sealed class Groups
@@ -210,6 +322,9 @@ internal static class Misspellings
         public int[] GroupOf { get; private init; } = [];
 
         public int Count => Searches.Count;
+
+        /// <summary>Of two groups (-1: none), the one searched more.</summary>
+        public int MorePopular(int a, int b) => a < 0 || (b >= 0 && Searches[b] > Searches[a]) ? b : a;
 
         public static Groups Of(IReadOnlyList<string> texts, IReadOnlyList<long> counts)
         {

@@ -25,6 +25,9 @@ internal sealed class QueryAcc(string text)
 
     public long ZeroResults;
 
+    /// <summary>Σ results over the final searches with a known result count.</summary>
+    public long ResultsSum;
+
     /// <summary>Sessions in which the query is the source / target of at least one transition (q2q).</summary>
     public int Sources;
 

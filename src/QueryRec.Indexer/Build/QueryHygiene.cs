@@ -95,7 +95,7 @@ internal static class QueryHygiene
         if (options.MisspellingRatio > 0 && kept.Count > 0)
         {
             // Misspellings of a much more popular kept query leave the completion tables (pinned ones stay).
-            var dominant = Misspellings.Find(kept.ConvertAll(k => k.Acc.Text), kept.ConvertAll(k => k.Acc.Count), options.MisspellingRatio);
+            var dominant = Misspellings.Find(kept.ConvertAll(k => k.Acc.Text), kept.ConvertAll(k => k.Acc.Count), options.MisspellingRatio, Outcomes(agg, kept));
             var correct = new List<KeptQuery>(kept.Count);
             for (var k = 0; k < kept.Count; k++)
             {
@@ -126,6 +126,14 @@ internal static class QueryHygiene
             Pinned = lists.Pins.Count,
             PinnedRescued = rescued,
         });
+    }
+
+    /// <summary>What followed the searches of each kept query, aligned with <paramref name="kept"/>.</summary>
+    private static SearchOutcomes Outcomes(LogAggregator agg, List<KeptQuery> kept)
+    {
+        var outcomes = kept.ConvertAll(k => new SearchOutcomes.Outcome(
+            k.Acc.Count, k.Acc.Clicks + k.Acc.Carts + k.Acc.Orders, k.Acc.KnownResults, k.Acc.ZeroResults, k.Acc.ResultsSum));
+        return new SearchOutcomes(outcomes, (t, c) => agg.Transitions.GetValueOrDefault(((long)kept[t].Id << 32) | (uint)kept[c].Id));
     }
 
     /// <summary>

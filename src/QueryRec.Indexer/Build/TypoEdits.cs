@@ -8,11 +8,14 @@ namespace QueryRec.Indexer.Build;
 /// with the length of the correct word, because a short word one letter away is as often another word as a typo
 /// ("ipad", "ipod"), while a long word two letters away almost never is ("assassins", "assasin"):
 /// <list type="bullet">
-/// <item>fewer than 4 letters: no edit;</item>
-/// <item>4 letters: one letter inserted, two adjacent letters swapped ("xbox"/"xbxo"), or one replaced by a
-/// neighbouring key on a QWERTY keyboard ("dead"/"dwad"): "ipad"/"ipod" differ by letters far apart. Not a deletion:
-/// the 3 letters left are often a word of their own ("xbox"/"box");</item>
-/// <item>5 to 7 letters: one edit;</item>
+/// <item>1 letter: no edit;</item>
+/// <item>2 to 4 letters: one letter inserted or deleted ("ops"/"opps", "ex"/"x"), two adjacent letters swapped
+/// ("xbox"/"xbxo"), or one replaced by a neighbouring key on a QWERTY keyboard ("tv"/"tc", "nba"/"mba"): "ipad"/"ipod"
+/// differ by letters far apart. Never a clothing size ("xl"/"xxl"). What is left of a short word after an edit is often a word of its own ("xbox"/"box"),
+/// so <see cref="Misspellings"/> also requires that a short typo word appear in no query that stays;</item>
+/// <item>5 letters: one edit;</item>
+/// <item>6 and 7 letters: one edit, or two that keep the first letter and change the length ("arkham"/"arkum",
+/// "console"/"consel"; not "calpol"/"calpak");</item>
 /// <item>8 letters or more: two edits.</item>
 /// </list>
 /// An edit is an insertion, a deletion, a substitution or a swap of two adjacent letters (optimal string alignment).
@@ -20,12 +23,15 @@ namespace QueryRec.Indexer.Build;
 internal static class TypoEdits
 {
     /// <summary>Shortest correct word that may be edited at all.</summary>
-    public const int MinWordLength = 4;
+    public const int MinWordLength = 2;
 
-    /// <summary>Shortest correct word in which any edit counts (below it, insertions, swaps and neighbouring keys only).</summary>
+    /// <summary>Shortest correct word in which any edit counts (below it, insertions, deletions, swaps and neighbouring keys only).</summary>
     public const int AnyEditLength = 5;
 
-    /// <summary>Shortest correct word that may take two edits.</summary>
+    /// <summary>Shortest correct word that may take two edits that keep its first letter.</summary>
+    public const int TwoEditsSameStartLength = 6;
+
+    /// <summary>Shortest correct word that may take any two edits.</summary>
     public const int TwoEditsLength = 8;
 
     /// <summary>Longest word considered; longer ones are not words people mistype letter by letter.</summary>
@@ -37,14 +43,14 @@ internal static class TypoEdits
     public static int Budget(int correctLength) => correctLength switch
     {
         < MinWordLength => 0,
-        < TwoEditsLength => 1,
+        < TwoEditsSameStartLength => 1,
         _ => 2,
     };
 
-    /// <summary>True when a token may be edited: ASCII lower-case letters only, within the length bounds.</summary>
+    /// <summary>True when a token may be edited or be an edit: ASCII lower-case letters only, at most <see cref="MaxWordLength"/>.</summary>
     public static bool IsLatinWord(string token)
     {
-        if (token.Length is < MinWordLength or > MaxWordLength)
+        if (token.Length is < 1 or > MaxWordLength)
         {
             return false;
         }
@@ -62,28 +68,43 @@ internal static class TypoEdits
 
     /// <summary>
     /// The number of edits from <paramref name="typo"/> to <paramref name="correct"/> when it is within the budget of
-    /// the correct word's length (and, for 4-letter words, any substitution is of neighbouring keys); else -1.
+    /// the correct word's length (for words under 5 letters, any substitution is of neighbouring keys; two edits in
+    /// words under 8 letters keep the first letter); else -1.
     /// </summary>
     public static int Distance(string typo, string correct)
     {
         var budget = Budget(correct.Length);
-        if (budget == 0 || Math.Abs(typo.Length - correct.Length) > budget || typo == correct)
+        if (budget == 0 || Math.Abs(typo.Length - correct.Length) > budget || typo == correct || IsSize(typo) || IsSize(correct))
         {
             return -1;
         }
 
         var distance = Osa(typo, correct, budget);
-        if (distance < 0)
+        // Two slips in a word under 8 letters: a letter dropped or added and one more, first letter kept ("arkham"/
+        // "arkum"). Two letters replaced there make another word as often as a typo ("calpol"/"calpak").
+        if (distance < 0 || (distance == 2 && correct.Length < TwoEditsLength && (typo[0] != correct[0] || typo.Length == correct.Length)))
         {
             return -1;
         }
 
-        if (correct.Length < AnyEditLength && (typo.Length < correct.Length || (typo.Length == correct.Length && !SwapOrNeighbourKey(typo, correct))))
+        if (correct.Length < AnyEditLength && typo.Length == correct.Length && !SwapOrNeighbourKey(typo, correct))
         {
             return -1;
         }
 
         return distance;
+    }
+
+    /// <summary>Clothing sizes ("s", "xl", "xxl"): one letter apart, and never the same size.</summary>
+    internal static bool IsSize(string word)
+    {
+        var x = 0;
+        while (x < word.Length && word[x] == 'x')
+        {
+            x++;
+        }
+
+        return word.Length - x == 1 && word[x] is 's' or 'm' or 'l';
     }
 
     /// <summary>Optimal string alignment distance, or -1 when it exceeds <paramref name="max"/>.</summary>

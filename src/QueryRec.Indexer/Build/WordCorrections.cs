@@ -65,7 +65,7 @@ internal static class WordCorrections
             List<(string Word, int Edits)>? found = null;
             if (TypoEdits.IsLatinWord(word) && latin.Count > 0)
             {
-                foreach (var probe in Deletions(word, word.Length >= TypoEdits.TwoEditsLength - 2 ? 2 : 1))
+                foreach (var probe in Deletions(word, word.Length >= TypoEdits.TwoEditsSameStartLength - 2 ? 2 : 1))
                 {
                     if (latin.TryGetValue(probe, out var candidates))
                     {

@@ -9,8 +9,9 @@ using QueryRec.UnitTests.TestHelpers;
 namespace QueryRec.UnitTests.Indexer.Build;
 
 /// <summary>
-/// The build leaves misspellings of much more popular queries out of the index, and only those: letters inside words
-/// of 4 letters or more, hanzi of the same reading, never digits, short words, whole words or a hanzi more.
+/// The build leaves misspellings of much more popular queries out of the index, and only those: letters inside words,
+/// hanzi of the same reading, never digits, sizes, whole words or (without evidence, MisspellingEvidenceTests) a hanzi
+/// more.
 /// </summary>
 public sealed class MisspellingTests
 {
@@ -44,9 +45,9 @@ public sealed class MisspellingTests
             .Concat(Searches("smartwatchh", 2))  // insertion
             .Concat(Searches("smartwatch pro", 2)) // a word more: another query
             .Concat(Searches("smart tv", 40))
-            .Concat(Searches("smart tvs", 2))    // short word: kept
+            .Concat(Searches("smart tvs", 2))    // a 2-letter word with a letter added (its plural): removed
             .Concat(Searches("ipad", 40))
-            .Concat(Searches("ipod", 2))         // short word: kept
+            .Concat(Searches("ipod", 2))         // 4 letters, o and a far apart: another product, kept
             .Concat(Searches("手机", 40))
             .Concat(Searches("手机壳", 2))        // one hanzi more is another product: kept
             .Concat(Searches("headphone", 10))
@@ -57,11 +58,12 @@ public sealed class MisspellingTests
     {
         var result = IndexBuilder.Build(Log(), new BuildOptions(), Clock);
 
-        Assert.Equal(5, result.Summary.RemovedByMisspelling);
+        Assert.Equal(6, result.Summary.RemovedByMisspelling);
         var sma = Completions(result.Build, "sma");
         Assert.Contains("smartwatch", sma);
         Assert.Contains("smartwatch pro", sma);
-        Assert.Contains("smart tvs", sma);
+        Assert.Contains("smart tv", sma);
+        Assert.DoesNotContain("smart tvs", sma);
         Assert.DoesNotContain("smartwatcy", sma);
         Assert.DoesNotContain("smarwatch", sma);
         Assert.DoesNotContain("smartwacth", sma);
@@ -114,7 +116,7 @@ public sealed class MisspellingTests
     [InlineData("iphone 16", "iphone 15")]         // model numbers: digits never edited
     [InlineData("rtx 4070", "rtx 4080")]
     [InlineData("65 inch tv", "55 inch tv")]       // sizes
-    [InlineData("shirt xxl", "shirt xl")]          // short words never edited
+    [InlineData("shirt xxl", "shirt xl")]          // sizes never edited
     [InlineData("usb c", "usb a")]
     [InlineData("手机壳", "手机")]                  // a hanzi more or less is another product
     [InlineData("手机", "手机壳")]
@@ -145,6 +147,18 @@ public sealed class MisspellingTests
         var found = Misspellings.Find([correct, typo], [50, 1], ratio: 10);
 
         Assert.Equal([-1, 0], found);
+    }
+
+    [Fact]
+    public void Find_LetterPopularAsAWord_FoldedOnlyWhereTheCorrectQueryIsRatioSquaredMoreSearched()
+    {
+        // "x" is searched as a word as often as "ex" ("x-men", "x men"), so a query with "x" for "ex" folds only at
+        // ratio² (25): "deus x" (92 times rarer) does, "iphone x" (7.5 times rarer than "iphone xs") does not. "e" is
+        // a rare letter ("f e a r"): "deus e human revolution" folds at the plain ratio.
+        string[] texts = ["deus ex", "deus x", "x-men destiny", "x men", "iphone xs", "iphone x", "deus ex human revolution", "deus e human revolution", "f e a r"];
+        var found = Misspellings.Find(texts, [278, 3, 100, 30, 300, 40, 11, 2, 2], ratio: 5);
+
+        Assert.Equal([-1, 0, -1, -1, -1, -1, -1, 6, -1], found);
     }
 
     [Fact]

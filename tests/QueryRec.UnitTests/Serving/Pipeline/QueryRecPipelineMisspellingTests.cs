@@ -1,5 +1,8 @@
 using QueryRec.Contracts.V1;
+using QueryRec.Indexer.Build;
+using QueryRec.Indexer.Import;
 using QueryRec.Serving.Pipeline;
+using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Serving.Pipeline;
 
@@ -106,7 +109,7 @@ public sealed class QueryRecPipelineMisspellingTests
     [Fact]
     public async Task SuggestAsync_DistinctProductsOneEditApart_BothShown()
     {
-        // Each pair is far more skewed than any ratio, and still two products: short words, digits (model numbers and
+        // Each pair is far more skewed than any ratio, and still two products: letters far apart, digits (model numbers and
         // sizes), a hanzi more (another product) and a short word searched in its own right ("fear 3").
         var counts = new Dictionary<string, long>(StringComparer.Ordinal)
         {
@@ -125,6 +128,50 @@ public sealed class QueryRecPipelineMisspellingTests
         Assert.Contains("shirt xxl", Texts(await served.SuggestAsync("shirt", 10)));
         Assert.Contains("fear", Texts(await served.SuggestAsync("fe", 10)));
         Assert.Contains("手机壳", Texts(await served.SuggestAsync("手", 10)));
+    }
+
+    [Fact]
+    public async Task SuggestAsync_JoinedSplitAndShortWordTypos_NotShown()
+    {
+        // The Best Buy searches around "black ops" and "deus ex" (counts as in the log).
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["black ops"] = 133, ["blackops"] = 6, ["black opps"] = 2, ["black oops"] = 2, ["black op"] = 2,
+            ["black ops 2"] = 40, ["xbox 360"] = 900, ["x box 360"] = 41, ["x-box 360"] = 39, ["mba 2k12"] = 2, ["nba 2k12"] = 503,
+        };
+        await using var served = await InMemoryPipeline.StartAsync(InMemoryPipeline.BuildIndex(counts));
+
+        var black = Texts(await served.SuggestAsync("bl", 10));
+        Assert.Equal(["black ops", "black ops 2"], black);
+        Assert.Equal(["xbox 360"], Texts(await served.SuggestAsync("x", 10)).Where(t => t.Contains("360", StringComparison.Ordinal)));
+        Assert.DoesNotContain("mba 2k12", Texts(await served.SuggestAsync("2k", 10)));
+    }
+
+    [Fact]
+    public async Task SuggestAsync_FailedSearchesOneHanziAway_NotShown_ARealNeighbourProductIs()
+    {
+        // 蓝耳机 (牙 dropped) and 智龙手机 (龙 for 能) found almost nothing and were never clicked; 消毒柜 found as much as
+        // 消毒碗柜 and was clicked.
+        var t0 = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+        var user = 0;
+        IEnumerable<LogEvent> Searches(string query, int n, int results, bool clicked)
+            => Enumerable.Range(0, n).SelectMany(i =>
+            {
+                var u = "u" + user++;
+                var t = t0.AddMinutes(user);
+                LogEvent search = new(LogEventType.Search, u, query, t, ResultCount: results);
+                return clicked ? [search, new LogEvent(LogEventType.Click, u, query, t.AddSeconds(3), ItemId: "i" + (i % 5))] : new[] { search };
+            }).ToList();
+        var log = Searches("蓝牙耳机", 300, 500, true).Concat(Searches("蓝耳机", 12, 2, false))
+            .Concat(Searches("智能手机", 300, 500, true)).Concat(Searches("智龙手机", 12, 1, false))
+            .Concat(Searches("消毒碗柜", 300, 500, true)).Concat(Searches("消毒柜", 20, 450, true));
+        var build = IndexBuilder.Build(log, new BuildOptions(), new FixedTimeProvider(t0.AddDays(1))).Build;
+        await using var served = await InMemoryPipeline.StartAsync(build);
+
+        Assert.Equal(["蓝牙耳机"], Texts(await served.SuggestAsync("蓝", 10)));
+        Assert.Equal(["智能手机"], Texts(await served.SuggestAsync("智", 10)));
+        Assert.Equal(["消毒碗柜", "消毒柜"], Texts(await served.SuggestAsync("消毒", 10)));
+        Assert.Equal(["蓝牙耳机"], Texts(await served.SuggestAsync("lan", 10)));
     }
 
     private static List<string> Texts(SuggestResponse response) => response.Items.Select(static i => i.Text).ToList();

@@ -1,0 +1,130 @@
+namespace QueryRec.Indexer.Build;
+
+/// <summary>
+/// Pairs of queries one edit apart over the whole text (a character inserted, deleted, replaced, or two adjacent ones
+/// swapped), with the same digits in the same order: the candidates of the wider misspelling rule, which
+/// <see cref="SearchOutcomes"/> then has to confirm. Digits stay apart (model numbers, sizes: "iphone 15"/"iphone 16").
+/// </summary>
+/// <remarks>
+/// Found the symmetric-delete way: each text is filed under itself and each of its one-character deletions, and two
+/// texts one edit apart always share such a key. Keys are filed as 32-bit hashes in one sorted array (8 bytes a key,
+/// no strings kept), and every candidate is verified, so a hash collision costs a comparison, never a wrong pair.
+/// </remarks>
+internal static class OneEditNeighbours
+{
+    /// <summary>Longest text considered, in UTF-16 code units.</summary>
+    public const int MaxLength = 64;
+
+    /// <summary>Most neighbours kept per text: a typo has few spellings it could be; the rest are dropped.</summary>
+    public const int MaxPerText = 16;
+
+    /// <summary>For each text, the indexes of the texts one edit from it that <paramref name="mayBeCorrect"/> admits.</summary>
+    public static List<int>?[] Find(IReadOnlyList<string> texts, Func<int, bool> mayBeCorrect, Func<int, bool> mayBeTypo)
+    {
+        var filed = new List<long>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts[i].Length <= MaxLength && mayBeCorrect(i))
+            {
+                ForEachKey(texts[i], hash => filed.Add(((long)hash << 32) | (uint)i));
+            }
+        }
+
+        var sorted = filed.ToArray();
+        Array.Sort(sorted);
+        var result = new List<int>?[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (texts[i].Length > MaxLength || !mayBeTypo(i))
+            {
+                continue;
+            }
+
+            var text = texts[i];
+            List<int>? found = null;
+            ForEachKey(text, hash =>
+            {
+                var at = LowerBound(sorted, (long)hash << 32);
+                for (; at < sorted.Length && (int)(sorted[at] >> 32) == hash; at++)
+                {
+                    var h = (int)(uint)sorted[at];
+                    if (h != i && (found is null || (found.Count < MaxPerText && !found.Contains(h))) && IsOneEdit(text, texts[h]))
+                    {
+                        (found ??= []).Add(h);
+                    }
+                }
+            });
+            result[i] = found;
+        }
+
+        return result;
+    }
+
+    /// <summary>True when the texts are exactly one edit apart and hold the same digits in the same order.</summary>
+    internal static bool IsOneEdit(string a, string b)
+        => a != b && TypoEdits.Osa(a, b, 1) == 1 && SameDigits(a, b);
+
+    private static bool SameDigits(string a, string b)
+    {
+        int i = 0, j = 0;
+        while (true)
+        {
+            while (i < a.Length && !char.IsAsciiDigit(a[i]))
+            {
+                i++;
+            }
+
+            while (j < b.Length && !char.IsAsciiDigit(b[j]))
+            {
+                j++;
+            }
+
+            if (i == a.Length || j == b.Length)
+            {
+                return i == a.Length && j == b.Length;
+            }
+
+            if (a[i++] != b[j++])
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="add"/> with the hash of the text and of each of its one-character deletions.</summary>
+    private static void ForEachKey(string text, Action<int> add)
+    {
+        add(string.GetHashCode(text.AsSpan()));
+        Span<char> buffer = stackalloc char[MaxLength];
+        for (var d = 0; d < text.Length; d++)
+        {
+            if ((d > 0 && text[d - 1] == text[d]) || char.IsSurrogate(text[d]))
+            {
+                continue; // the same deletion as the one before; a half of a pair is no character
+            }
+
+            text.AsSpan(0, d).CopyTo(buffer);
+            text.AsSpan(d + 1).CopyTo(buffer[d..]);
+            add(string.GetHashCode(buffer[..(text.Length - 1)]));
+        }
+    }
+
+    private static int LowerBound(long[] sorted, long value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}
