@@ -276,6 +276,7 @@ public static class IndexBuilder
             TextTablesVersion = TextTablesVersion,
             CompleteNodesPruned = options.PruneCompleteNodes,
             RankingModelVersion = options.RankingModel?.ModelVersion ?? string.Empty,
+            PinyinSecondaryWeight = options.PinyinSecondaryWeight,
         }.ToByteArray()));
         if (options.RankingModel is { } model)
         {

@@ -13,18 +13,19 @@ namespace QueryRec.Indexer.Build;
 /// Queries are compared as near-duplicate groups (<see cref="NearDuplicates.Key"/>: the server shows a group as one
 /// item anyway), so the correct form may be another spelling of the same words ("assassin creed revlations" is one
 /// edit from the group of "assassins creed revelations"), and a group's popularity is the searches of all its forms.
-/// A group <c>t</c> is a misspelling of a group <c>c</c> when:
+/// A group <c>t</c> is a misspelling of a group <c>c</c> searched at least <c>ratio</c> times as often when:
 /// <list type="bullet">
-/// <item>they have the same words but one or two, and each differing word of <c>t</c> is a typo of the word of
-/// <c>c</c> (<see cref="WordCorrections"/>: Latin within the <see cref="TypoEdits"/> budget, two edits at most over
-/// the query; hanzi one character of the same reading). Digits are never edited, so model numbers and sizes stay
-/// apart ("iphone 15"/"iphone 16", "55 inch"/"65 inch"), and so are words of fewer than 4 letters;</item>
-/// <item>the correct word is at least <c>ratio</c> times as popular as the typo word over the whole log (a word
-/// popular in its own right is not a typo);</item>
-/// <item><c>c</c> was searched at least <c>ratio</c> times as often as <c>t</c>;</item>
-/// <item>no edited short word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) is searched mostly in queries that
-/// stay: "fear 3" is kept beside "gears 3" (fewer than ratio times rarer), so "fear" is a word people mean, and "fear"
-/// is not folded into "gears" either.</item>
+/// <item><b>by its words:</b> they have the same words but one or two, and each differing word of <c>t</c> is a typo
+/// of the word of <c>c</c> (<see cref="WordCorrections"/>: Latin within the <see cref="TypoEdits"/> budget, two edits
+/// at most over the query; hanzi one character of the same reading). Digits are never edited, so model numbers and
+/// sizes stay apart ("iphone 15"/"iphone 16", "55 inch"/"65 inch"). The correct word must be <c>ratio</c> times as
+/// popular as the typo word over the whole log (a word popular in its own right is not a typo), and no edited short
+/// word of <c>t</c> (<see cref="SurfaceWords.IsShort"/>) may be used in queries that stay ("fear 3" is kept beside
+/// "gears 3", fewer than ratio times rarer, so "fear" is a word people mean). Where either guard holds for a Latin
+/// word, <c>c</c> must be searched ratio² times as often: "deus x" beside "deus ex", though "x-men" stays;</item>
+/// <item><b>by its spacing:</b> the same letters and digits with spaces or punctuation moved ("blackops", "x-box");</item>
+/// <item><b>by what its searches did:</b> one edit of the whole text (<see cref="OneEditNeighbours"/>: a hanzi dropped
+/// or replaced by any other, any letter) where <see cref="SearchOutcomes"/> shows that its searches failed.</item>
 /// </list>
 /// Every form of a misspelt group maps to the most popular form of the most popular correct group, followed to a
 /// group that is not itself a misspelling; that group stays, so a query never loses its only form.

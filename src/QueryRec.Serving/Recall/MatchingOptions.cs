@@ -40,7 +40,8 @@ public sealed class MatchingOptions
     /// <summary>
     /// What a mixed input's match from the prefix table is weighed by per hanzi it reads by a reading other than the
     /// first ("海shi" matching 海斯, 斯 read shi), as the indexer's <c>--pinyin-secondary-weight</c> weighs the pinyin tables;
-    /// 0 drops such matches.
+    /// 0 drops such matches. Only for index versions that do not record that weight (built before it was recorded):
+    /// a version that does is served with its own.
     /// </summary>
     [Range(0.0, 1.0)]
     public double MixedSecondaryReadingWeight { get; set; } = 0.05;

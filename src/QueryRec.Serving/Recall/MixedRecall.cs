@@ -52,7 +52,9 @@ internal static class MixedRecall
             Add(into, node, input, texts, complete ? 0 : options.MaxLookupVariants, null);
         }
 
-        Add(into, headNode, input, texts, complete ? 0 : options.MaxLookupVariants, options.MixedSecondaryReadingWeight);
+        // The index's own weight, so that its pinyin tables and these matches agree; older versions do not record it.
+        var secondary = info.HasPinyinSecondaryWeight ? info.PinyinSecondaryWeight : options.MixedSecondaryReadingWeight;
+        Add(into, headNode, input, texts, complete ? 0 : options.MaxLookupVariants, secondary);
         if (texts.Count == 0)
         {
             return;
@@ -61,7 +63,7 @@ internal static class MixedRecall
         var literal = texts.Select(t => Literal(t, serving)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var node in await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.Prefix, literal, info, cancellationToken))
         {
-            Add(into, node, input, null, 0, options.MixedSecondaryReadingWeight);
+            Add(into, node, input, null, 0, secondary);
         }
     }
 

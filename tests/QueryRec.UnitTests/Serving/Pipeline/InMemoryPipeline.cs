@@ -61,12 +61,15 @@ internal sealed class InMemoryPipeline : IAsyncDisposable
     /// (<c>build --queries</c> with counts): the same tables (prefix, pinyin, infix, vocabulary) a deployed server
     /// reads, in memory. Popularity is the count.
     /// </summary>
-    public static IndexBuild BuildIndex(IReadOnlyDictionary<string, long> counts)
+    public static IndexBuild BuildIndex(IReadOnlyDictionary<string, long> counts) => BuildIndex(counts, new BuildOptions { MinCount = 1 });
+
+    /// <summary>As <see cref="BuildIndex(IReadOnlyDictionary{string, long})"/>, with these build options.</summary>
+    public static IndexBuild BuildIndex(IReadOnlyDictionary<string, long> counts, BuildOptions options)
     {
         var list = string.Join('\n', counts.Select(static p => $"{p.Key}\t{p.Value}"));
         var reader = new QueryListReader(1.0, 1, static e => throw new InvalidOperationException($"bad test query line: {e}"));
         using var text = new StringReader(list);
-        return IndexBuilder.BuildFromQueryList(text, reader, new BuildOptions { MinCount = 1 }, BuildClock, CancellationToken.None).Build;
+        return IndexBuilder.BuildFromQueryList(text, reader, options, BuildClock, CancellationToken.None).Build;
     }
 
     /// <summary>

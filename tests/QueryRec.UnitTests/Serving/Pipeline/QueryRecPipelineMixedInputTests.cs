@@ -1,4 +1,5 @@
 using QueryRec.Contracts.V1;
+using QueryRec.Indexer.Build;
 using QueryRec.Serving.Pipeline;
 using QueryRec.Storage;
 
@@ -102,5 +103,25 @@ public sealed class QueryRecPipelineMixedInputTests
 
         Assert.Equal(["小度音箱", "小度x8"], response.Items.Select(static i => i.Text));
         Assert.All(response.Items, static i => Assert.Contains(Source.PinyinMixed, i.Sources));
+    }
+
+    [Fact]
+    public async Task SuggestAsync_SecondaryReadingWeight_IsTheIndexOwn()
+    {
+        // 海斯迪克 matches 海shi only through 斯's second reading. Built with --pinyin-secondary-weight 0.001, its pinyin
+        // entry (1000 × 0.001) falls out of the crowded "haishi" node, and the literal 海 node's match must be weighed
+        // alike: 1, last, not 1000 × the server's own setting for older versions (0.05), which would rank it first.
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal) { ["海斯迪克"] = 1000 };
+        var shi = "氏市事狮石誓蚀时士湿";
+        for (var i = 0; i < shi.Length; i++)
+        {
+            counts["海" + shi[i] + "产品"] = 20 + i;
+        }
+
+        await using var served = await InMemoryPipeline.StartAsync(InMemoryPipeline.BuildIndex(counts, new BuildOptions { MinCount = 1, PinyinSecondaryWeight = 0.001 }));
+        var texts = (await served.SuggestAsync("海shi", 10)).Items.Select(i => i.Text).ToList();
+
+        Assert.Equal(10, texts.Count);
+        Assert.True(texts.IndexOf("海斯迪克") is -1 or 9, string.Join(", ", texts));
     }
 }
