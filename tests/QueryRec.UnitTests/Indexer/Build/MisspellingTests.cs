@@ -180,23 +180,27 @@ public sealed class MisspellingTests
     }
 
     /// <summary>
-    /// Random vocabularies over words with typos of one another (Latin, hanzi, digits): whatever is folded, its correct
+    /// Random vocabularies over words with typos of one another (Latin, hanzi, digits, spacing, dropped hanzi), with and
+    /// without random search outcomes (clicks, in-session corrections): whatever is folded, its correct
     /// form stays (so no query loses its only form), is another group, was searched at least ratio times as often, and
     /// has the same digits.
     /// </summary>
     [Fact]
     public void Find_RandomVocabularies_FoldingNeverRemovesTheOnlyForm()
     {
-        string[] words = ["ipad", "ipod", "case", "cases", "caes", "smartwatch", "smartwacth", "smatrwatch", "pro", "手表", "手标", "连衣裙", "连衣群", "15", "16"];
+        string[] words = ["ipad", "ipod", "case", "cases", "caes", "smartwatch", "smartwacth", "smatrwatch", "pro", "手表", "手标", "连衣裙", "连衣群", "15", "16",
+            "black", "ops", "blackops", "x", "ex", "蓝牙耳机", "蓝牙耳", "蓝耳机"];
         var vocabulary = Gen.Int[0, words.Length - 1].Array[1, 3].Select(w => string.Join(' ', w.Select(i => words[i])))
-            .Select(Gen.Long[1, 2000], (text, count) => (Text: text, Count: count)).List[1, 40];
-        Gen.Select(vocabulary, Gen.Double[1, 50]).Sample((entries, ratio) =>
+            .Select(Gen.Long[1, 2000], Gen.Long[0, 2000], Gen.Int[0, 3], (text, count, engaged, followed) => (Text: text, Count: count, Engaged: engaged, Followed: followed)).List[1, 40];
+        Gen.Select(vocabulary, Gen.Double[1, 50], Gen.Bool).Sample((entries, ratio, withOutcomes) =>
         {
             var distinct = entries.DistinctBy(e => e.Text).ToList();
             var texts = distinct.ConvertAll(e => e.Text);
             var counts = distinct.ConvertAll(e => e.Count);
+            var outcomes = new SearchOutcomes(
+                distinct.ConvertAll(e => new SearchOutcomes.Outcome(e.Count, Math.Min(e.Engaged, e.Count), 0, 0, 0)), (t, _) => distinct[t].Followed);
 
-            var found = Misspellings.Find(texts, counts, ratio);
+            var found = Misspellings.Find(texts, counts, ratio, withOutcomes ? outcomes : null);
 
             long GroupSearches(int i) => distinct.Where(e => NearDuplicates.Key(e.Text) == NearDuplicates.Key(texts[i])).Sum(e => e.Count);
             for (var i = 0; i < texts.Count; i++)
