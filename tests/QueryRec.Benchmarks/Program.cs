@@ -10,9 +10,15 @@ using QueryRec.Benchmarks;
 // Or: dotnet run -c Release --project tests/QueryRec.Benchmarks -- mrr [--input /tmp/bb.jsonl] [--split 2011-10-01T00:00:00Z]
 //   [--settings tests/eval/bestbuy.settings.json] [--rebuild-every 1d] [--no-service]: the Lucene peer's MRR@10 (LuceneReplay).
 // Or: ... -- profile [--dump FILE | --loop SET --seconds N]: answers of every input for a diff, or a call loop (ProfileLoop).
+// Or: ... -- noop-host --url http://127.0.0.1:PORT: the load harness's floor, a bare no-op gRPC method (NoOpHost).
 if (args is ["mrr", .. var mrrArgs])
 {
     return await LuceneReplay.RunAsync(mrrArgs);
+}
+
+if (args is ["noop-host", .. var hostArgs])
+{
+    return await NoOpHost.RunAsync(hostArgs);
 }
 
 if (args is ["profile", .. var profileArgs])

@@ -5,7 +5,7 @@ service's CPU milliseconds per request (from /proc/PID/stat around the run).
   summarize.py node N < driver-json        -> the figure line of one driver.mjs run (N: distinct prefixes in its frames)
   summarize.py h2load LOGDIR PARALLEL N    -> the figure line of one h2round (h2load --log-file logs, PARALLEL per round,
                                              N distinct bodies)
-  summarize.py table RESULTS CONCURRENCY   -> the Markdown table and the two ratios
+  summarize.py table RESULTS CONCURRENCY   -> the Markdown table of every case against the no-op floor, and the targets
   summarize.py cache CSV LABEL             -> the response cache's hit ratio in one run (dotnet-counters CSV)
 """
 import glob
@@ -58,27 +58,49 @@ def h2load(logdir, parallel, distinct):
     print(round(rps), round(pct(lat, 0.5), 3), round(pct(lat, 0.99), 3), distinct, bad, n)
 
 
+# Each case's target as a share of the no-op floor's calls/s (issue #26); None: measured, no target.
+TARGETS = {
+    "noop": None, "health": None, "report": None,
+    "suggest": 0.75, "suggest-uncached": 0.75, "suggest-personal": 0.70,
+    "discover-before": 0.60, "discover-browsing": 0.60, "shading": 0.60,
+}
+NAMES = {
+    "noop": "no-op (bare Kestrel h2c, the floor)", "health": "Health/Check", "suggest": "Suggest, cache on",
+    "suggest-uncached": "Suggest, cache off", "suggest-personal": "Suggest, signed-in user with history",
+    "discover-before": "Discover, before search", "discover-browsing": "Discover, browsing (context query)",
+    "shading": "GetShadingWords", "report": "ReportEvents, 20 events a call",
+}
+
+
 def table(results, concurrency):
+    """One row per driver and case: peak calls/s and its share of the no-op's, latencies, and p99 at half of the
+    case's own peak against the no-op's p99 at half of its peak."""
     rows = {}
     for line in open(results):
-        d, load, ep, rps, p50, p99, distinct, bad, n, cpu = line.split()
-        rows[(d, load, ep)] = (float(rps), float(p50), float(p99), int(distinct), int(bad), int(n), float(cpu))
-    print("| driver | load | endpoint | req/s | p50 ms | p99 ms | requests | distinct prefixes | bad | service CPU ms/request |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for (d, load, ep), (rps, p50, p99, distinct, bad, n, cpu) in rows.items():
-        label = f"peak, {concurrency} concurrent" if load == "peak" else "half of Suggest's peak"
-        name = "Suggest" if ep == "suggest" else "Health/Check"
-        print(f"| {d} | {label} | {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {n:,} | {distinct:,} | {bad} | {cpu:.3f} |")
+        d, load, case, rps, p50, p99, distinct, bad, n, cpu = line.split()
+        rows[(d, load, case)] = (float(rps), float(p50), float(p99), int(distinct), int(bad), int(n), float(cpu))
+    print(f"| driver | case | req/s at peak ({concurrency} concurrent) | × no-op | target | p50 ms | p99 ms | p99 ms at half peak | × no-op | requests | distinct bodies | bad | service CPU ms/call |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    verdicts = []
+    for d in dict.fromkeys(k[0] for k in rows):
+        floor, floor_half = rows.get((d, "peak", "noop")), rows.get((d, "half", "noop"))
+        for case in dict.fromkeys(k[2] for k in rows if k[0] == d):
+            peak, half = rows.get((d, "peak", case)), rows.get((d, "half", case))
+            if not peak:
+                continue
+            rps, p50, p99, distinct, bad, n, cpu = peak
+            share = rps / floor[0] if floor and floor[0] else float("nan")
+            target = TARGETS.get(case)
+            half_p99 = half[2] if half else float("nan")
+            p99_share = half_p99 / floor_half[2] if half and floor_half and floor_half[2] else float("nan")
+            shown = "–" if target is None else f"≥ {target:.2f}"
+            print(f"| {d} | {NAMES.get(case, case)} | {rps:,.0f} | {share:.2f} | {shown} | {p50:.2f} | {p99:.2f} | {half_p99:.2f} | {p99_share:.2f} | {n:,} | {distinct:,} | {bad} | {cpu:.3f} |")
+            if target is not None:
+                verdicts.append(f"{d} {case}: {share:.2f} × no-op calls/s (target ≥ {target:.2f}: {'met' if share >= target else 'missed'}); "
+                                f"p99 at half peak {p99_share:.2f} × no-op's (target ≤ 3: {'met' if p99_share <= 3 else 'missed'})")
     print()
-    for d in sorted({k[0] for k in rows}):
-        s, h = rows.get((d, "peak", "suggest")), rows.get((d, "peak", "health"))
-        sh, hh = rows.get((d, "half", "suggest")), rows.get((d, "half", "health"))
-        if s and h:
-            r = s[0] / h[0]
-            print(f"{d}: Suggest req/s / Health req/s = {r:.3f} (target >= 0.75: {'met' if r >= 0.75 else 'missed'})")
-        if sh and hh:
-            r = sh[2] / hh[2]
-            print(f"{d}: Suggest p99 / Health p99 at half of peak = {r:.2f} (target <= 3: {'met' if r <= 3 else 'missed'})")
+    for v in verdicts:
+        print(v)
 
 
 def cache(csv_path, label):
