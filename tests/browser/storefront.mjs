@@ -96,6 +96,9 @@ try {
   await box.pressSequentially(prefix, { delay: 40 });
   const listbox = page.getByRole("listbox", { name: "Suggestions" });
   await listbox.waitFor({ state: "visible" });
+  // The list of an earlier keystroke ("sm") can show first and be replaced when the typed prefix's answer arrives,
+  // which resets the active option: wait for the typed prefix's own list.
+  await page.waitForFunction((p) => document.querySelector("[role=listbox]")?.dataset.prefix === p, prefix);
   assert.equal(await discovery.isVisible(), false, "discovery closes while typing");
   const options = listbox.getByRole("option");
   await options.first().waitFor();

@@ -240,6 +240,8 @@ async function suggest(prefix: string): Promise<void> {
 function renderSuggestions(prefix: string, items: RecommendedQuery[]): void {
   shown = { prefix, items };
   active = -1;
+  // Which prefix the shown list answers (an earlier keystroke's list can show first), for scripts and tests.
+  list.dataset.prefix = prefix;
   list.replaceChildren(
     ...items.map((item, i) => {
       const li = document.createElement("li");
