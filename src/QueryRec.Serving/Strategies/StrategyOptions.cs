@@ -21,6 +21,12 @@ public sealed class StrategyOptions
     [Range(1, 100)]
     public int PersonalSeedQueries { get; set; } = 5;
 
+    /// <summary>
+    /// PERSONAL and shading words read the Discover RELATED lists (rd: q2q, co-click, shared words, category hot) of
+    /// the recent queries instead of their q2q lists (r:). Measured in docs/evaluation.md ("Discover").
+    /// </summary>
+    public bool PersonalFromDiscoveryRelated { get; set; }
+
     /// <summary>Most recently viewed items whose i2q lists feed the personal sources.</summary>
     [Range(1, 100)]
     public int PersonalSeedItems { get; set; } = 5;
