@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QueryRec.Core.Ranking;
 using QueryRec.Storage.V1;
 
 namespace QueryRec.Serving.Ranking;
@@ -85,6 +86,9 @@ internal sealed record ModelCard
     /// <remarks>Left out of the JSON when null, so that a card without a guard keeps the format written before it existed.</remarks>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelGuard? Guard { get; init; }
+
+    /// <summary>True when the model was trained on <paramref name="schema"/>'s version.</summary>
+    public bool IsFor(RankingSchema schema) => string.Equals(SchemaVersion, schema.Version, StringComparison.Ordinal);
 
     /// <summary>The card as written next to the model.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);

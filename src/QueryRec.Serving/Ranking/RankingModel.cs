@@ -149,7 +149,7 @@ internal sealed class RankingModel
         schema ??= FeatureSchema.Schema;
         var width = schema.Count;
         var card = cardJson is null ? null : ReadCard(cardJson, cardName);
-        if (card is not null && !string.Equals(card.SchemaVersion, schema.Version, StringComparison.Ordinal))
+        if (card is not null && !card.IsFor(schema))
         {
             throw new InvalidDataException($"The model card says schema {card.SchemaVersion}; this server uses {schema.Version}.");
         }
