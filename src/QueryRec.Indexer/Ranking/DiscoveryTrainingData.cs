@@ -69,8 +69,7 @@ internal static class DiscoveryTrainingData
                             return;
                         }
 
-                        var request = Commands.EvaluateDiscovery.Request(pair, Stage.Browsing, SectionKind.Related, SectionKind.Refine);
-                        request.Limit = DiscoverHandler.MaxLimit;
+                        var request = DiscoveryPairs.Request(pair, Stage.Browsing, DiscoverHandler.MaxLimit, SectionKind.Related, SectionKind.Refine);
                         collector.OnDiscover(await service.DiscoverAsync(request, cancellationToken), pair.Next);
                         caseAsked?.Invoke();
                     });

@@ -28,7 +28,7 @@ internal sealed class DiscoveryModelHost(IOptionsMonitor<DiscoveryRankingOptions
         var now = timeProvider.GetTimestamp();
         lock (_gate)
         {
-            if (path != _path || timeProvider.GetElapsedTime(_checkedAt, now) >= current.PollInterval || _checkedAt == long.MinValue)
+            if (_checkedAt == long.MinValue || path != _path || timeProvider.GetElapsedTime(_checkedAt, now) >= current.PollInterval)
             {
                 Refresh(path);
                 _checkedAt = now;
