@@ -61,12 +61,4 @@ public sealed class DiscoverySignalsTests
         Assert.Equal(0, mini.Q2q);
         Assert.Equal(1, into["ipad case"].Discovery!.Refine);
     }
-
-    [Fact]
-    public void Annotate_QueryListUnannotatedBefore_LeavesOtherSectionsCandidatesWithoutSignals()
-    {
-        var hot = new Candidate("tv");
-
-        Assert.Null(hot.Discovery);
-    }
 }
