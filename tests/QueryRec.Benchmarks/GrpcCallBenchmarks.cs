@@ -74,10 +74,38 @@ public class GrpcCallBenchmarks
     }
 
     [GlobalSetup(Targets = [nameof(SuggestUncached), nameof(DiscoverBrowsing)])]
-    public void SetupBenchIndex()
+    public void SetupBenchIndex() => StartOnBenchIndex(null);
+
+    /// <summary>
+    /// The same host with a Discover model: trained by <c>train --discovery</c> with its defaults (100 trees of 8
+    /// leaves) on a simulated log, as docs/ranking.md recommends; its cost per call does not depend on what it learned.
+    /// </summary>
+    [GlobalSetup(Targets = [nameof(DiscoverBrowsingLearned)])]
+    public void SetupBenchIndexLearned()
+    {
+        _directory = Directory.CreateTempSubdirectory("queryrec-bench-discovery-").FullName;
+        var events = Path.Combine(_directory, "sim.jsonl");
+        var model = Path.Combine(_directory, "discovery.onnx");
+        Run(["simulate", "--output", events, "--users", "1000", "--days", "14", "--start", "2026-11-01"]);
+        Run(["train", "--discovery", "--events", events, "--from", "2026-11-08T00:00:00Z", "--until", "2026-11-15T00:00:00Z", "--output", model]);
+        StartOnBenchIndex(model);
+        var answered = _discover.Select(r => _client.Discover(r)).First(static a => a.Sections[0].Items.Count > 0);
+        if (answered.Metadata.ModelVersion == QueryRec.Serving.Ranking.HeuristicScorer.ModelVersion)
+        {
+            throw new InvalidOperationException("Discover did not rank with the model.");
+        }
+    }
+
+    private void StartOnBenchIndex(string? discoveryModel)
     {
         var index = BenchIndex.Shared;
-        Start(BenchIndex.Settings(index.IndexPath));
+        var settings = BenchIndex.Settings(index.IndexPath);
+        if (discoveryModel is not null)
+        {
+            settings["QueryRec:Ranking:Discovery:ModelPath"] = discoveryModel;
+        }
+
+        Start(settings);
         _uncached = [.. new BenchInputs(index, SuggestLookupBenchmarks.Seed).ExactLatin().Select(static p => new SuggestRequest { Prefix = p, Limit = BenchInputs.Limit })];
         Check(_uncached[0]);
 
@@ -124,6 +152,9 @@ public class GrpcCallBenchmarks
 
     [Benchmark(Description = "Discover BROWSING (RELATED, REFINE, CLICK_BACK), benchmark index")]
     public Task<DiscoverResponse> DiscoverBrowsing() => _client.DiscoverAsync(_discover[_next++ % _discover.Length]).ResponseAsync;
+
+    [Benchmark(Description = "Discover BROWSING, learned Discover ranker, benchmark index")]
+    public Task<DiscoverResponse> DiscoverBrowsingLearned() => _client.DiscoverAsync(_discover[_next++ % _discover.Length]).ResponseAsync;
 
     private static void Run(string[] args)
     {

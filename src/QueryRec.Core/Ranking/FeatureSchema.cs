@@ -129,6 +129,9 @@ public static class FeatureSchema
     /// <summary>The feature names in vector order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Features.Select(f => f.Name)];
 
+    /// <summary>The version and names as one value, for the code shared with other schemas (trainer, model loading).</summary>
+    public static RankingSchema Schema { get; } = new(Version, Names);
+
     /// <summary>Fills <paramref name="destination"/> (at least <see cref="Count"/> long) with the feature vector.</summary>
     /// <remarks>Non-finite raw values become 0; rates and strengths are clamped to [0, 1]; counts below 0 count as 0.</remarks>
     public static void Fill(in RankingFeatureValues values, Span<float> destination)

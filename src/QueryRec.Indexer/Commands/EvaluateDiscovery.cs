@@ -106,8 +106,8 @@ internal static class EvaluateDiscovery
                     return;
                 }
 
-                var browsing = await target.DiscoverAsync(Request(pair, Stage.Browsing, SectionKind.Related, SectionKind.Refine, SectionKind.ClickBack), cancellationToken);
-                var before = await target.DiscoverAsync(Request(pair, Stage.BeforeSearch, SectionKind.Personal, SectionKind.Hot), cancellationToken);
+                var browsing = await target.DiscoverAsync(DiscoveryPairs.Request(pair, Stage.Browsing, Depth, SectionKind.Related, SectionKind.Refine, SectionKind.ClickBack), cancellationToken);
+                var before = await target.DiscoverAsync(DiscoveryPairs.Request(pair, Stage.BeforeSearch, Depth, SectionKind.Personal, SectionKind.Hot), cancellationToken);
                 var isKnown = known.Contains(pair.Query);
                 string[] related = Shown(browsing, SectionKind.Related), refine = Shown(browsing, SectionKind.Refine);
                 columns[Related].Add(pair.Next, isKnown, related);
@@ -119,26 +119,6 @@ internal static class EvaluateDiscovery
                 progress.Add();
             });
         return [.. columns.Values.Select(static c => c.Result())];
-    }
-
-    /// <summary>The Discover request of the previous query's result page: the user, its query (BROWSING only), the item clicked since.</summary>
-    public static DiscoverRequest Request(DiscoveryPair pair, Stage stage, params SectionKind[] sections)
-    {
-        ArgumentNullException.ThrowIfNull(pair);
-        var request = new DiscoverRequest
-        {
-            UserId = pair.UserId,
-            Stage = stage,
-            Scene = stage == Stage.Browsing ? Scene.SearchResult : Scene.Home,
-            Limit = Depth,
-            Sections = { sections },
-        };
-        if (stage == Stage.Browsing)
-        {
-            request.Context = new PageContext { Query = pair.Query, ItemId = pair.ItemId, CategoryId = pair.CategoryId };
-        }
-
-        return request;
     }
 
     public static void Print(CliContext context, IReadOnlyList<DiscoveryColumn> columns)

@@ -9,7 +9,8 @@ using Spectre.Console;
 namespace QueryRec.Indexer.Commands;
 
 /// <summary>
-/// <c>inspect</c>: prints what an index version holds for a query (stats, q2q, refinements), an item (i2q),
+/// <c>inspect</c>: prints what an index version holds for a query (stats, q2q, Discover related with each entry's
+/// source, refinements), an item (i2q),
 /// a key of a completion table (<c>--prefix</c>, with <c>--table p|py|pi|x</c>) or a category (hot and trending), read through <see cref="IIndexSnapshot"/> from an
 /// index file or the active version in Redis.
 /// </summary>
@@ -19,7 +20,7 @@ internal sealed class InspectCommand
     {
         var redis = new RedisAdminOptions();
         var index = new Option<string?>("--index") { Description = "The index file to read." };
-        var query = new Option<string?>("--query") { Description = "A query: its stats, q2q and refinements." };
+        var query = new Option<string?>("--query") { Description = "A query: its stats, q2q, Discover related (rd:, with sources) and refinements." };
         var item = new Option<string?>("--item") { Description = "An item id: its i2q list." };
         var prefix = new Option<string?>("--prefix") { Description = "A prefix: its node in the table chosen by --table." };
         var table = new Option<string>("--table") { Description = "The completion table of --prefix: p (prefix), py (full pinyin), pi (pinyin initials), x (word-start infix).", DefaultValueFactory = _ => IndexKeys.PrefixKind };
@@ -105,6 +106,7 @@ internal sealed class InspectCommand
             }
 
             Related(console, $"q2q of '{q}'", "llr", await snapshot.GetRelatedQueriesAsync(q, ct));
+            DiscoveryRelated(console, $"Discover related of '{q}' (rd:)", await snapshot.GetDiscoveryRelatedAsync(q, ct));
             Related(console, $"refinements of '{q}'", "score", await snapshot.GetRefinementsAsync(q, ct));
         }
 
@@ -167,6 +169,27 @@ internal sealed class InspectCommand
 
         Write(console, table, list is null);
     }
+
+    // Each source scores on its own scale (docs/indexer-build.md, "Discover related"), so the source goes beside the score.
+    private static void DiscoveryRelated(IAnsiConsole console, string title, RelatedQueries? list)
+    {
+        var table = new Table().Title(Markup.Escape(title)).AddColumns("query", "source", "score", "count");
+        foreach (var r in list?.Queries ?? [])
+        {
+            table.AddRow(Markup.Escape(r.Text), SourceName(r.Source), F(r.Score), r.Count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        Write(console, table, list is null);
+    }
+
+    /// <summary>The source as the build documents it: q2q, co-click, shared words, category hot.</summary>
+    internal static string SourceName(RelatedSource source) => source switch
+    {
+        RelatedSource.CoClick => "co-click",
+        RelatedSource.SharedWords => "shared words",
+        RelatedSource.CategoryHot => "category hot",
+        _ => "q2q",
+    };
 
     private static void Write(IAnsiConsole console, Table table, bool missing)
     {

@@ -30,6 +30,7 @@ internal sealed class TrainCommand
         var states = new Option<string>("--states") { Description = "With --events: the real-time states replayed, comma-separated: warm (events reported, as production streams), cold (a fresh real-time store, nothing reported: after a restart, a new deployment); the groups of each are trained on together.", DefaultValueFactory = _ => "warm" };
         var guardWindow = new Option<string>("--guard-window") { Description = "With --events: the tail of the replayed span held out for the publish-time guard: the model and the heuristic are replayed on it cold and streaming, and build --model / publish-model refuse a model that loses (e.g. 3d; auto: a fifth of the span; 0: no guard).", DefaultValueFactory = _ => "auto" };
         var guardTolerance = new Option<double>("--guard-tolerance") { Description = "With --events: how far below the heuristic (MRR@10) the model may be on the guard window and still pass; the default 0.005 lets noise pass (on a window of ~1,500 searches two equally good rankers differ by about 0.001-0.002), not a real loss.", DefaultValueFactory = _ => DefaultGuardTolerance };
+        var discovery = new Option<bool>("--discovery") { Description = "With --events: train the Discover ranker (RELATED and REFINE, schema discovery-features-v1) on next-query cases instead of Suggest's; no guard." };
         var rowsOutput = new Option<string?>("--rows-output") { Description = "With --events: also write the groups as TSV in the --input format." };
         var minRowsPerLeaf = new Option<int>("--min-rows-per-leaf") { Description = "Minimum rows per leaf (regularization).", DefaultValueFactory = _ => d.MinRowsPerLeaf };
         var holdoutTail = new Option<bool>("--holdout-tail") { Description = "Hold out the last 20 % of the groups (replay groups are in time order) instead of a seeded random 20 %." };
@@ -43,7 +44,7 @@ internal sealed class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split, the trainer and --synthetic.", DefaultValueFactory = _ => d.Seed };
         var command = new Command("train", "Train the LambdaRank ranker (LightGBM), export ONNX and write the model card.")
         {
-            input, events, until, from, window, warmup, rebuildEvery, states, guardWindow, guardTolerance, set, settingsFile, rowsOutput, synthetic, output, maxRows, iterations, leaves, learningRate,
+            input, events, until, from, window, warmup, rebuildEvery, states, guardWindow, guardTolerance, set, settingsFile, rowsOutput, discovery, synthetic, output, maxRows, iterations, leaves, learningRate,
             minRowsPerLeaf, holdoutTail, ignore, seed,
         };
         command.SetAction((r, ct) => RunAsync(
@@ -61,6 +62,7 @@ internal sealed class TrainCommand
                 Set = r.GetValue(set) ?? [],
                 SettingsFile = r.GetValue(settingsFile),
                 RowsOutput = r.GetValue(rowsOutput),
+                Discovery = r.GetValue(discovery),
             },
             r.GetRequiredValue(output),
             r.GetValue(maxRows),
@@ -102,6 +104,9 @@ internal sealed class TrainCommand
         public string? SettingsFile { get; init; }
 
         public string? RowsOutput { get; init; }
+
+        /// <summary>Train the Discover ranker (<see cref="DiscoveryFeatureSchema"/>) instead of Suggest's.</summary>
+        public bool Discovery { get; init; }
     }
 
     public static async Task<int> RunAsync(
@@ -116,6 +121,31 @@ internal sealed class TrainCommand
         if (source.Events is null && ((source.Until ?? source.From ?? source.SettingsFile ?? source.RowsOutput) is not null || source.Set.Count > 0))
         {
             throw new CliUserException("--until, --from, --set, --settings and --rows-output go with --events.");
+        }
+
+        if (source.Discovery && source.Events is null)
+        {
+            throw new CliUserException("--discovery goes with --events (its groups come from replayed next-query cases).");
+        }
+
+        if (source.Discovery && (source.RowsOutput is not null || source.RebuildEvery != "0" || source.States != "warm"))
+        {
+            throw new CliUserException("--discovery replays warm with a fixed index: --rows-output, --rebuild-every and --states are for Suggest's ranker.");
+        }
+
+        if (source.Discovery)
+        {
+            options = new RankerTrainerOptions
+            {
+                Iterations = options.Iterations,
+                Leaves = options.Leaves,
+                LearningRate = options.LearningRate,
+                MinRowsPerLeaf = options.MinRowsPerLeaf,
+                HoldoutTail = options.HoldoutTail,
+                IgnoredFeatures = options.IgnoredFeatures,
+                Seed = options.Seed,
+                Schema = DiscoveryFeatureSchema.Schema,
+            };
         }
 
         if (synthetic is < 2 or > 1_000_000)
@@ -161,10 +191,11 @@ internal sealed class TrainCommand
             throw new CliUserException("training needs at least 2 groups.");
         }
 
-        var unknown = options.IgnoredFeatures.Where(n => !FeatureSchema.Names.Contains(n, StringComparer.Ordinal)).ToList();
+        var schema = options.Schema;
+        var unknown = options.IgnoredFeatures.Where(n => !schema.Names.Contains(n, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
         {
-            throw new CliUserException($"--ignore-features: unknown feature {string.Join(", ", unknown)} ({FeatureSchema.Version}: {string.Join(' ', FeatureSchema.Names)}).");
+            throw new CliUserException($"--ignore-features: unknown feature {string.Join(", ", unknown)} ({schema.Version}: {string.Join(' ', schema.Names)}).");
         }
 
         var started = context.Time.GetTimestamp();
@@ -187,7 +218,7 @@ internal sealed class TrainCommand
         static string N(long? n) => BuildCommand.N(n.GetValueOrDefault());
         var metrics = card.Metrics!;
         context.Summary("train", [
-            ("schema", $"{FeatureSchema.Version} ({FeatureSchema.Count} features)"),
+            ("schema", $"{schema.Version} ({schema.Count} features)"),
             ("model version", card.ModelVersion!),
             ("rows / groups", $"{N(card.Rows)} / {N(card.Groups)}"),
             ("train rows / groups", $"{N(card.TrainRows)} / {N(card.TrainGroups)}"),

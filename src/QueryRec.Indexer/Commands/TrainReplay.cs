@@ -36,7 +36,9 @@ internal static class TrainReplay
         }
 
         // The guard's held-out window is the tail of the replayed span: the model never trains on it.
-        var guard = source.GuardWindow == "auto" ? (until - from) / 5 : TrainCommand.ParseSpan("--guard-window", source.GuardWindow);
+        // Discover's ranker has no guard: its cases are too few per day to replay a window of them twice.
+        var guard = source.Discovery ? TimeSpan.Zero
+            : source.GuardWindow == "auto" ? (until - from) / 5 : TrainCommand.ParseSpan("--guard-window", source.GuardWindow);
         var trainUntil = until - guard;
         if (trainUntil <= from)
         {
@@ -92,6 +94,11 @@ internal static class TrainReplay
 
         var replayStates = ParseStates(source.States);
         var warmup = TrainCommand.ParseSpan("--warmup", source.Warmup);
+        if (source.Discovery)
+        {
+            return (await DiscoveryRowsAsync(context, events, new ReplayTrainingOptions(from, trainUntil) { Warmup = warmup, Settings = settings, MaxRows = maxRows }, summary, cancellationToken), null);
+        }
+
         var started = context.Time.GetTimestamp();
         ReplayTrainingResult? result = null;
         var searches = ReplayLog.Searches(events).Count(e => e.Event.Time >= from && e.Event.Time < trainUntil);
@@ -160,6 +167,36 @@ internal static class TrainReplay
             Tolerance = source.GuardTolerance,
         });
         return (rows, plan);
+    }
+
+    private static async Task<List<LtrRow>> DiscoveryRowsAsync(
+        CliContext context, List<LogEvent> events, ReplayTrainingOptions options, List<(string, string)> summary, CancellationToken cancellationToken)
+    {
+        var started = context.Time.GetTimestamp();
+        DiscoveryTrainingResult result;
+        using (var progress = context.Progress("train: replaying the next-query cases", 0, "cases"))
+        {
+            try
+            {
+                result = await DiscoveryTrainingData.CollectAsync(events, options, context.Time, cancellationToken, () => progress.Add());
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OptionsValidationException or IOException)
+            {
+                throw new CliUserException($"the in-process service failed: {ex.Message}");
+            }
+        }
+
+        var collector = result.Collector;
+        summary.Add(("replay", $"{options.From:O} .. {options.Until:O}, warm (index from {BuildCommand.N(result.IndexEvents)} events, {BuildCommand.N(result.QueriesKept)} queries)"));
+        summary.Add(("next-query cases", BuildCommand.N(result.Cases)));
+        summary.Add(("groups kept / without positive", $"{BuildCommand.N(collector.Groups)} / {BuildCommand.N(collector.WithoutPositive)}" + (collector.OverBudget > 0 ? $" ({BuildCommand.N(collector.OverBudget)} over --max-rows)" : string.Empty)));
+        summary.Add(("replay time", context.Time.GetElapsedTime(started).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s"));
+        if (collector.Unpaired > 0)
+        {
+            throw new CliUserException($"{collector.Unpaired} Discover answers had no feature record; the feature log is not wired.");
+        }
+
+        return [.. collector.Rows];
     }
 
     /// <summary>The states of <c>--states</c>, warm first: true for warm, false for cold.</summary>

@@ -1,3 +1,4 @@
+using QueryRec.Contracts.V1;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Replay;
 
@@ -56,5 +57,25 @@ internal static class DiscoveryPairs
         }
 
         return pairs;
+    }
+
+    /// <summary>The Discover request of the previous query's result page: the user, its query (BROWSING only), the item clicked since.</summary>
+    public static DiscoverRequest Request(DiscoveryPair pair, Stage stage, int limit, params SectionKind[] sections)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        var request = new DiscoverRequest
+        {
+            UserId = pair.UserId,
+            Stage = stage,
+            Scene = stage == Stage.Browsing ? Scene.SearchResult : Scene.Home,
+            Limit = limit,
+            Sections = { sections },
+        };
+        if (stage == Stage.Browsing)
+        {
+            request.Context = new PageContext { Query = pair.Query, ItemId = pair.ItemId, CategoryId = pair.CategoryId };
+        }
+
+        return request;
     }
 }

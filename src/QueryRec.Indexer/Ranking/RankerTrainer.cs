@@ -46,6 +46,9 @@ internal sealed class RankerTrainerOptions
 
     /// <summary>Features set to 0 in every row before training (ablation: a model that cannot use them).</summary>
     public IReadOnlyList<string> IgnoredFeatures { get; init; } = [];
+
+    /// <summary>The feature schema of the rows: Suggest's, or Discover's for <c>train --discovery</c>.</summary>
+    public RankingSchema Schema { get; init; } = FeatureSchema.Schema;
 }
 
 /// <summary>
@@ -71,17 +74,23 @@ internal static class RankerTrainer
             throw new InvalidDataException($"training needs at least 2 groups, got {groups.Count}.");
         }
 
-        rows = Ignore(rows, options.IgnoredFeatures);
+        var schema = options.Schema;
+        if (rows.FirstOrDefault(r => r.Features.Length != schema.Count) is { } wrong)
+        {
+            throw new InvalidDataException($"a row of group {wrong.Group} has {wrong.Features.Length} features; schema {schema.Version} has {schema.Count}.");
+        }
+
+        rows = Ignore(rows, options.IgnoredFeatures, schema);
         var testGroups = options.HoldoutTail ? HoldOutTail(groups, options.HoldoutFraction) : HoldOut(groups, options.HoldoutFraction, options.Seed);
         var train = rows.Where(r => !testGroups.Contains(r.Group)).ToList();
         var test = rows.Where(r => testGroups.Contains(r.Group)).ToList();
 
         var ml = new MLContext(options.Seed);
         var stopwatch = Stopwatch.StartNew();
-        var trainView = Load(ml, train);
+        var trainView = Load(ml, train, schema.Count);
         // Group ids become keys over every group: fitted on the training rows only, held-out groups would all map
         // to the missing key and the evaluator would see one group (NDCG 1). The mapping is not part of the model.
-        var keys = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Fit(Load(ml, rows));
+        var keys = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(Row.Group)).Fit(Load(ml, rows, schema.Count));
         var trainer = ml.Ranking.Trainers.LightGbm(new LightGbmRankingTrainer.Options
         {
             LabelColumnName = nameof(Row.Label),
@@ -98,14 +107,14 @@ internal static class RankerTrainer
         var model = trainer.Fit(keys.Transform(trainView));
         stopwatch.Stop();
 
-        var testView = keys.Transform(Load(ml, test));
+        var testView = keys.Transform(Load(ml, test, schema.Count));
         var scored = model.Transform(testView);
         var metrics = ml.Ranking.Evaluate(scored, nameof(Row.Label), "GroupKey", ScoreColumn);
         var ndcg = metrics.NormalizedDiscountedCumulativeGains;
 
         var full = Path.GetFullPath(onnxPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var exportView = FeaturesOnly(ml, test);
+        var exportView = FeaturesOnly(ml, test, schema.Count);
         using (var stream = File.Create(full))
         {
             ml.Model.ConvertToOnnx(model, exportView, stream);
@@ -123,8 +132,8 @@ internal static class RankerTrainer
         var bytes = File.ReadAllBytes(full);
         var card = new ModelCard
         {
-            SchemaVersion = FeatureSchema.Version,
-            FeatureNames = FeatureSchema.Names,
+            SchemaVersion = schema.Version,
+            FeatureNames = schema.Names,
             ModelVersion = $"rank-{now.UtcDateTime:yyyyMMddHHmmss}-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..8]}",
             Trainer = "lightgbm-lambdarank",
             CreatedUtc = now.ToUniversalTime(),
@@ -140,8 +149,8 @@ internal static class RankerTrainer
                 ["ndcg_at_1"] = ndcg[0],
                 ["ndcg_at_3"] = ndcg[2],
                 ["ndcg_at_10"] = ndcg[9],
-                ["mrr_at_10"] = ServedMrr(test, expected),
-                ["input_order_mrr_at_10"] = ServedMrr(test, null),
+                ["mrr_at_10"] = ServedMrr(test, expected, schema),
+                ["input_order_mrr_at_10"] = ServedMrr(test, null, schema),
             },
             OnnxFile = Path.GetFileName(full),
             MlNetFile = Path.GetFileName(MlNetPath(full)),
@@ -164,10 +173,11 @@ internal static class RankerTrainer
     /// <summary>Scores feature vectors as one [N, feature count] batch through an ONNX Runtime session.</summary>
     internal static float[] ScoreWithOnnx(InferenceSession session, string input, string output, IReadOnlyList<float[]> features)
     {
-        var tensor = new DenseTensor<float>([features.Count, FeatureSchema.Count]);
+        var width = features.Count == 0 ? 0 : features[0].Length;
+        var tensor = new DenseTensor<float>([features.Count, width]);
         for (var i = 0; i < features.Count; i++)
         {
-            for (var j = 0; j < FeatureSchema.Count; j++)
+            for (var j = 0; j < width; j++)
             {
                 tensor[i, j] = features[i][j];
             }
@@ -188,12 +198,14 @@ internal static class RankerTrainer
     /// MRR@10 of the held-out groups as the service would show them: ordered by match tier (from the match one-hots:
     /// infix after exact, fuzzy last) then by <paramref name="scores"/> descending, or in the rows' own order (the
     /// order the logging ranker served, for groups from a replay) when <paramref name="scores"/> is null. The rank of
-    /// the first row with the top label counts; ties keep row order.
+    /// the first row with the top label counts; ties keep row order. A schema without match one-hots (Discover's) has
+    /// one tier.
     /// </summary>
-    internal static double ServedMrr(IReadOnlyList<LtrRow> rows, float[]? scores)
+    internal static double ServedMrr(IReadOnlyList<LtrRow> rows, float[]? scores, RankingSchema? schema = null)
     {
-        var infix = FeatureSchema.Names.ToList().IndexOf("match_infix");
-        var fuzzy = FeatureSchema.Names.ToList().IndexOf("match_fuzzy");
+        var names = (schema ?? FeatureSchema.Schema).Names.ToList();
+        var infix = names.IndexOf("match_infix");
+        var fuzzy = names.IndexOf("match_fuzzy");
         var sum = 0.0;
         var groupCount = 0;
         var start = 0;
@@ -209,7 +221,7 @@ internal static class RankerTrainer
             if (scores is not null)
             {
                 order = order
-                    .OrderBy(i => rows[i].Features[fuzzy] > 0 ? 2 : rows[i].Features[infix] > 0 ? 1 : 0)
+                    .OrderBy(i => fuzzy >= 0 && rows[i].Features[fuzzy] > 0 ? 2 : infix >= 0 && rows[i].Features[infix] > 0 ? 1 : 0)
                     .ThenByDescending(i => scores[i]);
             }
 
@@ -237,17 +249,17 @@ internal static class RankerTrainer
         return groupCount == 0 ? 0 : sum / groupCount;
     }
 
-    private static IReadOnlyList<LtrRow> Ignore(IReadOnlyList<LtrRow> rows, IReadOnlyList<string> names)
+    private static IReadOnlyList<LtrRow> Ignore(IReadOnlyList<LtrRow> rows, IReadOnlyList<string> names, RankingSchema schema)
     {
         if (names.Count == 0)
         {
             return rows;
         }
 
-        var indexes = names.Select(n => FeatureSchema.Names.ToList().IndexOf(n)).ToArray();
+        var indexes = names.Select(n => schema.Names.ToList().IndexOf(n)).ToArray();
         if (indexes.Any(i => i < 0))
         {
-            throw new ArgumentException($"unknown feature in {string.Join(',', names)}; the schema has {string.Join(',', FeatureSchema.Names)}.", nameof(names));
+            throw new ArgumentException($"unknown feature in {string.Join(',', names)}; the schema has {string.Join(',', schema.Names)}.", nameof(names));
         }
 
         return [.. rows.Select(r =>
@@ -286,17 +298,17 @@ internal static class RankerTrainer
         return (input, output, max);
     }
 
-    private static IDataView Load(MLContext ml, IEnumerable<LtrRow> rows)
+    private static IDataView Load(MLContext ml, IEnumerable<LtrRow> rows, int width)
     {
         var schema = SchemaDefinition.Create(typeof(Row));
-        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSchema.Count);
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         return ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Group = r.Group, Label = r.Label, Features = r.Features }), schema);
     }
 
-    private static IDataView FeaturesOnly(MLContext ml, IEnumerable<LtrRow> rows)
+    private static IDataView FeaturesOnly(MLContext ml, IEnumerable<LtrRow> rows, int width)
     {
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSchema.Count);
+        schema[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         return ml.Data.LoadFromEnumerable(rows.Select(r => new FeatureRow { Features = r.Features }), schema);
     }
 

@@ -59,7 +59,10 @@ internal sealed class BrowseServing(
             OptionsOf(call),
             call,
             now,
-            cancellationToken);
+            cancellationToken)
+        {
+            RequestId = metadata.RequestId,
+        };
         return (context, metadata);
     }
 

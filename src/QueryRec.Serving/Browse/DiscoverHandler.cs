@@ -24,6 +24,11 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
         var selected = strategy.Sections.Where(s => wanted is null || wanted.Contains(s.Kind)).ToList();
         var results = await Task.WhenAll(selected.Select(s => serving.RunAsync(s.Plan, context, limit, strategy.Name, logger, "Discover", cancellationToken)));
         BrowseServing.AddDegraded(metadata, results);
+        if (results.Select(static r => r.ModelVersion).FirstOrDefault(static v => v is not null) is { } model)
+        {
+            metadata.ModelVersion = model;
+        }
+
         for (var i = 0; i < selected.Count; i++)
         {
             var section = new Section { Kind = selected[i].Kind, Title = selected[i].Title };

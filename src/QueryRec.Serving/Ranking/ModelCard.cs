@@ -87,9 +87,8 @@ internal sealed record ModelCard
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelGuard? Guard { get; init; }
 
-    /// <summary>True when the model was trained on this build's <see cref="FeatureSchema.Version"/>.</summary>
-    [JsonIgnore]
-    public bool IsForFeatureSchema => string.Equals(SchemaVersion, FeatureSchema.Version, StringComparison.Ordinal);
+    /// <summary>True when the model was trained on <paramref name="schema"/>'s version.</summary>
+    public bool IsFor(RankingSchema schema) => string.Equals(SchemaVersion, schema.Version, StringComparison.Ordinal);
 
     /// <summary>The card as written next to the model.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);

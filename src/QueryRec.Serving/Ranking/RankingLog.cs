@@ -20,4 +20,13 @@ internal static partial class RankingLog
 
     [LoggerMessage(EventId = 64, EventName = "RankingModelCleared", Level = LogLevel.Information, Message = "No ranking model is published or carried by the index; model {Previous} stopped serving, the heuristic ranks.")]
     public static partial void ModelCleared(ILogger logger, string previous);
+
+    [LoggerMessage(EventId = 65, EventName = "DiscoveryModelActivated", Level = LogLevel.Information, Message = "Discover ranking model {Version} from {Path} is now serving.")]
+    public static partial void DiscoveryModelActivated(ILogger logger, string version, string path);
+
+    [LoggerMessage(EventId = 66, EventName = "DiscoveryModelRefused", Level = LogLevel.Error, Message = "Refused the Discover ranking model from {Path}; the heuristic orders RELATED and REFINE (degraded).")]
+    public static partial void DiscoveryModelRefused(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 67, EventName = "DiscoveryModelMissing", Level = LogLevel.Warning, Message = "The Discover ranking model {Path} does not exist; the heuristic orders RELATED and REFINE (degraded).")]
+    public static partial void DiscoveryModelMissing(ILogger logger, string path);
 }

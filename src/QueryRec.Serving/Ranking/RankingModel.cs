@@ -19,9 +19,12 @@ internal sealed class RankingModel
     private readonly string[] _outputNames;
     private int _references = 1;
 
-    private RankingModel(InferenceSession session, string input, string output, string version)
+    private readonly int _width;
+
+    private RankingModel(InferenceSession session, string input, string output, string version, int width)
     {
         _session = session;
+        _width = width;
         InputName = input;
         OutputName = output;
         Version = version;
@@ -29,7 +32,7 @@ internal sealed class RankingModel
         _outputNames = [output];
     }
 
-    /// <summary>The input tensor name (float [N, <see cref="FeatureSchema.Count"/>]).</summary>
+    /// <summary>The input tensor name (float [N, the schema's feature count]).</summary>
     public string InputName { get; }
 
     /// <summary>The output tensor name (one score per row).</summary>
@@ -41,7 +44,7 @@ internal sealed class RankingModel
     /// <summary>True once the session has been disposed.</summary>
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
 
-    /// <summary>Scores <paramref name="rows"/> vectors of <see cref="FeatureSchema.Count"/> floats laid out row after row.</summary>
+    /// <summary>Scores <paramref name="rows"/> vectors of the schema's feature count laid out row after row.</summary>
     public float[] Score(float[] features, int rows)
     {
         var scores = new float[rows];
@@ -57,7 +60,7 @@ internal sealed class RankingModel
     public void Score(float[] features, int rows, Span<float> scores)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(
-            OrtMemoryInfo.DefaultInstance, features.AsMemory(0, rows * FeatureSchema.Count), [rows, FeatureSchema.Count]);
+            OrtMemoryInfo.DefaultInstance, features.AsMemory(0, rows * _width), [rows, _width]);
         using var results = _session.Run(_runOptions, _inputNames, [input], _outputNames);
         var output = results[0].GetTensorDataAsSpan<float>();
         if (output.Length != rows)
@@ -101,14 +104,16 @@ internal sealed class RankingModel
     /// <see cref="Load(byte[], string?, string, string)"/>), with the card beside it when there is one.
     /// </summary>
     /// <exception cref="InvalidDataException">The model or its card does not fit the schema.</exception>
-    public static RankingModel Load(string path)
+    /// <param name="path">The ONNX file.</param>
+    /// <param name="schema">The schema it must fit; null: Suggest's <see cref="FeatureSchema"/>.</param>
+    public static RankingModel Load(string path, RankingSchema? schema = null)
     {
         var cardPath = CardPath(path);
         var card = File.Exists(cardPath) ? File.ReadAllText(cardPath) : null;
 
         // Read the bytes first: the session then never holds the file open, so the file can be replaced.
         var bytes = File.ReadAllBytes(path);
-        return Load(bytes, card, "The model card " + cardPath, System.IO.Path.GetFileName(path));
+        return Load(bytes, card, "The model card " + cardPath, System.IO.Path.GetFileName(path), schema);
     }
 
     /// <summary>
@@ -137,13 +142,16 @@ internal sealed class RankingModel
     /// <param name="cardJson">The model card, or null.</param>
     /// <param name="cardName">How error messages name the card.</param>
     /// <param name="fallbackVersion">The version reported when the card gives none.</param>
+    /// <param name="schema">The schema it must fit; null: Suggest's <see cref="FeatureSchema"/>.</param>
     /// <exception cref="InvalidDataException">The model or its card does not fit the schema.</exception>
-    public static RankingModel Load(byte[] bytes, string? cardJson, string cardName, string fallbackVersion)
+    public static RankingModel Load(byte[] bytes, string? cardJson, string cardName, string fallbackVersion, RankingSchema? schema = null)
     {
+        schema ??= FeatureSchema.Schema;
+        var width = schema.Count;
         var card = cardJson is null ? null : ReadCard(cardJson, cardName);
-        if (card is { IsForFeatureSchema: false })
+        if (card is not null && !card.IsFor(schema))
         {
-            throw new InvalidDataException($"The model card says schema {card.SchemaVersion}; this server uses {FeatureSchema.Version}.");
+            throw new InvalidDataException($"The model card says schema {card.SchemaVersion}; this server uses {schema.Version}.");
         }
 
         var version = string.IsNullOrWhiteSpace(card?.ModelVersion) ? fallbackVersion : card.ModelVersion;
@@ -163,10 +171,10 @@ internal sealed class RankingModel
                 throw new InvalidDataException($"The model input {input} is not a float tensor.");
             }
 
-            if (meta.Dimensions.Length != 2 || meta.Dimensions[1] != FeatureSchema.Count)
+            if (meta.Dimensions.Length != 2 || meta.Dimensions[1] != width)
             {
                 throw new InvalidDataException(
-                    $"The model input {input} has shape [{string.Join(", ", meta.Dimensions)}]; [N, {FeatureSchema.Count}] is expected.");
+                    $"The model input {input} has shape [{string.Join(", ", meta.Dimensions)}]; [N, {width}] is expected.");
             }
 
             var output = session.OutputMetadata.ContainsKey("Score.output")
@@ -177,8 +185,8 @@ internal sealed class RankingModel
                 throw new InvalidDataException($"The model output {output} is not a float tensor.");
             }
 
-            var model = new RankingModel(session, input, output, version);
-            var probe = model.Score(new float[FeatureSchema.Count * 2], 2);
+            var model = new RankingModel(session, input, output, version, width);
+            var probe = model.Score(new float[width * 2], 2);
             if (!probe.All(float.IsFinite))
             {
                 throw new InvalidDataException("The model scores a zero vector as non-finite.");

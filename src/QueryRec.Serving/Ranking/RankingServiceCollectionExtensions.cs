@@ -24,6 +24,9 @@ internal static class RankingServiceCollectionExtensions
         services.TryAddSingleton<RankingModelHost>();
         services.AddHostedService(static sp => sp.GetRequiredService<RankingModelHost>());
         services.TryAddSingleton<OnnxRanker>();
+        services.AddOptionsWithValidateOnStart<DiscoveryRankingOptions>().Bind(configuration.GetSection(DiscoveryRankingOptions.Section));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryRankingOptions>, DiscoveryRankingOptionsValidator>());
+        services.TryAddSingleton<DiscoveryModelHost>();
         services.AddOptions<FeatureLogOptions>().Bind(configuration.GetSection(FeatureLogOptions.Section));
         services.TryAddSingleton<SubjectHasher>();
         return services;

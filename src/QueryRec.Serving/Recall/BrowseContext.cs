@@ -50,6 +50,9 @@ internal sealed class BrowseContext
     /// <summary>The index snapshot of the request, null when no index is loaded.</summary>
     public ServingIndex? Serving { get; }
 
+    /// <summary>The response's request id (feature logs pair their records with answers by it).</summary>
+    public string RequestId { get; init; } = string.Empty;
+
     /// <summary>The normalized context query, empty when none.</summary>
     public string Query { get; }
 

@@ -35,6 +35,9 @@ internal sealed class Candidate(string text)
     /// <summary>The features the scorer reads.</summary>
     public CandidateFeatures Features { get; } = new();
 
+    /// <summary>What the index lists say of a RELATED or REFINE candidate (the Discover ranker's input); null elsewhere.</summary>
+    public DiscoverySignals? Discovery { get; set; }
+
     /// <summary>The score given by the scorer.</summary>
     public double Score { get; set; }
 

@@ -15,6 +15,14 @@ internal sealed class RefinementsOfQuery : IRecallSource<BrowseContext>
         }
 
         var list = await serving.Snapshot.GetRefinementsAsync(context.Query, cancellationToken);
-        return BrowseCandidates.Of(list?.Queries.Select(static q => (q.Text, q.Score)), Source.Refine, Reason.Refinement);
+        if (list is null)
+        {
+            return [];
+        }
+
+        var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), Source.Refine, Reason.Refinement);
+        DiscoverySignals.Annotate(into, list.Queries, refinements: true);
+        return [.. into.Values];
     }
 }

@@ -34,6 +34,8 @@ internal sealed class RelatedOfQuery : IRecallSource<BrowseContext>
             BrowseCandidates.Add(into, group.Select(static q => (q.Text, q.Score)), source, reason, weight);
         }
 
+        DiscoverySignals.Annotate(into, list.Queries, refinements: false);
+
         return [.. into.Values];
     }
 

@@ -3,7 +3,11 @@ using QueryRec.Serving.Strategies;
 
 namespace QueryRec.Serving.Recall;
 
-/// <summary>q2q of the caller's recent queries (u2q2q): queries that co-occur in sessions with what the user searched.</summary>
+/// <summary>
+/// q2q of the caller's recent queries (u2q2q): queries that co-occur in sessions with what the user searched; with
+/// <see cref="StrategyOptions.PersonalFromDiscoveryRelated"/>, their Discover RELATED lists (rd:) instead, each source
+/// weighted as RELATED weighs it.
+/// </summary>
 internal sealed class RelatedOfRecentQueries(Func<StrategyOptions, int> maxQueries) : IRecallSource<BrowseContext>
 {
     public string Name => "q2q_recent";
@@ -16,13 +20,22 @@ internal sealed class RelatedOfRecentQueries(Func<StrategyOptions, int> maxQueri
         }
 
         var recent = (await context.RecentQueriesAsync()).Take(maxQueries(context.Options)).ToList();
-        var lists = await Task.WhenAll(recent.Select(r => serving.Snapshot.GetRelatedQueriesAsync(r.Value, cancellationToken).AsTask()));
+        var options = context.Options;
+        var lists = await Task.WhenAll(recent.Select(async r => options.PersonalFromDiscoveryRelated
+            ? await serving.Snapshot.GetDiscoveryRelatedAsync(r.Value, cancellationToken) ?? await serving.Snapshot.GetRelatedQueriesAsync(r.Value, cancellationToken)
+            : await serving.Snapshot.GetRelatedQueriesAsync(r.Value, cancellationToken)));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)
         {
-            if (lists[i] is { } list)
+            if (lists[i] is not { } list)
             {
-                BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), Source.Q2Q, Reason.Related, BrowseCandidates.RecencyWeight(i));
+                continue;
+            }
+
+            foreach (var group in list.Queries.GroupBy(static q => q.Source))
+            {
+                var (source, reason, weight) = RelatedOfQuery.Of(group.Key, options);
+                BrowseCandidates.Add(into, group.Select(static q => (q.Text, q.Score)), source, reason, weight * BrowseCandidates.RecencyWeight(i));
             }
         }
 

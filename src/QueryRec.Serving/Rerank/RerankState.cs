@@ -19,6 +19,9 @@ internal sealed class RerankState<TContext>(TContext context, int limit, CallSco
     /// <summary>Degraded reasons added by the steps (<c>rerank_error:{step}</c>).</summary>
     public IReadOnlyList<string> DegradedReasons => _degraded ?? (IReadOnlyList<string>)[];
 
+    /// <summary>The version of the model that scored the candidates; null when the heuristic did.</summary>
+    public string? ModelVersion { get; set; }
+
     /// <summary>Adds a degraded reason.</summary>
     public void AddDegraded(string reason) => (_degraded ??= []).Add(reason);
 }

@@ -36,6 +36,6 @@ internal sealed class RecallPlan(IReadOnlyList<IRecallSource<BrowseContext>> sou
             rerank?.SetTag(QueryRecTelemetry.Attributes.Candidates, items.Count);
         }
 
-        return new PlanResult(items, [.. recall.DegradedReasons, .. state.DegradedReasons]);
+        return new PlanResult(items, [.. recall.DegradedReasons, .. state.DegradedReasons], state.ModelVersion);
     }
 }

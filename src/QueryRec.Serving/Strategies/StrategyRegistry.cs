@@ -1,4 +1,5 @@
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
 using QueryRec.Serving.Resilience;
@@ -19,7 +20,7 @@ internal sealed class StrategyRegistry
     private readonly ShadingWordsStrategy _shading;
     private readonly ShadingWordsStrategy _shadingCategory;
 
-    public StrategyRegistry(Reranker reranker, LastGoodLists lastGood)
+    public StrategyRegistry(Reranker reranker, LastGoodLists lastGood, DiscoveryModelHost discoveryModel, IEnumerable<IDiscoveryFeatureLog> discoveryLogs)
     {
         // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
         IRerankStep<BrowseContext>[] discoverSteps =
@@ -32,6 +33,15 @@ internal sealed class StrategyRegistry
             new Limit<BrowseContext>(),
         ];
         RecallPlan Discover(params IRecallSource<BrowseContext>[] sources) => new(sources, discoverSteps);
+
+        // RELATED and REFINE: the learned ranker (when a model serves) rescores the heuristic's order, then the same steps.
+        IRerankStep<BrowseContext>[] rankedSteps =
+        [
+            .. discoverSteps[..4],
+            new RankDiscovery(discoveryModel, discoveryLogs.FirstOrDefault()),
+            .. discoverSteps[3..],
+        ];
+        RecallPlan Ranked(IRecallSource<BrowseContext> source) => new([source], rankedSteps);
 
         var pins = new Pins(static o => o.Pins);
         var personalQueries = new RelatedOfRecentQueries(static o => o.PersonalSeedQueries);
@@ -46,8 +56,8 @@ internal sealed class StrategyRegistry
         ]);
         _browsing = new DiscoverStrategy("discover-browsing-v1",
         [
-            (SectionKind.Related, "Related searches", Discover(new RelatedOfQuery())),
-            (SectionKind.Refine, "Narrow your search", Discover(new RefinementsOfQuery())),
+            (SectionKind.Related, "Related searches", Ranked(new RelatedOfQuery())),
+            (SectionKind.Refine, "Narrow your search", Ranked(new RefinementsOfQuery())),
             (SectionKind.ClickBack, "People who viewed this searched", Discover(new ClickBackOfItem())),
         ]);
 

@@ -105,4 +105,32 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal(IndexerCli.ExitUserError, code);
         Assert.Contains("--query", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_InspectQuery_PrintsTheDiscoverRelatedListWithEachEntrysSource()
+    {
+        // "playstation 3" and "ps3 controller" lead to clicks on one item (co-click); "ps3 games" shares a word with
+        // "ps3 controller" without holding all of its words (shared words). Two users each, so every query is kept.
+        string Line(string type, string user, string query, string minute, string item = "")
+            => type == "search"
+                ? $$"""{"type":"search","user":"{{user}}","query":"{{query}}","time":"2011-09-14T12:{{minute}}:00Z"}"""
+                : $$"""{"type":"click","user":"{{user}}","query":"{{query}}","time":"2011-09-14T12:{{minute}}:30Z","item":"{{item}}","category":"games"}""";
+        var input = _dir.WriteLines(
+            "ps3.jsonl",
+            Line("search", "u1", "playstation 3", "01"), Line("click", "u1", "playstation 3", "01", "sku-ds"),
+            Line("search", "u2", "playstation 3", "02"), Line("click", "u2", "playstation 3", "02", "sku-ds"),
+            Line("search", "u3", "ps3 controller", "03"), Line("click", "u3", "ps3 controller", "03", "sku-ds"),
+            Line("search", "u4", "ps3 controller", "04"), Line("click", "u4", "ps3 controller", "04", "sku-ds"),
+            Line("search", "u5", "ps3 games", "05"), Line("click", "u5", "ps3 games", "05", "sku-g"),
+            Line("search", "u6", "ps3 games", "06"), Line("click", "u6", "ps3 games", "06", "sku-g"));
+        var index = _dir.File("ps3.qrx");
+        var (built, _, buildErr) = await Run("build", "--input", input, "--output", index, "--version", "v-ps3");
+        Assert.True(built == 0, buildErr);
+
+        var (code, stdout, stderr) = await Run("inspect", "--index", index, "--query", "ps3 controller");
+
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"Discover related of 'ps3 controller' \(rd:\)[\s\S]*│ playstation 3\s+│ co-click\s+│", stdout);
+        Assert.Matches(@"Discover related of 'ps3 controller' \(rd:\)[\s\S]*│ ps3 games\s+│ shared words\s+│", stdout);
+    }
 }

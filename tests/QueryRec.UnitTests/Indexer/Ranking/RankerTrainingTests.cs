@@ -152,6 +152,9 @@ public sealed class RankerTrainingTests : IDisposable
     [InlineData("--synthetic", "10", "--input", "x.tsv")]
     [InlineData("--iterations", "5")]
     [InlineData("--synthetic", "1")]
+    [InlineData("--discovery", "--synthetic", "10")]
+    [InlineData("--discovery", "--events", "e.jsonl", "--until", "2011-10-01T00:00:00Z", "--rows-output", "r.tsv")]
+    [InlineData("--discovery", "--events", "e.jsonl", "--until", "2011-10-01T00:00:00Z", "--states", "cold")]
     public async Task Train_BadOptions_UserError(params string[] extra)
     {
         var (code, _, err) = await Run(["train", "--output", _dir.File("y.onnx"), .. extra]);

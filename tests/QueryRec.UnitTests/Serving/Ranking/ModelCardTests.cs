@@ -187,8 +187,9 @@ public sealed class ModelCardTests
         var card = ModelCard.Parse("""{"schema_version": "features-v0", "model_version": "old-1"}""");
 
         Assert.Equal("features-v0", card.SchemaVersion);
-        Assert.False(card.IsForFeatureSchema);
-        Assert.True((card with { SchemaVersion = FeatureSchema.Version }).IsForFeatureSchema);
+        Assert.False(card.IsFor(FeatureSchema.Schema));
+        Assert.True((card with { SchemaVersion = FeatureSchema.Version }).IsFor(FeatureSchema.Schema));
+        Assert.False((card with { SchemaVersion = FeatureSchema.Version }).IsFor(DiscoveryFeatureSchema.Schema));
     }
 
     [Theory]
