@@ -1,12 +1,30 @@
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Strategies;
+using QueryRec.Storage;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Serving.Recall;
 
-/// <summary>q2q of the caller's recent queries (u2q2q): queries that co-occur in sessions with what the user searched.</summary>
-internal sealed class RelatedOfRecentQueries(Func<StrategyOptions, int> maxQueries) : IRecallSource<BrowseContext>
+/// <summary>
+/// A query list of each of the caller's recent queries, newest weighing most: their q2q lists (u2q2q: queries that
+/// co-occur in sessions with what the user searched), or with <see cref="Refinements"/> their refinements (narrower
+/// queries of the user's broad searches).
+/// </summary>
+internal sealed class RelatedOfRecentQueries(
+    Func<StrategyOptions, int> maxQueries,
+    string name = "q2q_recent",
+    Func<IIndexSnapshot, string, CancellationToken, ValueTask<RelatedQueries?>>? read = null,
+    Source source = Source.Q2Q,
+    Reason reason = Reason.Related) : IRecallSource<BrowseContext>
 {
-    public string Name => "q2q_recent";
+    private readonly Func<IIndexSnapshot, string, CancellationToken, ValueTask<RelatedQueries?>> _read
+        = read ?? (static (snapshot, query, ct) => snapshot.GetRelatedQueriesAsync(query, ct));
+
+    /// <summary>The refinements (<c>rf:</c>) of the caller's recent queries.</summary>
+    public static RelatedOfRecentQueries Refinements(Func<StrategyOptions, int> maxQueries)
+        => new(maxQueries, "refine_recent", static (snapshot, query, ct) => snapshot.GetRefinementsAsync(query, ct), Source.Refine, Reason.Refinement);
+
+    public string Name => name;
 
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(BrowseContext context, CancellationToken cancellationToken)
     {
@@ -16,13 +34,13 @@ internal sealed class RelatedOfRecentQueries(Func<StrategyOptions, int> maxQueri
         }
 
         var recent = (await context.RecentQueriesAsync()).Take(maxQueries(context.Options)).ToList();
-        var lists = await Task.WhenAll(recent.Select(r => serving.Snapshot.GetRelatedQueriesAsync(r.Value, cancellationToken).AsTask()));
+        var lists = await Task.WhenAll(recent.Select(r => _read(serving.Snapshot, r.Value, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)
         {
             if (lists[i] is { } list)
             {
-                BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), Source.Q2Q, Reason.Related, BrowseCandidates.RecencyWeight(i));
+                BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), source, reason, BrowseCandidates.RecencyWeight(i));
             }
         }
 

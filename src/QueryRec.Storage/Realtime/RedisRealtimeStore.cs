@@ -117,6 +117,8 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         var pending = new List<Task>();
         AddRecent(db, pending, plan.RecentQueries, _keys.RecentQueries, _options.RecentQueriesCap, now);
         AddRecent(db, pending, plan.ViewedItems, _keys.ViewedItems, _options.ViewedItemsCap, now);
+        AddRecent(db, pending, plan.PushesSent, _keys.PushesSent, _options.PushesSentCap, now);
+        AddRecent(db, pending, plan.OrderedItems, _keys.OrderedItems, _options.ViewedItemsCap, now);
         var seenUntil = (now + _options.DedupeWindow).ToUnixTimeMilliseconds();
         foreach (var (subject, ids) in plan.EventsSeen)
         {
@@ -167,6 +169,40 @@ public sealed class RedisRealtimeStore : IRealtimeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
         => ReadRecentAsync(_keys.ViewedItems(subject), max, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetPushesSentAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => ReadRecentAsync(_keys.PushesSent(subject), max, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => ReadRecentAsync(_keys.OrderedItems(subject), max, cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RecentEntry> ScanSubjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // SCAN per primary (a cluster has several), a page at a time: memory stays at one page of keys.
+        foreach (var endpoint in _redis.GetEndPoints())
+        {
+            var server = _redis.GetServer(endpoint);
+            if (!server.IsConnected || server.IsReplica)
+            {
+                continue;
+            }
+
+            foreach (var (pattern, head) in _keys.SubjectListPatterns())
+            {
+                await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000).WithCancellation(cancellationToken))
+                {
+                    var newest = await ReadRecentAsync(key, 1, cancellationToken);
+                    if (newest.Count == 1)
+                    {
+                        yield return new RecentEntry(System.Text.Encoding.UTF8.GetString(((byte[])key!).AsSpan(head)), newest[0].Time);
+                    }
+                }
+            }
+        }
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
@@ -239,7 +275,10 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         var db = Db;
         var events = _keys.SubjectEvents(subject);
         var ids = await db.SortedSetRangeByRankAsync(events).WaitAsync(cancellationToken);
-        var keys = new List<RedisKey>(ids.Length + 16) { _keys.RecentQueries(subject), _keys.ViewedItems(subject) };
+        var keys = new List<RedisKey>(ids.Length + 16)
+        {
+            _keys.RecentQueries(subject), _keys.ViewedItems(subject), _keys.PushesSent(subject), _keys.OrderedItems(subject),
+        };
         keys.AddRange(ids.Select(id => _keys.Event((string)id!)));
 
         // An exposure is counted on its event's day: at most the dedupe window old when written, and the key lives two
