@@ -8,8 +8,8 @@ namespace QueryRec.Serving.Recall;
 /// <summary>
 /// A ranked list of each of the caller's interest categories (<see cref="InterestCategories"/>), weighted by the
 /// category's weight and hinted with it: the trending lists (<c>t:{category}</c>, "trending in your categories"), or
-/// with <see cref="Hot"/> the hot lists (<c>h:{category}</c>), which fall back to the global hot list when the caller
-/// has no interest category (anonymous or unknown). A failed read is answered by the last good copy
+/// with <see cref="Hot"/> the hot lists (<c>h:{category}</c>) followed by the global hot list (weighing
+/// <see cref="GlobalWeight"/> beside interest categories, 1 when the caller has none: anonymous or unknown). A failed read is answered by the last good copy
 /// (<see cref="LastGoodLists"/>).
 /// </summary>
 internal sealed class ListsOfInterests(
@@ -18,9 +18,12 @@ internal sealed class ListsOfInterests(
     Func<IIndexSnapshot, string, CancellationToken, ValueTask<RankedQueries?>> read,
     Source source,
     Reason reason,
-    bool globalWhenNone,
+    bool withGlobal,
     LastGoodLists lastGood) : IRecallSource<BrowseContext>
 {
+    /// <summary>The weight of the global hot list beside interest categories: it only fills what they leave.</summary>
+    public const double GlobalWeight = 0.1;
+
     public static ListsOfInterests Trending(LastGoodLists lastGood)
         => new("interest_trending", IndexKeys.Trending, static (s, c, ct) => s.GetTrendingAsync(c, ct), Source.Trending, Reason.Trending, false, lastGood);
 
@@ -37,20 +40,25 @@ internal sealed class ListsOfInterests(
         }
 
         var interests = await context.InterestsAsync();
-        if (interests.Count == 0 && globalWhenNone)
+        var reads = interests.Select(i => ReadAsync(serving, i.Category, context, cancellationToken).AsTask()).ToList();
+        if (withGlobal)
         {
-            var global = await ReadAsync(serving, IndexKeys.GlobalCategory, context, cancellationToken);
-            return BrowseCandidates.Of(global?.Queries.Select(static q => (q.Text, q.Score)), Source.Hot, reason);
+            reads.Add(ReadAsync(serving, IndexKeys.GlobalCategory, context, cancellationToken).AsTask());
         }
 
-        var lists = await Task.WhenAll(interests.Select(i => ReadAsync(serving, i.Category, context, cancellationToken).AsTask()));
+        var lists = await Task.WhenAll(reads);
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
-        for (var i = 0; i < lists.Length; i++)
+        for (var i = 0; i < interests.Count; i++)
         {
             if (lists[i] is { } list)
             {
                 BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), source, reason, interests[i].Weight, interests[i].Category);
             }
+        }
+
+        if (withGlobal && lists[^1] is { } global)
+        {
+            BrowseCandidates.Add(into, global.Queries.Select(static q => (q.Text, q.Score)), Source.Hot, reason, interests.Count == 0 ? 1 : GlobalWeight);
         }
 
         return [.. into.Values];
