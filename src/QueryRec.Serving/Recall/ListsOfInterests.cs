@@ -19,7 +19,8 @@ internal sealed class ListsOfInterests(
     Source source,
     Reason reason,
     bool withGlobal,
-    LastGoodLists lastGood) : IRecallSource<BrowseContext>
+    LastGoodLists lastGood,
+    bool interests = true) : IRecallSource<BrowseContext>
 {
     /// <summary>The weight of the global hot list beside interest categories: it only fills what they leave.</summary>
     public const double GlobalWeight = 0.1;
@@ -28,7 +29,11 @@ internal sealed class ListsOfInterests(
         => new("interest_trending", IndexKeys.Trending, static (s, c, ct) => s.GetTrendingAsync(c, ct), Source.Trending, Reason.Trending, false, lastGood);
 
     public static ListsOfInterests Hot(LastGoodLists lastGood)
-        => new("interest_hot", IndexKeys.Hot, static (s, c, ct) => s.GetHotAsync(c, ct), Source.CategoryHot, Reason.Hot, true, lastGood);
+        => new("interest_hot", IndexKeys.Hot, static (s, c, ct) => s.GetHotAsync(c, ct), Source.CategoryHot, Reason.Hot, false, lastGood);
+
+    /// <summary>The global hot list alone (no interest category is read).</summary>
+    public static ListsOfInterests GlobalHot(LastGoodLists lastGood)
+        => new("hot", IndexKeys.Hot, static (s, c, ct) => s.GetHotAsync(c, ct), Source.Hot, Reason.Hot, true, lastGood, interests: false);
 
     public string Name => name;
 
@@ -39,8 +44,8 @@ internal sealed class ListsOfInterests(
             return [];
         }
 
-        var interests = await context.InterestsAsync();
-        var reads = interests.Select(i => ReadAsync(serving, i.Category, context, cancellationToken).AsTask()).ToList();
+        var categories = interests ? await context.InterestsAsync() : [];
+        var reads = categories.Select(i => ReadAsync(serving, i.Category, context, cancellationToken).AsTask()).ToList();
         if (withGlobal)
         {
             reads.Add(ReadAsync(serving, IndexKeys.GlobalCategory, context, cancellationToken).AsTask());
@@ -48,17 +53,17 @@ internal sealed class ListsOfInterests(
 
         var lists = await Task.WhenAll(reads);
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
-        for (var i = 0; i < interests.Count; i++)
+        for (var i = 0; i < categories.Count; i++)
         {
             if (lists[i] is { } list)
             {
-                BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), source, reason, interests[i].Weight, interests[i].Category);
+                BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), source, reason, categories[i].Weight, categories[i].Category);
             }
         }
 
         if (withGlobal && lists[^1] is { } global)
         {
-            BrowseCandidates.Add(into, global.Queries.Select(static q => (q.Text, q.Score)), Source.Hot, reason, interests.Count == 0 ? 1 : GlobalWeight);
+            BrowseCandidates.Add(into, global.Queries.Select(static q => (q.Text, q.Score)), Source.Hot, reason, categories.Count == 0 ? 1 : GlobalWeight);
         }
 
         return [.. into.Values];

@@ -111,6 +111,10 @@ public sealed class StrategyOptions
     [Range(0.0, 100.0)]
     public double PushTrendingWeight { get; set; } = 0.5;
 
+    /// <summary>GetPushQueries: weight of the hot queries of the subject's interest categories.</summary>
+    [Range(0.0, 100.0)]
+    public double PushCategoryHotWeight { get; set; } = 5.0;
+
     /// <summary>
     /// Operator pins from configuration, on top of the index's whitelist pins (<c>w:pins</c>); hot-reloaded with
     /// the configuration, so a campaign word needs no rebuild. At most 100.

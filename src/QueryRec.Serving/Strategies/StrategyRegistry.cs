@@ -89,16 +89,17 @@ internal sealed class StrategyRegistry
         Push = new PushStrategy(
             "push-v1",
             new RecallPlan(
-                [personalQueries, RelatedOfRecentQueries.Refinements(static o => o.PersonalSeedQueries), new QueriesOfViewedItems(static o => o.PersonalSeedItems, skipOrdered: true), ListsOfInterests.Trending(lastGood)],
+                [personalQueries, RelatedOfRecentQueries.Refinements(static o => o.PersonalSeedQueries), new QueriesOfViewedItems(static o => o.PersonalSeedItems, skipOrdered: true), ListsOfInterests.Trending(lastGood), ListsOfInterests.Hot(lastGood)],
                 [
                     .. pushHead,
                     new BoostSources([Source.Q2Q], static o => o.PushRelatedWeight),
                     new BoostSources([Source.Refine], static o => o.PushRefineWeight),
                     new BoostSources([Source.I2Q], static o => o.PushClickBackWeight),
                     new BoostSources([Source.Trending], static o => o.PushTrendingWeight),
+                    new BoostSources([Source.CategoryHot], static o => o.PushCategoryHotWeight),
                     .. pushTail,
                 ]),
-            new RecallPlan([ListsOfInterests.Hot(lastGood)], [.. pushHead, .. pushTail]));
+            new RecallPlan([ListsOfInterests.GlobalHot(lastGood)], [.. pushHead, .. pushTail]));
     }
 
     /// <summary>The GetPushQueries strategy (one for every subject; experiment arms change its options).</summary>

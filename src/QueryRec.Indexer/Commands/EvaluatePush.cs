@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.Json;
+using QueryRec.Contracts.V1;
+using QueryRec.Indexer.Evaluate;
+using QueryRec.Indexer.Import;
+using QueryRec.Indexer.Replay;
+using Spectre.Console;
+
+namespace QueryRec.Indexer.Commands;
+
+/// <summary>
+/// <c>evaluate --push</c> (docs/evaluation.md, "Push"): the log replayed through the service in time order (the warmup
+/// and every later event reported); at each UTC midnight from the split on, before any event of that day is reported,
+/// GetPushQueries is asked for every subject active that day (<see cref="PushCases"/>) and scored against what they
+/// searched in the next <see cref="PushCases.DefaultHorizon"/>, beside two baselines asked at the same moment: the
+/// global hot list (the push answer of an anonymous caller) and the subject's own last query.
+/// </summary>
+internal static class EvaluatePush
+{
+    public const string Push = "push", Hot = "global hot (baseline)", LastQuery = "own last query (baseline)";
+
+    /// <summary>The push limit asked: the deepest cut scored.</summary>
+    public const int Depth = 5;
+
+    /// <summary>
+    /// Service settings the evaluation needs under the caller's: no push was reported, so the daily cap only has to
+    /// leave <see cref="Depth"/> queries.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> Defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["QueryRec:Strategies:PushDailyCap"] = Depth.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static async Task<int> RunAsync(
+        CliContext context,
+        EvaluateArgs args,
+        BuiltIndex built,
+        List<LogEvent> events,
+        DateTimeOffset split,
+        TimeSpan warmup,
+        IReadOnlyDictionary<string, string?> settings,
+        Uri? server,
+        CancellationToken cancellationToken)
+    {
+        var started = context.Time.GetTimestamp();
+        var days = PushCases.Of(events, split, PushCases.DefaultHorizon);
+        if (days.Count == 0)
+        {
+            throw new CliUserException($"no day from the split {split:O} has {PushCases.DefaultHorizon.TotalDays} days of log after it: nothing to measure.");
+        }
+
+        // The replay's day hook fires at TestFrom + k days: TestFrom one day before the first measured day.
+        var replay = new StreamingReplayOptions(days.Keys.First().AddDays(-1))
+        {
+            WarmupFrom = warmup > TimeSpan.Zero ? split - warmup : split,
+            MaxPrefix = 0,
+            RebuildEvery = TimeSpan.FromDays(1),
+        };
+        var merged = new Dictionary<string, string?>(Defaults, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings)
+        {
+            merged[key] = value;
+        }
+
+        var indexPath = args.WriteIndex ?? Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
+        List<PushColumn> columns;
+        try
+        {
+            QueryRec.Storage.IndexFile.WriteFile(built.Result.Build, indexPath);
+            if (server is not null)
+            {
+                using var target = new GrpcReplayTarget(server, context.Time);
+                columns = await ReplayAsync(context, target, events, replay, days, cancellationToken);
+            }
+            else
+            {
+                await using var service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { Settings = replay.ServiceSettings(merged) }, cancellationToken);
+                columns = await ReplayAsync(context, service, events, replay, days, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (args.WriteIndex is null)
+            {
+                File.Delete(indexPath);
+            }
+        }
+
+        Print(context, columns);
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["service"] = server is null ? "in process (replay clock)" : $"server {server}",
+            ["split"] = split.ToString("O", CultureInfo.InvariantCulture),
+            ["warmup"] = warmup.ToString("c", CultureInfo.InvariantCulture),
+            ["days measured"] = $"{days.Count} ({days.Keys.First():yyyy-MM-dd} … {days.Keys.Last():yyyy-MM-dd})",
+            ["horizon"] = PushCases.DefaultHorizon.ToString("c", CultureInfo.InvariantCulture),
+            ["events before split"] = BuildCommand.N(built.EventsBeforeSplit),
+            ["queries kept in index"] = BuildCommand.N(built.Result.Summary.QueriesKept),
+            ["index version"] = built.Result.Build.Version,
+            ["time"] = EvaluateTables.Seconds(context.Time.GetElapsedTime(started).TotalSeconds),
+        };
+        context.Summary("evaluate --push", facts.Select(static f => (f.Key, f.Value)));
+        if (args.JsonPath is not null)
+        {
+            await File.WriteAllTextAsync(args.JsonPath, ToJson(columns, facts), cancellationToken);
+        }
+
+        return IndexerCli.ExitOk;
+    }
+
+    public static async Task<List<PushColumn>> ReplayAsync(
+        CliContext context,
+        IReplayTarget target,
+        IReadOnlyList<LogEvent> events,
+        StreamingReplayOptions replay,
+        SortedDictionary<DateTimeOffset, List<PushCase>> days,
+        CancellationToken cancellationToken)
+    {
+        var push = new PushMetrics(Push);
+        var hot = new PushMetrics(Hot);
+        var last = new PushMetrics(LastQuery);
+        using var progress = context.Progress("evaluate: push", days.Values.Sum(static d => d.Count), "subject-days");
+        await StreamingReplay.RunAsync(
+            events,
+            target,
+            replay,
+            static (_, _, _, _) => ValueTask.CompletedTask,
+            cancellationToken,
+            rebuild: async (at, ct) =>
+            {
+                if (!days.TryGetValue(at, out var cases))
+                {
+                    return;
+                }
+
+                var global = Texts(await target.GetPushQueriesAsync(new GetPushQueriesRequest { Limit = Depth }, ct));
+                foreach (var c in cases)
+                {
+                    var answer = await target.GetPushQueriesAsync(new GetPushQueriesRequest { UserId = c.UserId, Limit = Depth }, ct);
+                    var fresh = c.NewSearches();
+                    push.Add(c.Searched, fresh, Texts(answer), answer.Fallback);
+                    hot.Add(c.Searched, fresh, global);
+                    last.Add(c.Searched, fresh, c.LastQuery.Length == 0 ? [] : [c.LastQuery]);
+                    progress.Add();
+                }
+            });
+        return [push.Result(), hot.Result(), last.Result()];
+    }
+
+    public static void Print(CliContext context, IReadOnlyList<PushColumn> columns)
+    {
+        var hot = columns.FirstOrDefault(static c => c.Name == Hot);
+        var table = new Table().Title($"Push: the subject searches a pushed query (or a near-duplicate or refinement) within {PushCases.DefaultHorizon.TotalDays:0} days")
+            .AddColumns("column", "subject-days", "hit@1", "hit@3", "hit@5", "vs hot @5", "new-intent hit@5", "vs hot", "non-empty", "fallback");
+        foreach (var c in columns)
+        {
+            table.AddRow(
+                c.Name,
+                BuildCommand.N(c.Cases),
+                Percent(c.HitRate1),
+                Percent(c.HitRate3),
+                Percent(c.HitRate5),
+                Ratio(c.HitRate5, hot?.HitRate5),
+                Percent(c.NewHitRate5),
+                Ratio(c.NewHitRate5, hot?.NewHitRate5),
+                Percent(c.Cases == 0 ? 0 : (double)c.NonEmpty / c.Cases),
+                Percent(c.Cases == 0 ? 0 : (double)c.Fallback / c.Cases));
+        }
+
+        context.Console.Write(table);
+        context.Console.WriteLine($"new intent: a search that is no near-duplicate of one the subject made in the {PushCases.RecentWindow.TotalDays:0} days before (what a push may offer: it never repeats a recent search).");
+    }
+
+    private static string Ratio(double value, double? baseline)
+        => baseline is not > 0 ? "-" : (value / baseline.Value).ToString("0.00×", CultureInfo.InvariantCulture);
+
+    public static string ToJson(IReadOnlyList<PushColumn> columns, IReadOnlyDictionary<string, string> facts) => JsonSerializer.Serialize(
+        new
+        {
+            facts,
+            columns = columns.Select(static c => new
+            {
+                name = c.Name,
+                cases = c.Cases,
+                hits1 = c.Hits1,
+                hits3 = c.Hits3,
+                hits5 = c.Hits5,
+                hitRate1 = c.HitRate1,
+                hitRate3 = c.HitRate3,
+                hitRate5 = c.HitRate5,
+                newHits5 = c.NewHits5,
+                newHitRate5 = c.NewHitRate5,
+                nonEmpty = c.NonEmpty,
+                fallback = c.Fallback,
+            }),
+        },
+        new JsonSerializerOptions { WriteIndented = true });
+
+    private static string[] Texts(GetPushQueriesResponse response) => [.. response.Items.Select(static i => i.Text)];
+
+    private static string Percent(double value) => (100 * value).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+}
