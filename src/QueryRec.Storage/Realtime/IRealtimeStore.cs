@@ -46,7 +46,7 @@ public interface IRealtimeStore
 
     /// <summary>
     /// Every subject that holds a search history or viewed items, with the time of its newest entry, in no particular
-    /// order and streamed (a batch job's walk over the namespace, never a request's); a subject may come twice.
+    /// order, each once, streamed (a batch job's walk over the namespace, never a request's).
     /// </summary>
     IAsyncEnumerable<RecentEntry> ScanSubjectsAsync(CancellationToken cancellationToken = default);
 

@@ -67,8 +67,8 @@ internal sealed class RealtimeKeyspace
     public RedisKey OrderedItems(string subject) => Join(_orderedItemsHead, subject);
 
     /// <summary>The match pattern of every recent-queries or viewed-items key, and the length of the head before the subject.</summary>
-    public (RedisValue Pattern, int HeadLength)[] SubjectListPatterns()
-        => [(Pattern(_recentQueriesHead), _recentQueriesHead.Length), (Pattern(_viewedItemsHead), _viewedItemsHead.Length)];
+    public ((RedisValue Pattern, int HeadLength) RecentQueries, (RedisValue Pattern, int HeadLength) ViewedItems) SubjectListPatterns()
+        => ((Pattern(_recentQueriesHead), _recentQueriesHead.Length), (Pattern(_viewedItemsHead), _viewedItemsHead.Length));
 
     public RedisKey Exposures(string subject, DateOnly day)
         => Join(_exposuresHead, subject + ":" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
