@@ -163,6 +163,12 @@ public sealed class RedisBrowseHost : BrowseHost
         await _redis.DisposeAsync();
     }
 
-    protected override Task ConfigureAsync(Dictionary<string, string?> settings)
-        => RedisTestIndex.PublishAndConfigureAsync(_redis, BuildIndex(), settings);
+    /// <summary>The Redis and key prefix the host serves from, as the indexer's <c>--redis</c> and <c>--key-prefix</c> take them.</summary>
+    public (string Redis, string KeyPrefix) Store { get; private set; }
+
+    protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        await RedisTestIndex.PublishAndConfigureAsync(_redis, BuildIndex(), settings);
+        Store = (settings["QueryRec:Store:Redis"]!, settings["QueryRec:Store:KeyPrefix"]!);
+    }
 }
