@@ -57,7 +57,10 @@ public abstract class PushExportTests<THost>(THost host) : IDisposable
             "--output", output, "--limit", "10", "--set", $"QueryRec:Strategies:PushDailyCap={BrowseHost.PushCap}"]);
 
         Assert.True(code == 0, text);
-        var lines = (await File.ReadAllLinesAsync(output)).Select(static l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+        // This test's subjects (the host's Redis also holds those of the class's other tests).
+        var lines = (await File.ReadAllLinesAsync(output)).Select(static l => JsonDocument.Parse(l).RootElement.Clone())
+            .Where(l => l.GetProperty("subject").GetString()!.EndsWith(_run, StringComparison.Ordinal)).ToList();
         Assert.Equal(["u:ann-" + _run, "u:bob-" + _run, "u:cy-" + _run], lines.Select(static l => l.GetProperty("subject").GetString()).Order(StringComparer.Ordinal));
         foreach (var line in lines)
         {
@@ -77,6 +80,37 @@ public abstract class PushExportTests<THost>(THost host) : IDisposable
         Assert.DoesNotContain("iphone 15 case", ann.GetProperty("queries").EnumerateArray().Select(static q => q.GetProperty("text").GetString()));
         var bob = lines.Single(l => l.GetProperty("subject").GetString() == "u:bob-" + _run);
         Assert.DoesNotContain("REASON_CLICKED_AFTER_VIEW", bob.GetProperty("queries").EnumerateArray().Select(static q => q.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task PushExport_ExperimentArm_IsInEveryLineAndItsOverrideApplies()
+    {
+        var log = Log();
+        var events = Path.Combine(_dir, "events.jsonl");
+        await File.WriteAllLinesAsync(events, log.Select(JsonlEventFormat.Format));
+        await host.Client.ReportEventsAsync(new ReportEventsRequest
+        {
+            Events = { log.Select((e, i) => StreamingReplay.ToEvent(e, i)!).Select(e => { e.EventId += "-arm-" + _run; return e; }) },
+        });
+        var output = Path.Combine(_dir, "push.jsonl");
+
+        var (code, text) = await RunAsync([
+            "push-export", .. Source(QueryRecFactory.WriteTempIndex(BrowseHost.BuildIndex()), events), "--as-of", host.Time.GetUtcNow().ToString("O"),
+            "--active-within", "1d", "--output", output,
+            "--set", "QueryRec:Experiments:Layers:0:Name=push",
+            "--set", "QueryRec:Experiments:Layers:0:Arms:0:Name=one",
+            "--set", "QueryRec:Experiments:Layers:0:Arms:0:Share=100",
+            "--set", "QueryRec:Experiments:Layers:0:Arms:0:Overrides:Strategies:PushDefaultLimit=1"]);
+
+        Assert.True(code == 0, text);
+        var lines = (await File.ReadAllLinesAsync(output)).Select(static l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, static l =>
+        {
+            var arm = Assert.Single(l.GetProperty("arms").EnumerateArray());
+            Assert.Equal(("push", "one"), (arm.GetProperty("layer").GetString(), arm.GetProperty("arm").GetString()));
+            Assert.Single(l.GetProperty("queries").EnumerateArray()); // the arm's default limit, 1 (the code's is 3)
+        });
     }
 
     [Theory]
