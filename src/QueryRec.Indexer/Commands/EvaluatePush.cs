@@ -17,7 +17,8 @@ namespace QueryRec.Indexer.Commands;
 /// </summary>
 internal static class EvaluatePush
 {
-    public const string Push = "push", Hot = "global hot (baseline)", LastQuery = "own last query (baseline)";
+    public const string Push = "push", Hot = "global hot (baseline)", LastQuery = "own last query (baseline)",
+        ReturningPush = "push, returning subjects", ReturningHot = "global hot, returning subjects";
 
     /// <summary>The push limit asked: the deepest cut scored.</summary>
     public const int Depth = 5;
@@ -119,6 +120,10 @@ internal static class EvaluatePush
         var push = new PushMetrics(Push);
         var hot = new PushMetrics(Hot);
         var last = new PushMetrics(LastQuery);
+
+        // Returning subjects (a search before the day): where a personal list can exist at all.
+        var returningPush = new PushMetrics(ReturningPush);
+        var returningHot = new PushMetrics(ReturningHot);
         using var progress = context.Progress("evaluate: push", days.Values.Sum(static d => d.Count), "subject-days");
         await StreamingReplay.RunAsync(
             events,
@@ -141,19 +146,26 @@ internal static class EvaluatePush
                     push.Add(c.Searched, fresh, Texts(answer), answer.Fallback);
                     hot.Add(c.Searched, fresh, global);
                     last.Add(c.Searched, fresh, c.LastQuery.Length == 0 ? [] : [c.LastQuery]);
+                    if (c.LastQuery.Length > 0)
+                    {
+                        returningPush.Add(c.Searched, fresh, Texts(answer), answer.Fallback);
+                        returningHot.Add(c.Searched, fresh, global);
+                    }
+
                     progress.Add();
                 }
             });
-        return [push.Result(), hot.Result(), last.Result()];
+        return [push.Result(), hot.Result(), last.Result(), returningPush.Result(), returningHot.Result()];
     }
 
     public static void Print(CliContext context, IReadOnlyList<PushColumn> columns)
     {
-        var hot = columns.FirstOrDefault(static c => c.Name == Hot);
         var table = new Table().Title($"Push: the subject searches a pushed query (or a near-duplicate or refinement) within {PushCases.DefaultHorizon.TotalDays:0} days")
             .AddColumns("column", "subject-days", "hit@1", "hit@3", "hit@5", "vs hot @5", "new-intent hit@5", "vs hot", "non-empty", "fallback");
         foreach (var c in columns)
         {
+            // Each column against the hot list of the same subjects.
+            var hot = columns.FirstOrDefault(h => h.Name == (c.Name.Contains("returning", StringComparison.Ordinal) ? ReturningHot : Hot));
             table.AddRow(
                 c.Name,
                 BuildCommand.N(c.Cases),
