@@ -63,50 +63,14 @@ internal static class EvaluatePush
             merged[key] = value;
         }
 
-        var indexPath = args.WriteIndex ?? Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
-        List<PushColumn> columns;
-        try
-        {
-            QueryRec.Storage.IndexFile.WriteFile(built.Result.Build, indexPath);
-            if (server is not null)
-            {
-                using var target = new GrpcReplayTarget(server, context.Time);
-                columns = await ReplayAsync(context, target, events, replay, days, cancellationToken);
-            }
-            else
-            {
-                await using var service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { Settings = replay.ServiceSettings(merged) }, cancellationToken);
-                columns = await ReplayAsync(context, service, events, replay, days, cancellationToken);
-            }
-        }
-        finally
-        {
-            if (args.WriteIndex is null)
-            {
-                File.Delete(indexPath);
-            }
-        }
+        var columns = await PreSplitTarget.RunAsync(
+            context, args, built, server, replay, merged, (target, _) => ReplayAsync(context, target, events, replay, days, cancellationToken), cancellationToken);
 
         Print(context, columns);
-        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["service"] = server is null ? "in process (replay clock)" : $"server {server}",
-            ["split"] = split.ToString("O", CultureInfo.InvariantCulture),
-            ["warmup"] = warmup.ToString("c", CultureInfo.InvariantCulture),
-            ["days measured"] = $"{days.Count} ({days.Keys.First():yyyy-MM-dd} … {days.Keys.Last():yyyy-MM-dd})",
-            ["horizon"] = PushCases.DefaultHorizon.ToString("c", CultureInfo.InvariantCulture),
-            ["events before split"] = BuildCommand.N(built.EventsBeforeSplit),
-            ["queries kept in index"] = BuildCommand.N(built.Result.Summary.QueriesKept),
-            ["index version"] = built.Result.Build.Version,
-            ["time"] = EvaluateTables.Seconds(context.Time.GetElapsedTime(started).TotalSeconds),
-        };
-        context.Summary("evaluate --push", facts.Select(static f => (f.Key, f.Value)));
-        if (args.JsonPath is not null)
-        {
-            await File.WriteAllTextAsync(args.JsonPath, ToJson(columns, facts), cancellationToken);
-        }
-
-        return IndexerCli.ExitOk;
+        var facts = PreSplitTarget.Facts(server, split, warmup);
+        facts["days measured"] = $"{days.Count} ({days.Keys.First():yyyy-MM-dd} … {days.Keys.Last():yyyy-MM-dd})";
+        facts["horizon"] = PushCases.DefaultHorizon.ToString("c", CultureInfo.InvariantCulture);
+        return await PreSplitTarget.FinishAsync(context, "evaluate --push", facts, built, started, args.JsonPath, f => ToJson(columns, f), cancellationToken);
     }
 
     public static async Task<List<PushColumn>> ReplayAsync(
@@ -169,14 +133,14 @@ internal static class EvaluatePush
             table.AddRow(
                 c.Name,
                 BuildCommand.N(c.Cases),
-                Percent(c.HitRate1),
-                Percent(c.HitRate3),
-                Percent(c.HitRate5),
+                EvaluateTables.Percent(c.HitRate1),
+                EvaluateTables.Percent(c.HitRate3),
+                EvaluateTables.Percent(c.HitRate5),
                 Ratio(c.HitRate5, hot?.HitRate5),
-                Percent(c.NewHitRate5),
+                EvaluateTables.Percent(c.NewHitRate5),
                 Ratio(c.NewHitRate5, hot?.NewHitRate5),
-                Percent(c.Cases == 0 ? 0 : (double)c.NonEmpty / c.Cases),
-                Percent(c.Cases == 0 ? 0 : (double)c.Fallback / c.Cases));
+                EvaluateTables.Percent(c.Cases == 0 ? 0 : (double)c.NonEmpty / c.Cases),
+                EvaluateTables.Percent(c.Cases == 0 ? 0 : (double)c.Fallback / c.Cases));
         }
 
         context.Console.Write(table);
@@ -209,6 +173,4 @@ internal static class EvaluatePush
         new JsonSerializerOptions { WriteIndented = true });
 
     private static string[] Texts(GetPushQueriesResponse response) => [.. response.Items.Select(static i => i.Text)];
-
-    private static string Percent(double value) => (100 * value).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 }
