@@ -8,9 +8,8 @@ namespace QueryRec.Serving.Recall;
 /// <summary>
 /// A ranked list of each of the caller's interest categories (<see cref="InterestCategories"/>), weighted by the
 /// category's weight and hinted with it: the trending lists (<c>t:{category}</c>, "trending in your categories"), or
-/// with <see cref="Hot"/> the hot lists (<c>h:{category}</c>) followed by the global hot list (weighing
-/// <see cref="GlobalWeight"/> beside interest categories, 1 when the caller has none: anonymous or unknown). A failed read is answered by the last good copy
-/// (<see cref="LastGoodLists"/>).
+/// with <see cref="Hot"/> the hot lists (<c>h:{category}</c>). Nothing for a caller without interest categories. A
+/// failed read is answered by the last good copy (<see cref="LastGoodLists"/>).
 /// </summary>
 internal sealed class ListsOfInterests(
     string name,
@@ -18,22 +17,13 @@ internal sealed class ListsOfInterests(
     Func<IIndexSnapshot, string, CancellationToken, ValueTask<RankedQueries?>> read,
     Source source,
     Reason reason,
-    bool withGlobal,
-    LastGoodLists lastGood,
-    bool interests = true) : IRecallSource<BrowseContext>
+    LastGoodLists lastGood) : IRecallSource<BrowseContext>
 {
-    /// <summary>The weight of the global hot list beside interest categories: it only fills what they leave.</summary>
-    public const double GlobalWeight = 0.1;
-
     public static ListsOfInterests Trending(LastGoodLists lastGood)
-        => new("interest_trending", IndexKeys.Trending, static (s, c, ct) => s.GetTrendingAsync(c, ct), Source.Trending, Reason.Trending, false, lastGood);
+        => new("interest_trending", IndexKeys.Trending, static (s, c, ct) => s.GetTrendingAsync(c, ct), Source.Trending, Reason.Trending, lastGood);
 
     public static ListsOfInterests Hot(LastGoodLists lastGood)
-        => new("interest_hot", IndexKeys.Hot, static (s, c, ct) => s.GetHotAsync(c, ct), Source.CategoryHot, Reason.Hot, false, lastGood);
-
-    /// <summary>The global hot list alone (no interest category is read).</summary>
-    public static ListsOfInterests GlobalHot(LastGoodLists lastGood)
-        => new("hot", IndexKeys.Hot, static (s, c, ct) => s.GetHotAsync(c, ct), Source.Hot, Reason.Hot, true, lastGood, interests: false);
+        => new("interest_hot", IndexKeys.Hot, static (s, c, ct) => s.GetHotAsync(c, ct), Source.CategoryHot, Reason.Hot, lastGood);
 
     public string Name => name;
 
@@ -44,14 +34,8 @@ internal sealed class ListsOfInterests(
             return [];
         }
 
-        var categories = interests ? await context.InterestsAsync() : [];
-        var reads = categories.Select(i => ReadAsync(serving, i.Category, context, cancellationToken).AsTask()).ToList();
-        if (withGlobal)
-        {
-            reads.Add(ReadAsync(serving, IndexKeys.GlobalCategory, context, cancellationToken).AsTask());
-        }
-
-        var lists = await Task.WhenAll(reads);
+        var categories = await context.InterestsAsync();
+        var lists = await Task.WhenAll(categories.Select(c => ReadAsync(serving, c.Category, context, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < categories.Count; i++)
         {
@@ -59,11 +43,6 @@ internal sealed class ListsOfInterests(
             {
                 BrowseCandidates.Add(into, list.Queries.Select(static q => (q.Text, q.Score)), source, reason, categories[i].Weight, categories[i].Category);
             }
-        }
-
-        if (withGlobal && lists[^1] is { } global)
-        {
-            BrowseCandidates.Add(into, global.Queries.Select(static q => (q.Text, q.Score)), Source.Hot, reason, categories.Count == 0 ? 1 : GlobalWeight);
         }
 
         return [.. into.Values];

@@ -99,7 +99,7 @@ internal sealed class StrategyRegistry
                     new BoostSources([Source.CategoryHot], static o => o.PushCategoryHotWeight),
                     .. pushTail,
                 ]),
-            new RecallPlan([ListsOfInterests.GlobalHot(lastGood)], [.. pushHead, .. pushTail]));
+            new RecallPlan([new HotQueries(CategoryScope.Global, lastGood)], [.. pushHead, .. pushTail]));
     }
 
     /// <summary>The GetPushQueries strategy (one for every subject; experiment arms change its options).</summary>
