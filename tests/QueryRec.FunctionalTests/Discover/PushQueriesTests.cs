@@ -72,14 +72,14 @@ public abstract class PushQueriesTests<THost>(THost host)
     {
         var user = User("searcher");
         await host.ReportAsync(EventType.SearchSubmitted, user, query: "iphone 15");
-        await host.ReportAsync(EventType.SearchSubmitted, user, query: "iphone 15 case");
+        await host.ReportAsync(EventType.SearchSubmitted, user, query: "iPhone-15 Case"); // a near-duplicate of "iphone 15 case"
         await host.ReportAsync(EventType.SearchSubmitted, user, query: "iphone 15 pro max");
 
         var texts = Texts(await PushAsync(user, limit: BrowseHost.PushCap));
 
         Assert.Contains("iphone 15 pro", texts);
         Assert.DoesNotContain("iphone 15", texts);
-        Assert.DoesNotContain("iphone 15 case", texts); // in the q2q list of "iphone 15", but searched
+        Assert.DoesNotContain("iphone 15 case", texts); // in the q2q list of "iphone 15", but searched (another form)
         Assert.DoesNotContain("iphone 15 pro max", texts); // a refinement of "iphone 15", but searched
     }
 
