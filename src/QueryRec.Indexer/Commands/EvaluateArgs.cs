@@ -35,6 +35,9 @@ internal sealed record EvaluateArgs(string Input, string Split)
     /// <summary>Measures Discover (<see cref="EvaluateDiscovery"/>) instead of Suggest.</summary>
     public bool Discovery { get; init; }
 
+    /// <summary>Measures GetPushQueries (<see cref="EvaluatePush"/>) instead of Suggest.</summary>
+    public bool Push { get; init; }
+
     /// <summary>Where to write the index built from the events before the split (the one a server must serve for <see cref="Server"/>).</summary>
     public string? WriteIndex { get; init; }
 }

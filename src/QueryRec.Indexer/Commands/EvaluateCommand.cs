@@ -49,9 +49,10 @@ internal sealed class EvaluateCommand
         var server = new Option<string?>("--server") { Description = "Replay through a running server instead of the in-process service (http:// for h2c, https:// for TLS). It must be fresh (nothing reported to it) and serve the index built from the events before the split (--write-index); docs/evaluation.md." };
         var writeIndex = new Option<string?>("--write-index") { Description = "Also write the index built from the events before the split to this file (.qrx), for a server to serve." };
         var discovery = new Option<bool>("--discovery") { Description = "Measure Discover instead of Suggest: for consecutive searches of one user within 30 min after the split, how often each section (asked with the first query) shows the next one, against the hot list (docs/evaluation.md, \"Discover\")." };
+        var push = new Option<bool>("--push") { Description = "Measure GetPushQueries instead of Suggest: for each subject active on a day after the split, the push list from the events before that day, hit when they search a pushed query (or a near-duplicate or refinement) within 3 days, against the global hot list and their own last query (docs/evaluation.md, \"Push\")." };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery, push,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -70,6 +71,7 @@ internal sealed class EvaluateCommand
                 Server = r.GetValue(server),
                 WriteIndex = r.GetValue(writeIndex),
                 Discovery = r.GetValue(discovery),
+                Push = r.GetValue(push),
             },
             ct));
         return command;
@@ -92,6 +94,11 @@ internal sealed class EvaluateCommand
         if (rebuildEvery > TimeSpan.Zero && rebuildEvery < TimeSpan.FromHours(1))
         {
             throw new CliUserException($"--rebuild-every '{args.RebuildEvery}' must be 0 (never) or at least 1h.");
+        }
+
+        if (args.Discovery && args.Push)
+        {
+            throw new CliUserException("--discovery and --push measure different products: give one of them.");
         }
 
         var server = ServerOf(args, rebuildEvery);
@@ -128,6 +135,11 @@ internal sealed class EvaluateCommand
         }
 
         var buildSeconds = context.Time.GetElapsedTime(started).TotalSeconds;
+        if (args.Push)
+        {
+            return await EvaluatePush.RunAsync(context, args, built, events, split, warmup, settings, server, cancellationToken);
+        }
+
         if (args.Discovery)
         {
             return await EvaluateDiscovery.RunAsync(context, args, built, events, split, warmup, settings, server, cancellationToken);

@@ -36,50 +36,24 @@ internal static class EvaluateDiscovery
     {
         var started = context.Time.GetTimestamp();
         var replay = new StreamingReplayOptions(split) { WarmupFrom = warmup > TimeSpan.Zero ? split - warmup : null, MaxPrefix = 0 };
-        var indexPath = args.WriteIndex ?? Path.Combine(Path.GetTempPath(), $"queryrec-evaluate-{Guid.NewGuid():N}.qrx");
-        List<DiscoveryColumn> columns;
-        try
-        {
-            QueryRec.Storage.IndexFile.WriteFile(built.Result.Build, indexPath);
-            var known = EvalVocabulary.Read(indexPath).Select(static v => v.Text).ToHashSet(StringComparer.Ordinal);
-            if (server is not null)
+        var columns = await PreSplitTarget.RunAsync(
+            context,
+            args,
+            built,
+            server,
+            replay,
+            settings,
+            (target, indexPath) =>
             {
-                using var target = new GrpcReplayTarget(server, context.Time);
-                columns = await ReplayAsync(context, target, events, replay, known, cancellationToken);
-            }
-            else
-            {
-                await using var service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { Settings = replay.ServiceSettings(settings) }, cancellationToken);
-                columns = await ReplayAsync(context, service, events, replay, known, cancellationToken);
-            }
-        }
-        finally
-        {
-            if (args.WriteIndex is null)
-            {
-                File.Delete(indexPath);
-            }
-        }
+                var known = EvalVocabulary.Read(indexPath).Select(static v => v.Text).ToHashSet(StringComparer.Ordinal);
+                return ReplayAsync(context, target, events, replay, known, cancellationToken);
+            },
+            cancellationToken);
 
         Print(context, columns);
-        var facts = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["service"] = server is null ? "in process (replay clock)" : $"server {server}",
-            ["split"] = split.ToString("O", CultureInfo.InvariantCulture),
-            ["warmup"] = warmup.ToString("c", CultureInfo.InvariantCulture),
-            ["gap"] = DiscoveryPairs.DefaultGap.ToString("c", CultureInfo.InvariantCulture),
-            ["events before split"] = BuildCommand.N(built.EventsBeforeSplit),
-            ["queries kept in index"] = BuildCommand.N(built.Result.Summary.QueriesKept),
-            ["index version"] = built.Result.Build.Version,
-            ["time"] = EvaluateTables.Seconds(context.Time.GetElapsedTime(started).TotalSeconds),
-        };
-        context.Summary("evaluate --discovery", facts.Select(static f => (f.Key, f.Value)));
-        if (args.JsonPath is not null)
-        {
-            await File.WriteAllTextAsync(args.JsonPath, ToJson(columns, facts), cancellationToken);
-        }
-
-        return IndexerCli.ExitOk;
+        var facts = PreSplitTarget.Facts(server, split, warmup);
+        facts["gap"] = DiscoveryPairs.DefaultGap.ToString("c", CultureInfo.InvariantCulture);
+        return await PreSplitTarget.FinishAsync(context, "evaluate --discovery", facts, built, started, args.JsonPath, f => ToJson(columns, f), cancellationToken);
     }
 
     public static async Task<List<DiscoveryColumn>> ReplayAsync(
@@ -131,11 +105,11 @@ internal static class EvaluateDiscovery
             table.AddRow(
                 c.Name,
                 BuildCommand.N(c.Pairs),
-                Percent(c.HitRate5),
-                Percent(c.HitRate10),
+                EvaluateTables.Percent(c.HitRate5),
+                EvaluateTables.Percent(c.HitRate10),
                 hot is null || hot.HitRate10 == 0 ? "-" : (c.HitRate10 / hot.HitRate10).ToString("0.00×", CultureInfo.InvariantCulture),
-                Percent(c.Pairs == 0 ? 0 : (double)c.NonEmpty / c.Pairs),
-                $"{Percent(c.Coverage)} of {BuildCommand.N(c.Known)}");
+                EvaluateTables.Percent(c.Pairs == 0 ? 0 : (double)c.NonEmpty / c.Pairs),
+                $"{EvaluateTables.Percent(c.Coverage)} of {BuildCommand.N(c.Known)}");
         }
 
         context.Console.Write(table);
@@ -164,6 +138,4 @@ internal static class EvaluateDiscovery
 
     private static string[] Shown(DiscoverResponse response, SectionKind kind)
         => response.Sections.FirstOrDefault(s => s.Kind == kind)?.Items.Select(static i => i.Text).ToArray() ?? [];
-
-    private static string Percent(double value) => (100 * value).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 }

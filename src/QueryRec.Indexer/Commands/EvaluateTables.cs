@@ -59,5 +59,8 @@ internal static class EvaluateTables
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 
+    /// <summary>A share as a percentage with one decimal: "12.3 %".</summary>
+    public static string Percent(double share) => (100 * share).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
     public static string Seconds(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
 }

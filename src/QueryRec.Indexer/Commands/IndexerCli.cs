@@ -102,6 +102,7 @@ public static class IndexerCli
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ForgetSubjectCommand.Create(context));
+        root.Subcommands.Add(PushExportCommand.Create(context));
         return root;
     }
 

@@ -29,7 +29,7 @@ internal sealed class ProgressLine : IDisposable
     /// <param name="writer">Standard error.</param>
     /// <param name="time">The clock of the lines.</param>
     /// <param name="stage">What runs, e.g. "evaluate: heuristic (cold)".</param>
-    /// <param name="total">The units of work of the stage; 0 when it does not count them.</param>
+    /// <param name="total">The units of work of the stage; 0 when it does not know them (with a unit: counted as they come).</param>
     /// <param name="unit">The name of a unit of work, plural ("test searches").</param>
     public ProgressLine(TextWriter writer, TimeProvider time, string stage, long total = 0, string unit = "")
     {
@@ -69,14 +69,17 @@ internal sealed class ProgressLine : IDisposable
         var rate = done / seconds;
         if (final)
         {
-            return _total > 0
+            return _total > 0 || _unit.Length > 0
                 ? $"{_stage}: {N(done)} {_unit} in {S(elapsed)} ({N((long)rate)}/s)"
                 : $"{_stage}: done in {S(elapsed)}";
         }
 
+        // A stream of unknown length (a unit, no total): what is done so far and the rate.
         if (_total == 0)
         {
-            return $"{_stage}: {S(elapsed)} elapsed";
+            return _unit.Length > 0
+                ? $"{_stage}: {N(done)} {_unit}, {N((long)rate)}/s, {S(elapsed)} elapsed"
+                : $"{_stage}: {S(elapsed)} elapsed";
         }
 
         var share = (double)done / _total;

@@ -11,7 +11,7 @@ using QueryRec.Storage;
 namespace QueryRec.Indexer.Replay;
 
 /// <summary>What <see cref="InProcessPipeline.StartAsync"/> starts.</summary>
-/// <param name="IndexPath">The index file (<c>.qrx</c>) served by the embedded store.</param>
+/// <param name="IndexPath">The index file (<c>.qrx</c>) served by the embedded store; empty when the settings name a Redis store.</param>
 internal sealed record InProcessPipelineOptions(string IndexPath)
 {
     /// <summary>The ranking model (<c>QueryRec:Ranking:Model:Path</c>); null: the heuristic scorer.</summary>
@@ -71,7 +71,7 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var settings = new Dictionary<string, string?>(Defaults, StringComparer.OrdinalIgnoreCase)
         {
-            ["QueryRec:Store:IndexPath"] = Path.GetFullPath(options.IndexPath),
+            ["QueryRec:Store:IndexPath"] = options.IndexPath.Length == 0 ? string.Empty : Path.GetFullPath(options.IndexPath),
         };
         if (options.ModelPath is not null)
         {
@@ -118,6 +118,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
 
     public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
         => Pipeline.DiscoverAsync(request, PipelineCall.Unbounded, cancellationToken);
+
+    public Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, CancellationToken cancellationToken)
+        => Pipeline.GetPushQueriesAsync(request, PipelineCall.Unbounded, cancellationToken);
 
     public Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
         => Pipeline.ReportEventsAsync(request, PipelineCall.Unbounded, cancellationToken);

@@ -4,7 +4,7 @@ using QueryRec.Serving.Strategies;
 
 namespace QueryRec.Serving.Browse;
 
-/// <summary>Registration of the browse products (Discover, GetShadingWords): strategy options, the strategies and the handlers.</summary>
+/// <summary>Registration of the browse products (Discover, GetShadingWords, GetPushQueries): strategy options, the strategies and the handlers.</summary>
 internal static class BrowseServiceCollectionExtensions
 {
     public static IServiceCollection AddQueryRecBrowse(this IServiceCollection services, IConfiguration configuration)
@@ -15,6 +15,7 @@ internal static class BrowseServiceCollectionExtensions
         services.TryAddSingleton<BrowseServing>();
         services.TryAddSingleton<DiscoverHandler>();
         services.TryAddSingleton<ShadingWordsHandler>();
+        services.TryAddSingleton<PushQueriesHandler>();
         return services;
     }
 }

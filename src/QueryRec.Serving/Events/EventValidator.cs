@@ -20,17 +20,24 @@ internal readonly record struct ValidEvent(string EventId, EventType Type, strin
         {
             case EventType.SearchSubmitted:
             case EventType.SuggestionClicked:
-                // A clicked suggestion is a search of that query.
+            case EventType.PushOpened:
+                // A clicked suggestion or an opened push lands on the query's result page: a search of that query.
                 updates.Add(new RealtimeUpdate(RealtimeUpdateKind.RecentQuery, Subject, Query, Time));
                 updates.Add(new RealtimeUpdate(RealtimeUpdateKind.Trending, Subject, Query, Time));
                 break;
             case EventType.SuggestionShown:
                 updates.Add(new RealtimeUpdate(RealtimeUpdateKind.Exposure, Subject, Query, Time));
                 break;
+            case EventType.PushSent:
+                updates.Add(new RealtimeUpdate(RealtimeUpdateKind.PushSent, Subject, Query, Time));
+                break;
+            case EventType.Order:
+                updates.Add(new RealtimeUpdate(RealtimeUpdateKind.OrderedItem, Subject, ItemId, Time));
+                updates.Add(new RealtimeUpdate(RealtimeUpdateKind.ViewedItem, Subject, ItemId, Time));
+                break;
             case EventType.ItemViewed:
             case EventType.ItemClicked:
             case EventType.AddToCart:
-            case EventType.Order:
                 updates.Add(new RealtimeUpdate(RealtimeUpdateKind.ViewedItem, Subject, ItemId, Time));
                 break;
             default:
@@ -126,7 +133,7 @@ internal static class EventValidator
             return ("query", TooLong(Limits.MaxQueryLength, e.Query.Length));
         }
 
-        if (e.Type is EventType.SearchSubmitted or EventType.SuggestionShown or EventType.SuggestionClicked)
+        if (e.Type is EventType.SearchSubmitted or EventType.SuggestionShown or EventType.SuggestionClicked or EventType.PushSent or EventType.PushOpened)
         {
             if (string.IsNullOrEmpty(e.Query))
             {
@@ -189,6 +196,8 @@ internal static class EventValidator
         EventType.ItemClicked => "EVENT_TYPE_ITEM_CLICKED",
         EventType.AddToCart => "EVENT_TYPE_ADD_TO_CART",
         EventType.Order => "EVENT_TYPE_ORDER",
+        EventType.PushSent => "EVENT_TYPE_PUSH_SENT",
+        EventType.PushOpened => "EVENT_TYPE_PUSH_OPENED",
         _ => type.ToString(),
     };
 }

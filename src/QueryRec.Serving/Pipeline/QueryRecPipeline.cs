@@ -22,6 +22,7 @@ internal sealed class QueryRecPipeline(
     ShadingWordsHandler shadingWords,
     ReportEventsHandler reportEvents,
     DeleteHistoryHandler deleteHistory,
+    PushQueriesHandler pushQueries,
     ExperimentRegistry experiments,
     TimeProvider timeProvider)
 {
@@ -31,6 +32,7 @@ internal sealed class QueryRecPipeline(
     private readonly Func<GetShadingWordsRequest, RequestContext, CancellationToken, Task<GetShadingWordsResponse>> _shadingWords = shadingWords.HandleAsync;
     private readonly Func<ReportEventsRequest, RequestContext, CancellationToken, Task<ReportEventsResponse>> _reportEvents = reportEvents.HandleAsync;
     private readonly Func<DeleteHistoryRequest, RequestContext, CancellationToken, Task<DeleteHistoryResponse>> _deleteHistory = deleteHistory.HandleAsync;
+    private readonly Func<GetPushQueriesRequest, RequestContext, CancellationToken, Task<GetPushQueriesResponse>> _pushQueries = pushQueries.HandleAsync;
 
     public Task<SuggestResponse> SuggestAsync(SuggestRequest request, PipelineCall call, CancellationToken cancellationToken)
         => RunAsync(request, request.UserId, request.DeviceId, call, _suggest, static r => r.Metadata, cancellationToken);
@@ -50,6 +52,9 @@ internal sealed class QueryRecPipeline(
 
     public Task<DeleteHistoryResponse> DeleteHistoryAsync(DeleteHistoryRequest request, PipelineCall call, CancellationToken cancellationToken)
         => RunAsync(request, request.UserId, request.DeviceId, call, _deleteHistory, static r => r.Metadata, cancellationToken);
+
+    public Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, PipelineCall call, CancellationToken cancellationToken)
+        => RunAsync(request, request.UserId, request.DeviceId, call, _pushQueries, static r => r.Metadata, cancellationToken);
 
     /// <summary>
     /// The honoured QA overrides of <paramref name="spec"/> (<c>layer=arm[,layer=arm]</c>) under the current experiment

@@ -11,8 +11,14 @@ namespace QueryRec.Serving.Recall;
 /// </summary>
 internal sealed class BrowseContext
 {
+    /// <summary>Most pushes sent read per request: the store keeps at most this many (<c>Realtime:PushesSentCap</c>).</summary>
+    private const int MaxPushesRead = 1000;
+
     private readonly Lazy<Task<IReadOnlyList<RecentEntry>>> _recentQueries;
     private readonly Lazy<Task<IReadOnlyList<RecentEntry>>> _viewedItems;
+    private readonly Lazy<Task<IReadOnlyList<RecentEntry>>> _orderedItems;
+    private readonly Lazy<Task<IReadOnlyList<RecentEntry>>> _pushesSent;
+    private readonly Lazy<Task<IReadOnlyList<(string Category, double Weight)>>> _interests;
 
     public BrowseContext(
         string? subject,
@@ -36,12 +42,11 @@ internal sealed class BrowseContext
         Category = category;
         Store = store;
         Now = now;
-        _recentQueries = new(() => subject is null || historyMax == 0
-            ? Task.FromResult<IReadOnlyList<RecentEntry>>([])
-            : store.GetRecentQueriesAsync(subject, historyMax, cancellationToken));
-        _viewedItems = new(() => subject is null || historyMax == 0
-            ? Task.FromResult<IReadOnlyList<RecentEntry>>([])
-            : store.GetViewedItemsAsync(subject, historyMax, cancellationToken));
+        _recentQueries = Once(subject, historyMax, store.GetRecentQueriesAsync, cancellationToken);
+        _viewedItems = Once(subject, historyMax, store.GetViewedItemsAsync, cancellationToken);
+        _orderedItems = Once(subject, historyMax, store.GetOrderedItemsAsync, cancellationToken);
+        _pushesSent = Once(subject, MaxPushesRead, store.GetPushesSentAsync, cancellationToken);
+        _interests = new(() => InterestCategories.ReadAsync(this, cancellationToken));
     }
 
     /// <summary>The user or device subject (<see cref="RealtimeSubject"/>), null when anonymous.</summary>
@@ -79,4 +84,18 @@ internal sealed class BrowseContext
 
     /// <summary>The caller's recently viewed items, newest first (empty when anonymous).</summary>
     public Task<IReadOnlyList<RecentEntry>> ViewedItemsAsync() => _viewedItems.Value;
+
+    /// <summary>The caller's recently ordered items, newest first (empty when anonymous).</summary>
+    public Task<IReadOnlyList<RecentEntry>> OrderedItemsAsync() => _orderedItems.Value;
+
+    /// <summary>The queries reported pushed to the caller, newest push first (empty when anonymous).</summary>
+    public Task<IReadOnlyList<RecentEntry>> PushesSentAsync() => _pushesSent.Value;
+
+    /// <summary>The caller's interest categories from the category hints of their recent queries, strongest first (<see cref="InterestCategories"/>).</summary>
+    public Task<IReadOnlyList<(string Category, double Weight)>> InterestsAsync() => _interests.Value;
+
+    // One read per request, made by whichever source or step asks first.
+    private static Lazy<Task<IReadOnlyList<RecentEntry>>> Once(
+        string? subject, int max, Func<string, int, CancellationToken, Task<IReadOnlyList<RecentEntry>>> read, CancellationToken cancellationToken)
+        => new(() => subject is null || max == 0 ? Task.FromResult<IReadOnlyList<RecentEntry>>([]) : read(subject, max, cancellationToken));
 }

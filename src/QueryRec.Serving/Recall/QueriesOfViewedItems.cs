@@ -3,10 +3,13 @@ using QueryRec.Serving.Strategies;
 
 namespace QueryRec.Serving.Recall;
 
-/// <summary>i2q of the caller's recently viewed items: the queries that led other users to those items.</summary>
-internal sealed class QueriesOfViewedItems(Func<StrategyOptions, int> maxItems) : IRecallSource<BrowseContext>
+/// <summary>
+/// i2q of the caller's recently viewed items: the queries that led other users to those items. With
+/// <paramref name="skipOrdered"/> the items the caller ordered are skipped (push's click-back: viewed but not bought).
+/// </summary>
+internal sealed class QueriesOfViewedItems(Func<StrategyOptions, int> maxItems, bool skipOrdered = false) : IRecallSource<BrowseContext>
 {
-    public string Name => "i2q_viewed";
+    public string Name => skipOrdered ? "i2q_viewed_not_bought" : "i2q_viewed";
 
     public async ValueTask<IReadOnlyList<Candidate>> RecallAsync(BrowseContext context, CancellationToken cancellationToken)
     {
@@ -15,7 +18,8 @@ internal sealed class QueriesOfViewedItems(Func<StrategyOptions, int> maxItems) 
             return [];
         }
 
-        var viewed = (await context.ViewedItemsAsync()).Take(maxItems(context.Options)).ToList();
+        var ordered = skipOrdered ? (await context.OrderedItemsAsync()).Select(static o => o.Value).ToHashSet(StringComparer.Ordinal) : null;
+        var viewed = (await context.ViewedItemsAsync()).Where(v => ordered?.Contains(v.Value) != true).Take(maxItems(context.Options)).ToList();
         var lists = await Task.WhenAll(viewed.Select(v => serving.Snapshot.GetItemQueriesAsync(v.Value, cancellationToken).AsTask()));
         var into = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         for (var i = 0; i < lists.Length; i++)

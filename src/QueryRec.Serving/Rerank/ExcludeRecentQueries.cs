@@ -1,15 +1,29 @@
+using QueryRec.Core.Matching;
 using QueryRec.Serving.Recall;
+using QueryRec.Serving.Strategies;
 
 namespace QueryRec.Serving.Rerank;
 
-/// <summary>Drops the queries the caller searched recently (they already know them).</summary>
-internal sealed class ExcludeRecentQueries : IRerankStep<BrowseContext>
+/// <summary>
+/// Drops the queries the caller searched recently (they already know them): every query of their recent list, or with
+/// <paramref name="within"/> those searched within that long before the request, and then also their near-duplicates
+/// (<see cref="NearDuplicates.Key"/>: "smart watch" after a search of "smartwatch").
+/// </summary>
+internal sealed class ExcludeRecentQueries(Func<StrategyOptions, TimeSpan>? within = null) : IRerankStep<BrowseContext>
 {
     public string Name => "exclude_recent";
 
     public async ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
-        var recent = (await state.Context.RecentQueriesAsync()).Select(static r => r.Value).ToHashSet(StringComparer.Ordinal);
-        return recent.Count == 0 ? candidates : candidates.Where(c => !recent.Contains(c.Text)).ToList();
+        var recent = await state.Context.RecentQueriesAsync();
+        if (within is null)
+        {
+            var searched = recent.Select(static r => r.Value).ToHashSet(StringComparer.Ordinal);
+            return searched.Count == 0 ? candidates : candidates.Where(c => !searched.Contains(c.Text)).ToList();
+        }
+
+        var since = state.Context.Now - within(state.Context.Options);
+        var keys = recent.Where(r => r.Time > since).Select(static r => NearDuplicates.Key(r.Value)).ToHashSet(StringComparer.Ordinal);
+        return keys.Count == 0 ? candidates : candidates.Where(c => !keys.Contains(NearDuplicates.Key(c.Text))).ToList();
     }
 }

@@ -36,6 +36,18 @@ internal sealed class ResilientRealtimeStore(IRealtimeStore inner, StoreResilien
         => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyList<RecentEntry>>(s.inner.GetViewedItemsAsync(s.subject, s.max, ct)), (inner, subject, max), cancellationToken).AsTask();
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetPushesSentAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyList<RecentEntry>>(s.inner.GetPushesSentAsync(s.subject, s.max, ct)), (inner, subject, max), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyList<RecentEntry>>(s.inner.GetOrderedItemsAsync(s.subject, s.max, ct)), (inner, subject, max), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RecentEntry> ScanSubjectsAsync(CancellationToken cancellationToken = default)
+        => inner.ScanSubjectsAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
         => resilience.ExecuteAsync(static (s, ct) => new ValueTask<IReadOnlyDictionary<string, int>>(s.inner.GetExposuresAsync(s.subject, s.day, s.words, ct)), (inner, subject, day, words), cancellationToken).AsTask();
 

@@ -8,4 +8,7 @@ internal static partial class StrategyLog
 
     [LoggerMessage(EventId = 31, EventName = "RerankStepFailed", Level = LogLevel.Warning, Message = "Rerank step {Step} of strategy {Strategy} failed and was skipped.")]
     public static partial void RerankStepFailed(ILogger logger, Exception exception, string step, string strategy);
+
+    [LoggerMessage(EventId = 32, EventName = "PushStateUnavailable", Level = LogLevel.Warning, Message = "The subject's pushes sent could not be read: nothing is pushed (degraded).")]
+    public static partial void PushStateUnavailable(ILogger logger, Exception exception);
 }

@@ -78,6 +78,50 @@ public sealed class StrategyOptions
     [Range(0.0, 10.0)]
     public double RelatedCategoryHotWeight { get; set; } = 0.01;
 
+    /// <summary>GetPushQueries: queries per call when the request says 0.</summary>
+    [Range(1, 20)]
+    public int PushDefaultLimit { get; set; } = 3;
+
+    /// <summary>GetPushQueries: a query the subject searched within this long is never pushed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan PushSearchedWithin { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>GetPushQueries: most distinct queries pushed to one subject per UTC day, counted on reported PUSH_SENT events.</summary>
+    [Range(1, 100)]
+    public int PushDailyCap { get; set; } = 3;
+
+    /// <summary>GetPushQueries: a query reported pushed to a subject is not pushed to them again for this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan PushCoolDown { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>GetPushQueries: MMR λ over category hints (1 keeps score order, lower spreads categories more).</summary>
+    [Range(0.0, 1.0)]
+    public double PushMmrLambda { get; set; } = 0.7;
+
+    /// <summary>GetPushQueries: how many interest categories (from the history's category hints) feed trending and the hot fallback.</summary>
+    [Range(1, 20)]
+    public int PushInterestCategories { get; set; } = 3;
+
+    /// <summary>GetPushQueries: weight of the interest queries (q2q of the subject's recent searches, u2q2q).</summary>
+    [Range(0.0, 100.0)]
+    public double PushRelatedWeight { get; set; } = 1.0;
+
+    /// <summary>GetPushQueries: weight of the refinements of the subject's recent (broad) searches.</summary>
+    [Range(0.0, 100.0)]
+    public double PushRefineWeight { get; set; } = 1.0;
+
+    /// <summary>GetPushQueries: weight of the click-back queries (i2q) of items viewed but not ordered.</summary>
+    [Range(0.0, 100.0)]
+    public double PushClickBackWeight { get; set; } = 1.0;
+
+    /// <summary>GetPushQueries: weight of the trending queries of the subject's interest categories.</summary>
+    [Range(0.0, 100.0)]
+    public double PushTrendingWeight { get; set; } = 0.5;
+
+    /// <summary>GetPushQueries: weight of the hot queries of the subject's interest categories.</summary>
+    [Range(0.0, 100.0)]
+    public double PushCategoryHotWeight { get; set; } = 5.0;
+
     /// <summary>
     /// Operator pins from configuration, on top of the index's whitelist pins (<c>w:pins</c>); hot-reloaded with
     /// the configuration, so a campaign word needs no rebuild. At most 100.

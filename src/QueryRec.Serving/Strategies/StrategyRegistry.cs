@@ -81,7 +81,39 @@ internal sealed class StrategyRegistry
         _shadingCategory = new ShadingWordsStrategy("shading-words-category-v1", new RecallPlan(
             [new HotQueries(CategoryScope.ContextOrGlobal, lastGood), pins],
             shadingSteps));
+
+        // Push: never what the subject searched within the window, filter, weigh each source, order, cool-down per
+        // query, spread categories, cut (the handler has already cut the limit to the day's remaining cap).
+        IRerankStep<BrowseContext>[] pushHead =
+        [
+            new ExcludeRecentQueries(static o => o.PushSearchedWithin),
+            new DropZeroResultAndBlacklisted(reranker),
+        ];
+        IRerankStep<BrowseContext>[] pushTail =
+        [
+            new OrderByScore(),
+            new PushCoolDown(),
+            new MmrByCategory(static o => o.PushMmrLambda),
+            new Limit<BrowseContext>(),
+        ];
+        Push = new PushStrategy(
+            "push-v1",
+            new RecallPlan(
+                [personalQueries, RelatedOfRecentQueries.Refinements(static o => o.PersonalSeedQueries), new QueriesOfViewedItems(static o => o.PersonalSeedItems, skipOrdered: true), ListsOfInterests.Trending(lastGood), ListsOfInterests.Hot(lastGood)],
+                [
+                    .. pushHead,
+                    new BoostSources([Source.Q2Q], static o => o.PushRelatedWeight),
+                    new BoostSources([Source.Refine], static o => o.PushRefineWeight),
+                    new BoostSources([Source.I2Q], static o => o.PushClickBackWeight),
+                    new BoostSources([Source.Trending], static o => o.PushTrendingWeight),
+                    new BoostSources([Source.CategoryHot], static o => o.PushCategoryHotWeight),
+                    .. pushTail,
+                ]),
+            new RecallPlan([new HotQueries(CategoryScope.Global, lastGood)], [.. pushHead, .. pushTail]));
     }
+
+    /// <summary>The GetPushQueries strategy (one for every subject; experiment arms change its options).</summary>
+    public PushStrategy Push { get; }
 
     /// <summary>The Discover strategy of a stage, null when Discover does not serve it.</summary>
     public DiscoverStrategy? Discover(Stage stage, Scene scene) => stage switch

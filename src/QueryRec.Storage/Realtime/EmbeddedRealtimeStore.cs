@@ -82,23 +82,10 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow();
         var plan = RealtimePlan.Of(updates, _buckets, now);
-        foreach (var (subject, values) in plan.RecentQueries)
-        {
-            var state = Subject(subject);
-            lock (state)
-            {
-                state.RecentQueries.Add(values, _options.RecentQueriesCap, now, _options.HistoryTtl);
-            }
-        }
-
-        foreach (var (subject, values) in plan.ViewedItems)
-        {
-            var state = Subject(subject);
-            lock (state)
-            {
-                state.ViewedItems.Add(values, _options.ViewedItemsCap, now, _options.HistoryTtl);
-            }
-        }
+        AddRecent(plan.RecentQueries, static s => s.RecentQueries, _options.RecentQueriesCap, now);
+        AddRecent(plan.ViewedItems, static s => s.ViewedItems, _options.ViewedItemsCap, now);
+        AddRecent(plan.PushesSent, static s => s.PushesSent, _options.PushesSentCap, now);
+        AddRecent(plan.OrderedItems, static s => s.OrderedItems, _options.ViewedItemsCap, now);
 
         foreach (var ((subject, day), words) in plan.Exposures)
         {
@@ -160,6 +147,42 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
         => Task.FromResult(ReadRecent(subject, max, static s => s.ViewedItems));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetPushesSentAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => Task.FromResult(ReadRecent(subject, max, static s => s.PushesSent));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => Task.FromResult(ReadRecent(subject, max, static s => s.OrderedItems));
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RecentEntry> ScanSubjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (subject, state) in _subjects)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DateTimeOffset? newest = null;
+            lock (state)
+            {
+                foreach (var list in (EmbeddedRecentList[])[state.RecentQueries, state.ViewedItems])
+                {
+                    if (list.Read(1, now, _options.HistoryTtl) is [var first] && (newest is null || first.Time > newest))
+                    {
+                        newest = first.Time;
+                    }
+                }
+            }
+
+            if (newest is { } time)
+            {
+                yield return new RecentEntry(subject, time);
+            }
+        }
+
+        await Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
@@ -324,6 +347,18 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
             .Select(static p => new TrendingCount(p.Key, p.Value.Count, p.Value.Subjects.Count))
             .ToList();
         return Task.FromResult(result);
+    }
+
+    private void AddRecent(Dictionary<string, Dictionary<string, DateTimeOffset>> lists, Func<EmbeddedSubjectState, EmbeddedRecentList> list, int cap, DateTimeOffset now)
+    {
+        foreach (var (subject, values) in lists)
+        {
+            var state = Subject(subject);
+            lock (state)
+            {
+                list(state).Add(values, cap, now, _options.HistoryTtl);
+            }
+        }
     }
 
     private EmbeddedSubjectState Subject(string subject) => _subjects.GetOrAdd(subject, static _ => new EmbeddedSubjectState());

@@ -10,6 +10,10 @@ internal sealed class EmbeddedSubjectState
 
     public EmbeddedRecentList ViewedItems { get; } = new();
 
+    public EmbeddedRecentList PushesSent { get; } = new();
+
+    public EmbeddedRecentList OrderedItems { get; } = new();
+
     /// <summary>The ids of the subject's events whose dedupe marks may still be held.</summary>
     public IEnumerable<string> EventIds => _events.Keys;
 
@@ -27,7 +31,7 @@ internal sealed class EmbeddedSubjectState
     }
 
     /// <summary>How many records the subject holds: list entries, exposure days and event ids.</summary>
-    public int Count() => RecentQueries.Count + ViewedItems.Count + _exposures.Count + _events.Count;
+    public int Count() => RecentQueries.Count + ViewedItems.Count + PushesSent.Count + OrderedItems.Count + _exposures.Count + _events.Count;
 
     public void AddExposures(DateOnly day, Dictionary<string, int> words, DateTimeOffset now)
     {

@@ -35,6 +35,21 @@ public interface IRealtimeStore
     /// <summary>The subject's recently viewed distinct items, newest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The queries pushed to the subject (reported PUSH_SENT events), distinct, newest push first, at most
+    /// <paramref name="max"/>: what the push cool-down and daily cap count.
+    /// </summary>
+    Task<IReadOnlyList<RecentEntry>> GetPushesSentAsync(string subject, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The subject's recently ordered distinct items, newest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every subject that holds a search history or viewed items, with the time of its newest entry, in no particular
+    /// order, each once, streamed (a batch job's walk over the namespace, never a request's).
+    /// </summary>
+    IAsyncEnumerable<RecentEntry> ScanSubjectsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>How often each of <paramref name="words"/> was exposed to the subject on <paramref name="day"/> (UTC).</summary>
     Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default);
 
@@ -52,8 +67,8 @@ public interface IRealtimeStore
     Task<int> MoveRecentQueriesAsync(string fromSubject, string toSubject, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Erases every per-subject record (right to be forgotten): recent queries, viewed items, exposures and the dedupe
-    /// marks of the subject's events. Anonymous aggregates (trending counts) stay. Says how many records went.
+    /// Erases every per-subject record (right to be forgotten): recent queries, viewed and ordered items, pushes sent,
+    /// exposures and the dedupe marks of the subject's events. Anonymous aggregates (trending counts) stay. Says how many records went.
     /// </summary>
     Task<int> EraseSubjectAsync(string subject, CancellationToken cancellationToken = default);
 
@@ -91,6 +106,12 @@ public enum RealtimeUpdateKind
 
     /// <summary>A submitted query: counts toward trending in its time bucket (count and distinct subjects).</summary>
     Trending,
+
+    /// <summary>A query pushed to the subject (PUSH_SENT): joins the subject's pushes sent (cool-down, daily cap).</summary>
+    PushSent,
+
+    /// <summary>An ordered item: joins the subject's ordered items (click-back pushes skip what was bought).</summary>
+    OrderedItem,
 
     /// <summary>
     /// An accepted event (value = its event id): indexes the event's dedupe mark under the subject, so that erasure

@@ -14,6 +14,8 @@ namespace QueryRec.Storage.Realtime;
 /// member = the normalized query or item id, score = the event time in Unix ms, so they are distinct by value and
 /// ordered by time (newest first when read in reverse), trimmed to the cap; entries older than <c>HistoryTtl</c> are
 /// skipped by reads and removed by writes, and the key expires <c>HistoryTtl</c> after the last update.</item>
+/// <item>Pushes sent: <c>{prefix}rt:ps:{subject}</c>; ordered items: <c>{prefix}rt:ob:{subject}</c>. Recent lists as above
+/// (pushed query or item id → event time), trimmed to <c>PushesSentCap</c> and <c>ViewedItemsCap</c>.</item>
 /// <item>Exposures: <c>{prefix}rt:exp:{subject}:{yyyyMMdd}</c>, a hash word → count for one UTC day, expiring after 2 days.</item>
 /// <item>Trending counts: <c>{prefix}rt:tr:{bucketStartUnixMs}</c>, a sorted set query → submissions in that bucket,
 /// trimmed to the most submitted <c>TrendingQueriesPerBucket</c>, expiring once the bucket has left the window.</item>
@@ -33,6 +35,8 @@ internal sealed class RealtimeKeyspace
     private readonly byte[] _eventHead;
     private readonly byte[] _recentQueriesHead;
     private readonly byte[] _viewedItemsHead;
+    private readonly byte[] _pushesSentHead;
+    private readonly byte[] _orderedItemsHead;
     private readonly byte[] _exposuresHead;
     private readonly byte[] _trendingHead;
     private readonly byte[] _submittersHead;
@@ -44,6 +48,8 @@ internal sealed class RealtimeKeyspace
         _eventHead = Concat(prefix, "rt:ev:"u8);
         _recentQueriesHead = Concat(prefix, "rt:rq:"u8);
         _viewedItemsHead = Concat(prefix, "rt:vi:"u8);
+        _pushesSentHead = Concat(prefix, "rt:ps:"u8);
+        _orderedItemsHead = Concat(prefix, "rt:ob:"u8);
         _exposuresHead = Concat(prefix, "rt:exp:"u8);
         _trendingHead = Concat(prefix, "rt:tr:"u8);
         _submittersHead = Concat(prefix, "rt:tu:{"u8);
@@ -55,6 +61,14 @@ internal sealed class RealtimeKeyspace
     public RedisKey RecentQueries(string subject) => Join(_recentQueriesHead, subject);
 
     public RedisKey ViewedItems(string subject) => Join(_viewedItemsHead, subject);
+
+    public RedisKey PushesSent(string subject) => Join(_pushesSentHead, subject);
+
+    public RedisKey OrderedItems(string subject) => Join(_orderedItemsHead, subject);
+
+    /// <summary>The match pattern of every recent-queries or viewed-items key, and the length of the head before the subject.</summary>
+    public ((RedisValue Pattern, int HeadLength) RecentQueries, (RedisValue Pattern, int HeadLength) ViewedItems) SubjectListPatterns()
+        => ((Pattern(_recentQueriesHead), _recentQueriesHead.Length), (Pattern(_viewedItemsHead), _viewedItemsHead.Length));
 
     public RedisKey Exposures(string subject, DateOnly day)
         => Join(_exposuresHead, subject + ":" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
@@ -73,6 +87,23 @@ internal sealed class RealtimeKeyspace
     {
         var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(query));
         return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    // SCAN's MATCH is a glob: the head's own glob characters are escaped.
+    private static RedisValue Pattern(byte[] head)
+    {
+        var escaped = new System.Text.StringBuilder();
+        foreach (var c in Encoding.UTF8.GetString(head))
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.Append('*').ToString();
     }
 
     private static RedisKey Join(byte[] head, string tail)

@@ -23,8 +23,12 @@ public sealed class RealtimeOptions
     [Range(1, 1000)]
     public int ViewedItemsCap { get; set; } = 50;
 
+    /// <summary>How many distinct pushed queries are kept per subject (push cool-down and daily cap read them).</summary>
+    [Range(1, 1000)]
+    public int PushesSentCap { get; set; } = 100;
+
     /// <summary>
-    /// How long an entry of a subject's recent lists (search history, viewed items) lives after it was last searched
+    /// How long an entry of a subject's recent lists (search history, viewed and ordered items, pushes sent) lives after it was last searched
     /// or viewed; a list untouched for that long goes as a whole.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]

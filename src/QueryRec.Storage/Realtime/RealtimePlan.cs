@@ -11,6 +11,10 @@ internal sealed class RealtimePlan
 
     public Dictionary<string, Dictionary<string, DateTimeOffset>> ViewedItems { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, Dictionary<string, DateTimeOffset>> PushesSent { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Dictionary<string, DateTimeOffset>> OrderedItems { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<(string Subject, DateOnly Day), Dictionary<string, int>> Exposures { get; } = [];
 
     public Dictionary<long, Dictionary<string, Submissions>> Trending { get; } = [];
@@ -35,6 +39,12 @@ internal sealed class RealtimePlan
                     break;
                 case RealtimeUpdateKind.ViewedItem:
                     Latest(plan.ViewedItems, update);
+                    break;
+                case RealtimeUpdateKind.PushSent:
+                    Latest(plan.PushesSent, update);
+                    break;
+                case RealtimeUpdateKind.OrderedItem:
+                    Latest(plan.OrderedItems, update);
                     break;
                 case RealtimeUpdateKind.Exposure:
                     var day = DateOnly.FromDateTime(update.Time.UtcDateTime);

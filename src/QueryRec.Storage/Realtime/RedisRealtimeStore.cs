@@ -117,6 +117,8 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         var pending = new List<Task>();
         AddRecent(db, pending, plan.RecentQueries, _keys.RecentQueries, _options.RecentQueriesCap, now);
         AddRecent(db, pending, plan.ViewedItems, _keys.ViewedItems, _options.ViewedItemsCap, now);
+        AddRecent(db, pending, plan.PushesSent, _keys.PushesSent, _options.PushesSentCap, now);
+        AddRecent(db, pending, plan.OrderedItems, _keys.OrderedItems, _options.ViewedItemsCap, now);
         var seenUntil = (now + _options.DedupeWindow).ToUnixTimeMilliseconds();
         foreach (var (subject, ids) in plan.EventsSeen)
         {
@@ -167,6 +169,57 @@ public sealed class RedisRealtimeStore : IRealtimeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
         => ReadRecentAsync(_keys.ViewedItems(subject), max, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetPushesSentAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => ReadRecentAsync(_keys.PushesSent(subject), max, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+        => ReadRecentAsync(_keys.OrderedItems(subject), max, cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RecentEntry> ScanSubjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // SCAN per primary (a cluster has several), a page at a time: memory stays at one page of keys. Each subject
+        // once: from its search history (with the newer of its two lists), else from its viewed items.
+        var ((queriesPattern, queriesHead), (viewedPattern, viewedHead)) = _keys.SubjectListPatterns();
+        foreach (var endpoint in _redis.GetEndPoints())
+        {
+            var server = _redis.GetServer(endpoint);
+            if (!server.IsConnected || server.IsReplica)
+            {
+                continue;
+            }
+
+            await foreach (var key in server.KeysAsync(pattern: queriesPattern, pageSize: ScanPageSize).WithCancellation(cancellationToken))
+            {
+                var subject = SubjectOf(key, queriesHead);
+                var queries = ReadRecentAsync(key, 1, cancellationToken);
+                var viewed = ReadRecentAsync(_keys.ViewedItems(subject), 1, cancellationToken);
+                if (Newest([.. await queries, .. await viewed]) is { } time)
+                {
+                    yield return new RecentEntry(subject, time);
+                }
+            }
+
+            await foreach (var key in server.KeysAsync(pattern: viewedPattern, pageSize: ScanPageSize).WithCancellation(cancellationToken))
+            {
+                var subject = SubjectOf(key, viewedHead);
+                if (!await Db.KeyExistsAsync(_keys.RecentQueries(subject)).WaitAsync(cancellationToken)
+                    && Newest(await ReadRecentAsync(key, 1, cancellationToken)) is { } time)
+                {
+                    yield return new RecentEntry(subject, time);
+                }
+            }
+        }
+    }
+
+    private const int ScanPageSize = 1000;
+
+    private static string SubjectOf(RedisKey key, int headLength) => System.Text.Encoding.UTF8.GetString(((byte[])key!).AsSpan(headLength));
+
+    private static DateTimeOffset? Newest(IReadOnlyList<RecentEntry> entries) => entries.Count == 0 ? null : entries.Max(static e => e.Time);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
@@ -239,7 +292,10 @@ public sealed class RedisRealtimeStore : IRealtimeStore
         var db = Db;
         var events = _keys.SubjectEvents(subject);
         var ids = await db.SortedSetRangeByRankAsync(events).WaitAsync(cancellationToken);
-        var keys = new List<RedisKey>(ids.Length + 16) { _keys.RecentQueries(subject), _keys.ViewedItems(subject) };
+        var keys = new List<RedisKey>(ids.Length + 16)
+        {
+            _keys.RecentQueries(subject), _keys.ViewedItems(subject), _keys.PushesSent(subject), _keys.OrderedItems(subject),
+        };
         keys.AddRange(ids.Select(id => _keys.Event((string)id!)));
 
         // An exposure is counted on its event's day: at most the dedupe window old when written, and the key lives two

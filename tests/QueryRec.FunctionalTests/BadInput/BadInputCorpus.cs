@@ -96,6 +96,9 @@ public static class BadInputCorpus
         yield return new(CorpusRpc.DeleteHistory, "user_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
         yield return new(CorpusRpc.DeleteHistory, "device_id", [2], Limits.MaxIdLength, FieldKind.Opaque);
         yield return new(CorpusRpc.DeleteHistory, "query", [3], Limits.MaxQueryLength, FieldKind.VisibleText);
+
+        yield return new(CorpusRpc.GetPushQueries, "user_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.GetPushQueries, "device_id", [2], Limits.MaxIdLength, FieldKind.Opaque);
     }
 
     private static IEnumerable<StringValue> Values(int max)
@@ -204,6 +207,7 @@ public static class BadInputCorpus
             CorpusRpc.Discover => Concat(BaseDiscover().ToByteArray(), fieldBytes),
             CorpusRpc.GetShadingWords => Concat(new GetShadingWordsRequest().ToByteArray(), fieldBytes),
             CorpusRpc.DeleteHistory => Concat(BaseDeleteHistory().ToByteArray(), fieldBytes),
+            CorpusRpc.GetPushQueries => Concat(new GetPushQueriesRequest().ToByteArray(), fieldBytes),
             _ => Events(Concat(BaseEvent(name).ToByteArray(), fieldBytes)),
         };
 
@@ -272,7 +276,14 @@ public static class BadInputCorpus
 
         yield return Ok("Suggest.limit.max", CorpusRpc.Suggest, Concat(BaseSuggest().ToByteArray(), Int(7, Limits.MaxSuggestLimit)));
         yield return Ok("Discover.limit.max", CorpusRpc.Discover, Concat(BaseDiscover().ToByteArray(), Int(6, 50)));
+        foreach (var v in new[] { -1, 21, int.MaxValue, int.MinValue })
+        {
+            yield return Invalid($"GetPushQueries.limit.{v}", CorpusRpc.GetPushQueries, [], "limit", Int(3, v));
+        }
+
         yield return Ok("GetShadingWords.limit.max", CorpusRpc.GetShadingWords, Int(6, 20));
+        yield return Ok("GetPushQueries.limit.max", CorpusRpc.GetPushQueries, Int(3, 20));
+        yield return Ok("GetPushQueries.anonymous", CorpusRpc.GetPushQueries, []);
 
         // Missing fields: an anonymous caller is fine; a Suggest without a prefix is not.
         yield return Ok("Suggest.anonymous", CorpusRpc.Suggest, BaseSuggest().ToByteArray());

@@ -51,4 +51,30 @@ public sealed class BrowseDegradedTests
             await host.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task RealtimeStoreDown_PushesNothingToAKnownSubject_AndHotToAnAnonymousOne()
+    {
+        var host = new EmbeddedBrowseHost
+        {
+            ExtraServices = services => services.Replace(ServiceDescriptor.Singleton<IRealtimeStore>(new DownRealtimeStore())),
+        };
+        await host.InitializeAsync();
+        try
+        {
+            var known = await host.Client.GetPushQueriesAsync(new GetPushQueriesRequest { UserId = "u", Limit = 3 });
+            var anonymous = await host.Client.GetPushQueriesAsync(new GetPushQueriesRequest { Limit = 3 });
+
+            // The cap cannot be checked: nothing is pushed rather than a push over it.
+            Assert.Empty(known.Items);
+            Assert.Equal(0, known.RemainingToday);
+            Assert.Equal(["source_error:pushes_sent"], known.Metadata.DegradedReasons);
+            Assert.Equal(BrowseHost.GlobalHot.Take(3), anonymous.Items.Select(static i => i.Text));
+            Assert.True(anonymous.Fallback);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
 }

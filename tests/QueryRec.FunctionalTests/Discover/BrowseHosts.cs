@@ -29,6 +29,12 @@ public abstract class BrowseHost() : FakeClockHost(Now)
 
     public const string Pin = "black friday deals";
 
+    /// <summary>The trending list of category "audio" (the category of "airpods").</summary>
+    public const string AudioTrending = "airpods pro 2";
+
+    /// <summary>Push: most distinct queries pushed per subject and UTC day.</summary>
+    public const int PushCap = 10;
+
     private int _events;
 
     internal static IndexBuild BuildIndex()
@@ -89,6 +95,7 @@ public abstract class BrowseHost() : FakeClockHost(Now)
         Ranked(IndexKeys.Hot(IndexKeys.GlobalCategory), GlobalHot);
         Ranked(IndexKeys.Hot("phones"), PhonesHot);
         Ranked(IndexKeys.Trending(IndexKeys.GlobalCategory), "switch 2");
+        Ranked(IndexKeys.Trending("audio"), AudioTrending);
 
         var pins = new PinList();
         pins.Pins.Add(new QueryRec.Storage.V1.Pin { Text = Pin });
@@ -104,11 +111,16 @@ public abstract class BrowseHost() : FakeClockHost(Now)
             ["QueryRec:Strategies:RecallBudget"] = "00:00:05",
             ["QueryRec:Strategies:ShadingDailyExposureCap"] = ExposureCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["QueryRec:Strategies:RotationIntervalSeconds"] = RotationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QueryRec:Strategies:PushDailyCap"] = PushCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
     /// <summary>Reports one event for a user through ReportEvents, a minute before the clock.</summary>
     public async Task ReportAsync(EventType type, string userId, string query = "", string itemId = "")
+        => await ReportAsync(type, userId, query, itemId, string.Empty);
+
+    /// <summary>Reports one event for a user or a device through ReportEvents, a minute before the clock.</summary>
+    public async Task ReportAsync(EventType type, string userId, string query, string itemId, string deviceId)
     {
         var response = await Client.ReportEventsAsync(new ReportEventsRequest
         {
@@ -120,6 +132,7 @@ public abstract class BrowseHost() : FakeClockHost(Now)
                     Type = type,
                     Time = Timestamp.FromDateTimeOffset(Time.GetUtcNow().AddMinutes(-1)),
                     UserId = userId,
+                    DeviceId = deviceId,
                     Query = query,
                     ItemId = itemId,
                 },
@@ -150,6 +163,12 @@ public sealed class RedisBrowseHost : BrowseHost
         await _redis.DisposeAsync();
     }
 
-    protected override Task ConfigureAsync(Dictionary<string, string?> settings)
-        => RedisTestIndex.PublishAndConfigureAsync(_redis, BuildIndex(), settings);
+    /// <summary>The Redis and key prefix the host serves from, as the indexer's <c>--redis</c> and <c>--key-prefix</c> take them.</summary>
+    public (string Redis, string KeyPrefix) Store { get; private set; }
+
+    protected override async Task ConfigureAsync(Dictionary<string, string?> settings)
+    {
+        await RedisTestIndex.PublishAndConfigureAsync(_redis, BuildIndex(), settings);
+        Store = (settings["QueryRec:Store:Redis"]!, settings["QueryRec:Store:KeyPrefix"]!);
+    }
 }

@@ -26,7 +26,7 @@ public abstract class ErasureTests<THost>(THost host)
         ItemId = itemId,
     };
 
-    /// <summary>Reports a device's search, then a login session of the user on it: search, shown words, a view.</summary>
+    /// <summary>Reports a device's search, then a login session of the user on it: search, shown words, a view, an order and pushes.</summary>
     private async Task<List<Event>> ReportLifeOfAsync(string user, string device)
     {
         List<Event> events =
@@ -35,6 +35,9 @@ public abstract class ErasureTests<THost>(THost host)
             Event(EventType.SearchSubmitted, user, device, query: "halo reach"),
             Event(EventType.SuggestionShown, user, "", query: "gears of war"),
             Event(EventType.ItemViewed, user, "", itemId: "sku-" + _run),
+            Event(EventType.Order, user, "", itemId: "sku-" + _run),
+            Event(EventType.PushSent, user, "", query: "gears of war 3"),
+            Event(EventType.PushSent, "", device, query: "gears of war 3"),
         ];
         foreach (var e in events)
         {

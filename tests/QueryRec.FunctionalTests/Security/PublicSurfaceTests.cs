@@ -16,6 +16,7 @@ public sealed class PublicSurfaceTests
     [
         "/queryrec.v1.QueryRecService/DeleteHistory",
         "/queryrec.v1.QueryRecService/Discover",
+        "/queryrec.v1.QueryRecService/GetPushQueries",
         "/queryrec.v1.QueryRecService/GetShadingWords",
         "/queryrec.v1.QueryRecService/ReportEvents",
         "/queryrec.v1.QueryRecService/Suggest",

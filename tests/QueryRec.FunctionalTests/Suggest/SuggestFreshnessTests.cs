@@ -247,6 +247,14 @@ public sealed class SuggestRealtimeDegradedTests
 
         public Task<IReadOnlyList<RecentEntry>> GetViewedItemsAsync(string subject, int max, CancellationToken cancellationToken = default) => inner.GetViewedItemsAsync(subject, max, cancellationToken);
 
+        public Task<IReadOnlyList<RecentEntry>> GetPushesSentAsync(string subject, int max, CancellationToken cancellationToken = default)
+            => inner.GetPushesSentAsync(subject, max, cancellationToken);
+
+        public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
+            => inner.GetOrderedItemsAsync(subject, max, cancellationToken);
+
+        public IAsyncEnumerable<RecentEntry> ScanSubjectsAsync(CancellationToken cancellationToken = default) => inner.ScanSubjectsAsync(cancellationToken);
+
         public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default) => inner.GetExposuresAsync(subject, day, words, cancellationToken);
 
         public Task<IReadOnlyList<TrendingCount>> GetTrendingAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => inner.GetTrendingAsync(now, max, cancellationToken);

@@ -51,6 +51,8 @@ public sealed class RedisRealtimeStoreTests(RedisServerFixture redis)
             new(RealtimeUpdateKind.ViewedItem, "u:alice", "sku-9", at),
             new(RealtimeUpdateKind.Exposure, "d:dev-1", "tv", at),
             new(RealtimeUpdateKind.Trending, "u:alice", "iphone 15", at),
+            new(RealtimeUpdateKind.PushSent, "u:alice", "tv stand", at),
+            new(RealtimeUpdateKind.OrderedItem, "u:alice", "sku-9", at),
         ]);
 
         var tag = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes("iphone 15")).ToString("x16", CultureInfo.InvariantCulture);
@@ -58,6 +60,8 @@ public sealed class RedisRealtimeStoreTests(RedisServerFixture redis)
         string[] expected =
         [
             _prefix + "rt:exp:d:dev-1:20260301",
+            _prefix + "rt:ob:u:alice",
+            _prefix + "rt:ps:u:alice",
             _prefix + "rt:rq:u:alice",
             _prefix + "rt:tr:" + bucket,
             _prefix + "rt:tu:{" + tag + "}:" + bucket,

@@ -65,4 +65,21 @@ public sealed class ProgressLineTests
             ["train: fitting: 5.0 s elapsed", "train: fitting: 10.0 s elapsed"],
             writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public void Tick_StreamOfUnknownLength_WritesTheCountAndRate()
+    {
+        var time = new FakeTimeProvider();
+        using var writer = new StringWriter();
+        var progress = new ProgressLine(writer, time, "push-export: subjects", unit: "subjects");
+
+        progress.Add(50);
+        time.Advance(TimeSpan.FromSeconds(5));
+        progress.Add(50);
+        progress.Dispose();
+
+        Assert.Equal(
+            ["push-export: subjects: 50 subjects, 10/s, 5.0 s elapsed", "push-export: subjects: 100 subjects in 5.0 s (20/s)"],
+            writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
 }
