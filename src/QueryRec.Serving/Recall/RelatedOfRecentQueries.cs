@@ -18,6 +18,13 @@ internal sealed class RelatedOfRecentQueries(
     Source source = Source.Q2Q,
     Reason reason = Reason.Related) : IRecallSource<BrowseContext>
 {
+    /// <summary>
+    /// The q2q lists alone, whatever <see cref="StrategyOptions.PersonalFromDiscoveryRelated"/> says: push was measured
+    /// with them (docs/evaluation.md, "Push"), and the rd: seeds only for PERSONAL.
+    /// </summary>
+    public static RelatedOfRecentQueries SessionNeighbours(Func<StrategyOptions, int> maxQueries)
+        => new(maxQueries, read: static (snapshot, query, ct) => snapshot.GetRelatedQueriesAsync(query, ct));
+
     /// <summary>The refinements (<c>rf:</c>) of the caller's recent queries.</summary>
     public static RelatedOfRecentQueries Refinements(Func<StrategyOptions, int> maxQueries)
         => new(maxQueries, "refine_recent", static (snapshot, query, ct) => snapshot.GetRefinementsAsync(query, ct), Source.Refine, Reason.Refinement);

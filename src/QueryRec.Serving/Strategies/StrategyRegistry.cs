@@ -99,7 +99,7 @@ internal sealed class StrategyRegistry
         Push = new PushStrategy(
             "push-v1",
             new RecallPlan(
-                [personalQueries, RelatedOfRecentQueries.Refinements(static o => o.PersonalSeedQueries), new QueriesOfViewedItems(static o => o.PersonalSeedItems, skipOrdered: true), ListsOfInterests.Trending(lastGood), ListsOfInterests.Hot(lastGood)],
+                [RelatedOfRecentQueries.SessionNeighbours(static o => o.PersonalSeedQueries), RelatedOfRecentQueries.Refinements(static o => o.PersonalSeedQueries), new QueriesOfViewedItems(static o => o.PersonalSeedItems, skipOrdered: true), ListsOfInterests.Trending(lastGood), ListsOfInterests.Hot(lastGood)],
                 [
                     .. pushHead,
                     new BoostSources([Source.Q2Q], static o => o.PushRelatedWeight),
