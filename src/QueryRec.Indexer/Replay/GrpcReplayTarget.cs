@@ -41,6 +41,9 @@ internal sealed class GrpcReplayTarget : IReplayTarget, IDisposable
     public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
         => _client.DiscoverAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
 
+    public Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken)
+        => _client.CorrectAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
+
     public async Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -12,5 +12,7 @@ internal interface IReplayTarget
 
     Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken);
 
+    Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken);
+
     Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken);
 }

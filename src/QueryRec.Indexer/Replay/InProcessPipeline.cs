@@ -119,6 +119,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
     public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
         => Pipeline.DiscoverAsync(request, PipelineCall.Unbounded, cancellationToken);
 
+    public Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken)
+        => Pipeline.CorrectAsync(request, PipelineCall.Unbounded, cancellationToken);
+
     public Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
         => Pipeline.ReportEventsAsync(request, PipelineCall.Unbounded, cancellationToken);
 

@@ -137,6 +137,9 @@ public sealed class ReplayBothWaysTests : IDisposable
             return new GrpcServer(app, GrpcChannel.ForAddress(address));
         }
 
+        public Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken)
+            => _client.CorrectAsync(request, cancellationToken: cancellationToken).ResponseAsync;
+
         public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
             => _client.DiscoverAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 
