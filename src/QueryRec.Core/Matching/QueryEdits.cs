@@ -141,7 +141,11 @@ public static class QueryEdits
         return differing;
     }
 
-    /// <summary>The typo edits from <paramref name="query"/> to <paramref name="correction"/> within the budget and with the same digits; 0 otherwise.</summary>
+    /// <summary>
+    /// The typo edits from <paramref name="query"/> to <paramref name="correction"/> within the budget and with the same
+    /// digits; 0 otherwise. With as many words on both sides each word keeps its own budget (1 edit below 8 runes, 2
+    /// from 8: "hitman" is not two letters from "batman"); a word more or less is never a typo ("elder scrolls v").
+    /// </summary>
     public static int Typo(string query, string correction)
     {
         var b = Runes(correction);
@@ -152,7 +156,45 @@ public static class QueryEdits
         }
 
         var distance = Osa(Runes(query), b, budget);
-        return distance <= budget ? distance : 0;
+        return distance <= budget && WordsAgree(query.Split(' '), correction.Split(' ')) ? distance : 0;
+    }
+
+    private static bool WordsAgree(string[] query, string[] correction)
+    {
+        if (query.Length != correction.Length)
+        {
+            return !Contains(query, correction) && !Contains(correction, query);
+        }
+
+        for (var i = 0; i < query.Length; i++)
+        {
+            if (!string.Equals(query[i], correction[i], StringComparison.Ordinal))
+            {
+                var word = Runes(correction[i]);
+                var wordBudget = word.Length < TwoEditsLength ? 1 : 2;
+                if (Osa(Runes(query[i]), word, wordBudget) > wordBudget)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when every word of <paramref name="inner"/> is a word of <paramref name="outer"/> (as a multiset).</summary>
+    private static bool Contains(string[] outer, string[] inner)
+    {
+        var words = outer.ToList();
+        foreach (var word in inner)
+        {
+            if (!words.Remove(word))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when a text holds a rune with a pinyin reading.</summary>

@@ -72,8 +72,9 @@ internal static class CorrectionPairsWriter
     }
 
     /// <summary>
-    /// b did better than a: a smaller share of zero-result searches (when either has result counts), or else more
-    /// clicks per search (a log without result counts, such as Best Buy's).
+    /// b did better than a: a smaller share of zero-result searches, when the log has result counts; otherwise (Best Buy
+    /// logs a search only with its click, so clicks cannot tell) b searched at least <see cref="CrowdRatio"/> times as
+    /// often, the spelling most users reach, and with no markedly lower click rate.
     /// </summary>
     internal static bool MoreSuccessful(QueryAcc a, QueryAcc b)
     {
@@ -81,14 +82,17 @@ internal static class CorrectionPairsWriter
         {
             var zeroA = a.KnownResults == 0 ? 0 : (double)a.ZeroResults / a.KnownResults;
             var zeroB = b.KnownResults == 0 ? 0 : (double)b.ZeroResults / b.KnownResults;
-            if (zeroA != zeroB)
-            {
-                return zeroA > zeroB;
-            }
+            return zeroA > zeroB || (zeroA == zeroB && Ctr(b) > Ctr(a));
         }
 
-        return Ctr(b) > Ctr(a);
+        return b.Count >= CrowdRatio * a.Count && Ctr(b) >= Ctr(a) - ClickRateMargin;
     }
+
+    /// <summary>How many times as often a close query must be searched to count as more successful in a log without result counts.</summary>
+    internal const int CrowdRatio = 2;
+
+    /// <summary>How much lower a click rate may be and still not count as markedly lower.</summary>
+    internal const double ClickRateMargin = 0.25;
 
     private static double Ctr(QueryAcc q) => q.Count == 0 ? 0 : Math.Min(1.0, (double)q.Clicks / q.Count);
 

@@ -49,9 +49,11 @@ internal sealed class EvaluateCommand
         var server = new Option<string?>("--server") { Description = "Replay through a running server instead of the in-process service (http:// for h2c, https:// for TLS). It must be fresh (nothing reported to it) and serve the index built from the events before the split (--write-index); docs/evaluation.md." };
         var writeIndex = new Option<string?>("--write-index") { Description = "Also write the index built from the events before the split to this file (.qrx), for a server to serve." };
         var discovery = new Option<bool>("--discovery") { Description = "Measure Discover instead of Suggest: for consecutive searches of one user within 30 min after the split, how often each section (asked with the first query) shows the next one, against the hot list (docs/evaluation.md, \"Discover\")." };
+        var correction = new Option<bool>("--correction") { Description = "Measure Correct and the zero-result ALTERNATIVES section instead of Suggest: precision and recall per kind on --truth cases (simulate --truth), else on correction pairs mined from the events after the split (docs/evaluation.md, \"Correction\")." };
+        var truth = new Option<string?>("--truth") { Description = "With --correction: the simulator's typo truth file (simulate --truth)." };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery, correction, truth,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -70,6 +72,8 @@ internal sealed class EvaluateCommand
                 Server = r.GetValue(server),
                 WriteIndex = r.GetValue(writeIndex),
                 Discovery = r.GetValue(discovery),
+                Correction = r.GetValue(correction),
+                TruthPath = r.GetValue(truth),
             },
             ct));
         return command;
@@ -128,6 +132,11 @@ internal sealed class EvaluateCommand
         }
 
         var buildSeconds = context.Time.GetElapsedTime(started).TotalSeconds;
+        if (args.Correction)
+        {
+            return await EvaluateCorrection.RunAsync(context, args, built, events, split, settings, server, cancellationToken);
+        }
+
         if (args.Discovery)
         {
             return await EvaluateDiscovery.RunAsync(context, args, built, events, split, warmup, settings, server, cancellationToken);

@@ -41,6 +41,8 @@ public sealed class QueryEditsTests
     [InlineData("iphone 16", "iphone 15")]  // digits are never edited
     [InlineData("65 inch tv", "55 inch tv")]
     [InlineData("tvs", "tv")]               // a correction under 4 runes takes no typo
+    [InlineData("hitman xbox", "batman xbox")] // two edits in one 6-letter word
+    [InlineData("elder scrolls v", "elder scrolls")] // a word less
     public void Classify_DigitsOrShortCorrections_AreNone(string query, string correction)
         => Assert.Equal(QueryEditKind.None, QueryEdits.Classify(query, correction).Kind);
 
