@@ -8,4 +8,5 @@ public enum CorpusRpc
     GetShadingWords,
     ReportEvents,
     DeleteHistory,
+    Correct,
 }
