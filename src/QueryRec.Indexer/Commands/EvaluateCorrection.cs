@@ -88,6 +88,7 @@ internal static class EvaluateCorrection
         if (args.JsonPath is not null)
         {
             await File.WriteAllTextAsync(args.JsonPath, ToJson(result, facts), cancellationToken);
+            await File.WriteAllLinesAsync(args.JsonPath + ".misses.tsv", result.Misses, cancellationToken);
             await File.WriteAllLinesAsync(
                 args.JsonPath + ".corrections.tsv",
                 corrected.Select(static c => string.Join('\t', c.Query, c.Correction.Text, c.Correction.Kind, c.Correction.Confidence.ToString("0.###", CultureInfo.InvariantCulture), c.Correction.Action, c.Correction.Mined)),
@@ -98,10 +99,15 @@ internal static class EvaluateCorrection
     }
 
     /// <summary>The figures of one run.</summary>
-    public sealed record Result(IReadOnlyList<CorrectionMetrics> Kinds, CorrectionMetrics Negatives, IReadOnlyList<RescueMetrics> Rescue);
+    public sealed record Result(IReadOnlyList<CorrectionMetrics> Kinds, CorrectionMetrics Negatives, IReadOnlyList<RescueMetrics> Rescue)
+    {
+        /// <summary>The cases not corrected to the intended query: kind, typed, intended, what was answered (empty: nothing).</summary>
+        public List<string> Misses { get; } = [];
+    }
 
     public static async Task<Result> ScoreAsync(CliContext context, IReplayTarget target, IReadOnlyList<CorrectionCase> cases, CancellationToken cancellationToken)
     {
+        var misses = new List<string>();
         var kinds = new SortedDictionary<string, CorrectionMetrics>(StringComparer.Ordinal);
         var all = new CorrectionMetrics("all");
         var rescue = new SortedDictionary<string, RescueMetrics>(StringComparer.Ordinal);
@@ -121,6 +127,11 @@ internal static class EvaluateCorrection
                 var rewrite = answer?.Action == CorrectionAction.Rewrite;
                 Of(kinds, c.Kind, static n => new CorrectionMetrics(n)).Add(answer is not null, right, rewrite);
                 all.Add(answer is not null, right, rewrite);
+                if (!right)
+                {
+                    misses.Add(string.Join('\t', c.Kind, c.Typed, c.Intended, answer?.Text ?? string.Empty));
+                }
+
                 if (c.Results is null or 0)
                 {
                     var rank = await RescueRankAsync(target, c, cancellationToken);
@@ -139,7 +150,9 @@ internal static class EvaluateCorrection
             negatives.Add(answer is not null, answer is null, answer?.Action == CorrectionAction.Rewrite);
         }
 
-        return new Result([.. kinds.Values, all], negatives, [.. rescue.Values, rescueAll]);
+        var result = new Result([.. kinds.Values, all], negatives, [.. rescue.Values, rescueAll]);
+        result.Misses.AddRange(misses);
+        return result;
     }
 
     /// <summary>The distinct normalized queries searched at or after the split, most searched first (then text), at most <see cref="MaxTestQueries"/>.</summary>
