@@ -10,51 +10,79 @@ namespace QueryRec.Serving.Correction;
 /// <summary>
 /// The queries of one index version a submitted query may have meant, each classified by <see cref="QueryEdits"/>:
 /// its mined pair (c:), spacing variants that are queries, full-pinyin matches of Latin input (py:), homophones of
-/// all-hanzi input (py: of its own readings) and vocabulary texts within the typo bound (the version's typo trie).
-/// Reads: the nodes in one round, then the statistics of every candidate in one more.
+/// all-hanzi input (py: of its own readings) (<see cref="ReadAsync"/>), and vocabulary texts within the typo bound
+/// (the version's typo trie, <see cref="SearchTrieAsync"/>). Each reads its nodes, then the candidates' statistics.
 /// </summary>
 internal static class CorrectionCandidates
 {
     private const int MaxPinyinLookups = 4;
 
-    public static async Task<List<CorrectionCandidate>> FindAsync(
+    /// <summary>
+    /// The candidates that cost a few exact reads: the mined pair, spacing variants, pinyin and homophone nodes.
+    /// </summary>
+    public static async Task<List<CorrectionCandidate>> ReadAsync(
         ServingIndex serving, string query, QueryCorrection? mined, CorrectionOptions options, CancellationToken cancellationToken)
     {
         var texts = new Dictionary<string, QueryEdit>(StringComparer.Ordinal);
-        void Add(string text)
-        {
-            if (!texts.ContainsKey(text) && Edit(query, text, options) is { Kind: not QueryEditKind.None } edit)
-            {
-                texts[text] = edit;
-            }
-        }
-
         if (mined is not null)
         {
-            Add(mined.Text);
+            Add(texts, query, mined.Text, options);
         }
 
-        SpacingVariants.Of(query, options.MaxSpacingVariants).ForEach(Add);
-        if (serving.Fuzzy.Ready is { } trie)
+        foreach (var variant in SpacingVariants.Of(query, options.MaxSpacingVariants))
         {
-            var edits = Math.Min(options.MaxEditDistance, QueryEdits.TypoBudget(QueryNormalizer.RuneCount(query) + 1));
-            if (edits > 0)
-            {
-                foreach (var match in trie.Search(query, edits, options.MaxTypoCandidates))
-                {
-                    Add(match.Prefix);
-                }
-            }
+            Add(texts, query, variant, options);
         }
 
         foreach (var node in await PinyinNodesAsync(serving, query, cancellationToken))
         {
             foreach (var completion in node?.Completions ?? [])
             {
-                Add(completion.Text);
+                Add(texts, query, completion.Text, options);
             }
         }
 
+        return await WithStatsAsync(serving, texts, mined, cancellationToken);
+    }
+
+    /// <summary>
+    /// The vocabulary texts within the typo bound of the query (the version's typo trie), other than <paramref name="known"/>:
+    /// a CPU walk whose cost grows with the alphabet at the root (thousands of hanzi), so it runs only when the cheap
+    /// candidates left the answer uncertain.
+    /// </summary>
+    public static async Task<List<CorrectionCandidate>> SearchTrieAsync(
+        ServingIndex serving, string query, IReadOnlyCollection<CorrectionCandidate> known, CorrectionOptions options, CancellationToken cancellationToken)
+    {
+        var edits = Math.Min(options.MaxEditDistance, QueryEdits.TypoBudget(QueryNormalizer.RuneCount(query) + 1));
+        if (serving.Fuzzy.Ready is not { } trie || edits == 0)
+        {
+            return [];
+        }
+
+        var texts = new Dictionary<string, QueryEdit>(StringComparer.Ordinal);
+        foreach (var match in trie.Search(query, edits, options.MaxTypoCandidates))
+        {
+            if (!known.Any(c => string.Equals(c.Text, match.Prefix, StringComparison.Ordinal)))
+            {
+                Add(texts, query, match.Prefix, options);
+            }
+        }
+
+        return await WithStatsAsync(serving, texts, null, cancellationToken);
+    }
+
+    private static void Add(Dictionary<string, QueryEdit> texts, string query, string text, CorrectionOptions options)
+    {
+        if (!texts.ContainsKey(text) && Edit(query, text, options) is { Kind: not QueryEditKind.None } edit)
+        {
+            texts[text] = edit;
+        }
+    }
+
+    /// <summary>The texts that are queries of the index, with their statistics (one round of reads).</summary>
+    private static async Task<List<CorrectionCandidate>> WithStatsAsync(
+        ServingIndex serving, Dictionary<string, QueryEdit> texts, QueryCorrection? mined, CancellationToken cancellationToken)
+    {
         var list = texts.ToList();
         var stats = await Task.WhenAll(list.Select(t => serving.Snapshot.GetQueryStatsAsync(t.Key, cancellationToken).AsTask()));
         var candidates = new List<CorrectionCandidate>(list.Count);

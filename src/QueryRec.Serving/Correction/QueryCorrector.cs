@@ -35,26 +35,39 @@ internal sealed class QueryCorrector(IOptionsMonitor<CorrectionOptions> options)
         }
 
         var queryCount = stats?.Count ?? mined?.QueryCount ?? 0;
-        var candidates = (await CorrectionCandidates.FindAsync(serving, query, mined, o, cancellationToken))
-            .Where(c => !ZeroResult(c.Stats) && c.Stats.Count >= o.PopularityRatio * Math.Max(queryCount, 1))
-            .OrderByDescending(c => Weight(c, category))
-            .ThenBy(static c => c.Text, StringComparer.Ordinal)
-            .ToList();
-        if (candidates.Count == 0)
+        var candidates = await CorrectionCandidates.ReadAsync(serving, query, mined, o, cancellationToken);
+        var choice = Choose(candidates, queryCount, category, o);
+        if (choice is null || choice.Value.Confidence < o.RewriteConfidence)
         {
-            return null;
+            // Only an uncertain answer pays for the typo trie.
+            candidates.AddRange(await CorrectionCandidates.SearchTrieAsync(serving, query, candidates, o, cancellationToken));
+            choice = Choose(candidates, queryCount, category, o);
         }
 
-        var best = candidates[0];
-        var second = candidates.Count > 1 ? Weight(candidates[1], category) : 0;
-        var confidence = Confidence(best, queryCount, Weight(best, category), second);
-        if (confidence < o.MinConfidence)
+        if (choice is not ({ } best, var confidence) || confidence < o.MinConfidence)
         {
             return null;
         }
 
         var rewrite = confidence >= o.RewriteConfidence || (resultCount == 0 && confidence >= o.ZeroResultRewriteConfidence);
         return new CorrectionResult(best.Text, best.Edit.Kind, best.Edit.Distance, confidence, rewrite, best.Mined is not null, best.Stats.CategoryHint);
+    }
+
+    /// <summary>The candidate that passes the guards and weighs most, with its confidence; null when none passes.</summary>
+    private static (CorrectionCandidate Best, double Confidence)? Choose(List<CorrectionCandidate> candidates, long queryCount, string category, CorrectionOptions o)
+    {
+        var passing = candidates
+            .Where(c => !ZeroResult(c.Stats) && c.Stats.Count >= o.PopularityRatio * Math.Max(queryCount, 1))
+            .OrderByDescending(c => Weight(c, category))
+            .ThenBy(static c => c.Text, StringComparer.Ordinal)
+            .ToList();
+        if (passing.Count == 0)
+        {
+            return null;
+        }
+
+        var second = passing.Count > 1 ? Weight(passing[1], category) : 0;
+        return (passing[0], Confidence(passing[0], queryCount, Weight(passing[0], category), second));
     }
 
     /// <summary>
