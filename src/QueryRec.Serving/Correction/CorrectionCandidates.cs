@@ -53,7 +53,10 @@ internal static class CorrectionCandidates
     public static async Task<List<CorrectionCandidate>> SearchTrieAsync(
         ServingIndex serving, string query, IReadOnlyCollection<CorrectionCandidate> known, CorrectionOptions options, CancellationToken cancellationToken)
     {
-        var edits = Math.Min(options.MaxEditDistance, QueryEdits.TypoBudget(QueryNormalizer.RuneCount(query) + 1));
+        // The budget of the query's own length (a 2-edit walk costs several times a 1-edit one), but 1 for a query one
+        // rune short of the shortest correction ("蓝牙耳" for 蓝牙耳机).
+        var runes = QueryNormalizer.RuneCount(query);
+        var edits = Math.Min(options.MaxEditDistance, Math.Max(QueryEdits.TypoBudget(runes), QueryEdits.TypoBudget(runes + 1) > 0 ? 1 : 0));
         if (serving.Fuzzy.Ready is not { } trie || edits == 0)
         {
             return [];
