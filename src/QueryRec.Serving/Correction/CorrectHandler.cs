@@ -7,7 +7,8 @@ namespace QueryRec.Serving.Correction;
 /// <summary>
 /// Correct: zero or one correction of a submitted query, from the request's index snapshot, within the strategies'
 /// recall budget. A store failure or a missed budget answers no correction, degraded (<c>source_error:correction</c>,
-/// <c>source_timeout:correction</c>); no index answers none, degraded <c>index_unavailable</c>.
+/// <c>source_timeout:correction</c>); no index answers none, degraded <c>index_unavailable</c>; before the version's typo
+/// trie is built, an answer that would have walked it is degraded <c>source_unavailable:fuzzy</c>.
 /// </summary>
 internal sealed class CorrectHandler(BrowseServing serving, QueryCorrector corrector, TimeProvider timeProvider, ILogger<CorrectHandler> logger)
 {
@@ -31,6 +32,12 @@ internal sealed class CorrectHandler(BrowseServing serving, QueryCorrector corre
             if (result is not null)
             {
                 response.Correction = ToCorrection(result);
+            }
+
+            // The typo trie is built in the background after a version loads: an answer that would have walked it is marked.
+            if (index.Fuzzy is { Available: true, Ready: null } && result is not { Rewrite: true })
+            {
+                Degraded.MarkOnce(metadata, "source_unavailable:fuzzy");
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
