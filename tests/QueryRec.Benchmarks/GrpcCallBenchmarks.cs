@@ -43,6 +43,8 @@ public class GrpcCallBenchmarks
     private SuggestRequest[] _device = null!;
     private SuggestRequest[] _uncached = null!;
     private DiscoverRequest[] _discover = null!;
+    private CorrectRequest[] _correct = null!;
+    private DiscoverRequest[] _alternatives = null!;
     private int _next;
 
     [GlobalSetup(Targets = [nameof(NoOp), nameof(HealthCheck), nameof(SuggestAnonymousHit), nameof(SuggestDeviceHit)])]
@@ -73,7 +75,7 @@ public class GrpcCallBenchmarks
         }
     }
 
-    [GlobalSetup(Targets = [nameof(SuggestUncached), nameof(DiscoverBrowsing)])]
+    [GlobalSetup(Targets = [nameof(SuggestUncached), nameof(DiscoverBrowsing), nameof(Correct), nameof(DiscoverAlternatives)])]
     public void SetupBenchIndex() => StartOnBenchIndex(null);
 
     /// <summary>
@@ -121,6 +123,25 @@ public class GrpcCallBenchmarks
         {
             throw new InvalidOperationException("Discover answered no RELATED query for any benchmark input.");
         }
+
+        // Submitted queries that need correcting: one-edit typos of Best Buy prefixes and homophones of Taobao prefixes,
+        // alternated; the same texts as zero-result pages for the ALTERNATIVES section.
+        var draw = new BenchInputs(index, SuggestLookupBenchmarks.Seed);
+        string[] typos = [.. draw.Typo1().Zip(draw.Homophone()).SelectMany(static p => new[] { p.First, p.Second })];
+        _correct = [.. typos.Select(static q => new CorrectRequest { Query = q, Stage = Stage.Browsing, Scene = Scene.SearchResult })];
+        _alternatives = [.. typos.Select(static q => new DiscoverRequest
+        {
+            Stage = Stage.Browsing,
+            Scene = Scene.SearchResult,
+            Context = new PageContext { Query = q },
+            ResultCount = 0,
+            Limit = BenchInputs.Limit,
+            Sections = { SectionKind.Alternatives },
+        })];
+        if (_correct.All(r => _client.Correct(r).Correction is null))
+        {
+            throw new InvalidOperationException("Correct corrected none of the benchmark inputs.");
+        }
     }
 
     [GlobalCleanup]
@@ -155,6 +176,12 @@ public class GrpcCallBenchmarks
 
     [Benchmark(Description = "Discover BROWSING, learned Discover ranker, benchmark index")]
     public Task<DiscoverResponse> DiscoverBrowsingLearned() => _client.DiscoverAsync(_discover[_next++ % _discover.Length]).ResponseAsync;
+
+    [Benchmark(Description = "Correct, typo and homophone inputs, benchmark index")]
+    public Task<CorrectResponse> Correct() => _client.CorrectAsync(_correct[_next++ % _correct.Length]).ResponseAsync;
+
+    [Benchmark(Description = "Discover ALTERNATIVES of a zero-result query, benchmark index")]
+    public Task<DiscoverResponse> DiscoverAlternatives() => _client.DiscoverAsync(_alternatives[_next++ % _alternatives.Length]).ResponseAsync;
 
     private static void Run(string[] args)
     {

@@ -230,6 +230,40 @@ try {
   assert.equal(await discovery.locator('[data-kind="HISTORY"]').count(), 0, "no recent searches after the reload");
   assert.ok(rpcs.includes("DeleteHistory"), "the page called DeleteHistory");
 
+  step('a typo the service is sure of is rewritten: results for the correction, "search instead" for the query as typed');
+  await box.click();
+  await box.fill("");
+  await box.pressSequentially("手标", { delay: 20 });
+  await box.press("Enter");
+  await page.locator("#results-title", { hasText: "Results for “手表”" }).waitFor();
+  const banner = page.getByLabel("Correction");
+  await banner.getByText("Search instead for").waitFor();
+  assert.equal(await banner.getAttribute("data-action"), "REWRITE");
+
+  step('"search instead" shows the empty result page with alternatives: the correction first, never the query itself');
+  await banner.getByRole("button", { name: "手标" }).click();
+  await page.locator("#results-title", { hasText: "No results for “手标”" }).waitFor();
+  assert.equal(await page.locator("#items li").count(), 0, "the empty result page lists no items");
+  const alternativeChips = page.locator('#alternatives [data-kind="ALTERNATIVES"] .chips button');
+  await alternativeChips.first().waitFor();
+  const alternativeTexts = (await alternativeChips.allInnerTexts()).map((t) => t.trim());
+  assert.equal(alternativeTexts[0], "手表", `the correction first: ${JSON.stringify(alternativeTexts)}`);
+  assert.ok(!alternativeTexts.includes("手标"), "never the zero-result query itself");
+  await page.screenshot({ path: args.screenshot.replace(/\.png$/, "") + "-alternatives.png" });
+
+  step('a less certain correction is only offered: "did you mean" over the results of the query as typed');
+  await box.click();
+  await box.fill("");
+  await box.pressSequentially("smratwacth", { delay: 20 });
+  await box.press("Enter");
+  await page.locator("#results-title", { hasText: "Results for “smratwacth”" }).waitFor();
+  await banner.getByText("Did you mean").waitFor();
+  assert.equal(await banner.getAttribute("data-action"), "OFFER");
+  assert.ok((await page.locator("#items li").count()) > 0, "the results of the query as typed stay");
+  await banner.getByRole("button", { name: "smartwatch" }).click();
+  await page.locator("#results-title", { hasText: "Results for “smartwatch”" }).waitFor();
+  assert.ok(rpcs.includes("Correct"), "the page called Correct");
+
   assert.deepEqual(problems, [], "no page or console errors");
   console.log("storefront: all checks passed");
 } catch (e) {

@@ -1,13 +1,15 @@
 // QueryRec storefront demo: a search box that talks gRPC-Web to the QueryRec service.
 // Suggest on each keystroke (debounced, stale calls aborted), rotating shading words as the placeholder,
 // recent searches (each deletable, and a "clear" link) and discovery sections on an empty focused box, related
-// queries after a search, click-back queries after an
-// item view, events through ReportEvents, and a debug footer with the index version and experiment arms.
+// queries after a search ("did you mean" or an automatic rewrite from Correct; alternatives on an empty result page),
+// click-back queries after an item view, events through ReportEvents, and a debug footer with the index version and experiment arms.
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import * as correctionBanner from "./correction";
 import {
+  CorrectionAction,
   EventSchema,
   EventType,
   QueryRecService,
@@ -68,6 +70,8 @@ const discovery = el<HTMLDivElement>("discovery");
 const results = el<HTMLElement>("results");
 const itemPanel = el<HTMLElement>("item");
 const intro = el<HTMLElement>("intro");
+const correction = el<HTMLElement>("correction");
+const alternatives = el<HTMLElement>("alternatives");
 
 // ---- debug footer ----
 function showMetadata(m: ResponseMetadata | undefined): void {
@@ -352,6 +356,7 @@ const sectionTitles: Record<number, string> = {
   [SectionKind.RELATED]: "Related searches",
   [SectionKind.REFINE]: "Narrow it down",
   [SectionKind.CLICK_BACK]: "People who viewed this searched",
+  [SectionKind.ALTERNATIVES]: "No results. Try instead",
 };
 
 function renderSections(target: HTMLElement, sections: Section[], scene: Scene): void {
@@ -480,7 +485,13 @@ function fakeItems(query: string, category: string): { id: string; title: string
   });
 }
 
-function runSearch(query: string, category: string, reportSearch: boolean): void {
+/**
+ * How a search is shown: as typed (the service may correct it), as the service's rewrite of `from`, or `exact`: the
+ * query as typed after "search instead", which the demo's made-up catalogue treats as finding nothing.
+ */
+type SearchMode = { kind: "typed" } | { kind: "rewritten"; from: string } | { kind: "exact" };
+
+function runSearch(query: string, category: string, reportSearch: boolean, mode: SearchMode = { kind: "typed" }): void {
   window.clearTimeout(debounce);
   inflight?.abort();
   generation++;
@@ -494,10 +505,18 @@ function runSearch(query: string, category: string, reportSearch: boolean): void
   intro.hidden = true;
   itemPanel.hidden = true;
   results.hidden = false;
-  el("results-title").textContent = `Results for “${query}”`;
+  correctionBanner.clear(correction);
+  alternatives.replaceChildren();
+  const links = {
+    searchCorrection: (text: string) => runSearch(text, "", true),
+    searchAsTyped: (typed: string) => runSearch(typed, category, true, { kind: "exact" }),
+  };
+  if (mode.kind === "rewritten") correctionBanner.renderRewrite(correction, query, mode.from, links);
+  const empty = mode.kind === "exact";
+  el("results-title").textContent = empty ? `No results for “${query}”` : `Results for “${query}”`;
   const items = el<HTMLUListElement>("items");
   items.replaceChildren(
-    ...fakeItems(query, category).map((item, position) => {
+    ...(empty ? [] : fakeItems(query, category)).map((item, position) => {
       const li = document.createElement("li");
       const b = document.createElement("button");
       b.type = "button";
@@ -516,7 +535,50 @@ function runSearch(query: string, category: string, reportSearch: boolean): void
       return li;
     }),
   );
+  if (empty) {
+    el("related").replaceChildren();
+    void loadAlternatives(query);
+    return;
+  }
+
   void loadRelated(query);
+  if (mode.kind === "typed") void checkCorrection(query, category, links);
+}
+
+// Correct: an automatic rewrite searches the correction (the demo's catalogue finds nothing for the typed query);
+// an offer keeps the results and adds "did you mean".
+async function checkCorrection(query: string, category: string, links: correctionBanner.CorrectionLinks): Promise<void> {
+  try {
+    const response = await client.correct({ deviceId: device, stage: Stage.BROWSING, scene: Scene.SEARCH_RESULT, query });
+    if (input.value !== query || !response.correction) return; // another search started meanwhile, or nothing to correct
+    if (response.correction.action === CorrectionAction.REWRITE) {
+      runSearch(response.correction.text, category, false, { kind: "rewritten", from: query });
+    } else {
+      correctionBanner.renderOffer(correction, response.correction, links);
+    }
+  } catch (e) {
+    fail("Correct", e);
+  }
+}
+
+// The empty result page: the ALTERNATIVES section of a search that found nothing.
+async function loadAlternatives(query: string): Promise<void> {
+  try {
+    const response = await client.discover({
+      deviceId: device,
+      stage: Stage.BROWSING,
+      scene: Scene.SEARCH_RESULT,
+      context: { query },
+      resultCount: 0,
+      limit: SECTION_LIMIT,
+      sections: [SectionKind.ALTERNATIVES],
+    });
+    if (input.value !== query) return;
+    showMetadata(response.metadata);
+    renderSections(alternatives, response.sections, Scene.SEARCH_RESULT);
+  } catch (e) {
+    fail("Discover", e);
+  }
 }
 
 async function loadRelated(query: string): Promise<void> {

@@ -185,6 +185,7 @@ internal sealed class TelemetryInterceptor(QueryRecInstrumentation instrumentati
         GetShadingWordsRequest r => new("GetShadingWords", r.UserId, r.DeviceId, QueryRecTelemetry.TagOf(r.Stage), QueryRecTelemetry.TagOf(r.Scene)),
         ReportEventsRequest => new("ReportEvents", null, null, "none", "none"),
         DeleteHistoryRequest r => new("DeleteHistory", r.UserId, r.DeviceId, "none", "none"),
+        CorrectRequest r => new("Correct", r.UserId, r.DeviceId, QueryRecTelemetry.TagOf(r.Stage), QueryRecTelemetry.TagOf(r.Scene)),
         _ => new("other", null, null, "none", "none"),
     };
 

@@ -35,6 +35,9 @@ internal sealed class QueryRecGrpcService(QueryRecPipeline pipeline) : QueryRecS
     public override Task<GetPushQueriesResponse> GetPushQueries(GetPushQueriesRequest request, ServerCallContext context)
         => pipeline.GetPushQueriesAsync(request, Call(context), context.CancellationToken);
 
+    public override Task<CorrectResponse> Correct(CorrectRequest request, ServerCallContext context)
+        => pipeline.CorrectAsync(request, Call(context), context.CancellationToken);
+
     private PipelineCall Call(ServerCallContext context)
         => new(context.Deadline, pipeline.ParseForcedArms(context.RequestHeaders.GetValue(OverrideHeader), OverrideHeader));
 }

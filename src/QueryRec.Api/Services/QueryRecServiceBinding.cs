@@ -58,6 +58,7 @@ internal static class QueryRecServiceBinding
                 Marshaller<ReportEventsRequest> m => (Marshaller<TRequest>)(object)Safe(m),
                 Marshaller<DeleteHistoryRequest> m => (Marshaller<TRequest>)(object)Safe(m),
                 Marshaller<GetPushQueriesRequest> m => (Marshaller<TRequest>)(object)Safe(m),
+                Marshaller<CorrectRequest> m => (Marshaller<TRequest>)(object)Safe(m),
                 _ => throw new NotSupportedException($"No safe request marshaller for {typeof(TRequest).Name}."),
             };
     }

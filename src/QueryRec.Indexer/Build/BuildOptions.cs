@@ -28,6 +28,12 @@ public sealed record BuildOptions
     /// </summary>
     public double MisspellingRatio { get; init; } = 5;
 
+    /// <summary>
+    /// Sessions in which a query must be followed by a close, more successful query for the pair to be kept as its
+    /// correction (c:, see <see cref="CorrectionPairsWriter"/>); 0 mines none.
+    /// </summary>
+    public int CorrectionMinSessions { get; init; } = 1;
+
     /// <summary>Minimum number of distinct users who searched a query to keep it.</summary>
     public int MinUsers { get; init; } = 1;
 
@@ -181,6 +187,11 @@ public sealed record BuildOptions
         if (MisspellingRatio is not 0 and (< 1 or > 1_000_000) || double.IsNaN(MisspellingRatio))
         {
             problems.Add($"--misspelling-ratio must be 0 (off) or between 1 and 1000000 (got {MisspellingRatio.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        if (CorrectionMinSessions < 0)
+        {
+            problems.Add($"--correction-min-sessions must be 0 (off) or more (got {CorrectionMinSessions}).");
         }
 
         if (MinUsers < 1)

@@ -118,6 +118,9 @@ public sealed record BuildSummary
     /// <summary>Refinement lists written.</summary>
     public int RefinementLists { get; init; }
 
+    /// <summary>Correction pairs mined from sessions (c:).</summary>
+    public int CorrectionPairs { get; init; }
+
     /// <summary>Hot lists written (categories plus the global one).</summary>
     public int HotLists { get; init; }
 

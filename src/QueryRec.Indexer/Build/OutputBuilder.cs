@@ -67,6 +67,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         var (discoveryLists, discoveryEntries) = Timed("rd:", () => DiscoveryRelatedWriter.Write(agg, kept, keptIndex, q2q, options, Add));
         var itemLists = Timed("it:", () => ItemQueriesWriter.Write(agg, keptIndex, options, Add));
         var refinementLists = Timed("rf:", () => RefinementsWriter.Write(kept, options, Add));
+        var correctionPairs = Timed("c:", () => CorrectionPairsWriter.Write(agg, keptIndex, options, Add));
         var (hotLists, trendingLists) = Timed("h: t:", () => HotTrendingWriter.Write(agg, kept, topCategories, options, Add));
         if (options.Lists.Pins.Count > 0)
         {
@@ -91,6 +92,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             DiscoveryRelatedEntries = discoveryEntries,
             ItemLists = itemLists,
             RefinementLists = refinementLists,
+            CorrectionPairs = correctionPairs,
             HotLists = hotLists,
             TrendingLists = trendingLists,
             OutputPhaseSeconds = _phases,

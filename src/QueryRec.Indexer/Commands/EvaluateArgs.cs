@@ -38,6 +38,12 @@ internal sealed record EvaluateArgs(string Input, string Split)
     /// <summary>Measures GetPushQueries (<see cref="EvaluatePush"/>) instead of Suggest.</summary>
     public bool Push { get; init; }
 
+    /// <summary>Measures Correct and the ALTERNATIVES section (<see cref="EvaluateCorrection"/>) instead of Suggest.</summary>
+    public bool Correction { get; init; }
+
+    /// <summary>The simulator's typo truth (<c>simulate --truth</c>) for <see cref="Correction"/>; else held-out mined pairs.</summary>
+    public string? TruthPath { get; init; }
+
     /// <summary>Where to write the index built from the events before the split (the one a server must serve for <see cref="Server"/>).</summary>
     public string? WriteIndex { get; init; }
 }

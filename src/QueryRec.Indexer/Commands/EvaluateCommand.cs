@@ -50,9 +50,11 @@ internal sealed class EvaluateCommand
         var writeIndex = new Option<string?>("--write-index") { Description = "Also write the index built from the events before the split to this file (.qrx), for a server to serve." };
         var discovery = new Option<bool>("--discovery") { Description = "Measure Discover instead of Suggest: for consecutive searches of one user within 30 min after the split, how often each section (asked with the first query) shows the next one, against the hot list (docs/evaluation.md, \"Discover\")." };
         var push = new Option<bool>("--push") { Description = "Measure GetPushQueries instead of Suggest: for each subject active on a day after the split, the push list from the events before that day, hit when they search a pushed query (or a near-duplicate or refinement) within 3 days, against the global hot list and their own last query (docs/evaluation.md, \"Push\")." };
+        var correction = new Option<bool>("--correction") { Description = "Measure Correct and the zero-result ALTERNATIVES section instead of Suggest: precision and recall per kind on --truth cases (simulate --truth), else on correction pairs mined from the events after the split (docs/evaluation.md, \"Correction\")." };
+        var truth = new Option<string?>("--truth") { Description = "With --correction: the simulator's typo truth file (simulate --truth)." };
         var command = new Command("evaluate", "Time-split replay: build before the split; score MRR@10, success@1/5/10 and pSaved per prefix length after it, static MPC, streaming MPC and the service side by side.")
         {
-            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery, push,
+            input, split, maxPrefix, savedTopK, json, mode, model, warmup, settingsFile, set, rebuildEvery, ceilings, server, writeIndex, discovery, push, correction, truth,
         };
         command.SetAction((r, ct) => RunAsync(
             context,
@@ -72,6 +74,8 @@ internal sealed class EvaluateCommand
                 WriteIndex = r.GetValue(writeIndex),
                 Discovery = r.GetValue(discovery),
                 Push = r.GetValue(push),
+                Correction = r.GetValue(correction),
+                TruthPath = r.GetValue(truth),
             },
             ct));
         return command;
@@ -96,9 +100,9 @@ internal sealed class EvaluateCommand
             throw new CliUserException($"--rebuild-every '{args.RebuildEvery}' must be 0 (never) or at least 1h.");
         }
 
-        if (args.Discovery && args.Push)
+        if ((args.Discovery ? 1 : 0) + (args.Push ? 1 : 0) + (args.Correction ? 1 : 0) > 1)
         {
-            throw new CliUserException("--discovery and --push measure different products: give one of them.");
+            throw new CliUserException("--discovery, --push and --correction measure different products: give one of them.");
         }
 
         var server = ServerOf(args, rebuildEvery);
@@ -138,6 +142,11 @@ internal sealed class EvaluateCommand
         if (args.Push)
         {
             return await EvaluatePush.RunAsync(context, args, built, events, split, warmup, settings, server, cancellationToken);
+        }
+
+        if (args.Correction)
+        {
+            return await EvaluateCorrection.RunAsync(context, args, built, events, split, settings, server, cancellationToken);
         }
 
         if (args.Discovery)

@@ -35,10 +35,11 @@ internal sealed class SimulateCommand
         var trendDays = new Option<int>("--trend-days") { Description = "Length of the burst window at the end, in days.", DefaultValueFactory = _ => d.TrendDays };
         var trendShare = new Option<double>("--trend-share") { Description = "Share of intents that go to trending queries in the window (1/50 of it before).", DefaultValueFactory = _ => d.TrendShare };
         var vocabulary = new Option<int?>("--vocabulary") { Description = "Instead of events, write a query list of N distinct queries ('query<TAB>count', Zipf counts with --zipf) for build --queries: the catalog's queries, then synthesized variants (scale curve)." };
+        var truth = new Option<string?>("--truth") { Description = "Also write the ground truth of the corrected typos (time, user, typed, intended, results; TSV) to this file, for evaluate --correction --truth." };
         var command = new Command("simulate", "Generate a seeded, realistic storefront log (JSONL events), streamed in time order.")
         {
             output, vocabulary, seed, users, events, days, start, sessions, searches, zipf, fragments, fragmentRate, typoRate, correctionRate,
-            reformulationRate, refinementRate, clickRate, clickNoise, cartRate, orderRate, anonymousRate, trending, trendDays, trendShare,
+            reformulationRate, refinementRate, clickRate, clickNoise, cartRate, orderRate, anonymousRate, trending, trendDays, trendShare, truth,
         };
         command.SetAction(r => r.GetValue(vocabulary) is { } size
             ? RunVocabulary(context, r.GetRequiredValue(output), size, r.GetValue(zipf), r.GetValue(seed))
@@ -69,7 +70,8 @@ internal sealed class SimulateCommand
                 Trending = r.GetValue(trending),
                 TrendDays = r.GetValue(trendDays),
                 TrendShare = r.GetValue(trendShare),
-            }));
+            },
+            r.GetValue(truth)));
         return command;
     }
 
@@ -107,7 +109,7 @@ internal sealed class SimulateCommand
         return IndexerCli.ExitOk;
     }
 
-    public static int Run(CliContext context, string output, SimulationOptions options)
+    public static int Run(CliContext context, string output, SimulationOptions options, string? truthPath = null)
     {
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -121,7 +123,15 @@ internal sealed class SimulateCommand
         var stats = context.WithProgress("simulate", progress =>
         {
             using var file = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            return LogSimulator.Write(options, file, progress);
+            if (truthPath is null)
+            {
+                return LogSimulator.Write(options, file, progress);
+            }
+
+            using var truthFile = new StreamWriter(truthPath, append: false, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            truthFile.Write(TypoTruthWriter.Header + "\n");
+            var truth = new TypoTruthWriter(truthFile);
+            return LogSimulator.Write(options, file, progress, truth.Observe);
         });
         var elapsed = context.Time.GetElapsedTime(started);
         var bytes = new FileInfo(full).Length;

@@ -44,6 +44,9 @@ internal sealed class GrpcReplayTarget : IReplayTarget, IDisposable
     public Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, CancellationToken cancellationToken)
         => _client.GetPushQueriesAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
 
+    public Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken)
+        => _client.CorrectAsync(request, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync;
+
     public async Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

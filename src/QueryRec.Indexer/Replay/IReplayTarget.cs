@@ -14,5 +14,7 @@ internal interface IReplayTarget
 
     Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, CancellationToken cancellationToken);
 
+    Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken);
+
     Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken);
 }

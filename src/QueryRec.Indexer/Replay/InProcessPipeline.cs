@@ -122,6 +122,9 @@ internal sealed class InProcessPipeline : IReplayTarget, IAsyncDisposable
     public Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, CancellationToken cancellationToken)
         => Pipeline.GetPushQueriesAsync(request, PipelineCall.Unbounded, cancellationToken);
 
+    public Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken)
+        => Pipeline.CorrectAsync(request, PipelineCall.Unbounded, cancellationToken);
+
     public Task<ReportEventsResponse> ReportEventsAsync(ReportEventsRequest request, CancellationToken cancellationToken)
         => Pipeline.ReportEventsAsync(request, PipelineCall.Unbounded, cancellationToken);
 

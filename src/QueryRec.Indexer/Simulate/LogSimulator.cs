@@ -25,13 +25,18 @@ public static class LogSimulator
         => [.. Stream(options, new SimulationStats()).Select(static e => e.Event)];
 
     /// <summary>Writes the events as generic JSONL (UTF-8, the bytes of <see cref="JsonlEventFormat.Format"/>); returns the counters.</summary>
-    internal static SimulationStats Write(SimulationOptions options, Stream output, Action<double, double>? progress = null)
+    /// <param name="options">The simulation.</param>
+    /// <param name="output">Where the JSONL goes.</param>
+    /// <param name="progress">Progress callback.</param>
+    /// <param name="observe">Sees every event with its role as it is written (the ground truth of <c>--truth</c>).</param>
+    internal static SimulationStats Write(SimulationOptions options, Stream output, Action<double, double>? progress = null, Action<SimulatedEvent>? observe = null)
     {
         var stats = new SimulationStats();
         using var writer = new JsonlEventWriter(output);
         foreach (var e in Stream(options, stats, progress))
         {
             writer.Write(e.Event);
+            observe?.Invoke(e);
         }
 
         return stats;

@@ -20,8 +20,10 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
         var limit = request.Limit == 0 ? serving.OptionsOf(call).DiscoverDefaultLimit : request.Limit;
         var (context, metadata) = serving.Begin(request.UserId, request.DeviceId, request.Context, strategy.Name, call, cancellationToken);
         var response = new DiscoverResponse { Metadata = metadata };
-        var wanted = request.Sections.Count == 0 ? null : request.Sections.ToHashSet();
-        var selected = strategy.Sections.Where(s => wanted is null || wanted.Contains(s.Kind)).ToList();
+        var wanted = request.Sections.ToHashSet();
+        var selected = wanted.Count == 0
+            ? strategy.Defaults(request.HasResultCount && request.ResultCount == 0).ToList()
+            : strategy.Sections.Where(s => wanted.Contains(s.Kind)).ToList();
         var results = await Task.WhenAll(selected.Select(s => serving.RunAsync(s.Plan, context, limit, strategy.Name, logger, "Discover", cancellationToken)));
         BrowseServing.AddDegraded(metadata, results);
         if (results.Select(static r => r.ModelVersion).FirstOrDefault(static v => v is not null) is { } model)
@@ -47,6 +49,11 @@ internal sealed class DiscoverHandler(BrowseServing serving, ILogger<DiscoverHan
         if (strategy is null && System.Enum.IsDefined(request.Stage))
         {
             validation.Add("stage", $"must be STAGE_BEFORE_SEARCH or STAGE_BROWSING for Discover (got {request.Stage}).");
+        }
+
+        if (request.HasResultCount)
+        {
+            validation.Range("result_count", request.ResultCount, 0, Correction.CorrectRequestRules.MaxResultCount);
         }
 
         if (request.Sections.Count > QueryRec.Core.Limits.MaxDiscoverSections)

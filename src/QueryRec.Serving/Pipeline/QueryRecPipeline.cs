@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using QueryRec.Contracts.V1;
 using QueryRec.Serving.Browse;
+using QueryRec.Serving.Correction;
 using QueryRec.Serving.Events;
 using QueryRec.Serving.Experiments;
 using QueryRec.Serving.History;
@@ -23,6 +24,8 @@ internal sealed class QueryRecPipeline(
     ReportEventsHandler reportEvents,
     DeleteHistoryHandler deleteHistory,
     PushQueriesHandler pushQueries,
+
+    CorrectHandler correct,
     ExperimentRegistry experiments,
     TimeProvider timeProvider)
 {
@@ -33,6 +36,8 @@ internal sealed class QueryRecPipeline(
     private readonly Func<ReportEventsRequest, RequestContext, CancellationToken, Task<ReportEventsResponse>> _reportEvents = reportEvents.HandleAsync;
     private readonly Func<DeleteHistoryRequest, RequestContext, CancellationToken, Task<DeleteHistoryResponse>> _deleteHistory = deleteHistory.HandleAsync;
     private readonly Func<GetPushQueriesRequest, RequestContext, CancellationToken, Task<GetPushQueriesResponse>> _pushQueries = pushQueries.HandleAsync;
+
+    private readonly Func<CorrectRequest, RequestContext, CancellationToken, Task<CorrectResponse>> _correct = correct.HandleAsync;
 
     public Task<SuggestResponse> SuggestAsync(SuggestRequest request, PipelineCall call, CancellationToken cancellationToken)
         => RunAsync(request, request.UserId, request.DeviceId, call, _suggest, static r => r.Metadata, cancellationToken);
@@ -55,6 +60,9 @@ internal sealed class QueryRecPipeline(
 
     public Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, PipelineCall call, CancellationToken cancellationToken)
         => RunAsync(request, request.UserId, request.DeviceId, call, _pushQueries, static r => r.Metadata, cancellationToken);
+
+    public Task<CorrectResponse> CorrectAsync(CorrectRequest request, PipelineCall call, CancellationToken cancellationToken)
+        => RunAsync(request, request.UserId, request.DeviceId, call, _correct, static r => r.Metadata, cancellationToken);
 
     /// <summary>
     /// The honoured QA overrides of <paramref name="spec"/> (<c>layer=arm[,layer=arm]</c>) under the current experiment

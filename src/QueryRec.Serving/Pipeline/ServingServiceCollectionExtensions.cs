@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using QueryRec.Serving.Browse;
+using QueryRec.Serving.Correction;
 using QueryRec.Serving.Events;
 using QueryRec.Serving.Experiments;
 using QueryRec.Serving.History;
@@ -45,6 +46,7 @@ public static class ServingServiceCollectionExtensions
             .AddQueryRecRerank(configuration)
             .AddQueryRecSuggest(configuration)
             .AddQueryRecBrowse(configuration)
+            .AddQueryRecCorrection(configuration)
             .AddQueryRecHistory()
             .AddQueryRecExperiments()
             .AddQueryRecResilience(configuration)

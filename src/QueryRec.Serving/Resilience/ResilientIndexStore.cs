@@ -104,6 +104,9 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
         public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => CachedAsync(IndexKeys.DiscoveryRelated(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetDiscoveryRelatedAsync(a, ct), cancellationToken);
 
+        public ValueTask<QueryCorrection?> GetCorrectionAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => CachedAsync(IndexKeys.Correction(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetCorrectionAsync(a, ct), cancellationToken);
+
         public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
             => CachedAsync(IndexKeys.Item(itemId), itemId, static (s, a, ct) => s.GetItemQueriesAsync(a, ct), cancellationToken);
 

@@ -11,4 +11,11 @@ internal sealed class DiscoverStrategy(string name, IReadOnlyList<(SectionKind K
     public IReadOnlyList<(SectionKind Kind, string Title, RecallPlan Plan)> Sections { get; } = sections;
 
     public bool Offers(SectionKind kind) => Sections.Any(s => s.Kind == kind);
+
+    /// <summary>
+    /// The sections shown when the request names none: all of the stage's, except ALTERNATIVES unless the search of
+    /// the page's query is known to have found nothing.
+    /// </summary>
+    public IEnumerable<(SectionKind Kind, string Title, RecallPlan Plan)> Defaults(bool zeroResults)
+        => Sections.Where(s => zeroResults || s.Kind != SectionKind.Alternatives);
 }

@@ -1,4 +1,5 @@
 using QueryRec.Contracts.V1;
+using QueryRec.Serving.Correction;
 using QueryRec.Serving.Ranking;
 using QueryRec.Serving.Recall;
 using QueryRec.Serving.Rerank;
@@ -20,7 +21,7 @@ internal sealed class StrategyRegistry
     private readonly ShadingWordsStrategy _shading;
     private readonly ShadingWordsStrategy _shadingCategory;
 
-    public StrategyRegistry(Reranker reranker, LastGoodLists lastGood, DiscoveryModelHost discoveryModel, IEnumerable<IDiscoveryFeatureLog> discoveryLogs)
+    public StrategyRegistry(Reranker reranker, LastGoodLists lastGood, DiscoveryModelHost discoveryModel, IEnumerable<IDiscoveryFeatureLog> discoveryLogs, QueryCorrector corrector)
     {
         // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
         IRerankStep<BrowseContext>[] discoverSteps =
@@ -54,8 +55,13 @@ internal sealed class StrategyRegistry
             (SectionKind.Personal, "Guess what you want", Discover(personalQueries, personalItems)),
             (SectionKind.Hot, "Everyone is searching", Discover(new HotQueries(CategoryScope.ContextOrGlobal, lastGood), new TrendingList(CategoryScope.ContextOrGlobal, lastGood))),
         ]);
+        // Alternatives of a zero-result query: never the query itself nor a zero-result query; the correction first.
+        var alternatives = new RecallPlan(
+            [new AlternativesOfQuery(corrector)],
+            [new ExcludeContextQuery(), new DropZeroResultAndBlacklisted(reranker), new OrderByScore(), new Limit<BrowseContext>()]);
         _browsing = new DiscoverStrategy("discover-browsing-v1",
         [
+            (SectionKind.Alternatives, "No results. Try instead", alternatives),
             (SectionKind.Related, "Related searches", Ranked(new RelatedOfQuery())),
             (SectionKind.Refine, "Narrow your search", Ranked(new RefinementsOfQuery())),
             (SectionKind.ClickBack, "People who viewed this searched", Discover(new ClickBackOfItem())),

@@ -66,6 +66,13 @@ public interface IIndexSnapshot
     /// </summary>
     ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The correction mined from sessions for a normalized query, or null (also for a store of a version written before
+    /// corrections were mined).
+    /// </summary>
+    ValueTask<QueryCorrection?> GetCorrectionAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<QueryCorrection?>(null);
+
     /// <summary>The i2q list of an item (the queries that led to it), or null.</summary>
     ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default);
 

@@ -58,6 +58,9 @@ public static class IndexKeys
     /// <summary>The key of the version's <see cref="V1.RankingModelPackage"/>.</summary>
     public const string Model = ModelKind + ":model";
 
+    /// <summary>Kind of the corrections mined from sessions (<see cref="V1.QueryCorrection"/>), keyed by the query they correct.</summary>
+    public const string CorrectionKind = "c";
+
     /// <summary>The category of the global hot and trending lists.</summary>
     public const string GlobalCategory = "";
 
@@ -103,6 +106,9 @@ public static class IndexKeys
 
     /// <summary>The key of the trending list of a category (<see cref="GlobalCategory"/> for the global list).</summary>
     public static string Trending(string category) => TrendingKind + ":" + category;
+
+    /// <summary>The key of the mined correction of a normalized query.</summary>
+    public static string Correction(string normalizedQuery) => CorrectionKind + ":" + normalizedQuery;
 
     /// <summary>The kind of a relative key: the part before the first ':'.</summary>
     public static string KindOf(string key)

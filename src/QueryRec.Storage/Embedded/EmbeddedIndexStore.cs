@@ -339,6 +339,9 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => Get(IndexKeys.DiscoveryRelated(normalizedQuery), RelatedQueries.Parser);
 
+        public ValueTask<QueryCorrection?> GetCorrectionAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+            => Get(IndexKeys.Correction(normalizedQuery), QueryCorrection.Parser);
+
         public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
             => Get(IndexKeys.Item(itemId), ItemQueries.Parser);
 

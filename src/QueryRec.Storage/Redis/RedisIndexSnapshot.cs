@@ -125,6 +125,9 @@ internal sealed class RedisIndexSnapshot : IIndexSnapshot
     public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default)
         => GetAsync(IndexKeys.DiscoveryRelated(normalizedQuery), RelatedQueries.Parser, cancellationToken);
 
+    public ValueTask<QueryCorrection?> GetCorrectionAsync(string normalizedQuery, CancellationToken cancellationToken = default)
+        => GetAsync(IndexKeys.Correction(normalizedQuery), QueryCorrection.Parser, cancellationToken);
+
     public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
         => GetAsync(IndexKeys.Item(itemId), ItemQueries.Parser, cancellationToken);
 

@@ -72,7 +72,7 @@ public static class BadInputCorpus
 
     private static IEnumerable<StringField> StringFields()
     {
-        foreach (var rpc in new[] { CorpusRpc.Suggest, CorpusRpc.Discover, CorpusRpc.GetShadingWords })
+        foreach (var rpc in new[] { CorpusRpc.Suggest, CorpusRpc.Discover, CorpusRpc.GetShadingWords, CorpusRpc.Correct })
         {
             yield return new(rpc, "user_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
             yield return new(rpc, "device_id", [2], Limits.MaxIdLength, FieldKind.Opaque);
@@ -99,6 +99,7 @@ public static class BadInputCorpus
 
         yield return new(CorpusRpc.GetPushQueries, "user_id", [1], Limits.MaxIdLength, FieldKind.Opaque);
         yield return new(CorpusRpc.GetPushQueries, "device_id", [2], Limits.MaxIdLength, FieldKind.Opaque);
+        yield return new(CorpusRpc.Correct, "query", [6], Limits.MaxQueryLength, FieldKind.VisibleText);
     }
 
     private static IEnumerable<StringValue> Values(int max)
@@ -208,6 +209,7 @@ public static class BadInputCorpus
             CorpusRpc.GetShadingWords => Concat(new GetShadingWordsRequest().ToByteArray(), fieldBytes),
             CorpusRpc.DeleteHistory => Concat(BaseDeleteHistory().ToByteArray(), fieldBytes),
             CorpusRpc.GetPushQueries => Concat(new GetPushQueriesRequest().ToByteArray(), fieldBytes),
+            CorpusRpc.Correct => Concat(BaseCorrect().ToByteArray(), fieldBytes),
             _ => Events(Concat(BaseEvent(name).ToByteArray(), fieldBytes)),
         };
 
@@ -242,6 +244,7 @@ public static class BadInputCorpus
             yield return Invalid($"Suggest.stage.{v}", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "stage", Int(3, v));
             yield return Invalid($"Discover.stage.{v}", CorpusRpc.Discover, [], "stage", Int(3, v));
             yield return Invalid($"GetShadingWords.stage.{v}", CorpusRpc.GetShadingWords, [], "stage", Int(3, v));
+            yield return Invalid($"Correct.stage.{v}", CorpusRpc.Correct, BaseCorrect().ToByteArray(), "stage", Int(3, v));
         }
 
         foreach (var v in new[] { 6, -1, int.MaxValue })
@@ -249,7 +252,18 @@ public static class BadInputCorpus
             yield return Invalid($"Suggest.scene.{v}", CorpusRpc.Suggest, BaseSuggest().ToByteArray(), "scene", Int(4, v));
             yield return Invalid($"Discover.scene.{v}", CorpusRpc.Discover, BaseDiscover().ToByteArray(), "scene", Int(4, v));
             yield return Invalid($"GetShadingWords.scene.{v}", CorpusRpc.GetShadingWords, [], "scene", Int(4, v));
+            yield return Invalid($"Correct.scene.{v}", CorpusRpc.Correct, BaseCorrect().ToByteArray(), "scene", Int(4, v));
         }
+
+        // Result counts: 0 to 1,000,000,000 when present.
+        foreach (var v in new[] { -1, int.MinValue, 1_000_000_001 })
+        {
+            yield return Invalid($"Correct.result_count.{v}", CorpusRpc.Correct, BaseCorrect().ToByteArray(), "result_count", Int(7, v));
+            yield return Invalid($"Discover.result_count.{v}", CorpusRpc.Discover, [], "result_count", Concat(Int(3, (int)Stage.Browsing), Int(8, v)));
+        }
+
+        yield return Invalid("Correct.no_query", CorpusRpc.Correct, [], "query", Int(3, (int)Stage.Browsing));
+        yield return Invalid("Correct.stage_before_search", CorpusRpc.Correct, BaseCorrect().ToByteArray(), "stage", Int(3, (int)Stage.BeforeSearch));
 
         foreach (var v in new[] { 0, 7, -3, int.MaxValue })
         {
@@ -402,6 +416,8 @@ public static class BadInputCorpus
     private static SuggestRequest BaseSuggest() => new() { Prefix = "la" };
 
     private static DeleteHistoryRequest BaseDeleteHistory() => new() { DeviceId = "corpus-device", Query = "laptop" };
+
+    private static CorrectRequest BaseCorrect() => new() { Query = "laptop" };
 
     private static DiscoverRequest BaseDiscover() => new() { Stage = Stage.BeforeSearch };
 

@@ -55,6 +55,9 @@ public abstract class BadInputTests<THost>(THost host, ITestOutputHelper output)
             case CorpusRpc.GetPushQueries:
                 Assert.NotNull(GetPushQueriesResponse.Parser.ParseFrom(answer).Metadata);
                 break;
+            case CorpusRpc.Correct:
+                Assert.NotNull(CorrectResponse.Parser.ParseFrom(answer).Metadata);
+                break;
             default:
                 AssertEvents(c, ReportEventsResponse.Parser.ParseFrom(answer));
                 break;

@@ -9,4 +9,5 @@ public enum CorpusRpc
     ReportEvents,
     DeleteHistory,
     GetPushQueries,
+    Correct,
 }

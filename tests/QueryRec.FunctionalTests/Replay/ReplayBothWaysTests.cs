@@ -140,6 +140,9 @@ public sealed class ReplayBothWaysTests : IDisposable
         public Task<GetPushQueriesResponse> GetPushQueriesAsync(GetPushQueriesRequest request, CancellationToken cancellationToken)
             => _client.GetPushQueriesAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 
+        public Task<CorrectResponse> CorrectAsync(CorrectRequest request, CancellationToken cancellationToken)
+            => _client.CorrectAsync(request, cancellationToken: cancellationToken).ResponseAsync;
+
         public Task<DiscoverResponse> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken)
             => _client.DiscoverAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 

@@ -14,6 +14,7 @@ public sealed class PublicSurfaceTests
 {
     private static readonly string[] QueryRecMethods =
     [
+        "/queryrec.v1.QueryRecService/Correct",
         "/queryrec.v1.QueryRecService/DeleteHistory",
         "/queryrec.v1.QueryRecService/Discover",
         "/queryrec.v1.QueryRecService/GetPushQueries",

@@ -224,6 +224,7 @@ public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster, ITestOut
             IndexKeys.RefinementKind => (await snapshot.GetRefinementsAsync(rest), RelatedQueries.Parser.ParseFrom(value)),
             IndexKeys.DiscoveryRelatedKind => (await snapshot.GetDiscoveryRelatedAsync(rest), RelatedQueries.Parser.ParseFrom(value)),
             IndexKeys.ItemKind => (await snapshot.GetItemQueriesAsync(rest), ItemQueries.Parser.ParseFrom(value)),
+            IndexKeys.CorrectionKind => (await snapshot.GetCorrectionAsync(rest), QueryCorrection.Parser.ParseFrom(value)),
             IndexKeys.HotKind => (await snapshot.GetHotAsync(rest), RankedQueries.Parser.ParseFrom(value)),
             IndexKeys.TrendingKind => (await snapshot.GetTrendingAsync(rest), RankedQueries.Parser.ParseFrom(value)),
             IndexKeys.PinKind => (await snapshot.GetPinsAsync(), PinList.Parser.ParseFrom(value)),

@@ -158,6 +158,7 @@ public abstract partial class IndexStoreContractTests
         var hot = new V1.RankedQueries { Queries = { new V1.RankedQuery { Text = "gear", Score = 4, Count = 4 } } };
         var trending = new V1.RankedQueries { Queries = { new V1.RankedQuery { Text = "gear", Score = 2.5, Count = 17, RecentCount = 10, BaselineCount = 7 } } };
         var pins = new V1.PinList { Pins = { new V1.Pin { Text = "gear", Category = "tools" } } };
+        var correction = new V1.QueryCorrection { Text = "gear", Kind = 1, Sessions = 3, SourceSessions = 4, Distance = 1, QueryCount = 5 };
         var records = TestIndexes.Build("v1").Records.Concat(
         [
             new IndexRecord(IndexKeys.Related("gear"), related.ToByteArray()),
@@ -166,6 +167,7 @@ public abstract partial class IndexStoreContractTests
             new IndexRecord(IndexKeys.Hot(IndexKeys.GlobalCategory), hot.ToByteArray()),
             new IndexRecord(IndexKeys.Trending("tools"), trending.ToByteArray()),
             new IndexRecord(IndexKeys.Pins, pins.ToByteArray()),
+            new IndexRecord(IndexKeys.Correction("geer"), correction.ToByteArray()),
         ]).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
         await sut.Admin.PublishAsync(IndexBuild.Create("v2", TestIndexes.CreatedAt, "lists", records));
 
@@ -177,6 +179,8 @@ public abstract partial class IndexStoreContractTests
         Assert.Equal(hot, await snapshot.GetHotAsync(IndexKeys.GlobalCategory));
         Assert.Equal(trending, await snapshot.GetTrendingAsync("tools"));
         Assert.Equal(pins, await snapshot.GetPinsAsync());
+        Assert.Equal(correction, await snapshot.GetCorrectionAsync("geer"));
+        Assert.Null(await snapshot.GetCorrectionAsync("gear"));
         Assert.Null(await snapshot.GetRelatedQueriesAsync("gearbox"));
         Assert.Null(await snapshot.GetRefinementsAsync("gearbox"));
         Assert.Null(await snapshot.GetItemQueriesAsync("sku 2"));
