@@ -228,7 +228,8 @@ public static class QueryEdits
         return false;
     }
 
-    private static bool SameDigits(string a, string b)
+    /// <summary>True when the two texts hold the same ASCII digits in the same order (model numbers, sizes).</summary>
+    public static bool SameDigits(string a, string b)
     {
         int i = 0, j = 0;
         while (true)

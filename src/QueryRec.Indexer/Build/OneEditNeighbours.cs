@@ -1,3 +1,5 @@
+using QueryRec.Core.Matching;
+
 namespace QueryRec.Indexer.Build;
 
 /// <summary>
@@ -62,34 +64,7 @@ internal static class OneEditNeighbours
 
     /// <summary>True when the texts are exactly one edit apart and hold the same digits in the same order.</summary>
     internal static bool IsOneEdit(string a, string b)
-        => a != b && TypoEdits.Osa(a, b, 1) == 1 && SameDigits(a, b);
-
-    private static bool SameDigits(string a, string b)
-    {
-        int i = 0, j = 0;
-        while (true)
-        {
-            while (i < a.Length && !char.IsAsciiDigit(a[i]))
-            {
-                i++;
-            }
-
-            while (j < b.Length && !char.IsAsciiDigit(b[j]))
-            {
-                j++;
-            }
-
-            if (i == a.Length || j == b.Length)
-            {
-                return i == a.Length && j == b.Length;
-            }
-
-            if (a[i++] != b[j++])
-            {
-                return false;
-            }
-        }
-    }
+        => a != b && TypoEdits.Osa(a, b, 1) == 1 && QueryEdits.SameDigits(a, b);
 
     /// <summary>Calls <paramref name="add"/> with the hash of the text and of each of its one-character deletions.</summary>
     private static void ForEachKey(string text, Action<int> add)
