@@ -79,7 +79,7 @@ internal static class Misspellings
         var established = new HashSet<string>(StringComparer.Ordinal);
         for (var round = 0; round < MaxRounds; round++)
         {
-            // A short word searched mostly in queries that stay is a word people mean ("fear": "fear 3" is kept beside
+            // A short word used in queries that stay is a word people mean ("fear": "fear 3" is kept beside
             // the 5 times more searched "gears 3"), so it is no typo in any other query either ("fear" beside "gears").
             // Short words only: there one edit often leads to another real word; long ones rarely collide, and a typo
             // of a long word is often kept beside a correct form only a few times more searched ("hardend").
