@@ -79,19 +79,23 @@ internal sealed class BrowseServing(
         }
     }
 
-    public static RecommendedQuery ToItem(Candidate candidate) => new()
+    public static RecommendedQuery ToItem(Candidate candidate)
     {
-        Text = candidate.DisplayText,
-        Score = candidate.Score,
-        Sources = { candidate.Sources },
-        Reason = candidate.Reason,
-        CategoryHint = candidate.CategoryHint,
+        var item = new RecommendedQuery
+        {
+            Text = candidate.DisplayText,
+            Score = candidate.Score,
+            Reason = candidate.Reason,
+            CategoryHint = candidate.CategoryHint,
 
-        // Only the caller's own history carries the time of the last search (the HISTORY section).
-        LastSearched = candidate.Sources.Contains(Source.History) && candidate.Features.LastSearched is { } at
-            ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at)
-            : null,
-    };
+            // Only the caller's own history carries the time of the last search (the HISTORY section).
+            LastSearched = candidate.Sources.Contains(Source.History) && candidate.Features.LastSearched is { } at
+                ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at)
+                : null,
+        };
+        candidate.Sources.CopyTo(item.Sources);
+        return item;
+    }
 
     public static void ValidateCommon(RequestValidation validation, string userId, string deviceId, Stage stage, Scene scene, PageContext? context, int limit, int maxLimit)
     {

@@ -14,8 +14,10 @@ internal sealed class Candidate(string text)
     /// <summary>The text shown to the user: the normalized query text.</summary>
     public string DisplayText { get; set; } = text;
 
+    private SourceList _sources;
+
     /// <summary>The sources that recalled it, in recall order, without repeats.</summary>
-    public List<Source> Sources { get; } = new(2);
+    public SourceList Sources => _sources;
 
     /// <summary>Why it is shown; the reason of the strongest source wins (see <see cref="Merge"/>).</summary>
     public Reason Reason { get; set; }
@@ -42,13 +44,7 @@ internal sealed class Candidate(string text)
     public double Score { get; set; }
 
     /// <summary>Adds a source once.</summary>
-    public void AddSource(Source source)
-    {
-        if (!Sources.Contains(source))
-        {
-            Sources.Add(source);
-        }
-    }
+    public void AddSource(Source source) => _sources.Add(source);
 
     private static int Weight(Reason reason) => reason switch
     {

@@ -17,7 +17,7 @@ internal sealed class BoostSources(IReadOnlyCollection<Source> sources, Func<Str
         var w = weight(state.Context.Options);
         foreach (var candidate in candidates)
         {
-            if (candidate.Sources.Exists(sources.Contains))
+            if (candidate.Sources.ContainsAny(sources))
             {
                 candidate.Score *= w;
             }

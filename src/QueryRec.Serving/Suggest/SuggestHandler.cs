@@ -238,16 +238,17 @@ internal sealed class SuggestHandler(
         for (var i = 0; i < count; i++)
         {
             var candidate = shown[i];
-            response.Items.Add(new RecommendedQuery
+            var item = new RecommendedQuery
             {
                 Text = candidate.DisplayText,
                 Score = candidate.Score,
-                Sources = { candidate.Sources },
                 Reason = candidate.Reason,
                 CategoryHint = candidate.CategoryHint,
                 CollapsedVariants = candidate.CollapsedVariants,
                 ContextFill = candidate.ContextFill,
-            });
+            };
+            candidate.Sources.CopyTo(item.Sources);
+            response.Items.Add(item);
         }
 
         if (cacheKey is { } key && response.Metadata.ModelVersion == key.ModelVersion)
