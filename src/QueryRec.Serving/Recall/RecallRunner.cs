@@ -14,6 +14,12 @@ internal sealed record RecallResult(IReadOnlyList<Candidate> Candidates, IReadOn
 /// </summary>
 internal static class RecallRunner
 {
+    /// <summary>Most candidates a round merges in the per-thread dictionary (<see cref="MergeScratch"/>).</summary>
+    internal const int MaxScratchCapacity = 1024;
+
+    [ThreadStatic]
+    private static Dictionary<string, Candidate>? t_merged;
+
     /// <remarks>
     /// Sources that do not run inline start first, each after a thread-pool hop; then the inline ones
     /// (<see cref="IRecallSource{TContext}.RunsInline"/>) are called on the caller's thread. A source that completes
@@ -94,7 +100,7 @@ internal static class RecallRunner
             capacity += results[i]?.Count ?? (tasks?[i] is { IsCompletedSuccessfully: true } done ? done.Result.Count : 0);
         }
 
-        var merged = new Dictionary<string, Candidate>(capacity, StringComparer.Ordinal);
+        var merged = MergeScratch(capacity);
         var ordered = new List<Candidate>(capacity);
         for (var i = 0; i < count; i++)
         {
@@ -132,6 +138,7 @@ internal static class RecallRunner
             MergeInto(candidates, merged, ordered);
         }
 
+        merged.Clear();
         cancellationToken.ThrowIfCancellationRequested();
         if (activity is { IsAllDataRequested: true })
         {
@@ -144,6 +151,22 @@ internal static class RecallRunner
         }
 
         return new RecallResult(ordered, degraded is null ? [] : degraded);
+    }
+
+    /// <summary>
+    /// The merge's dictionary, one per thread, empty: the merge never awaits, so no two rounds share it, and a new one
+    /// per round was a tenth of an uncached call's allocations. A round far larger than usual gets its own.
+    /// </summary>
+    private static Dictionary<string, Candidate> MergeScratch(int capacity)
+    {
+        if (capacity > MaxScratchCapacity)
+        {
+            return new Dictionary<string, Candidate>(capacity, StringComparer.Ordinal);
+        }
+
+        var scratch = t_merged ??= new Dictionary<string, Candidate>(MaxScratchCapacity, StringComparer.Ordinal);
+        scratch.Clear();
+        return scratch;
     }
 
     /// <summary>Merges a later round into an earlier one by normalized text, keeping first-seen order.</summary>
