@@ -8,7 +8,7 @@ namespace QueryRec.Indexer.Build;
 /// fragment, final) and accumulates every statistic. Memory grows with queries, users, items and pairs,
 /// never with events.
 /// </summary>
-internal sealed class LogAggregator
+internal sealed partial class LogAggregator
 {
     private readonly BuildOptions _options;
     private readonly Sessionizer _sessionizer;
@@ -347,55 +347,6 @@ internal sealed class LogAggregator
             {
                 acc.ZeroResults++;
             }
-        }
-    }
-
-    /// <summary>q2q: each distinct directional pair (a → next different final query b) counts once per session.</summary>
-    private void CountTransitions()
-    {
-        if (_finals.Count < 2)
-        {
-            return;
-        }
-
-        _sessionPairs.Clear();
-        _sessionSources.Clear();
-        _sessionTargets.Clear();
-        for (var i = 1; i < _finals.Count; i++)
-        {
-            var a = _finals[i - 1];
-            var b = _finals[i];
-            if (a == b)
-            {
-                continue;
-            }
-
-            if (_sessionPairs.Add(((long)a << 32) | (uint)b))
-            {
-                _sessionSources.Add(a);
-                _sessionTargets.Add(b);
-            }
-        }
-
-        if (_sessionPairs.Count == 0)
-        {
-            return;
-        }
-
-        TransitionSessions++;
-        foreach (var pair in _sessionPairs)
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(Transitions, pair, out _)++;
-        }
-
-        foreach (var a in _sessionSources)
-        {
-            Queries[a].Sources++;
-        }
-
-        foreach (var b in _sessionTargets)
-        {
-            Queries[b].Targets++;
         }
     }
 }

@@ -8,7 +8,7 @@ namespace QueryRec.Storage.Realtime;
 /// and expiries, measured on the injected <see cref="TimeProvider"/>), bounded by an LRU of subjects and an LRU of
 /// event ids. Distinct trending submitters are counted exactly. Thread-safe; state is lost on restart.
 /// </summary>
-public sealed class EmbeddedRealtimeStore : IRealtimeStore
+public sealed partial class EmbeddedRealtimeStore : IRealtimeStore
 {
     internal static readonly TimeSpan ExposureTtl = TimeSpan.FromDays(2);
 
@@ -155,34 +155,6 @@ public sealed class EmbeddedRealtimeStore : IRealtimeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
         => Task.FromResult(ReadRecent(subject, max, static s => s.OrderedItems));
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<RecentEntry> ScanSubjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var now = _time.GetUtcNow();
-        foreach (var (subject, state) in _subjects)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            DateTimeOffset? newest = null;
-            lock (state)
-            {
-                foreach (var list in (EmbeddedRecentList[])[state.RecentQueries, state.ViewedItems])
-                {
-                    if (list.Read(1, now, _options.HistoryTtl) is [var first] && (newest is null || first.Time > newest))
-                    {
-                        newest = first.Time;
-                    }
-                }
-            }
-
-            if (newest is { } time)
-            {
-                yield return new RecentEntry(subject, time);
-            }
-        }
-
-        await Task.CompletedTask;
-    }
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ namespace QueryRec.Storage.Realtime;
 /// key, except one PFCOUNT per trending query over that query's bucket HyperLogLogs, which share a hash tag; so it
 /// runs on Redis Cluster. Commands of one call are issued together (pipelined) and awaited together.
 /// </summary>
-public sealed class RedisRealtimeStore : IRealtimeStore
+public sealed partial class RedisRealtimeStore : IRealtimeStore
 {
     // KEYS[1]: a trending bucket (sorted set). ARGV[1]: most queries kept; ARGV[2]: TTL in ms; then pairs (increment, query).
     private const string TrendingScript = """
@@ -177,49 +177,6 @@ public sealed class RedisRealtimeStore : IRealtimeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<RecentEntry>> GetOrderedItemsAsync(string subject, int max, CancellationToken cancellationToken = default)
         => ReadRecentAsync(_keys.OrderedItems(subject), max, cancellationToken);
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<RecentEntry> ScanSubjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // SCAN per primary (a cluster has several), a page at a time: memory stays at one page of keys. Each subject
-        // once: from its search history (with the newer of its two lists), else from its viewed items.
-        var ((queriesPattern, queriesHead), (viewedPattern, viewedHead)) = _keys.SubjectListPatterns();
-        foreach (var endpoint in _redis.GetEndPoints())
-        {
-            var server = _redis.GetServer(endpoint);
-            if (!server.IsConnected || server.IsReplica)
-            {
-                continue;
-            }
-
-            await foreach (var key in server.KeysAsync(pattern: queriesPattern, pageSize: ScanPageSize).WithCancellation(cancellationToken))
-            {
-                var subject = SubjectOf(key, queriesHead);
-                var queries = ReadRecentAsync(key, 1, cancellationToken);
-                var viewed = ReadRecentAsync(_keys.ViewedItems(subject), 1, cancellationToken);
-                if (Newest([.. await queries, .. await viewed]) is { } time)
-                {
-                    yield return new RecentEntry(subject, time);
-                }
-            }
-
-            await foreach (var key in server.KeysAsync(pattern: viewedPattern, pageSize: ScanPageSize).WithCancellation(cancellationToken))
-            {
-                var subject = SubjectOf(key, viewedHead);
-                if (!await Db.KeyExistsAsync(_keys.RecentQueries(subject)).WaitAsync(cancellationToken)
-                    && Newest(await ReadRecentAsync(key, 1, cancellationToken)) is { } time)
-                {
-                    yield return new RecentEntry(subject, time);
-                }
-            }
-        }
-    }
-
-    private const int ScanPageSize = 1000;
-
-    private static string SubjectOf(RedisKey key, int headLength) => System.Text.Encoding.UTF8.GetString(((byte[])key!).AsSpan(headLength));
-
-    private static DateTimeOffset? Newest(IReadOnlyList<RecentEntry> entries) => entries.Count == 0 ? null : entries.Max(static e => e.Time);
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, int>> GetExposuresAsync(string subject, DateOnly day, IReadOnlyCollection<string> words, CancellationToken cancellationToken = default)
