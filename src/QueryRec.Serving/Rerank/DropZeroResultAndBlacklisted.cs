@@ -1,4 +1,5 @@
 using QueryRec.Serving.Recall;
+using QueryRec.Storage.V1;
 
 namespace QueryRec.Serving.Rerank;
 
@@ -18,7 +19,31 @@ internal sealed class DropZeroResultAndBlacklisted(Reranker reranker) : IRerankS
             return kept;
         }
 
-        var stats = await Task.WhenAll(kept.Select(c => serving.Snapshot.GetQueryStatsAsync(c.Text, cancellationToken).AsTask()));
+        // Most reads are near-cache hits that complete at once: only the others become tasks (hundreds per call).
+        var stats = new QueryStats?[kept.Count];
+        List<(int Index, Task<QueryStats?> Read)>? pending = null;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var read = serving.Snapshot.GetQueryStatsAsync(kept[i].Text, cancellationToken);
+            if (read.IsCompletedSuccessfully)
+            {
+                stats[i] = read.Result;
+            }
+            else
+            {
+                (pending ??= []).Add((i, read.AsTask()));
+            }
+        }
+
+        if (pending is not null)
+        {
+            await Task.WhenAll(pending.Select(static p => p.Read));
+            foreach (var (index, read) in pending)
+            {
+                stats[index] = await read;
+            }
+        }
+
         var result = new List<Candidate>(kept.Count);
         for (var i = 0; i < kept.Count; i++)
         {

@@ -77,7 +77,7 @@ internal sealed class StrategyRegistry
             new BoostSources([Source.Q2Q, Source.I2Q], static o => o.ShadingPersonalWeight),
             new OrderByScore(),
             new MmrByCategory(static o => o.MmrLambda),
-            new DailyExposureCap(static o => o.ShadingDailyExposureCap),
+            new DailyExposureCap(static o => o.ShadingDailyExposureCap, static (o, limit) => Math.Max(1, o.RotationPoolFactor) * limit),
             new RotateByTimeSlot(static o => TimeSpan.FromSeconds(o.RotationIntervalSeconds), static o => o.RotationPoolFactor),
             new Limit<BrowseContext>(),
         ];

@@ -11,10 +11,10 @@ public sealed class RerankStepTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static RerankState<BrowseContext> State(int limit, DateTimeOffset now, string? subject = null)
+    private static RerankState<BrowseContext> State(int limit, DateTimeOffset now, string? subject = null, IRealtimeStore? store = null)
     {
         var call = RequestContext.Unbounded();
-        return new(new BrowseContext(subject, null, "", "", "", new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), new StrategyOptions { HistoryMax = 0 }, call, now, CancellationToken.None), limit, call.Scope);
+        return new(new BrowseContext(subject, null, "", "", "", store ?? new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System), new StrategyOptions { HistoryMax = 0 }, call, now, CancellationToken.None), limit, call.Scope);
     }
 
     private static List<Candidate> Candidates(params (string Text, double Score, string Category)[] items)
@@ -58,5 +58,28 @@ public sealed class RerankStepTests
         var result = await new Limit<BrowseContext>().ApplyAsync(Candidates(("a", 1, ""), ("b", 1, "")), State(1, Now), CancellationToken.None);
 
         Assert.Equal("a", Assert.Single(result).Text);
+    }
+
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(2, 3)]
+    [InlineData(4, 3)]
+    [InlineData(20, 3)]
+    public async Task ExposureCap_KeepsTheFirstWordsUnderTheCap_AsManyAsTheLaterStepsRead(int limit, int poolFactor)
+    {
+        // 40 words; every third one (and a run of six from the 5th) was shown to the caller 3 times today.
+        var store = new EmbeddedRealtimeStore(new RealtimeOptions(), TimeProvider.System);
+        var words = Enumerable.Range(0, 40).Select(static i => $"w{i:00}").ToList();
+        var capped = words.Where(static (_, i) => i % 3 == 2 || i is >= 5 and < 11).ToHashSet();
+        await store.ApplyAsync([.. capped.SelectMany(w => Enumerable.Repeat(new RealtimeUpdate(RealtimeUpdateKind.Exposure, "u:x", w, Now), 3))]);
+        var step = new DailyExposureCap(static _ => 3, (_, l) => poolFactor * l);
+
+        var kept = await step.ApplyAsync(Candidates([.. words.Select(static (w, i) => (w, 40.0 - i, ""))]), State(limit, Now, "u:x", store), CancellationToken.None);
+
+        var expected = words.Where(w => !capped.Contains(w)).Take(poolFactor * limit);
+        Assert.Equal(expected, kept.Select(static c => c.Text));
+        // Another day, nothing is capped.
+        var tomorrow = await step.ApplyAsync(Candidates([.. words.Select(static (w, i) => (w, 40.0 - i, ""))]), State(limit, Now.AddDays(1), "u:x", store), CancellationToken.None);
+        Assert.Equal(words.Take(poolFactor * limit), tomorrow.Select(static c => c.Text));
     }
 }
