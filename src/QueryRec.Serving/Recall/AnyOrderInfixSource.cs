@@ -45,11 +45,11 @@ internal sealed class AnyOrderInfixSource(MatchingOptions options) : IRecallSour
             serving.Snapshot, CompletionTable.Prefix, parts.Select(p => QueryNormalizer.TruncateRunes(p, serving.MaxPrefixLength)).ToList(), serving.Info, cancellationToken).AsTask();
         var infixNodes = CompletionNodes.ReadNodesAsync(
             serving.Snapshot, CompletionTable.Infix, parts.Select(p => QueryNormalizer.TruncateRunes(p, maxInfix)).ToList(), serving.Info, cancellationToken).AsTask();
-        var into = new List<Candidate>();
+        var into = context.NewList();
         bool Keep(Completion c, int unused) => !c.Text.StartsWith(context.Prefix, StringComparison.Ordinal) && splits.Exists(split => Matches(c.Text, split));
         foreach (var node in (await prefixNodes).Concat(await infixNodes))
         {
-            MatchInput.Add(into, node, 0, Keep, Source.Infix, Reason.InfixMatch, MatchKind.AnyOrderInfix);
+            MatchInput.Add(context.Arena, into, node, 0, Keep, Source.Infix, Reason.InfixMatch, MatchKind.AnyOrderInfix);
         }
 
         return into;

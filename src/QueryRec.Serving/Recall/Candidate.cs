@@ -4,12 +4,13 @@ namespace QueryRec.Serving.Recall;
 
 /// <summary>
 /// One recalled query on its way through merge, scoring and limit. Sources create candidates; the merge unions
-/// candidates with the same normalized text (sources, features, the first non-empty category hint).
+/// candidates with the same normalized text (sources, features, the first non-empty category hint). A Suggest call's
+/// candidates come from its <see cref="CandidateArena"/> and are reused by later calls (<see cref="Reuse"/>).
 /// </summary>
 internal sealed class Candidate(string text)
 {
     /// <summary>The normalized query text: the dedupe key.</summary>
-    public string Text { get; } = text;
+    public string Text { get; private set; } = text;
 
     /// <summary>The text shown to the user: the normalized query text.</summary>
     public string DisplayText { get; set; } = text;
@@ -42,6 +43,22 @@ internal sealed class Candidate(string text)
 
     /// <summary>The score given by the scorer.</summary>
     public double Score { get; set; }
+
+    /// <summary>Makes this candidate what <c>new Candidate(text)</c> would be (every property at its initial value).</summary>
+    internal void Reuse(string text)
+    {
+        Text = text;
+        DisplayText = text;
+        _sources = default;
+        Reason = default;
+        CategoryHint = string.Empty;
+        TopCategories = [];
+        CollapsedVariants = 0;
+        ContextFill = false;
+        Features.Reset();
+        Discovery = null;
+        Score = 0;
+    }
 
     /// <summary>Adds a source once.</summary>
     public void AddSource(Source source) => _sources.Add(source);

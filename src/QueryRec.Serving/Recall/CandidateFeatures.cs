@@ -56,6 +56,24 @@ internal sealed class CandidateFeatures
     /// <summary>The candidate's match tier: exact matches rank above infix ones, which rank above fuzzy ones.</summary>
     public MatchTier Tier => MatchTiers.Of(MatchType);
 
+    /// <summary>Sets every feature to its initial value (a reused candidate's, <see cref="Candidate.Reuse"/>).</summary>
+    public void Reset()
+    {
+        Popularity = 0;
+        PopularityMax = 0;
+        LastSearched = null;
+        RecentCount = 0;
+        RecentDistinctUsers = 0;
+        MatchType = MatchKind.Prefix;
+        EditDistance = 0;
+        Q2qStrength = 0;
+        I2qStrength = 0;
+        CategoryAffinity = 0;
+        Ctr = 0;
+        Cvr = 0;
+        Gmv = 0;
+    }
+
     /// <summary>Takes the stronger value of each feature.</summary>
     public void Merge(CandidateFeatures other)
     {

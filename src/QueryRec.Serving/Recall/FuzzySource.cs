@@ -46,11 +46,12 @@ internal sealed class FuzzySource(MatchingOptions options) : IRecallSource<Sugge
         }
 
         var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.Prefix, matches.Select(static m => m.Prefix).ToList(), serving.Info, cancellationToken);
-        var into = new List<Candidate>();
+        var into = context.NewList();
         for (var i = 0; i < nodes.Count; i++)
         {
             var distance = matches[i].Distance;
             MatchInput.Add(
+                context.Arena,
                 into,
                 nodes[i],
                 0,

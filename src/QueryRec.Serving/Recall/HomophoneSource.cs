@@ -43,10 +43,11 @@ internal sealed class HomophoneSource(MatchingOptions options) : IRecallSource<S
         var lookups = keys.Select(k => MatchInput.Truncate(k, max)).Distinct(StringComparer.Ordinal).ToList();
         var truncated = keys.Exists(k => k.Length > max);
         var nodes = await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.PinyinFull, lookups, serving.Info, cancellationToken);
-        var into = new List<Candidate>();
+        var into = context.NewList();
         foreach (var node in nodes)
         {
             MatchInput.Add(
+                context.Arena,
                 into,
                 node,
                 0,

@@ -25,8 +25,9 @@ internal sealed class InfixSource(MatchingOptions options) : IRecallSource<Sugge
 
         var prefix = context.Prefix;
         var node = await CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.Infix, QueryNormalizer.TruncateRunes(prefix, max), serving.Info, cancellationToken);
-        var into = new List<Candidate>(node?.Completions.Count ?? 0);
+        var into = context.NewList(node?.Completions.Count ?? 0);
         MatchInput.Add(
+            context.Arena,
             into,
             node,
             prefix,

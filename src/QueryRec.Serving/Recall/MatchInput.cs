@@ -51,6 +51,7 @@ internal static class MatchInput
     /// into its candidate instead (a linear search: a source's list holds a few nodes' completions).
     /// </summary>
     public static void Add<TState>(
+        CandidateArena? arena,
         List<Candidate> into,
         PrefixNode? node,
         TState state,
@@ -59,13 +60,14 @@ internal static class MatchInput
         Reason reason,
         MatchKind matchType,
         Func<Completion, int>? editDistance = null)
-        => AddCore(into, node, state, keep, null, source, reason, matchType, editDistance);
+        => AddCore(arena, into, node, state, keep, null, source, reason, matchType, editDistance);
 
     /// <summary>
     /// As <see cref="Add{TState}"/>, where <paramref name="weigh"/> both filters and weighs: a completion is dropped when
     /// it gives 0 or less, else its popularity is multiplied by what it gives.
     /// </summary>
     public static void AddWeighed<TState>(
+        CandidateArena? arena,
         List<Candidate> into,
         PrefixNode? node,
         TState state,
@@ -73,9 +75,10 @@ internal static class MatchInput
         Source source,
         Reason reason,
         MatchKind matchType)
-        => AddCore(into, node, state, null, weigh, source, reason, matchType, null);
+        => AddCore(arena, into, node, state, null, weigh, source, reason, matchType, null);
 
     private static void AddCore<TState>(
+        CandidateArena? arena,
         List<Candidate> into,
         PrefixNode? node,
         TState state,
@@ -91,14 +94,17 @@ internal static class MatchInput
             return;
         }
 
+        // Indexed loops: a foreach over a RepeatedField allocates its iterator.
         var max = 0.0;
-        foreach (var completion in node.Completions)
+        for (var c = 0; c < node.Completions.Count; c++)
         {
+            var completion = node.Completions[c];
             max = Math.Max(max, completion.Score);
         }
 
-        foreach (var completion in node.Completions)
+        for (var c = 0; c < node.Completions.Count; c++)
         {
+            var completion = node.Completions[c];
             if (keep is not null && !keep(completion, state))
             {
                 continue;
@@ -110,7 +116,9 @@ internal static class MatchInput
                 continue;
             }
 
-            var candidate = new Candidate(completion.Text) { Reason = reason, CategoryHint = completion.CategoryHint };
+            var candidate = arena?.Rent(completion.Text) ?? new Candidate(completion.Text);
+            candidate.Reason = reason;
+            candidate.CategoryHint = completion.CategoryHint;
             candidate.AddSource(source);
             candidate.Features.Popularity = completion.Score * weight;
             candidate.Features.PopularityMax = max;

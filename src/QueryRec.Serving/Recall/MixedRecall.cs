@@ -26,7 +26,7 @@ namespace QueryRec.Serving.Recall;
 internal static class MixedRecall
 {
     public static async ValueTask RecallAsync(
-        List<Candidate> into, MixedInput input, ServingIndex serving, MatchingOptions options, CancellationToken cancellationToken)
+        CandidateArena? arena, List<Candidate> into, MixedInput input, ServingIndex serving, MatchingOptions options, CancellationToken cancellationToken)
     {
         var info = serving.Info;
         var max = info.MaxPinyinPrefixLength;
@@ -49,12 +49,12 @@ internal static class MixedRecall
         var texts = new List<string>(options.MaxLookupVariants);
         foreach (var node in pinyinNodes)
         {
-            Add(into, node, input, texts, complete ? 0 : options.MaxLookupVariants, null);
+            Add(arena, into, node, input, texts, complete ? 0 : options.MaxLookupVariants, null);
         }
 
         // The index's own weight, so that its pinyin tables and these matches agree; older versions do not record it.
         var secondary = info.HasPinyinSecondaryWeight ? info.PinyinSecondaryWeight : options.MixedSecondaryReadingWeight;
-        Add(into, headNode, input, texts, complete ? 0 : options.MaxLookupVariants, secondary);
+        Add(arena, into, headNode, input, texts, complete ? 0 : options.MaxLookupVariants, secondary);
         if (texts.Count == 0)
         {
             return;
@@ -63,7 +63,7 @@ internal static class MixedRecall
         var literal = texts.Select(t => Literal(t, serving)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var node in await CompletionNodes.ReadNodesAsync(serving.Snapshot, CompletionTable.Prefix, literal, info, cancellationToken))
         {
-            Add(into, node, input, null, 0, secondary);
+            Add(arena, into, node, input, null, 0, secondary);
         }
     }
 
@@ -75,8 +75,9 @@ internal static class MixedRecall
     /// completions are taken as scored): "海shi" is far more likely 海氏 than 海斯 (斯 read shi).
     /// </summary>
     private static void Add(
-        List<Candidate> into, PrefixNode? node, MixedInput input, List<string>? texts, int maxTexts, double? secondaryWeight)
+        CandidateArena? arena, List<Candidate> into, PrefixNode? node, MixedInput input, List<string>? texts, int maxTexts, double? secondaryWeight)
         => MatchInput.AddWeighed(
+            arena,
             into,
             node,
             (Input: input, Texts: texts, Max: maxTexts, Weight: secondaryWeight),

@@ -26,7 +26,7 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
         }
 
         var variants = MatchInput.MaxVariants(serving.Info);
-        var into = new List<Candidate>();
+        var into = context.NewList();
         if (MatchInput.TryLatinKey(context.Prefix, out var key))
         {
             var lookup = MatchInput.Truncate(key, max);
@@ -38,6 +38,7 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
                 ? CompletionNodes.ReadNodeAsync(serving.Snapshot, CompletionTable.PinyinInitials, lookup, serving.Info, cancellationToken)
                 : default;
             MatchInput.Add(
+                context.Arena,
                 into,
                 await full,
                 (Key: key, Variants: variants),
@@ -46,6 +47,7 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
                 Reason.PinyinMatch,
                 MatchKind.PinyinFull);
             MatchInput.Add(
+                context.Arena,
                 into,
                 await initials,
                 (Key: key, Variants: variants),
@@ -56,7 +58,7 @@ internal sealed class PinyinSource(MatchingOptions options) : IRecallSource<Sugg
         }
         else if (MixedInput.TryParse(context.Prefix, out var mixed))
         {
-            await MixedRecall.RecallAsync(into, mixed, serving, options, cancellationToken);
+            await MixedRecall.RecallAsync(context.Arena, into, mixed, serving, options, cancellationToken);
         }
 
         return into;

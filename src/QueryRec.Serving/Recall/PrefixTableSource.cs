@@ -31,26 +31,27 @@ internal sealed class PrefixTableSource : IRecallSource<SuggestContext>
 
         // A node keyed by a truncated prefix holds completions of the shorter key: filter to the full prefix.
         var exactNode = key.Length == context.Prefix.Length;
+        // Indexed loops: a foreach over a RepeatedField allocates its iterator.
         var max = 0.0;
-        foreach (var completion in node.Completions)
+        for (var c = 0; c < node.Completions.Count; c++)
         {
+            var completion = node.Completions[c];
             max = Math.Max(max, completion.Score);
         }
 
-        var result = new List<Candidate>(node.Completions.Count);
-        foreach (var completion in node.Completions)
+        var result = context.NewList(node.Completions.Count);
+        for (var c = 0; c < node.Completions.Count; c++)
         {
+            var completion = node.Completions[c];
             if (!exactNode && !completion.Text.StartsWith(context.Prefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var candidate = new Candidate(completion.Text)
-            {
-                Reason = Reason.PopularCompletion,
-                CategoryHint = completion.CategoryHint,
-                TopCategories = completion.TopCategories,
-            };
+            var candidate = context.NewCandidate(completion.Text);
+            candidate.Reason = Reason.PopularCompletion;
+            candidate.CategoryHint = completion.CategoryHint;
+            candidate.TopCategories = completion.TopCategories;
             candidate.AddSource(Source.Prefix);
             candidate.Features.Popularity = completion.Score;
             candidate.Features.PopularityMax = max;

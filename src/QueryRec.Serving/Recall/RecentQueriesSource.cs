@@ -19,7 +19,7 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
         }
 
         var recent = await (context.RecentQueries ?? store.GetRecentQueriesAsync(context.Subject, maxHistory, cancellationToken));
-        var result = new List<Candidate>();
+        var result = context.NewList();
         foreach (var entry in recent)
         {
             if (!entry.Value.StartsWith(context.Prefix, StringComparison.Ordinal))
@@ -27,7 +27,8 @@ internal sealed class RecentQueriesSource(IRealtimeStore store, int maxHistory) 
                 continue;
             }
 
-            var candidate = new Candidate(entry.Value) { Reason = Reason.SearchedBefore };
+            var candidate = context.NewCandidate(entry.Value);
+            candidate.Reason = Reason.SearchedBefore;
             candidate.AddSource(Source.History);
             candidate.Features.LastSearched = entry.Time;
             result.Add(candidate);

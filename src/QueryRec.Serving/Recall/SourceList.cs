@@ -93,6 +93,8 @@ internal struct SourceList : IEnumerable<Source>
     /// <summary>Appends the sources, in order, to a response item's field (no enumerator boxed).</summary>
     public readonly void CopyTo(RepeatedField<Source> into)
     {
+        // Sized once: an empty repeated field's first add makes room for eight.
+        into.Capacity = into.Count + _count;
         for (var i = 0; i < _count; i++)
         {
             into.Add(this[i]);

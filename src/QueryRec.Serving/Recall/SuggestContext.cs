@@ -28,4 +28,13 @@ internal sealed record SuggestContext(string Prefix, string? Subject, ServingInd
     /// (<see cref="Ranking.SessionSignals"/>); null when the history source reads them itself.
     /// </summary>
     public Task<IReadOnlyList<RecentEntry>>? RecentQueries { get; init; }
+
+    /// <summary>The call's candidate arena (<see cref="CandidateArena"/>); null when the candidates must outlive the call.</summary>
+    public CandidateArena? Arena { get; init; }
+
+    /// <summary>A new candidate for <paramref name="text"/>, from the call's arena when it has one.</summary>
+    public Candidate NewCandidate(string text) => Arena?.Rent(text) ?? new Candidate(text);
+
+    /// <summary>An empty list for a source's candidates, from the call's arena when it has one.</summary>
+    public List<Candidate> NewList(int capacity = 0) => Arena?.List(capacity) ?? new List<Candidate>(capacity);
 }

@@ -34,11 +34,12 @@ internal sealed class TrendingSource(IOptionsMonitor<TrendingOptions> options) :
 
         matches.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Query, b.Query));
         var take = Math.Min(matches.Count, options.CurrentValue.MaxPerRequest);
-        var result = new List<Candidate>(take);
+        var result = context.NewList(take);
         for (var i = 0; i < take; i++)
         {
             var t = matches[i];
-            var candidate = new Candidate(t.Query) { Reason = Reason.Trending };
+            var candidate = context.NewCandidate(t.Query);
+            candidate.Reason = Reason.Trending;
             candidate.AddSource(Source.Trending);
             candidate.Features.RecentCount = t.Count;
             candidate.Features.RecentDistinctUsers = t.DistinctSubjects;

@@ -176,7 +176,9 @@ internal sealed class SuggestHandler(
             session = SessionSignals.LoadAsync(serving.Snapshot, recentQueries, viewed, now, cancellationToken);
         }
 
-        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries };
+        // The call's candidates are reused by later calls, unless the feature log keeps them past the call.
+        var arena = featureLog is null ? CandidateArena.Rent() : null;
+        var context = new SuggestContext(normalizedPrefix, subject, serving, trendingSnapshot) { RecentQueries = recentQueries, Arena = arena };
         var firstBudget = budget - timeProvider.GetElapsedTime(started);
         var recall = await RecallRunner.RunAsync(sources.First, context, call.Scope, firstBudget > TimeSpan.Zero ? firstBudget : TimeSpan.Zero, timeProvider, logger, "Suggest", cancellationToken);
         if (ExactCount(recall.Candidates, out var pinyin) < limit && context.Serving is not null)
@@ -234,7 +236,9 @@ internal sealed class SuggestHandler(
             }
         }
 
+        // Sized once: growing the repeated fields was a tenth of what an uncached call allocated.
         var count = Math.Min(limit, shown.Count);
+        response.Items.Capacity = count;
         for (var i = 0; i < count; i++)
         {
             var candidate = shown[i];
@@ -249,6 +253,12 @@ internal sealed class SuggestHandler(
             };
             candidate.Sources.CopyTo(item.Sources);
             response.Items.Add(item);
+        }
+
+        // Nothing reads the candidates past this point; a source that timed out may still be filling its own.
+        if (arena is not null && recall.DegradedReasons.Count == 0)
+        {
+            CandidateArena.Return(arena);
         }
 
         if (cacheKey is { } key && response.Metadata.ModelVersion == key.ModelVersion)
