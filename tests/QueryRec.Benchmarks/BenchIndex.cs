@@ -166,7 +166,10 @@ internal sealed class BenchIndex : IAsyncDisposable
     /// Builds and starts the serving pipeline on a generic host (no web server, no socket) serving one embedded index
     /// file, quiet, with generous budgets, on the wall clock (as a server: no replay clock).
     /// </summary>
-    private static async Task<IHost> StartPipelineAsync(string indexPath)
+    private static Task<IHost> StartPipelineAsync(string indexPath) => StartPipelineAsync(Settings(indexPath));
+
+    /// <summary>The same pipeline with other settings over the server's (another store: <see cref="RedisSuggestBenchmarks"/>).</summary>
+    internal static async Task<IHost> StartPipelineAsync(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -179,7 +182,7 @@ internal sealed class BenchIndex : IAsyncDisposable
         // off) repeats the code defaults, but a value changed there must change the benchmark too. Environment
         // variables are left out, so that a shell's QueryRec__* cannot change a run.
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
-        builder.Configuration.AddInMemoryCollection(Settings(indexPath));
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         // Warnings to standard error, one line each: standard output is BenchmarkDotNet's report.
         builder.Logging.AddSimpleConsole(static o => o.SingleLine = true);

@@ -40,19 +40,21 @@ internal sealed class NearCache
 
     /// <summary>Looks a record up; counts a hit or a miss.</summary>
     /// <param name="version">The index version.</param>
-    /// <param name="key">The record key (<see cref="Storage.IndexKeys"/>).</param>
+    /// <param name="kind">The record kind (a <see cref="Storage.IndexKeys"/> kind constant).</param>
+    /// <param name="key">The record's key within its kind (the query, prefix, item id or category).</param>
     /// <param name="value">The cached message, or null when the record is known to be absent.</param>
-    public bool TryGet<T>(string version, string key, out T? value)
+    /// <param name="countMiss">False for a probe whose miss is read from the store later (and counted then).</param>
+    public bool TryGet<T>(string version, string kind, string key, out T? value, bool countMiss = true)
         where T : class
     {
-        if (_lru is not null && _lru.TryGet(new NearCacheKey(version, key), out var cached))
+        if (_lru is not null && _lru.TryGet(new NearCacheKey(version, kind, key), out var cached))
         {
             _metrics.NearCacheHit();
             value = cached as T;
             return true;
         }
 
-        if (_lru is not null)
+        if (_lru is not null && countMiss)
         {
             _metrics.NearCacheMiss();
         }
@@ -62,7 +64,7 @@ internal sealed class NearCache
     }
 
     /// <summary>Caches a record read from the store (null: the record is absent).</summary>
-    public void Set<T>(string version, string key, T? value)
+    public void Set<T>(string version, string kind, string key, T? value)
         where T : class, IMessage
     {
         if (_lru is null || (value is not null && value.CalculateSize() > _maxEntryBytes))
@@ -70,12 +72,15 @@ internal sealed class NearCache
             return;
         }
 
-        _lru.AddOrUpdate(new NearCacheKey(version, key), value ?? Absent);
+        _lru.AddOrUpdate(new NearCacheKey(version, kind, key), value ?? Absent);
     }
 
     /// <summary>Drops every entry.</summary>
     public void Clear() => _lru?.Clear();
 
-    /// <summary>A near-cache key: the version is part of it, so a version flip never reads another version's entry.</summary>
-    private readonly record struct NearCacheKey(string Version, string Key);
+    /// <summary>
+    /// A near-cache key: the version is part of it, so a version flip never reads another version's entry. The kind
+    /// and the key stay apart (no "kind:key" string built per read, several per Suggest call).
+    /// </summary>
+    private readonly record struct NearCacheKey(string Version, string Kind, string Key);
 }

@@ -32,26 +32,38 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
     public Task SubscribeAsync(Action<string> onAnnounced, CancellationToken cancellationToken = default)
         => inner.SubscribeAsync(onAnnounced, cancellationToken);
 
-    private sealed class Snapshot(ResilientIndexStore store, IIndexSnapshot inner) : IIndexSnapshot
+    private sealed class Snapshot(ResilientIndexStore store, IIndexSnapshot inner) : IIndexSnapshot, ICachedCompletionReader
     {
         public string Version => inner.Version;
 
+        public bool TryReadCached(CompletionTable table, string key, out PrefixNode? node)
+        {
+            if (!store._cache.TryGet(Version, IndexKeys.CompletionKind(table), key, out node, countMiss: false))
+            {
+                return false;
+            }
+
+            store.CountHitDuringOutage(store.IsOpenForHits());
+            return true;
+        }
+
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Prefix(normalizedPrefix), normalizedPrefix, static (s, a, ct) => s.GetPrefixNodeAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.PrefixKind, normalizedPrefix, normalizedPrefix, static (s, a, ct) => s.GetPrefixNodeAsync(a, ct), cancellationToken);
 
         public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default)
             => table == CompletionTable.Prefix
                 ? GetPrefixNodeAsync(key, cancellationToken)
-                : CachedAsync(IndexKeys.Completions(table, key), (table, key), static (s, a, ct) => s.GetCompletionNodeAsync(a.table, a.key, ct), cancellationToken);
+                : CachedAsync(IndexKeys.CompletionKind(table), key, (table, key), static (s, a, ct) => s.GetCompletionNodeAsync(a.table, a.key, ct), cancellationToken);
 
         public async ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             var nodes = new PrefixNode?[keys.Count];
+            var kind = IndexKeys.CompletionKind(table);
             List<int>? missing = null;
             var open = store.IsOpenForHits();
             for (var i = 0; i < keys.Count; i++)
             {
-                if (store._cache.TryGet<PrefixNode>(Version, IndexKeys.Completions(table, keys[i]), out var hit))
+                if (store._cache.TryGet<PrefixNode>(Version, kind, keys[i], out var hit))
                 {
                     nodes[i] = hit;
                     store.CountHitDuringOutage(open);
@@ -75,7 +87,7 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             for (var j = 0; j < missing.Count; j++)
             {
                 nodes[missing[j]] = read[j];
-                store._cache.Set(Version, IndexKeys.Completions(table, missingKeys[j]), read[j]);
+                store._cache.Set(Version, kind, missingKeys[j], read[j]);
             }
 
             return nodes;
@@ -90,46 +102,46 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             => inner.GetRankingModelAsync(cancellationToken);
 
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Query(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetQueryStatsAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.QueryKind, normalizedQuery, normalizedQuery, static (s, a, ct) => s.GetQueryStatsAsync(a, ct), cancellationToken);
 
         public ValueTask<IndexInfo?> GetInfoAsync(CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Info, 0, static (s, _, ct) => s.GetInfoAsync(ct), cancellationToken);
+            => CachedAsync(IndexKeys.InfoKind, "info", 0, static (s, _, ct) => s.GetInfoAsync(ct), cancellationToken);
 
         public ValueTask<RelatedQueries?> GetRelatedQueriesAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Related(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetRelatedQueriesAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.RelatedKind, normalizedQuery, normalizedQuery, static (s, a, ct) => s.GetRelatedQueriesAsync(a, ct), cancellationToken);
 
         public ValueTask<RelatedQueries?> GetRefinementsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Refinements(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetRefinementsAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.RefinementKind, normalizedQuery, normalizedQuery, static (s, a, ct) => s.GetRefinementsAsync(a, ct), cancellationToken);
 
         public ValueTask<RelatedQueries?> GetDiscoveryRelatedAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.DiscoveryRelated(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetDiscoveryRelatedAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.DiscoveryRelatedKind, normalizedQuery, normalizedQuery, static (s, a, ct) => s.GetDiscoveryRelatedAsync(a, ct), cancellationToken);
 
         public ValueTask<QueryCorrection?> GetCorrectionAsync(string normalizedQuery, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Correction(normalizedQuery), normalizedQuery, static (s, a, ct) => s.GetCorrectionAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.CorrectionKind, normalizedQuery, normalizedQuery, static (s, a, ct) => s.GetCorrectionAsync(a, ct), cancellationToken);
 
         public ValueTask<ItemQueries?> GetItemQueriesAsync(string itemId, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Item(itemId), itemId, static (s, a, ct) => s.GetItemQueriesAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.ItemKind, itemId, itemId, static (s, a, ct) => s.GetItemQueriesAsync(a, ct), cancellationToken);
 
         public ValueTask<RankedQueries?> GetHotAsync(string category, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Hot(category), category, static (s, a, ct) => s.GetHotAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.HotKind, category, category, static (s, a, ct) => s.GetHotAsync(a, ct), cancellationToken);
 
         public ValueTask<RankedQueries?> GetTrendingAsync(string category, CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Trending(category), category, static (s, a, ct) => s.GetTrendingAsync(a, ct), cancellationToken);
+            => CachedAsync(IndexKeys.TrendingKind, category, category, static (s, a, ct) => s.GetTrendingAsync(a, ct), cancellationToken);
 
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
-            => CachedAsync(IndexKeys.Pins, 0, static (s, _, ct) => s.GetPinsAsync(ct), cancellationToken);
+            => CachedAsync(IndexKeys.PinKind, "pins", 0, static (s, _, ct) => s.GetPinsAsync(ct), cancellationToken);
 
-        private async ValueTask<T?> CachedAsync<T, TArg>(string key, TArg arg, Func<IIndexSnapshot, TArg, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
+        private async ValueTask<T?> CachedAsync<T, TArg>(string kind, string key, TArg arg, Func<IIndexSnapshot, TArg, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
             where T : class, Google.Protobuf.IMessage
         {
-            if (store._cache.TryGet<T>(Version, key, out var hit))
+            if (store._cache.TryGet<T>(Version, kind, key, out var hit))
             {
                 store.CountHitDuringOutage(store.IsOpenForHits());
                 return hit;
             }
 
             var value = await store._resilience.ExecuteAsync(static (s, ct) => s.read(s.inner, s.arg, ct), (inner, arg, read), cancellationToken);
-            store._cache.Set(Version, key, value);
+            store._cache.Set(Version, kind, key, value);
             return value;
         }
     }

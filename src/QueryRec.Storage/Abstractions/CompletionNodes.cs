@@ -55,6 +55,15 @@ public static class CompletionNodes
             return FromAncestorsLocal(local, table, keys, nodes, info);
         }
 
+        if (snapshot is ICachedCompletionReader cached)
+        {
+            nodes = FromAncestorsCached(cached, table, keys, nodes, info, out var unresolved);
+            if (!unresolved)
+            {
+                return nodes;
+            }
+        }
+
         var max = MaxLength(table, info);
         var ancestors = new List<string>();
         var wanted = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -135,6 +144,52 @@ public static class CompletionNodes
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The keys whose longest written ancestor the snapshot's cache already knows (the ancestors longer than it known
+    /// absent): walked longest first without a round trip, stopping at it. A key with an ancestor the cache does not
+    /// know stays null, and <paramref name="unresolved"/> says the batched read must look for it.
+    /// </summary>
+    private static IReadOnlyList<PrefixNode?> FromAncestorsCached(
+        ICachedCompletionReader cached, CompletionTable table, IReadOnlyList<string> keys, IReadOnlyList<PrefixNode?> nodes, IndexInfo info, out bool unresolved)
+    {
+        var max = MaxLength(table, info);
+        var variants = MaxVariants(info);
+        PrefixNode?[]? result = null;
+        unresolved = false;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (nodes[i] is not null || Runes(key) > max)
+            {
+                continue;
+            }
+
+            var known = true;
+            PrefixNode? found = null;
+            var end = key.Length;
+            while (end > 0 && found is null)
+            {
+                end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+                if (end > 0 && !cached.TryReadCached(table, key[..end], out found))
+                {
+                    known = false;
+                    break;
+                }
+            }
+
+            if (!known)
+            {
+                unresolved = true;
+            }
+            else if (found is not null)
+            {
+                (result ??= [.. nodes])[i] = FilterCached(found, table, key, variants);
+            }
+        }
+
+        return result ?? nodes;
     }
 
     /// <summary>The pinyin readings a version expanded per query (16 when it does not say).</summary>
@@ -243,4 +298,14 @@ internal interface ILocalCompletionReader
 {
     /// <summary>The node of <paramref name="key"/> in <paramref name="table"/> as written (no ancestor walk), or null.</summary>
     PrefixNode? ReadCompletionNode(CompletionTable table, ReadOnlySpan<char> key);
+}
+
+/// <summary>
+/// A snapshot with a cache of completion nodes in front of its store (the server's near-cache): what it knows of a
+/// node without a round trip, so the ancestor walk of a pruned version asks the store only for what the cache lacks.
+/// </summary>
+public interface ICachedCompletionReader
+{
+    /// <summary>True when the cache knows the node of <paramref name="key"/> (<paramref name="node"/>: null when absent).</summary>
+    bool TryReadCached(CompletionTable table, string key, out PrefixNode? node);
 }

@@ -74,12 +74,15 @@ public static class IndexKeys
     public static string Prefix(string normalizedPrefix) => PrefixKind + ":" + normalizedPrefix;
 
     /// <summary>The key of a node of one of the completion tables (prefix, pinyin, initials, infix).</summary>
-    public static string Completions(CompletionTable table, string key) => table switch
+    public static string Completions(CompletionTable table, string key) => CompletionKind(table) + ":" + key;
+
+    /// <summary>The record kind of a completion table's nodes.</summary>
+    public static string CompletionKind(CompletionTable table) => table switch
     {
-        CompletionTable.Prefix => PrefixKind + ":" + key,
-        CompletionTable.PinyinFull => PinyinFullKind + ":" + key,
-        CompletionTable.PinyinInitials => PinyinInitialsKind + ":" + key,
-        CompletionTable.Infix => InfixKind + ":" + key,
+        CompletionTable.Prefix => PrefixKind,
+        CompletionTable.PinyinFull => PinyinFullKind,
+        CompletionTable.PinyinInitials => PinyinInitialsKind,
+        CompletionTable.Infix => InfixKind,
         _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Unknown completion table."),
     };
 

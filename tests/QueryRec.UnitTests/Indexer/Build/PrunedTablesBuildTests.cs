@@ -149,10 +149,28 @@ public sealed class PrunedTablesBuildTests
         Assert.Equal(reads, counting.Reads);
     }
 
-    /// <summary>Counts the completion-node reads (one per round trip) of a snapshot.</summary>
-    private sealed class CountingSnapshot(IIndexSnapshot inner) : IIndexSnapshot
+    /// <summary>
+    /// Counts the completion-node reads (one per round trip) of a snapshot; with <paramref name="cache"/>, remembers the
+    /// nodes read (absent ones too) and tells the ancestor walk what it knows, as the server's near-cache does.
+    /// </summary>
+    private sealed class CountingSnapshot(IIndexSnapshot inner, bool cache = false) : IIndexSnapshot, ICachedCompletionReader
     {
+        private readonly Dictionary<(CompletionTable, string), PrefixNode?> _known = [];
+
         public int Reads { get; private set; }
+
+        public bool TryReadCached(CompletionTable table, string key, out PrefixNode? node) => _known.TryGetValue((table, key), out node);
+
+        private async ValueTask<IReadOnlyList<PrefixNode?>> RememberAsync(CompletionTable table, IReadOnlyList<string> keys, ValueTask<IReadOnlyList<PrefixNode?>> read)
+        {
+            var nodes = await read;
+            for (var i = 0; i < keys.Count && cache; i++)
+            {
+                _known[(table, keys[i])] = nodes[i];
+            }
+
+            return nodes;
+        }
 
         public string Version => inner.Version;
 
@@ -171,7 +189,7 @@ public sealed class PrunedTablesBuildTests
         public ValueTask<IReadOnlyList<PrefixNode?>> GetCompletionNodesAsync(CompletionTable table, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             Reads++;
-            return inner.GetCompletionNodesAsync(table, keys, cancellationToken);
+            return RememberAsync(table, keys, inner.GetCompletionNodesAsync(table, keys, cancellationToken));
         }
 
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default) => inner.GetVocabularyChunkAsync(chunk, cancellationToken);
@@ -250,6 +268,13 @@ public sealed class PrunedTablesBuildTests
                     var batched = CompletionNodes.ReadNodesAsync(prunedSnapshot, table, lookups, prunedInfo, default).AsTask().GetAwaiter().GetResult();
                     // Through a wrapper that is not an in-memory reader: the batched ancestor read (Redis, near-cache).
                     var remote = CompletionNodes.ReadNodesAsync(new CountingSnapshot(prunedSnapshot), table, lookups, prunedInfo, default).AsTask().GetAwaiter().GetResult();
+                    // Through a cache that knows part of the nodes, then all of them: the walk asks only for what it lacks.
+                    var caching = new CountingSnapshot(prunedSnapshot, cache: true);
+                    _ = CompletionNodes.ReadNodesAsync(caching, table, [.. lookups.Where(static (_, j) => j % 2 == 0)], prunedInfo, default).AsTask().GetAwaiter().GetResult();
+                    var partly = CompletionNodes.ReadNodesAsync(caching, table, lookups, prunedInfo, default).AsTask().GetAwaiter().GetResult();
+                    var readsBefore = caching.Reads;
+                    var known = CompletionNodes.ReadNodesAsync(caching, table, lookups, prunedInfo, default).AsTask().GetAwaiter().GetResult();
+                    Assert.True(caching.Reads == readsBefore + 1, $"{table}: a read of known keys made {caching.Reads - readsBefore - 1} ancestor round trips");
                     var expected = fullSnapshot.GetCompletionNodesAsync(table, lookups).AsTask().GetAwaiter().GetResult();
                     for (var i = 0; i < lookups.Count; i++)
                     {
@@ -259,6 +284,8 @@ public sealed class PrunedTablesBuildTests
                         Assert.True(want == Describe(single), $"{context}: single read {Describe(single)}, unpruned {want}");
                         Assert.True(want == Describe(batched[i]), $"{context}: batched read {Describe(batched[i])}, unpruned {want}");
                         Assert.True(want == Describe(remote[i]), $"{context}: batched ancestor read {Describe(remote[i])}, unpruned {want}");
+                        Assert.True(want == Describe(partly[i]), $"{context}: read through a partly warm cache {Describe(partly[i])}, unpruned {want}");
+                        Assert.True(want == Describe(known[i]), $"{context}: read through a warm cache {Describe(known[i])}, unpruned {want}");
                     }
                 }
 
