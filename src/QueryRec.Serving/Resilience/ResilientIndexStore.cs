@@ -131,15 +131,22 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
         public ValueTask<PinList?> GetPinsAsync(CancellationToken cancellationToken = default)
             => CachedAsync(IndexKeys.PinKind, "pins", 0, static (s, _, ct) => s.GetPinsAsync(ct), cancellationToken);
 
-        private async ValueTask<T?> CachedAsync<T, TArg>(string kind, string key, TArg arg, Func<IIndexSnapshot, TArg, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
+        // A hit (most reads) returns at once, without an async state machine; only a miss awaits the store.
+        private ValueTask<T?> CachedAsync<T, TArg>(string kind, string key, TArg arg, Func<IIndexSnapshot, TArg, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
             where T : class, Google.Protobuf.IMessage
         {
             if (store._cache.TryGet<T>(Version, kind, key, out var hit))
             {
                 store.CountHitDuringOutage(store.IsOpenForHits());
-                return hit;
+                return new ValueTask<T?>(hit);
             }
 
+            return ReadAsync(kind, key, arg, read, cancellationToken);
+        }
+
+        private async ValueTask<T?> ReadAsync<T, TArg>(string kind, string key, TArg arg, Func<IIndexSnapshot, TArg, CancellationToken, ValueTask<T?>> read, CancellationToken cancellationToken)
+            where T : class, Google.Protobuf.IMessage
+        {
             var value = await store._resilience.ExecuteAsync(static (s, ct) => s.read(s.inner, s.arg, ct), (inner, arg, read), cancellationToken);
             store._cache.Set(Version, kind, key, value);
             return value;
