@@ -6,7 +6,7 @@ namespace QueryRec.Serving.Rerank;
 
 /// <summary>
 /// Collapses near-duplicate suggestions (<see cref="NearDuplicates.Key"/>: spacing, punctuation, singular and
-/// plural, word order) into one item. The item keeps the rank of its best-ranked form, shows the most popular
+/// plural, word order; and the version's spacing folds, <see cref="NearDuplicateKeys"/>) into one item. The item keeps the rank of its best-ranked form, shows the most popular
 /// form, unions the sources, and counts the folded forms in <see cref="Candidate.CollapsedVariants"/>.
 /// </summary>
 internal static class NearDuplicateCollapse
@@ -29,6 +29,13 @@ internal static class NearDuplicateCollapse
     /// <summary>How many keys are remembered now (for tests).</summary>
     internal static int RememberedCount => Remembered.Count;
 
+    /// <summary>
+    /// The collapse key of a candidate text: its fold in <paramref name="keys"/> (a lookup in the version's frozen table,
+    /// no allocation), else <see cref="NearDuplicates.Key"/>, remembered.
+    /// </summary>
+    internal static string KeyOf(string text, NearDuplicateKeys keys)
+        => keys.TryGetFold(text, out var folded) ? folded : KeyOf(text);
+
     /// <summary>The collapse key of a candidate text (<see cref="NearDuplicates.Key"/>), remembered.</summary>
     internal static string KeyOf(string text)
     {
@@ -48,8 +55,11 @@ internal static class NearDuplicateCollapse
         return key;
     }
 
-    /// <summary>Collapses <paramref name="ordered"/> (best first) in place order; returns the survivors, best first.</summary>
-    public static List<Candidate> Apply(List<Candidate> ordered)
+    /// <summary>
+    /// Collapses <paramref name="ordered"/> (best first) in place order by the keys of the version (<paramref name="keys"/>);
+    /// returns the survivors, best first.
+    /// </summary>
+    public static List<Candidate> Apply(List<Candidate> ordered, NearDuplicateKeys keys)
     {
         if (ordered.Count < 2)
         {
@@ -68,7 +78,7 @@ internal static class NearDuplicateCollapse
         (string Text, double Popularity)[]? shown = null;
         foreach (var candidate in ordered)
         {
-            var key = KeyOf(candidate.Text);
+            var key = KeyOf(candidate.Text, keys);
             if (!leaders.TryGetValue(key, out var at))
             {
                 leaders.Add(key, result.Count);

@@ -70,6 +70,26 @@ public sealed class SuggestRerankStepsTests
     }
 
     [Fact]
+    public async Task Steps_FoldTheVersionsSpacingFolds_ShowingTheMorePopularForm()
+    {
+        var steps = SuggestRerankSteps.Create(RerankerWith(), featureLog: null);
+        var joined = Make("smartwatch", 8);
+        joined.Features.Popularity = 60;
+        var split = Make("smart watch", 9);
+        split.Features.Popularity = 40;
+        List<Candidate> candidates = [split, joined, Make("car pet", 7), Make("carpet", 6)];
+        var state = new RerankState<SuggestRerankContext>(
+            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch")]) },
+            limit: 10,
+            new CallScope(DateTime.MaxValue, TimeProvider.System));
+
+        var shown = await RunAsync(steps, candidates, state);
+
+        Assert.Equal(["smartwatch", "car pet", "carpet"], shown.Select(static c => c.DisplayText));
+        Assert.Equal(1, shown[0].CollapsedVariants);
+    }
+
+    [Fact]
     public async Task Steps_WithCategoryFilter_PutMatchingFirst_OthersOnlyFill()
     {
         var steps = SuggestRerankSteps.Create(RerankerWith(), featureLog: null);
