@@ -90,6 +90,24 @@ public sealed class SuggestRerankStepsTests
     }
 
     [Fact]
+    public async Task Steps_SpacingFold_ShowTheSpellingFoldedInto_EvenWhenTheFoldedOneScoresHigher()
+    {
+        var steps = SuggestRerankSteps.Create(RerankerWith(), featureLog: null);
+        var split = Make("smart watch", 9);
+        split.Features.Popularity = 0.9;
+        var joined = Make("smartwatch", 8);
+        joined.Features.Popularity = 0.5;
+        var state = new RerankState<SuggestRerankContext>(
+            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch")]) },
+            limit: 10,
+            new CallScope(DateTime.MaxValue, TimeProvider.System));
+
+        var shown = await RunAsync(steps, [split, joined], state);
+
+        Assert.Equal("smartwatch", Assert.Single(shown).DisplayText);
+    }
+
+    [Fact]
     public async Task Steps_WithCategoryFilter_PutMatchingFirst_OthersOnlyFill()
     {
         var steps = SuggestRerankSteps.Create(RerankerWith(), featureLog: null);
