@@ -17,13 +17,13 @@ namespace QueryRec.Core.Matching;
 /// </remarks>
 public sealed class NearDuplicateKeys
 {
-    private readonly FrozenDictionary<string, string> _folds;
+    private readonly FrozenDictionary<string, Fold> _folds;
 
-    /// <summary>Creates the keys of a version from its folds (text, key of the form it folds into).</summary>
-    public NearDuplicateKeys(IEnumerable<KeyValuePair<string, string>> folds)
+    /// <summary>Creates the keys of a version from its folds (one per text).</summary>
+    public NearDuplicateKeys(IEnumerable<Fold> folds)
     {
         ArgumentNullException.ThrowIfNull(folds);
-        _folds = folds.ToFrozenDictionary(StringComparer.Ordinal);
+        _folds = folds.ToFrozenDictionary(static f => f.Text, StringComparer.Ordinal);
     }
 
     /// <summary>No folds: every text collapses by its own key.</summary>
@@ -32,8 +32,8 @@ public sealed class NearDuplicateKeys
     /// <summary>How many texts are folded.</summary>
     public int Count => _folds.Count;
 
-    /// <summary>The folds, text to key.</summary>
-    public IEnumerable<KeyValuePair<string, string>> Folds => _folds;
+    /// <summary>The folds, in no particular order.</summary>
+    public IEnumerable<Fold> Folds => _folds.Values;
 
     /// <summary>The collapse key of a normalized text.</summary>
     public string Key(string normalized) => TryGetFold(normalized, out var key) ? key : NearDuplicates.Key(normalized);
@@ -47,8 +47,37 @@ public sealed class NearDuplicateKeys
             return false;
         }
 
-        return _folds.TryGetValue(normalized, out key);
+        if (_folds.TryGetValue(normalized, out var fold))
+        {
+            key = fold.Key;
+            return true;
+        }
+
+        key = null;
+        return false;
     }
+
+    /// <summary>
+    /// The spelling shown for a folded text where no typed prefix binds the spelling (Discover, shading words): the most
+    /// searched form of the query it folds into; false when the text is not folded.
+    /// </summary>
+    public bool TryGetShown(string normalized, [MaybeNullWhen(false)] out string shown)
+    {
+        if (_folds.Count > 0 && _folds.TryGetValue(normalized, out var fold))
+        {
+            shown = fold.Shown;
+            return true;
+        }
+
+        shown = null;
+        return false;
+    }
+
+    /// <summary>One folded text of a version.</summary>
+    /// <param name="Text">The normalized text (a query of the version).</param>
+    /// <param name="Key">The collapse key it takes: the key of the query it folds into.</param>
+    /// <param name="Shown">The most searched form of that query.</param>
+    public readonly record struct Fold(string Text, string Key, string Shown);
 
     /// <summary>
     /// The spacing form of a normalized text: <see cref="NearDuplicates.Key"/> of its letters and digits without the

@@ -23,12 +23,12 @@ internal static class SpacingFolds
     /// <summary>Longest query considered, in UTF-16 code units (as <see cref="Misspellings.MaxLength"/>).</summary>
     public const int MaxLength = Misspellings.MaxLength;
 
-    /// <summary>What the fold found: the folds (text, key it takes), sorted by text, and the pairs the guard refused.</summary>
-    /// <param name="Folds">Each folded text with the key of the group it folds into, in ordinal text order.</param>
+    /// <summary>What the fold found: the folds, sorted by text, and the pairs the guard refused.</summary>
+    /// <param name="Folds">Each folded text with the key and the most searched form of the group it folds into, in ordinal text order.</param>
     /// <param name="Pairs">Candidate pairs of groups compared (each non-leading group of a bucket with its leader).</param>
     /// <param name="Refused">Candidate pairs whose clicks disagree.</param>
     /// <param name="Unknown">Candidate pairs where one side or both have no categorized clicks.</param>
-    internal sealed record Result(IReadOnlyList<KeyValuePair<string, string>> Folds, int Pairs, int Refused, int Unknown);
+    internal sealed record Result(IReadOnlyList<NearDuplicateKeys.Fold> Folds, int Pairs, int Refused, int Unknown);
 
     /// <summary>Finds the folds of a vocabulary.</summary>
     /// <param name="texts">Normalized query texts, distinct.</param>
@@ -40,6 +40,7 @@ internal static class SpacingFolds
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         var keys = new List<string>();
         var groupSearches = new List<long>();
+        var groupTop = new List<int>();
         var groupClicks = new List<Dictionary<string, long>>();
         var groupOf = new int[texts.Count];
         var buckets = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -58,11 +59,17 @@ internal static class SpacingFolds
                 groups.Add(key, g);
                 keys.Add(key);
                 groupSearches.Add(0);
+                groupTop.Add(i);
                 groupClicks.Add(new Dictionary<string, long>(StringComparer.Ordinal));
             }
 
             groupOf[i] = g;
             groupSearches[g] += searches[i];
+            if (searches[i] > searches[groupTop[g]] || (searches[i] == searches[groupTop[g]] && string.CompareOrdinal(texts[i], texts[groupTop[g]]) < 0))
+            {
+                groupTop[g] = i;
+            }
+
             foreach (var (category, clicks) in categories[i] ?? [])
             {
                 groupClicks[g][category] = groupClicks[g].GetValueOrDefault(category) + clicks;
@@ -122,16 +129,16 @@ internal static class SpacingFolds
             }
         }
 
-        var folds = new List<KeyValuePair<string, string>>();
+        var folds = new List<NearDuplicateKeys.Fold>();
         for (var i = 0; i < texts.Count; i++)
         {
             if (groupOf[i] >= 0 && Root(groupOf[i]) is var root && root != groupOf[i])
             {
-                folds.Add(new(texts[i], keys[root]));
+                folds.Add(new(texts[i], keys[root], texts[groupTop[root]]));
             }
         }
 
-        folds.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        folds.Sort(static (a, b) => string.CompareOrdinal(a.Text, b.Text));
         return new Result(folds, pairs, refused, unknown);
     }
 

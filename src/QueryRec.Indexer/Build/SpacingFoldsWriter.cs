@@ -22,7 +22,7 @@ internal static class SpacingFoldsWriter
         for (var start = 0; start < result.Folds.Count; start += ChunkSize)
         {
             var chunk = new NearDuplicateFolds();
-            chunk.Folds.AddRange(result.Folds.Skip(start).Take(ChunkSize).Select(static f => new NearDuplicateFold { Text = f.Key, Key = f.Value }));
+            chunk.Folds.AddRange(result.Folds.Skip(start).Take(ChunkSize).Select(static f => new NearDuplicateFold { Text = f.Text, Key = f.Key, Shown = f.Shown }));
             add(IndexKeys.NearDuplicateFolds(chunks++), chunk);
         }
 

@@ -13,7 +13,7 @@ internal static class EvalNearKeys
         var folds = build.Records
             .Where(static r => IndexKeys.KindOf(r.Key) == IndexKeys.NearDuplicateFoldKind)
             .SelectMany(static r => NearDuplicateFolds.Parser.ParseFrom(r.Value).Folds)
-            .Select(static f => new KeyValuePair<string, string>(f.Text, f.Key))
+            .Select(static f => new NearDuplicateKeys.Fold(f.Text, f.Key, f.Shown.Length > 0 ? f.Shown : f.Text))
             .ToList();
         return folds.Count == 0 ? NearDuplicateKeys.None : new NearDuplicateKeys(folds);
     }

@@ -18,14 +18,14 @@ internal static class NearDuplicateFoldsReader
             return NearDuplicateKeys.None;
         }
 
-        var folds = new List<KeyValuePair<string, string>>();
+        var folds = new List<NearDuplicateKeys.Fold>();
         for (var chunk = 0; chunk < built.NearDuplicateFoldChunks; chunk++)
         {
             var read = await snapshot.GetNearDuplicateFoldsAsync(chunk, cancellationToken)
                 ?? throw new InvalidDataException($"Index {snapshot.Version}: near-duplicate fold chunk {chunk} of {built.NearDuplicateFoldChunks} is missing.");
             foreach (var fold in read.Folds)
             {
-                folds.Add(new(fold.Text, fold.Key));
+                folds.Add(new(fold.Text, fold.Key, fold.Shown.Length > 0 ? fold.Shown : fold.Text));
             }
         }
 

@@ -25,7 +25,7 @@ internal sealed class StrategyRegistry
     {
         // Discover: drop what the user searched and the page's own query (and its near-duplicates), filter, order, show
         // near-duplicates as one, spread categories, cut.
-        var collapse = new CollapseNearDuplicates<BrowseContext>(static c => c.NearKeys);
+        var collapse = new CollapseNearDuplicates<BrowseContext>(static c => c.NearKeys, showFoldedInto: true);
         IRerankStep<BrowseContext>[] discoverSteps =
         [
             new ExcludeRecentQueries(),

@@ -8,13 +8,16 @@ public sealed class NearDuplicateKeysTests
     [Fact]
     public void Key_FoldedText_TakesItsFold_OtherTextsTheirOwnKey()
     {
-        var keys = new NearDuplicateKeys([new("smart watch", "smartwatch")]);
+        var keys = new NearDuplicateKeys([new("smart watch", "smartwatch", "smartwatch")]);
 
         Assert.Equal("smartwatch", keys.Key("smart watch"));
         Assert.Equal("smartwatch", keys.Key("smartwatch"));
         Assert.Equal(NearDuplicates.Key("red dresses"), keys.Key("red dresses"));
         Assert.Equal(NearDuplicates.Key("smart watch"), NearDuplicateKeys.None.Key("smart watch"));
         Assert.NotEqual("smartwatch", NearDuplicates.Key("smart watch"));
+        Assert.True(keys.TryGetShown("smart watch", out var shown));
+        Assert.Equal("smartwatch", shown);
+        Assert.False(keys.TryGetShown("smartwatch", out _));
     }
 
     [Theory]

@@ -33,7 +33,7 @@ public sealed class SpacingFoldsTests
         var keys = KeysOf(result);
         Assert.Equal(NearDuplicates.Key(popular), keys.Key(other));
         Assert.Equal(NearDuplicates.Key(popular), keys.Key(popular));
-        Assert.Equal([other], result.Folds.Select(static f => f.Key));
+        Assert.Equal([(other, popular)], result.Folds.Select(static f => (f.Text, f.Shown)));
     }
 
     [Fact]
@@ -114,10 +114,12 @@ public sealed class SpacingFoldsTests
 
             var keys = KeysOf(result);
             var unfoldedKeys = distinct.Where(e => !keys.TryGetFold(e.Text, out _)).Select(e => NearDuplicates.Key(e.Text)).ToHashSet(StringComparer.Ordinal);
-            foreach (var (text, key) in result.Folds)
+            foreach (var (text, key, shown) in result.Folds)
             {
                 Assert.NotEqual(NearDuplicates.Key(text), key);
                 Assert.Contains(key, unfoldedKeys);
+                Assert.Equal(key, NearDuplicates.Key(shown));
+                Assert.Contains(distinct, e => e.Text == shown);
             }
 
             foreach (var a in distinct.Take(8))

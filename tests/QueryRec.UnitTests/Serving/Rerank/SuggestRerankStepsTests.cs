@@ -79,7 +79,7 @@ public sealed class SuggestRerankStepsTests
         split.Features.Popularity = 40;
         List<Candidate> candidates = [split, joined, Make("car pet", 7), Make("carpet", 6)];
         var state = new RerankState<SuggestRerankContext>(
-            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch")]) },
+            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch", "smartwatch")]) },
             limit: 10,
             new CallScope(DateTime.MaxValue, TimeProvider.System));
 
@@ -98,7 +98,7 @@ public sealed class SuggestRerankStepsTests
         var joined = Make("smartwatch", 8);
         joined.Features.Popularity = 0.5;
         var state = new RerankState<SuggestRerankContext>(
-            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch")]) },
+            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch", "smartwatch")]) },
             limit: 10,
             new CallScope(DateTime.MaxValue, TimeProvider.System));
 
