@@ -19,11 +19,17 @@ public sealed class NearDuplicateKeys
 {
     private readonly FrozenDictionary<string, Fold> _folds;
 
-    /// <summary>Creates the keys of a version from its folds (one per text).</summary>
+    /// <summary>Creates the keys of a version from its folds (one per text: of a text listed twice, the first counts).</summary>
     public NearDuplicateKeys(IEnumerable<Fold> folds)
     {
         ArgumentNullException.ThrowIfNull(folds);
-        _folds = folds.ToFrozenDictionary(static f => f.Text, StringComparer.Ordinal);
+        var byText = new Dictionary<string, Fold>(StringComparer.Ordinal);
+        foreach (var fold in folds)
+        {
+            byText.TryAdd(fold.Text, fold);
+        }
+
+        _folds = byText.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>No folds: every text collapses by its own key.</summary>
@@ -31,9 +37,6 @@ public sealed class NearDuplicateKeys
 
     /// <summary>How many texts are folded.</summary>
     public int Count => _folds.Count;
-
-    /// <summary>The folds, in no particular order.</summary>
-    public IEnumerable<Fold> Folds => _folds.Values;
 
     /// <summary>The collapse key of a normalized text.</summary>
     public string Key(string normalized) => TryGetFold(normalized, out var key) ? key : NearDuplicates.Key(normalized);
