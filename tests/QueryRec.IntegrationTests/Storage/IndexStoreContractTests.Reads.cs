@@ -211,7 +211,7 @@ public abstract partial class IndexStoreContractTests
         var folds = await snapshot.GetNearDuplicateFoldsAsync(0);
 
         Assert.Equal(1, info!.NearDuplicateFoldChunks);
-        Assert.Equal(new V1.NearDuplicateFold { Text = "smart watch", Key = "smartwatch" }, Assert.Single(folds!.Folds));
+        Assert.Equal(new V1.NearDuplicateFold { Text = "smart watch", Key = "smartwatch", Shown = "smartwatch" }, Assert.Single(folds!.Folds));
         Assert.Null(await snapshot.GetNearDuplicateFoldsAsync(1));
         Assert.Null(await sut.Store.OpenSnapshot("v0").GetNearDuplicateFoldsAsync(0));
     }
