@@ -29,6 +29,13 @@ public sealed record BuildOptions
     public double MisspellingRatio { get; init; } = 5;
 
     /// <summary>
+    /// The least agreement of their click categories (0 to 1) for two queries that differ only by the spacing between
+    /// letters to be shown as one (see <see cref="SpacingFolds"/>); above 1 (e.g. 2) none fold. 0.5 by measurement
+    /// (docs/matching.md, "Spacing variants").
+    /// </summary>
+    public double SpacingFoldAgreement { get; init; } = 0.5;
+
+    /// <summary>
     /// Sessions in which a query must be followed by a close, more successful query for the pair to be kept as its
     /// correction (c:, see <see cref="CorrectionPairsWriter"/>); 0 mines none.
     /// </summary>
@@ -187,6 +194,11 @@ public sealed record BuildOptions
         if (MisspellingRatio is not 0 and (< 1 or > 1_000_000) || double.IsNaN(MisspellingRatio))
         {
             problems.Add($"--misspelling-ratio must be 0 (off) or between 1 and 1000000 (got {MisspellingRatio.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        if (SpacingFoldAgreement is < 0 or > 2 || double.IsNaN(SpacingFoldAgreement))
+        {
+            problems.Add($"--spacing-fold-agreement must be between 0 and 2 (above 1: off; got {SpacingFoldAgreement.ToString(CultureInfo.InvariantCulture)}).");
         }
 
         if (CorrectionMinSessions < 0)

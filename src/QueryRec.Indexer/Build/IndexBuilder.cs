@@ -121,6 +121,21 @@ public sealed record BuildSummary
     /// <summary>Correction pairs mined from sessions (c:).</summary>
     public int CorrectionPairs { get; init; }
 
+    /// <summary>Queries folded into another by their spacing (nd:, see <see cref="SpacingFolds"/>).</summary>
+    public int SpacingFolds { get; init; }
+
+    /// <summary>Near-duplicate fold chunks written (nd:0 .. nd:{n-1}).</summary>
+    public int SpacingFoldChunks { get; init; }
+
+    /// <summary>Pairs of queries differing only by spacing that the fold compared.</summary>
+    public int SpacingPairs { get; init; }
+
+    /// <summary>Of those, the pairs whose clicks disagreed (kept apart).</summary>
+    public int SpacingRefused { get; init; }
+
+    /// <summary>Of those, the pairs kept apart because one side had no categorized clicks.</summary>
+    public int SpacingUnknown { get; init; }
+
     /// <summary>Hot lists written (categories plus the global one).</summary>
     public int HotLists { get; init; }
 
@@ -280,6 +295,7 @@ public static class IndexBuilder
             CompleteNodesPruned = options.PruneCompleteNodes,
             RankingModelVersion = options.RankingModel?.ModelVersion ?? string.Empty,
             PinyinSecondaryWeight = options.PinyinSecondaryWeight,
+            NearDuplicateFoldChunks = output.Summary.SpacingFoldChunks,
         }.ToByteArray()));
         if (options.RankingModel is { } model)
         {
@@ -290,7 +306,7 @@ public static class IndexBuilder
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; spacing-fold-agreement={options.SpacingFoldAgreement.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
         var completeStart = Stopwatch.GetTimestamp();
         var manifest = complete(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description);
         var completeSeconds = Stopwatch.GetElapsedTime(completeStart).TotalSeconds;

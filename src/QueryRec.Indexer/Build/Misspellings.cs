@@ -246,7 +246,7 @@ internal static class Misspellings
         {
             if (groups.GroupOf[i] >= 0)
             {
-                spaceless[i] = Spaceless(texts[i]);
+                spaceless[i] = NearDuplicateKeys.Spaceless(texts[i]);
                 ref var best = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bySpaceless, spaceless[i]!, out var exists);
                 best = exists ? groups.MorePopular(best, groups.GroupOf[i]) : groups.GroupOf[i];
             }
@@ -281,25 +281,6 @@ internal static class Misspellings
         }
 
         return wider;
-    }
-
-    /// <summary>
-    /// The letters and digits of the text, without spaces or punctuation ("x-box 360", "x box 360" and "xbox 360" are
-    /// one), but for what stands between two digits ("2060 12g" is not "206012g", nor "2.4a" "24a").
-    /// </summary>
-    private static string Spaceless(string text)
-    {
-        var result = new System.Text.StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsLetterOrDigit(text[i]) || char.IsSurrogate(text[i])
-                || (i > 0 && i + 1 < text.Length && char.IsAsciiDigit(text[i - 1]) && char.IsAsciiDigit(text[i + 1])))
-            {
-                result.Append(text[i]);
-            }
-        }
-
-        return result.ToString();
     }
 
     private static string Replace(string text, (int Start, int Length) word, string with)

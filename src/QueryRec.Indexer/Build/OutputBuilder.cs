@@ -26,6 +26,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         Summary = summary;
         var topCategories = Timed("categories", () => QueryRecords.TopCategories(agg, kept, keptIndex, options));
         Timed("q:", () => QueryRecords.Write(kept, topCategories, Add));
+        var (folds, foldChunks) = Timed("nd:", () => SpacingFoldsWriter.Write(kept, topCategories, options, Add));
         var order = Timed("order", () => QueryRecords.RankingOrder(kept));
         var completions = Timed("completions", () => QueryRecords.Completions(kept, topCategories));
         var tables = new CompletionTableWriter(options, Add);
@@ -93,6 +94,11 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             ItemLists = itemLists,
             RefinementLists = refinementLists,
             CorrectionPairs = correctionPairs,
+            SpacingFolds = folds.Folds.Count,
+            SpacingFoldChunks = foldChunks,
+            SpacingPairs = folds.Pairs,
+            SpacingRefused = folds.Refused,
+            SpacingUnknown = folds.Unknown,
             HotLists = hotLists,
             TrendingLists = trendingLists,
             OutputPhaseSeconds = _phases,

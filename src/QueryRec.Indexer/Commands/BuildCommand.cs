@@ -30,6 +30,7 @@ internal sealed class BuildCommand
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var misspellingRatio = new Option<double>("--misspelling-ratio") { Description = "Leave out a query that is a typo of a query searched this many times as often (letters of its words, hanzi of the same reading, spaces moved; any one edit where its searches failed; never digits or sizes): its misspelling. 0: off.", DefaultValueFactory = _ => defaults.MisspellingRatio };
+        var spacingFoldAgreement = new Option<double>("--spacing-fold-agreement") { Description = "Show two queries that differ only by the spacing between letters (\"smart watch\", \"smartwatch\") as one when their click categories agree at least this much (0-1: the sum of the smaller shares); above 1: never.", DefaultValueFactory = _ => defaults.SpacingFoldAgreement };
         var correctionMinSessions = new Option<int>("--correction-min-sessions") { Description = "Keep a correction pair (c:) when a query was followed by a close, more successful query in this many sessions; 0: mine none.", DefaultValueFactory = _ => defaults.CorrectionMinSessions };
         var minUsers = new Option<int>("--min-users") { Description = "Minimum distinct users of a query.", DefaultValueFactory = _ => defaults.MinUsers };
         var topK = new Option<int>("--top-k") { Description = "Completions per prefix.", DefaultValueFactory = _ => defaults.TopK };
@@ -59,7 +60,7 @@ internal sealed class BuildCommand
         var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
         var command = new Command("build", "Build an index file from JSONL events.")
         {
-            input, queries, zipf, seed, output, minCount, misspellingRatio, correctionMinSessions, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
+            input, queries, zipf, seed, output, minCount, misspellingRatio, spacingFoldAgreement, correctionMinSessions, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
             trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
             noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions,
         };
@@ -96,6 +97,7 @@ internal sealed class BuildCommand
                     MinCount = queriesPath is not null && !minCountGiven ? 1 : parseResult.GetValue(minCount),
                     MinUsers = parseResult.GetValue(minUsers),
                     MisspellingRatio = parseResult.GetValue(misspellingRatio),
+                    SpacingFoldAgreement = parseResult.GetValue(spacingFoldAgreement),
                     CorrectionMinSessions = parseResult.GetValue(correctionMinSessions),
                     TopK = parseResult.GetValue(topK),
                     MaxPrefixLength = parseResult.GetValue(maxPrefix),
@@ -229,6 +231,7 @@ internal sealed class BuildCommand
             ("i2q lists (it:)", N(s.ItemLists)),
             ("refinement lists (rf:)", N(s.RefinementLists)),
             ($"correction pairs (c:, min sessions {options.CorrectionMinSessions})", N(s.CorrectionPairs)),
+            ($"spacing folds (nd:) texts / candidate pairs / refused / without clicks (agreement {options.SpacingFoldAgreement.ToString(CultureInfo.InvariantCulture)})", $"{N(s.SpacingFolds)} / {N(s.SpacingPairs)} / {N(s.SpacingRefused)} / {N(s.SpacingUnknown)}"),
             ("hot lists (h:)", N(s.HotLists)),
             ("trending lists (t:)", N(s.TrendingLists)),
             ("records", N(s.TotalRecords)),

@@ -32,12 +32,15 @@ internal static class EvalMatchingCommand
         var index = new Option<FileInfo>("--index") { Description = "A built index file (.qrx).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the normalized queries, one per line.", Required = true };
         var counts = new Option<bool>("--counts") { Description = "Write 'query<TAB>searches' lines." };
-        var command = new Command("vocabulary", "Write an index's queries, most popular first.") { index, output, counts };
+        var keys = new Option<bool>("--keys") { Description = "Add the query's collapse key in the index (spacing folds included) as the last column." };
+        var command = new Command("vocabulary", "Write an index's queries, most popular first.") { index, output, counts, keys };
         command.SetAction(parseResult =>
         {
             var vocabulary = ReadVocabulary(parseResult.GetRequiredValue(index));
             var withCounts = parseResult.GetValue(counts);
-            File.WriteAllLines(parseResult.GetRequiredValue(output).FullName, vocabulary.Select(e => withCounts ? e.Text + "\t" + e.Count.ToString(CultureInfo.InvariantCulture) : e.Text));
+            var nearKeys = parseResult.GetValue(keys) ? EvalNearKeys.Of(QueryRec.Storage.IndexFile.ReadFile(parseResult.GetRequiredValue(index).FullName)) : null;
+            File.WriteAllLines(parseResult.GetRequiredValue(output).FullName, vocabulary.Select(e =>
+                (withCounts ? e.Text + "\t" + e.Count.ToString(CultureInfo.InvariantCulture) : e.Text) + (nearKeys is null ? string.Empty : "\t" + nearKeys.Key(e.Text))));
             context.Summary("eval-matching vocabulary", [("queries", vocabulary.Count.ToString("N0", CultureInfo.InvariantCulture))]);
             return IndexerCli.ExitOk;
         });

@@ -27,8 +27,8 @@ namespace QueryRec.Indexer.Commands;
 /// </description></item>
 /// </list>
 /// Every column also scores the own-last-query rows (<see cref="OwnLastQuery"/>).
-/// The hit rule credits a shown near-duplicate of the query (<see cref="NearDuplicates.Key"/>, the service's own
-/// collapse key), and the MPC lists are collapsed the same way; the exact-text figures are reported beside.
+/// The hit rule credits a shown near-duplicate of the query (the built index's <see cref="NearDuplicateKeys"/>: the
+/// service's own collapse key, spacing folds included), and the MPC lists are collapsed the same way; the exact-text figures are reported beside.
 /// </summary>
 internal sealed class EvaluateCommand
 {
@@ -155,7 +155,8 @@ internal sealed class EvaluateCommand
         }
 
         var runs = new List<RankerRun>();
-        var scoring = new EvaluateScoring(args.MaxPrefix, args.SavedTopK, NearDuplicates.Key, OwnLastQuery.Flags(events, split));
+        // The hit rule collapses by the built index's keys (its spacing folds included), as the service built from it does.
+        var scoring = new EvaluateScoring(args.MaxPrefix, args.SavedTopK, EvalNearKeys.Of(built.Result.Build).Key, OwnLastQuery.Flags(events, split));
         ServerFacts? serverFacts = null;
 
         var clock = context.Time.GetTimestamp();

@@ -34,7 +34,7 @@ internal sealed class EvaluateReport(
             rebuildEvery = all && rebuildEvery > TimeSpan.Zero ? rebuildEvery.ToString("c", CultureInfo.InvariantCulture) : null,
             testQueries = "every search event at or after the split with a non-empty normalized query, once per (user, query, time)",
             repeatedSearchRowsDropped = built.RepeatedSearches,
-            hitRule = "near: a shown text with the query's NearDuplicates.Key is a hit (MPC lists collapsed by that key, as the service does); exact: the same text, MPC lists as indexed",
+            hitRule = "near: a shown text with the query's collapse key in the built index (NearDuplicates.Key, or the index's spacing fold) is a hit (MPC lists collapsed by that key, as the service does); exact: the same text, MPC lists as indexed",
             states = "cold: nothing of the test period is known (static MPC; the service with nothing reported to it); streaming: each test search is known once made (streaming MPC; the service with the warmup reported first and each test search reported after its prefixes were asked)",
             ownLastQueryRows = $"pairs with a prefix of at least {OwnLastQuery.MinPrefix} runes of the test searches whose user searched the same normalized query at most {OwnLastQuery.Window.TotalHours:0} h (event time) before",
             eventsBeforeSplit = built.EventsBeforeSplit,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using QueryRec.Core.Matching;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Commands;
 using QueryRec.Indexer.Evaluate;
@@ -54,7 +53,7 @@ internal static class ModelGuardEvaluation
         try
         {
             IndexFile.WriteFile(built.Build, indexPath);
-            var scoring = new EvaluateScoring(ReplayMetrics.Depth, 1, NearDuplicates.Key, OwnLastQuery.Flags(window, options.From));
+            var scoring = new EvaluateScoring(ReplayMetrics.Depth, 1, EvalNearKeys.Of(built.Build).Key, OwnLastQuery.Flags(window, options.From));
             var replay = new StreamingReplayOptions(options.From)
             {
                 WarmupFrom = options.From - options.Warmup,

@@ -87,6 +87,7 @@ internal sealed class BrowseServing(
             Score = candidate.Score,
             Reason = candidate.Reason,
             CategoryHint = candidate.CategoryHint,
+            CollapsedVariants = candidate.CollapsedVariants,
 
             // Only the caller's own history carries the time of the last search (the HISTORY section).
             LastSearched = candidate.Sources.Contains(Source.History) && candidate.Features.LastSearched is { } at

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QueryRec.Core.Matching;
 using QueryRec.Serving.Recall;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
@@ -45,6 +46,7 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
             : store.OpenSnapshot(version);
         Volatile.Write(ref _pending, snapshot);
         var info = await snapshot.GetInfoAsync(cancellationToken);
+        var nearKeys = await NearDuplicateFoldsReader.ReadAsync(snapshot, info, cancellationToken);
         var maxPrefixLength = info is { MaxPrefixLength: > 0 } ? info.MaxPrefixLength : options.Value.MaxIndexedPrefixLength;
         var fuzzy = matching.Value is { Fuzzy: true } m && info is { VocabularyChunks: > 0 }
             ? FuzzyVocabulary.StartBuilding(snapshot, info.VocabularyChunks, maxPrefixLength, m.MaxFuzzyVocabulary, logger)
@@ -53,6 +55,7 @@ public sealed class ActiveIndex(IIndexStore store, IOptions<StoreOptions> option
         {
             Info = info ?? new IndexInfo(),
             Fuzzy = fuzzy,
+            NearKeys = nearKeys,
         };
         Interlocked.CompareExchange(ref _pending, null, snapshot);
         Interlocked.Exchange(ref _switched, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -94,6 +97,9 @@ public sealed record ServingIndex(IIndexSnapshot Snapshot, int MaxPrefixLength)
 
     /// <summary>How the version was built (an empty description for an index that has none).</summary>
     public IndexInfo Info { get; init; } = new();
+
+    /// <summary>The version's collapse keys (spacing folds decided by the build; none for an older version).</summary>
+    public NearDuplicateKeys NearKeys { get; init; } = NearDuplicateKeys.None;
 
     /// <summary>The version's typo-tolerant matcher (built in the background after activation).</summary>
     internal FuzzyVocabulary Fuzzy { get; init; } = FuzzyVocabulary.None;

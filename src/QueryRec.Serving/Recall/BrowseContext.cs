@@ -55,6 +55,9 @@ internal sealed class BrowseContext
     /// <summary>The index snapshot of the request, null when no index is loaded.</summary>
     public ServingIndex? Serving { get; }
 
+    /// <summary>The collapse keys of the request's index version (none when no index is loaded).</summary>
+    public QueryRec.Core.Matching.NearDuplicateKeys NearKeys => Serving?.NearKeys ?? QueryRec.Core.Matching.NearDuplicateKeys.None;
+
     /// <summary>The response's request id (feature logs pair their records with answers by it).</summary>
     public string RequestId { get; init; } = string.Empty;
 

@@ -7,7 +7,7 @@ namespace QueryRec.Serving.Rerank;
 /// <summary>
 /// Drops the queries the caller searched recently (they already know them): every query of their recent list, or with
 /// <paramref name="within"/> those searched within that long before the request, and then also their near-duplicates
-/// (<see cref="NearDuplicates.Key"/>: "smart watch" after a search of "smartwatch").
+/// (the version's <see cref="NearDuplicateKeys"/>: "smart watch" after a search of "smartwatch").
 /// </summary>
 internal sealed class ExcludeRecentQueries(Func<StrategyOptions, TimeSpan>? within = null) : IRerankStep<BrowseContext>
 {
@@ -23,7 +23,8 @@ internal sealed class ExcludeRecentQueries(Func<StrategyOptions, TimeSpan>? with
         }
 
         var since = state.Context.Now - within(state.Context.Options);
-        var keys = recent.Where(r => r.Time > since).Select(static r => NearDuplicates.Key(r.Value)).ToHashSet(StringComparer.Ordinal);
-        return keys.Count == 0 ? candidates : candidates.Where(c => !keys.Contains(NearDuplicates.Key(c.Text))).ToList();
+        var nearKeys = state.Context.NearKeys;
+        var keys = recent.Where(r => r.Time > since).Select(r => nearKeys.Key(r.Value)).ToHashSet(StringComparer.Ordinal);
+        return keys.Count == 0 ? candidates : candidates.Where(c => !keys.Contains(NearDuplicateCollapse.KeyOf(c.Text, nearKeys))).ToList();
     }
 }

@@ -6,8 +6,9 @@ namespace QueryRec.Serving.Rerank;
 
 /// <summary>
 /// Collapses near-duplicate suggestions (<see cref="NearDuplicates.Key"/>: spacing, punctuation, singular and
-/// plural, word order) into one item. The item keeps the rank of its best-ranked form, shows the most popular
-/// form, unions the sources, and counts the folded forms in <see cref="Candidate.CollapsedVariants"/>.
+/// plural, word order; and the version's spacing folds, <see cref="NearDuplicateKeys"/>) into one item. The item keeps the rank of its best-ranked form, shows the most popular
+/// form (of a spacing fold, the spelling the build folded the others into: the most searched), unions the sources, and
+/// counts the folded forms in <see cref="Candidate.CollapsedVariants"/>.
 /// </summary>
 internal static class NearDuplicateCollapse
 {
@@ -29,6 +30,13 @@ internal static class NearDuplicateCollapse
     /// <summary>How many keys are remembered now (for tests).</summary>
     internal static int RememberedCount => Remembered.Count;
 
+    /// <summary>
+    /// The collapse key of a candidate text: its fold in <paramref name="keys"/> (a lookup in the version's frozen table,
+    /// no allocation), else <see cref="NearDuplicates.Key"/>, remembered.
+    /// </summary>
+    internal static string KeyOf(string text, NearDuplicateKeys keys)
+        => keys.TryGetFold(text, out var folded) ? folded : KeyOf(text);
+
     /// <summary>The collapse key of a candidate text (<see cref="NearDuplicates.Key"/>), remembered.</summary>
     internal static string KeyOf(string text)
     {
@@ -48,8 +56,11 @@ internal static class NearDuplicateCollapse
         return key;
     }
 
-    /// <summary>Collapses <paramref name="ordered"/> (best first) in place order; returns the survivors, best first.</summary>
-    public static List<Candidate> Apply(List<Candidate> ordered)
+    /// <summary>
+    /// Collapses <paramref name="ordered"/> (best first) in place order by the keys of the version (<paramref name="keys"/>);
+    /// returns the survivors, best first.
+    /// </summary>
+    public static List<Candidate> Apply(List<Candidate> ordered, NearDuplicateKeys keys)
     {
         if (ordered.Count < 2)
         {
@@ -65,16 +76,16 @@ internal static class NearDuplicateCollapse
             : t_leaders ??= new Dictionary<string, int>(MaxScratchCapacity, StringComparer.Ordinal);
         leaders.Clear();
         var result = new List<Candidate>(ordered.Count);
-        (string Text, double Popularity)[]? shown = null;
+        (string Text, double Popularity, bool Folded)[]? shown = null;
         foreach (var candidate in ordered)
         {
-            var key = KeyOf(candidate.Text);
+            var key = KeyOf(candidate.Text, keys);
             if (!leaders.TryGetValue(key, out var at))
             {
                 leaders.Add(key, result.Count);
                 if (shown is not null)
                 {
-                    shown[result.Count] = (candidate.DisplayText, candidate.Features.Popularity);
+                    shown[result.Count] = (candidate.DisplayText, candidate.Features.Popularity, keys.TryGetFold(candidate.Text, out _));
                 }
 
                 result.Add(candidate);
@@ -83,17 +94,20 @@ internal static class NearDuplicateCollapse
 
             if (shown is null)
             {
-                shown = new (string, double)[ordered.Count];
+                shown = new (string, double, bool)[ordered.Count];
                 for (var i = 0; i < result.Count; i++)
                 {
-                    shown[i] = (result[i].DisplayText, result[i].Features.Popularity);
+                    shown[i] = (result[i].DisplayText, result[i].Features.Popularity, keys.TryGetFold(result[i].Text, out _));
                 }
             }
 
-            // The most popular surface form is shown; ties keep the better-ranked one.
-            if (candidate.Features.Popularity > shown[at].Popularity)
+            // The most popular surface form is shown; ties keep the better-ranked one. Of a spacing fold, the spelling folded
+            // into (the most searched over the log) beats a folded one whatever a list's scores say (a q2q strength is no
+            // popularity), so every product shows the same spelling.
+            var folded = keys.TryGetFold(candidate.Text, out _);
+            if (folded != shown[at].Folded ? !folded : candidate.Features.Popularity > shown[at].Popularity)
             {
-                shown[at] = (candidate.DisplayText, candidate.Features.Popularity);
+                shown[at] = (candidate.DisplayText, candidate.Features.Popularity, folded);
             }
 
             var leader = result[at];

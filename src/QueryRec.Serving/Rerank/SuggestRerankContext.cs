@@ -1,4 +1,5 @@
 using QueryRec.Contracts.V1;
+using QueryRec.Core.Matching;
 using QueryRec.Serving.Suggest;
 using QueryRec.Storage;
 
@@ -13,4 +14,7 @@ internal sealed record SuggestRerankContext(IReadOnlyList<string> Filters, IInde
 {
     /// <summary>The call's <see cref="Recall.MatchingOptions.PinyinOverLiteralRatio"/>; 0 (off) unless set.</summary>
     public double PinyinOverLiteralRatio { get; init; }
+
+    /// <summary>The collapse keys of the call's index version (<see cref="Index.ServingIndex.NearKeys"/>).</summary>
+    public NearDuplicateKeys NearKeys { get; init; } = NearDuplicateKeys.None;
 }

@@ -16,7 +16,7 @@ internal static class SuggestRerankSteps
         [
             new SuggestContextCategories(),
             new OrderByTierAndScore(reranker),
-            new CollapseNearDuplicates<SuggestRerankContext>(),
+            new CollapseNearDuplicates<SuggestRerankContext>(static c => c.NearKeys),
         ];
         if (featureLog is not null)
         {

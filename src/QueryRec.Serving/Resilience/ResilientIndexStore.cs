@@ -93,10 +93,14 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             return nodes;
         }
 
-        // Vocabulary chunks and the model package are large, read once per version in the background (which has its own
-        // failure handling) and never on a request's path: neither cached nor bound by the per-read timeout.
+        // Vocabulary chunks, near-duplicate folds and the model package are large, read once per version (at activation or
+        // in the background, which have their own failure handling) and never on a request's path: neither cached nor
+        // bound by the per-read timeout.
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
             => inner.GetVocabularyChunkAsync(chunk, cancellationToken);
+
+        public ValueTask<NearDuplicateFolds?> GetNearDuplicateFoldsAsync(int chunk, CancellationToken cancellationToken = default)
+            => inner.GetNearDuplicateFoldsAsync(chunk, cancellationToken);
 
         public ValueTask<RankingModelPackage?> GetRankingModelAsync(CancellationToken cancellationToken = default)
             => inner.GetRankingModelAsync(cancellationToken);

@@ -23,13 +23,16 @@ internal sealed class StrategyRegistry
 
     public StrategyRegistry(Reranker reranker, LastGoodLists lastGood, DiscoveryModelHost discoveryModel, IEnumerable<IDiscoveryFeatureLog> discoveryLogs, QueryCorrector corrector)
     {
-        // Discover: drop what the user searched and the page's own query, filter, order, spread categories, cut.
+        // Discover: drop what the user searched and the page's own query (and its near-duplicates), filter, order, show
+        // near-duplicates as one, spread categories, cut.
+        var collapse = new CollapseNearDuplicates<BrowseContext>(static c => c.NearKeys, showFoldedInto: true);
         IRerankStep<BrowseContext>[] discoverSteps =
         [
             new ExcludeRecentQueries(),
-            new ExcludeContextQuery(),
+            new ExcludeContextQuery(nearDuplicates: true),
             new DropZeroResultAndBlacklisted(reranker),
             new OrderByScore(),
+            collapse,
             new MmrByCategory(static o => o.MmrLambda),
             new Limit<BrowseContext>(),
         ];
@@ -67,15 +70,16 @@ internal sealed class StrategyRegistry
             (SectionKind.ClickBack, "People who viewed this searched", Discover(new ClickBackOfItem())),
         ]);
 
-        // Shading words: nothing the user just searched, no echo of the page query, filter, order, spread
-        // categories, fatigue, rotation, cut.
+        // Shading words: nothing the user just searched, no echo of the page query, filter, order, near-duplicates as
+        // one, spread categories, fatigue, rotation, cut.
         IRerankStep<BrowseContext>[] shadingSteps =
         [
             new ExcludeRecentQueries(),
-            new ExcludeContextQuery(),
+            new ExcludeContextQuery(nearDuplicates: true),
             new DropZeroResultAndBlacklisted(reranker),
             new BoostSources([Source.Q2Q, Source.I2Q], static o => o.ShadingPersonalWeight),
             new OrderByScore(),
+            collapse,
             new MmrByCategory(static o => o.MmrLambda),
             new DailyExposureCap(static o => o.ShadingDailyExposureCap, static (o, limit) => Math.Max(1, o.RotationPoolFactor) * limit),
             new RotateByTimeSlot(static o => TimeSpan.FromSeconds(o.RotationIntervalSeconds), static o => o.RotationPoolFactor),
@@ -98,6 +102,7 @@ internal sealed class StrategyRegistry
         IRerankStep<BrowseContext>[] pushTail =
         [
             new OrderByScore(),
+            collapse,
             new PushCoolDown(),
             new MmrByCategory(static o => o.PushMmrLambda),
             new Limit<BrowseContext>(),

@@ -226,6 +226,7 @@ internal sealed class SuggestHandler(
                 logged is null ? null : new LoggedRanking(request, normalizedPrefix, response.Metadata, scoredOrder!, logged))
             {
                 PinyinOverLiteralRatio = sources.Matching.PinyinOverLiteralRatio,
+                NearKeys = serving?.NearKeys ?? QueryRec.Core.Matching.NearDuplicateKeys.None,
             };
             var state = new RerankState<SuggestRerankContext>(rerankContext, limit, call.Scope);
             var candidates = recall.Candidates as List<Candidate> ?? [.. recall.Candidates];

@@ -48,6 +48,13 @@ public interface IIndexSnapshot
     /// <summary>One chunk of the vocabulary (see <see cref="IndexInfo.VocabularyChunks"/>), or null.</summary>
     ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One chunk of the version's near-duplicate folds (see <see cref="IndexInfo.NearDuplicateFoldChunks"/>), or null
+    /// (also for a store of a version written before folds were recorded).
+    /// </summary>
+    ValueTask<NearDuplicateFolds?> GetNearDuplicateFoldsAsync(int chunk, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<NearDuplicateFolds?>(null);
+
     /// <summary>The statistics of a normalized query, or null when it is not in the vocabulary.</summary>
     ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default);
 

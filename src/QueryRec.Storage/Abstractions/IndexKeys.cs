@@ -61,6 +61,9 @@ public static class IndexKeys
     /// <summary>Kind of the corrections mined from sessions (<see cref="V1.QueryCorrection"/>), keyed by the query they correct.</summary>
     public const string CorrectionKind = "c";
 
+    /// <summary>Kind of the near-duplicate folds of the version (<see cref="V1.NearDuplicateFolds"/>), in chunks.</summary>
+    public const string NearDuplicateFoldKind = "nd";
+
     /// <summary>The category of the global hot and trending lists.</summary>
     public const string GlobalCategory = "";
 
@@ -88,6 +91,9 @@ public static class IndexKeys
 
     /// <summary>The key of a vocabulary chunk.</summary>
     public static string Vocabulary(int chunk) => VocabularyKind + ":" + chunk.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The key of a chunk of near-duplicate folds.</summary>
+    public static string NearDuplicateFolds(int chunk) => NearDuplicateFoldKind + ":" + chunk.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The key of the statistics of a normalized query.</summary>
     public static string Query(string normalizedQuery) => QueryKind + ":" + normalizedQuery;

@@ -324,6 +324,10 @@ public sealed class EmbeddedIndexStore : IIndexStore, IIndexAdmin
         public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
             => ValueTask.FromResult(entry.ReadUncached(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser));
 
+        // Read once per version, like the vocabulary: not held parsed.
+        public ValueTask<NearDuplicateFolds?> GetNearDuplicateFoldsAsync(int chunk, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(entry.ReadUncached(IndexKeys.NearDuplicateFolds(chunk), NearDuplicateFolds.Parser));
+
         public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
             => Get(IndexKeys.Query(normalizedQuery), QueryStats.Parser);
 

@@ -110,6 +110,9 @@ internal sealed class RedisIndexSnapshot : IIndexSnapshot
     public ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default)
         => GetAsync(IndexKeys.Vocabulary(chunk), VocabularyChunk.Parser, cancellationToken);
 
+    public ValueTask<NearDuplicateFolds?> GetNearDuplicateFoldsAsync(int chunk, CancellationToken cancellationToken = default)
+        => GetAsync(IndexKeys.NearDuplicateFolds(chunk), NearDuplicateFolds.Parser, cancellationToken);
+
     public ValueTask<QueryStats?> GetQueryStatsAsync(string normalizedQuery, CancellationToken cancellationToken = default)
         => GetAsync(IndexKeys.Query(normalizedQuery), QueryStats.Parser, cancellationToken);
 

@@ -12,6 +12,8 @@ internal abstract class ForwardingIndexSnapshot(IIndexSnapshot inner) : IIndexSn
 
     public virtual ValueTask<VocabularyChunk?> GetVocabularyChunkAsync(int chunk, CancellationToken cancellationToken = default) => inner.GetVocabularyChunkAsync(chunk, cancellationToken);
 
+    public ValueTask<NearDuplicateFolds?> GetNearDuplicateFoldsAsync(int chunk, CancellationToken cancellationToken = default) => inner.GetNearDuplicateFoldsAsync(chunk, cancellationToken);
+
     public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default) => inner.GetPrefixNodeAsync(normalizedPrefix, cancellationToken);
 
     public ValueTask<PrefixNode?> GetCompletionNodeAsync(CompletionTable table, string key, CancellationToken cancellationToken = default) => inner.GetCompletionNodeAsync(table, key, cancellationToken);

@@ -132,7 +132,7 @@ public sealed class SpanTreeTests(EmbeddedTelemetryHost host) : IClassFixture<Em
             shadingTrace.Where(s => s.ParentSpanId == shadingRecall.SpanId).Select(static s => s.DisplayName).Order(StringComparer.Ordinal));
         var shadingRerank = Assert.Single(shadingTrace, s => s.DisplayName == "rerank" && s.ParentSpanId == shadingRpc.SpanId);
         Assert.Equal(
-            ["rerank.boost", "rerank.exclude_context_query", "rerank.exclude_recent", "rerank.exposure_cap", "rerank.filter", "rerank.limit", "rerank.mmr", "rerank.order", "rerank.rotate"],
+            ["rerank.boost", "rerank.collapse", "rerank.exclude_context_query", "rerank.exclude_recent", "rerank.exposure_cap", "rerank.filter", "rerank.limit", "rerank.mmr", "rerank.order", "rerank.rotate"],
             shadingTrace.Where(s => s.ParentSpanId == shadingRerank.SpanId).Select(static s => s.DisplayName).Order(StringComparer.Ordinal));
         Assert.Equal(shading.Items.Count, shadingRpc.GetTagItem("queryrec.returned"));
         AssertNoRawId(host, user, "never-sent");

@@ -230,6 +230,7 @@ public sealed class ClusterIndexStoreTests(RedisClusterFixture cluster, ITestOut
             IndexKeys.PinKind => (await snapshot.GetPinsAsync(), PinList.Parser.ParseFrom(value)),
             IndexKeys.VocabularyKind => (await snapshot.GetVocabularyChunkAsync(int.Parse(rest, System.Globalization.CultureInfo.InvariantCulture)), VocabularyChunk.Parser.ParseFrom(value)),
             IndexKeys.ModelKind => (await snapshot.GetRankingModelAsync(), RankingModelPackage.Parser.ParseFrom(value)),
+            IndexKeys.NearDuplicateFoldKind => (await snapshot.GetNearDuplicateFoldsAsync(int.Parse(rest, System.Globalization.CultureInfo.InvariantCulture)), NearDuplicateFolds.Parser.ParseFrom(value)),
             _ => throw new Xunit.Sdk.XunitException($"Record kind '{kind}' ({record.Key}) has no snapshot getter in this test: add it."),
         };
     }

@@ -189,6 +189,34 @@ public abstract partial class IndexStoreContractTests
     }
 
     [Fact]
+    public async Task GetNearDuplicateFoldsAsync_BuildWithSpacingVariants_ReadsTheFoldsBackAndNullPastTheEnd()
+    {
+        var sut = CreateStore();
+        var events = new List<LogEvent>();
+        foreach (var (query, users) in new[] { ("smartwatch", 6), ("smart watch", 4) })
+        {
+            for (var u = 0; u < users; u++)
+            {
+                var at = TestIndexes.CreatedAt.AddMinutes(events.Count);
+                events.Add(new LogEvent(LogEventType.Search, query + u, query, at));
+                events.Add(new LogEvent(LogEventType.Click, query + u, query, at.AddSeconds(5), "sku", "wearables"));
+            }
+        }
+
+        await sut.Admin.PublishAsync(IndexBuilder.Build(events, new BuildOptions { Version = "v1" }, Time).Build);
+        await sut.Admin.PublishAsync(TestIndexes.Build("v0"));
+        var snapshot = sut.Store.OpenSnapshot("v1");
+
+        var info = await snapshot.GetInfoAsync();
+        var folds = await snapshot.GetNearDuplicateFoldsAsync(0);
+
+        Assert.Equal(1, info!.NearDuplicateFoldChunks);
+        Assert.Equal(new V1.NearDuplicateFold { Text = "smart watch", Key = "smartwatch", Shown = "smartwatch" }, Assert.Single(folds!.Folds));
+        Assert.Null(await snapshot.GetNearDuplicateFoldsAsync(1));
+        Assert.Null(await sut.Store.OpenSnapshot("v0").GetNearDuplicateFoldsAsync(0));
+    }
+
+    [Fact]
     public async Task GetQueryStatsAsync_UnknownQuery_ReturnsNull()
     {
         var sut = CreateStore();

@@ -35,6 +35,20 @@ public sealed class SuggestRerankStepsTests
     private static RerankState<SuggestRerankContext> State(int limit, IReadOnlyList<string>? filters = null, CategoryFilterMode mode = CategoryFilterMode.Filter, LoggedRanking? logged = null)
         => new(new SuggestRerankContext(filters ?? [], null, new SuggestOptions { CategoryFilter = mode }, logged), limit, new CallScope(DateTime.MaxValue, TimeProvider.System));
 
+    private static Candidate WithPopularity(string text, double score, double popularity)
+    {
+        var candidate = Make(text, score);
+        candidate.Features.Popularity = popularity;
+        return candidate;
+    }
+
+    /// <summary>A call whose index version folded "smart watch" into "smartwatch".</summary>
+    private static RerankState<SuggestRerankContext> FoldedState()
+        => new(
+            new SuggestRerankContext([], null, new SuggestOptions(), null) { NearKeys = new([new("smart watch", "smartwatch", "smartwatch")]) },
+            limit: 10,
+            new CallScope(DateTime.MaxValue, TimeProvider.System));
+
     private static ValueTask<List<Candidate>> RunAsync(IReadOnlyList<IRerankStep<SuggestRerankContext>> steps, List<Candidate> candidates, RerankState<SuggestRerankContext> state)
         => RerankPipeline.RunAsync(steps, candidates, state, NullLogger.Instance, "suggest-v1", CancellationToken.None, spanPerStep: false);
 
@@ -67,6 +81,28 @@ public sealed class SuggestRerankStepsTests
 
         Assert.Equal(["iphone 15", "ipad", "ipod"], shown.Select(static c => c.Text));
         Assert.Equal(1, shown[0].CollapsedVariants);
+    }
+
+    [Fact]
+    public async Task Steps_FoldTheVersionsSpacingFolds_ShowingTheMorePopularForm()
+    {
+        var steps = SuggestRerankSteps.Create(RerankerWith(), featureLog: null);
+        List<Candidate> candidates = [WithPopularity("smart watch", 9, 40), WithPopularity("smartwatch", 8, 60), Make("car pet", 7), Make("carpet", 6)];
+
+        var shown = await RunAsync(steps, candidates, FoldedState());
+
+        Assert.Equal(["smartwatch", "car pet", "carpet"], shown.Select(static c => c.DisplayText));
+        Assert.Equal(1, shown[0].CollapsedVariants);
+    }
+
+    [Fact]
+    public async Task Steps_SpacingFold_ShowTheSpellingFoldedInto_EvenWhenTheFoldedOneScoresHigher()
+    {
+        var steps = SuggestRerankSteps.Create(RerankerWith(), featureLog: null);
+
+        var shown = await RunAsync(steps, [WithPopularity("smart watch", 9, 0.9), WithPopularity("smartwatch", 8, 0.5)], FoldedState());
+
+        Assert.Equal("smartwatch", Assert.Single(shown).DisplayText);
     }
 
     [Fact]
