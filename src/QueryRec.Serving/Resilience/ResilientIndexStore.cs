@@ -47,6 +47,22 @@ internal sealed class ResilientIndexStore(IIndexStore inner, StoreResilience res
             return true;
         }
 
+        // Resolved nodes are the near-cache's own (a key the version did not write): a kind of their own, never read
+        // from or written to the store.
+        public bool TryReadResolved(CompletionTable table, string key, out PrefixNode? node)
+            => store._cache.TryGet(Version, ResolvedKind(table), key, out node, countMiss: false);
+
+        public void RememberResolved(CompletionTable table, string key, PrefixNode? node)
+            => store._cache.Set(Version, ResolvedKind(table), key, node);
+
+        private static string ResolvedKind(CompletionTable table) => table switch
+        {
+            CompletionTable.Prefix => "~" + IndexKeys.PrefixKind,
+            CompletionTable.PinyinFull => "~" + IndexKeys.PinyinFullKind,
+            CompletionTable.PinyinInitials => "~" + IndexKeys.PinyinInitialsKind,
+            _ => "~" + IndexKeys.InfixKind,
+        };
+
         public ValueTask<PrefixNode?> GetPrefixNodeAsync(string normalizedPrefix, CancellationToken cancellationToken = default)
             => CachedAsync(IndexKeys.PrefixKind, normalizedPrefix, normalizedPrefix, static (s, a, ct) => s.GetPrefixNodeAsync(a, ct), cancellationToken);
 

@@ -166,6 +166,16 @@ public static class CompletionNodes
                 continue;
             }
 
+            if (cached.TryReadResolved(table, key, out var resolved))
+            {
+                if (resolved is not null)
+                {
+                    (result ??= [.. nodes])[i] = resolved;
+                }
+
+                continue;
+            }
+
             var known = true;
             PrefixNode? found = null;
             var end = key.Length;
@@ -182,10 +192,14 @@ public static class CompletionNodes
             if (!known)
             {
                 unresolved = true;
+                continue;
             }
-            else if (found is not null)
+
+            var node = found is null ? null : FilterCached(found, table, key, variants);
+            cached.RememberResolved(table, key, node);
+            if (node is not null)
             {
-                (result ??= [.. nodes])[i] = FilterCached(found, table, key, variants);
+                (result ??= [.. nodes])[i] = node;
             }
         }
 
@@ -308,4 +322,13 @@ public interface ICachedCompletionReader
 {
     /// <summary>True when the cache knows the node of <paramref name="key"/> (<paramref name="node"/>: null when absent).</summary>
     bool TryReadCached(CompletionTable table, string key, out PrefixNode? node);
+
+    /// <summary>
+    /// True when the cache remembers what the ancestor walk made of <paramref name="key"/> (<see cref="RememberResolved"/>):
+    /// its filtered node, or null when nothing matches it. One lookup instead of the walk for a key read again.
+    /// </summary>
+    bool TryReadResolved(CompletionTable table, string key, out PrefixNode? node);
+
+    /// <summary>Remembers the node the ancestor walk gave <paramref name="key"/> (null: nothing matches it).</summary>
+    void RememberResolved(CompletionTable table, string key, PrefixNode? node);
 }

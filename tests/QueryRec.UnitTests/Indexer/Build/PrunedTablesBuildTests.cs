@@ -159,7 +159,19 @@ public sealed class PrunedTablesBuildTests
 
         public int Reads { get; private set; }
 
+        private readonly Dictionary<(CompletionTable, string), PrefixNode?> _resolved = [];
+
         public bool TryReadCached(CompletionTable table, string key, out PrefixNode? node) => _known.TryGetValue((table, key), out node);
+
+        public bool TryReadResolved(CompletionTable table, string key, out PrefixNode? node) => _resolved.TryGetValue((table, key), out node);
+
+        public void RememberResolved(CompletionTable table, string key, PrefixNode? node)
+        {
+            if (cache)
+            {
+                _resolved[(table, key)] = node;
+            }
+        }
 
         private async ValueTask<IReadOnlyList<PrefixNode?>> RememberAsync(CompletionTable table, IReadOnlyList<string> keys, ValueTask<IReadOnlyList<PrefixNode?>> read)
         {
