@@ -159,22 +159,34 @@ internal static class AggregatesReader
     /// <summary>Calls <paramref name="read"/> for each row of a table, columns in the order given.</summary>
     private static void Rows(AggregateDatabase db, string directory, string table, string columns, Action<DbDataReader, RowRef> read)
     {
+        // One file per table, or a directory of part files (as Spark writes them).
         var path = AggregateDatabase.PathOf(directory, table);
-        if (!File.Exists(path))
+        var parts = Path.Combine(directory, table);
+        string source;
+        if (File.Exists(path))
         {
-            throw new InvalidDataException($"{path}: not found (an aggregates directory holds {string.Join(", ", AggregateDatabase.Tables.Select(t => t + ".parquet"))}).");
+            source = AggregateDatabase.Literal(path);
+        }
+        else if (Directory.Exists(parts) && Directory.EnumerateFiles(parts, "*.parquet").Any())
+        {
+            path = parts;
+            source = AggregateDatabase.Literal(Path.Combine(parts, "*.parquet"));
+        }
+        else
+        {
+            throw new InvalidDataException($"{path}: not found (an aggregates directory holds {string.Join(", ", AggregateDatabase.Tables.Select(t => t + ".parquet"))}, or a directory of .parquet parts for each).");
         }
 
         using var command = db.Connection.CreateCommand();
-        command.CommandText = $"SELECT {columns}, file_row_number FROM read_parquet({AggregateDatabase.Literal(path)}, file_row_number = true)";
+        command.CommandText = $"SELECT {columns}, file_row_number, filename FROM read_parquet({source}, file_row_number = true, filename = true)";
         try
         {
             using var reader = command.ExecuteReader();
-            var rowColumn = reader.FieldCount - 1;
+            var rowColumn = reader.FieldCount - 2;
             var names = columns.Split(", ");
             while (reader.Read())
             {
-                read(reader, new RowRef(path, reader.GetInt64(rowColumn) + 1, names));
+                read(reader, new RowRef(reader.GetString(rowColumn + 1), reader.GetInt64(rowColumn) + 1, names));
             }
         }
         catch (DuckDBException ex)

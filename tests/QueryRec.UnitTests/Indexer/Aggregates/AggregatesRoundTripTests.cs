@@ -37,6 +37,30 @@ public sealed class AggregatesRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Build_FromTablesAsDirectoriesOfParts_GivesTheSameChecksum()
+    {
+        // Spark writes a table as a directory of part files: queries/part-0.parquet, ...
+        var log = MessyLog.Write(MessyLog.Generate(6, users: 100).Events, _dir.File("log.jsonl"));
+        var options = new BuildOptions { Version = "v1" };
+        SqlAggregationTests.AggregateWithCSharp(log, options, _dir.File("files"));
+        using (var db = AggregateDatabase.Open(schema: false))
+        {
+            foreach (var table in AggregateDatabase.Tables)
+            {
+                Directory.CreateDirectory(Path.Combine(_dir.File("parts"), table));
+                var all = AggregateDatabase.Literal(AggregateDatabase.PathOf(_dir.File("files"), table));
+                db.Execute($"COPY (SELECT * FROM read_parquet({all}) LIMIT 100) TO {AggregateDatabase.Literal(Path.Combine(_dir.File("parts"), table, "part-0.parquet"))} (FORMAT parquet)");
+                db.Execute($"COPY (SELECT * FROM read_parquet({all}) OFFSET 100) TO {AggregateDatabase.Literal(Path.Combine(_dir.File("parts"), table, "part-1.parquet"))} (FORMAT parquet)");
+            }
+        }
+
+        var fromFiles = IndexBuilder.BuildFromAggregates(_dir.File("files"), options, Clock);
+        var fromParts = IndexBuilder.BuildFromAggregates(_dir.File("parts"), options, Clock);
+
+        Assert.Equal(fromFiles.Build.Manifest.Checksum, fromParts.Build.Manifest.Checksum);
+    }
+
+    [Fact]
     public void Build_FromAggregatesWithOtherHalfLife_ChecksumDiffers()
     {
         // The checksum comparison above can fail: tables aggregated with another half-life give another index.
