@@ -7,6 +7,7 @@
 -- A session: one user's events, ordered by (time, arrival), split where the gap to the previous event exceeds
 -- session_gap_us, and cut every max_session_events events (bots). The streaming C# sessionizer agrees with
 -- this as long as a late event arrives within max_disorder of the newest event and does not bridge two sessions.
+-- A session is named by sid, the smallest seq among its events.
 
 CREATE TEMP TABLE ev AS
 SELECT seq, user_id, type, query, epoch_us(ts) AS us, item, category, results, coalesce(amount, 0) AS amount
@@ -22,18 +23,22 @@ WITH gaps AS (
 ), numbered AS (
     SELECT gaps.*, sum(starts) OVER (PARTITION BY user_id ORDER BY us, seq ROWS UNBOUNDED PRECEDING) AS gap_no
     FROM gaps
+), parts AS (
+    SELECT numbered.*,
+           (row_number() OVER (PARTITION BY user_id, gap_no ORDER BY us, seq) - 1) // (SELECT max_session_events FROM params) AS part_no
+    FROM numbered
 )
-SELECT numbered.* EXCLUDE (starts),
-       (row_number() OVER (PARTITION BY user_id, gap_no ORDER BY us, seq) - 1) // (SELECT max_session_events FROM params) AS part_no
-FROM numbered;
+SELECT seq, user_id, type, query, us, item, category, results, amount,
+       min(seq) OVER (PARTITION BY user_id, gap_no, part_no) AS sid
+FROM parts;
 
 -- Queries engaged in a session: a click, cart or order names them, or follows their search without a query.
 CREATE TEMP TABLE engaged AS
-SELECT DISTINCT user_id, gap_no, part_no, engaged_query AS query
+SELECT DISTINCT sid, engaged_query AS query
 FROM (
-    SELECT user_id, gap_no, part_no, type,
+    SELECT sid, type,
            coalesce(query, last_value(CASE WHEN type = 'search' THEN query END IGNORE NULLS)
-               OVER (PARTITION BY user_id, gap_no, part_no ORDER BY us, seq ROWS UNBOUNDED PRECEDING)) AS engaged_query
+               OVER (PARTITION BY sid ORDER BY us, seq ROWS UNBOUNDED PRECEDING)) AS engaged_query
     FROM sessioned
 )
 WHERE type <> 'search' AND engaged_query IS NOT NULL;
@@ -42,27 +47,27 @@ WHERE type <> 'search' AND engaged_query IS NOT NULL;
 -- strict prefix of the next search with another query, within the fragment window; the rest are final.
 CREATE TEMP TABLE searches AS
 WITH s AS (
-    SELECT user_id, gap_no, part_no, seq, us, query, results,
+    SELECT sid, user_id, seq, us, query, results,
            coalesce(lag(query) OVER w = query AND lag(us) OVER w = us, false) AS duplicate,
            CASE WHEN lag(query) OVER w IS DISTINCT FROM query THEN 1 ELSE 0 END AS run_starts
     FROM sessioned
     WHERE type = 'search'
-    WINDOW w AS (PARTITION BY user_id, gap_no, part_no ORDER BY us, seq)
+    WINDOW w AS (PARTITION BY sid ORDER BY us, seq)
 ), runs AS (
-    SELECT s.*, sum(run_starts) OVER (PARTITION BY user_id, gap_no, part_no ORDER BY us, seq ROWS UNBOUNDED PRECEDING) AS run_no
+    SELECT s.*, sum(run_starts) OVER (PARTITION BY sid ORDER BY us, seq ROWS UNBOUNDED PRECEDING) AS run_no
     FROM s
 ), next_runs AS (
-    SELECT user_id, gap_no, part_no, run_no,
+    SELECT sid, run_no,
            lead(run_query) OVER r AS next_query,
            lead(run_us) OVER r AS next_us
     FROM (
-        SELECT user_id, gap_no, part_no, run_no, min(us) AS run_us, any_value(query) AS run_query
+        SELECT sid, run_no, min(us) AS run_us, any_value(query) AS run_query
         FROM runs
-        GROUP BY user_id, gap_no, part_no, run_no
+        GROUP BY sid, run_no
     )
-    WINDOW r AS (PARTITION BY user_id, gap_no, part_no ORDER BY run_no)
+    WINDOW r AS (PARTITION BY sid ORDER BY run_no)
 )
-SELECT runs.user_id, runs.gap_no, runs.part_no, runs.seq, runs.us, runs.query, runs.results,
+SELECT runs.sid, runs.user_id, runs.seq, runs.us, runs.query, runs.results,
        CASE
            WHEN runs.duplicate THEN 'duplicate'
            WHEN e.query IS NULL
@@ -72,18 +77,18 @@ SELECT runs.user_id, runs.gap_no, runs.part_no, runs.seq, runs.us, runs.query, r
            ELSE 'final'
        END AS kind
 FROM runs
-JOIN next_runs n USING (user_id, gap_no, part_no, run_no)
-LEFT JOIN engaged e ON e.user_id = runs.user_id AND e.gap_no = runs.gap_no AND e.part_no = runs.part_no AND e.query = runs.query;
+JOIN next_runs n USING (sid, run_no)
+LEFT JOIN engaged e ON e.sid = runs.sid AND e.query = runs.query;
 
 CREATE TEMP TABLE finals AS
-SELECT user_id, gap_no, part_no, seq, us, query, results FROM searches WHERE kind = 'final';
+SELECT sid, user_id, seq, us, query, results FROM searches WHERE kind = 'final';
 
 -- Clicks, carts and orders: attributed to their query, or to the latest final search before them in the session.
 CREATE TEMP TABLE actions AS
 SELECT * FROM (
     SELECT s.type, s.item, s.category, s.amount,
            coalesce(s.query, last_value(f.query IGNORE NULLS)
-               OVER (PARTITION BY s.user_id, s.gap_no, s.part_no ORDER BY s.us, s.seq ROWS UNBOUNDED PRECEDING)) AS query
+               OVER (PARTITION BY s.sid ORDER BY s.us, s.seq ROWS UNBOUNDED PRECEDING)) AS query
     FROM sessioned s
     LEFT JOIN finals f ON f.seq = s.seq
 )
@@ -91,10 +96,10 @@ WHERE type <> 'search';
 
 -- q2q: each distinct pair (a final search, the next final search of another query) counts once per session.
 CREATE TEMP TABLE session_pairs AS
-SELECT DISTINCT user_id, gap_no, part_no, source, target
+SELECT DISTINCT sid, source, target
 FROM (
-    SELECT user_id, gap_no, part_no,
-           lag(query) OVER (PARTITION BY user_id, gap_no, part_no ORDER BY us, seq) AS source,
+    SELECT sid,
+           lag(query) OVER (PARTITION BY sid ORDER BY us, seq) AS source,
            query AS target
     FROM finals
 )
@@ -127,11 +132,11 @@ WITH names AS (
     GROUP BY query
 ), src AS (
     SELECT source AS query, count(*) AS n
-    FROM (SELECT DISTINCT user_id, gap_no, part_no, source FROM session_pairs)
+    FROM (SELECT DISTINCT sid, source FROM session_pairs)
     GROUP BY source
 ), tgt AS (
     SELECT target AS query, count(*) AS n
-    FROM (SELECT DISTINCT user_id, gap_no, part_no, target FROM session_pairs)
+    FROM (SELECT DISTINCT sid, target FROM session_pairs)
     GROUP BY target
 )
 SELECT names.query,
@@ -189,10 +194,10 @@ SELECT
     (SELECT count(*) FROM events WHERE type = 'cart') AS cart_events,
     (SELECT count(*) FROM events WHERE type = 'order') AS order_events,
     (SELECT count(*) FROM events WHERE type = 'search' AND query IS NULL) AS empty_queries,
-    (SELECT count(*) FROM (SELECT DISTINCT user_id, gap_no, part_no FROM sessioned)) AS sessions,
+    (SELECT count(*) FROM (SELECT DISTINCT sid FROM sessioned)) AS sessions,
     (SELECT count(DISTINCT user_id) FROM ev) AS users,
     (SELECT count(*) FROM searches WHERE kind = 'duplicate') AS duplicate_searches,
     (SELECT count(*) FROM searches WHERE kind = 'fragment') AS fragments,
     (SELECT count(*) FROM finals) AS final_searches,
     (SELECT count(*) FROM actions WHERE query IS NULL) AS unattributed_actions,
-    (SELECT count(*) FROM (SELECT DISTINCT user_id, gap_no, part_no FROM session_pairs)) AS transition_sessions;
+    (SELECT count(*) FROM (SELECT DISTINCT sid FROM session_pairs)) AS transition_sessions;

@@ -11,7 +11,10 @@ internal static class SqlAggregation
     /// <summary>The producer named in the meta table.</summary>
     public const string Producer = "duckdb-sql";
 
-    public static void Run(AggregateDatabase db, AggregationSettings settings)
+    public static void Run(AggregateDatabase db, AggregationSettings settings) => Run(db, settings, SqlScripts.Aggregate);
+
+    /// <summary>Runs <paramref name="script"/> (an aggregation with the input and output tables of aggregate.sql).</summary>
+    public static void Run(AggregateDatabase db, AggregationSettings settings, string script)
     {
         string Us(TimeSpan span) => AggregateDatabase.Micros(span).ToString(CultureInfo.InvariantCulture);
         db.Execute($"""
@@ -24,7 +27,7 @@ internal static class SqlAggregation
                 {Us(settings.TrendBucket)}::BIGINT AS trend_bucket_us,
                 {AggregationSettings.MaxSessionEvents}::BIGINT AS max_session_events
             """);
-        db.Execute(SqlScripts.Aggregate);
+        db.Execute(script);
         db.Execute($"""
             INSERT INTO meta SELECT
                 {AggregateDatabase.ContractVersion}, '{Producer}', last_event,

@@ -23,8 +23,9 @@ internal static class AggregateCommand
         var engine = new Option<string>("--engine") { Description = "csharp: the indexer's streaming aggregator; duckdb: sql/duckdb/aggregate.sql on embedded DuckDB (all cores).", DefaultValueFactory = _ => CSharp };
         engine.AcceptOnlyFromAmong(CSharp, DuckDb);
         var writeEvents = new Option<bool>("--write-events") { Description = "With --engine duckdb: also write the normalized events (the SQL's input, sql/duckdb/events.sql) as events.parquet, for running sql/ elsewhere." };
+        var sql = new Option<string?>("--sql") { Description = "With --engine duckdb: run this aggregation script instead of the built-in sql/duckdb/aggregate.sql (same input and output tables)." };
         var aggregation = new AggregationArgs();
-        var command = new Command("aggregate", "Aggregate JSONL events into the aggregate tables (Parquet) that build --aggregates reads.") { input, output, engine, writeEvents };
+        var command = new Command("aggregate", "Aggregate JSONL events into the aggregate tables (Parquet) that build --aggregates reads.") { input, output, engine, writeEvents, sql };
         foreach (var option in aggregation.All)
         {
             command.Options.Add(option);
@@ -34,18 +35,26 @@ internal static class AggregateCommand
         {
             var options = aggregation.ApplyTo(parseResult, new BuildOptions());
             var chosen = parseResult.GetValue(engine)!;
-            if (parseResult.GetValue(writeEvents) && chosen != DuckDb)
+            var script = parseResult.GetValue(sql);
+            if ((parseResult.GetValue(writeEvents) || script is not null) && chosen != DuckDb)
             {
-                throw new CliUserException("--write-events needs --engine duckdb.");
+                throw new CliUserException("--write-events and --sql need --engine duckdb.");
             }
 
-            return Task.FromResult(Run(context, parseResult.GetRequiredValue(input), parseResult.GetRequiredValue(output), chosen, parseResult.GetValue(writeEvents), options, cancellationToken));
+            if (script is not null && !File.Exists(script))
+            {
+                throw new CliUserException($"SQL file not found: {script}");
+            }
+
+            var run = new AggregateRun(parseResult.GetRequiredValue(input), parseResult.GetRequiredValue(output), chosen, parseResult.GetValue(writeEvents), script is null ? SqlScripts.Aggregate : File.ReadAllText(script));
+            return Task.FromResult(Run(context, run, options, cancellationToken));
         });
         return command;
     }
 
-    public static int Run(CliContext context, string input, string output, string engine, bool writeEvents, BuildOptions options, CancellationToken cancellationToken)
+    public static int Run(CliContext context, AggregateRun run, BuildOptions options, CancellationToken cancellationToken)
     {
+        var (input, output, engine, writeEvents, script) = run;
         var problems = options.Validate();
         if (problems.Count > 0)
         {
@@ -85,7 +94,15 @@ internal static class AggregateCommand
                 new JsonlFastReader(stager, OnBadLine).Read(stream, done => report(done, inputSize), cancellationToken);
             }
 
-            SqlAggregation.Run(db, settings);
+            try
+            {
+                SqlAggregation.Run(db, settings, script);
+            }
+            catch (DuckDB.NET.Data.DuckDBException ex)
+            {
+                throw new CliUserException($"the aggregation SQL failed: {ex.Message}");
+            }
+
             db.CopyTo(output);
             if (writeEvents)
             {
@@ -116,3 +133,11 @@ internal static class AggregateCommand
         return IndexerCli.ExitOk;
     }
 }
+
+/// <summary>What <c>aggregate</c> reads, writes and runs.</summary>
+/// <param name="Input">The JSONL events file.</param>
+/// <param name="Output">The directory of tables.</param>
+/// <param name="Engine">csharp or duckdb.</param>
+/// <param name="WriteEvents">Also write the staged events (duckdb).</param>
+/// <param name="Script">The aggregation SQL (duckdb).</param>
+internal sealed record AggregateRun(string Input, string Output, string Engine, bool WriteEvents, string Script);
