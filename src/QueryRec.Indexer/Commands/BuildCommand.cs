@@ -30,6 +30,7 @@ internal sealed class BuildCommand
         var vocabularyMax = new Option<int>("--vocabulary-max") { Description = "Most popular queries written to the typo-tolerance vocabulary (v:); 0 for none.", DefaultValueFactory = _ => defaults.MaxVocabulary };
         var noPrune = new Option<bool>("--no-prune") { Description = "Write every completion-table node, also those below a complete node (at most top-K matches) that servers can filter from it." };
         var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table after the head pass of one-rune keys (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
+        var tableThreads = new Option<int>("--table-threads") { Description = "Completion-table passes built at once, one per thread (more memory: that many passes' nodes); the output does not depend on it.", DefaultValueFactory = _ => defaults.TableThreads };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var misspellingRatio = new Option<double>("--misspelling-ratio") { Description = "Leave out a query that is a typo of a query searched this many times as often (letters of its words, hanzi of the same reading, spaces moved; any one edit where its searches failed; never digits or sizes): its misspelling. 0: off.", DefaultValueFactory = _ => defaults.MisspellingRatio };
@@ -57,7 +58,7 @@ internal sealed class BuildCommand
         var command = new Command("build", "Build an index file from JSONL events.")
         {
             input, aggregates, queries, zipf, seed, output, minCount, misspellingRatio, correctionMinSessions, minUsers, topK, maxPrefix, version, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions, tableThreads,
         };
         foreach (var option in aggregation.All)
         {
@@ -132,6 +133,7 @@ internal sealed class BuildCommand
                     MaxVocabulary = parseResult.GetValue(vocabularyMax),
                     PruneCompleteNodes = !parseResult.GetValue(noPrune),
                     TablePartitions = parseResult.GetValue(tablePartitions),
+                    TableThreads = parseResult.GetValue(tableThreads),
                     RankingModel = modelPackage,
                 }),
                 cancellationToken));
