@@ -18,13 +18,14 @@ internal static class AggregateTables
     };
 
     /// <summary>Rows of a table (the producer column left out), ordered by key; each value as read.</summary>
-    public static List<object?[]> Read(string directory, string table, out string[] columns)
+    public static List<object?[]> Read(string directory, string table, out string[] names)
     {
         using var db = AggregateDatabase.Open(schema: false);
         using var command = db.Connection.CreateCommand();
-        command.CommandText = $"SELECT * EXCLUDE ({(table == "meta" ? "producer" : "__none")}) FROM read_parquet({AggregateDatabase.Literal(AggregateDatabase.PathOf(directory, table))}) ORDER BY {Keys[table]}".Replace(" EXCLUDE (__none)", string.Empty, StringComparison.Ordinal);
+        var columns = table == "meta" ? "* EXCLUDE (producer)" : "*";
+        command.CommandText = $"SELECT {columns} FROM read_parquet({AggregateDatabase.Literal(AggregateDatabase.PathOf(directory, table))}) ORDER BY {Keys[table]}";
         using var reader = command.ExecuteReader();
-        columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
         var rows = new List<object?[]>();
         while (reader.Read())
         {

@@ -1,7 +1,7 @@
 using QueryRec.Indexer.Aggregates;
 using QueryRec.Indexer.Build;
-using QueryRec.Indexer.Commands;
 using QueryRec.Storage;
+using QueryRec.UnitTests.Indexer.Commands;
 using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Indexer.Aggregates;
@@ -28,10 +28,7 @@ public sealed class AggregatesRoundTripTests : IDisposable
         var fromTables = IndexBuilder.BuildFromAggregates(_dir.File("tables"), AggregatesReader.ReadMeta(_dir.File("tables")).Settings.ApplyTo(options), Clock);
 
         Assert.True(fromLog.Build.Records.Count > 1000);
-        var a = fromLog.Build.Records.ToDictionary(r => r.Key, r => Convert.ToHexString(r.Value));
-        var b = fromTables.Build.Records.ToDictionary(r => r.Key, r => Convert.ToHexString(r.Value));
-        var diff = a.Keys.Union(b.Keys).Where(k => a.GetValueOrDefault(k) != b.GetValueOrDefault(k)).Take(8).Select(k => k + " " + a.GetValueOrDefault(k) + " | " + b.GetValueOrDefault(k)).ToList();
-        Assert.True(diff.Count == 0, a.Count + " " + b.Count + "\n" + string.Join("\n", diff));
+        Assert.Equal(fromLog.Build.Records.Select(r => r.Key), fromTables.Build.Records.Select(r => r.Key));
         Assert.Equal(fromLog.Build.Manifest.Checksum, fromTables.Build.Manifest.Checksum);
         Assert.Equal(fromLog.Summary with { ReadSeconds = 0, AggregateSeconds = 0, OutputSeconds = 0, OutputPhaseSeconds = [], PeakOpenSessions = 0 }, fromTables.Summary with { ReadSeconds = 0, AggregateSeconds = 0, OutputSeconds = 0, OutputPhaseSeconds = [] });
     }
@@ -95,7 +92,7 @@ public sealed class AggregatesRoundTripTests : IDisposable
     [Theory]
     [InlineData("meta", "SELECT * REPLACE (2 AS contract_version)", "row 1: column contract_version is 2")]
     [InlineData("queries", "SELECT * REPLACE (CASE WHEN query = (SELECT min(query) FROM t) THEN upper(query) || ' X' ELSE query END AS query)", "is not a normalized query")]
-    [InlineData("queries", "SELECT * FROM t UNION ALL SELECT * FROM t LIMIT 1) UNION ALL (SELECT * FROM t", "appears twice")]
+    [InlineData("queries", "SELECT * FROM t UNION ALL (SELECT * FROM t LIMIT 1)", "appears twice")]
     [InlineData("transitions", "SELECT * REPLACE ('never searched' AS source)", "column source 'never searched' is not in queries.parquet")]
     [InlineData("item_queries", "SELECT * REPLACE (-1 AS clicks)", "column clicks is negative")]
     [InlineData("query_trend", "SELECT * REPLACE (bucket_start + INTERVAL 1 MINUTE AS bucket_start)", "is not the start of a trend bucket")]
@@ -130,9 +127,9 @@ public sealed class AggregatesRoundTripTests : IDisposable
     {
         var log = MessyLog.Write(MessyLog.Generate(8, users: 120).Events, _dir.File("log.jsonl"));
 
-        var aggregate = await Run("aggregate", "--input", log, "--output", _dir.File("tables"), "--half-life", "3.00:00:00");
-        var fromTables = await Run("build", "--aggregates", _dir.File("tables"), "--output", _dir.File("a.qrx"));
-        var fromLog = await Run("build", "--input", log, "--output", _dir.File("b.qrx"), "--half-life", "3.00:00:00");
+        var aggregate = await IndexerCliTests.Run("aggregate", "--input", log, "--output", _dir.File("tables"), "--half-life", "3.00:00:00");
+        var fromTables = await IndexerCliTests.Run("build", "--aggregates", _dir.File("tables"), "--output", _dir.File("a.qrx"));
+        var fromLog = await IndexerCliTests.Run("build", "--input", log, "--output", _dir.File("b.qrx"), "--half-life", "3.00:00:00");
 
         Assert.Equal((0, 0, 0), (aggregate.Code, fromTables.Code, fromLog.Code));
         Assert.Equal(IndexFile.ReadFile(_dir.File("b.qrx")).Manifest.Checksum, IndexFile.ReadFile(_dir.File("a.qrx")).Manifest.Checksum);
@@ -141,7 +138,7 @@ public sealed class AggregatesRoundTripTests : IDisposable
     [Fact]
     public async Task Cli_BuildFromAggregatesWithAShapingOption_Refused()
     {
-        var (code, _, stderr) = await Run("build", "--aggregates", _dir.Path, "--output", _dir.File("a.qrx"), "--session-gap", "00:10:00");
+        var (code, _, stderr) = await IndexerCliTests.Run("build", "--aggregates", _dir.Path, "--output", _dir.File("a.qrx"), "--session-gap", "00:10:00");
 
         Assert.Equal(1, code);
         Assert.Contains("--session-gap shapes the aggregate tables", stderr, StringComparison.Ordinal);
@@ -150,7 +147,7 @@ public sealed class AggregatesRoundTripTests : IDisposable
     [Fact]
     public async Task Cli_BuildFromDirectoryWithoutTables_OneLineError()
     {
-        var (code, _, stderr) = await Run("build", "--aggregates", _dir.Path, "--output", _dir.File("a.qrx"));
+        var (code, _, stderr) = await IndexerCliTests.Run("build", "--aggregates", _dir.Path, "--output", _dir.File("a.qrx"));
 
         Assert.Equal(1, code);
         Assert.Contains("meta.parquet: not found", stderr, StringComparison.Ordinal);
@@ -170,13 +167,5 @@ public sealed class AggregatesRoundTripTests : IDisposable
         db.Execute($"CREATE TABLE t AS SELECT * FROM read_parquet({AggregateDatabase.Literal(path)})");
         var query = select.StartsWith("SELECT * FROM", StringComparison.Ordinal) ? $"({select})" : $"{select} FROM t";
         db.Execute($"COPY ({query}) TO {AggregateDatabase.Literal(path)} (FORMAT parquet)");
-    }
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await IndexerCli.RunAsync(args, output, error, Clock);
-        return (code, output.ToString(), error.ToString());
     }
 }
