@@ -77,6 +77,9 @@ internal sealed class AggregateDatabase : IDisposable
     /// <summary>A SQL string literal.</summary>
     public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
+    /// <summary>The first line of a DuckDB error (its message adds the statement and a caret on further lines).</summary>
+    public static string Describe(DuckDBException ex) => ex.Message.Split('\n', 2)[0].Trim();
+
     public static long Micros(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 
     public void Dispose() => Connection.Dispose();

@@ -191,7 +191,7 @@ internal static class AggregatesReader
         }
         catch (DuckDBException ex)
         {
-            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+            throw new InvalidDataException($"{path}: {AggregateDatabase.Describe(ex)}", ex);
         }
         catch (InvalidCastException ex)
         {

@@ -100,7 +100,7 @@ internal static class AggregateCommand
             }
             catch (DuckDB.NET.Data.DuckDBException ex)
             {
-                throw new CliUserException($"the aggregation SQL failed: {ex.Message}");
+                throw new CliUserException($"the aggregation SQL failed: {AggregateDatabase.Describe(ex)}");
             }
 
             db.CopyTo(output);
