@@ -9,10 +9,15 @@
 -- this as long as a late event arrives within max_disorder of the newest event and does not bridge two sessions.
 -- A session is named by sid, the smallest seq among its events.
 
+-- Users as integers: the sessionization's windows partition by them.
+CREATE TEMP TABLE user_ids AS
+SELECT user_id, row_number() OVER () AS uid FROM (SELECT DISTINCT user_id FROM events);
+
 CREATE TEMP TABLE ev AS
-SELECT seq, user_id, type, query, epoch_us(ts) AS us, item, category, results, coalesce(amount, 0) AS amount
-FROM events
-WHERE NOT (type = 'search' AND query IS NULL);
+SELECT e.seq, u.uid AS user_id, e.type, e.query, epoch_us(e.ts) AS us, e.item, e.category, e.results, coalesce(e.amount, 0) AS amount
+FROM events e
+JOIN user_ids u ON u.user_id = e.user_id
+WHERE NOT (e.type = 'search' AND e.query IS NULL);
 
 CREATE TEMP TABLE sessioned AS
 WITH gaps AS (
