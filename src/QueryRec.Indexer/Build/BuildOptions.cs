@@ -161,6 +161,15 @@ public sealed record BuildOptions
     /// </summary>
     public int TablePartitions { get; init; }
 
+    /// <summary>
+    /// Passes of a completion table built at once, on as many threads (after the head pass): faster on several cores,
+    /// with the nodes of that many passes in memory; the output does not depend on it.
+    /// </summary>
+    public int TableThreads { get; init; } = 1;
+
+    /// <summary>Largest accepted <see cref="TableThreads"/>.</summary>
+    public const int MaxTableThreads = 64;
+
     /// <summary>Largest accepted <see cref="TablePartitions"/>.</summary>
     public const int MaxTablePartitions = 256;
 
@@ -244,6 +253,11 @@ public sealed record BuildOptions
         if (MinLatinInfixLength < 1 || (MaxInfixPrefixLength >= 1 && MinLatinInfixLength > MaxInfixPrefixLength))
         {
             problems.Add($"--min-latin-infix must be between 1 and --max-infix-prefix ({MaxInfixPrefixLength}) (got {MinLatinInfixLength}).");
+        }
+
+        if (TableThreads is < 1 or > MaxTableThreads)
+        {
+            problems.Add($"--table-threads must be between 1 and {MaxTableThreads} (got {TableThreads}).");
         }
 
         if (TablePartitions is < 0 or > MaxTablePartitions)

@@ -8,6 +8,8 @@ namespace QueryRec.Indexer.Build;
 /// <summary>Writes the completion tables (p:, py:, pi:, x:) from their entries in ranking order and each entry's keys.</summary>
 internal sealed class CompletionTableWriter(BuildOptions options, Action<string, IMessage> add)
 {
+    private readonly Lock _gate = new();
+
     /// <summary>
     /// Writes one completion table: every key of every kept query takes the first K queries reaching it in
     /// ranking order. <paramref name="keysOf"/> fills the distinct keys of a kept query that fall in a partition (a
@@ -56,14 +58,15 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             }
         }
 
-        for (var p = 0; p < partitions; p++)
+        // The passes share only the head (read) and the sink (locked): any number may run at once.
+        Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads }, p =>
         {
             if (passes[p] is { } entries)
             {
                 passes[p] = null!;
-                written += WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head);
+                Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head));
             }
-        }
+        });
 
         return written;
     }
@@ -93,7 +96,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         {
             foreach (var (key, node) in nodes)
             {
-                add(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+                Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
             }
 
             return nodes.Count;
@@ -128,7 +131,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             }
 
             node.WrittenAncestor = node;
-            add(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+            Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
             written++;
         }
 
@@ -139,6 +142,14 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
     /// holds, same scores, same order: what a server gets by filtering the ancestor.
     /// </summary>
+    private void Emit(string key, PrefixNode node)
+    {
+        lock (_gate)
+        {
+            add(key, node);
+        }
+    }
+
     private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Func<int, Completion> completions)
     {
         var next = 0;

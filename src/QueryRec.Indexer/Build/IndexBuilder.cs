@@ -234,6 +234,27 @@ public static class IndexBuilder
     internal static (IndexManifest Manifest, BuildSummary Summary) BuildFromJsonl(Stream jsonl, BuildOptions options, TimeProvider timeProvider, Action<ImportError> onBadLine, Action<long>? onProgress, IndexFileWriter writer, CancellationToken cancellationToken)
         => Build(agg => new JsonlFastReader(agg, onBadLine).Read(jsonl, onProgress, cancellationToken), options, timeProvider, null, writer);
 
+    /// <summary>
+    /// Builds an index from a directory of aggregate tables (<see cref="Aggregates.AggregatesReader"/>); the options
+    /// must carry the settings of the tables' meta (<see cref="Aggregates.AggregationSettings.ApplyTo"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A table is missing or bad.</exception>
+    internal static BuildResult BuildFromAggregates(string directory, BuildOptions options, TimeProvider timeProvider)
+        => Build(agg => Aggregates.AggregatesReader.Load(directory, agg), options, timeProvider, null);
+
+    /// <summary>Builds an index from aggregate tables (as <see cref="BuildFromAggregates(string, BuildOptions, TimeProvider)"/>) straight into an index file.</summary>
+    internal static (IndexManifest Manifest, BuildSummary Summary) BuildFromAggregates(string directory, BuildOptions options, TimeProvider timeProvider, IndexFileWriter writer)
+        => Build(agg => Aggregates.AggregatesReader.Load(directory, agg), options, timeProvider, null, writer);
+
+    /// <summary>Aggregates a JSONL stream (the first half of a build: what <c>indexer aggregate</c> writes as tables).</summary>
+    internal static LogAggregator AggregateJsonl(Stream jsonl, BuildOptions options, Action<ImportError> onBadLine, Action<long>? onProgress, CancellationToken cancellationToken)
+    {
+        var agg = new LogAggregator(options);
+        new JsonlFastReader(agg, onBadLine).Read(jsonl, onProgress, cancellationToken);
+        agg.Complete();
+        return agg;
+    }
+
     private static BuildResult Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase)
     {
         var records = new List<IndexRecord>();
@@ -279,6 +300,7 @@ public static class IndexBuilder
 
         onPhase?.Invoke("outputs");
         var outStart = Stopwatch.GetTimestamp();
+        agg = agg.Canonical();
         var output = new OutputBuilder(agg, options, sink);
         output.Build();
         sink(new IndexRecord(IndexKeys.Info, new IndexInfo

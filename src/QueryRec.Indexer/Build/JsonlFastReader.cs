@@ -7,13 +7,13 @@ using QueryRec.Indexer.Import;
 namespace QueryRec.Indexer.Build;
 
 /// <summary>
-/// The build's JSONL reader: reads UTF-8 bytes and hands each event to the aggregator as spans, without
+/// The build's JSONL reader: reads UTF-8 bytes and hands each event to the aggregator (or another <see cref="IEventSink"/>) as spans, without
 /// allocating a string or a <see cref="LogEvent"/> per line. It accepts only the plain shape the writer emits
 /// (known properties, unescaped strings, lower-case type, <c>yyyy-MM-ddTHH:mm:ss[.fff]Z</c> times, ASCII
 /// user ids); any other line goes to <see cref="JsonlEventFormat.ParseLine"/>, so the accepted events and
 /// the reported bad lines are exactly those of the generic reader.
 /// </summary>
-internal sealed class JsonlFastReader(LogAggregator aggregator, Action<ImportError> onBadLine)
+internal sealed class JsonlFastReader(IEventSink aggregator, Action<ImportError> onBadLine)
 {
     private byte[] _unescaped = new byte[4096];
 

@@ -8,7 +8,7 @@ namespace QueryRec.Indexer.Build;
 /// fragment, final) and accumulates every statistic. Memory grows with queries, users, items and pairs,
 /// never with events.
 /// </summary>
-internal sealed partial class LogAggregator
+internal sealed partial class LogAggregator : IEventSink
 {
     private readonly BuildOptions _options;
     private readonly Sessionizer _sessionizer;
@@ -71,11 +71,11 @@ internal sealed partial class LogAggregator
 
     public long UnattributedActions { get; private set; }
 
-    public long Sessions => _sessionizer.SessionsClosed;
+    public long Sessions => _loaded?.Sessions ?? _sessionizer.SessionsClosed;
 
-    public int PeakOpenSessions => _sessionizer.PeakOpen;
+    public int PeakOpenSessions => _loaded is null ? _sessionizer.PeakOpen : _peakOpenLoaded;
 
-    public int DistinctUsers => _interner.DistinctUsers;
+    public int DistinctUsers => _loaded is { } totals ? (int)totals.Users : _interner.DistinctUsers;
 
     /// <summary>The time of the last event of the log (the decay anchor), or null for an empty log.</summary>
     public DateTimeOffset? LastEventTime { get; private set; }
@@ -161,6 +161,11 @@ internal sealed partial class LogAggregator
     /// <summary>Closes the remaining sessions and scales the decayed popularity to the log's last event.</summary>
     public void Complete()
     {
+        if (_loaded is not null)
+        {
+            return; // read from tables: already complete, the popularity relative to the last event
+        }
+
         _sessionizer.Flush();
         if (!_decay.IsAnchored)
         {

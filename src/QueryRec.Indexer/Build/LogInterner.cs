@@ -80,6 +80,13 @@ internal sealed class LogInterner
         return nid;
     }
 
+    /// <summary>Adds a query's statistics under the next id (its text must be new).</summary>
+    public void AddQuery(QueryAcc acc)
+    {
+        _queryIds.Add(acc.Text, Queries.Count);
+        Queries.Add(acc);
+    }
+
     public int UserId(ReadOnlySpan<char> user) => Intern(_userLookup, null, user);
 
     public int ItemId(ReadOnlySpan<char> item) => Intern(_itemLookup, ItemNames, item);

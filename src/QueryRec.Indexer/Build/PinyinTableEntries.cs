@@ -14,10 +14,10 @@ internal sealed class PinyinTableEntries
     private readonly Completion[] _completions;
     private readonly int _maxPrefixLength;
     private readonly Dictionary<int, Completion> _clones = [];
-    private readonly HashSet<string> _lower = new(StringComparer.Ordinal);
-    private readonly List<PinyinKey> _all = [];
-    private readonly List<PinyinKey> _atLevel = [];
-    private readonly List<PinyinKey> _below = [];
+
+    /// <summary>Per thread: the table passes may run in parallel (<see cref="BuildOptions.TableThreads"/>).</summary>
+    [ThreadStatic]
+    private static Scratch? t_scratch;
 
     public PinyinTableEntries(KeptQuery[] kept, int[] order, Completion[] completions, BuildOptions options)
     {
@@ -106,57 +106,73 @@ internal sealed class PinyinTableEntries
             return _completions[kept]; // weight^0 = 1: the query's own completion and score
         }
 
-        if (!_clones.TryGetValue(e, out var clone))
+        lock (_clones)
         {
-            if (_clones.Count >= 1 << 20)
+            if (!_clones.TryGetValue(e, out var clone))
             {
-                _clones.Clear(); // bounded: a clone made again is equal to the one dropped
+                if (_clones.Count >= 1 << 20)
+                {
+                    _clones.Clear(); // bounded: a clone made again is equal to the one dropped
+                }
+
+                clone = _completions[kept].Clone();
+                clone.Score = score;
+                _clones.Add(e, clone);
             }
 
-            clone = _completions[kept].Clone();
-            clone.Score = score;
-            _clones.Add(e, clone);
+            return clone;
         }
-
-        return clone;
     }
 
     /// <summary>The keys of entry <paramref name="e"/> in <paramref name="partition"/>: those of its readings at its level that no reading of a lower level gave.</summary>
     public void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
     {
         var (kept, level, _) = _entries[e];
-        _readings[kept].Unpack(_all, initialsTable);
-        _atLevel.Clear();
-        _below.Clear();
-        foreach (var reading in _all)
+        var scratch = t_scratch ??= new Scratch();
+        _readings[kept].Unpack(scratch.All, initialsTable);
+        scratch.AtLevel.Clear();
+        scratch.Below.Clear();
+        foreach (var reading in scratch.All)
         {
             if (reading.SecondaryReadings < level)
             {
-                _below.Add(reading);
+                scratch.Below.Add(reading);
             }
             else if (reading.SecondaryReadings == level)
             {
-                _atLevel.Add(reading);
+                scratch.AtLevel.Add(reading);
             }
         }
 
-        _lower.Clear();
-        OutputBuilder.PinyinPrefixes(_below, initialsTable, _maxPrefixLength, _lower, partition);
-        OutputBuilder.PinyinPrefixes(_atLevel, initialsTable, _maxPrefixLength, keys, partition);
-        keys.ExceptWith(_lower);
+        scratch.Lower.Clear();
+        OutputBuilder.PinyinPrefixes(scratch.Below, initialsTable, _maxPrefixLength, scratch.Lower, partition);
+        OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, keys, partition);
+        keys.ExceptWith(scratch.Lower);
     }
 
     /// <summary>The strings the keys of entry <paramref name="e"/> are cut from: its readings at its level.</summary>
     public void SourcesOf(int e, bool initialsTable, List<(string Source, int Start)> sources)
     {
         var (kept, level, _) = _entries[e];
-        _readings[kept].Unpack(_all, initialsTable);
-        foreach (var r in _all)
+        var all = (t_scratch ??= new Scratch()).All;
+        _readings[kept].Unpack(all, initialsTable);
+        foreach (var r in all)
         {
             if (r.SecondaryReadings == level)
             {
                 sources.Add((initialsTable ? r.Initials : r.Full, 0));
             }
         }
+    }
+
+    private sealed class Scratch
+    {
+        public HashSet<string> Lower { get; } = new(StringComparer.Ordinal);
+
+        public List<PinyinKey> All { get; } = [];
+
+        public List<PinyinKey> AtLevel { get; } = [];
+
+        public List<PinyinKey> Below { get; } = [];
     }
 }

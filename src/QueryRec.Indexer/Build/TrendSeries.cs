@@ -7,7 +7,10 @@ internal struct TrendSeries
     public int[]? Counts;
     public int Length;
 
-    public void Add(int bucket, int horizon)
+    public void Add(int bucket, int horizon) => Add(bucket, horizon, 1);
+
+    /// <summary>Adds <paramref name="searches"/> to a bucket (the aggregates tables carry a count per bucket).</summary>
+    public void Add(int bucket, int horizon, int searches)
     {
         if (Buckets is null)
         {
@@ -18,7 +21,7 @@ internal struct TrendSeries
         var last = Length - 1;
         if (last >= 0 && Buckets[last] == bucket)
         {
-            Counts![last]++;
+            Counts![last] += searches;
             return;
         }
 
@@ -38,7 +41,7 @@ internal struct TrendSeries
                 Length -= keepFrom;
             }
 
-            Insert(Length, bucket);
+            Insert(Length, bucket, searches);
             return;
         }
 
@@ -51,11 +54,11 @@ internal struct TrendSeries
 
         if (i >= 0 && Buckets[i] == bucket)
         {
-            Counts![i]++;
+            Counts![i] += searches;
         }
         else
         {
-            Insert(i + 1, bucket);
+            Insert(i + 1, bucket, searches);
         }
     }
 
@@ -74,7 +77,7 @@ internal struct TrendSeries
         return sum;
     }
 
-    private void Insert(int at, int bucket)
+    private void Insert(int at, int bucket, int searches)
     {
         if (Length == Buckets!.Length)
         {
@@ -85,7 +88,7 @@ internal struct TrendSeries
         Array.Copy(Buckets, at, Buckets, at + 1, Length - at);
         Array.Copy(Counts!, at, Counts!, at + 1, Length - at);
         Buckets[at] = bucket;
-        Counts![at] = 1;
+        Counts![at] = searches;
         Length++;
     }
 }

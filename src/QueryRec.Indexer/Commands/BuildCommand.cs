@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using QueryRec.Indexer.Aggregates;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Ranking;
@@ -7,13 +8,15 @@ using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Commands;
 
-/// <summary><c>build</c>: builds the embedded index file from JSONL events, or from a plain query list (<c>--queries</c>).</summary>
+/// <summary><c>build</c>: builds the embedded index file from JSONL events, from a plain query list (<c>--queries</c>) or from aggregate tables (<c>--aggregates</c>).</summary>
 internal sealed class BuildCommand
 {
     public static Command Create(CliContext context)
     {
         var defaults = new BuildOptions();
-        var input = new Option<string?>("--input") { Description = "The JSONL events file (or give --queries)." };
+        var input = new Option<string?>("--input") { Description = "The JSONL events file (or give --queries or --aggregates)." };
+        var aggregates = new Option<string?>("--aggregates") { Description = "A directory of aggregate tables (Parquet, from indexer aggregate or sql/) instead of events." };
+        var aggregation = new AggregationArgs();
         var queries = new Option<string?>("--queries") { Description = "A query list instead of events: 'query', 'id<TAB>query' or 'query<TAB>count' per line." };
         var zipf = new Option<double>("--zipf") { Description = "With --queries and no counts: popularity n / rank^S after a seeded shuffle.", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int>("--seed") { Description = "With --queries and no counts: the shuffle seed.", DefaultValueFactory = _ => 1 };
@@ -27,6 +30,7 @@ internal sealed class BuildCommand
         var vocabularyMax = new Option<int>("--vocabulary-max") { Description = "Most popular queries written to the typo-tolerance vocabulary (v:); 0 for none.", DefaultValueFactory = _ => defaults.MaxVocabulary };
         var noPrune = new Option<bool>("--no-prune") { Description = "Write every completion-table node, also those below a complete node (at most top-K matches) that servers can filter from it." };
         var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table after the head pass of one-rune keys (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
+        var tableThreads = new Option<int>("--table-threads") { Description = "Completion-table passes built at once, one per thread (more memory: that many passes' nodes); the output does not depend on it.", DefaultValueFactory = _ => defaults.TableThreads };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var misspellingRatio = new Option<double>("--misspelling-ratio") { Description = "Leave out a query that is a typo of a query searched this many times as often (letters of its words, hanzi of the same reading, spaces moved; any one edit where its searches failed; never digits or sizes): its misspelling. 0: off.", DefaultValueFactory = _ => defaults.MisspellingRatio };
@@ -36,12 +40,6 @@ internal sealed class BuildCommand
         var topK = new Option<int>("--top-k") { Description = "Completions per prefix.", DefaultValueFactory = _ => defaults.TopK };
         var maxPrefix = new Option<int>("--max-prefix-length") { Description = "Longest indexed prefix, in characters (runes).", DefaultValueFactory = _ => defaults.MaxPrefixLength };
         var version = new Option<string?>("--version") { Description = "The version id (default: build time and checksum)." };
-        var sessionGap = new Option<TimeSpan>("--session-gap") { Description = "Inactivity that ends a session (hh:mm:ss or d.hh:mm:ss).", DefaultValueFactory = _ => defaults.SessionGap };
-        var maxDisorder = new Option<TimeSpan>("--max-disorder") { Description = "How late an event may arrive after newer ones and still join its session.", DefaultValueFactory = _ => defaults.MaxDisorder };
-        var fragmentWindow = new Option<TimeSpan>("--fragment-window") { Description = "A search that is a prefix of the next one within this window, without click, is a typed fragment.", DefaultValueFactory = _ => defaults.FragmentWindow };
-        var halfLife = new Option<TimeSpan>("--half-life") { Description = "Half-life of the popularity decay.", DefaultValueFactory = _ => defaults.HalfLife };
-        var trendWindow = new Option<TimeSpan>("--trend-window") { Description = "Recent window of trending, ending at the last event.", DefaultValueFactory = _ => defaults.TrendWindow };
-        var trendBaseline = new Option<TimeSpan>("--trend-baseline") { Description = "Baseline of trending, just before the recent window.", DefaultValueFactory = _ => defaults.TrendBaseline };
         var trendSmoothing = new Option<double>("--trend-smoothing") { Description = "Additive smoothing of the trending ratio (pseudo-searches).", DefaultValueFactory = _ => defaults.TrendSmoothing };
         var q2qMinSupport = new Option<int>("--q2q-min-support") { Description = "Minimum sessions with a transition a->b.", DefaultValueFactory = _ => defaults.Q2qMinSupport };
         var q2qTop = new Option<int>("--q2q-top") { Description = "Related queries per query.", DefaultValueFactory = _ => defaults.Q2qTop };
@@ -60,10 +58,14 @@ internal sealed class BuildCommand
         var resultCounts = new Option<string?>("--result-counts") { Description = "File of 'query<TAB>result count'; a count of 0 removes the query." };
         var command = new Command("build", "Build an index file from JSONL events.")
         {
-            input, queries, zipf, seed, output, minCount, misspellingRatio, spacingFoldAgreement, correctionMinSessions, minUsers, topK, maxPrefix, version, sessionGap, maxDisorder, fragmentWindow, halfLife, trendWindow,
-            trendBaseline, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions,
+            input, aggregates, queries, zipf, seed, output, minCount, misspellingRatio, spacingFoldAgreement, correctionMinSessions, minUsers, topK, maxPrefix, version, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions, tableThreads,
         };
+        foreach (var option in aggregation.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parseResult, cancellationToken) =>
         {
             HygieneLists lists;
@@ -78,21 +80,27 @@ internal sealed class BuildCommand
 
             var inputPath = parseResult.GetValue(input);
             var queriesPath = parseResult.GetValue(queries);
-            if ((inputPath is null) == (queriesPath is null))
+            var aggregatesPath = parseResult.GetValue(aggregates);
+            if (new[] { inputPath, queriesPath, aggregatesPath }.Count(p => p is not null) != 1)
             {
-                throw new CliUserException("give exactly one of --input FILE (JSONL events) or --queries FILE (a query list).");
+                throw new CliUserException("give exactly one of --input FILE (JSONL events), --queries FILE (a query list) or --aggregates DIR (aggregate tables).");
+            }
+
+            if (aggregatesPath is not null && aggregation.Given(parseResult).FirstOrDefault() is { } shaping)
+            {
+                throw new CliUserException($"{shaping} shapes the aggregate tables: give it to indexer aggregate (a build from --aggregates takes it from their meta table).");
             }
 
             var modelPath = parseResult.GetValue(model);
             var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath, parseResult.GetValue(force), context.Error);
             var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
             var sharedWordsGiven = parseResult.GetResult(sharedWordsTop) is { Implicit: false };
-            var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed));
+            var source = new BuildSource(inputPath, queriesPath, parseResult.GetValue(zipf), parseResult.GetValue(seed)) { Aggregates = aggregatesPath };
             return Task.FromResult(Run(
                 context,
                 source,
                 parseResult.GetRequiredValue(output),
-                new BuildOptions
+                aggregation.ApplyTo(parseResult, new BuildOptions
                 {
                     MinCount = queriesPath is not null && !minCountGiven ? 1 : parseResult.GetValue(minCount),
                     MinUsers = parseResult.GetValue(minUsers),
@@ -102,13 +110,7 @@ internal sealed class BuildCommand
                     TopK = parseResult.GetValue(topK),
                     MaxPrefixLength = parseResult.GetValue(maxPrefix),
                     Version = parseResult.GetValue(version),
-                    Source = Path.GetFileName(inputPath ?? queriesPath),
-                    SessionGap = parseResult.GetValue(sessionGap),
-                    MaxDisorder = parseResult.GetValue(maxDisorder),
-                    FragmentWindow = parseResult.GetValue(fragmentWindow),
-                    HalfLife = parseResult.GetValue(halfLife),
-                    TrendWindow = parseResult.GetValue(trendWindow),
-                    TrendBaseline = parseResult.GetValue(trendBaseline),
+                    Source = Path.GetFileName(inputPath ?? queriesPath ?? Path.TrimEndingDirectorySeparator(aggregatesPath!)),
                     TrendSmoothing = parseResult.GetValue(trendSmoothing),
                     Q2qMinSupport = parseResult.GetValue(q2qMinSupport),
                     Q2qTop = parseResult.GetValue(q2qTop),
@@ -133,8 +135,9 @@ internal sealed class BuildCommand
                     MaxVocabulary = parseResult.GetValue(vocabularyMax),
                     PruneCompleteNodes = !parseResult.GetValue(noPrune),
                     TablePartitions = parseResult.GetValue(tablePartitions),
+                    TableThreads = parseResult.GetValue(tableThreads),
                     RankingModel = modelPackage,
-                },
+                }),
                 cancellationToken));
         });
         return command;
@@ -153,14 +156,19 @@ internal sealed class BuildCommand
             throw new CliUserException(string.Join(" ", problems));
         }
 
-        var input = source.Input ?? source.Queries!;
-        if (!File.Exists(input))
+        if (source.Aggregates is { } directory)
+        {
+            options = AggregatedOptions(directory, options);
+        }
+
+        var input = source.Input ?? source.Queries ?? source.Aggregates!;
+        if (source.Aggregates is null && !File.Exists(input))
         {
             throw new CliUserException($"input file not found: {input}");
         }
 
         long badLines = 0;
-        var inputSize = new FileInfo(input).Length;
+        var inputSize = source.Aggregates is null ? new FileInfo(input).Length : 0;
         void OnBadLine(ImportError error)
         {
             if (badLines++ < ImportCommand.PrintedErrors)
@@ -175,6 +183,18 @@ internal sealed class BuildCommand
         using var writer = new IndexFileWriter(output);
         var (_, s) = context.WithProgress("building index", report =>
         {
+            if (source.Aggregates is not null)
+            {
+                try
+                {
+                    return IndexBuilder.BuildFromAggregates(input, options, context.Time, writer);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new CliUserException(ex.Message);
+                }
+            }
+
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (source.Queries is not null)
             {
@@ -251,6 +271,24 @@ internal sealed class BuildCommand
         return IndexerCli.ExitOk;
     }
 
+    /// <summary>The build options with the settings recorded in an aggregates directory's meta table.</summary>
+    private static BuildOptions AggregatedOptions(string directory, BuildOptions options)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new CliUserException($"aggregates directory not found: {directory}");
+        }
+
+        try
+        {
+            return AggregatesReader.ReadMeta(directory).Settings.ApplyTo(options);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUserException(ex.Message);
+        }
+    }
+
     /// <summary>Records and bytes (UTF-8 key + value) per record kind, largest first.</summary>
     private static IEnumerable<(string Name, string Value)> KindRows(IndexFileWriter writer)
         => writer.Kinds
@@ -276,4 +314,8 @@ internal sealed class BuildCommand
 /// <param name="Queries">The query list, or null.</param>
 /// <param name="Zipf">The Zipf exponent of a list without counts.</param>
 /// <param name="Seed">The shuffle seed of a list without counts.</param>
-internal sealed record BuildSource(string? Input, string? Queries, double Zipf, int Seed);
+internal sealed record BuildSource(string? Input, string? Queries, double Zipf, int Seed)
+{
+    /// <summary>A directory of aggregate tables, or null.</summary>
+    public string? Aggregates { get; init; }
+}

@@ -88,6 +88,7 @@ public static class IndexerCli
     {
         var root = new RootCommand("QueryRec indexer: import logs, build the query index, publish it to Redis.");
         root.Subcommands.Add(ImportCommand.Create(context));
+        root.Subcommands.Add(AggregateCommand.Create(context));
         root.Subcommands.Add(BuildCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));

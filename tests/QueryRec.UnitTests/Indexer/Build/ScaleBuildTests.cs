@@ -22,11 +22,11 @@ public sealed class ScaleBuildTests : IDisposable
         return writer.ToString();
     }
 
-    private static BuildResult BuildList(string list, int partitions, bool prune)
+    private static BuildResult BuildList(string list, int partitions, bool prune, int threads = 1)
     {
         var reader = new QueryListReader(1.0, 1, _ => throw new InvalidOperationException("no bad line expected"));
         using var input = new StringReader(list);
-        var options = new BuildOptions { MinCount = 1, TablePartitions = partitions, PruneCompleteNodes = prune, Version = "scale-test" };
+        var options = new BuildOptions { MinCount = 1, TablePartitions = partitions, PruneCompleteNodes = prune, Version = "scale-test", TableThreads = threads };
         return IndexBuilder.BuildFromQueryList(input, reader, options, Clock, CancellationToken.None);
     }
 
@@ -110,6 +110,22 @@ public sealed class ScaleBuildTests : IDisposable
         {
             Assert.True(one.Build.Records.Any(r => r.Key == key), key);
         }
+    }
+
+    [Theory]
+    [InlineData(2, 7)]
+    [InlineData(4, 64)]
+    public void Build_PassesOnSeveralThreads_SameRecordsAsOnePass(int threads, int partitions)
+    {
+        // Hanzi, pinyin (the pinyin tables' per-thread scratch and shared completion clones) and Latin queries.
+        var list = Vocabulary(6000);
+
+        var one = BuildList(list, 1, prune: true);
+        var parallel = BuildList(list, partitions, prune: true, threads);
+
+        Assert.True(one.Summary.PinyinFullNodes > 1000 && one.Summary.InfixNodes > 1000);
+        Assert.Equal(one.Build.Manifest.Checksum, parallel.Build.Manifest.Checksum);
+        Assert.Equal(one.Summary.PrefixNodes + one.Summary.PinyinFullNodes + one.Summary.PinyinInitialsNodes + one.Summary.InfixNodes, parallel.Summary.PrefixNodes + parallel.Summary.PinyinFullNodes + parallel.Summary.PinyinInitialsNodes + parallel.Summary.InfixNodes);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class IndexerCliTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    internal static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
