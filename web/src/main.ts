@@ -3,65 +3,16 @@
 // recent searches (each deletable, and a "clear" link) and discovery sections on an empty focused box, related
 // queries after a search ("did you mean" or an automatic rewrite from Correct; alternatives on an empty result page),
 // click-back queries after an item view, events through ReportEvents, and a debug footer with the index version and experiment arms.
-import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import * as correctionBanner from "./correction";
-import {
-  CorrectionAction,
-  EventSchema,
-  EventType,
-  QueryRecService,
-  Scene,
-  SectionKind,
-  Stage,
-  type Event,
-  type RecommendedQuery,
-  type ResponseMetadata,
-  type Section,
-} from "./gen/queryrec/v1/queryrec_pb";
+import * as dropdown from "./dropdown";
+import * as sections from "./sections";
+import { client, device, el, fail, flush, report, showMetadata } from "./session";
+import * as shading from "./shading";
+import { CorrectionAction, EventType, Scene, SectionKind, Stage, type RecommendedQuery } from "./gen/queryrec/v1/queryrec_pb";
 
 const DEBOUNCE_MS = 100;
 const SUGGEST_LIMIT = 8;
 const SECTION_LIMIT = 10;
-const FLUSH_MS = 1000;
-const MAX_BATCH = 500;
-
-const client = createClient(
-  QueryRecService,
-  createGrpcWebTransport({ baseUrl: new URL(".", location.href).href.replace(/\/$/, ""), useBinaryFormat: true }),
-);
-
-// ---- identity: a stable anonymous device id ----
-function randomId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes); // works outside secure contexts too, unlike crypto.randomUUID
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function deviceId(): string {
-  const key = "queryrec.deviceId";
-  try {
-    let id = localStorage.getItem(key);
-    if (!id || id.length > 128) {
-      id = "web-" + randomId();
-      localStorage.setItem(key, id);
-    }
-    return id;
-  } catch {
-    return "web-" + randomId(); // storage disabled: one id per page load
-  }
-}
-
-const device = deviceId();
-
-// ---- elements ----
-function el<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-}
 
 const form = el<HTMLFormElement>("search-form");
 const input = el<HTMLInputElement>("q");
@@ -72,133 +23,6 @@ const itemPanel = el<HTMLElement>("item");
 const intro = el<HTMLElement>("intro");
 const correction = el<HTMLElement>("correction");
 const alternatives = el<HTMLElement>("alternatives");
-
-// ---- debug footer ----
-function showMetadata(m: ResponseMetadata | undefined): void {
-  if (!m) return;
-  el("dbg-index").textContent = m.indexVersion || "–";
-  el("dbg-model").textContent = m.modelVersion || "–";
-  el("dbg-arms").textContent = m.experimentArms.length
-    ? m.experimentArms.map((a) => `${a.layer}=${a.arm}`).join(", ")
-    : "none";
-  el("dbg-strategy").textContent = m.strategy || "–";
-  status(m.degraded ? `degraded: ${m.degradedReasons.join(", ")}` : "");
-}
-
-function status(text: string, error = false): void {
-  const s = el("dbg-status");
-  s.textContent = text;
-  s.classList.toggle("error", error);
-}
-
-el("dbg-device").textContent = device;
-
-function isAbort(e: unknown): boolean {
-  return ConnectError.from(e).code === Code.Canceled;
-}
-
-function fail(what: string, e: unknown): void {
-  if (isAbort(e)) return;
-  status(`${what} failed: ${ConnectError.from(e).message}`, true);
-}
-
-// ---- events: queued and sent in batches through ReportEvents ----
-let queue: Event[] = [];
-let flushTimer: number | undefined;
-
-function report(type: EventType, fields: Partial<Pick<Event, "query" | "prefix" | "itemId" | "categoryId" | "position">>, scene: Scene): void {
-  queue.push(
-    create(EventSchema, {
-      eventId: randomId(),
-      type,
-      time: timestampFromDate(new Date()),
-      deviceId: device,
-      scene,
-      ...fields,
-    }),
-  );
-  if (queue.length >= MAX_BATCH) void flush();
-  else flushTimer ??= window.setTimeout(() => void flush(), FLUSH_MS);
-}
-
-let sending: Promise<void> = Promise.resolve();
-
-// Resolves once every event queued so far has been answered, in order: a flush that finds the queue empty still
-// waits for the batch already on its way, so a history read right after a search sees that search.
-function flush(): Promise<void> {
-  window.clearTimeout(flushTimer);
-  flushTimer = undefined;
-  const events = queue;
-  queue = [];
-  sending = sending.then(() => (events.length > 0 ? send(events) : undefined));
-  return sending;
-}
-
-async function send(events: Event[]): Promise<void> {
-  try {
-    const response = await client.reportEvents({ events });
-    el("debug").dataset.eventsAccepted = String(Number(el("debug").dataset.eventsAccepted ?? 0) + response.accepted);
-    if (response.rejected.length) {
-      status(`events rejected: ${response.rejected.map((r) => `${r.field}: ${r.reason}`).join("; ")}`, true);
-    }
-  } catch (e) {
-    fail("ReportEvents", e);
-  }
-}
-
-addEventListener("pagehide", () => void flush());
-
-// ---- shading words: the rotating placeholder ----
-let shading: RecommendedQuery[] = [];
-let shadingIndex = 0;
-let shadingTimer: number | undefined;
-let currentShading = "";
-
-let shadingRetries = 0;
-
-async function loadShading(): Promise<void> {
-  window.clearTimeout(shadingTimer);
-  try {
-    const response = await client.getShadingWords({ deviceId: device, stage: Stage.BEFORE_SEARCH, scene: Scene.HOME, limit: 5 });
-    showMetadata(response.metadata);
-    shading = response.items;
-    shadingIndex = 0;
-    if (shading.length > 0) shadingRetries = 0;
-    else retryShading(); // e.g. a degraded answer from a cold service: ask again soon
-    rotateShading(response.rotationIntervalSeconds);
-  } catch (e) {
-    fail("GetShadingWords", e);
-    retryShading();
-  }
-}
-
-function retryShading(): void {
-  const delay = Math.min(1000 * 2 ** shadingRetries++, 60_000);
-  shadingTimer = window.setTimeout(() => void loadShading(), delay);
-}
-
-function rotateShading(intervalSeconds: number): void {
-  if (shading.length === 0) {
-    currentShading = "";
-    input.placeholder = "Search";
-    return;
-  }
-
-  window.clearTimeout(shadingTimer);
-  currentShading = shading[shadingIndex].text;
-  input.placeholder = currentShading;
-  report(EventType.SUGGESTION_SHOWN, { query: currentShading, position: shadingIndex }, Scene.HOME);
-  if (intervalSeconds <= 0) return; // the service asked for no rotation
-
-  shadingTimer = window.setTimeout(() => {
-    shadingIndex++;
-    if (shadingIndex >= shading.length) {
-      void loadShading(); // the service rotates its pool and applies the exposure cap: ask again
-    } else {
-      rotateShading(intervalSeconds);
-    }
-  }, intervalSeconds * 1000);
-}
 
 // ---- suggestions: debounced, with stale calls aborted ----
 let debounce: number | undefined;
@@ -246,46 +70,11 @@ function renderSuggestions(prefix: string, items: RecommendedQuery[]): void {
   active = -1;
   // Which prefix the shown list answers (an earlier keystroke's list can show first), for scripts and tests.
   list.dataset.prefix = prefix;
-  list.replaceChildren(
-    ...items.map((item, i) => {
-      const li = document.createElement("li");
-      li.id = `sug-${i}`;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
-      li.dataset.query = item.text;
-      li.append(highlight(item.text, prefix));
-      if (item.categoryHint) {
-        const hint = document.createElement("span");
-        hint.className = "hint";
-        hint.textContent = item.categoryHint;
-        li.append(hint);
-      }
-      // mousedown, not click: it runs before the input loses focus.
-      li.addEventListener("mousedown", (ev) => {
-        ev.preventDefault();
-        pickSuggestion(i);
-      });
-      return li;
-    }),
-  );
+  list.replaceChildren(...dropdown.options(items, prefix, pickSuggestion));
   const open = items.length > 0;
   list.hidden = !open;
   input.setAttribute("aria-expanded", String(open));
   input.removeAttribute("aria-activedescendant");
-}
-
-function highlight(text: string, prefix: string): HTMLElement {
-  const span = document.createElement("span");
-  const lower = text.toLowerCase();
-  const p = prefix.trim().toLowerCase();
-  if (p && lower.startsWith(p)) {
-    const mark = document.createElement("mark");
-    mark.textContent = text.slice(0, p.length);
-    span.append(mark, text.slice(p.length));
-  } else {
-    span.textContent = text;
-  }
-  return span;
 }
 
 function closeSuggestions(): void {
@@ -341,7 +130,7 @@ async function loadDiscovery(): Promise<void> {
       sections: [SectionKind.HISTORY, SectionKind.PERSONAL, SectionKind.HOT],
     });
     showMetadata(response.metadata);
-    renderSections(discovery, response.sections, Scene.HOME);
+    sections.render(discovery, response.sections, Scene.HOME, sectionActions);
     if (response.metadata?.degraded) discoveryLoaded = undefined; // a partial answer: ask again on the next focus
   } catch (e) {
     fail("Discover", e);
@@ -349,103 +138,15 @@ async function loadDiscovery(): Promise<void> {
   }
 }
 
-const sectionTitles: Record<number, string> = {
-  [SectionKind.HISTORY]: "Recent searches",
-  [SectionKind.PERSONAL]: "Guess you want",
-  [SectionKind.HOT]: "Hot searches",
-  [SectionKind.RELATED]: "Related searches",
-  [SectionKind.REFINE]: "Narrow it down",
-  [SectionKind.CLICK_BACK]: "People who viewed this searched",
-  [SectionKind.ALTERNATIVES]: "No results. Try instead",
-};
-
-function renderSections(target: HTMLElement, sections: Section[], scene: Scene): void {
-  target.replaceChildren(
-    ...sections.flatMap((section) => {
-      if (section.kind === SectionKind.HISTORY) return section.items.length ? [renderHistory(section, scene)] : [];
-      const wrap = document.createElement("section");
-      wrap.className = `section section-${SectionKind[section.kind].toLowerCase().replace(/_/g, "-")}`;
-      wrap.dataset.kind = SectionKind[section.kind];
-      const h = document.createElement("h3");
-      h.textContent = sectionTitles[section.kind] ?? section.title;
-      wrap.append(h);
-      if (section.items.length === 0) {
-        const p = document.createElement("p");
-        p.className = "empty";
-        p.textContent = "Nothing yet.";
-        wrap.append(p);
-        return wrap;
-      }
-
-      const ul = document.createElement("ul");
-      ul.className = "chips";
-      section.items.forEach((item, position) => {
-        const li = document.createElement("li");
-        const b = searchChip(item, position, scene);
-        if (section.kind === SectionKind.HOT) {
-          const rank = document.createElement("span");
-          rank.className = "rank";
-          rank.textContent = String(position + 1);
-          b.prepend(rank);
-        }
-        li.append(b);
-        ul.append(li);
-      });
-      wrap.append(ul);
-      return wrap;
-    }),
-  );
-}
-
-function searchChip(item: RecommendedQuery, position: number, scene: Scene): HTMLButtonElement {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.append(item.text);
-  b.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the box's focus state stable
-  b.addEventListener("click", () => {
+// What a chip of a section does: report it shown and clicked, then search it.
+const sectionActions: sections.SectionActions = {
+  chipClicked(item, position, scene) {
     report(EventType.SUGGESTION_SHOWN, { query: item.text, position }, scene);
     report(EventType.SUGGESTION_CLICKED, { query: item.text, position, categoryId: item.categoryHint }, scene);
     runSearch(item.text, item.categoryHint, false);
-  });
-  return b;
-}
-
-// The device's own searches, newest first: each can be deleted, and "Clear" deletes them all (DeleteHistory).
-function renderHistory(section: Section, scene: Scene): HTMLElement {
-  const wrap = document.createElement("section");
-  wrap.className = "section section-history";
-  wrap.dataset.kind = SectionKind[section.kind];
-  const head = document.createElement("div");
-  head.className = "section-head";
-  const h = document.createElement("h3");
-  h.textContent = sectionTitles[section.kind];
-  const clear = document.createElement("button");
-  clear.type = "button";
-  clear.className = "link clear-history";
-  clear.textContent = "Clear";
-  clear.setAttribute("aria-label", "Clear recent searches");
-  clear.addEventListener("mousedown", (ev) => ev.preventDefault());
-  clear.addEventListener("click", () => void deleteHistory(wrap, null));
-  head.append(h, clear);
-  const ul = document.createElement("ul");
-  ul.className = "chips";
-  section.items.forEach((item, position) => {
-    const li = document.createElement("li");
-    li.className = "history-entry";
-    li.dataset.query = item.text;
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "remove";
-    remove.textContent = "×";
-    remove.setAttribute("aria-label", `Delete “${item.text}” from recent searches`);
-    remove.addEventListener("mousedown", (ev) => ev.preventDefault());
-    remove.addEventListener("click", () => void deleteHistory(wrap, li));
-    li.append(searchChip(item, position, scene), remove);
-    ul.append(li);
-  });
-  wrap.append(head, ul);
-  return wrap;
-}
+  },
+  deleteHistory: (section, entry) => void deleteHistory(section, entry),
+};
 
 // Deletes one entry (its list item) or, with null, the whole history; the focus stays in the panel.
 async function deleteHistory(section: HTMLElement, entry: HTMLElement | null): Promise<void> {
@@ -575,7 +276,7 @@ async function loadAlternatives(query: string): Promise<void> {
     });
     if (input.value !== query) return;
     showMetadata(response.metadata);
-    renderSections(alternatives, response.sections, Scene.SEARCH_RESULT);
+    sections.render(alternatives, response.sections, Scene.SEARCH_RESULT, sectionActions);
   } catch (e) {
     fail("Discover", e);
   }
@@ -595,7 +296,7 @@ async function loadRelated(query: string): Promise<void> {
     });
     if (input.value !== query) return; // another search started meanwhile
     showMetadata(response.metadata);
-    renderSections(target, response.sections, Scene.SEARCH_RESULT);
+    sections.render(target, response.sections, Scene.SEARCH_RESULT, sectionActions);
   } catch (e) {
     fail("Discover", e);
   }
@@ -625,7 +326,7 @@ async function loadClickBack(itemId: string): Promise<void> {
       sections: [SectionKind.CLICK_BACK],
     });
     showMetadata(response.metadata);
-    renderSections(target, response.sections, Scene.ITEM);
+    sections.render(target, response.sections, Scene.ITEM, sectionActions);
   } catch (e) {
     fail("Discover", e);
   }
@@ -711,11 +412,12 @@ form.addEventListener("submit", (ev) => {
   if (typed) {
     const match = shown.items.find((s) => s.text === typed);
     runSearch(typed, match?.categoryHint ?? "", true);
-  } else if (currentShading) {
+  } else if (shading.current().text) {
     // An empty box searches the shading word it shows.
-    report(EventType.SUGGESTION_CLICKED, { query: currentShading, position: shadingIndex }, Scene.HOME);
-    runSearch(currentShading, "", false);
+    const word = shading.current();
+    report(EventType.SUGGESTION_CLICKED, { query: word.text, position: word.position }, Scene.HOME);
+    runSearch(word.text, "", false);
   }
 });
 
-void loadShading();
+shading.start(input);
