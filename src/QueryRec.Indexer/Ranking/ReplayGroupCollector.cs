@@ -11,7 +11,7 @@ namespace QueryRec.Indexer.Ranking;
 /// the service's <see cref="IRankingFeatureLog"/>, it receives the candidates and feature rows of every Suggest call;
 /// the replay's callback (<see cref="OnSuggestAsync"/>) pairs each answer with its record by request id and labels it
 /// by the query the user actually searched: 1 for the candidate equal to it or to its near-duplicate key
-/// (<see cref="NearDuplicates.Key"/>, the form the service collapses), 0 for the others. A group whose candidates do
+/// (<see cref="Key"/>, the form the service collapses), 0 for the others. A group whose candidates do
 /// not contain the query teaches nothing and is dropped (counted). Groups are numbered in replay order, so the same
 /// replay gives the same rows.
 /// </summary>
@@ -34,6 +34,12 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// <summary>Creates a collector that stops adding groups once <paramref name="maxRows"/> rows are held.</summary>
     public ReplayGroupCollector(int maxRows) => _maxRows = maxRows;
 
+    /// <summary>
+    /// The collapse key of a text: the replayed index's (its spacing folds, <see cref="Evaluate.EvalNearKeys"/>), so that
+    /// a label's positive is what evaluate's hit rule counts; the text-only key until an index is known.
+    /// </summary>
+    public Func<string, string> Key { get; set; } = NearDuplicates.Key;
+
     /// <summary>The rows collected, groups contiguous, in replay order.</summary>
     public IReadOnlyList<LtrRow> Rows => _rows;
 
@@ -54,7 +60,7 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
 
     /// <summary>
     /// Sum over every answer of 1 / (1-based rank of the searched query in the first 10 texts the service answered),
-    /// 0 when absent, with <c>evaluate</c>'s hit rule (the same <see cref="NearDuplicates.Key"/>): divided by
+    /// 0 when absent, with <c>evaluate</c>'s hit rule (the same <see cref="Key"/>): divided by
     /// <see cref="Answers"/>, it is the MRR@10 <c>evaluate</c> reports for the same replay. Read from the answer
     /// itself: the log takes the list after rerank and collapse, which is the shown order except when a category
     /// filter in filter mode shows the matching candidates first.
@@ -73,11 +79,11 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
     /// <summary>The replay callback: labels the record of <paramref name="response"/> by <paramref name="query"/>.</summary>
     public ValueTask OnSuggestAsync(LogEvent searchEvent, string query, int prefixLength, SuggestResponse response)
     {
-        var key = NearDuplicates.Key(query);
+        var key = Key(query);
         Answers++;
         for (var i = 0; i < Math.Min(response.Items.Count, ServedDepth); i++)
         {
-            if (string.Equals(NearDuplicates.Key(response.Items[i].Text), key, StringComparison.Ordinal))
+            if (string.Equals(Key(response.Items[i].Text), key, StringComparison.Ordinal))
             {
                 ServedReciprocalRankSum += 1.0 / (i + 1);
                 break;
@@ -95,7 +101,7 @@ internal sealed class ReplayGroupCollector : IRankingFeatureLog
         for (var i = 0; i < count; i++)
         {
             var text = record.Candidates[i].Text;
-            if (string.Equals(text, query, StringComparison.Ordinal) || string.Equals(NearDuplicates.Key(text), key, StringComparison.Ordinal))
+            if (string.Equals(text, query, StringComparison.Ordinal) || string.Equals(Key(text), key, StringComparison.Ordinal))
             {
                 positive = i;
                 break;

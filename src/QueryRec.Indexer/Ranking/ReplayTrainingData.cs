@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using QueryRec.Indexer.Build;
+using QueryRec.Indexer.Evaluate;
 using QueryRec.Indexer.Import;
 using QueryRec.Indexer.Replay;
 using QueryRec.Serving.Ranking;
@@ -79,6 +80,7 @@ internal static class ReplayTrainingData
         {
             IndexFile.WriteFile(built.Build, indexPath);
             var collector = into ?? new ReplayGroupCollector(options.MaxRows);
+            collector.Key = EvalNearKeys.Of(built.Build).Key;
             var replayed = events.Where(e => e.Time < options.Until).ToList();
             var replay = new StreamingReplayOptions(options.From) { WarmupFrom = options.From - options.Warmup, MaxPrefix = options.MaxPrefix, RebuildEvery = options.RebuildEvery, Report = options.Report };
             StreamingReplayStats stats;

@@ -58,6 +58,26 @@ public sealed class ReplayGroupCollectorTests
     }
 
     [Fact]
+    public async Task OnSuggest_WithTheIndexsKeys_LabelsASpacingFoldOfTheSearch()
+    {
+        // The index folded "smart watch" into "smartwatch" (their clicks agree): the service shows one of them.
+        var keys = new QueryRec.Core.Matching.NearDuplicateKeys([new("smart watch", "smartwatch", "smartwatch")]);
+        var textOnly = new ReplayGroupCollector(maxRows: 1000);
+        var indexed = new ReplayGroupCollector(maxRows: 1000) { Key = keys.Key };
+
+        foreach (var collector in new[] { textOnly, indexed })
+        {
+            await collector.OnSuggestAsync(Search, "smart watch", 3, Answer(collector, "r1", "smart tv", "smartwatch"));
+        }
+
+        Assert.Equal(1, textOnly.WithoutPositive);
+        Assert.Empty(textOnly.Rows);
+        Assert.Equal(0, indexed.WithoutPositive);
+        Assert.Equal([0f, 1f], indexed.Rows.Select(static r => r.Label));
+        Assert.Equal(0.5, indexed.ServedReciprocalRankSum, 10);
+    }
+
+    [Fact]
     public async Task OnSuggest_ServedRank_IsTheAnswersNotTheLoggedCandidatesOrder()
     {
         var collector = new ReplayGroupCollector(maxRows: 1000);
