@@ -44,19 +44,20 @@ internal static class EvaluateCorrection
         Result result;
         List<(string Query, Contracts.V1.Correction Correction)> corrected = [];
         var testQueries = args.TruthPath is null ? TestQueries(events, split) : [];
+        var keys = EvalNearKeys.Of(built.Result.Build).Key;
         try
         {
             QueryRec.Storage.IndexFile.WriteFile(built.Result.Build, indexPath);
             if (server is not null)
             {
                 using var target = new GrpcReplayTarget(server, context.Time);
-                result = await ScoreAsync(context, target, cases, cancellationToken);
+                result = await ScoreAsync(context, target, cases, cancellationToken, keys);
                 corrected = await CorrectAllAsync(target, testQueries, cancellationToken);
             }
             else
             {
                 await using var service = await InProcessPipeline.StartAsync(new InProcessPipelineOptions(indexPath) { Settings = settings }, cancellationToken);
-                result = await ScoreAsync(context, service, cases, cancellationToken);
+                result = await ScoreAsync(context, service, cases, cancellationToken, keys);
                 corrected = await CorrectAllAsync(service, testQueries, cancellationToken);
             }
         }
@@ -105,7 +106,8 @@ internal static class EvaluateCorrection
         public List<string> Misses { get; } = [];
     }
 
-    public static async Task<Result> ScoreAsync(CliContext context, IReplayTarget target, IReadOnlyList<CorrectionCase> cases, CancellationToken cancellationToken)
+    /// <param name="key">The collapse key of the index the service was built from (its spacing folds); the text-only one when null.</param>
+    public static async Task<Result> ScoreAsync(CliContext context, IReplayTarget target, IReadOnlyList<CorrectionCase> cases, CancellationToken cancellationToken, Func<string, string>? key = null)
     {
         var misses = new List<string>();
         var kinds = new SortedDictionary<string, CorrectionMetrics>(StringComparer.Ordinal);
@@ -123,7 +125,7 @@ internal static class EvaluateCorrection
                 }
 
                 var answer = (await target.CorrectAsync(request, cancellationToken)).Correction;
-                var right = answer is not null && Same(answer.Text, c.Intended);
+                var right = answer is not null && Same(answer.Text, c.Intended, key);
                 var rewrite = answer?.Action == CorrectionAction.Rewrite;
                 Of(kinds, c.Kind, static n => new CorrectionMetrics(n)).Add(answer is not null, right, rewrite);
                 all.Add(answer is not null, right, rewrite);
@@ -134,7 +136,7 @@ internal static class EvaluateCorrection
 
                 if (c.Results is null or 0)
                 {
-                    var rank = await RescueRankAsync(target, c, cancellationToken);
+                    var rank = await RescueRankAsync(target, c, key, cancellationToken);
                     Of(rescue, c.Kind, static n => new RescueMetrics(n)).Add(rank.Rank, rank.Empty);
                     rescueAll.Add(rank.Rank, rank.Empty);
                 }
@@ -180,7 +182,7 @@ internal static class EvaluateCorrection
     }
 
     /// <summary>Where the intended query shows in the ALTERNATIVES section of the case's zero-result page (-1: not in the first 10).</summary>
-    private static async Task<(int Rank, bool Empty)> RescueRankAsync(IReplayTarget target, CorrectionCase c, CancellationToken cancellationToken)
+    private static async Task<(int Rank, bool Empty)> RescueRankAsync(IReplayTarget target, CorrectionCase c, Func<string, string>? key, CancellationToken cancellationToken)
     {
         var response = await target.DiscoverAsync(new DiscoverRequest
         {
@@ -193,14 +195,18 @@ internal static class EvaluateCorrection
             Sections = { SectionKind.Alternatives },
         }, cancellationToken);
         var items = response.Sections.FirstOrDefault()?.Items.Select(static i => i.Text).ToList() ?? [];
-        return (items.FindIndex(t => Same(t, c.Intended)), items.Count == 0);
+        return (items.FindIndex(t => Same(t, c.Intended, key)), items.Count == 0);
     }
 
-    /// <summary>The same query: equal once normalized, or the same near-duplicate (the service folds those into one).</summary>
-    public static bool Same(string shown, string intended)
+    /// <summary>
+    /// The same query: equal once normalized, or the same near-duplicate by <paramref name="key"/> (the service folds
+    /// those into one; the text-only key when null).
+    /// </summary>
+    public static bool Same(string shown, string intended, Func<string, string>? key = null)
     {
+        key ??= NearDuplicates.Key;
         string a = QueryNormalizer.Normalize(shown), b = QueryNormalizer.Normalize(intended);
-        return string.Equals(a, b, StringComparison.Ordinal) || string.Equals(NearDuplicates.Key(a), NearDuplicates.Key(b), StringComparison.Ordinal);
+        return string.Equals(a, b, StringComparison.Ordinal) || string.Equals(key(a), key(b), StringComparison.Ordinal);
     }
 
     private static T Of<T>(SortedDictionary<string, T> map, string key, Func<string, T> create)

@@ -64,7 +64,7 @@ internal static class EvaluatePush
         }
 
         var columns = await PreSplitTarget.RunAsync(
-            context, args, built, server, replay, merged, (target, _) => ReplayAsync(context, target, events, replay, days, cancellationToken), cancellationToken);
+            context, args, built, server, replay, merged, (target, _) => ReplayAsync(context, target, events, replay, days, cancellationToken, EvalNearKeys.Of(built.Result.Build).Key), cancellationToken);
 
         Print(context, columns);
         var facts = PreSplitTarget.Facts(server, split, warmup);
@@ -79,15 +79,17 @@ internal static class EvaluatePush
         IReadOnlyList<LogEvent> events,
         StreamingReplayOptions replay,
         SortedDictionary<DateTimeOffset, List<PushCase>> days,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<string, string>? key = null)
     {
-        var push = new PushMetrics(Push);
-        var hot = new PushMetrics(Hot);
-        var last = new PushMetrics(LastQuery);
+        // Hits and new intent by the collapse key of the index the service was built from (its spacing folds).
+        var push = new PushMetrics(Push, key);
+        var hot = new PushMetrics(Hot, key);
+        var last = new PushMetrics(LastQuery, key);
 
         // Returning subjects (a search before the day): where a personal list can exist at all.
-        var returningPush = new PushMetrics(ReturningPush);
-        var returningHot = new PushMetrics(ReturningHot);
+        var returningPush = new PushMetrics(ReturningPush, key);
+        var returningHot = new PushMetrics(ReturningHot, key);
         using var progress = context.Progress("evaluate: push", days.Values.Sum(static d => d.Count), "subject-days");
         await StreamingReplay.RunAsync(
             events,
@@ -106,7 +108,7 @@ internal static class EvaluatePush
                 foreach (var c in cases)
                 {
                     var answer = await target.GetPushQueriesAsync(new GetPushQueriesRequest { UserId = c.UserId, Limit = Depth }, ct);
-                    var fresh = c.NewSearches();
+                    var fresh = c.NewSearches(key);
                     push.Add(c.Searched, fresh, Texts(answer), answer.Fallback);
                     hot.Add(c.Searched, fresh, global);
                     last.Add(c.Searched, fresh, c.LastQuery.Length == 0 ? [] : [c.LastQuery]);

@@ -13,11 +13,15 @@ namespace QueryRec.Indexer.Evaluate;
 /// <param name="Recent">The subject's searches in the <see cref="PushCases.RecentWindow"/> before the day, normalized, distinct.</param>
 internal sealed record PushCase(string UserId, DateTimeOffset Day, string LastQuery, IReadOnlyList<string> Searched, IReadOnlyList<string> Recent)
 {
-    /// <summary>The searches of <see cref="Searched"/> that are new intent: no near-duplicate of a <see cref="Recent"/> search.</summary>
-    public IReadOnlyList<string> NewSearches()
+    /// <summary>
+    /// The searches of <see cref="Searched"/> that are new intent: no near-duplicate of a <see cref="Recent"/> search
+    /// by <paramref name="key"/> (the index's collapse key; the text-only one when not given).
+    /// </summary>
+    public IReadOnlyList<string> NewSearches(Func<string, string>? key = null)
     {
-        var recent = Recent.Select(QueryRec.Core.Matching.NearDuplicates.Key).ToHashSet(StringComparer.Ordinal);
-        return [.. Searched.Where(s => !recent.Contains(QueryRec.Core.Matching.NearDuplicates.Key(s)))];
+        key ??= QueryRec.Core.Matching.NearDuplicates.Key;
+        var recent = Recent.Select(key).ToHashSet(StringComparer.Ordinal);
+        return [.. Searched.Where(s => !recent.Contains(key(s)))];
     }
 }
 

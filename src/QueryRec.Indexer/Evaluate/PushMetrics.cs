@@ -28,8 +28,10 @@ internal sealed record PushColumn(string Name, long Cases, long Hits1, long Hits
 /// near-duplicate of it (<see cref="NearDuplicates.Key"/>: spacing, punctuation, plural, word order) or a refinement of
 /// it (a longer search that starts with the pushed query or holds each of its words).
 /// </summary>
-internal sealed class PushMetrics(string name)
+internal sealed class PushMetrics(string name, Func<string, string>? key = null)
 {
+    private readonly Func<string, string> _key = key ?? NearDuplicates.Key;
+
     private long _cases, _hits1, _hits3, _hits5, _nonEmpty, _fallback, _newHits5;
 
     public string Name { get; } = name;
@@ -43,18 +45,22 @@ internal sealed class PushMetrics(string name)
         _cases++;
         _nonEmpty += pushed.Count > 0 ? 1 : 0;
         _fallback += fallback ? 1 : 0;
-        var first = FirstHit(searched, pushed);
+        var first = FirstHit(searched, pushed, _key);
         _hits1 += first is >= 0 and < 1 ? 1 : 0;
         _hits3 += first is >= 0 and < 3 ? 1 : 0;
         _hits5 += first is >= 0 and < 5 ? 1 : 0;
-        _newHits5 += FirstHit(newSearches, pushed) is >= 0 and < 5 ? 1 : 0;
+        _newHits5 += FirstHit(newSearches, pushed, _key) is >= 0 and < 5 ? 1 : 0;
     }
 
     public PushColumn Result() => new(Name, _cases, _hits1, _hits3, _hits5, _nonEmpty, _fallback, _newHits5);
 
-    /// <summary>Whether a search <paramref name="searched"/> (normalized) answers the pushed <paramref name="pushed"/>.</summary>
-    public static bool Matches(string searched, string pushed)
+    /// <summary>
+    /// Whether a search <paramref name="searched"/> (normalized) answers the pushed <paramref name="pushed"/>; near-duplicates
+    /// by <paramref name="key"/> (the index's collapse key; the text-only one when not given).
+    /// </summary>
+    public static bool Matches(string searched, string pushed, Func<string, string>? key = null)
     {
+        key ??= NearDuplicates.Key;
         ArgumentNullException.ThrowIfNull(searched);
         pushed = QueryNormalizer.Normalize(pushed);
         if (pushed.Length == 0)
@@ -62,7 +68,7 @@ internal sealed class PushMetrics(string name)
             return false;
         }
 
-        if (searched == pushed || NearDuplicates.Key(searched) == NearDuplicates.Key(pushed))
+        if (searched == pushed || key(searched) == key(pushed))
         {
             return true;
         }
@@ -79,13 +85,13 @@ internal sealed class PushMetrics(string name)
     }
 
     /// <summary>The rank of the first pushed query some search answers, or -1.</summary>
-    private static int FirstHit(IReadOnlyList<string> searched, IReadOnlyList<string> pushed)
+    private static int FirstHit(IReadOnlyList<string> searched, IReadOnlyList<string> pushed, Func<string, string> key)
     {
         for (var i = 0; i < pushed.Count; i++)
         {
             foreach (var s in searched)
             {
-                if (Matches(s, pushed[i]))
+                if (Matches(s, pushed[i], key))
                 {
                     return i;
                 }

@@ -18,6 +18,27 @@ public sealed class PushMetricsTests
         => Assert.Equal(expected, PushMetrics.Matches(searched, pushed));
 
     [Fact]
+    public void WithTheIndexsKeys_ASpacingFoldIsAHit_AndNotNewIntent()
+    {
+        // The index folded "smart watch" into "smartwatch": the service shows one of them.
+        var keys = new QueryRec.Core.Matching.NearDuplicateKeys([new("smart watch", "smartwatch", "smartwatch")]);
+        var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var repeat = new PushCase("u1", day, "smart watch", ["smartwatch"], ["smart watch"]);
+        var textOnly = new PushMetrics("push");
+        var indexed = new PushMetrics("push", keys.Key);
+
+        textOnly.Add(["smart watch"], ["smart watch"], ["smartwatch"]);
+        indexed.Add(["smart watch"], ["smart watch"], ["smartwatch"]);
+
+        Assert.False(PushMetrics.Matches("smart watch", "smartwatch"));
+        Assert.True(PushMetrics.Matches("smart watch", "smartwatch", keys.Key));
+        Assert.Equal(0, textOnly.Result().Hits5);
+        Assert.Equal(1, indexed.Result().Hits5);
+        Assert.Equal(["smartwatch"], repeat.NewSearches());
+        Assert.Empty(repeat.NewSearches(keys.Key));
+    }
+
+    [Fact]
     public void Add_HitsCountAtTheRankOfTheFirstAnsweredPush()
     {
         var metrics = new PushMetrics("push");
