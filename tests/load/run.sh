@@ -6,7 +6,7 @@
 # and Health/Check. Bodies are thousands of distinct requests replayed from the seeded simulator log. See
 # docs/performance.md, "Load harness".
 #
-#   bash tests/load/run.sh [--duration 10] [--warmup 15] [--case-warmup 3] [--concurrency 32] [--requests 10000]
+#   bash tests/load/run.sh [--duration 10] [--warmup 15] [--case-warmup 8] [--concurrency 32] [--requests 10000]
 #                          [--driver both|h2load|node] [--cases noop,suggest,...] [--events FILE.jsonl] [--cache-ratio]
 #                          [--set KEY=VALUE]... [--no-build]
 #
@@ -23,7 +23,7 @@ cd "$root"
 source "$here/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-duration=10 warmup=15 case_warmup=3 concurrency=32 requests=10000 driver=both events="" build=1 cache_ratio=0 service_args=()
+duration=10 warmup=15 case_warmup=8 concurrency=32 requests=10000 driver=both events="" build=1 cache_ratio=0 service_args=()
 all_cases=noop,health,suggest,suggest-uncached,suggest-personal,discover-before,discover-browsing,shading,report
 cases=$all_cases users=64
 while [[ $# -gt 0 ]]; do
