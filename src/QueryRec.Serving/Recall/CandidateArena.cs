@@ -1,8 +1,8 @@
 namespace QueryRec.Serving.Recall;
 
 /// <summary>
-/// The candidates of one Suggest call, reused by later calls: a candidate and its features were three fifths of the
-/// bytes an uncached call allocated (docs/performance.md, "Allocation-lean hot path"). A call rents an arena, its
+/// The candidates of one Suggest call, reused by later calls: new ones per call would be most of the bytes an uncached
+/// call allocates (docs/performance.md, "Allocation-lean hot path"). A call rents an arena, its
 /// recall sources take candidates and their lists from it (<see cref="Rent"/>, <see cref="List"/>; safe from concurrent
 /// sources), and the call gives it
 /// back (<see cref="Return"/>) once nothing can read them any more.

@@ -186,7 +186,7 @@ internal static class RecallRunner
     /// <summary>Adds <paramref name="candidates"/> by normalized text: a text met before merges into its first candidate.</summary>
     private static void MergeInto(IReadOnlyList<Candidate> candidates, Dictionary<string, Candidate> merged, List<Candidate> ordered)
     {
-        // Indexed: a foreach over the interface boxed an enumerator per source and round.
+        // Indexed: a foreach over the interface boxes an enumerator per source and round.
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];

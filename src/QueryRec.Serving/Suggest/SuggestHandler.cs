@@ -237,7 +237,7 @@ internal sealed class SuggestHandler(
             }
         }
 
-        // Sized once: growing the repeated fields was a tenth of what an uncached call allocated.
+        // Sized once: growing the repeated field would allocate its array twice for a full answer.
         var count = Math.Min(limit, shown.Count);
         response.Items.Capacity = count;
         for (var i = 0; i < count; i++)
