@@ -12,9 +12,12 @@ internal sealed class RotateByTimeSlot(Func<StrategyOptions, TimeSpan> interval,
 {
     public string Name => "rotate";
 
+    /// <summary>How many of the best candidates the rotation shows over its slots (what the steps before it must keep).</summary>
+    public int PoolSize(StrategyOptions options, int limit) => Math.Max(1, poolFactor(options)) * limit;
+
     public ValueTask<List<Candidate>> ApplyAsync(List<Candidate> candidates, RerankState<BrowseContext> state, CancellationToken cancellationToken)
     {
-        var pool = candidates.Take(Math.Max(1, poolFactor(state.Context.Options)) * state.Limit).ToList();
+        var pool = candidates.Take(PoolSize(state.Context.Options, state.Limit)).ToList();
         if (pool.Count <= 1)
         {
             return ValueTask.FromResult(pool);

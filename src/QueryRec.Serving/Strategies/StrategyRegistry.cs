@@ -70,6 +70,9 @@ internal sealed class StrategyRegistry
             (SectionKind.ClickBack, "People who viewed this searched", Discover(new ClickBackOfItem())),
         ]);
 
+        // The exposure cap checks only the words the rotation can show.
+        var rotate = new RotateByTimeSlot(static o => TimeSpan.FromSeconds(o.RotationIntervalSeconds), static o => o.RotationPoolFactor);
+
         // Shading words: nothing the user just searched, no echo of the page query, filter, order, near-duplicates as
         // one, spread categories, fatigue, rotation, cut.
         IRerankStep<BrowseContext>[] shadingSteps =
@@ -81,8 +84,8 @@ internal sealed class StrategyRegistry
             new OrderByScore(),
             collapse,
             new MmrByCategory(static o => o.MmrLambda),
-            new DailyExposureCap(static o => o.ShadingDailyExposureCap, static (o, limit) => Math.Max(1, o.RotationPoolFactor) * limit),
-            new RotateByTimeSlot(static o => TimeSpan.FromSeconds(o.RotationIntervalSeconds), static o => o.RotationPoolFactor),
+            new DailyExposureCap(static o => o.ShadingDailyExposureCap, rotate.PoolSize),
+            rotate,
             new Limit<BrowseContext>(),
         ];
         _shading = new ShadingWordsStrategy("shading-words-v1", new RecallPlan(

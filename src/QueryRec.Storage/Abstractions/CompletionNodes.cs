@@ -134,7 +134,7 @@ public static class CompletionNodes
             var end = key.Length;
             while (end > 0)
             {
-                end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+                end = ShorterEnd(key, end);
                 if (end > 0 && local.ReadCompletionNode(table, key.AsSpan(0, end)) is { } node)
                 {
                     result[i] = FilterCached(node, table, key, variants);
@@ -181,7 +181,7 @@ public static class CompletionNodes
             var end = key.Length;
             while (end > 0 && found is null)
             {
-                end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+                end = ShorterEnd(key, end);
                 if (end > 0 && !cached.TryReadCached(table, key[..end], out found))
                 {
                     known = false;
@@ -264,13 +264,17 @@ public static class CompletionNodes
         return node.Completions.Count > 0 ? node : null;
     }
 
+    /// <summary>The end of the next shorter prefix of <paramref name="key"/> (one whole rune less than <paramref name="end"/>).</summary>
+    private static int ShorterEnd(string key, int end)
+        => end - (end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1);
+
     /// <summary>The proper prefixes of a key, whole runes, longest first, down to one rune.</summary>
     private static IEnumerable<string> Ancestors(string key)
     {
         var end = key.Length;
         while (end > 0)
         {
-            end -= end >= 2 && char.IsLowSurrogate(key[end - 1]) && char.IsHighSurrogate(key[end - 2]) ? 2 : 1;
+            end = ShorterEnd(key, end);
             if (end > 0)
             {
                 yield return key[..end];
