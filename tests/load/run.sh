@@ -8,9 +8,9 @@
 #
 #   bash tests/load/run.sh [--duration 10] [--warmup 15] [--case-warmup 8] [--concurrency 32] [--requests 10000]
 #                          [--driver both|h2load|node] [--cases noop,suggest,...] [--events FILE.jsonl] [--cache-ratio]
-#                          [--set KEY=VALUE]... [--no-build]
+#                          [--store redis|embedded] [--set KEY=VALUE]... [--no-build]
 #
-# Starts its own redis-server (free port), the no-op host and QueryRec.Api (free ports; a second QueryRec.Api with
+# Starts its own redis-server (free port; --store embedded: none, each API serves the index file), the no-op host and QueryRec.Api (free ports; a second QueryRec.Api with
 # the response cache off for suggest-uncached), builds the demo index with the ranking model (as scripts/demo.sh),
 # publishes it to that Redis, reports the history of the signed-in load users, checks grpc-status on a sample of
 # every case, then measures each case at its peak and at half of it. Exits 1 when a sampled grpc-status is not 0,
@@ -23,7 +23,7 @@ cd "$root"
 source "$here/lib.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-duration=10 warmup=15 case_warmup=8 concurrency=32 requests=10000 driver=both events="" build=1 cache_ratio=0 service_args=()
+store=redis duration=10 warmup=15 case_warmup=8 concurrency=32 requests=10000 driver=both events="" build=1 cache_ratio=0 service_args=()
 all_cases=noop,health,suggest,suggest-uncached,suggest-personal,discover-before,discover-browsing,shading,report
 cases=$all_cases users=64
 while [[ $# -gt 0 ]]; do
@@ -37,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --driver) driver="$2"; shift 2 ;;
     --events) events="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --store) store="$2"; shift 2 ;;   # redis (own redis-server) or embedded (the index file in process, no Redis)
     --cache-ratio) cache_ratio=1; shift ;;
     --set) service_args+=("--$2"); shift 2 ;;   # a service setting, e.g. --set QueryRec:Suggest:ResponseCache:Ttl=00:00:30
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
@@ -44,6 +45,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 case "$driver" in both|h2load|node) ;; *) echo "--driver must be both, h2load or node" >&2; exit 2 ;; esac
+case "$store" in redis|embedded) ;; *) echo "--store must be redis or embedded" >&2; exit 2 ;; esac
 IFS=, read -r -a case_list <<< "$cases"
 for c in "${case_list[@]}"; do
   [[ ",$all_cases," == *",$c,"* ]] || { echo "unknown case: $c (cases: $all_cases)" >&2; exit 2; }
@@ -118,26 +120,30 @@ done
 cp "$work/suggest.frames" "$work/suggest-uncached.frames"; rm -rf "$work/bodies-suggest-uncached"; cp -r "$work/bodies-suggest" "$work/bodies-suggest-uncached"
 
 # ---- redis and the service ----------------------------------------------------------------------------------------
-redis_port=$(free_port)
-
-echo "==> redis-server on 127.0.0.1:$redis_port"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-"${indexer[@]}" publish --index "$work/index.qrx" --redis "127.0.0.1:$redis_port"
+# Each API process of the embedded store serves the index file itself and keeps its own real-time signals.
+store_args=(--QueryRec:Store:IndexPath="$work/index.qrx")
+if [[ "$store" == redis ]]; then
+  redis_port=$(free_port)
+  echo "==> redis-server on 127.0.0.1:$redis_port"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  "${indexer[@]}" publish --index "$work/index.qrx" --redis "127.0.0.1:$redis_port"
+  store_args=(--QueryRec:Store:Redis="127.0.0.1:$redis_port")
+fi
 
 # A free port can be taken between the probe and the bind (another process's ephemeral port): retry with new ports.
-# start_api NAME [SETTING...]: starts a QueryRec.Api on this Redis; sets api_url[NAME] and api_pids[NAME].
+# start_api NAME [SETTING...]: starts a QueryRec.Api on the chosen store; sets api_url[NAME] and api_pids[NAME].
 declare -A api_url api_pids
 start_api() {
   local name="$1" grpc_port web_port pid attempt
   shift
   for attempt in 1 2 3; do
     grpc_port=$(free_port); web_port=$(free_port)
-    echo "==> QueryRec.Api ($name) on h2c 127.0.0.1:$grpc_port (Redis store, ranking model from the index) $*"
+    echo "==> QueryRec.Api ($name) on h2c 127.0.0.1:$grpc_port ($store store, ranking model from the index) $*"
     ASPNETCORE_ENVIRONMENT=Production dotnet src/QueryRec.Api/bin/Release/net10.0/QueryRec.Api.dll \
       --contentRoot "$root/src/QueryRec.Api" \
-      --QueryRec:Store:Redis="127.0.0.1:$redis_port" \
+      "${store_args[@]}" \
       --Kestrel:Endpoints:Grpc:Url="http://127.0.0.1:$grpc_port" \
       --Kestrel:Endpoints:Web:Url="http://127.0.0.1:$web_port" \
       --Logging:LogLevel:Default=Warning "${service_args[@]}" "$@" >"$work/api-$name.log" 2>&1 &
@@ -289,7 +295,7 @@ run_cases() { # $1 driver; each case at its peak, then at half of it (for p99)
 check after
 
 echo
-echo "==> results ($(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "==> results ($store store, $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 "$here/summarize.py" table "$results" "$concurrency"
 [[ -z "$counters" ]] || { echo; cat "$work/cache-ratio.txt"; }
 # The measured runs count failures too (Node: any grpc-status other than 0; h2load: failed, errored or non-200).
