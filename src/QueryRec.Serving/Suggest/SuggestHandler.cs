@@ -117,17 +117,14 @@ internal sealed class SuggestHandler(
                     responseCache.RecordHistory(subject, read, generation);
                 }
 
-                if (hasHistory != true)
-                {
-                    // Empty: the pipeline, on a miss, shares these reads. Failed or late: the pipeline's reads of the
-                    // same tasks report it (and nothing was remembered).
-                    (recentQueries, viewed, withoutHistory) = (queriesRead, viewedRead, hasHistory == false);
-                }
-
+                // The pipeline shares these reads, whatever they gave: empty (answered from the cache on a hit, else
+                // recalled on the same empty lists), history (personalized without reading it twice), failed or late
+                // (the pipeline's awaits of the same tasks report it, and nothing was remembered).
+                (recentQueries, viewed, withoutHistory) = (queriesRead, viewedRead, hasHistory == false);
                 if (!withoutHistory)
                 {
-                    // History (the pipeline reads it again, under its own spans), or a failed or late read: the
-                    // pipeline answers, with its own full budget (a late read delays the answer by this wait).
+                    // History, or a failed or late read: the pipeline answers, with its own full budget (a late read
+                    // delays the answer by this wait).
                     started = timeProvider.GetTimestamp();
                     budget = call.Limit(options.StoreBudget);
                 }

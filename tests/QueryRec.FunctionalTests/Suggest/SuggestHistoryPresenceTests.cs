@@ -107,5 +107,34 @@ public sealed class SuggestHistoryPresenceTests(RedisSuggestRealtimeHost host) :
         Assert.Equal(Reason.SearchedBefore, after.Items[0].Reason);
     }
 
+    [Fact]
+    public async Task Suggest_HistoryCheckedForTheCache_IsReadOncePerCall()
+    {
+        var device = _run + "-once";
+
+        // Written by another instance: this one does not know the device's history, so the call checks it.
+        var store = host.Factory.Services.GetRequiredService<IRealtimeStore>();
+        await store.ApplyAsync([new RealtimeUpdate(RealtimeUpdateKind.RecentQuery, "d:" + device, "gears of war 2", host.Time.GetUtcNow().AddMinutes(-1))]);
+        Assert.Equal(SubjectHistory.Unknown, Cache.HistoryOf("d:" + device));
+        var before = await RecentListReadsAsync();
+
+        var response = await host.Client.SuggestAsync(new SuggestRequest { Prefix = "gea", DeviceId = device });
+        var reads = await RecentListReadsAsync() - before;
+
+        // Two lists (recent queries, viewed items), each read once: the check's reads serve the personalized answer.
+        Assert.Equal(Reason.SearchedBefore, response.Items[0].Reason);
+        Assert.Equal(SubjectHistory.Some, Cache.HistoryOf("d:" + device));
+        Assert.Equal(2, reads);
+    }
+
+    /// <summary>The recent-list reads (ZREVRANGEBYSCORE) the class's redis-server has served so far.</summary>
+    private async Task<long> RecentListReadsAsync()
+    {
+        var redis = host.Factory.Services.GetRequiredService<IConnectionMultiplexer>();
+        var info = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
+        var line = info.Split('\n').FirstOrDefault(static l => l.StartsWith("cmdstat_zrevrangebyscore:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private SuggestResponseCache Cache => host.Factory.Services.GetRequiredService<SuggestResponseCache>();
 }
