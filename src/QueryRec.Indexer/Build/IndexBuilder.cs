@@ -259,9 +259,10 @@ public static class IndexBuilder
     {
         var records = new List<IndexRecord>();
         IndexBuild? build = null;
-        var summary = Build(feed, options, timeProvider, onPhase, records.Add, (versionOf, now, description) =>
+        var summary = Build(feed, options, timeProvider, onPhase, records.Add, (versionOf, now, description, slice) =>
         {
             build = IndexBuild.Create(versionOf, now, description, records);
+            build.Manifest.Slice = slice;
             return build.Manifest;
         });
         return new BuildResult(build!, summary);
@@ -270,15 +271,16 @@ public static class IndexBuilder
     private static (IndexManifest Manifest, BuildSummary Summary) Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase, IndexFileWriter writer)
     {
         IndexManifest? manifest = null;
-        var summary = Build(feed, options, timeProvider, onPhase, writer.Add, (versionOf, now, description) => manifest = writer.Complete(versionOf, now, description));
+        var summary = Build(feed, options, timeProvider, onPhase, writer.Add, (versionOf, now, description, slice) => manifest = writer.Complete(versionOf, now, description, slice));
         return (manifest!, summary);
     }
 
     /// <summary>
     /// The build: aggregates, hands every record to <paramref name="sink"/>, then lets <paramref name="complete"/> sort,
-    /// count and hash them into the manifest (the version named from the checksum, the creation time, the description).
+    /// count and hash them into the manifest (the version named from the checksum, the creation time, the description, and
+    /// for a slice of a partitioned build which slice it is).
     /// </summary>
-    private static BuildSummary Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase, Action<IndexRecord> sink, Func<Func<ulong, string>, DateTimeOffset, string, IndexManifest> complete)
+    private static BuildSummary Build(Action<LogAggregator> feed, BuildOptions options, TimeProvider timeProvider, Action<string>? onPhase, Action<IndexRecord> sink, Func<Func<ulong, string>, DateTimeOffset, string, IndexSlice?, IndexManifest> complete)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -303,34 +305,22 @@ public static class IndexBuilder
         agg = agg.Canonical();
         var output = new OutputBuilder(agg, options, sink);
         output.Build();
-        sink(new IndexRecord(IndexKeys.Info, new IndexInfo
-        {
-            MaxPrefixLength = options.MaxPrefixLength,
-            TopK = options.TopK,
-            HalfLifeSeconds = (long)options.HalfLife.TotalSeconds,
-            AnchorUnixMs = agg.LastEventTime?.ToUnixTimeMilliseconds() ?? 0,
-            MaxPinyinPrefixLength = options.Pinyin ? options.MaxPinyinPrefixLength : 0,
-            MaxInfixPrefixLength = options.Infix ? options.MaxInfixPrefixLength : 0,
-            VocabularyChunks = output.Summary.VocabularyChunks,
-            MaxPinyinVariants = options.Pinyin ? options.MaxPinyinVariants : 0,
-            TextTablesVersion = TextTablesVersion,
-            CompleteNodesPruned = options.PruneCompleteNodes,
-            RankingModelVersion = options.RankingModel?.ModelVersion ?? string.Empty,
-            PinyinSecondaryWeight = options.PinyinSecondaryWeight,
-            NearDuplicateFoldChunks = output.Summary.SpacingFoldChunks,
-        }.ToByteArray()));
-        if (options.RankingModel is { } model)
-        {
-            sink(new IndexRecord(IndexKeys.Model, model.ToByteArray()));
-        }
+        WriteInfoAndModel(agg, options, output.Summary, sink);
 
         onPhase?.Invoke("checksum");
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
             $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; spacing-fold-agreement={options.SpacingFoldAgreement.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
+        var slice = options.SliceCount == 0 ? null : new IndexSlice
+        {
+            Index = options.SliceIndex,
+            Count = options.SliceCount,
+            BuildIdentity = SliceIdentity.Of(options, description, output.SliceContent),
+            Version = options.Version ?? string.Empty,
+        };
         var completeStart = Stopwatch.GetTimestamp();
-        var manifest = complete(checksum => options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description);
+        var manifest = complete(checksum => slice is not null ? IndexSlices.FileVersion(slice) : options.Version ?? IndexBuild.MakeVersionId(now, checksum), now, description, slice);
         var completeSeconds = Stopwatch.GetElapsedTime(completeStart).TotalSeconds;
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         return output.Summary with
@@ -357,6 +347,36 @@ public static class IndexBuilder
             Version = manifest.Version,
             Checksum = manifest.Checksum,
         };
+    }
+
+    /// <summary>The version's info record (i:info) and its ranking model (m:model, when carried): in the whole index, or slice 0.</summary>
+    private static void WriteInfoAndModel(LogAggregator agg, BuildOptions options, BuildSummary summary, Action<IndexRecord> sink)
+    {
+        if (!TableSlicing.WritesShared(options))
+        {
+            return;
+        }
+
+        sink(new IndexRecord(IndexKeys.Info, new IndexInfo
+        {
+            MaxPrefixLength = options.MaxPrefixLength,
+            TopK = options.TopK,
+            HalfLifeSeconds = (long)options.HalfLife.TotalSeconds,
+            AnchorUnixMs = agg.LastEventTime?.ToUnixTimeMilliseconds() ?? 0,
+            MaxPinyinPrefixLength = options.Pinyin ? options.MaxPinyinPrefixLength : 0,
+            MaxInfixPrefixLength = options.Infix ? options.MaxInfixPrefixLength : 0,
+            VocabularyChunks = summary.VocabularyChunks,
+            MaxPinyinVariants = options.Pinyin ? options.MaxPinyinVariants : 0,
+            TextTablesVersion = TextTablesVersion,
+            CompleteNodesPruned = options.PruneCompleteNodes,
+            RankingModelVersion = options.RankingModel?.ModelVersion ?? string.Empty,
+            PinyinSecondaryWeight = options.PinyinSecondaryWeight,
+            NearDuplicateFoldChunks = summary.SpacingFoldChunks,
+        }.ToByteArray()));
+        if (options.RankingModel is { } model)
+        {
+            sink(new IndexRecord(IndexKeys.Model, model.ToByteArray()));
+        }
     }
 
     /// <summary>True when a normalized query is only digits, spaces and '-', with at least <paramref name="minDigits"/> digits.</summary>
