@@ -140,42 +140,7 @@ public sealed class PublishSlicesTests(RedisServerFixture redis, PublishSlicesTe
 
         /// <summary>A copy of the 3 slices in <paramref name="directory"/>, spoiled as <paramref name="bad"/> says.</summary>
         public string Set(string bad, string directory)
-        {
-            Directory.CreateDirectory(directory);
-            for (var i = 0; i < 3; i++)
-            {
-                File.Copy(Slice(i), Path.Combine(directory, $"slice-{i}.qrx"));
-            }
-
-            var one = Path.Combine(directory, "slice-1.qrx");
-            var last = Path.Combine(directory, "slice-2.qrx");
-            switch (bad)
-            {
-                case "missing":
-                    File.Delete(one);
-                    break;
-                case "duplicated":
-                    File.Copy(one, Path.Combine(directory, "slice-1-again.qrx"));
-                    break;
-                case "other-n":
-                    File.Copy(Path.Combine(_dir, "two", "slice-1.qrx"), one, overwrite: true);
-                    break;
-                case "other-build":
-                    File.Copy(Path.Combine(_dir, "other", "slice-1.qrx"), one, overwrite: true);
-                    break;
-                case "corrupted":
-                    var bytes = File.ReadAllBytes(last);
-                    bytes[^3] ^= 0x01; // inside the last record's value: only the checksum can tell
-                    File.WriteAllBytes(last, bytes);
-                    break;
-                case "truncated":
-                    var all = File.ReadAllBytes(last);
-                    File.WriteAllBytes(last, all[..^40]);
-                    break;
-            }
-
-            return directory;
-        }
+            => new SliceSets(Path.Combine(_dir, "three"), Path.Combine(_dir, "two"), Path.Combine(_dir, "other"), Whole).Copy(bad, directory);
 
         private static async Task Ok(params string[] args)
         {

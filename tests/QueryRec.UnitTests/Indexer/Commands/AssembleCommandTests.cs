@@ -1,4 +1,5 @@
 using QueryRec.Storage;
+using QueryRec.TestSupport;
 using QueryRec.UnitTests.Indexer.Build;
 using QueryRec.UnitTests.TestHelpers;
 
@@ -91,22 +92,19 @@ public sealed class AssembleCommandTests(AssembleCommandTests.Slices slices) : I
     {
         private readonly TempDirectory _dir = new();
 
-        public string Whole { get; private set; } = string.Empty;
+        public string Whole => Sets.Whole;
 
-        private string Three { get; set; } = string.Empty;
-
-        private string Two { get; set; } = string.Empty;
-
-        private string Other { get; set; } = string.Empty;
+        private SliceSets Sets { get; set; } = new(string.Empty, string.Empty, string.Empty, string.Empty);
 
         public async Task InitializeAsync()
         {
             var files = new SliceFiles(_dir);
             var log = await files.LogAsync(users: 80, seed: 3);
-            Whole = await files.WholeAsync("whole.qrx", "--input", log);
-            Three = await files.SlicesAsync("three", 3, "--input", log);
-            Two = await files.SlicesAsync("two", 2, "--input", log);
-            Other = await files.SlicesAsync("other", 3, "--input", log, "--top-k", "5");
+            Sets = new SliceSets(
+                await files.SlicesAsync("three", 3, "--input", log),
+                await files.SlicesAsync("two", 2, "--input", log),
+                await files.SlicesAsync("other", 3, "--input", log, "--top-k", "5"),
+                await files.WholeAsync("whole.qrx", "--input", log));
         }
 
         public Task DisposeAsync() => Task.CompletedTask;
@@ -114,44 +112,6 @@ public sealed class AssembleCommandTests(AssembleCommandTests.Slices slices) : I
         public void Dispose() => _dir.Dispose();
 
         /// <summary>A copy of the 3 slices in <paramref name="directory"/>, spoiled as <paramref name="bad"/> says.</summary>
-        public string BadSet(string bad, string directory)
-        {
-            Directory.CreateDirectory(directory);
-            foreach (var file in Directory.GetFiles(Three))
-            {
-                File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
-            }
-
-            var last = Path.Combine(directory, "slice-2.qrx");
-            switch (bad)
-            {
-                case "missing":
-                    File.Delete(Path.Combine(directory, "slice-1.qrx"));
-                    break;
-                case "duplicated":
-                    File.Copy(Path.Combine(directory, "slice-1.qrx"), Path.Combine(directory, "slice-1-again.qrx"));
-                    break;
-                case "other-n":
-                    File.Copy(Path.Combine(Two, "slice-1.qrx"), Path.Combine(directory, "slice-1.qrx"), overwrite: true);
-                    break;
-                case "other-build":
-                    File.Copy(Path.Combine(Other, "slice-1.qrx"), Path.Combine(directory, "slice-1.qrx"), overwrite: true);
-                    break;
-                case "corrupted":
-                    var bytes = File.ReadAllBytes(last);
-                    bytes[^3] ^= 0x01; // inside the last record's value: only the checksum can tell
-                    File.WriteAllBytes(last, bytes);
-                    break;
-                case "truncated":
-                    var all = File.ReadAllBytes(last);
-                    File.WriteAllBytes(last, all[..^40]);
-                    break;
-                case "whole":
-                    File.Copy(Whole, Path.Combine(directory, "whole.qrx"));
-                    break;
-            }
-
-            return directory;
-        }
+        public string BadSet(string bad, string directory) => Sets.Copy(bad, directory);
     }
 }
