@@ -83,7 +83,8 @@ internal sealed class PublishCommand
         }
         catch (InvalidDataException ex) when (file.IsInvalid || slices?.IsInvalid == true)
         {
-            throw new CliUserException($"{source.Name} is not a valid index: {IndexerCli.FirstLine(ex.Message)} Nothing was published; the active version is unchanged.");
+            var what = slices is null ? $"{source.Index} is not a valid index file" : $"{source.Name} do not make a valid index";
+            throw new CliUserException($"{what}: {IndexerCli.FirstLine(ex.Message)} Nothing was published; the active version is unchanged.");
         }
 
         context.Summary("publish", [
