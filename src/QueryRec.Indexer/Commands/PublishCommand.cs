@@ -51,15 +51,13 @@ internal sealed class PublishCommand
         return command;
     }
 
-    public static Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, int compressionQuality, CancellationToken cancellationToken)
-        => RunAsync(context, new PublishSource(indexPath, null, TimeSpan.Zero, false), redis, keyPrefix, retain, batchSize, bucketBytes, compressionQuality, cancellationToken);
-
     public static async Task<int> RunAsync(CliContext context, PublishSource source, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, int compressionQuality, CancellationToken cancellationToken)
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes, compressionQuality);
         var phases = new PhaseTimer(context.Time);
+        // An index file, or the slices assembled as they are read (all of them verified first).
         var (file, slices) = await source.OpenAsync(context, cancellationToken);
-        using var _ = file;
+        using var reader = file;
         var version = file.Manifest.Version;
         phases.Enter("read");
         await using var admin = await context.AdminFactory(redis, options, context.Time);

@@ -25,7 +25,7 @@ internal static class SliceDirectory
         while (true)
         {
             var paths = Directory.Exists(directory)
-                ? Directory.GetFiles(directory, "*.qrx").Order(StringComparer.Ordinal).ToArray()
+                ? Directory.GetFiles(directory, "*.qrx").Where(static p => p.EndsWith(".qrx", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray()
                 : [];
             IndexSliceSet? set = null;
             if (paths.Length > 0)

@@ -61,6 +61,14 @@ public sealed class IndexSliceSet
             opened.Add((path, reader.Manifest));
         }
 
+        foreach (var (path, manifest) in opened)
+        {
+            if (manifest.Slice is not { Count: >= 1 and <= IndexSlices.MaxCount } slice || slice.Index < 0 || slice.Index >= slice.Count)
+            {
+                throw new InvalidDataException($"{path} declares slice {manifest.Slice.Index} of {manifest.Slice.Count}: a slice is I of N with N from 1 to {IndexSlices.MaxCount} and I from 0 to N-1.");
+            }
+        }
+
         var (firstPath, firstManifest) = opened.MinBy(static o => o.Manifest.Slice.Index);
         var first = firstManifest.Slice;
         var byIndex = new string[first.Count];
@@ -68,7 +76,7 @@ public sealed class IndexSliceSet
         foreach (var (path, manifest) in opened)
         {
             var slice = manifest.Slice;
-            if (slice.Count != first.Count || slice.Index is < 0 || slice.Index >= slice.Count)
+            if (slice.Count != first.Count)
             {
                 throw new InvalidDataException($"{path} is {IndexSlices.Name(slice.Index, slice.Count)}, but {firstPath} is {IndexSlices.Name(first.Index, first.Count)}: the slices of one build have the same N.");
             }
