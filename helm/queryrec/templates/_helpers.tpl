@@ -123,3 +123,24 @@ OTEL_RESOURCE_ATTRIBUTES from a map: key=value pairs joined by commas, in key or
 {{- end }}
 {{- join "," $pairs }}
 {{- end }}
+
+{{/*
+The indexer image of the partitioned build's Jobs (deploy/Dockerfile, target "indexer").
+*/}}
+{{- define "queryrec.indexerImage" -}}
+{{ .Values.partitionedBuild.image.repository }}:{{ .Values.partitionedBuild.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/*
+The Redis password variable, from the Secret, for containers whose Redis configuration refers to
+$(QUERYREC_REDIS_PASSWORD) (it must be defined before it).
+*/}}
+{{- define "queryrec.redisPasswordEnv" -}}
+{{- if or .Values.redis.password.existingSecret .Values.redis.password.value }}
+- name: QUERYREC_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "queryrec.redisPasswordSecret" . }}
+      key: {{ include "queryrec.redisPasswordKey" . }}
+{{- end }}
+{{- end }}

@@ -176,6 +176,18 @@ public sealed record BuildOptions
     /// <summary>With <see cref="TablePartitions"/> 0: table entries (queries, or pinyin readings levels) per pass.</summary>
     public const int EntriesPerTablePartition = 50_000;
 
+    /// <summary>
+    /// N of a partitioned build (<c>--partition I/N</c>, 1 to <see cref="Storage.IndexSlices.MaxCount"/>): the build
+    /// writes slice <see cref="SliceIndex"/> of N (<see cref="TableSlicing"/>); 0: the whole index.
+    /// </summary>
+    public int SliceCount { get; init; }
+
+    /// <summary>I of a partitioned build: the slice written, 0 to <see cref="SliceCount"/> - 1.</summary>
+    public int SliceIndex { get; init; }
+
+    /// <summary>A partitioned build: the identity of its input (a hash of its bytes), part of every slice's build identity.</summary>
+    public ulong InputIdentity { get; init; }
+
     /// <summary>The operator lists: blacklist, whitelist (pins) and external result counts.</summary>
     public HygieneLists Lists { get; init; } = HygieneLists.Empty;
 
@@ -263,6 +275,11 @@ public sealed record BuildOptions
         if (TablePartitions is < 0 or > MaxTablePartitions)
         {
             problems.Add($"table partitions must be between 0 and {MaxTablePartitions} (got {TablePartitions}).");
+        }
+
+        if (SliceCount is < 0 or > Storage.IndexSlices.MaxCount || SliceIndex < 0 || SliceIndex >= Math.Max(1, SliceCount))
+        {
+            problems.Add($"--partition must be I/N with N from 1 to {Storage.IndexSlices.MaxCount} and I from 0 to N-1 (got {SliceIndex}/{SliceCount}).");
         }
 
         if (MaxVocabulary is < 0 or > MaxVocabularyLimit)

@@ -25,17 +25,18 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// </summary>
     public int Write(CompletionTable table, int[] order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
     {
-        var partitions = options.TablePartitions > 0
+        var partitions = TableSlicing.Passes(options, options.TablePartitions > 0
             ? options.TablePartitions
-            : Math.Clamp((order.Length + BuildOptions.EntriesPerTablePartition - 1) / BuildOptions.EntriesPerTablePartition, 1, BuildOptions.MaxTablePartitions);
+            : Math.Clamp((order.Length + BuildOptions.EntriesPerTablePartition - 1) / BuildOptions.EntriesPerTablePartition, 1, BuildOptions.MaxTablePartitions));
         if (partitions == 1)
         {
             return WritePartition(table, order, completions, keysOf, new TablePartition(0, 1), head: null);
         }
 
-        // The one-rune keys first, over every entry; their nodes stay for the two-rune keys' parents.
+        // The one-rune keys first, over every entry; their nodes stay for the two-rune keys' parents (in every slice of
+        // a partitioned build, which writes them in slice 0 only).
         var head = new Dictionary<string, TableNode>(StringComparer.Ordinal);
-        var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, keep: head);
+        var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, keep: head, emit: TableSlicing.WritesShared(options));
 
         // Each entry goes once, in order, to the passes its key sources fall in, so a pass visits only its own
         // entries instead of every entry: linear in the entries, not in entries × passes.
@@ -50,7 +51,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             foreach (var (source, start) in sources)
             {
                 var p = TablePartition.Of(source, start, partitions);
-                if (p >= 0 && seenIn[p] != e)
+                if (p >= 0 && seenIn[p] != e && TableSlicing.WritesPass(options, p))
                 {
                     seenIn[p] = e;
                     (passes[p] ??= []).Add(e);
@@ -73,9 +74,10 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
     /// <summary>
     /// One pass of <see cref="Write"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
-    /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped.
+    /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped;
+    /// <paramref name="emit"/>: false to build the nodes without writing them (the head pass in slices other than 0).
     /// </summary>
-    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
+    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null, bool emit = true)
     {
         var nodes = keep ?? new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -94,6 +96,11 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
         if (!options.PruneCompleteNodes)
         {
+            if (!emit)
+            {
+                return 0;
+            }
+
             foreach (var (key, node) in nodes)
             {
                 Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
@@ -131,8 +138,11 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             }
 
             node.WrittenAncestor = node;
-            Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
-            written++;
+            if (emit)
+            {
+                Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+                written++;
+            }
         }
 
         return written;

@@ -19,16 +19,33 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 
     public BuildSummary Summary { get; private set; } = new();
 
-    /// <summary>Builds every output, handing each record to the sink (in no particular order).</summary>
+    /// <summary>
+    /// Of a slice of a partitioned build: the hash of the kept queries in ranking order and their completions, what every
+    /// slice must compute alike (<see cref="SliceIdentity"/>); 0 otherwise.
+    /// </summary>
+    public ulong SliceContent { get; private set; }
+
+    /// <summary>
+    /// Builds every output, handing each record to the sink (in no particular order). A slice other than 0 of a
+    /// partitioned build computes only what its completion-table passes need (<see cref="TableSlicing"/>).
+    /// </summary>
     public void Build()
     {
+        var shared = TableSlicing.WritesShared(options);
         var (kept, keptIndex, summary) = Timed("hygiene", () => QueryHygiene.Apply(agg, options, Summary));
         Summary = summary;
         var topCategories = Timed("categories", () => QueryRecords.TopCategories(agg, kept, keptIndex, options));
-        Timed("q:", () => QueryRecords.Write(kept, topCategories, Add));
-        var (folds, foldChunks) = Timed("nd:", () => SpacingFoldsWriter.Write(kept, topCategories, options, Add));
+
+        // Writing the q: records also sets each query's category hint, which its completion carries.
+        Timed("q:", () => QueryRecords.Write(kept, topCategories, shared ? Add : static (_, _) => { }));
+        var (folds, foldChunks) = shared ? Timed("nd:", () => SpacingFoldsWriter.Write(kept, topCategories, options, Add)) : default;
         var order = Timed("order", () => QueryRecords.RankingOrder(kept));
         var completions = Timed("completions", () => QueryRecords.Completions(kept, topCategories));
+        if (options.SliceCount > 0)
+        {
+            SliceContent = SliceIdentity.OfCompletions(order, completions);
+        }
+
         var tables = new CompletionTableWriter(options, Add);
         var maxPrefix = options.MaxPrefixLength;
         var prefixNodes = Timed("p:", () => tables.Write(
@@ -62,6 +79,30 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                     }
                 }))
             : 0;
+        Summary = Summary with
+        {
+            QueriesKept = kept.Length,
+            PrefixNodes = prefixNodes,
+            PinyinQueries = pinyin.Queries,
+            PinyinFullNodes = pinyin.Full,
+            PinyinInitialsNodes = pinyin.Initials,
+            InfixNodes = infixNodes,
+            SpacingFolds = folds?.Folds.Count ?? 0,
+            SpacingFoldChunks = foldChunks,
+            SpacingPairs = folds?.Pairs ?? 0,
+            SpacingRefused = folds?.Refused ?? 0,
+            SpacingUnknown = folds?.Unknown ?? 0,
+            OutputPhaseSeconds = _phases,
+        };
+        if (shared)
+        {
+            WriteLists(kept, keptIndex, order, topCategories);
+        }
+    }
+
+    /// <summary>The records that are not query stats or completion-table nodes: vocabulary, q2q, Discover, i2q, refinements, corrections, hot, trending and pins.</summary>
+    private void WriteLists(KeptQuery[] kept, int[] keptIndex, int[] order, List<CategoryShare>?[] topCategories)
+    {
         var vocabulary = Timed("v:", () => VocabularyWriter.Write(kept, order, options, Add));
         var q2q = Timed("q2q", () => RelatedQueriesWriter.Lists(agg, keptIndex, options));
         var (relatedLists, relatedPairs) = Timed("r:", () => RelatedQueriesWriter.Write(q2q, agg, Add));
@@ -79,12 +120,6 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 
         Summary = Summary with
         {
-            QueriesKept = kept.Length,
-            PrefixNodes = prefixNodes,
-            PinyinQueries = pinyin.Queries,
-            PinyinFullNodes = pinyin.Full,
-            PinyinInitialsNodes = pinyin.Initials,
-            InfixNodes = infixNodes,
             VocabularySize = vocabulary.Size,
             VocabularyChunks = vocabulary.Chunks,
             RelatedLists = relatedLists,
@@ -94,14 +129,8 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             ItemLists = itemLists,
             RefinementLists = refinementLists,
             CorrectionPairs = correctionPairs,
-            SpacingFolds = folds.Folds.Count,
-            SpacingFoldChunks = foldChunks,
-            SpacingPairs = folds.Pairs,
-            SpacingRefused = folds.Refused,
-            SpacingUnknown = folds.Unknown,
             HotLists = hotLists,
             TrendingLists = trendingLists,
-            OutputPhaseSeconds = _phases,
         };
     }
 

@@ -31,7 +31,8 @@ internal sealed class BuildCommand
         var noPrune = new Option<bool>("--no-prune") { Description = "Write every completion-table node, also those below a complete node (at most top-K matches) that servers can filter from it." };
         var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table after the head pass of one-rune keys (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
         var tableThreads = new Option<int>("--table-threads") { Description = "Completion-table passes built at once, one per thread (more memory: that many passes' nodes); the output does not depend on it.", DefaultValueFactory = _ => defaults.TableThreads };
-        var output = new Option<string>("--output") { Description = "The index file (.qrx) to write.", Required = true };
+        var output = new Option<string>("--output") { Description = "The index file (.qrx) to write (with --partition: the slice file).", Required = true };
+        var partition = PartitionOption.Create();
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };
         var misspellingRatio = new Option<double>("--misspelling-ratio") { Description = "Leave out a query that is a typo of a query searched this many times as often (letters of its words, hanzi of the same reading, spaces moved; any one edit where its searches failed; never digits or sizes): its misspelling. 0: off.", DefaultValueFactory = _ => defaults.MisspellingRatio };
         var spacingFoldAgreement = new Option<double>("--spacing-fold-agreement") { Description = "Show two queries that differ only by the spacing between letters (\"smart watch\", \"smartwatch\") as one when their click categories agree at least this much (0-1: the sum of the smaller shares); above 1: never.", DefaultValueFactory = _ => defaults.SpacingFoldAgreement };
@@ -59,7 +60,7 @@ internal sealed class BuildCommand
         var command = new Command("build", "Build an index file from JSONL events.")
         {
             input, aggregates, queries, zipf, seed, output, minCount, misspellingRatio, spacingFoldAgreement, correctionMinSessions, minUsers, topK, maxPrefix, version, trendSmoothing, q2qMinSupport, q2qTop, i2qTop, refineTop, coClickTop, sharedWordsTop, relatedFillTo, hotTop, zeroShare, numericDigits, blacklist, whitelist, resultCounts,
-            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions, tableThreads,
+            noPinyin, pinyinVariants, pinyinSecondaryWeight, maxPinyinPrefix, noInfix, maxInfixPrefix, minLatinInfix, vocabularyMax, noPrune, model, force, tablePartitions, tableThreads, partition,
         };
         foreach (var option in aggregation.All)
         {
@@ -91,6 +92,7 @@ internal sealed class BuildCommand
                 throw new CliUserException($"{shaping} shapes the aggregate tables: give it to indexer aggregate (a build from --aggregates takes it from their meta table).");
             }
 
+            var slice = PartitionOption.Parse(parseResult.GetValue(partition));
             var modelPath = parseResult.GetValue(model);
             var modelPackage = modelPath is null ? null : ModelPackageReader.Read(modelPath, parseResult.GetValue(force), context.Error);
             var minCountGiven = parseResult.GetResult(minCount) is { Implicit: false };
@@ -136,6 +138,8 @@ internal sealed class BuildCommand
                     PruneCompleteNodes = !parseResult.GetValue(noPrune),
                     TablePartitions = parseResult.GetValue(tablePartitions),
                     TableThreads = parseResult.GetValue(tableThreads),
+                    SliceIndex = slice?.Index ?? 0,
+                    SliceCount = slice?.Count ?? 0,
                     RankingModel = modelPackage,
                 }),
                 cancellationToken));
@@ -165,6 +169,11 @@ internal sealed class BuildCommand
         if (source.Aggregates is null && !File.Exists(input))
         {
             throw new CliUserException($"input file not found: {input}");
+        }
+
+        if (options.SliceCount > 0)
+        {
+            options = options with { InputIdentity = SliceIdentity.OfInput(input) };
         }
 
         long badLines = 0;
@@ -264,6 +273,7 @@ internal sealed class BuildCommand
             ("aggregation rate (events/s)", N((long)eventsPerSecond)),
             ("time: whole build incl. file write (s)", buildSeconds.ToString("F2", CultureInfo.InvariantCulture)),
             ("version", s.Version),
+            .. SliceRows(options),
             ("ranking model", options.RankingModel is { } m ? $"{m.ModelVersion} ({N(m.Onnx.Length)} bytes)" : "(none)"),
             ("checksum", s.Checksum.ToString("x16", CultureInfo.InvariantCulture)),
             ("output", output),
@@ -286,6 +296,14 @@ internal sealed class BuildCommand
         catch (InvalidDataException ex)
         {
             throw new CliUserException(ex.Message);
+        }
+    }
+
+    private static IEnumerable<(string Name, string Value)> SliceRows(BuildOptions options)
+    {
+        if (options.SliceCount > 0)
+        {
+            yield return ("slice", $"{Storage.IndexSlices.Name(options.SliceIndex, options.SliceCount)} (records of the table passes p with p mod {options.SliceCount} = {options.SliceIndex}{(options.SliceIndex == 0 ? ", the head passes and every other record" : string.Empty)})");
         }
     }
 

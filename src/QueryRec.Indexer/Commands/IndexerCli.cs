@@ -90,6 +90,7 @@ public static class IndexerCli
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(AggregateCommand.Create(context));
         root.Subcommands.Add(BuildCommand.Create(context));
+        root.Subcommands.Add(AssembleCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));

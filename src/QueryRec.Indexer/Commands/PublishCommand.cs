@@ -4,12 +4,17 @@ using QueryRec.Storage.Redis;
 
 namespace QueryRec.Indexer.Commands;
 
-/// <summary><c>publish</c>: publishes an index file to Redis as a new version.</summary>
+/// <summary>
+/// <c>publish</c>: publishes an index file, or the assembled slices of a partitioned build, to Redis as a new version.
+/// The slices are all read and verified before anything is written to Redis.
+/// </summary>
 internal sealed class PublishCommand
 {
     public static Command Create(CliContext context)
     {
-        var index = new Option<string>("--index") { Description = "The index file (.qrx) to publish.", Required = true };
+        var index = new Option<string?>("--index") { Description = "The index file (.qrx) to publish (or give --slices)." };
+        var slices = SlicesOptions.Directory();
+        var wait = SlicesOptions.Wait();
         var redis = new RedisAdminOptions();
         var retain = new Option<int>("--retain") { Description = "Versions kept for rollback (the active one included).", DefaultValueFactory = _ => 3 };
         var batchSize = new Option<int>("--batch-size")
@@ -27,7 +32,7 @@ internal sealed class PublishCommand
             Description = "Brotli quality of the packed buckets (0..11): lower publishes faster and takes a little more Redis memory.",
             DefaultValueFactory = _ => new RedisIndexOptions().CompressionQuality,
         };
-        var command = new Command("publish", "Publish an index file to Redis and make it active.") { index };
+        var command = new Command("publish", "Publish an index file (or the slices of a partitioned build) to Redis and make it active.") { index, slices, wait };
         redis.AddTo(command);
         command.Options.Add(retain);
         command.Options.Add(batchSize);
@@ -35,7 +40,7 @@ internal sealed class PublishCommand
         command.Options.Add(quality);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             context,
-            parseResult.GetRequiredValue(index),
+            new PublishSource(parseResult.GetValue(index), parseResult.GetValue(slices), parseResult.GetValue(wait), parseResult.GetResult(wait) is { Implicit: false }),
             parseResult.GetRequiredValue(redis.Redis),
             parseResult.GetRequiredValue(redis.KeyPrefix),
             parseResult.GetValue(retain),
@@ -46,11 +51,13 @@ internal sealed class PublishCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(CliContext context, string indexPath, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, int compressionQuality, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, PublishSource source, string redis, string keyPrefix, int retain, int batchSize, int bucketBytes, int compressionQuality, CancellationToken cancellationToken)
     {
         var options = RedisAdmin.ValidateOptions(keyPrefix, retain, batchSize, bucketBytes, compressionQuality);
         var phases = new PhaseTimer(context.Time);
-        using var file = IndexerCli.OpenIndexFile(indexPath);
+        // An index file, or the slices assembled as they are read (all of them verified first).
+        var (file, slices) = await source.OpenAsync(context, cancellationToken);
+        using var reader = file;
         var version = file.Manifest.Version;
         phases.Enter("read");
         await using var admin = await context.AdminFactory(redis, options, context.Time);
@@ -72,15 +79,17 @@ internal sealed class PublishCommand
         {
             throw new CliUserException($"cannot publish {version}: {IndexerCli.FirstLine(ex.Message)}");
         }
-        catch (InvalidDataException ex) when (file.IsInvalid)
+        catch (InvalidDataException ex) when (file.IsInvalid || slices?.IsInvalid == true)
         {
-            throw new CliUserException($"{indexPath} is not a valid index file: {IndexerCli.FirstLine(ex.Message)} Nothing was published; the active version is unchanged.");
+            var what = slices is null ? $"{source.Index} is not a valid index file" : $"{source.Name} do not make a valid index";
+            throw new CliUserException($"{what}: {IndexerCli.FirstLine(ex.Message)} Nothing was published; the active version is unchanged.");
         }
 
         context.Summary("publish", [
             ("version", result.Version),
             ("previous version", result.PreviousVersion ?? "(none)"),
             ("records written", BuildCommand.N(result.RecordsWritten)),
+            ("source", slices is null ? source.Name : $"{slices.Count} slices in {source.Slices}"),
             ("deleted versions", result.DeletedVersions.Count == 0 ? "(none)" : string.Join(", ", result.DeletedVersions)),
             ("redis", redis),
             ("key prefix", options.KeyPrefix),

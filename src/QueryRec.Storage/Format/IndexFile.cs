@@ -69,6 +69,11 @@ public static class IndexFile
         try
         {
             var manifest = IndexManifest.Parser.ParseDelimitedFrom(stream);
+            if (manifest.Slice is { } slice)
+            {
+                throw new InvalidDataException("The index file " + IndexSlices.NotWholeMessage(slice) + ".");
+            }
+
             if (manifest.TotalRecords is < 0 or > int.MaxValue)
             {
                 throw new InvalidDataException($"Index file declares {manifest.TotalRecords} records.");

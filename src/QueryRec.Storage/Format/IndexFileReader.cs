@@ -41,6 +41,12 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
     /// <param name="leaveOpen">Whether disposing the reader leaves the stream open.</param>
     /// <exception cref="InvalidDataException">The header or the manifest is missing, truncated or of another format.</exception>
     public IndexFileReader(Stream stream, string name = "the index file", bool leaveOpen = false)
+        : this(stream, name, leaveOpen, slice: false)
+    {
+    }
+
+    /// <summary>Opens a reader; <paramref name="slice"/>: the file must be one slice of a partitioned build, else a whole index.</summary>
+    internal IndexFileReader(Stream stream, string name, bool leaveOpen, bool slice)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _input = new IndexFileInput(stream, leaveOpen);
@@ -49,6 +55,10 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
         try
         {
             Manifest = ReadHeaderAndManifest();
+            if (slice != (Manifest.Slice is not null))
+            {
+                throw Error(slice ? "is a whole index, not a slice of a partitioned build" : IndexSlices.NotWholeMessage(Manifest.Slice!));
+            }
         }
         catch
         {
@@ -77,7 +87,10 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
 
     /// <summary>Opens an index file for one sequential pass.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid index file.</exception>
-    public static IndexFileReader Open(string path)
+    public static IndexFileReader Open(string path) => Open(path, path, slice: false);
+
+    /// <summary>Opens one slice of a partitioned build for one sequential pass; errors name the file <paramref name="name"/>.</summary>
+    internal static IndexFileReader Open(string path, string name, bool slice)
     {
         var stream = new FileStream(path, new FileStreamOptions
         {
@@ -87,7 +100,7 @@ public sealed class IndexFileReader : IDisposable, IIndexRecordSource
             BufferSize = 0, // the reader buffers itself
             Options = FileOptions.SequentialScan,
         });
-        return new IndexFileReader(stream, path);
+        return new IndexFileReader(stream, name, leaveOpen: false, slice);
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ internal sealed class IndexFileVerifier(Func<string, InvalidDataException> error
 {
     private readonly XxHash64 _hash = new();
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly List<string> _kindOrder = []; // kinds in key order, as IndexBuild.Create counts them
     private byte[] _previousKey = new byte[256];
     private int _previousKeyLength = -1;
     private byte[] _kind = new byte[16];
@@ -99,6 +100,13 @@ internal sealed class IndexFileVerifier(Func<string, InvalidDataException> error
         }
     }
 
+    /// <summary>After the last record: the checksum and the counts per kind, the kinds in key order.</summary>
+    public (ulong Checksum, List<KeyValuePair<string, long>> Counts) Totals()
+    {
+        FlushKindCount();
+        return (_hash.GetCurrentHashAsUInt64(), [.. _kindOrder.Select(k => KeyValuePair.Create(k, _counts[k]))]);
+    }
+
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Adds the current run of records of one kind to that kind's count.</summary>
@@ -106,6 +114,11 @@ internal sealed class IndexFileVerifier(Func<string, InvalidDataException> error
     {
         if (_kindCount > 0)
         {
+            if (!_counts.ContainsKey(KindName))
+            {
+                _kindOrder.Add(KindName);
+            }
+
             _counts[KindName] = _counts.GetValueOrDefault(KindName) + _kindCount;
             _kindCount = 0;
         }

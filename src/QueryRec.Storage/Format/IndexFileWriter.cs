@@ -73,9 +73,13 @@ public sealed class IndexFileWriter : IDisposable
     /// Merges the runs and writes the file: <paramref name="versionOfChecksum"/> names the version from the content
     /// checksum (<see cref="IndexBuild.ComputeChecksum"/>).
     /// </summary>
+    /// <param name="versionOfChecksum">Names the version from the content checksum.</param>
+    /// <param name="createdAt">The creation time.</param>
+    /// <param name="description">The manifest's description.</param>
+    /// <param name="slice">Set for one slice of a partitioned build (<see cref="IndexSlice"/>).</param>
     /// <returns>The manifest written.</returns>
     /// <exception cref="ArgumentException">Duplicate keys, or an invalid version.</exception>
-    public IndexManifest Complete(Func<ulong, string> versionOfChecksum, DateTimeOffset createdAt, string description)
+    public IndexManifest Complete(Func<ulong, string> versionOfChecksum, DateTimeOffset createdAt, string description, IndexSlice? slice = null)
     {
         ArgumentNullException.ThrowIfNull(versionOfChecksum);
         ObjectDisposedException.ThrowIf(_completed, this);
@@ -92,6 +96,7 @@ public sealed class IndexFileWriter : IDisposable
             FormatVersion = IndexBuild.FormatVersion,
             CreatedUnixMs = createdAt.ToUnixTimeMilliseconds(),
             Description = description ?? string.Empty,
+            Slice = slice,
         };
         var hash = new XxHash64();
         long total = 0;

@@ -24,6 +24,8 @@ public sealed class ChartTemplateTests
         ["serviceaccount.yaml"] = ("v1", "ServiceAccount"),
         ["hpa.yaml"] = ("autoscaling/v2", "HorizontalPodAutoscaler"),
         ["pdb.yaml"] = ("policy/v1", "PodDisruptionBudget"),
+        ["job-build-slices.yaml"] = ("batch/v1", "Job"),
+        ["job-publish-slices.yaml"] = ("batch/v1", "Job"),
         ["tests/test-connection.yaml"] = ("v1", "Pod"),
     };
 

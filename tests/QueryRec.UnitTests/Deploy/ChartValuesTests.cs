@@ -65,6 +65,13 @@ public sealed class ChartValuesTests
     [InlineData("podDisruptionBudget: {maxUnavailable: \"150%\"}", "/podDisruptionBudget/maxUnavailable", "pattern")]
     [InlineData("experiments: {flags: {Layers: [{Name: ranker, Arms: [{Name: a, Share: 101}]}]}}", "/experiments/flags/Layers/0/Arms/0/Share", "maximum")]
     [InlineData("experiments: {flags: {layers: []}}", "/experiments/flags/layers", "false")]
+    [InlineData("partitionedBuild: {slices: 65}", "/partitionedBuild/slices", "maximum")]
+    [InlineData("partitionedBuild: {slices: 0}", "/partitionedBuild/slices", "minimum")]
+    [InlineData("partitionedBuild: {runId: Nightly_1}", "/partitionedBuild/runId", "pattern")]
+    [InlineData("partitionedBuild: {runId: a-run-id-longer-than-twenty}", "/partitionedBuild/runId", "pattern")]
+    [InlineData("partitionedBuild: {publishWait: 2h}", "/partitionedBuild/publishWait", "pattern")]
+    [InlineData("partitionedBuild: {slicesDir: data/slices}", "/partitionedBuild/slicesDir", "pattern")]
+    [InlineData("partitionedBuild: {resources: {requests: {gpu: 1}}}", "/partitionedBuild/resources/requests/gpu", "false")]
     public void Schema_RefusesBadValues_AtTheirPath(string overrideYaml, string path, string keyword)
     {
         var values = DeployFiles.Merge(Defaults, DeployFiles.YamlObject(overrideYaml));

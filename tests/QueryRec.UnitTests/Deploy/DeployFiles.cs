@@ -141,6 +141,24 @@ internal static partial class DeployFiles
         return string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// <see cref="StaticYaml"/> with the value references rendered: an inline action that is only <c>.Values.a.b</c>,
+    /// optionally piped to <c>quote</c>, becomes that value of <paramref name="values"/> (quoted as Helm quotes it);
+    /// other inline actions become the placeholder, and lines holding only actions (if, range, end) are dropped, so
+    /// conditional blocks are kept and a range body appears once.
+    /// </summary>
+    public static string RenderValues(string template, JsonObject values)
+        => StaticYaml(ValueAction().Replace(template, m =>
+        {
+            if (!TryGet(values, m.Groups[1].Value, out var node) || node is JsonObject or JsonArray)
+            {
+                return m.Value;
+            }
+
+            var text = node is null ? string.Empty : node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+            return m.Groups[2].Success ? JsonSerializer.Serialize(text) : text;
+        }));
+
     /// <summary>What an inline action becomes in <see cref="StaticYaml"/>.</summary>
     public const string Placeholder = "x0";
 
@@ -198,6 +216,9 @@ internal static partial class DeployFiles
 
     [GeneratedRegex(@"\{\{.*?\}\}")]
     private static partial Regex Action();
+
+    [GeneratedRegex(@"\{\{-?\s*\.Values\.([A-Za-z0-9_.]+)\s*(\|\s*quote\s*)?-?\}\}")]
+    private static partial Regex ValueAction();
 
     [GeneratedRegex(@"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")]
     private static partial Regex ValuesReference();
