@@ -197,6 +197,17 @@ echo "==> history of $users signed-in load users"
 node "$here/driver.mjs" --url "${api_url[main]}" --path "$service/ReportEvents" --frames "$work/history.frames" \
   --requests "$users" --concurrency 4 --connections 1 --duration 60 >/dev/null \
   || { echo "FAILED: reporting the load users' history" >&2; exit 1; }
+# Each API process of the embedded store keeps its own real-time signals: the uncached one gets what the main one
+# gets before the runs (the history, and every report body once, whose searches feed trending), so that Suggest with
+# the cache off recalls from the same state as on Redis, where both processes share it.
+if [[ "$store" == embedded && -n "${api_url[uncached]:-}" ]]; then
+  for frames in history report; do
+    [[ -f "$work/$frames.frames" ]] || continue
+    node "$here/driver.mjs" --url "${api_url[uncached]}" --path "$service/ReportEvents" --frames "$work/$frames.frames" \
+      --requests "$(ls "$work/bodies-$frames" | wc -l)" --concurrency 8 --connections 1 --duration 300 >/dev/null \
+      || { echo "FAILED: reporting the $frames events to the uncached API" >&2; exit 1; }
+  done
+fi
 
 # ---- grpc-status check on a sample of each case (h2load counts any HTTP 200 as a success, and h2load -v does not
 # print trailers, so the check reads the trailers with the Node driver, over the same bodies) -------------------------
