@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 
 namespace QueryRec.Indexer.Build;
 
 /// <summary>Writes the completion tables (p:, py:, pi:, x:) from their entries in ranking order and each entry's keys.</summary>
-internal sealed class CompletionTableWriter(BuildOptions options, Action<string, IMessage> add)
+internal sealed class CompletionTableWriter(BuildOptions options, Action<string, byte[]> add)
 {
     private readonly Lock _gate = new();
 
@@ -23,7 +22,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// falls in its partition: a key and its parent share their first rune, so each pass is self-contained and the
     /// records are the same whatever the number of passes (the index sorts them by key).
     /// </summary>
-    public int Write(CompletionTable table, int[] order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
+    public int Write(CompletionTable table, int[] order, ICompletionEntries completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
     {
         var partitions = options.TablePartitions > 0
             ? options.TablePartitions
@@ -75,7 +74,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// One pass of <see cref="Write"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
     /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped.
     /// </summary>
-    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
+    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
     {
         var nodes = keep ?? new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -96,7 +95,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         {
             foreach (var (key, node) in nodes)
             {
-                Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+                Emit(IndexKeys.Completions(table, key), PrefixNodeBytes.Write(node.Entries, completions));
             }
 
             return nodes.Count;
@@ -131,18 +130,15 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             }
 
             node.WrittenAncestor = node;
-            Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+            Emit(IndexKeys.Completions(table, key), PrefixNodeBytes.Write(node.Entries, completions));
             written++;
         }
 
         return written;
     }
 
-    /// <summary>
-    /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
-    /// holds, same scores, same order: what a server gets by filtering the ancestor.
-    /// </summary>
-    private void Emit(string key, PrefixNode node)
+    /// <summary>Hands a node's record (the serialized <see cref="QueryRec.Storage.V1.PrefixNode"/>) to the sink; passes may run at once.</summary>
+    private void Emit(string key, byte[] node)
     {
         lock (_gate)
         {
@@ -150,16 +146,21 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         }
     }
 
-    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Func<int, Completion> completions)
+    /// <summary>
+    /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
+    /// holds, same scores, same order: what a server gets by filtering the ancestor (same query, same text).
+    /// </summary>
+
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, ICompletionEntries completions)
     {
         var next = 0;
         for (var a = 0; a < ancestor.Count; a++)
         {
-            var completion = completions(ancestor.Top[a]);
+            var query = completions.QueryOf(ancestor.Top[a]);
             var held = false;
             for (var m = 0; m < node.Count; m++)
             {
-                if (string.Equals(completions(node.Top[m]).Text, completion.Text, StringComparison.Ordinal))
+                if (completions.QueryOf(node.Top[m]) == query)
                 {
                     held = true;
                     break;
@@ -176,8 +177,8 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
                 return false;
             }
 
-            var mine = completions(node.Top[next]);
-            if (!string.Equals(mine.Text, completion.Text, StringComparison.Ordinal) || mine.Score != completion.Score)
+            var mine = node.Top[next];
+            if (completions.QueryOf(mine) != query || completions.ScoreOf(mine) != completions.ScoreOf(ancestor.Top[a]))
             {
                 return false;
             }
@@ -190,7 +191,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
     /// <summary>
     /// A completion-table node being built: the number of entries that reach its key and the first K of them in
-    /// ranking order, as indices into the table's completions (the <see cref="PrefixNode"/> is made when written).
+    /// ranking order, as indices into the table's completions (the node's record is put together when written, <see cref="PrefixNodeBytes"/>).
     /// </summary>
     private sealed class TableNode
     {
@@ -224,15 +225,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             Top[Count++] = entry;
         }
 
-        public PrefixNode ToPrefixNode(Func<int, Completion> completions)
-        {
-            var node = new PrefixNode();
-            for (var i = 0; i < Count; i++)
-            {
-                node.Completions.Add(completions(Top[i]));
-            }
-
-            return node;
-        }
+        /// <summary>The entries the node's record holds, in order.</summary>
+        public ReadOnlySpan<int> Entries => Top.AsSpan(0, Count);
     }
 }

@@ -28,13 +28,13 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         Timed("q:", () => QueryRecords.Write(kept, topCategories, Add));
         var (folds, foldChunks) = Timed("nd:", () => SpacingFoldsWriter.Write(kept, topCategories, options, Add));
         var order = Timed("order", () => QueryRecords.RankingOrder(kept));
-        var completions = Timed("completions", () => QueryRecords.Completions(kept, topCategories));
-        var tables = new CompletionTableWriter(options, Add);
+        var completions = Timed("completions", () => CompletionArena.Build(kept, topCategories));
+        var tables = new CompletionTableWriter(options, (key, node) => sink(new IndexRecord(key, node)));
         var maxPrefix = options.MaxPrefixLength;
         var prefixNodes = Timed("p:", () => tables.Write(
             CompletionTable.Prefix,
             order,
-            k => completions[k],
+            completions,
             (k, partition, keys) =>
             {
                 var text = kept[k].Acc.Text;
@@ -51,7 +51,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             ? Timed("x:", () => tables.Write(
                 CompletionTable.Infix,
                 order,
-                k => completions[k],
+                completions,
                 (k, partition, keys) => InfixKeys(kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition),
                 (k, sources) =>
                 {
@@ -121,11 +121,11 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     });
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
-    private (int Full, int Initials, int Queries) WritePinyinTables(CompletionTableWriter tables, KeptQuery[] kept, int[] order, Completion[] completions)
+    private (int Full, int Initials, int Queries) WritePinyinTables(CompletionTableWriter tables, KeptQuery[] kept, int[] order, CompletionArena completions)
     {
         var entries = Timed("pinyin readings", () => new PinyinTableEntries(kept, order, completions, options));
-        var full = Timed("py:", () => tables.Write(CompletionTable.PinyinFull, entries.Order, entries.CompletionOf, (e, partition, keys) => entries.KeysOf(e, initialsTable: false, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: false, sources)));
-        var initials = Timed("pi:", () => tables.Write(CompletionTable.PinyinInitials, entries.Order, entries.CompletionOf, (e, partition, keys) => entries.KeysOf(e, initialsTable: true, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: true, sources)));
+        var full = Timed("py:", () => tables.Write(CompletionTable.PinyinFull, entries.Order, entries, (e, partition, keys) => entries.KeysOf(e, initialsTable: false, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: false, sources)));
+        var initials = Timed("pi:", () => tables.Write(CompletionTable.PinyinInitials, entries.Order, entries, (e, partition, keys) => entries.KeysOf(e, initialsTable: true, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: true, sources)));
         return (full, initials, entries.Queries);
     }
 
