@@ -22,7 +22,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// falls in its partition: a key and its parent share their first rune, so each pass is self-contained and the
     /// records are the same whatever the number of passes (the index sorts them by key).
     /// </summary>
-    public int Write(CompletionTable table, int[] order, ICompletionEntries completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
+    public int Write(CompletionTable table, int[] order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
     {
         var partitions = options.TablePartitions > 0
             ? options.TablePartitions
@@ -74,21 +74,15 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// One pass of <see cref="Write"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
     /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped.
     /// </summary>
-    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
+    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
     {
         var nodes = keep ?? new Dictionary<string, TableNode>(StringComparer.Ordinal);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
         var topK = options.TopK;
+        var keys = new PassKeys(nodes, topK);
         foreach (var k in order)
         {
-            keys.Clear();
+            keys.Entry = k;
             keysOf(k, partition, keys);
-            foreach (var key in keys)
-            {
-                ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(nodes, key, out _);
-                node ??= new TableNode();
-                node.Add(k, topK);
-            }
         }
 
         if (!options.PruneCompleteNodes)
@@ -207,8 +201,17 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         /// <summary>Pruning: the node itself when written, else the written ancestor a server filters for it.</summary>
         public TableNode? WrittenAncestor { get; set; }
 
+        /// <summary>The entry added last: an entry reaching the key again (another reading or word start) counts once.</summary>
+        private int _lastEntry = -1;
+
         public void Add(int entry, int topK)
         {
+            if (entry == _lastEntry)
+            {
+                return;
+            }
+
+            _lastEntry = entry;
             Matches++;
             if (Count >= topK)
             {
@@ -227,5 +230,21 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
         /// <summary>The entries the node's record holds, in order.</summary>
         public ReadOnlySpan<int> Entries => Top.AsSpan(0, Count);
+    }
+
+    /// <summary>One pass's nodes as the entries' keys reach them: a key seen before finds its node from the span.</summary>
+    private sealed class PassKeys(Dictionary<string, TableNode> nodes, int topK) : ITableKeys
+    {
+        private readonly Dictionary<string, TableNode>.AlternateLookup<ReadOnlySpan<char>> _nodes = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>The entry whose keys are being added.</summary>
+        public int Entry { get; set; }
+
+        public void Add(ReadOnlySpan<char> key)
+        {
+            ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, key, out _);
+            node ??= new TableNode();
+            node.Add(Entry, topK);
+        }
     }
 }

@@ -145,6 +145,11 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 
     /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of the full pinyin or of the initials of each reading.</summary>
     internal static void PinyinPrefixes(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, ICollection<string> keys, TablePartition partition = default)
+        => PinyinPrefixes(readings, initials, maxLength, new CollectedKeys(keys), partition);
+
+    /// <inheritdoc cref="PinyinPrefixes(IReadOnlyList{PinyinKey}?, bool, int, ICollection{string}, TablePartition)"/>
+    internal static void PinyinPrefixes<TKeys>(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, TKeys keys, TablePartition partition = default)
+        where TKeys : ITableKeys
     {
         if (readings is null)
         {
@@ -163,16 +168,23 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         }
     }
 
-    /// <summary>The prefixes of <paramref name="source"/> from <paramref name="minRunes"/> to <paramref name="maxRunes"/> runes that <paramref name="partition"/> holds.</summary>
-    private static void AddPrefixes(string source, int maxRunes, int minRunes, TablePartition partition, ICollection<string> keys)
+    /// <summary>
+    /// The prefixes of <paramref name="source"/> from <paramref name="minRunes"/> to <paramref name="maxRunes"/> runes
+    /// that <paramref name="partition"/> holds, stepping over runes as <see cref="QueryNormalizer.IndexedPrefixes"/> does.
+    /// </summary>
+    private static void AddPrefixes<TKeys>(ReadOnlySpan<char> source, int maxRunes, int minRunes, TablePartition partition, TKeys keys)
+        where TKeys : ITableKeys
     {
         var min = Math.Max(minRunes, partition.MinRunes);
+        var max = partition.MaxRunes(maxRunes);
         var runes = 0;
-        foreach (var prefix in QueryNormalizer.IndexedPrefixes(source, partition.MaxRunes(maxRunes)))
+        var index = 0;
+        while (index < source.Length && runes < max)
         {
+            index += char.IsHighSurrogate(source[index]) && index + 1 < source.Length ? 2 : 1;
             if (++runes >= min)
             {
-                keys.Add(prefix);
+                keys.Add(source[..index]);
             }
         }
     }
@@ -184,6 +196,11 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// (characters, no segmenter), and at a letter or digit right after a hanzi (script change).
     /// </summary>
     internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys, TablePartition partition = default)
+        => InfixKeys(text, maxRunes, minLatinRunes, new CollectedKeys(keys), partition);
+
+    /// <inheritdoc cref="InfixKeys(string, int, int, ICollection{string}, TablePartition)"/>
+    internal static void InfixKeys<TKeys>(string text, int maxRunes, int minLatinRunes, TKeys keys, TablePartition partition = default)
+        where TKeys : ITableKeys
     {
         foreach (var (index, han) in InfixWordStarts.Of(text))
         {
@@ -192,7 +209,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 continue;
             }
 
-            AddPrefixes(text[index..], maxRunes, han ? 1 : minLatinRunes, partition, keys);
+            AddPrefixes(text.AsSpan(index), maxRunes, han ? 1 : minLatinRunes, partition, keys);
         }
     }
 

@@ -117,7 +117,7 @@ internal sealed class PinyinTableEntries : ICompletionEntries
     }
 
     /// <summary>The keys of entry <paramref name="e"/> in <paramref name="partition"/>: those of its readings at its level that no reading of a lower level gave.</summary>
-    public void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
+    public void KeysOf(int e, bool initialsTable, TablePartition partition, ITableKeys keys)
     {
         var (kept, level, _) = _entries[e];
         var scratch = t_scratch ??= new Scratch();
@@ -136,10 +136,15 @@ internal sealed class PinyinTableEntries : ICompletionEntries
             }
         }
 
+        if (scratch.Below.Count == 0)
+        {
+            OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, keys, partition);
+            return;
+        }
+
         scratch.Lower.Clear();
         OutputBuilder.PinyinPrefixes(scratch.Below, initialsTable, _maxPrefixLength, scratch.Lower, partition);
-        OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, keys, partition);
-        keys.ExceptWith(scratch.Lower);
+        OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, new KeysNotIn(scratch.Lower, keys), partition);
     }
 
     /// <summary>The strings the keys of entry <paramref name="e"/> are cut from: its readings at its level.</summary>
@@ -166,5 +171,17 @@ internal sealed class PinyinTableEntries : ICompletionEntries
         public List<PinyinKey> AtLevel { get; } = [];
 
         public List<PinyinKey> Below { get; } = [];
+    }
+
+    /// <summary>The keys that a more likely reading of the same query did not give.</summary>
+    private readonly struct KeysNotIn(HashSet<string> lower, ITableKeys keys) : ITableKeys
+    {
+        public void Add(ReadOnlySpan<char> key)
+        {
+            if (!lower.GetAlternateLookup<ReadOnlySpan<char>>().Contains(key))
+            {
+                keys.Add(key);
+            }
+        }
     }
 }
