@@ -156,15 +156,26 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             return;
         }
 
-        foreach (var reading in readings)
+        for (var r = 0; r < readings.Count; r++)
         {
-            var source = initials ? reading.Initials : reading.Full;
+            var source = initials ? readings[r].Initials : readings[r].Full;
             if (!partition.Holds(source, 0))
             {
                 continue;
             }
 
-            AddPrefixes(source, maxLength, 1, partition, keys);
+            // Readings of a polyphone share their start: the prefixes an earlier reading gave are not listed again.
+            var shared = 0;
+            for (var earlier = 0; earlier < r; earlier++)
+            {
+                var other = initials ? readings[earlier].Initials : readings[earlier].Full;
+                if (partition.Holds(other, 0))
+                {
+                    shared = Math.Max(shared, source.AsSpan().CommonPrefixLength(other));
+                }
+            }
+
+            AddPrefixes(source, maxLength, 1, partition, keys, shared);
         }
     }
 
@@ -172,7 +183,8 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// The prefixes of <paramref name="source"/> from <paramref name="minRunes"/> to <paramref name="maxRunes"/> runes
     /// that <paramref name="partition"/> holds, stepping over runes as <see cref="QueryNormalizer.IndexedPrefixes"/> does.
     /// </summary>
-    private static void AddPrefixes<TKeys>(ReadOnlySpan<char> source, int maxRunes, int minRunes, TablePartition partition, TKeys keys)
+    /// <param name="listed">Leading chars whose prefixes were listed already (left out).</param>
+    private static void AddPrefixes<TKeys>(ReadOnlySpan<char> source, int maxRunes, int minRunes, TablePartition partition, TKeys keys, int listed = 0)
         where TKeys : ITableKeys
     {
         var min = Math.Max(minRunes, partition.MinRunes);
@@ -182,7 +194,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         while (index < source.Length && runes < max)
         {
             index += char.IsHighSurrogate(source[index]) && index + 1 < source.Length ? 2 : 1;
-            if (++runes >= min)
+            if (++runes >= min && index > listed)
             {
                 keys.Add(source[..index]);
             }
