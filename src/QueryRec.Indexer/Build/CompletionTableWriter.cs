@@ -34,7 +34,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
         // The one-rune keys first, over every entry; their nodes stay for the two-rune keys' parents.
         var head = new Dictionary<string, TableNode>(StringComparer.Ordinal);
-        var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, keep: head);
+        var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, head);
 
         // Each entry goes once, in order, to the passes its key sources fall in, so a pass visits only its own
         // entries instead of every entry: linear in the entries, not in entries × passes.
@@ -57,26 +57,36 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             }
         }
 
-        // The passes share only the head (read) and the sink (locked): any number may run at once.
-        Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads }, p =>
-        {
-            if (passes[p] is { } entries)
+        // The passes share only the head (read) and the sink (locked): any number may run at once. A thread's passes
+        // reuse one node table, cleared between them, rather than growing a new one each time.
+        Parallel.For(
+            0,
+            partitions,
+            new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads },
+            () => new Dictionary<string, TableNode>(StringComparer.Ordinal),
+            (p, _, nodes) =>
             {
-                passes[p] = null!;
-                Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head));
-            }
-        });
+                if (passes[p] is { } entries)
+                {
+                    passes[p] = null!;
+                    nodes.Clear();
+                    Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head, nodes));
+                }
+
+                return nodes;
+            },
+            static _ => { });
 
         return written;
     }
 
     /// <summary>
     /// One pass of <see cref="Write"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
-    /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped.
+    /// finds its parent; <paramref name="nodes"/>: where this pass puts its nodes (empty; the head pass's are kept).
     /// </summary>
-    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null)
+    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? nodes = null)
     {
-        var nodes = keep ?? new Dictionary<string, TableNode>(StringComparer.Ordinal);
+        nodes ??= new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var topK = options.TopK;
         var keys = new PassKeys(nodes, topK);
         foreach (var k in order)
@@ -96,23 +106,22 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         }
 
         // Shorter keys first, so that a key's parent already knows its nearest written ancestor.
-        var byLength = new List<List<string>>();
-        foreach (var key in nodes.Keys)
+        var byLength = new List<List<KeyValuePair<string, TableNode>>>();
+        foreach (var pair in nodes)
         {
-            while (byLength.Count <= key.Length)
+            while (byLength.Count <= pair.Key.Length)
             {
                 byLength.Add([]);
             }
 
-            byLength[key.Length].Add(key);
+            byLength[pair.Key.Length].Add(pair);
         }
 
         var written = 0;
         var inPass = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
         var inHead = head is null || ReferenceEquals(head, nodes) ? inPass : head.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var key in byLength.SelectMany(static l => l))
+        foreach (var (key, node) in byLength.SelectMany(static l => l))
         {
-            var node = nodes[key];
             var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
             if (key.Length > last
                 && (inPass.TryGetValue(key.AsSpan(0, key.Length - last), out var parent) || inHead.TryGetValue(key.AsSpan(0, key.Length - last), out parent))

@@ -156,26 +156,18 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             return;
         }
 
-        for (var r = 0; r < readings.Count; r++)
+        string? previous = null;
+        foreach (var reading in readings)
         {
-            var source = initials ? readings[r].Initials : readings[r].Full;
+            var source = initials ? reading.Initials : reading.Full;
             if (!partition.Holds(source, 0))
             {
                 continue;
             }
 
-            // Readings of a polyphone share their start: the prefixes an earlier reading gave are not listed again.
-            var shared = 0;
-            for (var earlier = 0; earlier < r; earlier++)
-            {
-                var other = initials ? readings[earlier].Initials : readings[earlier].Full;
-                if (partition.Holds(other, 0))
-                {
-                    shared = Math.Max(shared, source.AsSpan().CommonPrefixLength(other));
-                }
-            }
-
-            AddPrefixes(source, maxLength, 1, partition, keys, shared);
+            // Readings of a polyphone share their start: the prefixes the previous reading gave are not listed again.
+            AddPrefixes(source, maxLength, 1, partition, keys, previous is null ? 0 : source.AsSpan().CommonPrefixLength(previous));
+            previous = source;
         }
     }
 
