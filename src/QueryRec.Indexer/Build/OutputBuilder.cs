@@ -145,29 +145,29 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
 
     /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of the full pinyin or of the initials of each reading.</summary>
     internal static void PinyinPrefixes(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, ICollection<string> keys, TablePartition partition = default)
-        => PinyinPrefixes(readings, initials, maxLength, new CollectedKeys(keys), partition);
+    {
+        if (readings is not null)
+        {
+            PinyinPrefixes(PinyinReadingTexts.Of(readings, initials), 0, int.MaxValue, maxLength, new CollectedKeys(keys), partition);
+        }
+    }
 
-    /// <inheritdoc cref="PinyinPrefixes(IReadOnlyList{PinyinKey}?, bool, int, ICollection{string}, TablePartition)"/>
-    internal static void PinyinPrefixes<TKeys>(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, TKeys keys, TablePartition partition = default)
+    /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of each reading whose level is from <paramref name="minLevel"/> to <paramref name="maxLevel"/>.</summary>
+    internal static void PinyinPrefixes<TKeys>(PinyinReadingTexts readings, int minLevel, int maxLevel, int maxLength, TKeys keys, TablePartition partition)
         where TKeys : ITableKeys
     {
-        if (readings is null)
+        var previous = -1;
+        for (var r = 0; r < readings.Count; r++)
         {
-            return;
-        }
-
-        string? previous = null;
-        foreach (var reading in readings)
-        {
-            var source = initials ? reading.Initials : reading.Full;
-            if (!partition.Holds(source, 0))
+            var source = readings.Text(r);
+            if (readings.Level(r) < minLevel || readings.Level(r) > maxLevel || !partition.Holds(source, 0))
             {
                 continue;
             }
 
             // Readings of a polyphone share their start: the prefixes the previous reading gave are not listed again.
-            AddPrefixes(source, maxLength, 1, partition, keys, previous is null ? 0 : source.AsSpan().CommonPrefixLength(previous));
-            previous = source;
+            AddPrefixes(source, maxLength, 1, partition, keys, previous < 0 ? 0 : source.CommonPrefixLength(readings.Text(previous)));
+            previous = r;
         }
     }
 

@@ -83,4 +83,38 @@ internal readonly struct PackedPinyinKeys
             return text;
         }
     }
+
+    /// <summary>The readings' texts for one table (<paramref name="initials"/>: the initials, else the full pinyin) into <paramref name="texts"/> (cleared first).</summary>
+    public void Decode(bool initials, PinyinReadingTexts texts)
+    {
+        texts.Clear();
+        if (_unpacked is not null)
+        {
+            foreach (var reading in _unpacked)
+            {
+                texts.Add(reading.SecondaryReadings, initials ? reading.Initials : reading.Full);
+            }
+
+            return;
+        }
+
+        ReadOnlySpan<byte> span = _packed;
+        while (!span.IsEmpty)
+        {
+            var level = (int)Varint.Read(ref span);
+            var full = ReadBytes(ref span);
+            var initialsBytes = ReadBytes(ref span);
+            var bytes = initials ? initialsBytes : full;
+            var chars = texts.Reserve(level, Encoding.UTF8.GetCharCount(bytes));
+            Encoding.UTF8.GetChars(bytes, chars);
+        }
+
+        static ReadOnlySpan<byte> ReadBytes(ref ReadOnlySpan<byte> span)
+        {
+            var length = (int)Varint.Read(ref span);
+            var bytes = span[..length];
+            span = span[length..];
+            return bytes;
+        }
+    }
 }

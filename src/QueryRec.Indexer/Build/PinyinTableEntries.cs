@@ -121,30 +121,23 @@ internal sealed class PinyinTableEntries : ICompletionEntries
     {
         var (kept, level, _) = _entries[e];
         var scratch = t_scratch ??= new Scratch();
-        _readings[kept].Unpack(scratch.All, initialsTable);
-        scratch.AtLevel.Clear();
-        scratch.Below.Clear();
-        foreach (var reading in scratch.All)
+        var texts = scratch.Texts;
+        _readings[kept].Decode(initialsTable, texts);
+        var below = false;
+        for (var r = 0; r < texts.Count && !below; r++)
         {
-            if (reading.SecondaryReadings < level)
-            {
-                scratch.Below.Add(reading);
-            }
-            else if (reading.SecondaryReadings == level)
-            {
-                scratch.AtLevel.Add(reading);
-            }
+            below = texts.Level(r) < level;
         }
 
-        if (scratch.Below.Count == 0)
+        if (!below)
         {
-            OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, keys, partition);
+            OutputBuilder.PinyinPrefixes(texts, level, level, _maxPrefixLength, keys, partition);
             return;
         }
 
         scratch.Lower.Clear();
-        OutputBuilder.PinyinPrefixes(scratch.Below, initialsTable, _maxPrefixLength, scratch.Lower, partition);
-        OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, new KeysNotIn(scratch.Lower, keys), partition);
+        OutputBuilder.PinyinPrefixes(texts, 0, level - 1, _maxPrefixLength, new CollectedKeys(scratch.Lower), partition);
+        OutputBuilder.PinyinPrefixes(texts, level, level, _maxPrefixLength, new KeysNotIn(scratch.Lower, keys), partition);
     }
 
     /// <summary>The strings the keys of entry <paramref name="e"/> are cut from: its readings at its level.</summary>
@@ -168,9 +161,7 @@ internal sealed class PinyinTableEntries : ICompletionEntries
 
         public List<PinyinKey> All { get; } = [];
 
-        public List<PinyinKey> AtLevel { get; } = [];
-
-        public List<PinyinKey> Below { get; } = [];
+        public PinyinReadingTexts Texts { get; } = new();
     }
 
     /// <summary>The keys that a more likely reading of the same query did not give.</summary>
