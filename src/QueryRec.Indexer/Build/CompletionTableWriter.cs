@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
 
 namespace QueryRec.Indexer.Build;
 
 /// <summary>Writes the completion tables (p:, py:, pi:, x:) from their entries in ranking order and each entry's keys.</summary>
-internal sealed class CompletionTableWriter(BuildOptions options, Action<string, IMessage> add)
+internal sealed class CompletionTableWriter(BuildOptions options, Action<string, byte[]> add)
 {
     private readonly Lock _gate = new();
 
@@ -23,7 +22,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// falls in its partition: a key and its parent share their first rune, so each pass is self-contained and the
     /// records are the same whatever the number of passes (the index sorts them by key).
     /// </summary>
-    public int Write(CompletionTable table, int[] order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
+    public int Write(CompletionTable table, int[] order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, Action<int, List<(string Source, int Start)>> sourcesOf)
     {
         var partitions = TableSlicing.Passes(options, options.TablePartitions > 0
             ? options.TablePartitions
@@ -36,7 +35,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         // The one-rune keys first, over every entry; their nodes stay for the two-rune keys' parents (in every slice of
         // a partitioned build, which writes them in slice 0 only).
         var head = new Dictionary<string, TableNode>(StringComparer.Ordinal);
-        var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, keep: head, emit: TableSlicing.WritesShared(options));
+        var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, head, emit: TableSlicing.WritesShared(options));
 
         // Each entry goes once, in order, to the passes its key sources fall in, so a pass visits only its own
         // entries instead of every entry: linear in the entries, not in entries × passes.
@@ -59,39 +58,43 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             }
         }
 
-        // The passes share only the head (read) and the sink (locked): any number may run at once.
-        Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads }, p =>
-        {
-            if (passes[p] is { } entries)
+        // The passes share only the head (read) and the sink (locked): any number may run at once. A thread's passes
+        // reuse one node table, cleared between them, rather than growing a new one each time.
+        Parallel.For(
+            0,
+            partitions,
+            new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads },
+            () => new Dictionary<string, TableNode>(StringComparer.Ordinal),
+            (p, _, nodes) =>
             {
-                passes[p] = null!;
-                Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head));
-            }
-        });
+                if (passes[p] is { } entries)
+                {
+                    passes[p] = null!;
+                    nodes.Clear();
+                    Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head, nodes));
+                }
+
+                return nodes;
+            },
+            static _ => { });
 
         return written;
     }
 
     /// <summary>
     /// One pass of <see cref="Write"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
-    /// finds its parent; <paramref name="keep"/>: where this pass leaves its nodes (the head pass), else they are dropped;
+    /// finds its parent; <paramref name="nodes"/>: where this pass puts its nodes (empty; the head pass's are kept);
     /// <paramref name="emit"/>: false to build the nodes without writing them (the head pass in slices other than 0).
     /// </summary>
-    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, Func<int, Completion> completions, Action<int, TablePartition, HashSet<string>> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? keep = null, bool emit = true)
+    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? nodes = null, bool emit = true)
     {
-        var nodes = keep ?? new Dictionary<string, TableNode>(StringComparer.Ordinal);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        nodes ??= new Dictionary<string, TableNode>(StringComparer.Ordinal);
         var topK = options.TopK;
+        var keys = new PassKeys(nodes, topK);
         foreach (var k in order)
         {
-            keys.Clear();
+            keys.Entry = k;
             keysOf(k, partition, keys);
-            foreach (var key in keys)
-            {
-                ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(nodes, key, out _);
-                node ??= new TableNode();
-                node.Add(k, topK);
-            }
         }
 
         if (!options.PruneCompleteNodes)
@@ -103,30 +106,29 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
             foreach (var (key, node) in nodes)
             {
-                Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+                Emit(IndexKeys.Completions(table, key), PrefixNodeBytes.Write(node.Entries, completions));
             }
 
             return nodes.Count;
         }
 
         // Shorter keys first, so that a key's parent already knows its nearest written ancestor.
-        var byLength = new List<List<string>>();
-        foreach (var key in nodes.Keys)
+        var byLength = new List<List<KeyValuePair<string, TableNode>>>();
+        foreach (var pair in nodes)
         {
-            while (byLength.Count <= key.Length)
+            while (byLength.Count <= pair.Key.Length)
             {
                 byLength.Add([]);
             }
 
-            byLength[key.Length].Add(key);
+            byLength[pair.Key.Length].Add(pair);
         }
 
         var written = 0;
         var inPass = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
         var inHead = head is null || ReferenceEquals(head, nodes) ? inPass : head.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var key in byLength.SelectMany(static l => l))
+        foreach (var (key, node) in byLength.SelectMany(static l => l))
         {
-            var node = nodes[key];
             var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
             if (key.Length > last
                 && (inPass.TryGetValue(key.AsSpan(0, key.Length - last), out var parent) || inHead.TryGetValue(key.AsSpan(0, key.Length - last), out parent))
@@ -140,7 +142,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             node.WrittenAncestor = node;
             if (emit)
             {
-                Emit(IndexKeys.Completions(table, key), node.ToPrefixNode(completions));
+                Emit(IndexKeys.Completions(table, key), PrefixNodeBytes.Write(node.Entries, completions));
                 written++;
             }
         }
@@ -148,11 +150,8 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         return written;
     }
 
-    /// <summary>
-    /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
-    /// holds, same scores, same order: what a server gets by filtering the ancestor.
-    /// </summary>
-    private void Emit(string key, PrefixNode node)
+    /// <summary>Hands a node's record (the serialized <see cref="QueryRec.Storage.V1.PrefixNode"/>) to the sink; passes may run at once.</summary>
+    private void Emit(string key, byte[] node)
     {
         lock (_gate)
         {
@@ -160,16 +159,21 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         }
     }
 
-    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, Func<int, Completion> completions)
+    /// <summary>
+    /// True when <paramref name="node"/>, complete, is exactly <paramref name="ancestor"/>'s completions that it
+    /// holds, same scores, same order: what a server gets by filtering the ancestor (same query, same text).
+    /// </summary>
+
+    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, ICompletionEntries completions)
     {
         var next = 0;
         for (var a = 0; a < ancestor.Count; a++)
         {
-            var completion = completions(ancestor.Top[a]);
+            var query = completions.QueryOf(ancestor.Top[a]);
             var held = false;
             for (var m = 0; m < node.Count; m++)
             {
-                if (string.Equals(completions(node.Top[m]).Text, completion.Text, StringComparison.Ordinal))
+                if (completions.QueryOf(node.Top[m]) == query)
                 {
                     held = true;
                     break;
@@ -186,8 +190,8 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
                 return false;
             }
 
-            var mine = completions(node.Top[next]);
-            if (!string.Equals(mine.Text, completion.Text, StringComparison.Ordinal) || mine.Score != completion.Score)
+            var mine = node.Top[next];
+            if (completions.QueryOf(mine) != query || completions.ScoreOf(mine) != completions.ScoreOf(ancestor.Top[a]))
             {
                 return false;
             }
@@ -200,7 +204,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
 
     /// <summary>
     /// A completion-table node being built: the number of entries that reach its key and the first K of them in
-    /// ranking order, as indices into the table's completions (the <see cref="PrefixNode"/> is made when written).
+    /// ranking order, as indices into the table's completions (the node's record is put together when written, <see cref="PrefixNodeBytes"/>).
     /// </summary>
     private sealed class TableNode
     {
@@ -216,8 +220,17 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         /// <summary>Pruning: the node itself when written, else the written ancestor a server filters for it.</summary>
         public TableNode? WrittenAncestor { get; set; }
 
+        /// <summary>The entry added last: an entry reaching the key again (another reading or word start) counts once.</summary>
+        private int _lastEntry = -1;
+
         public void Add(int entry, int topK)
         {
+            if (entry == _lastEntry)
+            {
+                return;
+            }
+
+            _lastEntry = entry;
             Matches++;
             if (Count >= topK)
             {
@@ -234,15 +247,23 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             Top[Count++] = entry;
         }
 
-        public PrefixNode ToPrefixNode(Func<int, Completion> completions)
-        {
-            var node = new PrefixNode();
-            for (var i = 0; i < Count; i++)
-            {
-                node.Completions.Add(completions(Top[i]));
-            }
+        /// <summary>The entries the node's record holds, in order.</summary>
+        public ReadOnlySpan<int> Entries => Top.AsSpan(0, Count);
+    }
 
-            return node;
+    /// <summary>One pass's nodes as the entries' keys reach them: a key seen before finds its node from the span.</summary>
+    private sealed class PassKeys(Dictionary<string, TableNode> nodes, int topK) : ITableKeys
+    {
+        private readonly Dictionary<string, TableNode>.AlternateLookup<ReadOnlySpan<char>> _nodes = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>The entry whose keys are being added.</summary>
+        public int Entry { get; set; }
+
+        public void Add(ReadOnlySpan<char> key)
+        {
+            ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, key, out _);
+            node ??= new TableNode();
+            node.Add(Entry, topK);
         }
     }
 }

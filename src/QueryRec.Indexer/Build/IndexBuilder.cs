@@ -129,19 +129,7 @@ public static class IndexBuilder
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        onPhase?.Invoke("aggregating");
-        var agg = new LogAggregator(options);
-        var feedStart = Stopwatch.GetTimestamp();
-        feed(agg);
-        var feedTicks = Stopwatch.GetTimestamp() - feedStart;
-        var tc = Stopwatch.GetTimestamp();
-        agg.Complete();
-        var aggTicks = agg.AggregateTimestampTicks + (Stopwatch.GetTimestamp() - tc);
-        var readTicks = feedTicks - agg.AggregateTimestampTicks;
-
-        onPhase?.Invoke("outputs");
-        var outStart = Stopwatch.GetTimestamp();
-        agg = agg.Canonical();
+        var (agg, readTicks, aggTicks, outStart) = AggregateInCanonicalOrder(feed, options, onPhase);
         var output = new OutputBuilder(agg, options, sink);
         output.Build();
         WriteInfoAndModel(agg, options, output.Summary, sink);
@@ -216,6 +204,29 @@ public static class IndexBuilder
         {
             sink(new IndexRecord(IndexKeys.Model, model.ToByteArray()));
         }
+    }
+
+    /// <summary>
+    /// Aggregates, then puts the aggregator in canonical order, in a frame of its own: a stack slot of the build's
+    /// frame may keep the first aggregator (its lookup of every query by text, caches, sessions) reachable through
+    /// the outputs though no code reads it again.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (LogAggregator Agg, long ReadTicks, long AggregateTicks, long OutputStart) AggregateInCanonicalOrder(Action<LogAggregator> feed, BuildOptions options, Action<string>? onPhase)
+    {
+        onPhase?.Invoke("aggregating");
+        var agg = new LogAggregator(options);
+        var feedStart = Stopwatch.GetTimestamp();
+        feed(agg);
+        var feedTicks = Stopwatch.GetTimestamp() - feedStart;
+        var tc = Stopwatch.GetTimestamp();
+        agg.Complete();
+        var aggTicks = agg.AggregateTimestampTicks + (Stopwatch.GetTimestamp() - tc);
+        var readTicks = feedTicks - agg.AggregateTimestampTicks;
+
+        onPhase?.Invoke("outputs");
+        var outStart = Stopwatch.GetTimestamp();
+        return (agg.Canonical(), readTicks, aggTicks, outStart);
     }
 
     /// <summary>True when a normalized query is only digits, spaces and '-', with at least <paramref name="minDigits"/> digits.</summary>

@@ -107,7 +107,7 @@ internal sealed partial class LogAggregator
         foreach (var old in queries)
         {
             queryIds[old] = result.Queries.Count;
-            result._interner.AddQuery(Queries[old]);
+            result._interner.AppendQuery(Queries[old]);
         }
 
         var itemIds = Renumber(ItemNames, name => result._interner.ItemId(name));

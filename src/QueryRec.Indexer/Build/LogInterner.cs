@@ -70,6 +70,11 @@ internal sealed class LogInterner
     /// <summary>The id of a normalized query, added with empty statistics on first sight.</summary>
     public int NormalizedQueryId(string normalized)
     {
+        if (_queryIds.Count != Queries.Count)
+        {
+            throw new InvalidOperationException("The queries were appended without their texts (a finished aggregator): no query can be interned.");
+        }
+
         ref var nid = ref CollectionsMarshal.GetValueRefOrAddDefault(_queryIds, normalized, out var known);
         if (!known)
         {
@@ -80,12 +85,11 @@ internal sealed class LogInterner
         return nid;
     }
 
-    /// <summary>Adds a query's statistics under the next id (its text must be new).</summary>
-    public void AddQuery(QueryAcc acc)
-    {
-        _queryIds.Add(acc.Text, Queries.Count);
-        Queries.Add(acc);
-    }
+    /// <summary>
+    /// Adds a query's statistics under the next id without filing its text (a finished aggregator's queries put in
+    /// another order): the lookup by text would hold every query once more through the outputs, which never use it.
+    /// </summary>
+    public void AppendQuery(QueryAcc acc) => Queries.Add(acc);
 
     public int UserId(ReadOnlySpan<char> user) => Intern(_userLookup, null, user);
 

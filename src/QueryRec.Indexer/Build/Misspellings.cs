@@ -60,10 +60,10 @@ internal static class Misspellings
 
         var groups = Groups.Of(texts, counts);
         var words = new Dictionary<string, long>(StringComparer.Ordinal);
-        var wordsOf = new List<(int Start, int Length)>[texts.Count];
+        var wordsOf = new (int Start, int Length)[texts.Count][]; // exact arrays: one per query lives through hygiene
         for (var i = 0; i < texts.Count; i++)
         {
-            wordsOf[i] = groups.GroupOf[i] < 0 ? [] : SurfaceWords.Of(texts[i]);
+            wordsOf[i] = groups.GroupOf[i] < 0 ? [] : [.. SurfaceWords.Of(texts[i])];
             foreach (var word in wordsOf[i].Select(w => texts[i].Substring(w.Start, w.Length)).Distinct(StringComparer.Ordinal))
             {
                 words[word] = words.GetValueOrDefault(word) + counts[i];
@@ -165,7 +165,7 @@ internal static class Misspellings
     /// The most popular group that <paramref name="text"/> (of group <paramref name="g"/>) misspells: its words replaced
     /// by their corrections, one word or two, and the result looked up by its near-duplicate key; or -1.
     /// </summary>
-    private static int Correct(Groups groups, string text, List<(int Start, int Length)> words, int g, Vocabulary vocabulary, double ratio)
+    private static int Correct(Groups groups, string text, (int Start, int Length)[] words, int g, Vocabulary vocabulary, double ratio)
     {
         var best = -1;
         List<(string Word, int Edits, bool Weak)>? CorrectionsOf(int w)
@@ -202,7 +202,7 @@ internal static class Misspellings
             }
         }
 
-        for (var i = 0; i < words.Count; i++)
+        for (var i = 0; i < words.Length; i++)
         {
             if (CorrectionsOf(i) is not { } first)
             {
@@ -212,7 +212,7 @@ internal static class Misspellings
             foreach (var (word, edits, weak) in first)
             {
                 Consider(Replace(text, words[i], word), weak);
-                for (var j = i + 1; j < words.Count && edits < MaxEdits; j++)
+                for (var j = i + 1; j < words.Length && edits < MaxEdits; j++)
                 {
                     foreach (var (other, more, weaker) in CorrectionsOf(j) ?? [])
                     {

@@ -40,18 +40,18 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         Timed("q:", () => QueryRecords.Write(kept, topCategories, shared ? Add : static (_, _) => { }));
         var (folds, foldChunks) = shared ? Timed("nd:", () => SpacingFoldsWriter.Write(kept, topCategories, options, Add)) : default;
         var order = Timed("order", () => QueryRecords.RankingOrder(kept));
-        var completions = Timed("completions", () => QueryRecords.Completions(kept, topCategories));
+        var completions = Timed("completions", () => CompletionArena.Build(kept, topCategories));
         if (options.SliceCount > 0)
         {
             SliceContent = SliceIdentity.OfCompletions(order, completions);
         }
 
-        var tables = new CompletionTableWriter(options, Add);
+        var tables = new CompletionTableWriter(options, (key, node) => sink(new IndexRecord(key, node)));
         var maxPrefix = options.MaxPrefixLength;
         var prefixNodes = Timed("p:", () => tables.Write(
             CompletionTable.Prefix,
             order,
-            k => completions[k],
+            completions,
             (k, partition, keys) =>
             {
                 var text = kept[k].Acc.Text;
@@ -68,7 +68,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
             ? Timed("x:", () => tables.Write(
                 CompletionTable.Infix,
                 order,
-                k => completions[k],
+                completions,
                 (k, partition, keys) => InfixKeys(kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition),
                 (k, sources) =>
                 {
@@ -150,11 +150,11 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     });
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
-    private (int Full, int Initials, int Queries) WritePinyinTables(CompletionTableWriter tables, KeptQuery[] kept, int[] order, Completion[] completions)
+    private (int Full, int Initials, int Queries) WritePinyinTables(CompletionTableWriter tables, KeptQuery[] kept, int[] order, CompletionArena completions)
     {
         var entries = Timed("pinyin readings", () => new PinyinTableEntries(kept, order, completions, options));
-        var full = Timed("py:", () => tables.Write(CompletionTable.PinyinFull, entries.Order, entries.CompletionOf, (e, partition, keys) => entries.KeysOf(e, initialsTable: false, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: false, sources)));
-        var initials = Timed("pi:", () => tables.Write(CompletionTable.PinyinInitials, entries.Order, entries.CompletionOf, (e, partition, keys) => entries.KeysOf(e, initialsTable: true, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: true, sources)));
+        var full = Timed("py:", () => tables.Write(CompletionTable.PinyinFull, entries.Order, entries, (e, partition, keys) => entries.KeysOf(e, initialsTable: false, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: false, sources)));
+        var initials = Timed("pi:", () => tables.Write(CompletionTable.PinyinInitials, entries.Order, entries, (e, partition, keys) => entries.KeysOf(e, initialsTable: true, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: true, sources)));
         return (full, initials, entries.Queries);
     }
 
@@ -175,33 +175,49 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of the full pinyin or of the initials of each reading.</summary>
     internal static void PinyinPrefixes(IReadOnlyList<PinyinKey>? readings, bool initials, int maxLength, ICollection<string> keys, TablePartition partition = default)
     {
-        if (readings is null)
+        if (readings is not null)
         {
-            return;
+            PinyinPrefixes(PinyinReadingTexts.Of(readings, initials), 0, int.MaxValue, maxLength, new CollectedKeys(keys), partition);
         }
+    }
 
-        foreach (var reading in readings)
+    /// <summary>Every prefix (1 to <paramref name="maxLength"/> runes) of each reading whose level is from <paramref name="minLevel"/> to <paramref name="maxLevel"/>.</summary>
+    internal static void PinyinPrefixes<TKeys>(PinyinReadingTexts readings, int minLevel, int maxLevel, int maxLength, TKeys keys, TablePartition partition)
+        where TKeys : ITableKeys
+    {
+        var previous = -1;
+        for (var r = 0; r < readings.Count; r++)
         {
-            var source = initials ? reading.Initials : reading.Full;
-            if (!partition.Holds(source, 0))
+            var source = readings.Text(r);
+            if (readings.Level(r) < minLevel || readings.Level(r) > maxLevel || !partition.Holds(source, 0))
             {
                 continue;
             }
 
-            AddPrefixes(source, maxLength, 1, partition, keys);
+            // Readings of a polyphone share their start: the prefixes the previous reading gave are not listed again.
+            AddPrefixes(source, maxLength, 1, partition, keys, previous < 0 ? 0 : source.CommonPrefixLength(readings.Text(previous)));
+            previous = r;
         }
     }
 
-    /// <summary>The prefixes of <paramref name="source"/> from <paramref name="minRunes"/> to <paramref name="maxRunes"/> runes that <paramref name="partition"/> holds.</summary>
-    private static void AddPrefixes(string source, int maxRunes, int minRunes, TablePartition partition, ICollection<string> keys)
+    /// <summary>
+    /// The prefixes of <paramref name="source"/> from <paramref name="minRunes"/> to <paramref name="maxRunes"/> runes
+    /// that <paramref name="partition"/> holds, stepping over runes as <see cref="QueryNormalizer.IndexedPrefixes"/> does.
+    /// </summary>
+    /// <param name="listed">Leading chars whose prefixes were listed already (left out).</param>
+    private static void AddPrefixes<TKeys>(ReadOnlySpan<char> source, int maxRunes, int minRunes, TablePartition partition, TKeys keys, int listed = 0)
+        where TKeys : ITableKeys
     {
         var min = Math.Max(minRunes, partition.MinRunes);
+        var max = partition.MaxRunes(maxRunes);
         var runes = 0;
-        foreach (var prefix in QueryNormalizer.IndexedPrefixes(source, partition.MaxRunes(maxRunes)))
+        var index = 0;
+        while (index < source.Length && runes < max)
         {
-            if (++runes >= min)
+            index += char.IsHighSurrogate(source[index]) && index + 1 < source.Length ? 2 : 1;
+            if (++runes >= min && index > listed)
             {
-                keys.Add(prefix);
+                keys.Add(source[..index]);
             }
         }
     }
@@ -213,6 +229,11 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// (characters, no segmenter), and at a letter or digit right after a hanzi (script change).
     /// </summary>
     internal static void InfixKeys(string text, int maxRunes, int minLatinRunes, ICollection<string> keys, TablePartition partition = default)
+        => InfixKeys(text, maxRunes, minLatinRunes, new CollectedKeys(keys), partition);
+
+    /// <inheritdoc cref="InfixKeys(string, int, int, ICollection{string}, TablePartition)"/>
+    internal static void InfixKeys<TKeys>(string text, int maxRunes, int minLatinRunes, TKeys keys, TablePartition partition = default)
+        where TKeys : ITableKeys
     {
         foreach (var (index, han) in InfixWordStarts.Of(text))
         {
@@ -221,7 +242,7 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
                 continue;
             }
 
-            AddPrefixes(text[index..], maxRunes, han ? 1 : minLatinRunes, partition, keys);
+            AddPrefixes(text.AsSpan(index), maxRunes, han ? 1 : minLatinRunes, partition, keys);
         }
     }
 

@@ -34,7 +34,7 @@ internal readonly struct PackedPinyinKeys
             var at = 0;
             foreach (var reading in readings)
             {
-                at += Write7Bit(buffer.AsSpan(at), (uint)reading.SecondaryReadings);
+                at += Varint.Write(buffer.AsSpan(at), (uint)reading.SecondaryReadings);
                 at += WriteString(buffer.AsSpan(at), reading.Full);
                 at += WriteString(buffer.AsSpan(at), reading.Initials);
             }
@@ -48,20 +48,8 @@ internal readonly struct PackedPinyinKeys
 
         static int WriteString(Span<byte> to, string text)
         {
-            var length = Write7Bit(to, (uint)Strict.GetByteCount(text));
+            var length = Varint.Write(to, (uint)Strict.GetByteCount(text));
             return length + Strict.GetBytes(text, to[length..]);
-        }
-
-        static int Write7Bit(Span<byte> to, uint value)
-        {
-            var i = 0;
-            for (; value >= 0x80; value >>= 7)
-            {
-                to[i++] = (byte)(value | 0x80);
-            }
-
-            to[i++] = (byte)value;
-            return i;
         }
     }
 
@@ -81,7 +69,7 @@ internal readonly struct PackedPinyinKeys
         ReadOnlySpan<byte> span = _packed;
         while (!span.IsEmpty)
         {
-            var level = (int)Read7Bit(ref span);
+            var level = (int)Varint.Read(ref span);
             var full = ReadString(ref span, decode: !initials);
             var initialsText = ReadString(ref span, decode: initials);
             readings.Add(new PinyinKey(full, initialsText) { SecondaryReadings = level });
@@ -89,26 +77,44 @@ internal readonly struct PackedPinyinKeys
 
         static string ReadString(ref ReadOnlySpan<byte> span, bool decode)
         {
-            var length = (int)Read7Bit(ref span);
+            var length = (int)Varint.Read(ref span);
             var text = decode ? Encoding.UTF8.GetString(span[..length]) : string.Empty;
             span = span[length..];
             return text;
         }
+    }
 
-        static uint Read7Bit(ref ReadOnlySpan<byte> span)
+    /// <summary>The readings' texts for one table (<paramref name="initials"/>: the initials, else the full pinyin) into <paramref name="texts"/> (cleared first).</summary>
+    public void Decode(bool initials, PinyinReadingTexts texts)
+    {
+        texts.Clear();
+        if (_unpacked is not null)
         {
-            uint value = 0;
-            var shift = 0;
-            byte b;
-            do
+            foreach (var reading in _unpacked)
             {
-                b = span[0];
-                span = span[1..];
-                value |= (uint)(b & 0x7F) << shift;
-                shift += 7;
+                texts.Add(reading.SecondaryReadings, initials ? reading.Initials : reading.Full);
             }
-            while ((b & 0x80) != 0);
-            return value;
+
+            return;
+        }
+
+        ReadOnlySpan<byte> span = _packed;
+        while (!span.IsEmpty)
+        {
+            var level = (int)Varint.Read(ref span);
+            var full = ReadBytes(ref span);
+            var initialsBytes = ReadBytes(ref span);
+            var bytes = initials ? initialsBytes : full;
+            var chars = texts.Reserve(level, Encoding.UTF8.GetCharCount(bytes));
+            Encoding.UTF8.GetChars(bytes, chars);
+        }
+
+        static ReadOnlySpan<byte> ReadBytes(ref ReadOnlySpan<byte> span)
+        {
+            var length = (int)Varint.Read(ref span);
+            var bytes = span[..length];
+            span = span[length..];
+            return bytes;
         }
     }
 }

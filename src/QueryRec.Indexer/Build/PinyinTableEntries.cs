@@ -1,5 +1,4 @@
 using QueryRec.Core.Matching;
-using QueryRec.Storage.V1;
 
 namespace QueryRec.Indexer.Build;
 
@@ -7,19 +6,18 @@ namespace QueryRec.Indexer.Build;
 /// The entries of the pinyin tables (py:, pi:) in table order, with each entry's keys, key sources and completion:
 /// for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.
 /// </summary>
-internal sealed class PinyinTableEntries
+internal sealed class PinyinTableEntries : ICompletionEntries
 {
     private readonly PackedPinyinKeys[] _readings;
     private readonly PinyinEntry[] _entries;
-    private readonly Completion[] _completions;
+    private readonly CompletionArena _completions;
     private readonly int _maxPrefixLength;
-    private readonly Dictionary<int, Completion> _clones = [];
 
     /// <summary>Per thread: the table passes may run in parallel (<see cref="BuildOptions.TableThreads"/>).</summary>
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    public PinyinTableEntries(KeptQuery[] kept, int[] order, Completion[] completions, BuildOptions options)
+    public PinyinTableEntries(KeptQuery[] kept, int[] order, CompletionArena completions, BuildOptions options)
     {
         var converter = PinyinConverter.Default;
 
@@ -31,8 +29,8 @@ internal sealed class PinyinTableEntries
         // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
         // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
         // likely reading of the same query gave (a query appears once per node, at its best weight).
-        // An entry is (query, level, score); the Completion of a secondary level (a clone of the query's, with the
-        // lower score) is made when a node holding it is written, not kept for every entry.
+        // An entry is (query, level, score); the completion of a secondary level (the query's, with the lower score)
+        // is put together when a node holding it is written, not kept for every entry.
         var entryList = new List<PinyinEntry>();
         var levels = new List<int>();
         for (var k = 0; k < kept.Length; k++)
@@ -52,7 +50,7 @@ internal sealed class PinyinTableEntries
                 if (!levels.Contains(reading.SecondaryReadings))
                 {
                     levels.Add(reading.SecondaryReadings);
-                    entryList.Add(new(k, reading.SecondaryReadings, completions[k].Score * Math.Pow(options.PinyinSecondaryWeight, reading.SecondaryReadings)));
+                    entryList.Add(new(k, reading.SecondaryReadings, completions.Score(k) * Math.Pow(options.PinyinSecondaryWeight, reading.SecondaryReadings)));
                 }
             }
         }
@@ -97,57 +95,49 @@ internal sealed class PinyinTableEntries
     /// <summary>Kept queries with at least one hanzi.</summary>
     public int Queries { get; }
 
-    /// <summary>The completion of entry <paramref name="e"/>: the query's own, or a clone with the entry's lower score.</summary>
-    public Completion CompletionOf(int e)
+    /// <inheritdoc/>
+    public int QueryOf(int entry) => _entries[entry].Kept;
+
+    /// <inheritdoc/>
+    public double ScoreOf(int entry) => _entries[entry].Score;
+
+    /// <inheritdoc/>
+    public int LengthOf(int entry)
     {
-        var (kept, level, score) = _entries[e];
-        if (level == 0)
-        {
-            return _completions[kept]; // weight^0 = 1: the query's own completion and score
-        }
+        var (kept, level, score) = _entries[entry];
+        return level == 0 ? _completions.LengthOf(kept) : PrefixNodeBytes.LengthWithScore(_completions.Bytes(kept), score);
+    }
 
-        lock (_clones)
-        {
-            if (!_clones.TryGetValue(e, out var clone))
-            {
-                if (_clones.Count >= 1 << 20)
-                {
-                    _clones.Clear(); // bounded: a clone made again is equal to the one dropped
-                }
-
-                clone = _completions[kept].Clone();
-                clone.Score = score;
-                _clones.Add(e, clone);
-            }
-
-            return clone;
-        }
+    /// <inheritdoc/>
+    public int CopyTo(int entry, Span<byte> destination)
+    {
+        // weight^0 = 1: a primary entry is the query's own completion and score.
+        var (kept, level, score) = _entries[entry];
+        return level == 0 ? _completions.CopyTo(kept, destination) : PrefixNodeBytes.CopyWithScore(_completions.Bytes(kept), score, destination);
     }
 
     /// <summary>The keys of entry <paramref name="e"/> in <paramref name="partition"/>: those of its readings at its level that no reading of a lower level gave.</summary>
-    public void KeysOf(int e, bool initialsTable, TablePartition partition, HashSet<string> keys)
+    public void KeysOf(int e, bool initialsTable, TablePartition partition, ITableKeys keys)
     {
         var (kept, level, _) = _entries[e];
         var scratch = t_scratch ??= new Scratch();
-        _readings[kept].Unpack(scratch.All, initialsTable);
-        scratch.AtLevel.Clear();
-        scratch.Below.Clear();
-        foreach (var reading in scratch.All)
+        var texts = scratch.Texts;
+        _readings[kept].Decode(initialsTable, texts);
+        var below = false;
+        for (var r = 0; r < texts.Count && !below; r++)
         {
-            if (reading.SecondaryReadings < level)
-            {
-                scratch.Below.Add(reading);
-            }
-            else if (reading.SecondaryReadings == level)
-            {
-                scratch.AtLevel.Add(reading);
-            }
+            below = texts.Level(r) < level;
+        }
+
+        if (!below)
+        {
+            OutputBuilder.PinyinPrefixes(texts, level, level, _maxPrefixLength, keys, partition);
+            return;
         }
 
         scratch.Lower.Clear();
-        OutputBuilder.PinyinPrefixes(scratch.Below, initialsTable, _maxPrefixLength, scratch.Lower, partition);
-        OutputBuilder.PinyinPrefixes(scratch.AtLevel, initialsTable, _maxPrefixLength, keys, partition);
-        keys.ExceptWith(scratch.Lower);
+        OutputBuilder.PinyinPrefixes(texts, 0, level - 1, _maxPrefixLength, new CollectedKeys(scratch.Lower), partition);
+        OutputBuilder.PinyinPrefixes(texts, level, level, _maxPrefixLength, new KeysNotIn(scratch.Lower, keys), partition);
     }
 
     /// <summary>The strings the keys of entry <paramref name="e"/> are cut from: its readings at its level.</summary>
@@ -171,8 +161,18 @@ internal sealed class PinyinTableEntries
 
         public List<PinyinKey> All { get; } = [];
 
-        public List<PinyinKey> AtLevel { get; } = [];
+        public PinyinReadingTexts Texts { get; } = new();
+    }
 
-        public List<PinyinKey> Below { get; } = [];
+    /// <summary>The keys that a more likely reading of the same query did not give.</summary>
+    private readonly struct KeysNotIn(HashSet<string> lower, ITableKeys keys) : ITableKeys
+    {
+        public void Add(ReadOnlySpan<char> key)
+        {
+            if (!lower.GetAlternateLookup<ReadOnlySpan<char>>().Contains(key))
+            {
+                keys.Add(key);
+            }
+        }
     }
 }

@@ -13,17 +13,16 @@ internal static class QueryHygiene
         var lists = options.Lists;
         var pins = lists.Pins.ToDictionary(p => p.Query, StringComparer.Ordinal);
         var queries = agg.Queries;
-        var byText = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < queries.Count; i++)
+        var unsearchedPins = new HashSet<string>(lists.Pins.Select(p => p.Query), StringComparer.Ordinal);
+        for (var i = 0; i < queries.Count && unsearchedPins.Count > 0; i++)
         {
-            byText[queries[i].Text] = i;
+            unsearchedPins.Remove(queries[i].Text);
         }
 
         foreach (var pin in lists.Pins)
         {
-            if (!byText.ContainsKey(pin.Query))
+            if (unsearchedPins.Remove(pin.Query))
             {
-                byText[pin.Query] = queries.Count;
                 queries.Add(new QueryAcc(pin.Query)); // pinned but never searched: kept with zero counts
             }
         }

@@ -112,33 +112,26 @@ internal static class QueryRecords
         return order;
     }
 
-    /// <summary>The completion of each kept query, shared by every table it appears in.</summary>
-    public static Completion[] Completions(KeptQuery[] kept, List<CategoryShare>?[] topCategories)
+    /// <summary>The completion of a kept query, shared by every table it appears in (see <see cref="CompletionArena"/>).</summary>
+    public static Completion Completion(KeptQuery kq, List<CategoryShare>? topCategories)
     {
-        var completions = new Completion[kept.Length];
-        for (var k = 0; k < kept.Length; k++)
+        var completion = new Completion
         {
-            var kq = kept[k];
-            var completion = new Completion
-            {
-                Text = kq.Acc.Text,
-                Score = kq.Acc.Decayed,
-                Count = kq.Acc.Count,
-                DistinctUsers = kq.Acc.Users,
-                CategoryHint = kq.CategoryHint,
-                Pinned = kq.Pinned,
-                CtrBp = CompletionOutcomes.BasisPoints(Ctr(kq.Acc)),
-                CvrBp = CompletionOutcomes.BasisPoints(Cvr(kq.Acc)),
-                Gmv = CompletionOutcomes.WholeUnits(kq.Acc.Gmv),
-            };
-            if (topCategories[k] is { } top)
-            {
-                completion.TopCategories.AddRange(top.Take(CompletionCategories).Select(c => c.Category));
-            }
-
-            completions[k] = completion;
+            Text = kq.Acc.Text,
+            Score = kq.Acc.Decayed,
+            Count = kq.Acc.Count,
+            DistinctUsers = kq.Acc.Users,
+            CategoryHint = kq.CategoryHint,
+            Pinned = kq.Pinned,
+            CtrBp = CompletionOutcomes.BasisPoints(Ctr(kq.Acc)),
+            CvrBp = CompletionOutcomes.BasisPoints(Cvr(kq.Acc)),
+            Gmv = CompletionOutcomes.WholeUnits(kq.Acc.Gmv),
+        };
+        if (topCategories is { } top)
+        {
+            completion.TopCategories.AddRange(top.Take(CompletionCategories).Select(c => c.Category));
         }
 
-        return completions;
+        return completion;
     }
 }

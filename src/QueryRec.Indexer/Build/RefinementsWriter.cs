@@ -76,12 +76,21 @@ internal static class RefinementsWriter
             {
                 var rank = rarest[i];
                 var r = byScore[rank];
-                if (r == k || words[r] <= words[k] || !InEvery(rank))
+                if (r == k || words[r] <= words[k])
                 {
                     continue;
                 }
 
-                found.Add(r);
+                var common = FirstInEvery(rank);
+                if (common == rank)
+                {
+                    found.Add(r);
+                }
+                else
+                {
+                    // No rank between this one and common is in every list: leap over them (the next i is at common or after).
+                    i = common == int.MaxValue ? scan : Seek(rarest, i + 1, common) - 1;
+                }
             }
 
             if (IsCjk(text[^1]))
@@ -120,51 +129,23 @@ internal static class RefinementsWriter
 
         return lists;
 
-        // True when every other word's list holds rank; the cursors only move forward (ranks are visited ascending).
-        bool InEvery(int rank)
+        // The first rank >= rank that every other word's list may hold (each list's first such rank, the largest of
+        // them), or int.MaxValue when a list has none; the cursors only move forward (ranks are visited ascending).
+        int FirstInEvery(int rank)
         {
+            var common = rank;
             for (var o = 0; o < others.Count; o++)
             {
-                var list = others[o];
-                var at = cursors[o];
-                if (at < list.Count && list[at] < rank)
+                var at = cursors[o] = Seek(others[o], cursors[o], rank);
+                if (at >= others[o].Count)
                 {
-                    // Gallop, then binary search, to the first element >= rank.
-                    var step = 1;
-                    var hi = at + 1;
-                    while (hi < list.Count && list[hi] < rank)
-                    {
-                        at = hi;
-                        step <<= 1;
-                        hi = at + step;
-                    }
-
-                    var lo = at + 1;
-                    hi = Math.Min(hi, list.Count);
-                    while (lo < hi)
-                    {
-                        var mid = (lo + hi) >>> 1;
-                        if (list[mid] < rank)
-                        {
-                            lo = mid + 1;
-                        }
-                        else
-                        {
-                            hi = mid;
-                        }
-                    }
-
-                    at = lo;
-                    cursors[o] = at;
+                    return int.MaxValue;
                 }
 
-                if (at >= list.Count || list[at] != rank)
-                {
-                    return false;
-                }
+                common = Math.Max(common, others[o][at]);
             }
 
-            return true;
+            return common;
         }
 
         int LowerBound(int[] sorted, string key)
@@ -192,4 +173,39 @@ internal static class RefinementsWriter
     private static int WordCount(string text) => text.Count(c => c == ' ') + 1;
 
     private static bool IsCjk(char c) => c is >= '\u2E80' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
+
+    /// <summary>The first index from <paramref name="at"/> on whose rank is at least <paramref name="rank"/> (gallop, then binary search).</summary>
+    private static int Seek(List<int> list, int at, int rank)
+    {
+        if (at >= list.Count || list[at] >= rank)
+        {
+            return at;
+        }
+
+        var step = 1;
+        var hi = at + 1;
+        while (hi < list.Count && list[hi] < rank)
+        {
+            at = hi;
+            step <<= 1;
+            hi = at + step;
+        }
+
+        var lo = at + 1;
+        hi = Math.Min(hi, list.Count);
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (list[mid] < rank)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 }

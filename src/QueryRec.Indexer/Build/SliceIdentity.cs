@@ -46,21 +46,14 @@ internal static class SliceIdentity
     }
 
     /// <summary>XxHash64 of the completions in ranking order (what a slice's table passes are made of).</summary>
-    public static ulong OfCompletions(int[] order, Completion[] completions)
+    public static ulong OfCompletions(int[] order, CompletionArena completions)
     {
         var hash = new XxHash64();
-        var buffer = new byte[256];
         foreach (var k in order)
         {
-            var size = completions[k].CalculateSize();
-            if (buffer.Length < size)
-            {
-                buffer = new byte[Math.Max(size, buffer.Length * 2)];
-            }
-
-            completions[k].WriteTo(buffer.AsSpan(0, size));
-            AppendInt64(hash, size);
-            hash.Append(buffer.AsSpan(0, size));
+            var bytes = completions.Bytes(k);
+            AppendInt64(hash, bytes.Length);
+            hash.Append(bytes);
         }
 
         return hash.GetCurrentHashAsUInt64();

@@ -23,6 +23,8 @@ internal static class SpacingFolds
     /// <summary>Longest query considered, in UTF-16 code units (as <see cref="Misspellings.MaxLength"/>).</summary>
     public const int MaxLength = Misspellings.MaxLength;
 
+    private static readonly Dictionary<string, long> NoClicks = new(StringComparer.Ordinal);
+
     /// <summary>What the fold found: the folds, sorted by text, and the pairs the guard refused.</summary>
     /// <param name="Folds">Each folded text with the key and the most searched form of the group it folds into, in ordinal text order.</param>
     /// <param name="Pairs">Candidate pairs of groups compared (each non-leading group of a bucket with its leader).</param>
@@ -41,7 +43,7 @@ internal static class SpacingFolds
         var keys = new List<string>();
         var groupSearches = new List<long>();
         var groupTop = new List<int>();
-        var groupClicks = new List<Dictionary<string, long>>();
+        var groupClicks = new List<Dictionary<string, long>?>(); // made on a group's first categorized click: most groups have none
         var groupOf = new int[texts.Count];
         var buckets = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Count; i++)
@@ -60,7 +62,7 @@ internal static class SpacingFolds
                 keys.Add(key);
                 groupSearches.Add(0);
                 groupTop.Add(i);
-                groupClicks.Add(new Dictionary<string, long>(StringComparer.Ordinal));
+                groupClicks.Add(null);
             }
 
             groupOf[i] = g;
@@ -72,7 +74,8 @@ internal static class SpacingFolds
 
             foreach (var (category, clicks) in categories[i] ?? [])
             {
-                groupClicks[g][category] = groupClicks[g].GetValueOrDefault(category) + clicks;
+                var byCategory = groupClicks[g] ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                byCategory[category] = byCategory.GetValueOrDefault(category) + clicks;
             }
 
             var form = NearDuplicateKeys.SpacingForm(texts[i]);
@@ -108,7 +111,7 @@ internal static class SpacingFolds
             foreach (var g in members.Where(g => g != leader))
             {
                 pairs++;
-                var agreement = Agreement(groupClicks[g], groupClicks[leader]);
+                var agreement = Agreement(groupClicks[g] ?? NoClicks, groupClicks[leader] ?? NoClicks);
                 if (agreement is null)
                 {
                     unknown++;

@@ -27,7 +27,7 @@ internal readonly record struct TablePartition(int Index, int Count)
     public int MaxRunes(int maxRunes) => IsHead ? Math.Min(1, maxRunes) : maxRunes;
 
     /// <summary>True when some key from <paramref name="source"/>[<paramref name="start"/>..] belongs to this pass.</summary>
-    public bool Holds(string source, int start)
+    public bool Holds(ReadOnlySpan<char> source, int start)
     {
         if (Count <= 1 || IsHead)
         {
@@ -42,7 +42,7 @@ internal readonly record struct TablePartition(int Index, int Count)
     /// <paramref name="source"/>[<paramref name="start"/>..]; -1 when it has fewer than two runes (a source of one
     /// rune gives only a head key).
     /// </summary>
-    public static int Of(string source, int start, int count)
+    public static int Of(ReadOnlySpan<char> source, int start, int count)
     {
         if (count <= 1)
         {
@@ -66,7 +66,7 @@ internal readonly record struct TablePartition(int Index, int Count)
         // Fibonacci hashing spreads neighbouring code points (a, b, c; adjacent hanzi) over the passes.
         return (int)(((hash * 11400714819323198485UL) >> 32) % (uint)count);
 
-        static int Step(string text, int index) => index >= text.Length ? 0
+        static int Step(ReadOnlySpan<char> text, int index) => index >= text.Length ? 0
             : char.IsHighSurrogate(text[index]) && index + 1 < text.Length ? 2 : 1;
     }
 }
