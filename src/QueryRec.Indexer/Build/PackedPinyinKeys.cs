@@ -1,5 +1,6 @@
 using System.Text;
 using QueryRec.Core.Matching;
+using QueryRec.Storage;
 
 namespace QueryRec.Indexer.Build;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using QueryRec.Storage;
 using QueryRec.Storage.V1;
 
 namespace QueryRec.Indexer.Build;

@@ -124,15 +124,15 @@ internal sealed class AssembledIndexStream : Stream
         }
 
         var span = _pending.AsSpan();
-        var at = WriteVarint(span, 0, (uint)body);
+        var at = Varint.Write(span, (uint)body);
         span[at++] = KeyTag;
-        at = WriteVarint(span, at, (uint)key.Length);
+        at += Varint.Write(span[at..], (uint)key.Length);
         key.CopyTo(span[at..]);
         at += key.Length;
         if (value.Length > 0)
         {
             span[at++] = ValueTag;
-            at = WriteVarint(span, at, (uint)value.Length);
+            at += Varint.Write(span[at..], (uint)value.Length);
             value.CopyTo(span[at..]);
             at += value.Length;
         }
@@ -140,17 +140,5 @@ internal sealed class AssembledIndexStream : Stream
         _pendingStart = 0;
         _pendingEnd = at;
         return true;
-    }
-
-    private static int WriteVarint(Span<byte> span, int at, uint value)
-    {
-        while (value >= 0x80)
-        {
-            span[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[at++] = (byte)value;
-        return at;
     }
 }

@@ -189,16 +189,7 @@ internal static class PackedLayout
 
     internal static void WriteVarint(IBufferWriter<byte> output, uint value)
     {
-        var span = output.GetSpan(5);
-        var n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[n++] = (byte)value;
-        output.Advance(n);
+        output.Advance(Varint.Write(output.GetSpan(5), value));
     }
 
     private static byte[] RestoreNode(ReadOnlySpan<byte> value, IReadOnlyList<byte[]> texts, string what)
@@ -236,7 +227,7 @@ internal static class PackedLayout
             }
 
             var text = texts[reference - 1];
-            var textField = 1 + VarintLength((uint)text.Length) + text.Length;
+            var textField = 1 + Varint.Size((uint)text.Length) + text.Length;
             output.GetSpan(1)[0] = TextFieldTag;
             output.Advance(1);
             WriteVarint(output, (uint)(textField + rest.Length));
@@ -313,30 +304,9 @@ internal static class PackedLayout
         return false;
     }
 
-    private static int VarintLength(uint value)
-    {
-        var n = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            n++;
-        }
-
-        return n;
-    }
-
     private static int WriteHeader(Span<byte> buffer, byte codec, int length)
     {
         buffer[0] = codec;
-        var n = 1;
-        var value = (uint)length;
-        while (value >= 0x80)
-        {
-            buffer[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        buffer[n++] = (byte)value;
-        return n;
+        return 1 + Varint.Write(buffer[1..], (uint)length);
     }
 }

@@ -52,13 +52,7 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
     public void WriteVarint(uint value)
     {
         Reserve(5);
-        while (value >= 0x80)
-        {
-            _buffer[WrittenCount++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        _buffer[WrittenCount++] = (byte)value;
+        WrittenCount += Varint.Write(_buffer.AsSpan(WrittenCount), value);
     }
 
     /// <inheritdoc />

@@ -1,7 +1,11 @@
-namespace QueryRec.Indexer.Build;
+namespace QueryRec.Storage;
 
-/// <summary>Base-128 varints (protobuf's, 7 bits a byte, low bits first) as the build's packed arrays write them.</summary>
-internal static class Varint
+/// <summary>
+/// Base-128 varints (protobuf's, 7 bits a byte, low bits first) of 32-bit values, written into spans: the index file's
+/// record framing, the packed Redis buckets and the build's packed arrays. Reads of untrusted bytes check bounds where
+/// they are made (<c>PackedLayout.TryVarint</c>, <c>IndexFileReader</c>); <see cref="Read"/> is for bytes this process wrote.
+/// </summary>
+public static class Varint
 {
     /// <summary>The bytes <paramref name="value"/> takes.</summary>
     public static int Size(uint value)
