@@ -29,12 +29,12 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             : Math.Clamp((order.Length + BuildOptions.EntriesPerTablePartition - 1) / BuildOptions.EntriesPerTablePartition, 1, BuildOptions.MaxTablePartitions));
         if (partitions == 1)
         {
-            return WritePartition(table, order, completions, keysOf, new TablePartition(0, 1), head: null);
+            return WritePartition(table, order, completions, keysOf, new TablePartition(0, 1), new PassTrie(options.TopK), head: null);
         }
 
         // The one-rune keys first, over every entry; their nodes stay for the two-rune keys' parents (in every slice of
         // a partitioned build, which writes them in slice 0 only).
-        var head = new Dictionary<string, TableNode>(StringComparer.Ordinal);
+        var head = new PassTrie(options.TopK);
         var written = WritePartition(table, order, completions, keysOf, TablePartition.Head(partitions), head, head, emit: TableSlicing.WritesShared(options));
 
         // Each entry goes once, in order, to the passes its key sources fall in, so a pass visits only its own
@@ -59,19 +59,19 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
         }
 
         // The passes share only the head (read) and the sink (locked): any number may run at once. A thread's passes
-        // reuse one node table, cleared between them, rather than growing a new one each time.
+        // reuse one trie, cleared between them, rather than growing a new one each time.
         Parallel.For(
             0,
             partitions,
             new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads },
-            () => new Dictionary<string, TableNode>(StringComparer.Ordinal),
+            () => new PassTrie(options.TopK),
             (p, _, nodes) =>
             {
                 if (passes[p] is { } entries)
                 {
                     passes[p] = null!;
                     nodes.Clear();
-                    Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), head, nodes));
+                    Interlocked.Add(ref written, WritePartition(table, CollectionsMarshal.AsSpan(entries), completions, keysOf, new TablePartition(p, partitions), nodes, head));
                 }
 
                 return nodes;
@@ -82,72 +82,123 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     }
 
     /// <summary>
-    /// One pass of <see cref="Write"/>. <paramref name="head"/>: the head pass's nodes, where a two-rune key
-    /// finds its parent; <paramref name="nodes"/>: where this pass puts its nodes (empty; the head pass's are kept);
-    /// <paramref name="emit"/>: false to build the nodes without writing them (the head pass in slices other than 0).
+    /// One pass of <see cref="Write"/>: builds the pass's nodes in <paramref name="nodes"/> (empty), then writes them.
+    /// <paramref name="head"/>: the head pass's nodes, where a two-rune key finds its parent (null when the table is
+    /// built in one pass); <paramref name="emit"/>: false to build the nodes without writing them (the head pass in
+    /// slices other than 0).
     /// </summary>
-    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, TablePartition partition, Dictionary<string, TableNode>? head, Dictionary<string, TableNode>? nodes = null, bool emit = true)
+    private int WritePartition(CompletionTable table, ReadOnlySpan<int> order, ICompletionEntries completions, Action<int, TablePartition, ITableKeys> keysOf, TablePartition partition, PassTrie nodes, PassTrie? head, bool emit = true)
     {
-        nodes ??= new Dictionary<string, TableNode>(StringComparer.Ordinal);
-        var topK = options.TopK;
-        var keys = new PassKeys(nodes, topK);
+        var keys = new PassTrie.Keys(nodes);
         foreach (var k in order)
         {
             keys.Entry = k;
             keysOf(k, partition, keys);
         }
 
-        if (!options.PruneCompleteNodes)
-        {
-            if (!emit)
-            {
-                return 0;
-            }
-
-            foreach (var (key, node) in nodes)
-            {
-                Emit(IndexKeys.Completions(table, key), PrefixNodeBytes.Write(node.Entries, completions));
-            }
-
-            return nodes.Count;
-        }
-
-        // Shorter keys first, so that a key's parent already knows its nearest written ancestor.
-        var byLength = new List<List<KeyValuePair<string, TableNode>>>();
-        foreach (var pair in nodes)
-        {
-            while (byLength.Count <= pair.Key.Length)
-            {
-                byLength.Add([]);
-            }
-
-            byLength[pair.Key.Length].Add(pair);
-        }
-
+        var chars = new char[64];
         var written = 0;
-        var inPass = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
-        var inHead = head is null || ReferenceEquals(head, nodes) ? inPass : head.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var (key, node) in byLength.SelectMany(static l => l))
+        for (var node = PassTrie.Root + 1; node < nodes.Count; node++)
         {
-            var last = key.Length >= 2 && char.IsLowSurrogate(key[^1]) && char.IsHighSurrogate(key[^2]) ? 2 : 1;
-            if (key.Length > last
-                && (inPass.TryGetValue(key.AsSpan(0, key.Length - last), out var parent) || inHead.TryGetValue(key.AsSpan(0, key.Length - last), out parent))
-                && parent.Matches <= topK
-                && IsFilteredAncestor(node, parent.WrittenAncestor!, completions))
+            if (nodes.Matches(node) == 0)
             {
-                node.WrittenAncestor = parent.WrittenAncestor;
                 continue;
             }
 
-            node.WrittenAncestor = node;
+            if (options.PruneCompleteNodes && IsCoveredByAncestor(node, nodes, head, completions))
+            {
+                continue;
+            }
+
+            nodes.Ancestor(node) = node;
             if (emit)
             {
-                Emit(IndexKeys.Completions(table, key), PrefixNodeBytes.Write(node.Entries, completions));
+                if (chars.Length < nodes.Depth(node))
+                {
+                    chars = new char[nodes.Depth(node) * 2];
+                }
+
+                Emit(IndexKeys.Completions(table, new string(nodes.Key(node, chars))), PrefixNodeBytes.Write(nodes.Top(node), completions));
                 written++;
             }
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// With <see cref="BuildOptions.PruneCompleteNodes"/>: true when the node need not be written, because its parent
+    /// (the key one rune shorter, in this pass or, for a two-rune key, in the head pass) matched at most K entries
+    /// and the node is its nearest written ancestor filtered to the key; the node then remembers that ancestor.
+    /// Nodes are visited parents first (<see cref="PassTrie"/> ids), so the parent's ancestor is known. An ancestor
+    /// in the head pass is stored as its id's complement (~id), one in the same trie as its id.
+    /// </summary>
+    private bool IsCoveredByAncestor(int node, PassTrie nodes, PassTrie? head, ICompletionEntries completions)
+    {
+        var depth = nodes.Depth(node);
+        var parent = nodes.Parent(node);
+        var last = 1;
+        if (depth >= 2 && char.IsLowSurrogate(nodes.Unit(node)) && char.IsHighSurrogate(nodes.Unit(parent)))
+        {
+            last = 2;
+            parent = nodes.Parent(parent);
+        }
+
+        if (depth <= last)
+        {
+            return false;
+        }
+
+        int ancestor;
+        if (nodes.Matches(parent) > 0)
+        {
+            if (nodes.Matches(parent) > options.TopK)
+            {
+                return false;
+            }
+
+            ancestor = nodes.Ancestor(parent);
+        }
+        else if (head is not null && !ReferenceEquals(head, nodes) && depth - last <= 2 && HeadNode(nodes, parent, head) is var h && h > 0 && head.Matches(h) > 0)
+        {
+            if (head.Matches(h) > options.TopK)
+            {
+                return false;
+            }
+
+            ancestor = ~head.Ancestor(h);
+        }
+        else
+        {
+            return false;
+        }
+
+        var ancestorTop = ancestor >= 0 ? nodes.Top(ancestor) : head!.Top(~ancestor);
+        if (!IsFilteredAncestor(nodes.Top(node), ancestorTop, completions))
+        {
+            return false;
+        }
+
+        nodes.Ancestor(node) = ancestor;
+        return true;
+    }
+
+    /// <summary>The head pass's node for the key of <paramref name="node"/> (at most two code units: one rune), or −1.</summary>
+    private static int HeadNode(PassTrie nodes, int node, PassTrie head)
+    {
+        Span<char> key = stackalloc char[2];
+        var chars = nodes.Key(node, key);
+        var h = PassTrie.Root;
+        foreach (var c in chars)
+        {
+            h = head.Find(h, c);
+            if (h < 0)
+            {
+                return -1;
+            }
+        }
+
+        return h;
     }
 
     /// <summary>Hands a node's record (the serialized <see cref="QueryRec.Storage.V1.PrefixNode"/>) to the sink; passes may run at once.</summary>
@@ -164,16 +215,16 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     /// holds, same scores, same order: what a server gets by filtering the ancestor (same query, same text).
     /// </summary>
 
-    private static bool IsFilteredAncestor(TableNode node, TableNode ancestor, ICompletionEntries completions)
+    private static bool IsFilteredAncestor(ReadOnlySpan<int> node, ReadOnlySpan<int> ancestor, ICompletionEntries completions)
     {
         var next = 0;
-        for (var a = 0; a < ancestor.Count; a++)
+        foreach (var a in ancestor)
         {
-            var query = completions.QueryOf(ancestor.Top[a]);
+            var query = completions.QueryOf(a);
             var held = false;
-            for (var m = 0; m < node.Count; m++)
+            foreach (var m in node)
             {
-                if (completions.QueryOf(node.Top[m]) == query)
+                if (completions.QueryOf(m) == query)
                 {
                     held = true;
                     break;
@@ -185,13 +236,13 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
                 continue;
             }
 
-            if (next == node.Count)
+            if (next == node.Length)
             {
                 return false;
             }
 
-            var mine = node.Top[next];
-            if (completions.QueryOf(mine) != query || completions.ScoreOf(mine) != completions.ScoreOf(ancestor.Top[a]))
+            var mine = node[next];
+            if (completions.QueryOf(mine) != query || completions.ScoreOf(mine) != completions.ScoreOf(a))
             {
                 return false;
             }
@@ -199,71 +250,6 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
             next++;
         }
 
-        return next == node.Count;
-    }
-
-    /// <summary>
-    /// A completion-table node being built: the number of entries that reach its key and the first K of them in
-    /// ranking order, as indices into the table's completions (the node's record is put together when written, <see cref="PrefixNodeBytes"/>).
-    /// </summary>
-    private sealed class TableNode
-    {
-        /// <summary>Entries reaching the key.</summary>
-        public int Matches { get; private set; }
-
-        /// <summary>How many of <see cref="Top"/> are set (at most K).</summary>
-        public int Count { get; private set; }
-
-        /// <summary>The first <see cref="Count"/> entries, in ranking order (grows to K).</summary>
-        public int[] Top { get; private set; } = [];
-
-        /// <summary>Pruning: the node itself when written, else the written ancestor a server filters for it.</summary>
-        public TableNode? WrittenAncestor { get; set; }
-
-        /// <summary>The entry added last: an entry reaching the key again (another reading or word start) counts once.</summary>
-        private int _lastEntry = -1;
-
-        public void Add(int entry, int topK)
-        {
-            if (entry == _lastEntry)
-            {
-                return;
-            }
-
-            _lastEntry = entry;
-            Matches++;
-            if (Count >= topK)
-            {
-                return;
-            }
-
-            if (Count == Top.Length)
-            {
-                var grown = new int[Math.Min(topK, Math.Max(1, Count * 2))];
-                Top.AsSpan().CopyTo(grown);
-                Top = grown;
-            }
-
-            Top[Count++] = entry;
-        }
-
-        /// <summary>The entries the node's record holds, in order.</summary>
-        public ReadOnlySpan<int> Entries => Top.AsSpan(0, Count);
-    }
-
-    /// <summary>One pass's nodes as the entries' keys reach them: a key seen before finds its node from the span.</summary>
-    private sealed class PassKeys(Dictionary<string, TableNode> nodes, int topK) : ITableKeys
-    {
-        private readonly Dictionary<string, TableNode>.AlternateLookup<ReadOnlySpan<char>> _nodes = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        /// <summary>The entry whose keys are being added.</summary>
-        public int Entry { get; set; }
-
-        public void Add(ReadOnlySpan<char> key)
-        {
-            ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, key, out _);
-            node ??= new TableNode();
-            node.Add(Entry, topK);
-        }
+        return next == node.Length;
     }
 }
