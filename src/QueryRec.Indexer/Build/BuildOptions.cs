@@ -162,10 +162,11 @@ public sealed record BuildOptions
     public int TablePartitions { get; init; }
 
     /// <summary>
-    /// Passes of a completion table built at once, on as many threads (after the head pass): faster on several cores,
-    /// with the nodes of that many passes in memory; the output does not depend on it.
+    /// Threads the build's parallel steps use (<c>--threads</c>, default: one per processor): the completion tables'
+    /// passes after the head pass (with the nodes of that many passes in memory) and the other steps that split
+    /// their work. The output does not depend on it.
     /// </summary>
-    public int TableThreads { get; init; } = 1;
+    public int TableThreads { get; init; } = Math.Min(Environment.ProcessorCount, MaxTableThreads);
 
     /// <summary>Largest accepted <see cref="TableThreads"/>.</summary>
     public const int MaxTableThreads = 64;
@@ -269,7 +270,7 @@ public sealed record BuildOptions
 
         if (TableThreads is < 1 or > MaxTableThreads)
         {
-            problems.Add($"--table-threads must be between 1 and {MaxTableThreads} (got {TableThreads}).");
+            problems.Add($"--threads must be between 1 and {MaxTableThreads} (got {TableThreads}).");
         }
 
         if (TablePartitions is < 0 or > MaxTablePartitions)

@@ -30,7 +30,7 @@ internal sealed class BuildCommand
         var vocabularyMax = new Option<int>("--vocabulary-max") { Description = "Most popular queries written to the typo-tolerance vocabulary (v:); 0 for none.", DefaultValueFactory = _ => defaults.MaxVocabulary };
         var noPrune = new Option<bool>("--no-prune") { Description = "Write every completion-table node, also those below a complete node (at most top-K matches) that servers can filter from it." };
         var tablePartitions = new Option<int>("--table-partitions") { Description = "Passes per completion table after the head pass of one-rune keys (0: one per 50,000 entries); more passes hold fewer nodes at once. The output does not depend on it." };
-        var tableThreads = new Option<int>("--table-threads") { Description = "Completion-table passes built at once, one per thread (more memory: that many passes' nodes); the output does not depend on it.", DefaultValueFactory = _ => defaults.TableThreads };
+        var tableThreads = new Option<int>("--threads", "--table-threads") { Description = "Threads for the build's parallel steps (default: one per processor; the completion tables hold that many passes' nodes at once); the output does not depend on it.", DefaultValueFactory = _ => defaults.TableThreads };
         var output = new Option<string>("--output") { Description = "The index file (.qrx) to write (with --partition: the slice file).", Required = true };
         var partition = PartitionOption.Create();
         var minCount = new Option<int>("--min-count") { Description = "Minimum searches of a query (default 1 with --queries).", DefaultValueFactory = _ => defaults.MinCount };

@@ -51,6 +51,15 @@ public sealed class ScaleBuildTests : IDisposable
     }
 
     [Fact]
+    public void Threads_DefaultToOnePerProcessor_AndOutOfRangeIsRefused()
+    {
+        Assert.Equal(Math.Min(Environment.ProcessorCount, BuildOptions.MaxTableThreads), new BuildOptions().TableThreads);
+        Assert.Contains(new BuildOptions { TableThreads = 0 }.Validate(), p => p.Contains("--threads", StringComparison.Ordinal));
+        Assert.Contains(new BuildOptions { TableThreads = BuildOptions.MaxTableThreads + 1 }.Validate(), p => p.Contains("--threads", StringComparison.Ordinal));
+        Assert.DoesNotContain(new BuildOptions { TableThreads = BuildOptions.MaxTableThreads }.Validate(), p => p.Contains("--threads", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Write_SameSeed_SameBytes_OtherSeed_OtherVariants()
     {
         Assert.Equal(Vocabulary(5000, seed: 3), Vocabulary(5000, seed: 3));
