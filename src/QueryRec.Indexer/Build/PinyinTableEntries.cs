@@ -17,13 +17,13 @@ internal sealed class PinyinTableEntries : ICompletionEntries
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    public PinyinTableEntries(KeptQuery[] kept, int[] order, CompletionArena completions, BuildOptions options)
+    public PinyinTableEntries(string[] texts, int[] order, CompletionArena completions, BuildOptions options)
     {
         var converter = PinyinConverter.Default;
 
         // A query's readings (up to MaxPinyinVariants of two strings each) are packed into one UTF-8 array while the
         // tables are built: as objects they were the largest part of the build's memory at 10^7 queries.
-        var readings = new PackedPinyinKeys[kept.Length];
+        var readings = new PackedPinyinKeys[texts.Length];
         var queries = 0;
 
         // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
@@ -33,9 +33,9 @@ internal sealed class PinyinTableEntries : ICompletionEntries
         // is put together when a node holding it is written, not kept for every entry.
         var entryList = new List<PinyinEntry>();
         var levels = new List<int>();
-        for (var k = 0; k < kept.Length; k++)
+        for (var k = 0; k < texts.Length; k++)
         {
-            var text = kept[k].Acc.Text;
+            var text = texts[k];
             if (!OutputBuilder.HasHanzi(converter, text))
             {
                 continue;
@@ -55,7 +55,7 @@ internal sealed class PinyinTableEntries : ICompletionEntries
             }
         }
 
-        var rank = new int[kept.Length];
+        var rank = new int[texts.Length];
         for (var i = 0; i < order.Length; i++)
         {
             rank[order[i]] = i;
