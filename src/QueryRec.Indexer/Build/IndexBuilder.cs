@@ -130,15 +130,20 @@ public static class IndexBuilder
         }
 
         var (agg, readTicks, aggTicks, outStart) = AggregateInCanonicalOrder(feed, options, onPhase);
+
+        // The log-wide counts outlive the aggregator, which the outputs drop before the completion tables.
+        var totals = agg.Totals();
+        var peakOpenSessions = agg.PeakOpenSessions;
         var output = new OutputBuilder(agg, options, sink);
+        agg = null!;
         output.Build();
-        WriteInfoAndModel(agg, options, output.Summary, sink);
+        WriteInfoAndModel(totals.LastEvent, options, output.Summary, sink);
 
         onPhase?.Invoke("checksum");
         var now = timeProvider.GetUtcNow();
         var description = string.Create(
             CultureInfo.InvariantCulture,
-            $"mpc+decay; source={options.Source ?? "-"}; events={agg.EventsRead}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; spacing-fold-agreement={options.SpacingFoldAgreement.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
+            $"mpc+decay; source={options.Source ?? "-"}; events={totals.Events}; min-count={options.MinCount}; min-users={options.MinUsers}; misspelling-ratio={options.MisspellingRatio.ToString(CultureInfo.InvariantCulture)}; spacing-fold-agreement={options.SpacingFoldAgreement.ToString(CultureInfo.InvariantCulture)}; top-k={options.TopK}; max-prefix-length={options.MaxPrefixLength}; half-life={options.HalfLife}; session-gap={options.SessionGap}; pinyin={(options.Pinyin ? options.MaxPinyinVariants + "x" + options.MaxPinyinPrefixLength : "off")}; infix={(options.Infix ? options.MinLatinInfixLength + ".." + options.MaxInfixPrefixLength : "off")}; vocabulary-max={options.MaxVocabulary}; prune={(options.PruneCompleteNodes ? "on" : "off")}; text-tables={TextTablesVersion}; model={options.RankingModel?.ModelVersion ?? "-"}");
         var slice = options.SliceCount == 0 ? null : new IndexSlice
         {
             Index = options.SliceIndex,
@@ -152,32 +157,32 @@ public static class IndexBuilder
         var outputTicks = Stopwatch.GetTimestamp() - outStart;
         return output.Summary with
         {
-            EventsRead = agg.EventsRead,
-            SearchEvents = agg.SearchEvents,
-            ClickEvents = agg.ClickEvents,
-            CartEvents = agg.CartEvents,
-            OrderEvents = agg.OrderEvents,
-            EmptyQueries = agg.EmptyQueries,
-            Sessions = agg.Sessions,
-            PeakOpenSessions = agg.PeakOpenSessions,
-            Users = agg.DistinctUsers,
-            DuplicateSearches = agg.DuplicateSearches,
-            Fragments = agg.Fragments,
-            FinalSearches = agg.FinalSearches,
-            UnattributedActions = agg.UnattributedActions,
+            EventsRead = totals.Events,
+            SearchEvents = totals.SearchEvents,
+            ClickEvents = totals.ClickEvents,
+            CartEvents = totals.CartEvents,
+            OrderEvents = totals.OrderEvents,
+            EmptyQueries = totals.EmptyQueries,
+            Sessions = totals.Sessions,
+            PeakOpenSessions = peakOpenSessions,
+            Users = (int)totals.Users,
+            DuplicateSearches = totals.DuplicateSearches,
+            Fragments = totals.Fragments,
+            FinalSearches = totals.FinalSearches,
+            UnattributedActions = totals.UnattributedActions,
             TotalRecords = (int)manifest.TotalRecords,
             ReadSeconds = Stopwatch.GetElapsedTime(0, readTicks).TotalSeconds,
             AggregateSeconds = Stopwatch.GetElapsedTime(0, aggTicks).TotalSeconds,
             OutputSeconds = Stopwatch.GetElapsedTime(0, outputTicks).TotalSeconds,
             OutputPhaseSeconds = [.. output.Summary.OutputPhaseSeconds, new("sort+checksum+write", completeSeconds)],
-            LastEventTime = agg.LastEventTime,
+            LastEventTime = totals.LastEvent,
             Version = manifest.Version,
             Checksum = manifest.Checksum,
         };
     }
 
     /// <summary>The version's info record (i:info) and its ranking model (m:model, when carried): in the whole index, or slice 0.</summary>
-    private static void WriteInfoAndModel(LogAggregator agg, BuildOptions options, BuildSummary summary, Action<IndexRecord> sink)
+    private static void WriteInfoAndModel(DateTimeOffset? lastEvent, BuildOptions options, BuildSummary summary, Action<IndexRecord> sink)
     {
         if (!TableSlicing.WritesShared(options))
         {
@@ -189,7 +194,7 @@ public static class IndexBuilder
             MaxPrefixLength = options.MaxPrefixLength,
             TopK = options.TopK,
             HalfLifeSeconds = (long)options.HalfLife.TotalSeconds,
-            AnchorUnixMs = agg.LastEventTime?.ToUnixTimeMilliseconds() ?? 0,
+            AnchorUnixMs = lastEvent?.ToUnixTimeMilliseconds() ?? 0,
             MaxPinyinPrefixLength = options.Pinyin ? options.MaxPinyinPrefixLength : 0,
             MaxInfixPrefixLength = options.Infix ? options.MaxInfixPrefixLength : 0,
             VocabularyChunks = summary.VocabularyChunks,

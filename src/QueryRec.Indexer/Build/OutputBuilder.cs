@@ -29,7 +29,26 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     /// Builds every output, handing each record to the sink (in no particular order). A slice other than 0 of a
     /// partitioned build computes only what its completion-table passes need (<see cref="TableSlicing"/>).
     /// </summary>
+    /// <remarks>
+    /// The query records and lists come first, from the aggregator; the completion tables last, from
+    /// <see cref="TableInputs"/> alone: the aggregator, its per-query statistics and the kept-query objects are
+    /// released before the table passes, the build's peak.
+    /// </remarks>
     public void Build()
+    {
+        var inputs = WriteQueriesAndLists();
+        WriteTables(inputs);
+    }
+
+    /// <summary>What the completion-table passes read: each kept query's text, the ranking order and the completions.</summary>
+    private sealed record TableInputs(string[] Texts, int[] Order, CompletionArena Completions);
+
+    /// <summary>
+    /// Hygiene, the q: records, the spacing folds and the lists; then the completions; returns what the tables need
+    /// and drops the aggregator (in a frame of its own, so no stack slot keeps the kept queries alive).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private TableInputs WriteQueriesAndLists()
     {
         var shared = TableSlicing.WritesShared(options);
         var (kept, keptIndex, summary) = Timed("hygiene", () => QueryHygiene.Apply(agg, options, Summary));
@@ -40,53 +59,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         Timed("q:", () => QueryRecords.Write(kept, topCategories, shared ? Add : static (_, _) => { }));
         var (folds, foldChunks) = shared ? Timed("nd:", () => SpacingFoldsWriter.Write(kept, topCategories, options, Add)) : default;
         var order = Timed("order", () => QueryRecords.RankingOrder(kept));
-        var completions = Timed("completions", () => CompletionArena.Build(kept, topCategories));
-        if (options.SliceCount > 0)
-        {
-            SliceContent = SliceIdentity.OfCompletions(order, completions);
-        }
-
-        var tables = new CompletionTableWriter(options, (key, node) => sink(new IndexRecord(key, node)));
-        var maxPrefix = options.MaxPrefixLength;
-        var prefixNodes = Timed("p:", () => tables.Write(
-            CompletionTable.Prefix,
-            order,
-            completions,
-            (k, partition, keys) =>
-            {
-                var text = kept[k].Acc.Text;
-                if (!partition.Holds(text, 0))
-                {
-                    return;
-                }
-
-                AddPrefixes(text, maxPrefix, 1, partition, keys);
-            },
-            (k, sources) => sources.Add((kept[k].Acc.Text, 0))));
-        var pinyin = options.Pinyin ? WritePinyinTables(tables, kept, order, completions) : default;
-        var infixNodes = options.Infix
-            ? Timed("x:", () => tables.Write(
-                CompletionTable.Infix,
-                order,
-                completions,
-                (k, partition, keys) => InfixKeys(kept[k].Acc.Text, options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition),
-                (k, sources) =>
-                {
-                    var text = kept[k].Acc.Text;
-                    foreach (var (index, _) in InfixWordStarts.Of(text))
-                    {
-                        sources.Add((text, index));
-                    }
-                }))
-            : 0;
         Summary = Summary with
         {
             QueriesKept = kept.Length,
-            PrefixNodes = prefixNodes,
-            PinyinQueries = pinyin.Queries,
-            PinyinFullNodes = pinyin.Full,
-            PinyinInitialsNodes = pinyin.Initials,
-            InfixNodes = infixNodes,
             SpacingFolds = folds?.Folds.Count ?? 0,
             SpacingFoldChunks = foldChunks,
             SpacingPairs = folds?.Pairs ?? 0,
@@ -98,6 +73,68 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
         {
             WriteLists(kept, keptIndex, order, topCategories);
         }
+
+        agg = null!; // the tables read none of it: its statistics, pair tables and names go before their passes
+        var completions = Timed("completions", () => CompletionArena.Build(kept, topCategories));
+        if (options.SliceCount > 0)
+        {
+            SliceContent = SliceIdentity.OfCompletions(order, completions);
+        }
+
+        var texts = new string[kept.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            texts[k] = kept[k].Acc.Text;
+        }
+
+        return new TableInputs(texts, order, completions);
+    }
+
+    /// <summary>The completion tables: prefix, the two pinyin tables and the word-start infix table.</summary>
+    private void WriteTables(TableInputs inputs)
+    {
+        var (texts, order, completions) = inputs;
+        var tables = new CompletionTableWriter(options, (key, node) => sink(new IndexRecord(key, node)));
+        var maxPrefix = options.MaxPrefixLength;
+        var prefixNodes = Timed("p:", () => tables.Write(
+            CompletionTable.Prefix,
+            order,
+            completions,
+            (k, partition, keys) =>
+            {
+                var text = texts[k];
+                if (!partition.Holds(text, 0))
+                {
+                    return;
+                }
+
+                AddPrefixes(text, maxPrefix, 1, partition, keys);
+            },
+            (k, sources) => sources.Add((texts[k], 0))));
+        var pinyin = options.Pinyin ? WritePinyinTables(tables, texts, order, completions) : default;
+        var infixNodes = options.Infix
+            ? Timed("x:", () => tables.Write(
+                CompletionTable.Infix,
+                order,
+                completions,
+                (k, partition, keys) => InfixKeys(texts[k], options.MaxInfixPrefixLength, options.MinLatinInfixLength, keys, partition),
+                (k, sources) =>
+                {
+                    var text = texts[k];
+                    foreach (var (index, _) in InfixWordStarts.Of(text))
+                    {
+                        sources.Add((text, index));
+                    }
+                }))
+            : 0;
+        Summary = Summary with
+        {
+            PrefixNodes = prefixNodes,
+            PinyinQueries = pinyin.Queries,
+            PinyinFullNodes = pinyin.Full,
+            PinyinInitialsNodes = pinyin.Initials,
+            InfixNodes = infixNodes,
+        };
     }
 
     /// <summary>The records that are not query stats or completion-table nodes: vocabulary, q2q, Discover, i2q, refinements, corrections, hot, trending and pins.</summary>
@@ -150,9 +187,9 @@ internal sealed class OutputBuilder(LogAggregator agg, BuildOptions options, Act
     });
 
     /// <summary>The pinyin tables: for each kept query with a hanzi, every prefix of the full pinyin and of the initials of each reading.</summary>
-    private (int Full, int Initials, int Queries) WritePinyinTables(CompletionTableWriter tables, KeptQuery[] kept, int[] order, CompletionArena completions)
+    private (int Full, int Initials, int Queries) WritePinyinTables(CompletionTableWriter tables, string[] texts, int[] order, CompletionArena completions)
     {
-        var entries = Timed("pinyin readings", () => new PinyinTableEntries(kept, order, completions, options));
+        var entries = Timed("pinyin readings", () => new PinyinTableEntries(texts, order, completions, options));
         var full = Timed("py:", () => tables.Write(CompletionTable.PinyinFull, entries.Order, entries, (e, partition, keys) => entries.KeysOf(e, initialsTable: false, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: false, sources)));
         var initials = Timed("pi:", () => tables.Write(CompletionTable.PinyinInitials, entries.Order, entries, (e, partition, keys) => entries.KeysOf(e, initialsTable: true, partition, keys), (e, sources) => entries.SourcesOf(e, initialsTable: true, sources)));
         return (full, initials, entries.Queries);

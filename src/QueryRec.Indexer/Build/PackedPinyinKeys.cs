@@ -23,29 +23,43 @@ internal readonly struct PackedPinyinKeys
     /// <summary>Packs the readings.</summary>
     public static PackedPinyinKeys Pack(IReadOnlyList<PinyinKey> readings)
     {
+        var buffer = Array.Empty<byte>();
+        var at = 0;
+        return TryAppend(readings, ref buffer, ref at) ? new(buffer.AsSpan(0, at).ToArray(), null) : new(null, readings);
+    }
+
+    /// <summary>
+    /// Packs the readings at <paramref name="at"/> of <paramref name="buffer"/> (grown as needed) and moves
+    /// <paramref name="at"/> past them; false, with nothing written, when UTF-8 cannot carry one (a lone surrogate).
+    /// </summary>
+    public static bool TryAppend(IReadOnlyList<PinyinKey> readings, ref byte[] buffer, ref int at)
+    {
+        var size = 0;
         try
         {
-            var size = 0;
             foreach (var reading in readings)
             {
                 size += 3 * 5 + Strict.GetByteCount(reading.Full) + Strict.GetByteCount(reading.Initials);
             }
-
-            var buffer = new byte[size];
-            var at = 0;
-            foreach (var reading in readings)
-            {
-                at += Varint.Write(buffer.AsSpan(at), (uint)reading.SecondaryReadings);
-                at += WriteString(buffer.AsSpan(at), reading.Full);
-                at += WriteString(buffer.AsSpan(at), reading.Initials);
-            }
-
-            return new(buffer.AsSpan(0, at).ToArray(), null);
         }
         catch (EncoderFallbackException)
         {
-            return new(null, readings);
+            return false;
         }
+
+        if (buffer.Length - at < size)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + size));
+        }
+
+        foreach (var reading in readings)
+        {
+            at += Varint.Write(buffer.AsSpan(at), (uint)reading.SecondaryReadings);
+            at += WriteString(buffer.AsSpan(at), reading.Full);
+            at += WriteString(buffer.AsSpan(at), reading.Initials);
+        }
+
+        return true;
 
         static int WriteString(Span<byte> to, string text)
         {
@@ -67,7 +81,13 @@ internal readonly struct PackedPinyinKeys
             return;
         }
 
-        ReadOnlySpan<byte> span = _packed;
+        Unpack(_packed, readings, initials);
+    }
+
+    /// <summary>Packed readings (<see cref="TryAppend"/>), in their order, appended to <paramref name="readings"/>, as <see cref="Unpack(List{PinyinKey}, bool)"/> gives them.</summary>
+    public static void Unpack(ReadOnlySpan<byte> packed, List<PinyinKey> readings, bool initials)
+    {
+        var span = packed;
         while (!span.IsEmpty)
         {
             var level = (int)Varint.Read(ref span);
@@ -85,21 +105,10 @@ internal readonly struct PackedPinyinKeys
         }
     }
 
-    /// <summary>The readings' texts for one table (<paramref name="initials"/>: the initials, else the full pinyin) into <paramref name="texts"/> (cleared first).</summary>
-    public void Decode(bool initials, PinyinReadingTexts texts)
+    /// <summary>Packed readings' (<see cref="TryAppend"/>) texts for one table, appended to <paramref name="texts"/>.</summary>
+    public static void Decode(ReadOnlySpan<byte> packed, bool initials, PinyinReadingTexts texts)
     {
-        texts.Clear();
-        if (_unpacked is not null)
-        {
-            foreach (var reading in _unpacked)
-            {
-                texts.Add(reading.SecondaryReadings, initials ? reading.Initials : reading.Full);
-            }
-
-            return;
-        }
-
-        ReadOnlySpan<byte> span = _packed;
+        var span = packed;
         while (!span.IsEmpty)
         {
             var level = (int)Varint.Read(ref span);

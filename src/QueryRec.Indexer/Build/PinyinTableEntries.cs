@@ -8,7 +8,16 @@ namespace QueryRec.Indexer.Build;
 /// </summary>
 internal sealed class PinyinTableEntries : ICompletionEntries
 {
-    private readonly PackedPinyinKeys[] _readings;
+    /// <summary>Kept queries per block of readings (a block is computed by one thread and held as one array).</summary>
+    private const int BlockQueries = 1 << 16;
+
+    // Each query's readings (up to MaxPinyinVariants of two strings each), packed as UTF-8 (PackedPinyinKeys) into
+    // its block's array: query k's are block k / BlockQueries from the previous query's end there to _ends[k]. As
+    // objects they were the largest part of the build's memory at 10^7 queries, and an array per query costs a
+    // header and a reference besides its bytes.
+    private readonly byte[][] _blocks;
+    private readonly int[] _ends;
+    private readonly Dictionary<int, IReadOnlyList<PinyinKey>> _unpacked; // a reading UTF-8 cannot carry (a lone surrogate)
     private readonly PinyinEntry[] _entries;
     private readonly CompletionArena _completions;
     private readonly int _maxPrefixLength;
@@ -17,45 +26,38 @@ internal sealed class PinyinTableEntries : ICompletionEntries
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    public PinyinTableEntries(KeptQuery[] kept, int[] order, CompletionArena completions, BuildOptions options)
+    /// <summary>The entries of <paramref name="texts"/> (kept queries), their readings computed on <see cref="BuildOptions.TableThreads"/> threads.</summary>
+    public PinyinTableEntries(string[] texts, int[] order, CompletionArena completions, BuildOptions options)
     {
-        var converter = PinyinConverter.Default;
+        _ends = new int[texts.Length];
+        var blocks = new Block[(texts.Length + BlockQueries - 1) / BlockQueries];
+        Parallel.For(
+            0,
+            blocks.Length,
+            new ParallelOptions { MaxDegreeOfParallelism = options.TableThreads },
+            b => blocks[b] = ComputeBlock(texts, b * BlockQueries, Math.Min(texts.Length, (b + 1) * BlockQueries), completions, options));
 
-        // A query's readings (up to MaxPinyinVariants of two strings each) are packed into one UTF-8 array while the
-        // tables are built: as objects they were the largest part of the build's memory at 10^7 queries.
-        var readings = new PackedPinyinKeys[kept.Length];
+        // Blocks in query order: the same entries, in the same order, whatever the threads.
+        _blocks = new byte[blocks.Length][];
+        _unpacked = [];
+        var entries = new PinyinEntry[blocks.Sum(b => b.Entries.Length)];
+        var at = 0;
         var queries = 0;
-
-        // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
-        // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
-        // likely reading of the same query gave (a query appears once per node, at its best weight).
-        // An entry is (query, level, score); the completion of a secondary level (the query's, with the lower score)
-        // is put together when a node holding it is written, not kept for every entry.
-        var entryList = new List<PinyinEntry>();
-        var levels = new List<int>();
-        for (var k = 0; k < kept.Length; k++)
+        for (var b = 0; b < blocks.Length; b++)
         {
-            var text = kept[k].Acc.Text;
-            if (!OutputBuilder.HasHanzi(converter, text))
+            _blocks[b] = blocks[b].Packed;
+            blocks[b].Entries.CopyTo(entries, at);
+            at += blocks[b].Entries.Length;
+            queries += blocks[b].Queries;
+            foreach (var (k, readings) in blocks[b].Unpacked)
             {
-                continue;
+                _unpacked.Add(k, readings);
             }
 
-            var keysOfQuery = converter.Keys(text, options.MaxPinyinVariants);
-            readings[k] = PackedPinyinKeys.Pack(keysOfQuery);
-            queries++;
-            levels.Clear();
-            foreach (var reading in keysOfQuery)
-            {
-                if (!levels.Contains(reading.SecondaryReadings))
-                {
-                    levels.Add(reading.SecondaryReadings);
-                    entryList.Add(new(k, reading.SecondaryReadings, completions.Score(k) * Math.Pow(options.PinyinSecondaryWeight, reading.SecondaryReadings)));
-                }
-            }
+            blocks[b] = default;
         }
 
-        var rank = new int[kept.Length];
+        var rank = new int[texts.Length];
         for (var i = 0; i < order.Length; i++)
         {
             rank[order[i]] = i;
@@ -63,7 +65,6 @@ internal sealed class PinyinTableEntries : ICompletionEntries
 
         // Entries sorted in place (best score, then the query's ranking position, then the level: a total order), so
         // an entry's index is its position in the table order.
-        var entries = entryList.ToArray();
         Array.Sort(entries, (x, y) =>
         {
             var byScore = y.Score.CompareTo(x.Score);
@@ -81,12 +82,69 @@ internal sealed class PinyinTableEntries : ICompletionEntries
             entryOrder[i] = i;
         }
 
-        _readings = readings;
         _entries = entries;
         _completions = completions;
         _maxPrefixLength = options.MaxPinyinPrefixLength;
         Order = entryOrder;
         Queries = queries;
+    }
+
+    /// <summary>The readings and entries of kept queries <paramref name="first"/> to <paramref name="end"/> (excluded), in query order.</summary>
+    private Block ComputeBlock(string[] texts, int first, int end, CompletionArena completions, BuildOptions options)
+    {
+        var converter = PinyinConverter.Default;
+
+        // A match through a less likely reading of a polyphone ranks lower: each (query, number of non-primary
+        // readings) is its own entry, scored popularity x weight^secondary, and holds only the keys that no more
+        // likely reading of the same query gave (a query appears once per node, at its best weight).
+        // An entry is (query, level, score); the completion of a secondary level (the query's, with the lower score)
+        // is put together when a node holding it is written, not kept for every entry.
+        var entries = new List<PinyinEntry>();
+        var unpacked = new List<(int, IReadOnlyList<PinyinKey>)>();
+        var levels = new List<int>();
+        var packed = new byte[1 << 16];
+        var at = 0;
+        var queries = 0;
+        for (var k = first; k < end; k++)
+        {
+            var text = texts[k];
+            if (OutputBuilder.HasHanzi(converter, text))
+            {
+                var keysOfQuery = converter.Keys(text, options.MaxPinyinVariants);
+                if (!PackedPinyinKeys.TryAppend(keysOfQuery, ref packed, ref at))
+                {
+                    unpacked.Add((k, keysOfQuery));
+                }
+
+                queries++;
+                levels.Clear();
+                foreach (var reading in keysOfQuery)
+                {
+                    if (!levels.Contains(reading.SecondaryReadings))
+                    {
+                        levels.Add(reading.SecondaryReadings);
+                        entries.Add(new(k, reading.SecondaryReadings, completions.Score(k) * Math.Pow(options.PinyinSecondaryWeight, reading.SecondaryReadings)));
+                    }
+                }
+            }
+
+            _ends[k] = at;
+        }
+
+        return new Block(packed.AsSpan(0, at).ToArray(), [.. entries], [.. unpacked], queries);
+    }
+
+    /// <summary>Query <paramref name="k"/>'s packed readings, or its readings when they could not be packed.</summary>
+    private ReadOnlySpan<byte> ReadingsOf(int k, out IReadOnlyList<PinyinKey>? unpacked)
+    {
+        unpacked = null;
+        if (_unpacked.Count > 0 && _unpacked.TryGetValue(k, out unpacked))
+        {
+            return default;
+        }
+
+        var start = k % BlockQueries == 0 ? 0 : _ends[k - 1];
+        return _blocks[k / BlockQueries].AsSpan(start, _ends[k] - start);
     }
 
     /// <summary>The entries in table order (entry i is the i-th best).</summary>
@@ -122,7 +180,20 @@ internal sealed class PinyinTableEntries : ICompletionEntries
         var (kept, level, _) = _entries[e];
         var scratch = t_scratch ??= new Scratch();
         var texts = scratch.Texts;
-        _readings[kept].Decode(initialsTable, texts);
+        texts.Clear();
+        var packed = ReadingsOf(kept, out var unpacked);
+        if (unpacked is not null)
+        {
+            foreach (var reading in unpacked)
+            {
+                texts.Add(reading.SecondaryReadings, initialsTable ? reading.Initials : reading.Full);
+            }
+        }
+        else
+        {
+            PackedPinyinKeys.Decode(packed, initialsTable, texts);
+        }
+
         var below = false;
         for (var r = 0; r < texts.Count && !below; r++)
         {
@@ -145,7 +216,17 @@ internal sealed class PinyinTableEntries : ICompletionEntries
     {
         var (kept, level, _) = _entries[e];
         var all = (t_scratch ??= new Scratch()).All;
-        _readings[kept].Unpack(all, initialsTable);
+        all.Clear();
+        var packed = ReadingsOf(kept, out var unpacked);
+        if (unpacked is not null)
+        {
+            all.AddRange(unpacked);
+        }
+        else
+        {
+            PackedPinyinKeys.Unpack(packed, all, initialsTable);
+        }
+
         foreach (var r in all)
         {
             if (r.SecondaryReadings == level)
@@ -154,6 +235,8 @@ internal sealed class PinyinTableEntries : ICompletionEntries
             }
         }
     }
+
+    private readonly record struct Block(byte[] Packed, PinyinEntry[] Entries, (int Query, IReadOnlyList<PinyinKey> Readings)[] Unpacked, int Queries);
 
     private sealed class Scratch
     {
