@@ -21,55 +21,75 @@ internal static class OneEditNeighbours
     public const int MaxPerText = 16;
 
     /// <summary>For each text, the indexes of the texts one edit from it that <paramref name="mayBeCorrect"/> admits.</summary>
-    public static List<int>?[] Find(IReadOnlyList<string> texts, Func<int, bool> mayBeCorrect, Func<int, bool> mayBeTypo)
+    /// <param name="texts">The texts.</param>
+    /// <param name="mayBeCorrect">Whether a text may be the correct spelling (read from several threads).</param>
+    /// <param name="mayBeTypo">Whether a text may be a typo (read from several threads).</param>
+    /// <param name="threads">Threads that look the texts up (the result does not depend on it).</param>
+    public static List<int>?[] Find(IReadOnlyList<string> texts, Func<int, bool> mayBeCorrect, Func<int, bool> mayBeTypo, int threads = 1)
     {
         var filed = new List<long>();
         for (var i = 0; i < texts.Count; i++)
         {
             if (texts[i].Length <= MaxLength && mayBeCorrect(i))
             {
-                ForEachKey(texts[i], hash => filed.Add(((long)hash << 32) | (uint)i));
+                ForEachKey(texts[i], hash =>
+                {
+                    filed.Add(((long)hash << 32) | (uint)i);
+                    return true;
+                });
             }
         }
 
         var sorted = filed.ToArray();
+        filed = null;
         Array.Sort(sorted);
         var result = new List<int>?[texts.Count];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (texts[i].Length > MaxLength || !mayBeTypo(i))
-            {
-                continue;
-            }
+        // Each text's look-up reads only the sorted keys and the texts: any number run at once.
+        OrderedParallel.Fill(result, threads, i => texts[i].Length > MaxLength || !mayBeTypo(i) ? null : Neighbours(texts, sorted, i));
+        return result;
+    }
 
-            var text = texts[i];
-            List<int>? found = null;
-            ForEachKey(text, hash =>
+    /// <summary>The first <see cref="MaxPerText"/> texts one edit from text <paramref name="i"/>, in key order, or null.</summary>
+    private static List<int>? Neighbours(IReadOnlyList<string> texts, long[] sorted, int i)
+    {
+        var text = texts[i];
+        List<int>? found = null;
+        ForEachKey(text, hash =>
+        {
+            var at = LowerBound(sorted, (long)hash << 32);
+            for (; at < sorted.Length && (int)(sorted[at] >> 32) == hash; at++)
             {
-                var at = LowerBound(sorted, (long)hash << 32);
-                for (; at < sorted.Length && (int)(sorted[at] >> 32) == hash; at++)
+                var h = (int)(uint)sorted[at];
+                if (h != i && (found is null || !found.Contains(h)) && IsOneEdit(text, texts[h]))
                 {
-                    var h = (int)(uint)sorted[at];
-                    if (h != i && (found is null || (found.Count < MaxPerText && !found.Contains(h))) && IsOneEdit(text, texts[h]))
+                    (found ??= []).Add(h);
+                    if (found.Count == MaxPerText)
                     {
-                        (found ??= []).Add(h);
+                        return false; // full: no later candidate could be added (a common deletion can file thousands)
                     }
                 }
-            });
-            result[i] = found;
-        }
+            }
 
-        return result;
+            return true;
+        });
+        return found;
     }
 
     /// <summary>True when the texts are exactly one edit apart and hold the same digits in the same order.</summary>
     internal static bool IsOneEdit(string a, string b)
         => a != b && TypoEdits.Osa(a, b, 1) == 1 && QueryEdits.SameDigits(a, b);
 
-    /// <summary>Calls <paramref name="add"/> with the hash of the text and of each of its one-character deletions.</summary>
-    private static void ForEachKey(string text, Action<int> add)
+    /// <summary>
+    /// Calls <paramref name="add"/> with the hash of the text and of each of its one-character deletions, until it
+    /// returns false.
+    /// </summary>
+    private static void ForEachKey(string text, Func<int, bool> add)
     {
-        add(string.GetHashCode(text.AsSpan()));
+        if (!add(string.GetHashCode(text.AsSpan())))
+        {
+            return;
+        }
+
         Span<char> buffer = stackalloc char[MaxLength];
         for (var d = 0; d < text.Length; d++)
         {
@@ -80,7 +100,10 @@ internal static class OneEditNeighbours
 
             text.AsSpan(0, d).CopyTo(buffer);
             text.AsSpan(d + 1).CopyTo(buffer[d..]);
-            add(string.GetHashCode(buffer[..(text.Length - 1)]));
+            if (!add(string.GetHashCode(buffer[..(text.Length - 1)])))
+            {
+                return;
+            }
         }
     }
 
