@@ -208,7 +208,7 @@ internal sealed class BuildCommand
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (source.Queries is not null)
             {
-                listReader = new QueryListReader(source.Zipf, source.Seed, OnBadLine);
+                listReader = new QueryListReader(source.Zipf, source.Seed, OnBadLine, options.TableThreads);
                 using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
                 try
                 {
