@@ -1,3 +1,4 @@
+using System.Numerics;
 using QueryRec.Core.Matching;
 
 namespace QueryRec.Indexer.Build;
@@ -43,20 +44,22 @@ internal static class OneEditNeighbours
         var sorted = filed.ToArray();
         filed = null;
         Array.Sort(sorted);
+        var filing = new Filing(sorted);
         var result = new List<int>?[texts.Count];
-        // Each text's look-up reads only the sorted keys and the texts: any number run at once.
-        OrderedParallel.Fill(result, threads, i => texts[i].Length > MaxLength || !mayBeTypo(i) ? null : Neighbours(texts, sorted, i));
+        // Each text's look-up reads only the filed keys and the texts: any number run at once.
+        OrderedParallel.Fill(result, threads, i => texts[i].Length > MaxLength || !mayBeTypo(i) ? null : Neighbours(texts, filing, i));
         return result;
     }
 
     /// <summary>The first <see cref="MaxPerText"/> texts one edit from text <paramref name="i"/>, in key order, or null.</summary>
-    private static List<int>? Neighbours(IReadOnlyList<string> texts, long[] sorted, int i)
+    private static List<int>? Neighbours(IReadOnlyList<string> texts, Filing filing, int i)
     {
+        var sorted = filing.Sorted;
         var text = texts[i];
         List<int>? found = null;
         ForEachKey(text, hash =>
         {
-            var at = LowerBound(sorted, (long)hash << 32);
+            var at = filing.First(hash);
             for (; at < sorted.Length && (int)(sorted[at] >> 32) == hash; at++)
             {
                 var h = (int)(uint)sorted[at];
@@ -107,22 +110,60 @@ internal static class OneEditNeighbours
         }
     }
 
-    private static int LowerBound(long[] sorted, long value)
+    /// <summary>
+    /// The filed keys, sorted, with the start of each range of hashes that share their top bits: a look-up searches
+    /// a few entries of one range instead of the whole array (every step of which would miss the cache).
+    /// </summary>
+    private sealed class Filing
     {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
+        private readonly int _shift;
+        private readonly int[] _starts;
+
+        public Filing(long[] sorted)
         {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value)
+            Sorted = sorted;
+            var bits = Math.Clamp(BitOperations.Log2((uint)Math.Max(sorted.Length, 1)), 4, 22);
+            _shift = 32 - bits;
+            _starts = new int[(1 << bits) + 1];
+            var at = 0;
+            for (var range = 0; range < _starts.Length - 1; range++)
             {
-                lo = mid + 1;
+                _starts[range] = at;
+                while (at < sorted.Length && RangeOf((int)(sorted[at] >> 32)) == range)
+                {
+                    at++;
+                }
             }
-            else
-            {
-                hi = mid;
-            }
+
+            _starts[^1] = sorted.Length;
         }
 
-        return lo;
+        /// <summary>Hash (high 32 bits) and text index (low 32), ascending.</summary>
+        public long[] Sorted { get; }
+
+        /// <summary>The index of the first entry filed under <paramref name="hash"/>, or of the next one.</summary>
+        public int First(int hash)
+        {
+            var range = RangeOf(hash);
+            int lo = _starts[range], hi = _starts[range + 1];
+            var value = (long)hash << 32;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Sorted[mid] < value)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo;
+        }
+
+        /// <summary>The range of a hash: its top bits, in the order of signed hashes.</summary>
+        private int RangeOf(int hash) => (int)((uint)(hash ^ int.MinValue) >> _shift);
     }
 }

@@ -105,9 +105,48 @@ public sealed class ThreadedBuildStepsTests
         }
     }
 
+    [Fact]
+    public void QueryList_SeveralThreads_SameQueriesBadLinesAndDuplicates()
+    {
+        // Several blocks of lines; the mode (counts or not) is set by the first valid line, after bad and blank lines,
+        // and "12<TAB>34" reads as a count only once the mode is known: what a block normalizes ahead must not matter.
+        var lines = new List<string> { string.Empty, "a\tb\tc", "Nike  Shoes\t7", "12\t34" };
+        var (texts, counts) = Vocabulary(20_000);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            lines.Add(i % 997 == 0 ? texts[i].ToUpperInvariant() + "\t" + counts[i] : $"{texts[i]}\t{counts[i]}");
+            if (i % 1201 == 0)
+            {
+                lines.Add(texts[i]); // no count in a counted list: a bad line
+                lines.Add($"{texts[i / 2]}\t3"); // a duplicate: counts add
+                lines.Add("!!!\t2"); // empty once normalized
+            }
+        }
+
+        var list = string.Join('\n', lines) + "\n";
+
+        var (one, oneBad) = BuildWithBadLines(list, threads: 1);
+        var three = BuildWithBadLines(list, threads: 3);
+
+        Assert.True(lines.Count > 20_000);
+        Assert.True(oneBad.Count > 30, $"{oneBad.Count} bad lines");
+        Assert.Equal(oneBad, three.Bad);
+        Assert.Equal(one.Build.Manifest.Checksum, three.Result.Build.Manifest.Checksum);
+        Assert.Equal(one.Summary.QueriesSeen, three.Result.Summary.QueriesSeen);
+    }
+
+    private static (BuildResult Result, List<string> Bad) BuildWithBadLines(string list, int threads)
+    {
+        var bad = new List<string>();
+        var reader = new QueryListReader(1.0, 1, e => bad.Add($"{e.LineNumber}: {e.Reason}"), threads);
+        using var input = new StringReader(list);
+        var options = new BuildOptions { MinCount = 1, TablePartitions = 8, Version = "threads-test", TableThreads = threads };
+        return (IndexBuilder.BuildFromQueryList(input, reader, options, Clock, CancellationToken.None), bad);
+    }
+
     private static BuildResult Build(string list, int threads)
     {
-        var reader = new QueryListReader(1.0, 1, _ => throw new InvalidOperationException("no bad line expected"));
+        var reader = new QueryListReader(1.0, 1, _ => throw new InvalidOperationException("no bad line expected"), threads);
         using var input = new StringReader(list);
         var options = new BuildOptions { MinCount = 1, TablePartitions = 8, Version = "threads-test", TableThreads = threads };
         return IndexBuilder.BuildFromQueryList(input, reader, options, Clock, CancellationToken.None);
