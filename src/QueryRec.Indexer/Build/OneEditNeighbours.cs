@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using QueryRec.Core.Matching;
 
 namespace QueryRec.Indexer.Build;
@@ -28,7 +29,14 @@ internal static class OneEditNeighbours
     /// <param name="threads">Threads that look the texts up (the result does not depend on it).</param>
     public static List<int>?[] Find(IReadOnlyList<string> texts, Func<int, bool> mayBeCorrect, Func<int, bool> mayBeTypo, int threads = 1)
     {
-        var filed = new List<long>();
+        // At most a key per character and one more: sized once, so the list never holds twice its keys while it grows.
+        long keys = 0;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            keys += texts[i].Length <= MaxLength && mayBeCorrect(i) ? texts[i].Length + 1 : 0;
+        }
+
+        var filed = new List<long>((int)Math.Min(keys, Array.MaxLength));
         for (var i = 0; i < texts.Count; i++)
         {
             if (texts[i].Length <= MaxLength && mayBeCorrect(i))
@@ -41,10 +49,8 @@ internal static class OneEditNeighbours
             }
         }
 
-        var sorted = filed.ToArray();
-        filed = null;
-        Array.Sort(sorted);
-        var filing = new Filing(sorted);
+        CollectionsMarshal.AsSpan(filed).Sort(); // in place: at 10^7 texts the keys are ≈ 1.6 GB, and a copy as much again
+        var filing = new Filing(filed);
         var result = new List<int>?[texts.Count];
         // Each text's look-up reads only the filed keys and the texts: any number run at once.
         OrderedParallel.Fill(result, threads, i => texts[i].Length > MaxLength || !mayBeTypo(i) ? null : Neighbours(texts, filing, i));
@@ -54,15 +60,15 @@ internal static class OneEditNeighbours
     /// <summary>The first <see cref="MaxPerText"/> texts one edit from text <paramref name="i"/>, in key order, or null.</summary>
     private static List<int>? Neighbours(IReadOnlyList<string> texts, Filing filing, int i)
     {
-        var sorted = filing.Sorted;
+        var count = filing.Sorted.Length;
         var text = texts[i];
         List<int>? found = null;
         ForEachKey(text, hash =>
         {
             var at = filing.First(hash);
-            for (; at < sorted.Length && (int)(sorted[at] >> 32) == hash; at++)
+            for (; at < count && (int)(filing.Sorted[at] >> 32) == hash; at++)
             {
-                var h = (int)(uint)sorted[at];
+                var h = (int)(uint)filing.Sorted[at];
                 if (h != i && (found is null || !found.Contains(h)) && IsOneEdit(text, texts[h]))
                 {
                     (found ??= []).Add(h);
@@ -119,27 +125,29 @@ internal static class OneEditNeighbours
         private readonly int _shift;
         private readonly int[] _starts;
 
-        public Filing(long[] sorted)
+        private readonly List<long> _sorted;
+
+        public Filing(List<long> sorted)
         {
-            Sorted = sorted;
-            var bits = Math.Clamp(BitOperations.Log2((uint)Math.Max(sorted.Length, 1)), 4, 22);
+            _sorted = sorted;
+            var bits = Math.Clamp(BitOperations.Log2((uint)Math.Max(sorted.Count, 1)), 4, 22);
             _shift = 32 - bits;
             _starts = new int[(1 << bits) + 1];
             var at = 0;
             for (var range = 0; range < _starts.Length - 1; range++)
             {
                 _starts[range] = at;
-                while (at < sorted.Length && RangeOf((int)(sorted[at] >> 32)) == range)
+                while (at < sorted.Count && RangeOf((int)(sorted[at] >> 32)) == range)
                 {
                     at++;
                 }
             }
 
-            _starts[^1] = sorted.Length;
+            _starts[^1] = sorted.Count;
         }
 
         /// <summary>Hash (high 32 bits) and text index (low 32), ascending.</summary>
-        public long[] Sorted { get; }
+        public ReadOnlySpan<long> Sorted => CollectionsMarshal.AsSpan(_sorted);
 
         /// <summary>The index of the first entry filed under <paramref name="hash"/>, or of the next one.</summary>
         public int First(int hash)
@@ -147,10 +155,11 @@ internal static class OneEditNeighbours
             var range = RangeOf(hash);
             int lo = _starts[range], hi = _starts[range + 1];
             var value = (long)hash << 32;
+            var sorted = Sorted;
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (Sorted[mid] < value)
+                if (sorted[mid] < value)
                 {
                     lo = mid + 1;
                 }
