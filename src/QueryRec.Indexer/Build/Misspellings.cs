@@ -48,7 +48,8 @@ internal static class Misspellings
     /// <param name="counts">Searches per query, aligned with <paramref name="texts"/>.</param>
     /// <param name="ratio">How many times more searches the correct group (and word) must have; at least 1.</param>
     /// <param name="outcomes">What followed each query's searches, for the wider rule; null: text alone decides.</param>
-    public static int[] Find(IReadOnlyList<string> texts, IReadOnlyList<long> counts, double ratio, SearchOutcomes? outcomes = null)
+    /// <param name="threads">Threads for the per-query steps (the result does not depend on it).</param>
+    public static int[] Find(IReadOnlyList<string> texts, IReadOnlyList<long> counts, double ratio, SearchOutcomes? outcomes = null, int threads = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratio, 1.0);
         var result = new int[texts.Count];
@@ -58,12 +59,12 @@ internal static class Misspellings
             return result;
         }
 
-        var groups = Groups.Of(texts, counts);
+        var groups = Groups.Of(texts, counts, threads);
         var words = new Dictionary<string, long>(StringComparer.Ordinal);
         var wordsOf = new (int Start, int Length)[texts.Count][]; // exact arrays: one per query lives through hygiene
+        OrderedParallel.Fill(wordsOf, threads, i => groups.GroupOf[i] < 0 ? [] : [.. SurfaceWords.Of(texts[i])]);
         for (var i = 0; i < texts.Count; i++)
         {
-            wordsOf[i] = groups.GroupOf[i] < 0 ? [] : [.. SurfaceWords.Of(texts[i])];
             foreach (var word in wordsOf[i].Select(w => texts[i].Substring(w.Start, w.Length)).Distinct(StringComparer.Ordinal))
             {
                 words[word] = words.GetValueOrDefault(word) + counts[i];
@@ -73,7 +74,7 @@ internal static class Misspellings
         // Every more popular spelling: a Latin word too popular, or established, to be a typo by itself may still be
         // one where the correct query is ratio² times as searched ("deus x" beside "deus ex", though "x-men" stays).
         var corrections = WordCorrections.Find(words, 1);
-        var wider = WiderTargets(texts, groups, ratio, outcomes);
+        var wider = WiderTargets(texts, groups, ratio, outcomes, threads);
         var target = new int[groups.Count];
         Array.Fill(target, -1);
         var established = new HashSet<string>(StringComparer.Ordinal);
@@ -86,21 +87,26 @@ internal static class Misspellings
             // Keeping a query can only establish more words, so this settles.
             var previous = (int[])target.Clone();
             Array.Fill(target, -1);
-            for (var i = 0; i < texts.Count; i++)
-            {
-                var g = groups.GroupOf[i];
-                if (g < 0)
+            var vocabulary = new Vocabulary(words, corrections, established);
+            // Each query's correction reads only the vocabulary and the groups; the targets are merged in query order.
+            OrderedParallel.ForEach(
+                texts.Count,
+                threads,
+                static () => 0,
+                (i, _) => groups.GroupOf[i] is >= 0 and var g && (round == 0 || previous[g] >= 0) ? Correct(groups, texts[i], wordsOf[i], g, vocabulary, ratio) : -1,
+                (i, h) =>
                 {
-                    continue;
-                }
+                    if (groups.GroupOf[i] is not (>= 0 and var g))
+                    {
+                        return;
+                    }
 
-                var h = round == 0 || previous[g] >= 0 ? Correct(groups, texts[i], wordsOf[i], g, new Vocabulary(words, corrections, established), ratio) : -1;
-                h = groups.MorePopular(h, wider[g]);
-                if (h >= 0 && (target[g] < 0 || groups.Searches[h] > groups.Searches[target[g]]))
-                {
-                    target[g] = h;
-                }
-            }
+                    h = groups.MorePopular(h, wider[g]);
+                    if (h >= 0 && (target[g] < 0 || groups.Searches[h] > groups.Searches[target[g]]))
+                    {
+                        target[g] = h;
+                    }
+                });
 
             if (round > 0 && target.AsSpan().SequenceEqual(previous))
             {
@@ -234,7 +240,7 @@ internal static class Misspellings
     /// spaces moved ("blackops"/"black ops"), or one edit anywhere in it (a hanzi dropped or replaced by any other, a
     /// letter of a short word) that <paramref name="outcomes"/> confirms as a failed search; or -1.
     /// </summary>
-    private static int[] WiderTargets(IReadOnlyList<string> texts, Groups groups, double ratio, SearchOutcomes? outcomes)
+    private static int[] WiderTargets(IReadOnlyList<string> texts, Groups groups, double ratio, SearchOutcomes? outcomes, int threads)
     {
         var wider = new int[groups.Count];
         Array.Fill(wider, -1);
@@ -242,11 +248,11 @@ internal static class Misspellings
 
         var bySpaceless = new Dictionary<string, int>(StringComparer.Ordinal);
         var spaceless = new string?[texts.Count];
+        OrderedParallel.Fill(spaceless, threads, i => groups.GroupOf[i] >= 0 ? NearDuplicateKeys.Spaceless(texts[i]) : null);
         for (var i = 0; i < texts.Count; i++)
         {
             if (groups.GroupOf[i] >= 0)
             {
-                spaceless[i] = NearDuplicateKeys.Spaceless(texts[i]);
                 ref var best = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bySpaceless, spaceless[i]!, out var exists);
                 best = exists ? groups.MorePopular(best, groups.GroupOf[i]) : groups.GroupOf[i];
             }
@@ -267,7 +273,7 @@ internal static class Misspellings
 
         var least = groups.Searches.Count > 0 ? Math.Max(groups.Searches.Min(), 1) : 1;
         var neighbours = OneEditNeighbours.Find(
-            texts, h => groups.GroupOf[h] >= 0 && groups.Searches[groups.GroupOf[h]] >= ratio * least, i => groups.GroupOf[i] >= 0);
+            texts, h => groups.GroupOf[h] >= 0 && groups.Searches[groups.GroupOf[h]] >= ratio * least, i => groups.GroupOf[i] >= 0, threads);
         for (var i = 0; i < texts.Count; i++)
         {
             foreach (var h in neighbours[i] ?? [])
@@ -308,36 +314,38 @@ internal static class Misspellings
         /// <summary>Of two groups (-1: none), the one searched more.</summary>
         public int MorePopular(int a, int b) => a < 0 || (b >= 0 && Searches[b] > Searches[a]) ? b : a;
 
-        public static Groups Of(IReadOnlyList<string> texts, IReadOnlyList<long> counts)
+        public static Groups Of(IReadOnlyList<string> texts, IReadOnlyList<long> counts, int threads)
         {
             var groups = new Groups { GroupOf = new int[texts.Count] };
-            for (var i = 0; i < texts.Count; i++)
+            // The keys are made on several threads, a block at a time; the groups are numbered in text order.
+            OrderedParallel.ForEach(texts.Count, threads, static () => 0, (i, _) => texts[i].Length > MaxLength ? null : NearDuplicates.Key(texts[i]), (i, key) => groups.Add(counts, i, key));
+            return groups;
+        }
+
+        /// <summary>Files text <paramref name="i"/> under its near-duplicate key (null: left alone).</summary>
+        private void Add(IReadOnlyList<long> counts, int i, string? key)
+        {
+            if (key is null)
             {
-                if (texts[i].Length > MaxLength)
-                {
-                    groups.GroupOf[i] = -1;
-                    continue;
-                }
-
-                var key = NearDuplicates.Key(texts[i]);
-                if (!groups.ByKey.TryGetValue(key, out var g))
-                {
-                    g = groups.Count;
-                    groups.ByKey.Add(key, g);
-                    groups.Searches.Add(0);
-                    groups.Top.Add(i);
-                }
-
-                groups.Searches[g] += counts[i];
-                if (counts[i] > counts[groups.Top[g]])
-                {
-                    groups.Top[g] = i;
-                }
-
-                groups.GroupOf[i] = g;
+                GroupOf[i] = -1;
+                return;
             }
 
-            return groups;
+            if (!ByKey.TryGetValue(key, out var g))
+            {
+                g = Count;
+                ByKey.Add(key, g);
+                Searches.Add(0);
+                Top.Add(i);
+            }
+
+            Searches[g] += counts[i];
+            if (counts[i] > counts[Top[g]])
+            {
+                Top[g] = i;
+            }
+
+            GroupOf[i] = g;
         }
     }
 }

@@ -94,7 +94,7 @@ internal static class QueryHygiene
         if (options.MisspellingRatio > 0 && kept.Count > 0)
         {
             // Misspellings of a much more popular kept query leave the completion tables (pinned ones stay).
-            var dominant = Misspellings.Find(kept.ConvertAll(k => k.Acc.Text), kept.ConvertAll(k => k.Acc.Count), options.MisspellingRatio, Outcomes(agg, kept));
+            var dominant = Misspellings.Find(kept.ConvertAll(k => k.Acc.Text), kept.ConvertAll(k => k.Acc.Count), options.MisspellingRatio, Outcomes(agg, kept), options.TableThreads);
             var correct = new List<KeptQuery>(kept.Count);
             for (var k = 0; k < kept.Count; k++)
             {

@@ -10,8 +10,15 @@ namespace QueryRec.Indexer.Build;
 /// counts, the distinct queries are shuffled with a seed and ranked, and rank r gets popularity n / r^s (Zipf,
 /// n the number of distinct queries) and count max(1, round(n / r^s)).
 /// </summary>
-internal sealed class QueryListReader(double zipf, int seed, Action<ImportError> onBadLine)
+/// <remarks>
+/// Lines are read a block at a time and their queries normalized on <c>threads</c> threads; everything else (modes,
+/// bad lines, duplicates, counts) happens line by line in file order, so the result does not depend on the threads.
+/// </remarks>
+internal sealed class QueryListReader(double zipf, int seed, Action<ImportError> onBadLine, int threads = 1)
 {
+    /// <summary>Lines read and normalized at once.</summary>
+    private const int BlockLines = 16_384;
+
     /// <summary>Longest accepted line, in UTF-16 chars.</summary>
     public const int MaxLineLength = 4096;
 
@@ -34,66 +41,30 @@ internal sealed class QueryListReader(double zipf, int seed, Action<ImportError>
         var uncounted = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        var block = new string[BlockLines];
+        var prepared = new (string Raw, string Query)?[BlockLines];
+        while (true)
         {
-            if (++lineNumber > MaxLines)
+            var lines = 0;
+            while (lines < BlockLines && reader.ReadLine() is { } read)
             {
-                throw new InvalidDataException("the query list has more than 10,000,000 lines.");
+                block[lines++] = read;
             }
 
-            if ((lineNumber & 0xFFFF) == 0)
+            if (lines == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                break;
             }
 
-            if (line.AsSpan().Trim().IsEmpty)
+            if (threads > 1)
             {
-                continue;
+                var mode = Counted;
+                OrderedParallel.Run(0, lines, threads, static () => 0, (i, _) => prepared[i] = Prepare(block[i], mode));
             }
 
-            if (line.Length > MaxLineLength)
+            for (var i = 0; i < lines; i++)
             {
-                Bad(lineNumber, $"line longer than {MaxLineLength} characters");
-                continue;
-            }
-
-            if (!TryParse(line, Counted, out var raw, out var count, out var reason))
-            {
-                Bad(lineNumber, reason);
-                continue;
-            }
-
-            var counted = count is not null;
-            if (Counted is { } mode && mode != counted)
-            {
-                Bad(lineNumber, mode ? "no count, but the list's first line has one (query<TAB>count)" : "a count, but the list's first line has none");
-                continue;
-            }
-
-            var query = QueryNormalizer.Normalize(raw);
-            if (query.Length == 0)
-            {
-                Bad(lineNumber, "the query is empty after normalization");
-                continue;
-            }
-
-            Counted = counted;
-            if (!seen.Add(query))
-            {
-                DuplicateLines++;
-                if (!counted)
-                {
-                    continue;
-                }
-            }
-            else if (!counted)
-            {
-                uncounted.Add(query);
-            }
-
-            if (counted)
-            {
-                agg.AddQueryTotals(query, count!.Value, count.Value);
+                ReadLine(block[i], prepared[i], ++lineNumber, uncounted, seen, agg, cancellationToken);
             }
         }
 
@@ -101,6 +72,74 @@ internal sealed class QueryListReader(double zipf, int seed, Action<ImportError>
         if (uncounted.Count > 0)
         {
             AddZipf(uncounted, agg);
+        }
+    }
+
+    /// <summary>A line's query and its normalized form, parsed in the list's mode as it was when its block was read; null when it is bad.</summary>
+    private static (string Raw, string Query)? Prepare(string line, bool? mode)
+        => line.Length <= MaxLineLength && TryParse(line, mode, out var raw, out _, out _) ? (raw, QueryNormalizer.Normalize(raw)) : null;
+
+    /// <summary>One line, in file order: <paramref name="prepared"/> holds its normalized query when the mode has not changed since.</summary>
+    private void ReadLine(string line, (string Raw, string Query)? prepared, long lineNumber, List<string> uncounted, HashSet<string> seen, LogAggregator agg, CancellationToken cancellationToken)
+    {
+        if (lineNumber > MaxLines)
+        {
+            throw new InvalidDataException("the query list has more than 10,000,000 lines.");
+        }
+
+        if ((lineNumber & 0xFFFF) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (line.AsSpan().Trim().IsEmpty)
+        {
+            return;
+        }
+
+        if (line.Length > MaxLineLength)
+        {
+            Bad(lineNumber, $"line longer than {MaxLineLength} characters");
+            return;
+        }
+
+        if (!TryParse(line, Counted, out var raw, out var count, out var reason))
+        {
+            Bad(lineNumber, reason);
+            return;
+        }
+
+        var counted = count is not null;
+        if (Counted is { } mode && mode != counted)
+        {
+            Bad(lineNumber, mode ? "no count, but the list's first line has one (query<TAB>count)" : "a count, but the list's first line has none");
+            return;
+        }
+
+        var query = prepared is { } p && p.Raw == raw ? p.Query : QueryNormalizer.Normalize(raw);
+        if (query.Length == 0)
+        {
+            Bad(lineNumber, "the query is empty after normalization");
+            return;
+        }
+
+        Counted = counted;
+        if (!seen.Add(query))
+        {
+            DuplicateLines++;
+            if (!counted)
+            {
+                return;
+            }
+        }
+        else if (!counted)
+        {
+            uncounted.Add(query);
+        }
+
+        if (counted)
+        {
+            agg.AddQueryTotals(query, count!.Value, count.Value);
         }
     }
 

@@ -22,6 +22,10 @@ internal static class RefinementsWriter
             words[k] = WordCount(kept[k].Acc.Text);
         }
 
+        // The text order does not depend on the score order: sorted on another thread meanwhile.
+        var byText = Enumerable.Range(0, kept.Length).ToArray();
+        void SortByText() => Array.Sort(byText, (a, b) => string.CompareOrdinal(kept[a].Acc.Text, kept[b].Acc.Text));
+        var textSort = options.TableThreads > 1 ? Task.Run(SortByText) : null;
         var byScore = Enumerable.Range(0, kept.Length).ToArray();
         Array.Sort(byScore, (a, b) =>
         {
@@ -45,34 +49,69 @@ internal static class RefinementsWriter
             }
         }
 
-        var byText = Enumerable.Range(0, kept.Length).ToArray();
-        Array.Sort(byText, (a, b) => string.CompareOrdinal(kept[a].Acc.Text, kept[b].Acc.Text));
-        var lists = 0;
-        var found = new List<int>();
-        var others = new List<List<int>>();
-        var cursors = new List<int>();
-        for (var k = 0; k < kept.Length; k++)
+        if (textSort is null)
         {
+            SortByText();
+        }
+        else
+        {
+            textSort.Wait();
+        }
+
+        var lists = 0;
+        var index = new Index(kept, score, words, byScore, postings, byText, options.RefinementTop);
+        // Each query's scan reads only the shared index: the scans run on several threads, the records are added in order.
+        OrderedParallel.ForEach(
+            kept.Length,
+            options.TableThreads,
+            () => new Scanner(index),
+            static (k, scanner) => scanner.Refinements(k),
+            (k, list) =>
+            {
+                if (list is not null)
+                {
+                    add(IndexKeys.Refinements(kept[k].Acc.Text), list);
+                    lists++;
+                }
+            });
+        return lists;
+    }
+
+    /// <summary>What every scan reads and none writes: scores, word counts, the score order, the postings and the text order.</summary>
+    private sealed record Index(
+        KeptQuery[] Kept, double[] Score, int[] Words, int[] ByScore, Dictionary<string, List<int>> Postings, int[] ByText, int Top);
+
+    /// <summary>One thread's scan of candidates, with its scratch lists.</summary>
+    private sealed class Scanner(Index index)
+    {
+        private readonly List<int> _found = [];
+        private readonly List<List<int>> _others = [];
+        private readonly List<int> _cursors = [];
+
+        /// <summary>The refinements of kept query <paramref name="k"/>, best first, or null when it has none.</summary>
+        public RelatedQueries? Refinements(int k)
+        {
+            var (kept, score, words, byScore) = (index.Kept, index.Score, index.Words, index.ByScore);
             var text = kept[k].Acc.Text;
             var qWords = text.Split(' ').Distinct(StringComparer.Ordinal).ToArray();
-            found.Clear();
-            var rarest = qWords.Select(w => postings[w]).MinBy(l => l.Count)!;
-            others.Clear();
-            cursors.Clear();
+            _found.Clear();
+            var rarest = qWords.Select(w => index.Postings[w]).MinBy(l => l.Count)!;
+            _others.Clear();
+            _cursors.Clear();
             foreach (var w in qWords)
             {
-                var posting = postings[w];
+                var posting = index.Postings[w];
                 if (!ReferenceEquals(posting, rarest))
                 {
-                    others.Add(posting);
-                    cursors.Add(0);
+                    _others.Add(posting);
+                    _cursors.Add(0);
                 }
             }
 
             // The first RefinementScanLimit candidates of the rarest word's list, in score order, that hold every
             // other word (a word superset) and more words: the first RefinementTop of them.
             var scan = Math.Min(rarest.Count, IndexBuilder.RefinementScanLimit);
-            for (var i = 0; i < scan && found.Count < options.RefinementTop; i++)
+            for (var i = 0; i < scan && _found.Count < index.Top; i++)
             {
                 var rank = rarest[i];
                 var r = byScore[rank];
@@ -84,7 +123,7 @@ internal static class RefinementsWriter
                 var common = FirstInEvery(rank);
                 if (common == rank)
                 {
-                    found.Add(r);
+                    _found.Add(r);
                 }
                 else
                 {
@@ -95,6 +134,7 @@ internal static class RefinementsWriter
 
             if (IsCjk(text[^1]))
             {
+                var byText = index.ByText;
                 var lo = LowerBound(byText, text);
                 for (var i = lo; i < byText.Length && i - lo < IndexBuilder.RefinementScanLimit; i++)
                 {
@@ -105,56 +145,53 @@ internal static class RefinementsWriter
                         break;
                     }
 
-                    if (other.Length > text.Length && !found.Contains(r))
+                    if (other.Length > text.Length && !_found.Contains(r))
                     {
-                        found.Add(r);
+                        _found.Add(r);
                     }
                 }
             }
 
-            if (found.Count == 0)
+            if (_found.Count == 0)
             {
-                continue;
+                return null;
             }
 
             var list = new RelatedQueries();
-            list.Queries.AddRange(found
+            list.Queries.AddRange(_found
                 .OrderByDescending(r => score[r])
                 .ThenBy(r => kept[r].Acc.Text, StringComparer.Ordinal)
-                .Take(options.RefinementTop)
+                .Take(index.Top)
                 .Select(r => new RelatedQuery { Text = kept[r].Acc.Text, Score = score[r], Count = kept[r].Acc.Count, Ctr = QueryRecords.Ctr(kept[r].Acc) }));
-            add(IndexKeys.Refinements(text), list);
-            lists++;
+            return list;
         }
-
-        return lists;
 
         // The first rank >= rank that every other word's list may hold (each list's first such rank, the largest of
         // them), or int.MaxValue when a list has none; the cursors only move forward (ranks are visited ascending).
-        int FirstInEvery(int rank)
+        private int FirstInEvery(int rank)
         {
             var common = rank;
-            for (var o = 0; o < others.Count; o++)
+            for (var o = 0; o < _others.Count; o++)
             {
-                var at = cursors[o] = Seek(others[o], cursors[o], rank);
-                if (at >= others[o].Count)
+                var at = _cursors[o] = Seek(_others[o], _cursors[o], rank);
+                if (at >= _others[o].Count)
                 {
                     return int.MaxValue;
                 }
 
-                common = Math.Max(common, others[o][at]);
+                common = Math.Max(common, _others[o][at]);
             }
 
             return common;
         }
 
-        int LowerBound(int[] sorted, string key)
+        private int LowerBound(int[] sorted, string key)
         {
             int lo = 0, hi = sorted.Length;
             while (lo < hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (string.CompareOrdinal(kept[sorted[mid]].Acc.Text, key) < 0)
+                if (string.CompareOrdinal(index.Kept[sorted[mid]].Acc.Text, key) < 0)
                 {
                     lo = mid + 1;
                 }

@@ -37,7 +37,8 @@ internal static class SpacingFolds
     /// <param name="searches">Searches per query, aligned with <paramref name="texts"/>.</param>
     /// <param name="categories">Clicks per category of each query (null or empty: none), aligned with <paramref name="texts"/>.</param>
     /// <param name="minAgreement">The least category agreement (0 to 1) for a pair to fold; above 1 nothing folds.</param>
-    public static Result Find(IReadOnlyList<string> texts, IReadOnlyList<long> searches, IReadOnlyList<IReadOnlyList<(string Category, long Clicks)>?> categories, double minAgreement)
+    /// <param name="threads">Threads that make the keys and spacing forms (the result does not depend on it).</param>
+    public static Result Find(IReadOnlyList<string> texts, IReadOnlyList<long> searches, IReadOnlyList<IReadOnlyList<(string Category, long Clicks)>?> categories, double minAgreement, int threads = 1)
     {
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         var keys = new List<string>();
@@ -46,49 +47,53 @@ internal static class SpacingFolds
         var groupClicks = new List<Dictionary<string, long>?>(); // made on a group's first categorized click: most groups have none
         var groupOf = new int[texts.Count];
         var buckets = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            groupOf[i] = -1;
-            if (texts[i].Length > MaxLength)
+        // The keys and forms are made on several threads, a block at a time; the groups are numbered in text order.
+        OrderedParallel.ForEach(
+            texts.Count,
+            threads,
+            static () => 0,
+            (i, _) => texts[i].Length > MaxLength ? (Key: null, Form: null) : (Key: (string?)NearDuplicates.Key(texts[i]), Form: (string?)NearDuplicateKeys.SpacingForm(texts[i])),
+            (i, made) =>
             {
-                continue;
-            }
+                groupOf[i] = -1;
+                if (made is not { Key: { } key, Form: { } form })
+                {
+                    return;
+                }
 
-            var key = NearDuplicates.Key(texts[i]);
-            if (!groups.TryGetValue(key, out var g))
-            {
-                g = keys.Count;
-                groups.Add(key, g);
-                keys.Add(key);
-                groupSearches.Add(0);
-                groupTop.Add(i);
-                groupClicks.Add(null);
-            }
+                if (!groups.TryGetValue(key, out var g))
+                {
+                    g = keys.Count;
+                    groups.Add(key, g);
+                    keys.Add(key);
+                    groupSearches.Add(0);
+                    groupTop.Add(i);
+                    groupClicks.Add(null);
+                }
 
-            groupOf[i] = g;
-            groupSearches[g] += searches[i];
-            if (searches[i] > searches[groupTop[g]] || (searches[i] == searches[groupTop[g]] && string.CompareOrdinal(texts[i], texts[groupTop[g]]) < 0))
-            {
-                groupTop[g] = i;
-            }
+                groupOf[i] = g;
+                groupSearches[g] += searches[i];
+                if (searches[i] > searches[groupTop[g]] || (searches[i] == searches[groupTop[g]] && string.CompareOrdinal(texts[i], texts[groupTop[g]]) < 0))
+                {
+                    groupTop[g] = i;
+                }
 
-            foreach (var (category, clicks) in categories[i] ?? [])
-            {
-                var byCategory = groupClicks[g] ??= new Dictionary<string, long>(StringComparer.Ordinal);
-                byCategory[category] = byCategory.GetValueOrDefault(category) + clicks;
-            }
+                foreach (var (category, clicks) in categories[i] ?? [])
+                {
+                    var byCategory = groupClicks[g] ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                    byCategory[category] = byCategory.GetValueOrDefault(category) + clicks;
+                }
 
-            var form = NearDuplicateKeys.SpacingForm(texts[i]);
-            if (!buckets.TryGetValue(form, out var members))
-            {
-                buckets.Add(form, members = []);
-            }
+                if (!buckets.TryGetValue(form, out var members))
+                {
+                    buckets.Add(form, members = []);
+                }
 
-            if (!members.Contains(g))
-            {
-                members.Add(g);
-            }
-        }
+                if (!members.Contains(g))
+                {
+                    members.Add(g);
+                }
+            });
 
         // Of two groups, the one that leads: more searches, then the smaller key.
         bool Leads(int a, int b) => groupSearches[a] != groupSearches[b] ? groupSearches[a] > groupSearches[b] : string.CompareOrdinal(keys[a], keys[b]) < 0;

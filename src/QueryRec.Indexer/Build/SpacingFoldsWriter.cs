@@ -17,7 +17,8 @@ internal static class SpacingFoldsWriter
             kept.Select(static k => k.Acc.Text).ToArray(),
             kept.Select(static k => k.Acc.Count).ToArray(),
             topCategories.Select(static t => t?.Select(static c => (c.Category, c.Clicks)).ToArray()).ToArray(),
-            options.SpacingFoldAgreement);
+            options.SpacingFoldAgreement,
+            options.TableThreads);
         var chunks = 0;
         for (var start = 0; start < result.Folds.Count; start += ChunkSize)
         {

@@ -188,8 +188,9 @@ internal sealed class BuildCommand
 
         QueryListReader? listReader = null;
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        // The records stream to disk (sorted runs merged into the file), so memory does not hold them all.
-        using var writer = new IndexFileWriter(output);
+        // The records stream to disk (sorted runs merged into the file), so memory does not hold them all; runs are
+        // sorted, and the merge written, on the build's threads.
+        using var writer = new IndexFileWriter(output, threads: options.TableThreads);
         var (_, s) = context.WithProgress("building index", report =>
         {
             if (source.Aggregates is not null)
@@ -207,7 +208,7 @@ internal sealed class BuildCommand
             using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (source.Queries is not null)
             {
-                listReader = new QueryListReader(source.Zipf, source.Seed, OnBadLine);
+                listReader = new QueryListReader(source.Zipf, source.Seed, OnBadLine, options.TableThreads);
                 using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
                 try
                 {

@@ -39,17 +39,20 @@ public sealed class IndexFileWriterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1L << 30)] // one in-memory run
-    [InlineData(20_000L)] // many runs spilled to disk
-    [InlineData(1L)] // a run per record
-    public void Complete_AnyRunSize_SameBytesAsInMemoryWrite(long runBytes)
+    [InlineData(1L << 30, 1)] // one in-memory run
+    [InlineData(20_000L, 1)] // many runs spilled to disk
+    [InlineData(1L, 1)] // a run per record
+    [InlineData(1L << 30, 3)] // one in-memory buffer sorted in three parts
+    [InlineData(20_000L, 2)] // runs sorted and written in the background, the merge beside the writing
+    [InlineData(1L, 4)]
+    public void Complete_AnyRunSizeAndThreads_SameBytesAsInMemoryWrite(long runBytes, int threads)
     {
-        var records = Records(3000, seed: 11);
+        var records = Records(threads > 1 && runBytes > 1 ? 30_000 : 3000, seed: 11);
         var path = Path.Combine(_dir.Path, "out", "index.qrx");
 
         IndexManifestSummary manifest;
         int runs;
-        using (var writer = new IndexFileWriter(path, runBytes))
+        using (var writer = new IndexFileWriter(path, runBytes, threads))
         {
             foreach (var record in records)
             {
@@ -73,10 +76,37 @@ public sealed class IndexFileWriterTests : IDisposable
     }
 
     [Fact]
-    public void Complete_DuplicateKeyInDifferentRuns_ThrowsAndLeavesNoFile()
+    public void Complete_VersionLengthNotKnownBeforeTheChecksum_SameBytesAsInMemoryWrite()
+    {
+        // The manifest's room is sized before the merge: a version id whose length depends on the checksum moves the records.
+        var records = Records(2000, seed: 5);
+        var path = Path.Combine(_dir.Path, "index.qrx");
+        static string VersionOf(ulong checksum) => "v" + new string('x', (int)(checksum % 7) + (checksum == ulong.MaxValue ? 20 : 0));
+
+        using (var writer = new IndexFileWriter(path, runBytes: 50_000, threads: 2))
+        {
+            foreach (var record in records)
+            {
+                writer.Add(record);
+            }
+
+            writer.Complete(VersionOf, CreatedAt, "desc");
+        }
+
+        var build = IndexBuild.Create(VersionOf, CreatedAt, "desc", records);
+        using var expected = new MemoryStream();
+        IndexFile.Write(build, expected);
+        Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
+        Assert.Equal(["index.qrx"], Directory.GetFileSystemEntries(_dir.Path).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Complete_DuplicateKeyInDifferentRuns_ThrowsAndLeavesNoFile(int threads)
     {
         var path = Path.Combine(_dir.Path, "dup.qrx");
-        using (var writer = new IndexFileWriter(path, runBytes: 1))
+        using (var writer = new IndexFileWriter(path, runBytes: 1, threads))
         {
             writer.Add(new IndexRecord("q:a", [1]));
             writer.Add(new IndexRecord("q:b", [2]));
