@@ -85,6 +85,7 @@ internal static class RefinementsWriter
     private sealed class Scanner(Index index)
     {
         private readonly List<int> _found = [];
+        private readonly List<int> _fromWords = [];
         private readonly List<List<int>> _others = [];
         private readonly List<int> _cursors = [];
 
@@ -135,6 +136,8 @@ internal static class RefinementsWriter
             if (IsCjk(text[^1]))
             {
                 var byText = index.ByText;
+                _fromWords.Clear(); // texts are distinct: a prefix match can only repeat a word-superset match
+                _fromWords.AddRange(_found);
                 var lo = LowerBound(byText, text);
                 for (var i = lo; i < byText.Length && i - lo < IndexBuilder.RefinementScanLimit; i++)
                 {
@@ -145,9 +148,15 @@ internal static class RefinementsWriter
                         break;
                     }
 
-                    if (other.Length > text.Length && !_found.Contains(r))
+                    if (other.Length > text.Length && !_fromWords.Contains(r))
                     {
                         _found.Add(r);
+                        if (_found.Count >= (4 * index.Top) + 16)
+                        {
+                            // Only the best Top of every candidate are written, and the best Top of a part hold every
+                            // candidate of the part that can be: a query with thousands of extensions is not sorted whole.
+                            KeepBest();
+                        }
                     }
                 }
             }
@@ -164,6 +173,18 @@ internal static class RefinementsWriter
                 .Take(index.Top)
                 .Select(r => new RelatedQuery { Text = kept[r].Acc.Text, Score = score[r], Count = kept[r].Acc.Count, Ctr = QueryRecords.Ctr(kept[r].Acc) }));
             return list;
+        }
+
+        /// <summary>Keeps the best Top candidates found so far, by the refinements' order (score desc, then text).</summary>
+        private void KeepBest()
+        {
+            var (score, kept) = (index.Score, index.Kept);
+            _found.Sort((a, b) =>
+            {
+                var c = score[b].CompareTo(score[a]);
+                return c != 0 ? c : string.CompareOrdinal(kept[a].Acc.Text, kept[b].Acc.Text);
+            });
+            _found.RemoveRange(index.Top, _found.Count - index.Top);
         }
 
         // The first rank >= rank that every other word's list may hold (each list's first such rank, the largest of

@@ -303,6 +303,48 @@ public sealed class BuildStatisticsTests
     }
 
     [Fact]
+    public void Build_Refinements_ManyChineseExtensions_KeepTheBestByScoreThenText()
+    {
+        // 300 extensions of "华为" (more than the scan keeps in hand at once), two characters apart from each other so
+        // that none is a misspelling of another, with scores 2..6 in no relation to their text order; "华为 手机" is
+        // both a word superset and a prefix extension and must come once.
+        var events = new List<LogEvent>();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Many(string q, int n)
+        {
+            counts[q] = n;
+            for (var i = 0; i < n; i++)
+            {
+                events.Add(Solo(q, End));
+            }
+        }
+
+        // Characters the normalizer keeps as they are (it folds traditional to simplified), first and second
+        // positions from disjoint ranges.
+        var stable = Enumerable.Range(0x4E00, 0x1000).Select(c => (char)c)
+            .Where(c => QueryRec.Core.Normalization.QueryNormalizer.Normalize("华为" + c) == "华为" + c).ToArray();
+        var (firsts, seconds) = (stable[..300], stable[^300..]);
+        Many("华为", 9);
+        for (var i = 0; i < 300; i++)
+        {
+            Many("华为" + firsts[i * 7 % 300] + seconds[i], 2 + (i * 13 % 5));
+        }
+
+        Many("华为 手机", 6);
+
+        var refinements = Get(Build(events).Build, IndexKeys.Refinements("华为"), RelatedQueries.Parser)!;
+
+        var expected = counts.Keys
+            .Where(q => q != "华为")
+            .OrderByDescending(q => counts[q])
+            .ThenBy(q => q, StringComparer.Ordinal)
+            .Take(new BuildOptions().RefinementTop)
+            .ToArray();
+        Assert.Equal(expected, refinements.Queries.Select(r => r.Text));
+        Assert.Single(refinements.Queries, r => r.Text == "华为 手机");
+    }
+
+    [Fact]
     public void Build_TrendingAgainstFlatBaseline_SmoothsRareQueries()
     {
         // Window W = 1 day, baseline B = 7 days, α = 5; W/B = 1/7. Hour buckets; the recent window is the 24 hours
