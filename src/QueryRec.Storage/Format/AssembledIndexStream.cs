@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using QueryRec.Storage.V1;
 
@@ -32,13 +31,7 @@ internal sealed class AssembledIndexStream : Stream
         _merge = merge;
         _set = set;
         _verifier = set.NewVerifier();
-        using var header = new MemoryStream();
-        Span<byte> magic = stackalloc byte[8];
-        "QRIX"u8.CopyTo(magic);
-        BinaryPrimitives.WriteInt32LittleEndian(magic[4..], IndexBuild.FormatVersion);
-        header.Write(magic);
-        manifest.WriteDelimitedTo(header);
-        _pending = header.ToArray();
+        _pending = IndexFileWriter.Head(manifest);
         _pendingEnd = _pending.Length;
     }
 

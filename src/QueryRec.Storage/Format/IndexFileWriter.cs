@@ -214,7 +214,7 @@ public sealed class IndexFileWriter : IDisposable
     }
 
     /// <summary>What comes before the records: the magic, the format version and the length-delimited manifest.</summary>
-    private static byte[] Head(IndexManifest manifest)
+    internal static byte[] Head(IndexManifest manifest)
     {
         using var head = new MemoryStream();
         Span<byte> header = stackalloc byte[8];
