@@ -1,9 +1,7 @@
-using Google.Protobuf;
 using QueryRec.Indexer.Build;
 using QueryRec.Indexer.Import;
 using QueryRec.Storage;
 using QueryRec.Storage.V1;
-using QueryRec.UnitTests.TestHelpers;
 
 namespace QueryRec.UnitTests.Indexer.Build;
 
