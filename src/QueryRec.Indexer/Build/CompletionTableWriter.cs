@@ -187,18 +187,7 @@ internal sealed class CompletionTableWriter(BuildOptions options, Action<string,
     private static int HeadNode(PassTrie nodes, int node, PassTrie head)
     {
         Span<char> key = stackalloc char[2];
-        var chars = nodes.Key(node, key);
-        var h = PassTrie.Root;
-        foreach (var c in chars)
-        {
-            h = head.Find(h, c);
-            if (h < 0)
-            {
-                return -1;
-            }
-        }
-
-        return h;
+        return head.Find(nodes.Key(node, key));
     }
 
     /// <summary>Hands a node's record (the serialized <see cref="QueryRec.Storage.V1.PrefixNode"/>) to the sink; passes may run at once.</summary>

@@ -131,6 +131,22 @@ internal sealed class PassTrie
         return -1;
     }
 
+    /// <summary>The node of <paramref name="key"/>, or −1 (read only, like <see cref="Find(int, char)"/>).</summary>
+    public int Find(ReadOnlySpan<char> key)
+    {
+        var node = Root;
+        foreach (var c in key)
+        {
+            node = Find(node, c);
+            if (node < 0)
+            {
+                return -1;
+            }
+        }
+
+        return node;
+    }
+
     /// <summary>
     /// Counts <paramref name="entry"/> at the node and keeps it when the node holds fewer than K; an entry that
     /// reaches the key again (another reading or word start of the same entry, which come together) counts once.

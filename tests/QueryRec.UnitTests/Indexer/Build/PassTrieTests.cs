@@ -70,20 +70,7 @@ public sealed class PassTrieTests
         }
     }
 
-    private static int Lookup(PassTrie trie, string key)
-    {
-        var node = PassTrie.Root;
-        foreach (var c in key)
-        {
-            node = trie.Find(node, c);
-            if (node < 0)
-            {
-                return -1;
-            }
-        }
-
-        return node;
-    }
+    private static int Lookup(PassTrie trie, string key) => trie.Find(key);
 
     [Theory]
     [InlineData(1, 1)]
